@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { IsoDateTime, VisitId } from '../ids.js';
+
+/** Every state a visit passes through, in order; later issues move visits along it. */
+export const VisitState = z.enum([
+  'not_started',
+  'recording',
+  'recording_interrupted',
+  'transcribing',
+  'draft_ready',
+  'in_review',
+  'ready_for_signature',
+  'signed',
+  'delivered',
+  'failed',
+]);
+export type VisitState = z.infer<typeof VisitState>;
+
+/** An identifier the EHR gave (FHIR logical id or HL7 PID-3 value): PHI, stored encrypted. */
+const EhrId = z.string().trim().min(1).max(128);
+
+/** What we know about the patient for this visit. All PHI: encrypted at rest, never logged. */
+export const PatientContext = z.object({
+  displayName: z.string().trim().max(200).optional(),
+  mrn: z.string().trim().max(64).optional(),
+  birthDate: z.iso.date().optional(),
+  sex: z.enum(['female', 'male', 'other', 'unknown']).optional(),
+  reasonForVisit: z.string().trim().max(500).optional(),
+});
+export type PatientContext = z.infer<typeof PatientContext>;
+
+export const Visit = z.object({
+  id: VisitId,
+  patientId: EhrId,
+  encounterId: EhrId.optional(),
+  patient: PatientContext,
+  state: VisitState,
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+  createdBy: z.string(),
+});
+export type Visit = z.infer<typeof Visit>;
+
+export const NewVisit = z.object({
+  patientId: EhrId,
+  encounterId: EhrId.optional(),
+  patient: PatientContext.default({}),
+});
+export type NewVisit = z.infer<typeof NewVisit>;
