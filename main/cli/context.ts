@@ -1,0 +1,41 @@
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { Actor } from '../api/dispatch.js';
+import { Role } from '../../shared/api/contract.js';
+import { ScribeError } from '../errors.js';
+import { KeyUnavailableError } from '../store/errors.js';
+import { createKeyFileKeyProvider } from '../store/key-file-key-provider.js';
+import type { KeyProvider } from '../store/key-provider.js';
+import { createPassphraseKeyProvider } from '../store/passphrase-key-provider.js';
+
+export interface GlobalOptions {
+  readonly dataDir?: string;
+  readonly keyFile?: string;
+}
+
+/** The same folder Electron's app.getPath('userData') gives, plus /store, so both find one store. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const product = 'Ambient Scribe';
+  if (platform === 'win32') return join(env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), product, 'store');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', product, 'store');
+  return join(env['XDG_CONFIG_HOME'] ?? join(homedir(), '.config'), product, 'store');
+}
+
+export function resolveDataDir(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
+  return options.dataDir ?? env['SCRIBE_DATA_DIR'] ?? defaultDataDir(env);
+}
+
+export function resolveKeyProvider(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): KeyProvider {
+  if (options.keyFile) return createKeyFileKeyProvider(options.keyFile);
+  const passphrase = env['SCRIBE_PASSPHRASE'];
+  if (passphrase) return createPassphraseKeyProvider(passphrase);
+  throw new KeyUnavailableError('No key given: set SCRIBE_PASSPHRASE or pass --key-file FILE.');
+}
+
+/** Who runs the command: SCRIBE_USER / SCRIBE_ROLE, else the OS account as a clinician. */
+export function resolveActor(env: NodeJS.ProcessEnv = process.env): Actor {
+  const id = (env['SCRIBE_USER'] ?? userInfo().username).replace(/[^A-Za-z0-9._@-]/g, '_') || 'local-user';
+  const role = Role.safeParse(env['SCRIBE_ROLE'] ?? 'clinician');
+  if (!role.success) throw new ScribeError('bad_request', 'SCRIBE_ROLE must be clinician, scribe or admin.');
+  return { id, role: role.data };
+}

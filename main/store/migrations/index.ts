@@ -1,0 +1,27 @@
+import type { Database } from 'better-sqlite3';
+import { initial } from './001-initial.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Append-only: never edit a released migration, add the next number. */
+export const migrations: readonly Migration[] = [initial];
+export const LATEST_SCHEMA_VERSION = migrations.length;
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Runs every migration newer than the database, each in its own transaction with its version. */
+export function runMigrations(db: Database): void {
+  for (const migration of migrations) {
+    if (migration.version <= schemaVersion(db)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

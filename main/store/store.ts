@@ -1,0 +1,122 @@
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { hkdfSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import type { ValueCipher } from './envelope.js';
+import { createValueCipher } from './envelope.js';
+import { KeyUnavailableError, StoreExistsError, StoreMissingError, StoreTooNewError, WrongKeyError } from './errors.js';
+import type { KeyProvider, KeyProviderKind, WrappedKey } from './key-provider.js';
+import { LATEST_SCHEMA_VERSION, runMigrations, schemaVersion } from './migrations/index.js';
+
+export const DATABASE_FILE = 'scribe.db';
+
+export type OpenMode = 'create' | 'open' | 'open-or-create';
+
+export interface StoreOptions {
+  readonly dataDir: string;
+  readonly keyProvider: KeyProvider;
+  readonly mode: OpenMode;
+  readonly clock?: Clock;
+}
+
+/** An unlocked store: the database handle, a cipher for PHI values, and keys derived for other uses. */
+export interface Store {
+  readonly db: Database;
+  readonly cipher: ValueCipher;
+  readonly clock: Clock;
+  readonly path: string;
+  readonly created: boolean;
+  /** A 32-byte subkey for a named purpose (e.g. the audit chain's MAC), derived from the data key. */
+  deriveKey(purpose: string): Buffer;
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+const describeKind: Record<KeyProviderKind, string> = {
+  passphrase: 'a passphrase',
+  'key-file': 'a key file',
+  'safe-storage': "the operating system's key store",
+};
+
+function readWrappedKey(db: Database): WrappedKey {
+  const row = db.prepare('SELECT kind, params, wrapped FROM keyring WHERE id = 1').get() as
+    | { kind: KeyProviderKind; params: string; wrapped: Buffer }
+    | undefined;
+  if (!row) throw new KeyUnavailableError('The store has no key record; it was not initialised completely.');
+  return { kind: row.kind, params: JSON.parse(row.params) as WrappedKey['params'], blob: row.wrapped };
+}
+
+function unlock(db: Database, provider: KeyProvider): Buffer {
+  const wrapped = readWrappedKey(db);
+  if (wrapped.kind !== provider.kind) {
+    throw new WrongKeyError(`This store is unlocked with ${describeKind[wrapped.kind]}, not ${describeKind[provider.kind]}. Nothing was changed.`);
+  }
+  return provider.unwrap(wrapped);
+}
+
+function initialise(db: Database, provider: KeyProvider, clock: Clock): Buffer {
+  const dataKey = randomBytes(32);
+  const wrapped = provider.wrap(dataKey);
+  db.transaction(() => {
+    runMigrations(db);
+    db.prepare('INSERT INTO keyring (id, kind, params, wrapped, created_at) VALUES (1, ?, ?, ?, ?)').run(
+      wrapped.kind,
+      JSON.stringify(wrapped.params),
+      wrapped.blob,
+      clock.now().toISOString(),
+    );
+  })();
+  return dataKey;
+}
+
+/**
+ * Opens (or creates) the encrypted store. The key is checked before anything is written, so a
+ * wrong key leaves the database file byte-for-byte as it was.
+ */
+export function openStore(options: StoreOptions): Store {
+  const clock = options.clock ?? systemClock;
+  const path = join(options.dataDir, DATABASE_FILE);
+  const exists = existsSync(path);
+  if (!exists && options.mode === 'open') throw new StoreMissingError(options.dataDir);
+  if (exists && options.mode === 'create') throw new StoreExistsError(options.dataDir);
+  if (!exists) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+
+  const db = new BetterSqlite3(path, { fileMustExist: exists });
+  let dataKey: Buffer;
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('secure_delete = ON');
+    // FULL: a committed visit survives power loss, not only a crash of the app.
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    const version = schemaVersion(db);
+    if (version > LATEST_SCHEMA_VERSION) throw new StoreTooNewError(version, LATEST_SCHEMA_VERSION);
+    if (version === 0) {
+      dataKey = initialise(db, options.keyProvider, clock);
+    } else {
+      dataKey = unlock(db, options.keyProvider);
+      runMigrations(db);
+    }
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  const cipher = createValueCipher(dataKey);
+  return {
+    db,
+    cipher,
+    clock,
+    path,
+    created: !exists,
+    deriveKey: (purpose) => Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), `scribe/${purpose}`, 32)),
+    transaction: (fn) => db.transaction(fn)(),
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+}

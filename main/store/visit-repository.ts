@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { PatientContext, Visit, VisitState } from '../../shared/domain/visit.js';
+import { PatientContext as PatientContextSchema } from '../../shared/domain/visit.js';
+import type { VisitId } from '../../shared/ids.js';
+import { IntegrityError } from './errors.js';
+import type { Store } from './store.js';
+
+export interface VisitInsert {
+  readonly patientId: string;
+  readonly encounterId?: string | undefined;
+  readonly patient: PatientContext;
+  readonly createdBy: string;
+}
+
+export interface VisitQuery {
+  readonly since?: string | undefined;
+  readonly states?: readonly VisitState[] | undefined;
+  readonly limit: number;
+}
+
+/** Storage of visits; services use this interface, never SQL, so practice mode can swap in PostgreSQL. */
+export interface VisitRepository {
+  insert(visit: VisitInsert): Visit;
+  get(id: VisitId): Visit | undefined;
+  list(query: VisitQuery): Visit[];
+}
+
+interface Row {
+  id: string;
+  state: VisitState;
+  created_at: string;
+  updated_at: string;
+  created_by: string;
+  patient_ref: Buffer;
+  encounter_ref: Buffer | null;
+  patient_context: Buffer;
+}
+
+const TABLE = 'visits';
+
+export function createSqliteVisitRepository(store: Store): VisitRepository {
+  const { db, cipher, clock } = store;
+  const at = (rowId: string, column: string) => ({ table: TABLE, rowId, column });
+
+  const insertRow = db.prepare(
+    `INSERT INTO visits (id, state, created_at, updated_at, created_by, patient_ref, encounter_ref, patient_context)
+     VALUES (@id, @state, @created_at, @updated_at, @created_by, @patient_ref, @encounter_ref, @patient_context)`,
+  );
+  const selectOne = db.prepare('SELECT * FROM visits WHERE id = ?');
+
+  function decode(row: Row): Visit {
+    const text = (column: 'patient_ref' | 'encounter_ref', value: Buffer) => cipher.open(value, at(row.id, column)).toString('utf8');
+    const patient = PatientContextSchema.safeParse(cipher.openJson(row.patient_context, at(row.id, 'patient_context')));
+    if (!patient.success) throw new IntegrityError(at(row.id, 'patient_context'));
+    return {
+      id: row.id as VisitId,
+      patientId: text('patient_ref', row.patient_ref),
+      ...(row.encounter_ref ? { encounterId: text('encounter_ref', row.encounter_ref) } : {}),
+      patient: patient.data,
+      state: row.state,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      createdBy: row.created_by,
+    };
+  }
+
+  return {
+    insert(visit) {
+      const id = randomUUID();
+      const now = clock.now().toISOString();
+      insertRow.run({
+        id,
+        state: 'not_started',
+        created_at: now,
+        updated_at: now,
+        created_by: visit.createdBy,
+        patient_ref: cipher.seal(Buffer.from(visit.patientId, 'utf8'), at(id, 'patient_ref')),
+        encounter_ref: visit.encounterId ? cipher.seal(Buffer.from(visit.encounterId, 'utf8'), at(id, 'encounter_ref')) : null,
+        patient_context: cipher.sealJson(visit.patient, at(id, 'patient_context')),
+      });
+      return decode(selectOne.get(id) as Row);
+    },
+    get(id) {
+      const row = selectOne.get(id) as Row | undefined;
+      return row ? decode(row) : undefined;
+    },
+    list(query) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (query.since) {
+        where.push('created_at >= ?');
+        params.push(new Date(query.since).toISOString());
+      }
+      if (query.states?.length) {
+        where.push(`state IN (${query.states.map(() => '?').join(', ')})`);
+        params.push(...query.states);
+      }
+      const sql = `SELECT * FROM visits ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`;
+      return (db.prepare(sql).all(...params, query.limit) as Row[]).map(decode);
+    },
+  };
+}
