@@ -1,0 +1,23 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../dist/main/cli/index.js', import.meta.url));
+export const cliBuilt = existsSync(CLI);
+export const CLI_MISSING = 'dist/main/cli/index.js is missing: run `npm run build` first (npm test does).';
+
+export interface CliResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built `scribe` CLI as a user would, with its own environment. */
+export function scribe(args: readonly string[], env: Record<string, string>): CliResult {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}

@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { DATABASE_FILE } from '../../../main/store/store.js';
+import { CLI_MISSING, cliBuilt, scribe } from '../../helpers/cli.js';
+import { SENTINEL, tempDir } from '../../helpers/temp-store.js';
+
+/** Makes a store with a few visits (so a few audit entries) and returns its folder. */
+function storeWithEntries(): { dir: string; env: Record<string, string>; cleanup(): void } {
+  const tmp = tempDir('scribe-audit-');
+  const env = { SCRIBE_DATA_DIR: tmp.dir, SCRIBE_PASSPHRASE: 'audit test passphrase', SCRIBE_USER: 'dr-audit' };
+  assert.equal(scribe(['init'], env).status, 0);
+  for (let i = 0; i < 4; i += 1) {
+    const created = scribe(['visit', 'create', '--patient', `${SENTINEL.patientId}-${i}`, '--name', SENTINEL.name], env);
+    assert.equal(created.status, 0, created.stderr);
+  }
+  return { ...tmp, env };
+}
+
+/** An attacker with file access: drops the append-only triggers, then edits rows. */
+function tamper(dir: string, sql: string[]): void {
+  const db = new BetterSqlite3(`${dir}/${DATABASE_FILE}`);
+  db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
+  for (const statement of sql) db.exec(statement);
+  db.close();
+}
+
+describe('scribe audit verify', { skip: cliBuilt ? false : CLI_MISSING }, () => {
+  test('an untouched log verifies with exit code 0', () => {
+    const s = storeWithEntries();
+    try {
+      const result = scribe(['audit', 'verify'], s.env);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, /Audit log intact: 5 entries verified/);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  const cases: { name: string; sql: string[]; expect: RegExp; kind: string }[] = [
+    { name: 'an edited entry', sql: ["UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3"], expect: /entry 3: \[edited\]/, kind: 'edited' },
+    { name: 'a deleted entry', sql: ['DELETE FROM audit_log WHERE seq = 2'], expect: /entry 2: \[deleted\] Entry 2 is missing/, kind: 'deleted' },
+    {
+      name: 'two reordered entries',
+      sql: ['UPDATE audit_log SET seq = -1 WHERE seq = 2', 'UPDATE audit_log SET seq = 2 WHERE seq = 3', 'UPDATE audit_log SET seq = 3 WHERE seq = -1'],
+      expect: /entry 2: \[reordered\] Entry 2 was written as entry 3/,
+      kind: 'reordered',
+    },
+    { name: 'the newest entries cut off', sql: ['DELETE FROM audit_log WHERE seq >= 4'], expect: /entry 4: \[truncated\]/, kind: 'truncated' },
+    {
+      name: 'a forged entry with a recomputed plain hash',
+      sql: ["UPDATE audit_log SET action = 'visit.viewed', hash = lower(hex(randomblob(32))) WHERE seq = 5"],
+      expect: /entry 5: \[edited\]/,
+      kind: 'edited',
+    },
+  ];
+  for (const c of cases) {
+    test(`reports ${c.name} with a non-zero exit code`, () => {
+      const s = storeWithEntries();
+      try {
+        tamper(s.dir, c.sql);
+        const result = scribe(['audit', 'verify'], s.env);
+        assert.equal(result.status, 3, `exit code for ${c.name}`);
+        assert.match(result.stdout, /Audit log BROKEN/);
+        assert.match(result.stdout, c.expect);
+        const json = JSON.parse(scribe(['audit', 'verify', '--json'], s.env).stdout) as { ok: boolean; problems: { kind: string }[] };
+        assert.equal(json.ok, false);
+        assert.ok(json.problems.some((p) => p.kind === c.kind));
+      } finally {
+        s.cleanup();
+      }
+    });
+  }
+
+  test('the raw log refuses updates and deletes while its triggers stand', () => {
+    const s = storeWithEntries();
+    try {
+      const db = new BetterSqlite3(`${s.dir}/${DATABASE_FILE}`);
+      assert.throws(() => db.exec("UPDATE audit_log SET actor = 'x' WHERE seq = 1"), /append-only/);
+      assert.throws(() => db.exec('DELETE FROM audit_log'), /append-only/);
+      db.close();
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test('export writes every entry as JSON lines, without PHI, and never overwrites a file', () => {
+    const s = storeWithEntries();
+    try {
+      const file = `${s.dir}/audit.jsonl`;
+      const result = scribe(['audit', 'export', file], s.env);
+      assert.equal(result.status, 0, result.stderr);
+      const text = readFileSync(file, 'utf8');
+      const lines = text.trim().split('\n').map((line) => JSON.parse(line) as { seq: number; action: string; actor: string });
+      assert.deepEqual(lines.map((l) => l.seq), [1, 2, 3, 4, 5]);
+      assert.deepEqual(lines.map((l) => l.action), ['store.created', 'visit.created', 'visit.created', 'visit.created', 'visit.created']);
+      assert.equal(lines[1]?.actor, 'dr-audit');
+      assert.ok(!text.includes(SENTINEL.name) && !text.includes(SENTINEL.patientId));
+      const again = scribe(['audit', 'export', file], s.env);
+      assert.equal(again.status, 1);
+      assert.match(again.stderr, /already exists/);
+    } finally {
+      s.cleanup();
+    }
+  });
+});
+
+describe('scribe visits and keys', { skip: cliBuilt ? false : CLI_MISSING }, () => {
+  const tmp = tempDir('scribe-cli-');
+  const env = { SCRIBE_DATA_DIR: tmp.dir, SCRIBE_PASSPHRASE: 'visit test passphrase' };
+  before(() => assert.equal(scribe(['init'], env).status, 0));
+  after(() => tmp.cleanup());
+
+  test('creates, lists and shows a visit as JSON', () => {
+    const created = scribe(['visit', 'create', '--patient', 'pat-1', '--encounter', 'enc-1', '--name', 'Test Patient', '--json'], env);
+    assert.equal(created.status, 0, created.stderr);
+    const visit = JSON.parse(created.stdout) as { id: string; patientId: string; encounterId: string; state: string };
+    assert.equal(visit.patientId, 'pat-1');
+    assert.equal(visit.encounterId, 'enc-1');
+    assert.equal(visit.state, 'not_started');
+    const list = JSON.parse(scribe(['visit', 'list', '--json'], env).stdout) as { id: string; patientName: string }[];
+    assert.ok(list.some((v) => v.id === visit.id && v.patientName === 'Test Patient'));
+    const shown = JSON.parse(scribe(['visit', 'show', visit.id, '--json'], env).stdout) as { id: string; patient: { displayName: string } };
+    assert.equal(shown.patient.displayName, 'Test Patient');
+  });
+
+  test('bad input gets a clear error, never a stack trace or the input echoed', () => {
+    const missing = scribe(['visit', 'show', '00000000-0000-4000-8000-000000000000'], env);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /The visit was not found/);
+    const badDate = scribe(['visit', 'create', '--patient', 'p', '--birth-date', `${SENTINEL.name}`], env);
+    assert.equal(badDate.status, 1);
+    assert.match(badDate.stderr, /Invalid request: check patient\.birthDate/);
+    assert.ok(!badDate.stderr.includes(SENTINEL.name));
+    assert.ok(!/at .*\.js:\d+/.test(badDate.stderr));
+  });
+
+  test('a wrong passphrase or no key is refused clearly', () => {
+    const wrong = scribe(['visit', 'list'], { ...env, SCRIBE_PASSPHRASE: 'wrong passphrase!' });
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, /does not open this store/);
+    const none = scribe(['visit', 'list'], { SCRIBE_DATA_DIR: tmp.dir });
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /set SCRIBE_PASSPHRASE or pass --key-file/);
+  });
+
+  test('a key-file store works end to end', () => {
+    const t = tempDir('scribe-keyfile-');
+    try {
+      const keyEnv = { SCRIBE_DATA_DIR: `${t.dir}/data` };
+      const init = scribe(['--key-file', `${t.dir}/store.key`, 'init', '--create-key-file'], keyEnv);
+      assert.equal(init.status, 0, init.stderr);
+      assert.equal(scribe(['--key-file', `${t.dir}/store.key`, 'visit', 'create', '--patient', 'p9'], keyEnv).status, 0);
+      assert.match(scribe(['--key-file', `${t.dir}/store.key`, 'visit', 'list'], keyEnv).stdout, /patient p9/);
+      const noStore = scribe(['visit', 'list'], { SCRIBE_DATA_DIR: `${t.dir}/none`, SCRIBE_PASSPHRASE: 'whatever passphrase' });
+      assert.match(noStore.stderr, /No store in .* Run `scribe init` first/);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
