@@ -125,7 +125,7 @@ describe('web bridge', () => {
     const controller = new AbortController();
     const response = await fetch(`${bridge.origin}/api/events`, { headers: { Authorization: `Bearer ${bridge.token}` }, signal: controller.signal });
     assert.equal(response.headers.get('content-type'), 'text/event-stream');
-    const reader = response.body!.getReader();
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
     const created = (await (await call('visit:create', { patientId: 'pat-evt' })).json()) as { value: { id: string } };
     let text = '';

@@ -11,7 +11,6 @@ import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-
 import { DATABASE_FILE } from '../../../main/store/store.js';
 import { createSqliteVisitRepository } from '../../../main/store/visit-repository.js';
 import type { Visit } from '../../../shared/domain/visit.js';
-import type { VisitId } from '../../../shared/ids.js';
 import { FAST_SCRYPT, SENTINEL, tempDir } from '../../helpers/temp-store.js';
 
 const actor = { id: 'dr-test', role: 'clinician' } as const;
@@ -127,7 +126,7 @@ describe('encrypted store', () => {
     const copy = scribe.store.db.prepare('SELECT patient_ref FROM visits WHERE id = ?').get(a.id) as { patient_ref: Buffer };
     scribe.store.db.prepare('UPDATE visits SET patient_ref = ? WHERE id = ?').run(copy.patient_ref, b.id);
     try {
-      assert.throws(() => createSqliteVisitRepository(scribe.store).get(b.id as VisitId), IntegrityError);
+      assert.throws(() => createSqliteVisitRepository(scribe.store).get(b.id), IntegrityError);
     } finally {
       scribe.close();
     }
