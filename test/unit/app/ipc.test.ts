@@ -41,9 +41,9 @@ function fakeWindow(mainFrame: FrameLike) {
 
 function setup() {
   const calls: { channel: string; request: unknown; ctx: CallContext }[] = [];
-  const dispatch: Dispatch = async (channel, request, ctx) => {
+  const dispatch: Dispatch = (channel, request, ctx) => {
     calls.push({ channel, request, ctx });
-    return { ok: true, value: { echoed: channel } };
+    return Promise.resolve({ ok: true, value: { echoed: channel } });
   };
   const events = createEventBus();
   const { ipcMain, handlers } = fakeIpcMain();

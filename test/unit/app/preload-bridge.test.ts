@@ -13,9 +13,9 @@ function fakeIpcRenderer() {
   const listeners = new Map<string, Set<RendererListener>>();
   const ipcRenderer: IpcRendererLike & { secret: string } = {
     secret: 'must never reach the page',
-    invoke: async (...args: unknown[]) => {
+    invoke: (...args: unknown[]) => {
       invoked.push(args);
-      return { ok: true, value: null };
+      return Promise.resolve({ ok: true, value: null });
     },
     on(channel, listener) {
       if (!listeners.has(channel)) listeners.set(channel, new Set());

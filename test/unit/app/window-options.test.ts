@@ -20,6 +20,7 @@ test('every security-relevant web preference has its secure value', () => {
   assert.equal(prefs.navigateOnDragDrop, false);
   assert.equal(prefs.preload, preloadPath);
   assert.equal(prefs.enableBlinkFeatures, undefined);
+  assert.equal(prefs.disableBlinkFeatures, 'Auxclick');
 });
 
 test('spellcheck is off: some platforms send words to a cloud service', () => {
