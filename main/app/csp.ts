@@ -55,7 +55,6 @@ const PERMISSIONS_POLICY = [
   'usb=()',
   'serial=()',
   'hid=()',
-  'bluetooth=()',
   'midi=()',
   'payment=()',
   'publickey-credentials-get=()',

@@ -7,7 +7,6 @@ export const AuditAction = z.enum([
   'store.unlocked',
   'visit.created',
   'visit.viewed',
-  'visit.listed',
   'audit.exported',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -120,7 +120,10 @@ describe('visit list in the browser through the web bridge', { skip: skipReason 
     return stdout;
   };
 
-  const shot = (name: string, target: Page = page) => target.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: true });
+  const shot = async (name: string, target: Page = page) => {
+    await target.mouse.move(0, 0); // no hover highlight in the picture
+    await target.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+  };
 
   const watch = (target: Page) => {
     target.on('console', (message) => {
@@ -210,8 +213,21 @@ describe('visit list in the browser through the web bridge', { skip: skipReason 
     assert.equal(await page.locator('input:focus').getAttribute('name'), 'patientId');
     await shot('visits-validation');
 
+    // A field only the main side can judge: lift the input's own limit so the API's
+    // ApiCallError.fields has to place the error on the right input.
     await patientId.fill('pat-e2e-3');
-    await page.getByLabel('Encounter ID').fill('enc-e2e-3');
+    const encounterId = page.getByLabel('Encounter ID');
+    await page.evaluate(`document.querySelector('input[name="encounterId"]').removeAttribute('maxlength')`);
+    await encounterId.fill('e'.repeat(129));
+    await page.getByRole('button', { name: 'Create visit' }).click();
+    await page.getByText('An encounter ID has up to 128 characters.').waitFor();
+    assert.equal(await encounterId.getAttribute('aria-invalid'), 'true');
+    assert.equal(await patientId.getAttribute('aria-invalid'), null);
+    assert.equal(await page.locator('input:focus').getAttribute('name'), 'encounterId');
+    assert.equal(await bodyRows().count(), 2, 'nothing was created');
+    await shot('visits-server-validation');
+
+    await encounterId.fill('enc-e2e-3');
     await page.getByLabel('Patient name').fill(NAME_3);
     await page.getByLabel('MRN').fill(MRN_3);
     await page.getByLabel('Birth date').fill('1971-02-03');
