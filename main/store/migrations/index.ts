@@ -9,7 +9,7 @@ export interface Migration {
 
 /** Append-only: never edit a released migration, add the next number. */
 export const migrations: readonly Migration[] = [initial];
-export const LATEST_SCHEMA_VERSION = migrations.length;
+export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;
 
 export function schemaVersion(db: Database): number {
   return db.pragma('user_version', { simple: true }) as number;
