@@ -23,6 +23,8 @@ export interface VisitRepository {
   insert(visit: VisitInsert): Visit;
   get(id: VisitId): Visit | undefined;
   list(query: VisitQuery): Visit[];
+  /** Moves a visit to a new state; returns false when the visit does not exist. */
+  setState(id: VisitId, state: VisitState): boolean;
 }
 
 interface Row {
@@ -47,6 +49,7 @@ export function createSqliteVisitRepository(store: Store): VisitRepository {
      VALUES (@id, @state, @created_at, @updated_at, @created_by, @patient_ref, @encounter_ref, @patient_context)`,
   );
   const selectOne = db.prepare('SELECT * FROM visits WHERE id = ?');
+  const updateState = db.prepare('UPDATE visits SET state = ?, updated_at = ? WHERE id = ?');
 
   function decode(row: Row): Visit {
     const text = (column: 'patient_ref' | 'encounter_ref', value: Buffer) => cipher.open(value, at(row.id, column)).toString('utf8');
@@ -83,6 +86,9 @@ export function createSqliteVisitRepository(store: Store): VisitRepository {
     get(id) {
       const row = selectOne.get(id) as Row | undefined;
       return row ? decode(row) : undefined;
+    },
+    setState(id, state) {
+      return updateState.run(state, clock.now().toISOString(), id).changes === 1;
     },
     list(query) {
       const where: string[] = [];
