@@ -1,16 +1,32 @@
+import { benchIcdSearch } from './icd-search.js';
+import { benchDraftingRouge } from './drafting-rouge.js';
 import { benchStoreThroughput } from './store-throughput.js';
+import { benchCaptureIngest } from './capture-ingest.js';
+import { benchWritebackFhir } from './writeback-fhir.js';
+import { benchWritebackMllp } from './writeback-mllp.js';
+import { benchAsr } from './asr.js';
 
 /**
  * `npm run bench`: every figure beside a baseline measured in the same run, printed as one JSON
  * document. BENCH_ROWS scales the store figures (default 2000 rows per variant and round).
  */
 const rows = Number.parseInt(process.env['BENCH_ROWS'] ?? '2000', 10);
+/** BENCH_AUDIO_SECONDS: audio per capture-ingest variant and round (default 60). */
+const audioSeconds = Number.parseInt(process.env['BENCH_AUDIO_SECONDS'] ?? '60', 10);
 
 const report = {
   measuredAt: new Date().toISOString(),
   node: process.version,
   platform: `${process.platform}-${process.arch}`,
   store: benchStoreThroughput(rows),
+  captureIngest: await benchCaptureIngest(audioSeconds),
+  icdSearch: benchIcdSearch(),
+  drafting: benchDraftingRouge(),
+  asr: await benchAsr(),
+  writeback: {
+    fhirTransactions: await benchWritebackFhir(),
+    mllp: await benchWritebackMllp(),
+  },
 };
 
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

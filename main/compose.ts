@@ -5,8 +5,17 @@ import type { EventBus } from './api/event-bus.js';
 import { createHandlers } from './api/handlers.js';
 import { createAuditLog } from './audit/audit-log.js';
 import type { AuditLog } from './audit/audit-log.js';
+import { createTerminologyService } from './coding/terminology-service.js';
+import type { TerminologyService } from './coding/terminology-service.js';
+import { createSqliteTerminologyRepository } from './coding/terminology-repository.js';
 import type { Logger } from './log/logger.js';
 import { nullLogger } from './log/logger.js';
+import type { LoadedPolicy } from './policy/policy-file.js';
+import { noPolicy } from './policy/policy-file.js';
+import { createPolicyGate } from './policy/policy-gate.js';
+import type { PolicyGate } from './policy/policy-gate.js';
+import { createSettingsService } from './policy/settings-service.js';
+import type { SettingsService } from './policy/settings-service.js';
 import { appIdentity } from './app-identity.js';
 import type { Clock } from './store/clock.js';
 import type { KeyProvider } from './store/key-provider.js';
@@ -15,6 +24,40 @@ import { openStore } from './store/store.js';
 import type { OpenMode, Store } from './store/store.js';
 import { createSqliteVisitRepository } from './store/visit-repository.js';
 import { createVisitService } from './visits/visit-service.js';
+import { createSqliteNoteRepository } from './notes/note-repository.js';
+import { createNoteService } from './notes/note-service.js';
+import { systemClock } from './store/clock.js';
+import type { OutboxRoute } from '../shared/domain/outbox.js';
+import type { Deliverers } from './writeback/router.js';
+import type { BackoffPolicy } from './writeback/backoff.js';
+import { settingsDeliverers } from './writeback/settings-deliverers.js';
+import { createSqliteOutboxRepository } from './writeback/outbox-repository.js';
+import { createOutboxWorker } from './writeback/outbox-worker.js';
+import type { OutboxWorker } from './writeback/outbox-worker.js';
+import { createSignOff } from './writeback/sign-off.js';
+import { createWritebackService } from './writeback/writeback-service.js';
+import { createCaptureService } from './capture/capture-service.js';
+import type { CaptureService } from './capture/capture-service.js';
+import { loadSileroVad } from './capture/silero-vad.js';
+import { findSileroModel } from './capture/vad-model-path.js';
+import { createVadProvider } from './capture/vad-provider.js';
+import type { VadProvider } from './capture/vad-provider.js';
+import { createSqliteAudioRepository } from './store/audio-repository.js';
+import { createSqliteConsentRepository } from './store/consent-repository.js';
+import { codeValidatorFrom } from './drafting/code-validator.js';
+import type { CodeValidator } from './drafting/code-validator.js';
+import { createDraftingService } from './drafting/drafting-service.js';
+import type { LlmConfigResult } from './drafting/llm/llm-config.js';
+import { createSqliteTranscriptRepository } from './transcripts/transcript-repository.js';
+import { createTranscriptService } from './transcripts/transcript-service.js';
+import type { TranscriptService } from './transcripts/transcript-service.js';
+import type { TranscriptionService } from './asr/transcription-service.js';
+import type { TranscriptionOptions } from './asr/transcription-setup.js';
+import { setUpTranscription } from './asr/transcription-setup.js';
+import { createAuthService } from './auth/auth-service.js';
+import type { AuthService, AuthServiceOptions } from './auth/auth-service.js';
+import { noSystemBrowser } from './auth/browser-url.js';
+import { signInConfigFrom } from './auth/sign-in-config.js';
 
 export interface ScribeOptions {
   readonly dataDir: string;
@@ -24,6 +67,21 @@ export interface ScribeOptions {
   readonly clock?: Clock;
   /** Who opened the store, for the audit record of a new store. */
   readonly actorId?: string;
+  /** Where signed notes go, and the targets that can take them. */
+  readonly writeback?: { readonly route: OutboxRoute; readonly deliverers: Deliverers; readonly leaseMs?: number; readonly backoff?: BackoffPolicy };
+  /** The machine policy, loaded by the caller before anything else (main/policy/machine-policy.ts); none when absent. */
+  readonly policy?: LoadedPolicy;
+  /** The voice-activity model; by default Silero VAD from the installed package, loaded on first use. */
+  readonly vad?: VadProvider;
+  /**
+   * Note drafting: where the language model is (read at each draft; the CLI passes its environment
+   * through llmConfigFromEnv), and the code check for model-proposed codes (default: the code set in use).
+   */
+  readonly drafting?: { readonly llmConfig?: () => LlmConfigResult; readonly validateCode?: CodeValidator };
+  /** Transcription engines (models folder, OpenAI-compatible service) and live transcription. */
+  readonly transcription?: TranscriptionOptions;
+  /** Clinician sign-in: the system browser (Electron's shell in the app), and overrides for tests. */
+  readonly auth?: Partial<Pick<AuthServiceOptions, 'openBrowser' | 'config' | 'fetch' | 'signInTimeoutMs' | 'requestTimeoutMs' | 'keySet'>>;
 }
 
 /** Every service, wired once: the composition root shared by Electron, the CLI and the web bridge. */
@@ -32,6 +90,21 @@ export interface Scribe {
   readonly audit: AuditLog;
   readonly events: EventBus;
   readonly dispatch: Dispatch;
+  readonly outboxWorker: OutboxWorker;
+  /** Effective settings (defaults, the user's choices, the machine policy's locks). */
+  readonly settings: SettingsService;
+  /** What services ask before acting: engines, audio leaving the device, consent, signing, retention. */
+  readonly policy: PolicyGate;
+  /** Recording, import and export of visit audio. */
+  readonly capture: CaptureService;
+  /** The ICD-10-CM code set in use: import, search, validation, suggestions. */
+  readonly terminology: TerminologyService;
+  /** Visit transcripts: transcription engines append segments here and finalise them. */
+  readonly transcripts: TranscriptService;
+  /** Speech to text: local Whisper or an OpenAI-compatible service, live or after the visit. */
+  readonly transcription: TranscriptionService;
+  /** Clinician sign-in (SMART on FHIR): the signed-in practitioner is the app's actor where there is one. */
+  readonly auth: AuthService;
   close(): void;
 }
 
@@ -41,9 +114,116 @@ export function openScribe(options: ScribeOptions): Scribe {
   const audit = createAuditLog(store);
   if (store.created) audit.append({ actor: options.actorId ?? 'system', action: 'store.created', objectType: 'store', objectId: 'local' });
   const events = createEventBus();
-  const visits = createVisitService({ store, visits: createSqliteVisitRepository(store), audit, events });
-  const handlers = createHandlers({ app: { ...appIdentity, schemaVersion: LATEST_SCHEMA_VERSION }, visits, audit });
+  const settings = createSettingsService({
+    dataDir: options.dataDir,
+    policy: options.policy ?? noPolicy,
+    store,
+    audit,
+    logger,
+    onChanged: (keys) => events.emit('settings:changed', { keys: [...keys] }),
+  });
+  const policy = createPolicyGate(settings);
+  const clock = options.clock ?? systemClock;
+  const visitRepository = createSqliteVisitRepository(store);
+  const visits = createVisitService({ store, visits: visitRepository, audit, events });
+  const terminology = createTerminologyService({ store, releases: createSqliteTerminologyRepository(store), audit, logger });
+  const noteRepository = createSqliteNoteRepository(store);
+  const notes = createNoteService({ store, notes: noteRepository, visits: visitRepository, audit, events });
+  const outbox = createSqliteOutboxRepository(store);
+  const writebackConfig = options.writeback ?? {
+    route: undefined,
+    deliverers: settingsDeliverers(settings, events, { dataDir: options.dataDir, logger, clock }),
+    leaseMs: undefined,
+    backoff: undefined,
+  };
+  const outboxWorker = createOutboxWorker({
+    store,
+    outbox,
+    visits: visitRepository,
+    audit,
+    events,
+    deliverers: writebackConfig.deliverers,
+    logger,
+    clock,
+    leaseMs: writebackConfig.leaseMs,
+    backoff: writebackConfig.backoff,
+  });
+  const signOff = createSignOff({ store, notes: noteRepository, visits: visitRepository, outbox, audit, events, clock, route: () => writebackConfig.route ?? settings.values().ehrRouting, maySign: policy.maySign });
+  const writeback = createWritebackService({ store, signOff, outbox, worker: outboxWorker, visits: visitRepository, audit, events });
+  const vad = options.vad ?? createVadProvider(() => loadSileroVad(findSileroModel()), logger);
+  const capture = createCaptureService({
+    store,
+    visits: visitRepository,
+    audio: createSqliteAudioRepository(store),
+    consents: createSqliteConsentRepository(store),
+    audit,
+    events,
+    logger,
+    vad,
+    requireConsent: policy.consentRequired,
+  });
+  // A recording whose process died shows as interrupted from the first screen on.
+  capture.recoverInterrupted();
+  const transcripts = createTranscriptService({ store, transcripts: createSqliteTranscriptRepository(store), visits: visitRepository, audit, events });
+  const drafting = createDraftingService({
+    visits: visitRepository,
+    transcripts,
+    notes,
+    noteRepository,
+    audit,
+    logger,
+    llmConfig: options.drafting?.llmConfig,
+    validateCode: options.drafting?.validateCode ?? codeValidatorFrom((code) => terminology.validate(code)),
+    suggestCodes: (input) => terminology.suggest(input),
+    assertEngineAllowed: (engine, baseUrl) => policy.assertEngineAllowed('drafting', engine, baseUrl === undefined ? undefined : { baseUrl }),
+  });
+  const transcription = setUpTranscription({
+    options: options.transcription,
+    visits: visitRepository,
+    audio: createSqliteAudioRepository(store),
+    capture,
+    transcripts,
+    audit,
+    events,
+    logger,
+    policy,
+  });
+  const auth = createAuthService({
+    config: () => signInConfigFrom(settings.values()),
+    openBrowser: noSystemBrowser,
+    ...options.auth,
+    audit,
+    logger,
+    onChanged: (change) => events.emit('auth:changed', change),
+  });
+  events.subscribe((event, payload) => {
+    if (event === 'settings:changed') auth.settingsChanged((payload as { keys: string[] }).keys);
+  });
+  const handlers = createHandlers({ app: { ...appIdentity, schemaVersion: LATEST_SCHEMA_VERSION }, visits, audit, terminology, notes, writeback, settings, capture, transcripts, drafting, transcription, auth });
   const dispatch = createDispatcher(handlers, logger);
   logger.info('store.opened', { created: store.created, schemaVersion: LATEST_SCHEMA_VERSION });
-  return { store, audit, events, dispatch, close: () => store.close() };
+  if (settings.policy.sha256 !== null) logger.info('policy.applied', { policySha256: settings.policy.sha256, count: settings.view().policy.locked.length });
+  return {
+    store,
+    audit,
+    events,
+    dispatch,
+    outboxWorker,
+    settings,
+    policy,
+    capture,
+    terminology,
+    transcripts,
+    transcription,
+    auth,
+    close: () => {
+      void auth.close();
+      // Stops runs before the store closes under them; the Whisper worker ends on its own.
+      void transcription.close();
+      void outboxWorker.stop();
+      // Stops the voice-activity followers synchronously before the store closes under them.
+      void capture.close().then(() => (options.vad ? undefined : vad.release()));
+      store.close();
+    },
+  };
 }

@@ -1,21 +1,79 @@
 import type { AppInfo } from '../../shared/api/contract.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { TerminologyService } from '../coding/terminology-service.js';
+import type { CaptureService } from '../capture/capture-service.js';
+import type { NoteService } from '../notes/note-service.js';
+import type { SettingsService } from '../policy/settings-service.js';
 import type { VisitService } from '../visits/visit-service.js';
+import type { WritebackService } from '../writeback/writeback-service.js';
+import type { DraftingService } from '../drafting/drafting-service.js';
+import type { TranscriptService } from '../transcripts/transcript-service.js';
+import type { TranscriptionService } from '../asr/transcription-service.js';
 import type { HandlerTable } from './dispatch.js';
+import type { AuthService } from '../auth/auth-service.js';
+import { readAudioRange } from '../capture/audio-range.js';
+import { auditPage } from '../audit/audit-page.js';
+import { ForbiddenError } from '../errors.js';
 
 export interface HandlerDeps {
   readonly app: { readonly name: string; readonly version: string; readonly schemaVersion: number };
   readonly visits: VisitService;
   readonly audit: AuditLog;
+  readonly terminology: TerminologyService;
+  readonly notes: NoteService;
+  readonly writeback: WritebackService;
+  readonly settings: SettingsService;
+  readonly capture: CaptureService;
+  readonly transcripts: TranscriptService;
+  readonly drafting: DraftingService;
+  readonly transcription: TranscriptionService;
+  readonly auth: AuthService;
 }
 
 /** The one handler table every transport serves. Handlers receive validated requests. */
-export function createHandlers({ app, visits, audit }: HandlerDeps): HandlerTable {
+export function createHandlers({ app, visits, audit, terminology, notes, writeback, settings, capture, transcripts, drafting, transcription, auth }: HandlerDeps): HandlerTable {
   return {
     'app:info': (_request, ctx): AppInfo => ({ ...app, transport: ctx.transport, user: { id: ctx.actor.id, role: ctx.actor.role } }),
+    'auth:status': () => auth.status(),
+    'auth:signIn': (request) => auth.signIn(request),
+    'auth:cancel': () => auth.cancel(),
+    'auth:signOut': () => auth.signOut(),
     'visit:create': (request, ctx) => visits.create(request, ctx.actor),
     'visit:list': (request) => ({ visits: visits.list(request) }),
     'visit:get': (request, ctx) => visits.get(request.id, ctx.actor),
     'audit:verify': () => audit.verify(),
+    'icd:search': (request) => terminology.search(request),
+    'icd:validate': (request) => terminology.validate(request.code),
+    'terminology:info': () => terminology.info(),
+    'note:get': (request, ctx) => notes.get(request.visitId, ctx.actor),
+    'note:save': (request, ctx) => notes.save(request.visitId, request.baseRevision, request.note, ctx.actor),
+    'visit:sign': (request, ctx) => writeback.sign(request.visitId, request.revision, ctx.actor),
+    'outbox:list': () => ({ jobs: writeback.list() }),
+    'outbox:retry': (request, ctx) => writeback.retry(request.jobId, ctx.actor),
+    'outbox:run': () => writeback.runNow(),
+    'settings:get': () => settings.view(),
+    'settings:update': (request, ctx) => settings.update(request, ctx.actor),
+    'visit:recordConsent': (request, ctx) => capture.recordConsent(request, ctx.actor),
+    'capture:start': (request, ctx) => capture.start(request.visitId, ctx.actor),
+    'capture:append': (request) => capture.append(request),
+    'capture:pause': (request, ctx) => capture.pause(request.visitId, ctx.actor),
+    'capture:resume': (request, ctx) => capture.resume(request.visitId, ctx.actor),
+    'capture:stop': (request, ctx) => capture.stop(request.visitId, ctx.actor),
+    'capture:recover': (request, ctx) => capture.recover(request.visitId, request.action, ctx.actor),
+    'capture:status': (request) => capture.status(request.visitId),
+    'capture:segments': (request) => capture.segments(request.visitId, request.afterIndex),
+    'transcript:get': (request, ctx) => transcripts.get(request.visitId, ctx.actor),
+    'transcript:import': (request, ctx) => transcripts.import(request.visitId, request, ctx.actor),
+    'visit:draft': (request, ctx) => drafting.draft(request, ctx.actor),
+    'visit:transcribe': (request, ctx) => transcription.transcribe(request.visitId, request.engine, ctx.actor),
+    'transcription:status': (request) => transcription.status(request.visitId),
+    'transcription:cancel': (request, ctx) => transcription.cancel(request.visitId, ctx.actor),
+    'audio:range': (request, ctx) => readAudioRange(capture, request.visitId, request.fromMs, request.toMs, ctx.actor),
+    'visit:markReady': (request, ctx) => visits.markReady(request.visitId, ctx.actor),
+    'audit:export': (request, ctx) => {
+      if (ctx.actor.role === 'scribe') throw new ForbiddenError('Scribes cannot export the audit log.');
+      if (request.afterSeq === 0) audit.append({ actor: ctx.actor.id, action: 'audit.exported', objectType: 'audit_log', objectId: 'local' });
+      return auditPage(audit, request.afterSeq, request.limit);
+    },
   };
 }

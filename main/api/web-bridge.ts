@@ -20,7 +20,8 @@ import type { EventBus } from './event-bus.js';
 export interface WebBridgeOptions {
   readonly dispatch: Dispatch;
   readonly events: EventBus;
-  readonly actor: Actor;
+  /** Who is acting, asked at each call: the signed-in clinician when there is one (main/auth). */
+  readonly actor: Actor | (() => Actor);
   /** The built renderer (dist/renderer). */
   readonly staticDir: string;
   readonly port?: number;
@@ -120,7 +121,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     } catch {
       return refuse(res, 400, 'bad_request', 'The request body is not valid JSON.');
     }
-    sendJson(res, 200, await options.dispatch(channel, request, { transport: 'web', actor: options.actor }));
+    sendJson(res, 200, await options.dispatch(channel, request, { transport: 'web', actor: typeof options.actor === 'function' ? options.actor() : options.actor }));
   }
 
   function handleEvents(req: IncomingMessage, res: ServerResponse): void {

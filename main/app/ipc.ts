@@ -56,7 +56,8 @@ export interface IpcOptions {
   readonly dispatch: Dispatch;
   readonly events: EventBus;
   readonly getMainWindow: () => MainWindowLike | null | undefined;
-  readonly actor: Actor;
+  /** Who is acting, asked at each call: the signed-in clinician when there is one (main/auth). */
+  readonly actor: Actor | (() => Actor);
 }
 
 const FORBIDDEN: ApiResult<never> = Object.freeze({
@@ -86,7 +87,7 @@ export function registerIpcHandlers(options: IpcOptions): () => void {
       const window = liveWindow(getMainWindow);
       if (window === null || !isTrustedSender(event.senderFrame, window.webContents.mainFrame)) return FORBIDDEN;
       try {
-        return await dispatch(channel, request, { transport: 'ipc', actor });
+        return await dispatch(channel, request, { transport: 'ipc', actor: typeof actor === 'function' ? actor() : actor });
       } catch {
         // dispatch turns handler failures into results; this guards against a bug in it, without detail.
         return INTERNAL;

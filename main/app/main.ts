@@ -1,5 +1,5 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session } from 'electron';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,17 +8,29 @@ import type { Actor } from '../api/dispatch.js';
 import { openScribe } from '../compose.js';
 import type { Scribe } from '../compose.js';
 import { ScribeError } from '../errors.js';
-import { createJsonLineLogger, nullLogger } from '../log/logger.js';
+import { nullLogger } from '../log/logger.js';
 import type { Logger } from '../log/logger.js';
+import { APP_LOG_FILE } from '../log/log-location.js';
+import { createRotatingFileLogger } from '../log/rotating-file.js';
+import { PolicyInvalidError } from '../policy/errors.js';
+import { loadMachinePolicy } from '../policy/machine-policy.js';
+import type { LoadedPolicy } from '../policy/policy-file.js';
 import { DATABASE_FILE } from '../store/store.js';
 import { APP_ENTRY_URL, APP_SCHEME, contentTypeFor, resolveAppFile } from './app-origin.js';
 import { securityHeaders } from './csp.js';
 import { registerIpcHandlers } from './ipc.js';
+import { createSystemBrowserOpener } from './system-browser.js';
+import { signedInActor } from '../auth/auth-actor.js';
 import { buildMenuTemplate } from './menu.js';
 import { hardenWebContents } from './navigation.js';
 import { isPermissionAllowed, isPermissionCheckAllowed } from './permissions.js';
+import { trackRecording } from './recording-tracker.js';
+import type { RecordingTracker } from './recording-tracker.js';
 import { createSafeStorageKeyProvider } from './safe-storage-key-provider.js';
+import type { RunningUpdater } from './updater.js';
 import { buildWindowOptions } from './window-options.js';
+import { llmConfigFromEnv } from '../drafting/llm/llm-config.js';
+import { openAiAsrConfigFromEnv } from '../asr/openai-asr-config.js';
 
 /**
  * The Electron entry (dist/main/app/main.js). It serves the renderer from app://scribe/, locks
@@ -38,6 +50,8 @@ app.enableSandbox();
 let mainWindow: BrowserWindow | null = null;
 let scribe: Scribe | null = null;
 let disposeIpc: (() => void) | null = null;
+let recording: RecordingTracker | null = null;
+let updater: RunningUpdater | null = null;
 
 /** A stable local actor id from the OS account, reduced to the characters user ids allow. */
 function localActor(): Actor {
@@ -48,18 +62,17 @@ function localActor(): Actor {
     // No passwd entry (some containers and managed accounts): fall back below.
   }
   const id = name.replace(/[^A-Za-z0-9._@-]/g, '_').slice(0, 128) || 'local-user';
-  // TODO(auth): real sign-in (SMART on FHIR) will supply the user and role.
+  // Who acts until a clinician signs in with SMART on FHIR (main/auth); then the Practitioner does.
   return { id, role: 'clinician' };
 }
 
-/** Logging must never take the app down: a full or read-only disk loses log lines only. */
+/**
+ * Redacted JSON lines, rotated by size (main/log/). Logging must never take the app down: a full
+ * or read-only disk loses log lines only.
+ */
 function openLog(): Logger {
   try {
-    const dir = app.getPath('logs');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const stream = createWriteStream(join(dir, 'main.log'), { flags: 'a', mode: 0o600 });
-    stream.on('error', () => {});
-    return createJsonLineLogger(stream);
+    return createRotatingFileLogger({ dir: app.getPath('logs'), fileName: APP_LOG_FILE });
   } catch {
     return nullLogger;
   }
@@ -133,6 +146,12 @@ function safeMessage(error: unknown, fallback: string): string {
 }
 
 function closeServices(): void {
+  // First, while the recording state is still known: whether an update may install on this quit.
+  updater?.controller.beforeQuit();
+  updater?.stop();
+  updater = null;
+  recording?.dispose();
+  recording = null;
   disposeIpc?.();
   disposeIpc = null;
   scribe?.close();
@@ -148,13 +167,35 @@ async function start(): Promise<void> {
 
   const logger = openLog();
   const actor = localActor();
+  let policy: LoadedPolicy;
+  try {
+    // Before the store: a policy that exists but cannot be used stops the app (failing open
+    // would unlock what IT locked). The error names each field and why.
+    policy = loadMachinePolicy({ env: process.env, platform: process.platform, packaged: app.isPackaged });
+  } catch (error) {
+    logger.error('policy.invalid', { type: error instanceof Error ? error.name : typeof error, count: error instanceof PolicyInvalidError ? error.problems.length : 0 });
+    dialog.showErrorBox('Ambient Scribe cannot start: machine policy', safeMessage(error, 'The machine policy could not be read. Ask IT to check it.'));
+    app.quit();
+    return;
+  }
   const dataDir = join(app.getPath('userData'), 'store');
   try {
     // safeStorage can only be used after 'ready'. Whether Linux's unprotected 'basic_text'
     // backend may be accepted is for IT to decide through policy; until then it is refused.
     const keyProvider = createSafeStorageKeyProvider(safeStorage, { allowPlaintextBackend: false });
     const mode = existsSync(join(dataDir, DATABASE_FILE)) ? 'open' : 'create';
-    scribe = openScribe({ dataDir, keyProvider, mode, logger, actorId: actor.id });
+    scribe = openScribe({
+      dataDir,
+      keyProvider,
+      mode,
+      logger,
+      actorId: actor.id,
+      policy,
+      auth: { openBrowser: createSystemBrowserOpener(shell) },
+      // The transcript grows while the visit goes on; engines and models follow the settings.
+      transcription: { live: true, openaiConfig: () => openAiAsrConfigFromEnv(process.env) },
+      drafting: { llmConfig: () => llmConfigFromEnv(process.env) },
+    });
   } catch (error) {
     logger.error('store.open_failed', { type: error instanceof Error ? error.name : typeof error });
     dialog.showErrorBox(
@@ -165,8 +206,36 @@ async function start(): Promise<void> {
     return;
   }
 
-  disposeIpc = registerIpcHandlers({ ipcMain, dispatch: scribe.dispatch, events: scribe.events, getMainWindow: () => mainWindow, actor });
+  disposeIpc = registerIpcHandlers({ ipcMain, dispatch: scribe.dispatch, events: scribe.events, getMainWindow: () => mainWindow, actor: signedInActor(scribe.auth, actor) });
+  // EHR launch (http://127.0.0.1:<fhirLaunchPort>/launch), when the settings turn it on.
+  void scribe.auth.startLaunchListener();
   mainWindow = createMainWindow();
+  // Signed notes go out in the background; the outbox survives restarts, so this only resumes it.
+  scribe.outboxWorker.start(15_000);
+  recording = trackRecording(scribe.events);
+  if (app.isPackaged) void startUpdates(scribe, recording, logger);
+}
+
+/** electron-updater is loaded only in installed builds: unpackaged runs have nothing to update. */
+async function startUpdates(services: Scribe, tracker: RecordingTracker, logger: Logger): Promise<void> {
+  try {
+    const { startUpdater } = await import('./updater.js');
+    updater = await startUpdater({
+      platform: process.platform,
+      packaged: app.isPackaged,
+      currentVersion: app.getVersion(),
+      settings: () => services.settings.values(),
+      isRecording: () => tracker.isRecording(),
+      logger,
+    });
+    if (scribe === null) {
+      // The app began quitting while electron-updater loaded.
+      updater.stop();
+      updater = null;
+    }
+  } catch (error) {
+    logger.error('update.start_failed', { type: error instanceof Error ? error.name : typeof error });
+  }
 }
 
 if (!app.requestSingleInstanceLock()) {

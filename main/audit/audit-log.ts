@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { AuditEntry, AuditProblem, AuditVerifyReport } from '../../shared/domain/audit.js';
+import type { AuditAction, AuditEntry, AuditProblem, AuditVerifyReport } from '../../shared/domain/audit.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -15,7 +15,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 export interface AuditRecord {
   readonly actor: string;
-  readonly action: string;
+  readonly action: AuditAction;
   readonly objectType: string;
   readonly objectId: string;
 }

@@ -1,14 +1,25 @@
 import { Command, CommanderError } from 'commander';
 import { appIdentity } from '../app-identity.js';
 import { ScribeError } from '../errors.js';
-import { createJsonLineLogger, nullLogger } from '../log/logger.js';
+import { createCliLogger } from '../log/cli-logger.js';
+import { registerAudioCommands } from './commands/audio.js';
+import { registerAuthCommands } from './commands/auth.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerDiagnosticsCommands } from './commands/diagnostics.js';
+import { registerIcdCommands } from './commands/icd.js';
+import { registerPolicyCommands } from './commands/policy.js';
 import { registerInitCommand } from './commands/init.js';
+import { registerSandboxCommand } from './commands/sandbox.js';
+import { registerTerminologyCommands } from './commands/terminology.js';
 import { registerVisitCommands } from './commands/visit.js';
+import { registerWritebackCommands } from './commands/outbox.js';
 import { registerWebCommand } from './commands/web.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './output.js';
 import { createCliContext } from './session.js';
+import { registerDraftCommands } from './commands/draft.js';
+import { registerTranscriptCommands } from './commands/transcript.js';
+import { registerTranscribeCommands } from './commands/transcribe.js';
 
 export interface CliDeps {
   readonly io: Io;
@@ -24,16 +35,28 @@ export function buildProgram(deps: CliDeps): Command {
     .version(appIdentity.version)
     .option('--data-dir <dir>', 'data folder (default: $SCRIBE_DATA_DIR or the per-user app folder)')
     .option('--key-file <file>', 'key file that unlocks the store (default: passphrase from $SCRIBE_PASSPHRASE)')
+    .option('--models-dir <dir>', 'speech models folder (default: $SCRIBE_MODELS_DIR or the per-user models folder)')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
 
-  const logger = env['SCRIBE_LOG'] === 'json' ? createJsonLineLogger(process.stderr) : nullLogger;
+  const logger = createCliLogger(env, process.stderr);
   const cli = createCliContext(program, { io, env, logger, untilStopped: deps.untilStopped });
   registerInitCommand(program, cli);
-  registerVisitCommands(program, cli);
+  const visit = registerVisitCommands(program, cli);
+  registerTranscriptCommands(program, visit, cli);
+  registerTranscribeCommands(program, visit, cli);
+  registerDraftCommands(program, visit, cli);
+  registerWritebackCommands(program, visit, cli);
+  registerAudioCommands(visit, cli);
   registerAuditCommands(program, cli);
   registerWebCommand(program, cli);
+  registerSandboxCommand(program, cli);
+  registerAuthCommands(program, cli);
+  registerPolicyCommands(program, cli);
+  registerDiagnosticsCommands(program, cli);
+  registerTerminologyCommands(program, cli);
+  registerIcdCommands(program, cli);
   return program;
 }
 

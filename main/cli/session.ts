@@ -1,14 +1,19 @@
 import type { Command } from 'commander';
 import type { Channel, RequestIn, ResponseOf } from '../../shared/api/contract.js';
-import type { CallContext } from '../api/dispatch.js';
+import type { Actor, CallContext } from '../api/dispatch.js';
 import type { Scribe } from '../compose.js';
 import { openScribe } from '../compose.js';
 import { ScribeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { loadMachinePolicy } from '../policy/machine-policy.js';
+import type { LoadedPolicy } from '../policy/policy-file.js';
+import { packageRoot } from '../app-identity.js';
 import type { OpenMode } from '../store/store.js';
 import type { GlobalOptions } from './context.js';
 import { resolveActor, resolveDataDir, resolveKeyProvider } from './context.js';
 import type { Io } from './output.js';
+import { llmConfigFromEnv } from '../drafting/llm/llm-config.js';
+import { transcriptionOptionsFromEnv } from '../asr/transcription-env.js';
 
 /** Calls a channel through the same dispatcher as IPC and the web bridge; errors throw. */
 export type Call = <C extends Channel>(channel: C, request: RequestIn<C>) => Promise<ResponseOf<C>>;
@@ -20,22 +25,32 @@ export interface CliContext {
   readonly logger: Logger;
   readonly untilStopped: () => Promise<void>;
   globals(): GlobalOptions;
-  withScribe<T>(mode: OpenMode, fn: (scribe: Scribe, call: Call) => Promise<T> | T): Promise<T>;
+  /** The machine policy (throws PolicyInvalidError when one exists but cannot be used). */
+  policy(): LoadedPolicy;
+  /** Opens the store for one command; `actor` overrides who is acting (e.g. `visit sign --as`). */
+  withScribe<T>(mode: OpenMode, fn: (scribe: Scribe, call: Call) => Promise<T> | T, actor?: Actor): Promise<T>;
 }
 
 export function createCliContext(program: Command, deps: { io: Io; env: NodeJS.ProcessEnv; logger: Logger; untilStopped: () => Promise<void> }): CliContext {
   const globals = () => program.opts<GlobalOptions>();
+  // Read per command, before the store opens: an unusable policy stops the command first.
+  const policy = () => loadMachinePolicy({ env: deps.env, platform: process.platform, packaged: packageRoot.includes('.asar') });
   return {
     ...deps,
     globals,
-    async withScribe(mode, fn) {
-      const actor = resolveActor(deps.env);
+    policy,
+    async withScribe(mode, fn, actorOverride) {
+      const actor = actorOverride ?? resolveActor(deps.env);
+      const machinePolicy = policy();
       const scribe = openScribe({
         dataDir: resolveDataDir(globals(), deps.env),
         keyProvider: resolveKeyProvider(globals(), deps.env),
         mode,
         logger: deps.logger,
         actorId: actor.id,
+        policy: machinePolicy,
+        drafting: { llmConfig: () => llmConfigFromEnv(deps.env) },
+        transcription: transcriptionOptionsFromEnv(deps.env, (globals() as { modelsDir?: string }).modelsDir),
       });
       const ctx: CallContext = { transport: 'cli', actor };
       const call: Call = async (channel, request) => {

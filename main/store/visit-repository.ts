@@ -25,6 +25,12 @@ export interface VisitRepository {
   list(query: VisitQuery): Visit[];
   /** Moves a visit to a new state; returns false when the visit does not exist. */
   setState(id: VisitId, state: VisitState): boolean;
+  /**
+   * Compare-and-set of the state: moves the visit to `to` only while it is in one of `from`, so a
+   * recording and a recovery sweep (or two processes) never silently overwrite each other's move.
+   * Returns false, changing nothing, when the visit is missing or in another state.
+   */
+  transition(id: VisitId, from: readonly VisitState[], to: VisitState): boolean;
 }
 
 interface Row {
@@ -89,6 +95,11 @@ export function createSqliteVisitRepository(store: Store): VisitRepository {
     },
     setState(id, state) {
       return updateState.run(state, clock.now().toISOString(), id).changes === 1;
+    },
+    transition(id, from, to) {
+      if (from.length === 0) return false;
+      const sql = `UPDATE visits SET state = ?, updated_at = ? WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`;
+      return db.prepare(sql).run(to, clock.now().toISOString(), id, ...from).changes === 1;
     },
     list(query) {
       const where: string[] = [];

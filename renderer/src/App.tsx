@@ -1,51 +1,112 @@
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ScribeApi } from '../../shared/api/client.js';
+import type { AppServices } from './app-context.js';
+import { AppServicesProvider, RECORD_SHORTCUT, useRecorderState } from './app-context.js';
 import { AppHeader } from './components/AppHeader.js';
 import { AppNav } from './components/AppNav.js';
 import { useAppInfo } from './hooks/useAppInfo.js';
-import type { RouteId } from './routes.js';
+import type { AppInfoState } from './hooks/useAppInfo.js';
+import { Recorder } from './recording/recorder.js';
+import type { Route } from './routes.js';
 import { useHashRoute } from './routes.js';
 import { OutboxView } from './views/OutboxView.js';
+import { ReviewQueueView } from './views/ReviewQueueView.js';
 import { ReviewView } from './views/ReviewView.js';
 import { SettingsView } from './views/SettingsView.js';
+import { VisitView } from './views/VisitView.js';
 import { VisitsView } from './views/VisitsView.js';
 
-function CurrentView({ route, api, info }: { route: RouteId; api: ScribeApi; info: ReturnType<typeof useAppInfo> }) {
-  switch (route) {
+function CurrentView({ route, info }: { route: Route; info: AppInfoState }) {
+  switch (route.id) {
     case 'visits':
-      return <VisitsView api={api} />;
+      return route.visitId ? <VisitView key={route.visitId} visitId={route.visitId} /> : <VisitsView />;
     case 'review':
-      return <ReviewView />;
+      return route.visitId ? <ReviewView key={route.visitId} visitId={route.visitId} /> : <ReviewQueueView />;
     case 'outbox':
       return <OutboxView />;
     case 'settings':
-      return <SettingsView api={api} info={info} />;
+      return <SettingsView info={info} />;
   }
+}
+
+/** Window titles never name a patient: only the app and, while it runs, that a recording is on. */
+function useWindowTitle(phase: string): void {
+  useEffect(() => {
+    document.title = phase === 'recording' ? 'Recording — Ambient Scribe' : phase === 'paused' ? 'Recording paused — Ambient Scribe' : 'Ambient Scribe';
+  }, [phase]);
 }
 
 export function App({ api }: { api: ScribeApi }) {
   const route = useHashRoute();
   const info = useAppInfo(api);
+  const recorder = useMemo(() => new Recorder(api), [api]);
+  const recording = useRecorderState(recorder);
   const main = useRef<HTMLElement>(null);
-  const firstRoute = useRef(route);
+  const routeKey = `${route.id}/${route.visitId ?? ''}`;
+  const firstRoute = useRef(routeKey);
+  const shortcutStart = useRef<(() => void) | undefined>(undefined);
+  const [announcement, setAnnouncement] = useState('');
+
+  const announce = useCallback((message: string) => {
+    // Clearing first makes a repeated message be spoken again.
+    setAnnouncement('');
+    requestAnimationFrame(() => setAnnouncement(message));
+  }, []);
+
+  const services = useMemo<AppServices>(
+    () => ({
+      api,
+      recorder,
+      user: info.status === 'ready' ? info.info.user : undefined,
+      announce,
+      setShortcutStart: (start) => (shortcutStart.current = start),
+    }),
+    [api, recorder, info, announce],
+  );
+
+  useWindowTitle(recording.phase);
 
   // After navigating, move focus to the new view's heading so screen readers announce it;
   // on first load leave focus where the browser put it.
   useEffect(() => {
-    if (route === firstRoute.current) return;
-    firstRoute.current = route;
+    if (routeKey === firstRoute.current) return;
+    firstRoute.current = routeKey;
     main.current?.querySelector<HTMLElement>('h1')?.focus();
-  }, [route]);
+  }, [routeKey]);
+
+  // The start/stop shortcut works from every view: it stops a running recording anywhere, and
+  // starts one when a visit is open and ready to record.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!RECORD_SHORTCUT.matches(event)) return;
+      event.preventDefault();
+      if (event.repeat) return;
+      const phase = recorder.getSnapshot().phase;
+      if (phase === 'recording' || phase === 'paused') {
+        void recorder.stop().then((stopped) => stopped && announce('Recording stopped. The visit is being transcribed.'));
+      } else if (phase === 'idle') {
+        if (shortcutStart.current) shortcutStart.current();
+        else announce('Open a visit to start recording.');
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [recorder, announce]);
 
   return (
-    <div className="app">
-      <AppHeader info={info} />
-      <div className="app-body">
-        <AppNav current={route} />
-        <main className="app-main" ref={main}>
-          <CurrentView route={route} api={api} info={info} />
-        </main>
+    <AppServicesProvider value={services}>
+      <div className="app">
+        <AppHeader info={info} />
+        <div className="app-body">
+          <AppNav current={route.id} />
+          <main className="app-main" ref={main}>
+            <CurrentView route={route} info={info} />
+          </main>
+        </div>
+        <div className="visually-hidden" role="status" aria-live="polite">
+          {announcement}
+        </div>
       </div>
-    </div>
+    </AppServicesProvider>
   );
 }

@@ -13,6 +13,10 @@ export type Connection =
   | { readonly kind: 'no-token' };
 
 const TOKEN_KEY = 'scribe.bridgeToken';
+/** Calls that must complete even when the page unloads right after making them. */
+const SURVIVES_UNLOAD: ReadonlySet<string> = new Set(['note:save']);
+/** Browsers cap keepalive bodies at 64 KiB in flight; a bigger note is sent normally. */
+const KEEPALIVE_MAX_BYTES = 60_000;
 const UNREACHABLE: ApiError = {
   code: 'unavailable',
   message: 'Ambient Scribe is not answering. Check that `scribe web` is still running, then try again.',
@@ -112,13 +116,16 @@ function webTransport(token: string, onTokenRejected: () => void): Transport {
     async invoke(channel, request) {
       let response: Response;
       try {
+        const body = JSON.stringify(request ?? {});
         // Channel names come from the contract (`area:verb`), so they go into the path as they are.
         response = await fetch(`/api/call/${channel}`, {
           method: 'POST',
           headers: { ...headers, 'Content-Type': 'application/json' },
-          body: JSON.stringify(request ?? {}),
+          body,
           cache: 'no-store',
           credentials: 'omit',
+          // An edit saved as the page goes away (reload, close) must still reach the store.
+          keepalive: SURVIVES_UNLOAD.has(channel) && body.length < KEEPALIVE_MAX_BYTES,
         });
       } catch {
         return { ok: false, error: UNREACHABLE };

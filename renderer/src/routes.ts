@@ -9,30 +9,45 @@ export const routes = [
 
 export type RouteId = (typeof routes)[number]['id'];
 
-const DEFAULT_ROUTE: RouteId = 'visits';
-
-export function routeHref(route: RouteId): string {
-  return `#/${route}`;
+/** Where the app is: a view, and for Visits and Review optionally one visit (`#/visits/ID`, `#/review/ID`). */
+export interface Route {
+  readonly id: RouteId;
+  readonly visitId?: string | undefined;
 }
 
-function routeFromHash(hash: string): RouteId | undefined {
-  const id = hash.replace(/^#\/?/, '');
-  return routes.find((route) => route.id === id)?.id;
+const DEFAULT_ROUTE: RouteId = 'visits';
+const VISIT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function routeHref(route: RouteId, visitId?: string): string {
+  return visitId ? `#/${route}/${visitId}` : `#/${route}`;
+}
+
+export function parseRoute(hash: string): Route | undefined {
+  const [id, visitId, ...rest] = hash.replace(/^#\/?/, '').split('/');
+  const known = routes.find((route) => route.id === id)?.id;
+  if (!known || rest.length > 0) return undefined;
+  if (visitId === undefined || visitId === '') return { id: known };
+  if ((known !== 'visits' && known !== 'review') || !VISIT_ID.test(visitId)) return undefined;
+  return { id: known, visitId: visitId.toLowerCase() };
+}
+
+export function navigate(route: RouteId, visitId?: string): void {
+  window.location.hash = routeHref(route, visitId);
 }
 
 /** The current view, from `#/visits`-style addresses; an unknown address shows the default view. */
-export function useHashRoute(): RouteId {
-  const [route, setRoute] = useState<RouteId>(() => routeFromHash(window.location.hash) ?? DEFAULT_ROUTE);
+export function useHashRoute(): Route {
+  const [route, setRoute] = useState<Route>(() => parseRoute(window.location.hash) ?? { id: DEFAULT_ROUTE });
   useEffect(() => {
     const sync = () => {
       // A fresh `#token=` link pasted into this tab: main.tsx reloads the page to take it up.
       if (window.location.hash.startsWith('#token=')) return;
-      const next = routeFromHash(window.location.hash);
+      const next = parseRoute(window.location.hash);
       if (next) {
-        setRoute(next);
+        setRoute((previous) => (previous.id === next.id && previous.visitId === next.visitId ? previous : next));
       } else {
         history.replaceState(null, '', routeHref(DEFAULT_ROUTE));
-        setRoute(DEFAULT_ROUTE);
+        setRoute({ id: DEFAULT_ROUTE });
       }
     };
     sync();

@@ -1,6 +1,15 @@
 import { z } from 'zod';
-import { AuditVerifyReport } from '../domain/audit.js';
+import { AuditEntry, AuditVerifyReport } from '../domain/audit.js';
+import { AuthChanged, AuthStatus, SignInRequest } from '../domain/auth.js';
+import { AppendResult, AudioFrame, CaptureStatus, Consent, RecordConsentRequest, RecoverAction, SpeechSegment } from '../domain/capture.js';
+import { Attestation, Note } from '../domain/note.js';
+import { OutboxJobSummary, OutboxState } from '../domain/outbox.js';
+import { DraftRequest, DraftResult } from '../domain/drafting.js';
+import { Transcript, TranscriptImportRequest, TranscriptImportResult } from '../domain/transcript.js';
+import { TranscribeRequest, TranscriptionStatus } from '../domain/transcription.js';
 import { NewVisit, Visit, VisitState } from '../domain/visit.js';
+import { SettingsUpdate, SettingsView } from '../domain/policy.js';
+import { IcdSearchRequest, IcdSearchResult, IcdValidation, TerminologyInfo } from '../domain/terminology.js';
 import { IsoDateTime, VisitId } from '../ids.js';
 
 /**
@@ -34,17 +43,100 @@ export const VisitListRequest = z.object({
   limit: z.number().int().min(1).max(1000).default(200),
 });
 
+export const NoteDraft = Note.omit({ revision: true, updatedAt: true, updatedBy: true });
+
+export const NoteView = z.object({
+  note: Note,
+  signed: z.boolean(),
+  revisions: z.array(z.object({ revision: z.number().int(), at: IsoDateTime, author: z.string(), kind: z.enum(['draft', 'edit', 'addendum']) })),
+});
+
+export const MAX_AUDIO_RANGE_MS = 60_000;
+
+export const AudioRangeRequest = z
+  .object({ visitId: VisitId, fromMs: z.number().int().nonnegative(), toMs: z.number().int().positive() })
+  .refine((r) => r.toMs > r.fromMs && r.toMs - r.fromMs <= MAX_AUDIO_RANGE_MS, { message: 'a range is longer than 0 and at most 60 s', path: ['toMs'] });
+
+export const AudioRange = z.object({
+  visitId: VisitId,
+  sampleRate: z.literal(16_000),
+  /** The range returned, clipped to the end of the recording. */
+  fromMs: z.number().int().nonnegative(),
+  toMs: z.number().int().nonnegative(),
+  /** The whole recording's stored length. */
+  totalMs: z.number().int().nonnegative(),
+  pcm: z.base64(),
+});
+export type AudioRange = z.infer<typeof AudioRange>;
+
 export const channels = {
   'app:info': call(z.object({}), AppInfo),
+  /** Clinician sign-in (SMART on FHIR): who is signed in, never a token. */
+  'auth:status': call(z.object({}), AuthStatus),
+  /** Opens the EHR's sign-in page in the system browser; the outcome arrives as auth:changed. */
+  'auth:signIn': call(SignInRequest, AuthStatus),
+  'auth:cancel': call(z.object({}), AuthStatus),
+  'auth:signOut': call(z.object({}), AuthStatus),
   'visit:create': call(NewVisit, Visit),
   'visit:list': call(VisitListRequest, z.object({ visits: z.array(VisitSummary) })),
   'visit:get': call(z.object({ id: VisitId }), Visit),
   'audit:verify': call(z.object({}), AuditVerifyReport),
+  'icd:search': call(IcdSearchRequest, IcdSearchResult),
+  'icd:validate': call(z.object({ code: z.string().trim().min(1).max(32) }), IcdValidation),
+  'terminology:info': call(z.object({}), TerminologyInfo),
+  'settings:get': call(z.object({}), SettingsView),
+  'settings:update': call(SettingsUpdate, SettingsView),
+  'note:get': call(z.object({ visitId: VisitId }), NoteView),
+  'note:save': call(z.object({ visitId: VisitId, baseRevision: z.number().int().nonnegative().optional(), note: NoteDraft }), Note),
+  'visit:sign': call(z.object({ visitId: VisitId, revision: z.number().int().positive() }), z.object({ attestation: Attestation, jobId: z.string() })),
+  'outbox:list': call(z.object({}), z.object({ jobs: z.array(OutboxJobSummary) })),
+  'outbox:retry': call(z.object({ jobId: z.string().uuid() }), OutboxJobSummary),
+  'outbox:run': call(z.object({}), z.object({ delivered: z.number().int(), retrying: z.number().int(), failed: z.number().int() })),
+  'transcript:get': call(z.object({ visitId: VisitId }), Transcript),
+  'transcript:import': call(TranscriptImportRequest, TranscriptImportResult),
+  'visit:draft': call(DraftRequest, DraftResult),
+  /** Transcribes what is not yet transcribed; follows a recording that goes on; finalises once it stopped. */
+  'visit:transcribe': call(TranscribeRequest, TranscriptionStatus),
+  'transcription:status': call(z.object({ visitId: VisitId }), TranscriptionStatus),
+  'transcription:cancel': call(z.object({ visitId: VisitId }), TranscriptionStatus),
+  'visit:recordConsent': call(RecordConsentRequest, Consent),
+  'capture:start': call(z.object({ visitId: VisitId }), CaptureStatus),
+  'capture:append': call(AudioFrame, AppendResult),
+  'capture:pause': call(z.object({ visitId: VisitId }), CaptureStatus),
+  'capture:resume': call(z.object({ visitId: VisitId }), CaptureStatus),
+  'capture:stop': call(z.object({ visitId: VisitId }), CaptureStatus),
+  'capture:recover': call(z.object({ visitId: VisitId, action: RecoverAction }), CaptureStatus),
+  'capture:status': call(z.object({ visitId: VisitId }), CaptureStatus),
+  'capture:segments': call(
+    z.object({ visitId: VisitId, afterIndex: z.number().int().min(-1).default(-1) }),
+    z.object({ segments: z.array(SpeechSegment), complete: z.boolean() }),
+  ),
+  /** Playback in review: up to a minute of stored audio per call, as 16 kHz mono Int16 LE (base64). */
+  'audio:range': call(AudioRangeRequest, AudioRange),
+  /** A scribe (or clinician) hands a reviewed note over for signature. */
+  'visit:markReady': call(z.object({ visitId: VisitId }), Visit),
+  /** The audit log a page at a time, for an export file made in the app. */
+  'audit:export': call(
+    z.object({ afterSeq: z.number().int().nonnegative().default(0), limit: z.number().int().min(1).max(10_000).default(5_000) }),
+    z.object({ entries: z.array(AuditEntry), nextAfterSeq: z.number().int().nullable() }),
+  ),
 } as const;
 
 /** Events main pushes to every connected renderer. Payloads carry ids and states, never PHI. */
 export const events = {
+  /** Sign-in state changed (signing in, signed in, token renewed, signed out, failed): fetch details with auth:status. */
+  'auth:changed': AuthChanged,
   'visit:changed': z.object({ visitId: VisitId, state: VisitState }),
+  /** Names of the settings that changed; values are fetched with settings:get. */
+  'settings:changed': z.object({ keys: z.array(z.string()) }),
+  'note:changed': z.object({ visitId: VisitId, revision: z.number().int() }),
+  'outbox:changed': z.object({ jobId: z.string(), visitId: VisitId, state: OutboxState }),
+  /** A transcript grew, was revised, imported or finalised: counts only, the text is fetched with transcript:get. */
+  'transcript:changed': z.object({ visitId: VisitId, segments: z.number().int().nonnegative(), final: z.boolean() }),
+  /** A speech segment closed (times only); it never changes afterwards. */
+  'capture:segment': SpeechSegment.extend({ visitId: VisitId }),
+  /** Transcription progress and state (counts, engine and model names, a safe error): never text. */
+  'transcription:progress': TranscriptionStatus,
 } as const;
 
 export type Channel = keyof typeof channels;

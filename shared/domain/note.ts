@@ -22,8 +22,12 @@ export const SectionId = z.enum([
 ]);
 export type SectionId = z.infer<typeof SectionId>;
 
-/** ICD-10-CM as clinicians and FHIR write it: letter, two characters, optional dot and up to four more (E11.65). */
-export const IcdCode = z.string().regex(/^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$/, 'not an ICD-10-CM code');
+/**
+ * ICD-10-CM as clinicians and FHIR write it: letter, two characters, optional dot and up to four more (E11.65).
+ * Letters are allowed in every position: U07.1 (COVID-19) and QA0.0101 (FY2026) are real codes. Whether
+ * a code exists is for the imported code set to say (main/coding/), not for this pattern.
+ */
+export const IcdCode = z.string().regex(/^[A-Z][0-9A-Z]{2}(\.[0-9A-Z]{1,4})?$/, 'not an ICD-10-CM code');
 export type IcdCode = z.infer<typeof IcdCode>;
 
 export const NoteSentence = z.object({

@@ -255,7 +255,7 @@ describe('visit list in the browser through the web bridge', { skip: skipReason 
 
   it('shows honest empty states for Review and Outbox, reachable by keyboard', async () => {
     await goTo('Review');
-    await page.getByText('Drafts waiting for review appear here once a visit has been transcribed.').waitFor();
+    await page.getByText('Nothing to review. Visits appear here once they are recorded and transcribed.').waitFor();
     await shot('review');
 
     await page.getByRole('link', { name: 'Outbox', exact: true }).focus();

@@ -18,6 +18,7 @@ export function registerWebCommand(program: Command, cli: CliContext): void {
       const staticDir = join(packageRoot, 'dist', 'renderer');
       if (!existsSync(join(staticDir, 'index.html'))) throw new ScribeError('unavailable', 'The renderer is not built; run `npm run build` first.');
       await cli.withScribe('open', async (scribe) => {
+        scribe.policy.assertWebBridgeAllowed();
         const bridge = await startWebBridge({
           dispatch: scribe.dispatch,
           events: scribe.events,

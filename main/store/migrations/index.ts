@@ -1,5 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import { initial } from './001-initial.js';
+import { capture } from './002-capture.js';
+import { terminology } from './003-terminology.js';
+import { notesOutbox } from './004-notes-outbox.js';
+import { transcripts } from './005-transcripts.js';
 
 export interface Migration {
   readonly version: number;
@@ -8,7 +12,7 @@ export interface Migration {
 }
 
 /** Append-only: never edit a released migration, add the next number. */
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, capture, terminology, notesOutbox, transcripts];
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;
 
 export function schemaVersion(db: Database): number {

@@ -1,5 +1,6 @@
 import type { AppInfoState } from '../hooks/useAppInfo.js';
 import { roleLabel } from '../role-label.js';
+import { RecordingIndicator } from './RecordingIndicator.js';
 
 function SignedInUser({ info }: { info: AppInfoState }) {
   switch (info.status) {
@@ -22,6 +23,7 @@ export function AppHeader({ info }: { info: AppInfoState }) {
   return (
     <header className="app-header">
       <p className="product-name">Ambient Scribe</p>
+      <RecordingIndicator />
       <div className="signed-in">
         <SignedInUser info={info} />
       </div>

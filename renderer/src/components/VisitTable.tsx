@@ -1,7 +1,16 @@
 import type { VisitSummary } from '../../../shared/api/contract.js';
+import type { VisitState } from '../../../shared/domain/visit.js';
+import { routeHref } from '../routes.js';
 import { StateBadge } from './StateBadge.js';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+const RECORDING_STATES: ReadonlySet<VisitState> = new Set(['not_started', 'recording', 'recording_interrupted']);
+
+/** Where a visit opens: its recording page until the recording is done, then review. */
+export function visitHref(visit: Pick<VisitSummary, 'id' | 'state'>): string {
+  return routeHref(RECORDING_STATES.has(visit.state) ? 'visits' : 'review', visit.id);
+}
 
 function NoValue() {
   return (
@@ -30,7 +39,7 @@ export function VisitTable({ visits, labelledBy }: { visits: readonly VisitSumma
           {visits.map((visit) => (
             <tr key={visit.id}>
               <th scope="row" className="patient-cell">
-                {visit.patientName ? visit.patientName : <span className="muted">Unnamed patient</span>}
+                <a href={visitHref(visit)}>{visit.patientName ? visit.patientName : <span className="muted">Unnamed patient</span>}</a>
               </th>
               <td className="id-cell">{visit.patientId}</td>
               <td className="id-cell">{visit.encounterId ?? <NoValue />}</td>

@@ -49,9 +49,10 @@ export function useTodaysVisits(api: ScribeApi): TodaysVisits {
 
   useEffect(() => {
     reload();
-    const unsubscribe = api.on('visit:changed', reload);
+    // Drafts and deliveries move visits on too; their events say so.
+    const offs = [api.on('visit:changed', reload), api.on('note:changed', reload), api.on('outbox:changed', reload)];
     return () => {
-      unsubscribe();
+      for (const off of offs) off();
       latest.current++; // answers still in flight belong to an unmounted view
     };
   }, [api, reload]);

@@ -1,8 +1,13 @@
 import { useId } from 'react';
-import type { ScribeApi } from '../../../shared/api/client.js';
 import type { AppInfo } from '../../../shared/api/contract.js';
+import { useApp } from '../app-context.js';
 import { AuditCheck } from '../components/AuditCheck.js';
+import { AuditExport } from '../components/AuditExport.js';
+import type { FieldSpec } from '../components/SettingsGroup.js';
+import { SettingsGroup } from '../components/SettingsGroup.js';
+import { TerminologyDetails } from '../components/TerminologyDetails.js';
 import type { AppInfoState } from '../hooks/useAppInfo.js';
+import { useSettings } from '../hooks/useSettings.js';
 import { roleLabel } from '../role-label.js';
 
 const transportLabels: Record<AppInfo['transport'], string> = {
@@ -10,6 +15,79 @@ const transportLabels: Record<AppInfo['transport'], string> = {
   web: 'Loopback web bridge',
   cli: 'Command line',
 };
+
+const engineFields: readonly FieldSpec[] = [
+  {
+    key: 'transcriptionEngines',
+    kind: 'multi',
+    label: 'Transcription engines, in order of preference',
+    options: [
+      { value: 'local', label: 'On this computer (Whisper)' },
+      { value: 'openai', label: 'OpenAI-compatible service' },
+    ],
+  },
+  {
+    key: 'audioMayLeaveDevice',
+    kind: 'boolean',
+    label: 'Audio may leave this computer',
+    hint: 'Off: a transcription service that is not on this computer is never used.',
+  },
+  {
+    key: 'draftingEngines',
+    kind: 'multi',
+    label: 'Note drafting engines',
+    options: [
+      { value: 'llm', label: 'Language model (OpenAI-compatible)' },
+      { value: 'offline', label: 'Offline rules (on this computer)' },
+    ],
+  },
+];
+
+const recordingFields: readonly FieldSpec[] = [
+  { key: 'consentRequired', kind: 'boolean', label: 'Ask for the patient’s consent before recording' },
+  { key: 'audioRetentionDays', kind: 'number', label: 'Keep audio for this many days after the EHR confirms the note', min: 0, max: 3650 },
+];
+
+const ehrFields: readonly FieldSpec[] = [
+  {
+    key: 'ehrRouting',
+    kind: 'select',
+    label: 'Send signed notes by',
+    options: [
+      { value: 'fhir', label: 'FHIR R4' },
+      { value: 'hl7v2', label: 'HL7 v2 (MDM^T02 over MLLP)' },
+      { value: 'file-drop', label: 'Files in a folder the EMR imports' },
+      { value: 'fhir-then-hl7v2', label: 'FHIR, falling back to HL7 v2' },
+    ],
+  },
+  {
+    key: 'fhirBaseUrl',
+    kind: 'text',
+    label: 'FHIR base URL',
+    placeholder: 'https://ehr.example.org/fhir/R4',
+    hint: 'Empty: notes go to the sandbox EHR on this computer (for demonstrations and tests only).',
+  },
+  { key: 'fhirTokenUrl', kind: 'text', label: 'FHIR token URL', placeholder: 'https://ehr.example.org/oauth2/token' },
+  { key: 'fhirClientId', kind: 'text', label: 'FHIR client ID' },
+  { key: 'fhirPrivateKeyFile', kind: 'text', label: 'Private key file (full path)' },
+  { key: 'mllpHost', kind: 'text', label: 'HL7 v2 host' },
+  { key: 'mllpPort', kind: 'number', label: 'HL7 v2 port', min: 1, max: 65535 },
+  { key: 'mllpTls', kind: 'boolean', label: 'Use TLS for HL7 v2' },
+  { key: 'fileDropFolder', kind: 'text', label: 'File drop folder (full path)' },
+];
+
+const signingFields: readonly FieldSpec[] = [
+  {
+    key: 'signingRoles',
+    kind: 'multi',
+    label: 'Roles that may sign notes',
+    options: [
+      { value: 'clinician', label: 'Clinicians' },
+      { value: 'scribe', label: 'Scribes' },
+      { value: 'admin', label: 'Administrators' },
+    ],
+  },
+];
 
 function AboutDetails({ info }: { info: AppInfo }) {
   return (
@@ -30,12 +108,25 @@ function AboutDetails({ info }: { info: AppInfo }) {
   );
 }
 
-export function SettingsView({ api, info }: { api: ScribeApi; info: AppInfoState }) {
+export function SettingsView({ info }: { info: AppInfoState }) {
+  const { api, user } = useApp();
+  const settings = useSettings(api);
   const aboutHeading = useId();
   const auditHeading = useId();
+  const termHeading = useId();
+  const policyHeading = useId();
+  const view = settings.view;
+  const canEdit = user !== undefined && user.role !== 'scribe';
+  const locked = view?.policy.locked ?? [];
+
   return (
     <div className="view">
       <h1 tabIndex={-1}>Settings</h1>
+      {settings.error ? (
+        <p className="alert" role="alert">
+          {settings.error}
+        </p>
+      ) : null}
       <div className="settings-layout">
         <section className="panel" aria-labelledby={aboutHeading}>
           <h2 id={aboutHeading}>About this app</h2>
@@ -47,10 +138,53 @@ export function SettingsView({ api, info }: { api: ScribeApi; info: AppInfoState
             </p>
           ) : null}
         </section>
+        <section className="panel" aria-labelledby={policyHeading}>
+          <h2 id={policyHeading}>Organisation policy</h2>
+          {view ? (
+            view.policy.file ? (
+              <p>
+                {locked.length} setting{locked.length === 1 ? ' is' : 's are'} locked by the machine policy in <code>{view.policy.file}</code>. Locked settings are shown with
+                a lock and cannot be changed here.
+              </p>
+            ) : (
+              <p>No machine policy is installed: every setting can be changed here by a clinician or administrator.</p>
+            )
+          ) : (
+            <p className="muted">Loading…</p>
+          )}
+          {!canEdit ? <p className="muted">Scribes can see the settings but not change them.</p> : null}
+        </section>
+        {view ? (
+          <>
+            <SettingsGroup title="Transcription and drafting" fields={engineFields} view={view} canEdit={canEdit} onSaved={settings.replace} />
+            <SettingsGroup title="Recording" fields={recordingFields} view={view} canEdit={canEdit} onSaved={settings.replace} />
+            <SettingsGroup
+              title="EHR connection"
+              intro="Where signed notes are sent. Changes apply to notes signed from now on."
+              fields={ehrFields}
+              view={view}
+              canEdit={canEdit}
+              onSaved={settings.replace}
+            />
+            <SettingsGroup
+              title="Signing"
+              intro="Only an administrator can change who may sign."
+              fields={signingFields}
+              view={view}
+              canEdit={user?.role === 'admin'}
+              onSaved={settings.replace}
+            />
+          </>
+        ) : null}
+        <section className="panel" aria-labelledby={termHeading}>
+          <h2 id={termHeading}>Diagnosis code set</h2>
+          <TerminologyDetails />
+        </section>
         <section className="panel" aria-labelledby={auditHeading}>
           <h2 id={auditHeading}>Audit log</h2>
           <p>Checks that no entry of the audit log has been changed, removed or reordered since it was written.</p>
           <AuditCheck api={api} />
+          <AuditExport />
         </section>
       </div>
     </div>

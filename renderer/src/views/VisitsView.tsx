@@ -1,10 +1,11 @@
 import { useId } from 'react';
-import type { ScribeApi } from '../../../shared/api/client.js';
+import { useApp } from '../app-context.js';
 import { NewVisitForm } from '../components/NewVisitForm.js';
 import { VisitTable } from '../components/VisitTable.js';
 import { useTodaysVisits } from '../hooks/useTodaysVisits.js';
 
-export function VisitsView({ api }: { api: ScribeApi }) {
+export function VisitsView() {
+  const { api } = useApp();
   const listHeading = useId();
   const formHeading = useId();
   const { visits, loading, error, reload } = useTodaysVisits(api);
@@ -35,7 +36,10 @@ export function VisitsView({ api }: { api: ScribeApi }) {
           ) : visits.length === 0 ? (
             <p className="empty-state">No visits today. Start one with New visit.</p>
           ) : (
-            <VisitTable visits={visits} labelledBy={listHeading} />
+            <>
+              <p className="muted">Open a visit by its patient to record it, or to review its note once recorded.</p>
+              <VisitTable visits={visits} labelledBy={listHeading} />
+            </>
           )}
         </section>
         <section className="panel" aria-labelledby={formHeading}>

@@ -134,6 +134,8 @@ export const dialog = { showErrorBox(title, message) { trace.errorBoxes.push({ t
 function roles(items) {
   return items.flatMap((item) => [...(item.role ? [item.role] : []), ...(Array.isArray(item.submenu) ? roles(item.submenu) : [])]);
 }
+// Clinician sign-in opens the system browser through shell.openExternal; never reached in these tests.
+export const shell = { openExternal: () => Promise.reject(new Error('no system browser here')) };
 export const Menu = {
   buildFromTemplate: (template) => template,
   setApplicationMenu(template) { trace.menuRoles = roles(template); },
@@ -166,7 +168,7 @@ export class BrowserWindow {
   }
 }
 
-export default { app, protocol, session, safeStorage, ipcMain, dialog, Menu, BrowserWindow };
+export default { app, protocol, session, safeStorage, ipcMain, dialog, Menu, BrowserWindow, shell };
 `;
 
 interface Trace {

@@ -1,0 +1,57 @@
+import type { ApiErrorCode } from '../../shared/api/errors.js';
+import { ScribeError } from '../errors.js';
+
+export type AsrFailure =
+  | 'model_not_installed'
+  | 'model_invalid'
+  | 'engine_failed'
+  | 'cancelled'
+  | 'timeout'
+  | 'not_configured'
+  | 'unreachable'
+  | 'unauthorized'
+  | 'rate_limited'
+  | 'server_error'
+  | 'rejected'
+  | 'invalid_response';
+
+const CODES: Record<AsrFailure, ApiErrorCode> = {
+  model_not_installed: 'unavailable',
+  model_invalid: 'unavailable',
+  engine_failed: 'unavailable',
+  cancelled: 'conflict',
+  timeout: 'unavailable',
+  not_configured: 'unavailable',
+  unreachable: 'unavailable',
+  unauthorized: 'unavailable',
+  rate_limited: 'unavailable',
+  server_error: 'unavailable',
+  rejected: 'unavailable',
+  invalid_response: 'unavailable',
+};
+
+/** Failures that may pass if the same audio is sent again later. */
+const RETRYABLE: ReadonlySet<AsrFailure> = new Set(['engine_failed', 'timeout', 'unreachable', 'rate_limited', 'server_error']);
+
+/**
+ * A transcription engine could not transcribe. The message is ours: it never carries a server's
+ * body, the audio's words, or a library's message (which can hold paths or request details).
+ */
+export class AsrError extends ScribeError {
+  readonly failure: AsrFailure;
+  readonly status: number | undefined;
+  // No `cause` on purpose for remote failures: the SDK's error holds the response body.
+  constructor(failure: AsrFailure, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(CODES[failure], message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.failure = failure;
+    this.status = options.status;
+  }
+
+  get retryable(): boolean {
+    return RETRYABLE.has(this.failure);
+  }
+}
+
+export const isCancelled = (error: unknown): boolean => error instanceof AsrError && error.failure === 'cancelled';
+
+export const cancelledError = () => new AsrError('cancelled', 'Transcription was cancelled.');

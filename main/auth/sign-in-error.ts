@@ -1,0 +1,37 @@
+import type { ApiErrorCode } from '../../shared/api/errors.js';
+import type { AuthProblem } from '../../shared/domain/auth.js';
+import { ScribeError } from '../errors.js';
+
+const API_CODES: Readonly<Record<AuthProblem, ApiErrorCode>> = {
+  not_configured: 'unavailable',
+  discovery_failed: 'unavailable',
+  unsupported_server: 'unavailable',
+  browser_failed: 'unavailable',
+  access_denied: 'forbidden',
+  authorization_failed: 'forbidden',
+  token_exchange_failed: 'unavailable',
+  identity_invalid: 'forbidden',
+  not_a_practitioner: 'forbidden',
+  timed_out: 'unavailable',
+  cancelled: 'conflict',
+  superseded: 'conflict',
+  session_expired: 'forbidden',
+  launch_refused: 'bad_request',
+};
+
+/**
+ * A sign-in that did not complete, or a session that ended. `message` is written for the clinician
+ * and is safe to log: it never holds a URL, a token, a code, or text the EHR sent.
+ */
+export class SignInError extends ScribeError {
+  readonly problem: AuthProblem;
+  constructor(problem: AuthProblem, message: string, options?: { cause?: unknown }) {
+    super(API_CODES[problem], message, options);
+    this.problem = problem;
+  }
+}
+
+/** Anything thrown during sign-in, as a SignInError; unknown failures get `fallback`'s safe text. */
+export function asSignInError(error: unknown, fallback: AuthProblem, message: string): SignInError {
+  return error instanceof SignInError ? error : new SignInError(fallback, message, { cause: error });
+}

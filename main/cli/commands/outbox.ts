@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import type { OutboxJobSummary } from '../../../shared/domain/outbox.js';
+import { resolveActor } from '../context.js';
+import { json } from '../output.js';
+import type { CliContext } from '../session.js';
+
+function formatJobs(jobs: readonly OutboxJobSummary[]): string {
+  if (jobs.length === 0) return 'The outbox is empty.';
+  return jobs
+    .map((job) => {
+      const where = job.target ?? job.route;
+      const detail =
+        job.state === 'delivered'
+          ? `delivered ${job.deliveredAt ?? ''}`
+          : job.state === 'failed'
+            ? `FAILED (${job.lastErrorCode ?? 'error'}): ${job.lastError ?? ''} — fix the cause, then: scribe outbox retry ${job.id}`
+            : job.lastError
+              ? `retrying at ${job.nextAttemptAt ?? ''} after: ${job.lastError}`
+              : 'waiting to be sent';
+      return `${job.id}  visit ${job.visitId}  ${where}  attempts ${job.attempts}  ${detail}`;
+    })
+    .join('\n');
+}
+
+/** `visit sign` and the `outbox` group. */
+export function registerWritebackCommands(program: Command, visit: Command, cli: CliContext): void {
+  visit
+    .command('sign')
+    .description("sign the visit's note as a clinician and queue it for the EHR")
+    .argument('<id>', 'visit id')
+    .requiredOption('--as <practitioner-id>', 'the signing clinician')
+    .option('--revision <n>', 'the note revision you reviewed (default: the current one)', (v) => Number.parseInt(v, 10))
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { as: string; revision?: number; json?: boolean }) => {
+      const result = await cli.withScribe(
+        'open',
+        async (_s, call) => {
+          const revision = o.revision ?? (await call('note:get', { visitId: id })).note.revision;
+          return call('visit:sign', { visitId: id, revision });
+        },
+        { ...resolveActor(cli.env), id: o.as },
+      );
+      cli.io.out(o.json ? json(result) : `Signed revision ${result.attestation.revision} (SHA-256 ${result.attestation.noteSha256.slice(0, 12)}…); outbox job ${result.jobId} queued.`);
+    });
+
+  const outbox = program.command('outbox').description('signed notes on their way to the EHR');
+  outbox
+    .command('status')
+    .description('every job with its state, attempts and last error')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const { jobs } = await cli.withScribe('open', (_s, call) => call('outbox:list', {}));
+      cli.io.out(o.json ? json(jobs) : formatJobs(jobs));
+    });
+  outbox
+    .command('run')
+    .description('send every job that is due now, once')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const summary = await cli.withScribe('open', (_s, call) => call('outbox:run', {}));
+      cli.io.out(o.json ? json(summary) : `Delivered ${summary.delivered}, will retry ${summary.retrying}, failed ${summary.failed}.`);
+    });
+  outbox
+    .command('retry')
+    .description('send a failed job again (after fixing what its error says)')
+    .argument('<job-id>', 'outbox job id')
+    .action(async (jobId: string) => {
+      await cli.withScribe('open', (_s, call) => call('outbox:retry', { jobId }));
+      cli.io.out(`Job ${jobId} is queued again; run \`scribe outbox run\` or wait for the app to send it.`);
+    });
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import type { CodeSuggestion } from '../../shared/domain/note.js';
+import type { IcdSearchResult, IcdValidation, TerminologyInfo } from '../../shared/domain/terminology.js';
+import type { Actor } from '../api/dispatch.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Logger } from '../log/logger.js';
+import type { Store } from '../store/store.js';
+import { countEntries } from './code-set.js';
+import type { SuggestionInput } from './code-suggestions.js';
+import { suggestCodes } from './code-suggestions.js';
+import { withDot } from './icd-code.js';
+import { validateCode } from './icd-validate.js';
+import { ProblemList, TerminologyImportError, TooManyProblems } from './import-error.js';
+import { checkRelease } from './release-check.js';
+import { readReleaseFiles } from './release-files.js';
+import { starterEntries, starterInfo } from './starter-set.js';
+import type { Terminology } from './terminology.js';
+import { loadTerminology } from './terminology.js';
+import type { ReleaseRecord, TerminologyRepository } from './terminology-repository.js';
+
+export interface ImportOutcome {
+  readonly info: TerminologyInfo;
+  /** True when this exact release was already the one in use: nothing was written. */
+  readonly unchanged: boolean;
+  readonly ms: number;
+}
+
+export interface TerminologyService {
+  /** The code set in use, loaded and indexed once, reloaded when another process imports a release. */
+  current(): Terminology;
+  info(): TerminologyInfo;
+  search(request: { query: string; limit: number; billableOnly: boolean }): IcdSearchResult;
+  validate(code: string): IcdValidation;
+  /** Ranked billable codes for a draft's assessment (see code-suggestions.ts). */
+  suggest(input: SuggestionInput): CodeSuggestion[];
+  import(paths: readonly string[], options: { fiscalYear?: number | undefined }, actor: Actor): ImportOutcome;
+}
+
+export interface TerminologyServiceDeps {
+  readonly store: Store;
+  readonly releases: TerminologyRepository;
+  readonly audit: AuditLog;
+  readonly logger: Logger;
+}
+
+const STARTER = 'starter';
+
+function releaseInfo(release: ReleaseRecord): TerminologyInfo {
+  return {
+    system: 'ICD-10-CM',
+    version: `FY${release.fiscalYear}`,
+    fiscalYear: release.fiscalYear,
+    source: 'release',
+    files: [...release.files],
+    counts: { total: release.totalCodes, billable: release.billableCodes, headers: release.totalCodes - release.billableCodes },
+    importedAt: release.importedAt,
+    importedBy: release.importedBy,
+  };
+}
+
+export function createTerminologyService({ store, releases, audit, logger }: TerminologyServiceDeps): TerminologyService {
+  let loaded: { id: string; terminology: Terminology } | undefined;
+
+  function current(): Terminology {
+    const active = releases.active();
+    const id = active?.id ?? STARTER;
+    if (loaded?.id === id) return loaded.terminology;
+    const started = performance.now();
+    const terminology = active ? loadTerminology(releases.entries(active.id), releaseInfo(active)) : loadTerminology(starterEntries, starterInfo);
+    loaded = { id, terminology };
+    logger.info('terminology.loaded', {
+      source: terminology.codeSet.info.source,
+      fiscalYear: terminology.codeSet.info.fiscalYear,
+      codes: terminology.codeSet.entries.length,
+      indexMs: Math.round(terminology.index.buildMs),
+      ms: Math.round(performance.now() - started),
+    });
+    return terminology;
+  }
+
+  function info(): TerminologyInfo {
+    const active = releases.active();
+    return active ? releaseInfo(active) : starterInfo;
+  }
+
+  return {
+    current,
+    info,
+    search(request) {
+      const terminology = current();
+      const results = terminology.index.search(request.query, { limit: request.limit, billableOnly: request.billableOnly });
+      return {
+        version: terminology.codeSet.info.version,
+        total: results.total,
+        hits: results.hits.map((hit) => ({ code: withDot(hit.entry.code), description: hit.entry.title, billable: hit.entry.billable, matchedBy: hit.matchedBy })),
+      };
+    },
+    validate(code) {
+      const terminology = current();
+      return validateCode(terminology.codeSet, code, { preferred: terminology.defaults, common: terminology.common });
+    },
+    suggest: (input) => suggestCodes(input, current()),
+    import(paths, options, actor) {
+      const started = performance.now();
+      const problems = new ProblemList();
+      let release: ReturnType<typeof checkRelease>;
+      try {
+        release = checkRelease(readReleaseFiles(paths, problems), options.fiscalYear, problems);
+      } catch (error) {
+        if (!(error instanceof TooManyProblems)) throw error;
+      }
+      if (!release || !problems.empty) {
+        logger.warn('terminology.import_rejected', { problems: problems.items.length, ms: Math.round(performance.now() - started) });
+        throw new TerminologyImportError(problems.items, `The code set in use (ICD-10-CM ${info().version}) is unchanged.`);
+      }
+      const previous = releases.active();
+      if (previous?.sha256 === release.sha256) return { info: releaseInfo(previous), unchanged: true, ms: performance.now() - started };
+
+      const counts = countEntries(release.entries);
+      const record: ReleaseRecord = {
+        id: randomUUID(),
+        fiscalYear: release.fiscalYear,
+        files: release.files,
+        sha256: release.sha256,
+        totalCodes: counts.total,
+        billableCodes: counts.billable,
+        importedAt: store.clock.now().toISOString(),
+        importedBy: actor.id,
+      };
+      const entries = release.entries;
+      store.transaction(() => {
+        releases.activate(record, entries);
+        audit.append({ actor: actor.id, action: 'terminology.imported', objectType: 'terminology', objectId: record.id });
+      });
+      const ms = performance.now() - started;
+      logger.info('terminology.imported', { fiscalYear: record.fiscalYear, codes: counts.total, billable: counts.billable, ms: Math.round(ms) });
+      return { info: releaseInfo(record), unchanged: false, ms };
+    },
+  };
+}

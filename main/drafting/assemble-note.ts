@@ -1,0 +1,53 @@
+import type { CodeSuggestion, NoteSection, NoteSentence, SectionId } from '../../shared/domain/note.js';
+import type { VisitId } from '../../shared/ids.js';
+import type { NoteDraft } from '../notes/note-service.js';
+import type { DraftedNote } from './drafted-content.js';
+import type { NoteTemplate } from './templates.js';
+import { targetSection } from './templates.js';
+
+export interface AssembledNote {
+  readonly draft: NoteDraft;
+  readonly unsupportedSentences: number;
+}
+
+/**
+ * Turns a drafter's output into the note model: sections in the template's order under its titles,
+ * sentence ids, and the evidence check every engine goes through. A sentence is 'supported' only
+ * when it cites at least one segment and every segment it cites exists in this visit's transcript;
+ * unknown ids are removed from its evidence, and the sentence is marked so a reviewer sees it.
+ */
+export function assembleNote(visitId: VisitId, template: NoteTemplate, drafted: DraftedNote, segmentIds: ReadonlySet<string>): AssembledNote {
+  const bySection = new Map<SectionId, NoteSentence[]>(template.sections.map((s) => [s.id, []]));
+  let next = 1;
+  let unsupported = 0;
+  for (const [section, sentences] of Object.entries(drafted.sections) as [SectionId, DraftedNote['sections'][SectionId]][]) {
+    const target = targetSection(template, section);
+    if (!target || !sentences) continue;
+    for (const sentence of sentences) {
+      const text = sentence.text.replace(/\s+/g, ' ').trim();
+      if (text === '') continue;
+      const cited = [...new Set(sentence.evidence)];
+      const known = cited.filter((id) => segmentIds.has(id));
+      const support = known.length > 0 && known.length === cited.length ? 'supported' : 'unsupported';
+      if (support === 'unsupported') unsupported += 1;
+      bySection.get(target)!.push({ id: `s${next++}`, text, evidence: known, support, origin: 'drafted' });
+    }
+  }
+  const sections: NoteSection[] = template.sections.map((s) => ({ id: s.id, title: s.title, sentences: bySection.get(s.id)! }));
+
+  const sentencesCiting = (segments: readonly string[]) => {
+    const wanted = new Set(segments);
+    const hits = sections.flatMap((section) => section.sentences.filter((s) => s.evidence.some((id) => wanted.has(id))).map((s) => ({ section: section.id, id: s.id })));
+    // The assessment is where a code's reason is written; other sections only when it has none.
+    const assessed = hits.filter((h) => h.section === 'assessment');
+    return (assessed.length > 0 ? assessed : hits).map((h) => h.id);
+  };
+  const seen = new Set<string>();
+  const codes: CodeSuggestion[] = [];
+  for (const code of drafted.codes) {
+    if (seen.has(code.code)) continue;
+    seen.add(code.code);
+    codes.push({ code: code.code, description: code.description, rank: codes.length + 1, evidence: sentencesCiting(code.evidence), status: 'suggested' });
+  }
+  return { draft: { visitId, template: template.id, sections, codes, drafter: { ...drafted.drafter } }, unsupportedSentences: unsupported };
+}

@@ -1,0 +1,22 @@
+import type { IcdValidation } from '../../shared/domain/terminology.js';
+
+/**
+ * Checks a code a drafter proposed against the imported ICD-10-CM code set (main/coding/ provides
+ * it). Only an existing, billable code is ok; the description always comes from the code set, never
+ * from the drafter. `code` is returned in the dotted form the note uses (E11.65).
+ */
+export type CodeValidation = { readonly ok: true; readonly code: string; readonly description: string } | { readonly ok: false };
+export type CodeValidator = (code: string) => CodeValidation;
+
+/** Used until a code set is wired in: every proposed code is dropped rather than shown unchecked. */
+export const rejectAllCodes: CodeValidator = () => ({ ok: false });
+
+/** Adapts the terminology service's validation: only a billable code with its official description passes. */
+export function codeValidatorFrom(validate: (code: string) => IcdValidation): CodeValidator {
+  return (code) => {
+    const result = validate(code);
+    return result.status === 'billable' && result.billable && result.code !== undefined && result.description !== undefined
+      ? { ok: true, code: result.code, description: result.description }
+      : { ok: false };
+  };
+}

@@ -1,0 +1,347 @@
+import type { SectionId } from '../../../shared/domain/note.js';
+import type { TranscriptSegment } from '../../../shared/domain/transcript.js';
+import type { DraftedNote, DraftedSentence } from '../drafted-content.js';
+import { extractAllergy } from './allergies.js';
+import { statedComplaint, symptomComplaint } from './complaint.js';
+import type { Phase } from './cues.js';
+import {
+  ASSESSMENT_CUE,
+  EXAM_INSTRUCTION,
+  EXAM_START,
+  FINDING,
+  FOLLOW_UP,
+  INSTRUCTION_CUE,
+  PLAN_CUE,
+  PLAN_HINT,
+  PLAN_START,
+  RESULT,
+  RESULT_VERB,
+  VOICE_COMMAND,
+  clinicalWeight,
+  hasSymptom,
+} from './cues.js';
+import { ROS_SYSTEMS } from './lexicon.js';
+import { extractMedications } from './medications.js';
+import { normalizeSpeech } from './normalize.js';
+import type { Pronouns } from './person.js';
+import { PRONOUNS } from './person.js';
+import { answerQuestion } from './questions.js';
+import {
+  rewriteClinicianHistory,
+  rewriteExam,
+  rewriteInstruction,
+  rewritePatient,
+  rewritePlan,
+  rewriteResult,
+  splitClauses,
+  splitProblem,
+} from './rewrite.js';
+import type { Sentence } from './sentences.js';
+import { splitSentences } from './sentences.js';
+import { finish, stripLeading, wordCount } from './style.js';
+import { extractVitals } from './vitals.js';
+
+export interface OfflineDraftOptions {
+  /** From the visit's patient context when known; else read from the transcript, else "they". */
+  readonly sex?: 'female' | 'male' | 'other' | 'unknown' | undefined;
+}
+
+type Role = 'clinician' | 'patient';
+
+interface Utterance {
+  readonly segmentId: string;
+  readonly role: Role;
+  readonly sentences: Sentence[];
+}
+
+/** Sections where one word is a whole entry ("Cough.", "Finasteride."). */
+const ONE_WORD_OK: ReadonlySet<SectionId> = new Set(['chief_complaint', 'medications', 'allergies', 'assessment']);
+
+/** Collects sentences per section, each with its evidence, dropping near-repeats. */
+class SectionCollector {
+  private readonly sections = new Map<SectionId, { text: string; evidence: string[]; key: Set<string> }[]>();
+
+  add(section: SectionId, text: string, evidence: readonly string[]): void {
+    const finished = finish(text);
+    if (finished === '' || (wordCount(finished) < 2 && !ONE_WORD_OK.has(section))) return;
+    const key = new Set(finished.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+    const list = this.sections.get(section) ?? [];
+    for (const existing of list) {
+      const shared = [...key].filter((t) => existing.key.has(t)).length;
+      if (shared / Math.min(key.size, existing.key.size) >= 0.85) {
+        for (const id of evidence) if (!existing.evidence.includes(id)) existing.evidence.push(id);
+        return;
+      }
+    }
+    list.push({ text: finished, evidence: [...new Set(evidence)], key });
+    this.sections.set(section, list);
+  }
+
+  has(section: SectionId): boolean {
+    return (this.sections.get(section)?.length ?? 0) > 0;
+  }
+
+  result(): Partial<Record<SectionId, DraftedSentence[]>> {
+    const out: Partial<Record<SectionId, DraftedSentence[]>> = {};
+    for (const [section, list] of this.sections) out[section] = list.map(({ text, evidence }) => ({ text, evidence }));
+    return out;
+  }
+}
+
+function roleOf(segment: TranscriptSegment): Role {
+  if (segment.speaker === 'clinician') return 'clinician';
+  if (segment.speaker === 'patient' || segment.speaker === 'other') return 'patient';
+  // Unlabelled speech: the clinician talks to "you", the patient about "I".
+  const text = segment.text.toLowerCase();
+  const you = (text.match(/\byou(?:r|'re|'ve)?\b/g) ?? []).length;
+  const i = (text.match(/\b(?:i|me|my|i'm|i've)\b/g) ?? []).length;
+  return you > i ? 'clinician' : 'patient';
+}
+
+/**
+ * Speaker labels from diarisation (or another tool) are sometimes the wrong way round. The clinician
+ * is the one who addresses the other as "you" — asking, examining, advising — so when the side
+ * labelled patient does that several times more than the side labelled clinician, the labels are
+ * swapped back. A clear imbalance is required; anything less leaves the labels as they are.
+ */
+function correctSwappedRoles(utterances: Utterance[]): Utterance[] {
+  const you = { clinician: 0, patient: 0 };
+  for (const u of utterances) for (const s of u.sentences) you[u.role] += (s.text.match(/\byou(?:r|'re|'ve|'ll)?\b/g) ?? []).length;
+  if (you.patient < 20 || you.patient <= 3 * you.clinician) return utterances;
+  return utterances.map((u) => ({ ...u, role: u.role === 'patient' ? 'clinician' : 'patient' }));
+}
+
+/**
+ * Where the examination and the assessment begin, found before drafting so that one early remark
+ * ("I want you to keep checking your sugars") does not end the history. The exam starts at the
+ * clinician's first exam cue; the assessment at the first announced one after it ("for your first
+ * problem", "my impression"), else at the first weaker sign of it after the exam (or, with no exam,
+ * in the second half of the visit). Returns the phase of a clinician sentence.
+ */
+function visitPhases(utterances: readonly Utterance[]): (utterance: number, sentence: number) => Phase {
+  type At = readonly [number, number];
+  const clinician: { at: At; text: string }[] = [];
+  utterances.forEach((u, i) => {
+    if (u.role === 'clinician') u.sentences.forEach((s, k) => clinician.push({ at: [i, k], text: s.text }));
+  });
+  const before = (a: At, b: At) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+  const exam = clinician.find((c) => EXAM_START.test(c.text))?.at;
+  const after = exam ?? ([Math.floor(utterances.length / 2), 0] as const);
+  const afterExam = clinician.filter((c) => !before(c.at, after));
+  const plan = (afterExam.find((c) => PLAN_START.test(c.text)) ?? afterExam.find((c) => PLAN_HINT.test(c.text)))?.at;
+  return (utterance, sentence) => {
+    const at: At = [utterance, sentence];
+    if (plan && !before(at, plan)) return 'plan';
+    if (exam && !before(at, exam)) return 'exam';
+    return 'history';
+  };
+}
+
+/** The patient's sex as the clinician states it ("a 58-year-old male", "Mrs. Smith"), for pronouns. */
+function inferPronouns(utterances: readonly Utterance[], sex: OfflineDraftOptions['sex']): Pronouns {
+  if (sex === 'female' || sex === 'male') return PRONOUNS[sex];
+  let female = 0;
+  let male = 0;
+  for (const u of utterances) {
+    if (u.role !== 'clinician') continue;
+    for (const s of u.sentences) {
+      if (/\byear[- ]old (?:[a-z-]+ ){0,3}(?:female|woman|lady|girl)\b|\b(?:mrs|ms|miss)\b/.test(s.text)) female += 3;
+      if (/\byear[- ]old (?:[a-z-]+ ){0,3}(?:male|man|gentleman|boy)\b|\bmr\b/.test(s.text)) male += 3;
+      // Dictation about the patient ("he's here for…") counts for less: it can be about someone else.
+      female += (s.text.match(/\b(?:she|she's|her|hers|herself)\b/g) ?? []).length / 4;
+      male += (s.text.match(/\b(?:he|he's|his|him|himself)\b/g) ?? []).length / 4;
+    }
+  }
+  if (female >= 2 && female > 2 * male) return PRONOUNS.female;
+  if (male >= 2 && male > 2 * female) return PRONOUNS.male;
+  return PRONOUNS.unknown;
+}
+
+/** "hey dragon, show me the chest x-ray": commands to a dictation assistant, not part of the visit. */
+function withoutVoiceCommands(text: string): string {
+  return text.replace(/\bhey,? (?:dragon|dax|computer)\b[,.]?\s*[^.?!]*[.?!]?/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Narration that moves the visit along without saying anything clinical: "let's look at your results". */
+const TRANSITION = /^(?:let's|let me|i(?:'m| am) going to|i want to|we(?:'re| are) going to|now,? )\s*(?:go ahead and |just )?(?:look at|take a look at|review|go over|talk about|pull up)\b/;
+
+/** The clinician restating history: "you have a history of", "58-year-old male", "I see you're on". */
+const HISTORY_RECAP =
+  /\b(?:history of|year[- ]old|presents?|here (?:for|today)|you(?:'ve| have)(?: been)? (?:had|been|noticed|mentioned|told)|you(?:'re| are) (?:on|taking|still)|you (?:had|were|mentioned|said|told|noticed|reported|described|endorsed|denied)|diagnosed|i see (?:that|here|in)|your chart|you (?:take|use)|endorsing|denying)\b/;
+const CHIT_CHAT = /\b(?:glad|sorry|great|nice|awesome|wonderful|weather|weekend|vacation|holiday|love|fun|enjoy|congratulations|kids?|dog|cat)\b/;
+
+/** Greetings, thanks, scheduling chatter and acknowledgements: nothing a note keeps. */
+const SMALL_TALK =
+  /^(?:(?:hi|hello|hey|good (?:morning|afternoon|evening)|nice to (?:meet|see)|(?:it was |it's )?(?:good|great|nice) to (?:see|meet)|how are you|thank(?:s| you)|you're welcome|bye|goodbye|see you(?! (?:back|in|again))|take care|have a (?:good|great|nice)|sounds good|that sounds|got it|i see)\b|(?:okay|alright|sure|yes|yeah|no|right|mm|uh|wow|oh|cool|awesome|excellent|fine|perfect|great)(?:[,.!?]|$))/;
+
+/**
+ * The offline drafter: deterministic rules over the transcript, no model and no network. It walks
+ * the visit in order, tracking the phase the clinician announces (history → exam → assessment and
+ * plan), pairs each question with its answer, pulls medications, allergies and vitals out wherever
+ * they are said, and writes each kept sentence in note style with the ids of the segments it came from.
+ */
+export function draftOffline(segments: readonly TranscriptSegment[], options: OfflineDraftOptions = {}): DraftedNote {
+  const utterances = correctSwappedRoles(
+    segments
+      .map((segment) => ({ segmentId: segment.id, role: roleOf(segment), sentences: splitSentences(withoutVoiceCommands(normalizeSpeech(segment.text))) }))
+      .filter((u) => u.sentences.length > 0),
+  );
+  const p = inferPronouns(utterances, options.sex);
+  const out = new SectionCollector();
+  const seenMeds = new Set<string>();
+  const seenVitals = new Set<string>();
+  /** rank 3: the clinician stated it; 2: a symptom with its body part; 1: a bare symptom. */
+  let complaint: { text: string; evidence: string[]; rank: number } | undefined;
+  const offerComplaint = (s: string, evidence: string[]) => {
+    if (!hasSymptom(s) || (complaint?.rank ?? 0) >= 2) return;
+    const found = symptomComplaint(s);
+    if (!found) return;
+    const rank = found.includes(' ') ? 2 : 1;
+    if (rank > (complaint?.rank ?? 0)) complaint = { text: found, evidence, rank };
+  };
+  const phaseAt = visitPhases(utterances);
+  let phase: Phase = 'history';
+  let position = 0;
+  let lastQuestion: { text: string; segmentId: string } | undefined;
+  const firstThird = Math.max(4, Math.ceil(utterances.length / 3));
+
+  const takeFacts = (sentence: string, evidence: string[], inPlan: boolean): boolean => {
+    let took = false;
+    for (const vital of extractVitals(sentence)) {
+      if (seenVitals.has(vital.name)) continue;
+      seenVitals.add(vital.name);
+      out.add('vitals', vital.text, evidence);
+      took = true;
+    }
+    const allergy = extractAllergy(sentence);
+    if (allergy) {
+      out.add('allergies', allergy, evidence);
+      took = true;
+    }
+    if (!inPlan || /\bcontinue\b/.test(sentence)) {
+      for (const med of extractMedications(sentence)) {
+        if (seenMeds.has(med.name)) continue;
+        seenMeds.add(med.name);
+        out.add('medications', med.text, evidence);
+      }
+    }
+    return took;
+  };
+
+  utterances.forEach((u, index) => {
+    const evidence = [u.segmentId];
+    position = 0;
+    if (u.role === 'clinician') {
+      lastQuestion = undefined;
+      for (const sentence of u.sentences) {
+        const s = sentence.text;
+        if (VOICE_COMMAND.test(s)) continue;
+        phase = phaseAt(index, position++);
+        if (sentence.question) {
+          lastQuestion = { text: s, segmentId: u.segmentId };
+          continue;
+        }
+        if (takeFacts(s, evidence, phase === 'plan') && wordCount(s) < 12) continue;
+        if (index < firstThird && complaint?.rank !== 3) {
+          const stated = statedComplaint(s);
+          if (stated) complaint = { text: stated, evidence, rank: 3 };
+          else offerComplaint(s, evidence);
+        }
+        clinicianSentence(s, evidence);
+      }
+      return;
+    }
+
+    // Patient (or family) speech: the first sentence may answer the clinician's last question.
+    const [first, ...rest] = u.sentences;
+    let remaining = u.sentences;
+    for (const sentence of u.sentences) takeFacts(sentence.text, evidence, false);
+    if (lastQuestion && first) {
+      const qa = answerQuestion(lastQuestion.text, first.text, p);
+      for (const item of qa.sentences) out.add(item.section, item.text, [lastQuestion.segmentId, u.segmentId]);
+      if (qa.consumed) remaining = rest;
+    }
+    lastQuestion = undefined;
+    for (const sentence of remaining) {
+      const s = sentence.text;
+      if (sentence.question || phase !== 'history') continue;
+      if (index < firstThird) offerComplaint(s, evidence);
+      if (SMALL_TALK.test(stripLeading(s)) && clinicalWeight(s) === 0) continue;
+      if (clinicalWeight(s) === 0 || wordCount(s) < 3) continue;
+      // A bare list of medicines is already in the medication section.
+      if (wordCount(s) <= 8 && extractMedications(s).length > 0) continue;
+      const rewritten = rewritePatient(s, p);
+      out.add(rewritten.negative ? 'ros' : 'hpi', rewritten.text, evidence);
+    }
+  });
+
+  function clinicianSentence(s: string, evidence: string[]): void {
+    if (SMALL_TALK.test(stripLeading(s)) && clinicalWeight(s) < 2) return;
+    if (TRANSITION.test(stripLeading(s)) && wordCount(s) < 14) return;
+    if (phase === 'history') {
+      if (wordCount(s) < 4) return;
+      // The clinician's side of the history is mostly questions; keep what recaps it.
+      const recap = HISTORY_RECAP.test(s) || extractMedications(s).length > 0;
+      if (!recap && (clinicalWeight(s) < 2 || CHIT_CHAT.test(s))) return;
+      if (RESULT.test(s) && RESULT_VERB.test(s)) return out.add('exam', rewriteResult(s, p), evidence);
+      out.add('hpi', rewriteClinicianHistory(s, p), evidence);
+      return;
+    }
+    if (phase === 'exam') {
+      if (EXAM_INSTRUCTION.test(s)) return;
+      if (RESULT.test(s) && RESULT_VERB.test(s)) return out.add('exam', rewriteResult(s, p), evidence);
+      if (FINDING.test(s) && wordCount(s) >= 2) out.add('exam', rewriteExam(s, p), evidence);
+      return;
+    }
+    // Assessment and plan: split "X, and I want to Y" so each clause lands where it belongs.
+    for (const clause of splitClauses(s)) {
+      const problem = splitProblem(clause);
+      if (problem) {
+        out.add('assessment', problem.problem, evidence);
+        if (problem.rest) planClause(problem.rest, evidence);
+      } else {
+        planClause(clause, evidence);
+      }
+    }
+  }
+
+  function planClause(s: string, evidence: string[]): void {
+    if (wordCount(s) < 3) return;
+    if (INSTRUCTION_CUE.test(s)) return out.add('patient_instructions', rewriteInstruction(s, p), evidence);
+    if (FOLLOW_UP.test(s)) return out.add('plan', rewritePlan(s, p), evidence);
+    if (RESULT.test(s) && RESULT_VERB.test(s) && !PLAN_CUE.test(s)) return out.add('exam', rewriteResult(s, p), evidence);
+    if (ASSESSMENT_CUE.test(s) && !/\b(?:going to|want to|will|let's|'ll)\b/.test(s)) return out.add('assessment', rewritePlan(s, p), evidence);
+    if (PLAN_CUE.test(s)) return out.add('plan', rewritePlan(s, p), evidence);
+    if (clinicalWeight(s) >= 2) out.add('assessment', rewritePlan(s, p), evidence);
+  }
+
+  if (complaint) out.add('chief_complaint', complaint.text, complaint.evidence);
+  const sections = groupReviewOfSystems(out.result());
+  return { sections, codes: [], drafter: { engine: 'offline' }, droppedCodes: 0 };
+}
+
+/** "Denies fever." "Denies chills." → "Constitutional: Denies fever and chills." as notes group them by system. */
+function groupReviewOfSystems(sections: Partial<Record<SectionId, DraftedSentence[]>>): Partial<Record<SectionId, DraftedSentence[]>> {
+  const ros = sections.ros;
+  if (!ros || ros.length === 0) return sections;
+  const groups = new Map<string, { items: string[]; evidence: Set<string> }>();
+  const other: DraftedSentence[] = [];
+  for (const sentence of ros) {
+    const m = /^Denies (.+)\.$/.exec(sentence.text);
+    const system = m ? ROS_SYSTEMS.find(([, pattern]) => pattern.test(m[1]!.toLowerCase()))?.[0] : undefined;
+    if (!m || !system) {
+      other.push(sentence);
+      continue;
+    }
+    const group = groups.get(system) ?? { items: [], evidence: new Set<string>() };
+    group.items.push(m[1]!);
+    for (const id of sentence.evidence) group.evidence.add(id);
+    groups.set(system, group);
+  }
+  const grouped: DraftedSentence[] = ROS_SYSTEMS.filter(([system]) => groups.has(system)).map(([system]) => {
+    const g = groups.get(system)!;
+    const list = g.items.length === 1 ? g.items[0]! : `${g.items.slice(0, -1).join(', ')} and ${g.items.at(-1)!}`;
+    return { text: `${system}: Denies ${list}.`, evidence: [...g.evidence] };
+  });
+  return { ...sections, ros: [...grouped, ...other] };
+}

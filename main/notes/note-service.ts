@@ -1,0 +1,67 @@
+import type { Note } from '../../shared/domain/note.js';
+import type { VisitId } from '../../shared/ids.js';
+import type { Actor } from '../api/dispatch.js';
+import type { EventBus } from '../api/event-bus.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { ForbiddenError, NotFoundError, ScribeError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import type { VisitRepository } from '../store/visit-repository.js';
+import type { NoteRepository, RevisionKind, RevisionSummary } from './note-repository.js';
+
+export type NoteDraft = Omit<Note, 'revision' | 'updatedAt' | 'updatedBy'>;
+
+export interface NoteView {
+  readonly note: Note;
+  readonly signed: boolean;
+  readonly revisions: RevisionSummary[];
+}
+
+export interface NoteService {
+  get(visitId: VisitId, actor: Actor): NoteView;
+  /**
+   * Saves an edit on top of `baseRevision`. If someone saved in between, the edit is refused
+   * (conflict) instead of silently overwriting theirs: the caller reloads and re-applies.
+   */
+  save(visitId: VisitId, baseRevision: number | undefined, draft: NoteDraft, actor: Actor, kind?: RevisionKind): Note;
+}
+
+export interface NoteServiceDeps {
+  readonly store: Store;
+  readonly notes: NoteRepository;
+  readonly visits: VisitRepository;
+  readonly audit: AuditLog;
+  readonly events: EventBus;
+}
+
+const EDITORS = new Set(['clinician', 'scribe']);
+
+export function createNoteService({ store, notes, visits, audit, events }: NoteServiceDeps): NoteService {
+  return {
+    get(visitId, actor) {
+      const stored = notes.get(visitId);
+      if (!stored) throw new NotFoundError('A note for this visit');
+      audit.append({ actor: actor.id, action: 'note.viewed', objectType: 'visit', objectId: visitId });
+      return { note: stored.note, signed: stored.signedRevision !== undefined, revisions: notes.revisions(visitId) };
+    },
+    save(visitId, baseRevision, draft, actor, kind = 'edit') {
+      if (!EDITORS.has(actor.role)) throw new ForbiddenError('Only clinicians and scribes can edit notes.');
+      if (draft.visitId !== visitId) throw new ScribeError('bad_request', 'The note belongs to another visit.');
+      const saved = store.transaction(() => {
+        const visit = visits.get(visitId);
+        if (!visit) throw new NotFoundError('The visit');
+        const current = notes.get(visitId);
+        if (current?.signedRevision !== undefined) throw new ScribeError('conflict', 'This note is signed and locked; changes need an addendum.');
+        if ((current?.note.revision ?? 0) !== (baseRevision ?? 0)) {
+          throw new ScribeError('conflict', `The note was changed by someone else (now revision ${current?.note.revision ?? 0}). Reload it to see their changes, then edit again.`);
+        }
+        const note = notes.saveRevision(visitId, draft, actor.id, kind);
+        if (kind === 'draft' && (visit.state === 'not_started' || visit.state === 'transcribing')) visits.setState(visitId, 'draft_ready');
+        if (kind === 'edit' && visit.state === 'draft_ready') visits.setState(visitId, 'in_review');
+        audit.append({ actor: actor.id, action: kind === 'draft' ? 'note.drafted' : 'note.edited', objectType: 'visit', objectId: visitId });
+        return note;
+      });
+      events.emit('note:changed', { visitId, revision: saved.revision });
+      return saved;
+    },
+  };
+}

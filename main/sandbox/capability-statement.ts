@@ -1,0 +1,70 @@
+import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import { US_CORE } from '../writeback/fhir/us-core-profiles.js';
+import type { SmartAuthUrls } from './smart-auth.js';
+
+/** Medplum's router has no /metadata route: the sandbox describes itself here, honestly. */
+export interface CapabilityOptions {
+  readonly fhirBaseUrl: string;
+  readonly auth: SmartAuthUrls;
+  readonly transactions: boolean;
+  readonly usCore: boolean;
+  readonly softwareVersion: string;
+  readonly date: string;
+}
+
+const RESOURCES: readonly { type: CapabilityStatementRestResource['type']; profile?: string }[] = [
+  { type: 'Patient', profile: US_CORE.patient },
+  { type: 'Practitioner', profile: US_CORE.practitioner },
+  { type: 'Organization', profile: US_CORE.organization },
+  { type: 'Encounter', profile: US_CORE.encounter },
+  { type: 'DocumentReference', profile: US_CORE.documentReference },
+  { type: 'Condition', profile: US_CORE.encounterDiagnosis },
+  { type: 'Provenance', profile: US_CORE.provenance },
+];
+
+export function buildCapabilityStatement(o: CapabilityOptions): CapabilityStatement {
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: o.date,
+    kind: 'instance',
+    publisher: 'Ambient Scribe sandbox',
+    software: { name: 'Ambient Scribe sandbox EHR (Medplum FHIR engine, in memory)', version: o.softwareVersion },
+    implementation: { description: 'Synthetic test EHR on the loopback interface. Not for real patient data.', url: o.fhirBaseUrl },
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json', 'json'],
+    ...(o.usCore ? { instantiates: ['http://hl7.org/fhir/us/core/CapabilityStatement/us-core-server'] } : {}),
+    rest: [
+      {
+        mode: 'server',
+        security: {
+          cors: false,
+          service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
+          extension: [
+            {
+              url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+              extension: [
+                { url: 'authorize', valueUri: o.auth.authorize },
+                { url: 'token', valueUri: o.auth.token },
+              ],
+            },
+          ],
+        },
+        resource: RESOURCES.map((r) => ({
+          type: r.type,
+          ...(o.usCore && r.profile ? { supportedProfile: [r.profile] } : {}),
+          interaction: (['read', 'vread', 'search-type', 'create', 'update', 'history-instance'] as const).map((code) => ({ code })),
+          versioning: 'versioned',
+          readHistory: true,
+          conditionalCreate: true,
+          searchParam: [
+            { name: '_id', type: 'token' },
+            { name: 'identifier', type: 'token' },
+            ...(r.type === 'Patient' || r.type === 'Practitioner' || r.type === 'Organization' ? [] : [{ name: 'patient', type: 'reference' as const }]),
+          ],
+        })),
+        interaction: [...(o.transactions ? [{ code: 'transaction' as const }] : []), { code: 'batch' }, { code: 'search-system' }],
+      },
+    ],
+  };
+}

@@ -1,0 +1,194 @@
+import type { Bundle, Encounter, Patient, Resource } from '@medplum/fhirtypes';
+import { appIdentity } from '../../app-identity.js';
+import type { Logger } from '../../log/logger.js';
+import { nullLogger } from '../../log/logger.js';
+import type { Deliverer, DeliveryJob, DeliveryOutcome, DeliveryReceipt } from '../delivery.js';
+import { createFhirClient } from './fhir-client.js';
+import type { FhirClient } from './fhir-client.js';
+import { FhirDeliveryError } from './fhir-errors.js';
+import { rewriteReferences } from './fhir-references.js';
+import { FhirTargetConfig } from './fhir-target-config.js';
+import type { FhirTargetConfigInput } from './fhir-target-config.js';
+import { bundleTypesOf, buildNoteResources, IDEMPOTENCY_KEY, toTransactionBundle } from './note-resources.js';
+import type { NoteResources, PlannedEntry } from './note-resources.js';
+import { createBackendTokenSource } from './smart-backend-auth.js';
+import { loadUsCoreProfiles } from './us-core-profiles.js';
+import type { ProfileSet } from './us-core-profiles.js';
+import { createResourceValidator, errorsOf } from './us-core-validation.js';
+import type { ResourceValidator } from './us-core-validation.js';
+
+export interface FhirDelivererOptions {
+  readonly config: FhirTargetConfigInput;
+  /** Default: the US Core 8.0.0 profiles from defaultUsCoreDir(), or base R4 when absent. */
+  readonly profiles?: ProfileSet;
+  readonly logger?: Logger;
+  readonly fetch?: typeof fetch;
+  readonly software?: { readonly name: string; readonly version: string };
+}
+
+type ReceiptResource = { type: string; id: string; versionId?: string | undefined };
+
+function parseLocation(location: string | undefined): ReceiptResource | undefined {
+  const m = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/([A-Za-z0-9\-.]{1,64}))?$/.exec(location ?? '');
+  return m ? { type: m[1]!, id: m[2]!, versionId: m[3] } : undefined;
+}
+
+function receiptOf(resource: Resource | undefined, location?: string): ReceiptResource | undefined {
+  if (resource?.id) return { type: resource.resourceType, id: resource.id, versionId: resource.meta?.versionId };
+  return parseLocation(location);
+}
+
+/**
+ * Writes one signed note to a FHIR R4 EHR: validates every resource against US Core before anything
+ * is sent (a resource that fails is never sent), then one transaction, or, where the
+ * CapabilityStatement lists no transactions, the same creates one by one in order. Each create is
+ * conditional on the job's idempotency key, so a resend after a timeout or a dropped answer finds
+ * what the first send made. Logs carry job ids, codes and timings; never the server's words.
+ */
+export class FhirDeliverer implements Deliverer {
+  readonly target = 'fhir' as const;
+  private readonly config: FhirTargetConfig;
+  private readonly client: FhirClient;
+  private readonly validator: ResourceValidator;
+  private readonly logger: Logger;
+  private readonly software: { readonly name: string; readonly version: string };
+
+  constructor(options: FhirDelivererOptions) {
+    this.config = FhirTargetConfig.parse(options.config);
+    this.logger = options.logger ?? nullLogger;
+    this.software = options.software ?? appIdentity;
+    this.validator = createResourceValidator(options.profiles ?? loadUsCoreProfiles());
+    const tokens = createBackendTokenSource({ ...this.config, fetch: options.fetch });
+    this.client = createFhirClient({ ...this.config, tokens, fetch: options.fetch });
+    if (this.validator.profiles.source !== 'us-core-8.0.0') this.logger.warn('fhir.profiles_absent', { source: this.validator.profiles.source });
+  }
+
+  /** What `deliver` would send, validated, without sending it (for previews and tests). */
+  prepare(job: DeliveryJob, organizationId: string | undefined = this.config.organizationId): { resources: NoteResources; problems: string[] } {
+    const resources = buildNoteResources(job, { organizationId, softwareName: this.software.name, softwareVersion: this.software.version });
+    const bundleTypes = bundleTypesOf(resources);
+    const problems = resources.entries.flatMap((e) => {
+      const label = e.resource.resourceType === 'Condition' ? `Condition ${e.resource.code?.coding?.[0]?.code ?? ''}`.trim() : e.resource.resourceType;
+      return errorsOf(this.validator.validate(e.resource, { mode: 'outgoing', bundleTypes })).map((i) => `${label}: ${i.expression}: ${i.message}`);
+    });
+    return { resources, problems };
+  }
+
+  async deliver(job: DeliveryJob, signal: AbortSignal): Promise<DeliveryOutcome> {
+    const started = performance.now();
+    const progress = { wrote: false };
+    try {
+      if (signal.aborted) throw new FhirDeliveryError('retry', 'aborted', 'The delivery was cancelled before it started.');
+      if (!IDEMPOTENCY_KEY.test(job.idempotencyKey)) throw new FhirDeliveryError('failed', 'invalid_job', 'The job idempotency key cannot be used in a FHIR search.');
+      const organizationId = this.config.organizationId ?? (await this.discoverOrganization(job, signal));
+      if (!organizationId) {
+        throw new FhirDeliveryError(
+          'failed',
+          'no_organization',
+          'No Organization to record the note on behalf of: the encounter names no serviceProvider and the patient no managingOrganization. Set the FHIR connection organization id.',
+        );
+      }
+      const { resources, problems } = this.prepare(job, organizationId);
+      if (problems.length > 0) {
+        throw new FhirDeliveryError('failed', 'invalid_resource', `The note was not sent: it does not conform to US Core 8.0.0. ${problems.join('; ')}`);
+      }
+      const capabilities = await this.client.capabilities(signal);
+      const receipt = capabilities.transactions
+        ? await this.viaTransaction(resources, signal)
+        : await this.viaSingleRequests(resources, signal, progress, (type) => capabilities.conditionalCreate(type));
+      this.logger.info('fhir.delivered', {
+        jobId: job.jobId,
+        attempt: job.attempt,
+        mode: capabilities.transactions ? 'transaction' : 'requests',
+        resources: receipt.resources.length,
+        ms: Math.round(performance.now() - started),
+      });
+      return { kind: 'delivered', receipt };
+    } catch (error) {
+      const failure = this.classify(error, signal, progress.wrote);
+      this.logger.warn('fhir.delivery_problem', { jobId: job.jobId, attempt: job.attempt, kind: failure.kind, code: failure.code, status: failure.status });
+      if (failure.kind === 'retry') return { kind: 'retry', code: failure.code, reason: failure.reason, retryAfterMs: failure.retryAfterMs };
+      return { kind: failure.kind, code: failure.code, reason: failure.reason };
+    }
+  }
+
+  private classify(error: unknown, signal: AbortSignal, wrote: boolean): FhirDeliveryError {
+    const failure =
+      error instanceof FhirDeliveryError
+        ? error
+        : signal.aborted
+          ? new FhirDeliveryError('retry', 'aborted', 'The delivery was cut short; it will be resent.', { cause: error })
+          : new FhirDeliveryError('retry', 'internal', `The delivery failed unexpectedly (${error instanceof Error ? error.name : 'error'}); it will be resent.`, { cause: error });
+    if (!wrote) return failure;
+    // Part of the note may be in the EHR: "unreachable" must not send it elsewhere, and a refusal
+    // must say so (routing must not fall back to another target on this code).
+    if (failure.kind === 'unreachable') return new FhirDeliveryError('retry', 'connection_lost', failure.reason, { cause: failure });
+    if (failure.kind === 'failed') {
+      return new FhirDeliveryError('failed', 'partial_write', `Part of the note was written to the EHR before it refused the rest. ${failure.reason}`, { status: failure.status, cause: failure });
+    }
+    return failure;
+  }
+
+  /** The encounter's serviceProvider, else the patient's managingOrganization (reads only). */
+  private async discoverOrganization(job: DeliveryJob, signal: AbortSignal): Promise<string | undefined> {
+    const orgId = (ref: string | undefined) => parseLocation(ref)?.type === 'Organization' ? parseLocation(ref)?.id : undefined;
+    const { encounterId, patient } = job.payload;
+    if (encounterId) {
+      const encounter = await this.client.read<Encounter>('Encounter', encounterId, signal);
+      const id = orgId(encounter.serviceProvider?.reference);
+      if (id) return id;
+    }
+    const found = await this.client.read<Patient>('Patient', patient.id, signal);
+    return orgId(found.managingOrganization?.reference);
+  }
+
+  private async viaTransaction(resources: NoteResources, signal: AbortSignal): Promise<Extract<DeliveryReceipt, { target: 'fhir' }>> {
+    const bundle = toTransactionBundle(resources);
+    // A transaction is all or nothing, so a refusal leaves nothing behind; but once it is sent an
+    // unanswered one may have committed, which the network classification already treats as retry.
+    const response: Bundle = await this.client.transaction(bundle, signal);
+    const entries = response.entry ?? [];
+    if (entries.length !== resources.entries.length) {
+      throw new FhirDeliveryError('retry', 'bad_response', 'The EHR answered the transaction with a different number of entries; it will be resent.');
+    }
+    const receipt = entries.map((e, i) => {
+      const status = e.response?.status ?? '';
+      if (!/^2\d\d/.test(status)) throw new FhirDeliveryError('retry', 'bad_response', `The EHR reported entry ${i + 1} of the transaction as ${status || 'unknown'}; it will be resent.`);
+      const r = receiptOf(e.resource, e.response?.location);
+      if (!r) throw new FhirDeliveryError('retry', 'bad_response', 'The EHR did not say where it stored the note; it will be resent.');
+      return r;
+    });
+    return { target: 'fhir', resources: receipt };
+  }
+
+  private async viaSingleRequests(
+    resources: NoteResources,
+    signal: AbortSignal,
+    progress: { wrote: boolean },
+    conditionalCreate: (type: string) => boolean,
+  ): Promise<Extract<DeliveryReceipt, { target: 'fhir' }>> {
+    const placed = new Map<string, string>();
+    const receipt: ReceiptResource[] = [];
+    const writeOne = async (entry: PlannedEntry): Promise<Resource> => {
+      const resource = rewriteReferences(entry.resource, placed);
+      const type = resource.resourceType;
+      if (conditionalCreate(type)) return (await this.client.create(resource, entry.ifNoneExist, signal)).resource;
+      // No conditional create: look first. One workstation sends a job at a time (the outbox lease).
+      const query = new URLSearchParams(entry.ifNoneExist).toString();
+      const existing = await this.client.search(type, query, signal);
+      if (existing.length > 1) throw new FhirDeliveryError('failed', 'duplicate_found', `The EHR already holds more than one ${type} for this note.`);
+      if (existing[0]) return existing[0];
+      return (await this.client.create(resource, undefined, signal)).resource;
+    };
+    for (const entry of resources.entries) {
+      const stored = await writeOne(entry);
+      // From here on the EHR holds part of this note (written now or by an earlier attempt).
+      progress.wrote = true;
+      const r = receiptOf(stored);
+      if (!r) throw new FhirDeliveryError('retry', 'bad_response', 'The EHR did not say where it stored a resource; it will be resent.');
+      placed.set(entry.fullUrl, `${r.type}/${r.id}`);
+      receipt.push(r);
+    }
+    return { target: 'fhir', resources: receipt };
+  }
+}

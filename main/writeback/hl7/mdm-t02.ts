@@ -1,0 +1,174 @@
+import { Hl7Message } from '@medplum/core';
+import type { Hl7Field } from '@medplum/core';
+import { ScribeError } from '../../errors.js';
+import type { SignedNotePayload } from '../delivery.js';
+import { messageControlId } from './control-id.js';
+import type { Hl7TargetConfig } from './hl7-config.js';
+import { splitPersonName } from './person-name.js';
+import { HL7_CONTEXT, field, mshSegment, repeated, segment } from './segments.js';
+import { formatHl7Date, formatHl7Timestamp, localOffsetMinutes } from './timestamp.js';
+
+export const SENDING_APPLICATION = 'AMBIENT_SCRIBE';
+export const HL7_VERSION = '2.5.1';
+export const MESSAGE_CHARSET = 'UNICODE UTF-8';
+
+/** OBX-3 of the note's text lines: LOINC 11506-3, the same document type FHIR write-back uses. */
+export const NOTE_OBSERVATION = ['11506-3', 'Progress note', 'LN'] as const;
+/** OBX-3 of each accepted diagnosis code: LOINC 29308-4 "Diagnosis". */
+export const DIAGNOSIS_OBSERVATION = ['29308-4', 'Diagnosis', 'LN'] as const;
+/**
+ * CWE-3 for ICD-10-CM codes. Table 0396 is maintained by HL7 outside the version releases and is
+ * used with any 2.x version; its value for ICD-10-CM is I10C. (I10 is WHO ICD-10, whose codes
+ * differ from the US clinical modification, so sending ICD-10-CM codes as I10 would be wrong.)
+ * The codes go in OBX segments because the v2.5.1 MDM_T02 structure has no DG1.
+ */
+export const ICD10CM_CODING_SYSTEM = 'I10C';
+
+export type MdmT02Settings = Pick<
+  Hl7TargetConfig,
+  'receivingApplication' | 'receivingFacility' | 'sendingFacility' | 'processingId' | 'patientIdAuthority' | 'patientIdType' | 'patientClass' | 'completionStatus'
+>;
+
+export interface BuiltMdmT02 {
+  /** MSH-10: derived from the idempotency key, identical on every resend. */
+  readonly controlId: string;
+  readonly message: Hl7Message;
+  /** The message as sent: segments each terminated by CR. */
+  readonly text: string;
+}
+
+/** A payload that cannot become a valid message; the message names the part, never its value. */
+export class Hl7BuildError extends ScribeError {
+  constructor(message: string) {
+    super('bad_request', message);
+  }
+}
+
+/**
+ * MDM^T02 (original document notification and content) for one signed note: MSH, EVN, PID, PV1,
+ * TXA, then one TX OBX per line of the note text (so a line break is a segment boundary and every
+ * line survives byte for byte, empty ones included) and one CWE OBX per accepted code.
+ */
+export function buildMdmT02(
+  job: { readonly idempotencyKey: string; readonly payload: SignedNotePayload },
+  settings: MdmT02Settings,
+  now: Date,
+  offsetMinutes: (at: Date) => number = localOffsetMinutes,
+): BuiltMdmT02 {
+  const { payload } = job;
+  if (!isWellFormed(payload.noteText)) throw new Hl7BuildError('The note text holds an unpaired surrogate and cannot be encoded as UTF-8.');
+  const signedAt = new Date(payload.attestation.signedAt);
+  if (!Number.isFinite(signedAt.getTime())) throw new Hl7BuildError('The attestation has no valid signing time.');
+  const ts = (at: Date) => formatHl7Timestamp(at, offsetMinutes(at));
+  const controlId = messageControlId(job.idempotencyKey);
+
+  const practitioner = xcn(payload.practitioner);
+  const patientName = splitPersonName(payload.patient.displayName);
+  const patientIds = [field(payload.patient.id, undefined, undefined, settings.patientIdAuthority, settings.patientIdType)];
+  if (payload.patient.mrn && payload.patient.mrn !== payload.patient.id) {
+    patientIds.push(field(payload.patient.mrn, undefined, undefined, settings.patientIdAuthority, 'MR'));
+  }
+
+  const segments = [
+    mshSegment(
+      SENDING_APPLICATION,
+      settings.sendingFacility,
+      settings.receivingApplication,
+      settings.receivingFacility,
+      ts(now),
+      undefined,
+      field('MDM', 'T02', 'MDM_T02'),
+      controlId,
+      settings.processingId,
+      HL7_VERSION,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      MESSAGE_CHARSET,
+    ),
+    segment('EVN', 'T02', ts(now), undefined, undefined, practitioner, ts(signedAt)),
+    segment(
+      'PID',
+      '1',
+      undefined,
+      repeated(...patientIds),
+      undefined,
+      patientName ? field(patientName.family, patientName.given, patientName.middle, undefined, patientName.prefix, patientName.degree) : undefined,
+      undefined,
+      payload.patient.birthDate ? formatHl7Date(payload.patient.birthDate) : undefined,
+      payload.patient.sex ? SEX[payload.patient.sex] : undefined,
+    ),
+    segment(
+      'PV1',
+      '1',
+      settings.patientClass,
+      ...blank(4),
+      practitioner,
+      ...blank(11),
+      payload.encounterId ? field(payload.encounterId, undefined, undefined, settings.patientIdAuthority, 'VN') : undefined,
+    ),
+    segment(
+      'TXA',
+      '1',
+      'PN',
+      'TX',
+      ts(signedAt),
+      practitioner,
+      ts(signedAt),
+      undefined,
+      undefined,
+      practitioner,
+      practitioner,
+      undefined,
+      field(job.idempotencyKey, SENDING_APPLICATION),
+      ...blank(4),
+      settings.completionStatus,
+      undefined,
+      'AV',
+      undefined,
+      undefined,
+      ppn(payload.practitioner, ts(signedAt)),
+    ),
+  ];
+
+  let setId = 0;
+  for (const line of payload.noteText.split('\n')) {
+    setId += 1;
+    segments.push(segment('OBX', String(setId), 'TX', field(...NOTE_OBSERVATION), '1', line, ...blank(5), 'F', undefined, undefined, ts(signedAt)));
+  }
+  payload.codes
+    .filter((code) => code.status === 'accepted')
+    .forEach((code, index) => {
+      setId += 1;
+      segments.push(
+        segment('OBX', String(setId), 'CWE', field(...DIAGNOSIS_OBSERVATION), String(index + 1), field(code.code, code.description, ICD10CM_CODING_SYSTEM), ...blank(5), 'F'),
+      );
+    });
+
+  const message = new Hl7Message(segments, HL7_CONTEXT);
+  return { controlId, message, text: `${message.toString()}${HL7_CONTEXT.segmentSeparator}` };
+}
+
+const SEX = { female: 'F', male: 'M', other: 'O', unknown: 'U' } as const;
+
+function xcn(person: SignedNotePayload['practitioner']): Hl7Field {
+  const name = splitPersonName(person.name);
+  return field(person.id, name?.family, name?.given, name?.middle, undefined, name?.prefix, name?.degree);
+}
+
+/** PPN: an XCN whose 15th component is when that person authenticated the document. */
+function ppn(person: SignedNotePayload['practitioner'], at: string): Hl7Field {
+  const name = splitPersonName(person.name);
+  return field(person.id, name?.family, name?.given, name?.middle, undefined, name?.prefix, name?.degree, ...blank(7), at);
+}
+
+function blank(count: number): undefined[] {
+  return Array.from({ length: count }, () => undefined);
+}
+
+function isWellFormed(text: string): boolean {
+  // With the u flag a surrogate class matches only surrogates that are not part of a pair.
+  return !/[\uD800-\uDFFF]/u.test(text);
+}

@@ -1,0 +1,61 @@
+import type { FaultSettings } from '../../sandbox/faults.js';
+import type { SandboxListener, SandboxListenerFactory } from '../../sandbox/sandbox.js';
+import { SANDBOX_DEFAULTS } from '../../sandbox/sandbox-defaults.js';
+import { SANDBOX_MRN_SYSTEM } from '../../sandbox/seed.js';
+import type { Hl7TargetConfigInput } from './hl7-config.js';
+import type { MllpFaults, MllpListener } from './mllp-listener.js';
+import { startMllpListener } from './mllp-listener.js';
+
+/**
+ * The HL7 v2 target that reaches a sandbox started with its defaults: what a first run uses. The
+ * sandbox's patient ids are its FHIR logical ids, so PID-3 types them PI (the MRN follows as MR).
+ */
+export const SANDBOX_HL7_TARGET = {
+  host: SANDBOX_DEFAULTS.host,
+  port: SANDBOX_DEFAULTS.mllpPort,
+  receivingApplication: 'SANDBOX_EHR',
+  receivingFacility: 'SANDBOX',
+  patientIdAuthority: SANDBOX_MRN_SYSTEM,
+  patientIdType: 'PI',
+} as const satisfies Hl7TargetConfigInput;
+
+export interface SandboxMllpListener extends SandboxListener {
+  readonly mllp: MllpListener;
+}
+
+/**
+ * The sandbox's HL7 v2 receiver as one of its extra listeners, driven by the sandbox's own fault
+ * settings: errors become AE answers, timeouts a silent receiver, drops-after-commit a connection
+ * closed after storing, and the request delay a slow ACK.
+ *   startSandbox({ extraListeners: [sandboxMllpListener({ port: 0 })] })
+ */
+export function sandboxMllpListener(options: { readonly port?: number; readonly onStart?: (listener: MllpListener) => void } = {}): SandboxListenerFactory {
+  return async (context) => {
+    const mllp = await startMllpListener({
+      host: context.host,
+      port: options.port ?? SANDBOX_DEFAULTS.mllpPort,
+      faults: () => mllpFaultsFrom(context.faults.settings()),
+      roll: (rate) => context.faults.roll(rate),
+      logger: context.logger,
+    });
+    options.onStart?.(mllp);
+    const host = mllp.host.includes(':') ? `[${mllp.host}]` : mllp.host;
+    const listener: SandboxMllpListener = { name: 'HL7 v2 MLLP', address: `mllp://${host}:${mllp.port}`, close: () => mllp.close(), mllp };
+    return listener;
+  };
+}
+
+export function mllpFaultsFrom(settings: FaultSettings): MllpFaults {
+  return {
+    applicationError: settings.errorRate,
+    noAnswer: settings.timeoutRate,
+    noAnswerMs: settings.hangMs,
+    dropAfterStore: settings.dropAfterCommitRate,
+    slowAckMs: settings.delayMs > 0 ? settings.delayMs : undefined,
+  };
+}
+
+/** The MLLP listener among a sandbox's listeners, if it runs one. */
+export function findMllpListener(listeners: readonly SandboxListener[]): MllpListener | undefined {
+  return listeners.find((l): l is SandboxMllpListener => 'mllp' in l)?.mllp;
+}

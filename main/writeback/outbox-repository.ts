@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { VisitId } from '../../shared/ids.js';
+import type { OutboxJobSummary, OutboxRoute, OutboxState } from '../../shared/domain/outbox.js';
+import type { Store } from '../store/store.js';
+import type { DeliveryReceipt, DeliveryTarget, SignedNotePayload } from './delivery.js';
+
+export interface ClaimedJob {
+  readonly id: string;
+  readonly visitId: VisitId;
+  readonly idempotencyKey: string;
+  readonly route: OutboxRoute;
+  /** The target an earlier attempt may have reached; resends stay on it so nothing lands twice. */
+  readonly target: DeliveryTarget | undefined;
+  readonly attempts: number;
+  readonly payload: SignedNotePayload;
+}
+
+export interface AttemptResult {
+  readonly target?: DeliveryTarget | undefined;
+  readonly code: string;
+  readonly reason: string;
+}
+
+/**
+ * Outbox jobs in the store. A worker claims due jobs with a lease; every later write checks the
+ * claim, so a worker whose lease ran out (it hung, or was killed) can never overwrite the result of
+ * the worker that took the job over. In practice mode the claim becomes FOR UPDATE SKIP LOCKED.
+ */
+export interface OutboxRepository {
+  enqueue(job: { visitId: VisitId; route: OutboxRoute; payload: SignedNotePayload }): { id: string; idempotencyKey: string };
+  claimDue(workerId: string, leaseMs: number, limit: number): ClaimedJob[];
+  markDelivered(jobId: string, workerId: string, target: DeliveryTarget, receipt: DeliveryReceipt): boolean;
+  markRetry(jobId: string, workerId: string, result: AttemptResult, nextAttemptAt: Date): boolean;
+  markFailed(jobId: string, workerId: string, result: AttemptResult): boolean;
+  /** A person's retry of a failed job: back to queued, due now. */
+  requeue(jobId: string): boolean;
+  list(): OutboxJobSummary[];
+  get(jobId: string): OutboxJobSummary | undefined;
+}
+
+interface Row {
+  id: string;
+  visit_id: string;
+  idempotency_key: string;
+  route: OutboxRoute;
+  target: DeliveryTarget | null;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_at: string;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+  last_error_code: string | null;
+  last_error: Buffer | null;
+  payload: Buffer;
+  receipt: Buffer | null;
+}
+
+export function createSqliteOutboxRepository(store: Store): OutboxRepository {
+  const { db, cipher, clock } = store;
+  const at = (rowId: string, column: string) => ({ table: 'outbox_jobs', rowId, column });
+  const now = () => clock.now().toISOString();
+
+  const insert = db.prepare(
+    `INSERT INTO outbox_jobs (id, visit_id, idempotency_key, route, state, attempts, next_attempt_at, created_at, updated_at, payload)
+     VALUES (@id, @visitId, @key, @route, 'queued', 0, @now, @now, @now, @payload)`,
+  );
+  const selectDue = db.prepare(
+    `SELECT * FROM outbox_jobs
+     WHERE (state = 'queued' AND next_attempt_at <= @now) OR (state = 'sending' AND claimed_until <= @now)
+     ORDER BY next_attempt_at, created_at LIMIT @limit`,
+  );
+  const claim = db.prepare(
+    `UPDATE outbox_jobs SET state = 'sending', claimed_by = @workerId, claimed_until = @until, attempts = attempts + 1, updated_at = @now
+     WHERE id = @id AND ((state = 'queued' AND next_attempt_at <= @now) OR (state = 'sending' AND claimed_until <= @now))`,
+  );
+  const finish = (set: string) =>
+    db.prepare(`UPDATE outbox_jobs SET ${set}, claimed_by = NULL, claimed_until = NULL, updated_at = @now WHERE id = @id AND state = 'sending' AND claimed_by = @workerId`);
+  const delivered = finish(`state = 'delivered', target = @target, receipt = @receipt, delivered_at = @now, last_error_code = NULL, last_error = NULL`);
+  const retry = finish(`state = 'queued', target = COALESCE(@target, target), next_attempt_at = @next, last_error_code = @code, last_error = @error`);
+  const failed = finish(`state = 'failed', target = COALESCE(@target, target), last_error_code = @code, last_error = @error`);
+  const requeue = db.prepare(`UPDATE outbox_jobs SET state = 'queued', next_attempt_at = @now, updated_at = @now WHERE id = @id AND state = 'failed'`);
+  const selectAll = db.prepare('SELECT * FROM outbox_jobs ORDER BY created_at DESC');
+  const selectOne = db.prepare('SELECT * FROM outbox_jobs WHERE id = ?');
+
+  const summary = (row: Row): OutboxJobSummary => ({
+    id: row.id,
+    visitId: row.visit_id as VisitId,
+    route: row.route,
+    target: row.target ?? undefined,
+    state: row.state,
+    attempts: row.attempts,
+    nextAttemptAt: row.state === 'queued' ? row.next_attempt_at : undefined,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deliveredAt: row.delivered_at ?? undefined,
+    lastErrorCode: row.last_error_code ?? undefined,
+    lastError: row.last_error ? cipher.open(row.last_error, at(row.id, 'last_error')).toString('utf8') : undefined,
+    receipt: row.receipt ? (cipher.openJson(row.receipt, at(row.id, 'receipt')) as OutboxJobSummary['receipt']) : undefined,
+  });
+
+  return {
+    enqueue({ visitId, route, payload }) {
+      const id = randomUUID();
+      const key = randomUUID();
+      insert.run({ id, visitId, key, route, now: now(), payload: cipher.sealJson(payload, at(id, 'payload')) });
+      return { id, idempotencyKey: key };
+    },
+    claimDue(workerId, leaseMs, limit) {
+      return store.transaction(() => {
+        const current = now();
+        const until = new Date(clock.now().getTime() + leaseMs).toISOString();
+        const claimed: ClaimedJob[] = [];
+        for (const row of selectDue.all({ now: current, limit }) as Row[]) {
+          if (claim.run({ id: row.id, workerId, until, now: current }).changes !== 1) continue;
+          claimed.push({
+            id: row.id,
+            visitId: row.visit_id as VisitId,
+            idempotencyKey: row.idempotency_key,
+            route: row.route,
+            target: row.target ?? undefined,
+            attempts: row.attempts + 1,
+            payload: cipher.openJson(row.payload, at(row.id, 'payload')) as SignedNotePayload,
+          });
+        }
+        return claimed;
+      });
+    },
+    markDelivered(id, workerId, target, receipt) {
+      return delivered.run({ id, workerId, target, receipt: cipher.sealJson(receipt, at(id, 'receipt')), now: now() }).changes === 1;
+    },
+    markRetry(id, workerId, result, nextAttemptAt) {
+      const error = cipher.seal(Buffer.from(result.reason, 'utf8'), at(id, 'last_error'));
+      return retry.run({ id, workerId, target: result.target ?? null, next: nextAttemptAt.toISOString(), code: result.code, error, now: now() }).changes === 1;
+    },
+    markFailed(id, workerId, result) {
+      const error = cipher.seal(Buffer.from(result.reason, 'utf8'), at(id, 'last_error'));
+      return failed.run({ id, workerId, target: result.target ?? null, code: result.code, error, now: now() }).changes === 1;
+    },
+    requeue(id) {
+      return requeue.run({ id, now: now() }).changes === 1;
+    },
+    list() {
+      return (selectAll.all() as Row[]).map(summary);
+    },
+    get(id) {
+      const row = selectOne.get(id) as Row | undefined;
+      return row ? summary(row) : undefined;
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import type { EventBus } from '../api/event-bus.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Logger } from '../log/logger.js';
+import type { Clock } from '../store/clock.js';
+import type { Store } from '../store/store.js';
+import type { VisitRepository } from '../store/visit-repository.js';
+import type { BackoffPolicy } from './backoff.js';
+import { DEFAULT_BACKOFF, retryDelayMs } from './backoff.js';
+import type { ClaimedJob, OutboxRepository } from './outbox-repository.js';
+import type { Deliverers } from './router.js';
+import { routeDelivery } from './router.js';
+
+export interface OutboxWorkerDeps {
+  readonly store: Store;
+  readonly outbox: OutboxRepository;
+  readonly visits: VisitRepository;
+  readonly audit: AuditLog;
+  readonly events: EventBus;
+  /** The targets, or a function giving the current ones (they follow the settings). */
+  readonly deliverers: Deliverers | (() => Promise<Deliverers>);
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly backoff?: BackoffPolicy;
+  /** How long a claim lasts; a send gets at most half of it, so a live worker never loses its claim mid-send. */
+  readonly leaseMs?: number;
+  readonly random?: () => number;
+}
+
+export interface RunSummary {
+  readonly delivered: number;
+  readonly retrying: number;
+  readonly failed: number;
+}
+
+export interface OutboxWorker {
+  /** Claims every due job and attempts each once. */
+  runOnce(): Promise<RunSummary>;
+  start(intervalMs: number): void;
+  stop(): Promise<void>;
+}
+
+const WORKER_ACTOR = 'system:outbox';
+
+export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
+  const workerId = `worker-${randomUUID()}`;
+  const leaseMs = deps.leaseMs ?? 120_000;
+  const backoff = deps.backoff ?? DEFAULT_BACKOFF;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<RunSummary> | undefined;
+
+  const emit = (job: ClaimedJob, state: 'delivered' | 'queued' | 'failed') => deps.events.emit('outbox:changed', { jobId: job.id, visitId: job.visitId, state });
+
+  const currentDeliverers = () => (typeof deps.deliverers === 'function' ? deps.deliverers() : Promise.resolve(deps.deliverers));
+
+  async function attempt(job: ClaimedJob): Promise<'delivered' | 'retrying' | 'failed'> {
+    const signal = AbortSignal.timeout(leaseMs / 2);
+    const { outcome, target } = await currentDeliverers()
+      .then((deliverers) =>
+        routeDelivery({ jobId: job.id, idempotencyKey: job.idempotencyKey, attempt: job.attempts, payload: job.payload }, job.route, job.target, deliverers, signal),
+      )
+      .catch((error: unknown) => ({
+      target: job.target,
+      outcome: { kind: 'retry' as const, retryAfterMs: undefined, code: 'internal', reason: `The delivery failed unexpectedly (${error instanceof Error ? error.name : 'error'}); it will be retried.` },
+    }));
+
+    switch (outcome.kind) {
+      case 'delivered': {
+        const kept = deps.store.transaction(() => {
+          if (!deps.outbox.markDelivered(job.id, workerId, outcome.receipt.target, outcome.receipt)) return false;
+          deps.visits.setState(job.visitId, 'delivered');
+          deps.audit.append({ actor: WORKER_ACTOR, action: 'outbox.delivered', objectType: 'outbox_job', objectId: job.id });
+          return true;
+        });
+        deps.logger.info('outbox.delivered', { jobId: job.id, target: outcome.receipt.target, attempt: job.attempts, kept });
+        if (kept) emit(job, 'delivered');
+        return 'delivered';
+      }
+      case 'failed': {
+        const kept = deps.store.transaction(() => {
+          if (!deps.outbox.markFailed(job.id, workerId, { target, code: outcome.code, reason: outcome.reason })) return false;
+          deps.visits.setState(job.visitId, 'failed');
+          deps.audit.append({ actor: WORKER_ACTOR, action: 'outbox.failed', objectType: 'outbox_job', objectId: job.id });
+          return true;
+        });
+        deps.logger.warn('outbox.failed', { jobId: job.id, target, code: outcome.code, attempt: job.attempts });
+        if (kept) emit(job, 'failed');
+        return 'failed';
+      }
+      case 'retry':
+      case 'unreachable': {
+        const retryAfter = outcome.kind === 'retry' ? outcome.retryAfterMs : undefined;
+        const next = new Date(deps.clock.now().getTime() + retryDelayMs(job.attempts, backoff, deps.random, retryAfter));
+        const kept = deps.outbox.markRetry(job.id, workerId, { target, code: outcome.code, reason: outcome.reason }, next);
+        deps.logger.info('outbox.retry_scheduled', { jobId: job.id, target, code: outcome.code, attempt: job.attempts });
+        if (kept) emit(job, 'queued');
+        return 'retrying';
+      }
+    }
+  }
+
+  async function runOnce(): Promise<RunSummary> {
+    const counts = { delivered: 0, retrying: 0, failed: 0 };
+    for (;;) {
+      const jobs = deps.outbox.claimDue(workerId, leaseMs, 10);
+      if (jobs.length === 0) return counts;
+      for (const job of jobs) counts[await attempt(job)] += 1;
+    }
+  }
+
+  return {
+    runOnce() {
+      running ??= runOnce().finally(() => (running = undefined));
+      return running;
+    },
+    start(intervalMs) {
+      const tick = () => {
+        this.runOnce()
+          .catch(() => deps.logger.error('outbox.run_failed'))
+          .finally(() => {
+            if (timer) timer = setTimeout(tick, intervalMs);
+          });
+      };
+      timer = setTimeout(tick, 0);
+    },
+    async stop() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { OutboxJobSummary } from '../../shared/domain/outbox.js';
+import type { VisitId } from '../../shared/ids.js';
+import type { Actor } from '../api/dispatch.js';
+import type { EventBus } from '../api/event-bus.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { NotFoundError, ScribeError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import type { VisitRepository } from '../store/visit-repository.js';
+import type { OutboxRepository } from './outbox-repository.js';
+import type { OutboxWorker, RunSummary } from './outbox-worker.js';
+import type { SignOff, SignResult } from './sign-off.js';
+
+/** Sign-off and the outbox as the API sees them. */
+export interface WritebackService {
+  sign(visitId: VisitId, revision: number, actor: Actor): SignResult;
+  list(): OutboxJobSummary[];
+  retry(jobId: string, actor: Actor): OutboxJobSummary;
+  runNow(): Promise<RunSummary>;
+}
+
+export function createWritebackService(deps: {
+  store: Store;
+  signOff: SignOff;
+  outbox: OutboxRepository;
+  worker: OutboxWorker;
+  visits: VisitRepository;
+  audit: AuditLog;
+  events: EventBus;
+}): WritebackService {
+  return {
+    sign: (visitId, revision, actor) => deps.signOff.sign(visitId, revision, actor),
+    list: () => deps.outbox.list(),
+    retry(jobId, actor) {
+      const job = deps.store.transaction(() => {
+        const existing = deps.outbox.get(jobId);
+        if (!existing) throw new NotFoundError('The outbox job');
+        if (!deps.outbox.requeue(jobId)) throw new ScribeError('conflict', `Only a failed job can be retried; this one is ${existing.state}.`);
+        deps.visits.setState(existing.visitId, 'signed');
+        deps.audit.append({ actor: actor.id, action: 'outbox.requeued', objectType: 'outbox_job', objectId: jobId });
+        return deps.outbox.get(jobId)!;
+      });
+      deps.events.emit('outbox:changed', { jobId, visitId: job.visitId, state: 'queued' });
+      return job;
+    },
+    runNow: () => deps.worker.runOnce(),
+  };
+}

@@ -1,0 +1,100 @@
+import { useCallback, useRef, useState } from 'react';
+import { useApp, useRecorderState } from '../app-context.js';
+import { ConsentPanel } from '../components/ConsentPanel.js';
+import { LiveTranscript } from '../components/LiveTranscript.js';
+import { RecordingPanel } from '../components/RecordingPanel.js';
+import { RecoveryPanel } from '../components/RecoveryPanel.js';
+import { TranscriptionBanner } from '../components/TranscriptionBanner.js';
+import { VisitHeading } from '../components/VisitHeading.js';
+import { useCaptureStatus } from '../hooks/useCaptureStatus.js';
+import { useSettings } from '../hooks/useSettings.js';
+import { useTranscript } from '../hooks/useTranscript.js';
+import { useTranscription } from '../hooks/useTranscription.js';
+import { TranscriptionProgress } from '../components/TranscriptionProgress.js';
+import { useVisit } from '../hooks/useVisit.js';
+import { routeHref } from '../routes.js';
+
+/** One visit during the encounter: consent, recording, and the transcript as it grows. */
+export function VisitView({ visitId }: { visitId: string }) {
+  const { api, recorder } = useApp();
+  const visit = useVisit(api, visitId);
+  const capture = useCaptureStatus(api, visitId);
+  const settings = useSettings(api);
+  const transcript = useTranscript(api, visitId);
+  const transcription = useTranscription(api, visitId);
+  const recorderState = useRecorderState(recorder);
+  const consentArea = useRef<HTMLDivElement>(null);
+  const [deviceId, setDeviceId] = useState('');
+  const consentTarget = useCallback(() => consentArea.current?.querySelector<HTMLElement>('input, button') ?? null, []);
+
+  if (visit.status === 'loading') {
+    return (
+      <div className="view">
+        <h1 tabIndex={-1}>Visit</h1>
+        <p role="status" className="muted">
+          Loading the visit…
+        </p>
+      </div>
+    );
+  }
+  if (visit.status === 'error') {
+    return (
+      <div className="view">
+        <h1 tabIndex={-1}>Visit</h1>
+        <p className="alert" role="alert">
+          {visit.message}
+        </p>
+        <p>
+          <a href={routeHref('visits')}>Back to today’s visits</a>
+        </p>
+      </div>
+    );
+  }
+
+  const status = capture.status;
+  const recordingHere = recorderState.visitId === visitId && recorderState.phase !== 'idle';
+  return (
+    <div className="view">
+      <p className="breadcrumb">
+        <a href={routeHref('visits')}>Today’s visits</a>
+      </p>
+      <VisitHeading visit={visit.visit} prefix="Visit" />
+      <TranscriptionBanner settings={settings.view} engine={transcription.status?.engine} model={transcription.status?.model} />
+      {capture.error ? (
+        <p className="alert" role="alert">
+          {capture.error}
+        </p>
+      ) : null}
+      {status ? (
+        <div className="record-layout">
+          <div className="record-controls-column">
+            {visit.visit.state === 'recording_interrupted' && !recordingHere ? <RecoveryPanel status={status} onChanged={capture.reload} deviceId={deviceId} /> : null}
+            <div ref={consentArea}>
+              <ConsentPanel status={status} onRecorded={capture.reload} />
+            </div>
+            <RecordingPanel
+              visit={visit.visit}
+              status={status}
+              onChanged={capture.reload}
+              consentTarget={consentTarget}
+              deviceId={deviceId}
+              onDeviceChange={setDeviceId}
+            />
+          </div>
+          <LiveTranscript transcript={transcript.transcript} recording={recordingHere} error={transcript.error}>
+            <TranscriptionProgress
+              transcription={transcription}
+              settings={settings.view}
+              recordingDone={status.capture === 'stopped'}
+              transcriptFinal={transcript.transcript?.final ?? false}
+            />
+          </LiveTranscript>
+        </div>
+      ) : (
+        <p role="status" className="muted">
+          Loading the recording…
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { IsoDateTime, VisitId } from '../ids.js';
+
+export const OutboxRoute = z.enum(['fhir', 'hl7v2', 'file-drop', 'fhir-then-hl7v2']);
+export type OutboxRoute = z.infer<typeof OutboxRoute>;
+
+export const OutboxState = z.enum(['queued', 'sending', 'delivered', 'failed']);
+export type OutboxState = z.infer<typeof OutboxState>;
+
+const Receipt = z.discriminatedUnion('target', [
+  z.object({ target: z.literal('fhir'), resources: z.array(z.object({ type: z.string(), id: z.string(), versionId: z.string().optional() })) }),
+  z.object({ target: z.literal('hl7v2'), ackCode: z.enum(['AA', 'CA']), messageControlId: z.string(), ackControlId: z.string().optional() }),
+  z.object({ target: z.literal('file-drop'), files: z.array(z.string()) }),
+]);
+
+export const OutboxJobSummary = z.object({
+  id: z.string(),
+  visitId: VisitId,
+  route: OutboxRoute,
+  target: z.enum(['fhir', 'hl7v2', 'file-drop']).optional(),
+  state: OutboxState,
+  attempts: z.number().int().nonnegative(),
+  nextAttemptAt: IsoDateTime.optional(),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+  deliveredAt: IsoDateTime.optional(),
+  lastErrorCode: z.string().optional(),
+  /** The server's reason in its words: may quote data, so it is shown to staff but never logged. */
+  lastError: z.string().optional(),
+  receipt: Receipt.optional(),
+});
+export type OutboxJobSummary = z.infer<typeof OutboxJobSummary>;

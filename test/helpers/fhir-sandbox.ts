@@ -1,0 +1,75 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type { LogFields, Logger } from '../../main/log/logger.js';
+import type { Sandbox, SandboxOptions } from '../../main/sandbox/sandbox.js';
+import { startSandbox } from '../../main/sandbox/sandbox.js';
+import { generateClientKeyPair } from '../../main/writeback/fhir/client-key.js';
+import type { ClientKeyPair } from '../../main/writeback/fhir/client-key.js';
+import { FhirDeliverer } from '../../main/writeback/fhir/fhir-deliverer.js';
+import type { FhirTargetConfigInput } from '../../main/writeback/fhir/fhir-target-config.js';
+import { createBackendTokenSource } from '../../main/writeback/fhir/smart-backend-auth.js';
+
+export const TEST_CLIENT_ID = 'test-backend';
+
+/** Everything logged, as JSON lines, so tests can assert what never appears in logs. */
+export function recordingLogger(): Logger & { readonly lines: string[] } {
+  const lines: string[] = [];
+  const write = (level: string) => (event: string, fields: LogFields = {}) => lines.push(JSON.stringify({ level, event, ...fields }));
+  return { lines, info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+export interface FhirSandboxFixture {
+  readonly sandbox: Sandbox;
+  readonly key: ClientKeyPair;
+  readonly logger: ReturnType<typeof recordingLogger>;
+  config(overrides?: Partial<FhirTargetConfigInput>): FhirTargetConfigInput;
+  deliverer(overrides?: Partial<FhirTargetConfigInput>, fetchImpl?: typeof fetch): FhirDeliverer;
+  /** A FHIR GET with a backend token (system/*.read), for reading back what was delivered. */
+  get<T = Resource>(path: string): Promise<T>;
+  /** Every resource of `type` matching `query`. */
+  search<T extends Resource>(type: T['resourceType'], query: string): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** A sandbox on a free loopback port with one backend client whose key pair the test holds. */
+export async function startFhirSandbox(options: SandboxOptions = {}): Promise<FhirSandboxFixture> {
+  const key = await generateClientKeyPair('ES384');
+  const logger = recordingLogger();
+  const sandbox = await startSandbox({ port: 0, backendClients: [{ clientId: TEST_CLIENT_ID, jwks: key.publicJwks }], logger, ...options });
+  const config = (overrides: Partial<FhirTargetConfigInput> = {}): FhirTargetConfigInput => ({
+    baseUrl: sandbox.fhirBaseUrl,
+    clientId: TEST_CLIENT_ID,
+    privateKey: key.privateKey,
+    signingAlg: 'ES384',
+    requestTimeoutMs: 5_000,
+    ...overrides,
+  });
+  const reader = createBackendTokenSource({ ...config(), scope: 'system/*.read', signingAlg: 'ES384', requestTimeoutMs: 5_000 });
+  const get = async <T>(path: string): Promise<T> => {
+    const response = await fetch(`${sandbox.fhirBaseUrl}/${path}`, { headers: { authorization: `Bearer ${await reader.token()}`, accept: 'application/fhir+json' } });
+    if (!response.ok) throw new Error(`GET ${path.split('?')[0]} -> ${response.status}`);
+    return (await response.json()) as T;
+  };
+  return {
+    sandbox,
+    key,
+    logger,
+    config,
+    deliverer: (overrides = {}, fetchImpl) => new FhirDeliverer({ config: config(overrides), logger, ...(fetchImpl ? { fetch: fetchImpl } : {}) }),
+    get,
+    async search<T extends Resource>(type: T['resourceType'], query: string) {
+      const bundle = await get<{ entry?: { resource: T }[] }>(`${type}?${query}`);
+      return (bundle.entry ?? []).map((e) => e.resource);
+    },
+    close: () => sandbox.close(),
+  };
+}
+
+/** A port nothing listens on (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
