@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs node's test runner (through tsx) over test/<suite>/**/*.test.ts and *.spec.ts.
+// Runs node's test runner (through tsx) over test/<suite>/**/*.test.ts and *.spec.ts. A file whose
+// tests finished but that leaves a handle open (a browser, a server) is ended rather than hanging CI.
 // Usage: node scripts/run-tests.mjs [unit] [integration] [e2e]   (default: all three)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -29,7 +30,7 @@ if (files.length === 0) {
   console.error(`No test files found in: ${suites.join(', ')}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', '--test-force-exit', '--test-timeout=900000', ...files], {
   cwd: root,
   stdio: 'inherit',
 });
