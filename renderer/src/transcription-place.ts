@@ -46,7 +46,7 @@ export function transcriptionPlace(view: SettingsView, running?: TranscriptionEn
       headline: 'Transcribed on this computer',
       detail:
         cloudUsable && cloudIsRemote
-          ? `Audio stays here while the local engine runs. If it is unavailable, audio may be sent to ${hostOf(cloudUrl)}.`
+          ? `Audio stays on this computer. Sending it to ${hostOf(cloudUrl)} happens only if someone chooses that engine for a visit.`
           : 'Audio does not leave this computer.',
     };
   }

@@ -30,6 +30,7 @@ describe('recording a visit through the UI with the fake microphone', { skip: e2
   let sourceFile = '';
   let visitId = '';
   let asr: OpenAiAudioLoopback | undefined;
+  let webEnv: Record<string, string> = {};
   const seen = { console: [] as string[], errors: [] as string[] };
 
   before(async () => {
@@ -54,7 +55,8 @@ describe('recording a visit through the UI with the fake microphone', { skip: e2
     asr = await startOpenAiAudioLoopback((_request, index) => ({ body: { text: speech.segments[index % speech.segments.length]!.text } }));
     const policy = join(ws.dataDir, 'policy.json');
     await writeFile(policy, JSON.stringify({ openaiBaseUrls: [asr.baseUrl], transcriptionEngines: ['openai', 'local'] }));
-    web = await ws.web({ SCRIBE_POLICY_FILE: policy, SCRIBE_ASR_ENGINE: 'openai', SCRIBE_ASR_BASE_URL: asr.baseUrl, SCRIBE_ASR_MAX_RETRIES: '0' });
+    webEnv = { SCRIBE_POLICY_FILE: policy, SCRIBE_ASR_ENGINE: 'openai', SCRIBE_ASR_BASE_URL: asr.baseUrl, SCRIBE_ASR_MAX_RETRIES: '0' };
+    web = await ws.web(webEnv);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -199,12 +201,7 @@ describe('recording a visit through the UI with the fake microphone', { skip: e2
 
     await web.crash();
     await page.close(); // the tab that was recording goes with its server
-    // Live transcription through an OpenAI-compatible service on this machine (a loopback stand-in
-    // that answers each uploaded speech segment with the next line of the dialogue).
-    asr = await startOpenAiAudioLoopback((_request, index) => ({ body: { text: speech.segments[index % speech.segments.length]!.text } }));
-    const policy = join(ws.dataDir, 'policy.json');
-    await writeFile(policy, JSON.stringify({ openaiBaseUrls: [asr.baseUrl], transcriptionEngines: ['openai', 'local'] }));
-    web = await ws.web({ SCRIBE_POLICY_FILE: policy, SCRIBE_ASR_ENGINE: 'openai', SCRIBE_ASR_BASE_URL: asr.baseUrl, SCRIBE_ASR_MAX_RETRIES: '0' });
+    web = await ws.web(webEnv);
     const before = await statusOf(web);
     assert.equal(before.capture, 'interrupted');
     page = await page.context().newPage();
