@@ -130,25 +130,21 @@ export function openScribe(options: ScribeOptions): Scribe {
   const noteRepository = createSqliteNoteRepository(store);
   const notes = createNoteService({ store, notes: noteRepository, visits: visitRepository, audit, events });
   const outbox = createSqliteOutboxRepository(store);
-  const writebackConfig = options.writeback ?? {
-    route: undefined,
-    deliverers: settingsDeliverers(settings, events, { dataDir: options.dataDir, logger, clock }),
-    leaseMs: undefined,
-    backoff: undefined,
-  };
+  // Tests and tools pass their own targets; otherwise they follow the settings (the sandbox by default).
+  const writebackConfig = options.writeback;
   const outboxWorker = createOutboxWorker({
     store,
     outbox,
     visits: visitRepository,
     audit,
     events,
-    deliverers: writebackConfig.deliverers,
+    deliverers: writebackConfig?.deliverers ?? settingsDeliverers(settings, events, { dataDir: options.dataDir, logger, clock }),
     logger,
     clock,
-    leaseMs: writebackConfig.leaseMs,
-    backoff: writebackConfig.backoff,
+    leaseMs: writebackConfig?.leaseMs,
+    backoff: writebackConfig?.backoff,
   });
-  const signOff = createSignOff({ store, notes: noteRepository, visits: visitRepository, outbox, audit, events, clock, route: () => writebackConfig.route ?? settings.values().ehrRouting, maySign: policy.maySign });
+  const signOff = createSignOff({ store, notes: noteRepository, visits: visitRepository, outbox, audit, events, clock, route: () => writebackConfig?.route ?? settings.values().ehrRouting, maySign: policy.maySign });
   const writeback = createWritebackService({ store, signOff, outbox, worker: outboxWorker, visits: visitRepository, audit, events });
   const vad = options.vad ?? createVadProvider(() => loadSileroVad(findSileroModel()), logger);
   const capture = createCaptureService({
