@@ -34,7 +34,6 @@ test('every other permission is refused, even for our main frame', () => {
     'notifications',
     'geolocation',
     'clipboard-read',
-    'clipboard-sanitized-write',
     'openExternal',
     'display-capture',
     'fullscreen',
@@ -54,6 +53,17 @@ test('every other permission is refused, even for our main frame', () => {
   ]) {
     assert.equal(isPermissionAllowed(permission, page, mainFrameAudio), false, permission);
   }
+});
+
+test('writing to the clipboard (copy-out) is granted to our main frame only, reading never', () => {
+  assert.equal(isPermissionAllowed('clipboard-sanitized-write', page, { isMainFrame: true }), true);
+  assert.equal(isPermissionAllowed('clipboard-sanitized-write', page, { isMainFrame: false }), false);
+  assert.equal(isPermissionAllowed('clipboard-sanitized-write', 'https://evil.example/', { isMainFrame: true }), false);
+  assert.equal(isPermissionAllowed('clipboard-read', page, { isMainFrame: true }), false);
+  assert.equal(isPermissionCheckAllowed('clipboard-sanitized-write', 'app://scribe', { isMainFrame: true }), true);
+  assert.equal(isPermissionCheckAllowed('clipboard-sanitized-write', 'app://scribe', { isMainFrame: false }), false);
+  assert.equal(isPermissionCheckAllowed('clipboard-sanitized-write', 'https://evil.example', { isMainFrame: true }), false);
+  assert.equal(isPermissionCheckAllowed('clipboard-sanitized-write', 'app://scribe', { embeddingOrigin: 'https://evil.example', isMainFrame: true }), false);
 });
 
 test('permission checks: media for our origin, audio or unspecified', () => {
