@@ -1,10 +1,13 @@
+import type { CompressedFormat } from './decoders/compressed-decoder.js';
+
 /**
- * What a file is, from its first bytes (never its name): WAV, which we import; another audio
- * format, which we name so the user knows what to convert; or something that is not audio at all.
+ * What a file is, from its first bytes (never its name): WAV; another audio format, named (with
+ * the decoder that reads it, if we have one) so the user knows what to convert; or something that
+ * is not audio at all.
  */
 export type SniffResult =
   | { readonly kind: 'wav' }
-  | { readonly kind: 'audio'; readonly name: string }
+  | { readonly kind: 'audio'; readonly name: string; readonly decoder?: CompressedFormat }
   | { readonly kind: 'not_audio'; readonly name: string };
 
 /** Enough of the file to tell the formats below apart. */
@@ -33,15 +36,16 @@ function sniffMp4(head: Buffer): SniffResult {
 
 function sniffOgg(head: Buffer): SniffResult {
   const body = ascii(head, 28, 8);
-  if (body.startsWith('OpusHead')) return { kind: 'audio', name: 'Ogg Opus' };
-  if (body.startsWith('\x01vorbis')) return { kind: 'audio', name: 'Ogg Vorbis' };
+  if (body.startsWith('OpusHead')) return { kind: 'audio', name: 'Ogg Opus', decoder: 'ogg' };
+  if (body.startsWith('\x01vorbis')) return { kind: 'audio', name: 'Ogg Vorbis', decoder: 'ogg' };
   if (body.startsWith('Speex')) return { kind: 'audio', name: 'Ogg Speex' };
   if (body.startsWith('\x7fFLAC')) return { kind: 'audio', name: 'Ogg FLAC' };
-  return { kind: 'audio', name: 'Ogg' };
+  // A first page of several packets, or damaged: the decoder looks closer.
+  return { kind: 'audio', name: 'Ogg', decoder: 'ogg' };
 }
 
 function sniffMatroska(head: Buffer): SniffResult {
-  return head.includes('webm', 0, 'latin1') ? { kind: 'audio', name: 'WebM' } : { kind: 'audio', name: 'Matroska (MKA/MKV)' };
+  return head.includes('webm', 0, 'latin1') ? { kind: 'audio', name: 'WebM', decoder: 'matroska' } : { kind: 'audio', name: 'Matroska (MKA/MKV)', decoder: 'matroska' };
 }
 
 /** Text (an exported transcript, a CSV, an HTML page): printable UTF-8 with no control bytes. */
@@ -61,7 +65,7 @@ export function sniffAudioFormat(head: Buffer): SniffResult {
   if (tag4 === 'RIFF') return sniffRiff(head);
   if (tag4 === 'RF64' || tag4 === 'BW64') return { kind: 'audio', name: 'RF64 WAV (over 4 GB)' };
   if (tag4 === 'RIFX') return { kind: 'audio', name: 'big-endian WAV (RIFX)' };
-  if (tag4 === 'fLaC') return { kind: 'audio', name: 'FLAC' };
+  if (tag4 === 'fLaC') return { kind: 'audio', name: 'FLAC', decoder: 'flac' };
   if (tag4 === 'OggS') return sniffOgg(head);
   if (tag4 === 'FORM' && ['AIFF', 'AIFC'].includes(ascii(head, 8, 4))) return { kind: 'audio', name: 'AIFF' };
   if (tag4 === 'caff') return { kind: 'audio', name: 'Core Audio (CAF)' };
@@ -71,10 +75,10 @@ export function sniffAudioFormat(head: Buffer): SniffResult {
   if (startsWith(head, [0x1a, 0x45, 0xdf, 0xa3])) return sniffMatroska(head);
   if (ascii(head, 0, 5) === '#!AMR') return { kind: 'audio', name: 'AMR' };
   if (startsWith(head, [0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11])) return { kind: 'audio', name: 'Windows Media (WMA/ASF)' };
-  if (ascii(head, 0, 3) === 'ID3') return { kind: 'audio', name: 'MP3' };
+  if (ascii(head, 0, 3) === 'ID3') return { kind: 'audio', name: 'MP3', decoder: 'mp3' };
   if (head.length >= 2 && head[0] === 0xff && (head[1]! & 0xe0) === 0xe0) {
     const layer = (head[1]! >> 1) & 0x03;
-    if (layer !== 0) return { kind: 'audio', name: 'MP3' };
+    if (layer !== 0) return { kind: 'audio', name: 'MP3', decoder: 'mp3' };
     if ((head[1]! & 0xf6) === 0xf0) return { kind: 'audio', name: 'AAC (ADTS)' };
   }
   if (tag4 === '%PDF') return { kind: 'not_audio', name: 'PDF document' };

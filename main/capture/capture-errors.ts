@@ -21,7 +21,7 @@ export class VadUnavailableError extends ScribeError {
   }
 }
 
-export type AudioImportProblem = 'empty' | 'not_audio' | 'unsupported_format' | 'invalid_header' | 'truncated' | 'no_audio' | 'unreadable';
+export type AudioImportProblem = 'empty' | 'not_audio' | 'unsupported_format' | 'invalid_header' | 'truncated' | 'damaged' | 'no_audio' | 'unreadable';
 
 /**
  * A file that cannot be imported, with what is wrong with it. Messages never name the file (its

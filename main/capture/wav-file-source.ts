@@ -3,18 +3,27 @@ import { open } from 'node:fs/promises';
 import { CAPTURE_SAMPLE_RATE } from '../../shared/domain/capture.js';
 import { AudioImportError } from './capture-errors.js';
 import { SNIFF_BYTES, sniffAudioFormat } from './audio-sniff.js';
+import { ByteReader } from './decoders/byte-reader.js';
+import { unsupported } from './decoders/compressed-decoder.js';
+import { openCompressedSource } from './decoders/compressed-source.js';
 import { floatToInt16 } from './pcm.js';
 import { Resampler } from './resampler.js';
 import type { WavInfo } from './wav-header.js';
 import { readWavHeader } from './wav-header.js';
 
+/** The source's own rate and channel count, for the import summary. */
+export interface AudioSourceInfo {
+  readonly sampleRate: number;
+  readonly channels: number;
+}
+
 /** An audio file checked and ready to stream as 16 kHz mono Int16, a block at a time. */
 export interface AudioSource {
-  readonly info: WavInfo;
+  readonly info: AudioSourceInfo;
   readonly formatName: string;
   /**
-   * Decoded, mixed down and resampled blocks; the file is read in 64 KiB pieces, never whole. A
-   * block is valid only until the next one is requested: copy what you keep.
+   * Decoded, mixed down and resampled blocks; the file is read in pieces of at most 64 KiB, never
+   * whole. A block is valid only until the next one is requested: copy what you keep.
    */
   blocks(): AsyncGenerator<Int16Array>;
   close(): Promise<void>;
@@ -24,8 +33,10 @@ const READ_BYTES = 64 * 1024;
 
 /**
  * Opens an audio file for import and checks everything that can be checked before any audio is
- * stored: that it is not empty, that it is audio, that it is a WAV we decode, that its header is
- * sound and that the file holds all the audio the header declares.
+ * stored: that it is not empty, that it is audio in a format we decode, and for WAV that its header
+ * is sound and that the file holds all the audio the header declares. Compressed files (FLAC, MP3,
+ * Ogg Opus/Vorbis, WebM/Matroska Opus) are decoded up to their first audio here; damage further on
+ * is found while they stream.
  */
 export async function openAudioSource(file: string): Promise<AudioSource> {
   let handle: FileHandle;
@@ -50,7 +61,17 @@ export async function openAudioSource(file: string): Promise<AudioSource> {
     const sniffed = sniffAudioFormat(await readAt(0, SNIFF_BYTES));
     if (sniffed.kind === 'not_audio') throw new AudioImportError('not_audio', `This file is not audio (it looks like ${sniffed.name}). Nothing was imported.`);
     if (sniffed.kind === 'audio') {
-      throw new AudioImportError('unsupported_format', `Unsupported format: ${sniffed.name}; convert to WAV (16-bit PCM) and import again.`);
+      if (!sniffed.decoder) throw unsupported(sniffed.name);
+      const compressed = await openCompressedSource(sniffed.decoder, new ByteReader(readAt, size));
+      return {
+        info: { sampleRate: compressed.sampleRate, channels: compressed.channels },
+        formatName: compressed.formatName,
+        blocks: () => compressed.blocks(),
+        close: async () => {
+          compressed.close();
+          await handle.close();
+        },
+      };
     }
     const info = await readWavHeader(readAt, size);
     const formatName = `WAV ${info.encoding === 'float' ? `${info.bitsPerSample}-bit float` : `${info.bitsPerSample}-bit PCM`}`;

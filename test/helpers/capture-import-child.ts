@@ -1,10 +1,10 @@
 /**
  * Run as a child process (node --import tsx): imports a short warm-up file into one visit, then the
  * file under test into another, through the capture service, and prints one JSON line with the
- * process's resident memory before and at its peak during the second import. The warm-up brings
- * the process to the state it has after any import (model loaded, code compiled, SQLite's page
- * cache filled, the JS heap sized), so the growth measured is what the length of the recording
- * costs. Usage: capture-import-child.ts DATA_DIR WARM_VISIT WARM_FILE VISIT FILE (passphrase in
+ * process's resident memory before and at its peak during the second import. The warm-up (the test
+ * gives it a few seconds of audio) only runs the import's code once, with the VAD model loaded; the
+ * SQLite page cache, the JS heap's growth and the write path's buffers all count in the growth
+ * measured, as they would in a freshly started app. Usage: capture-import-child.ts DATA_DIR WARM_VISIT WARM_FILE VISIT FILE (passphrase in
  * SCRIBE_PASSPHRASE). Measured here, not in the test runner, so the runner's own heap is not counted.
  */
 import { readFileSync, writeFileSync } from 'node:fs';

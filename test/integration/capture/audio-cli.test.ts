@@ -7,6 +7,7 @@ import { openScribe } from '../../../main/compose.js';
 import { noVad } from '../../../main/capture/vad-provider.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
 import { CLI_MISSING, cliBuilt, scribe } from '../../helpers/cli.js';
+import { corruptFile, encode, ffmpegMissing } from '../../helpers/compressed-audio.js';
 import { FAST_SCRYPT, SENTINEL, tempDir } from '../../helpers/temp-store.js';
 import { pcm16Samples, wavHeaderFor, writeDistinctiveWav, writeWav } from '../../helpers/wav-fixtures.js';
 
@@ -39,7 +40,7 @@ describe('scribe visit import-audio / export-audio', { skip: cliBuilt ? false : 
     // A store made with cheap scrypt: every CLI command below unlocks it quickly.
     const s = openScribe({ dataDir: env.SCRIBE_DATA_DIR, keyProvider: createPassphraseKeyProvider(PASSPHRASE, FAST_SCRYPT), mode: 'create', vad: noVad });
     const ctx = { transport: 'cli', actor: { id: 'dr-cli', role: 'clinician' } } as const;
-    for (let i = 0; i < 6; i += 1) {
+    for (let i = 0; i < 7; i += 1) {
       const created = await s.dispatch('visit:create', { patientId: SENTINEL.patientId, patient: { displayName: SENTINEL.name } }, ctx);
       assert.ok(created.ok);
       visits.push((created.value as { id: string }).id);
@@ -80,11 +81,11 @@ describe('scribe visit import-audio / export-audio', { skip: cliBuilt ? false : 
       { name: 'a WAV with a wrong header', bytes: badFmt, expect: /The WAV header is invalid: it declares 0 channels\. Nothing was imported\./ },
       { name: 'a PDF', bytes: () => Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n'), expect: /This file is not audio \(it looks like PDF document\)/ },
       { name: 'a text file', bytes: () => Buffer.from(`Note for ${SENTINEL.name}: follow up in two weeks.\n`), expect: /This file is not audio \(it looks like text\)/ },
-      { name: 'FLAC', bytes: () => Buffer.concat([Buffer.from('fLaC'), Buffer.alloc(60)]), expect: /Unsupported format: FLAC; convert to WAV/ },
-      { name: 'MP3', bytes: () => Buffer.concat([Buffer.from('ID3'), Buffer.from([4, 0, 0, 0, 0, 0, 0]), Buffer.alloc(60)]), expect: /Unsupported format: MP3; convert to WAV/ },
+      { name: 'FLAC', bytes: () => Buffer.concat([Buffer.from('fLaC'), Buffer.alloc(60)]), expect: /The FLAC file is damaged: its STREAMINFO block is invalid\. Nothing was imported\./ },
+      { name: 'MP3', bytes: () => Buffer.concat([Buffer.from('ID3'), Buffer.from([4, 0, 0, 0, 0, 0, 0]), Buffer.alloc(60)]), expect: /The MP3 file is damaged: no audio frames were found in it\. Nothing was imported\./ },
       { name: 'M4A', bytes: () => Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypM4A '), Buffer.alloc(60)]), expect: /Unsupported format: M4A/ },
-      { name: 'WebM', bytes: () => Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x84]), Buffer.from('webm'), Buffer.alloc(60)]), expect: /Unsupported format: WebM/ },
-      { name: 'Ogg Opus', bytes: () => Buffer.concat([Buffer.from('OggS'), Buffer.alloc(24), Buffer.from('OpusHead'), Buffer.alloc(40)]), expect: /Unsupported format: Ogg Opus/ },
+      { name: 'WebM', bytes: () => Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x84]), Buffer.from('webm'), Buffer.alloc(60)]), expect: /The WebM file is damaged: its structure is invalid\./ },
+      { name: 'Ogg Opus', bytes: () => Buffer.concat([Buffer.from('OggS'), Buffer.alloc(24), Buffer.from('OpusHead'), Buffer.alloc(40)]), expect: /The Ogg file is damaged: a page fails its checksum\./ },
     ];
     for (const c of cases) {
       test(c.name, () => {
@@ -157,6 +158,25 @@ describe('scribe visit import-audio / export-audio', { skip: cliBuilt ? false : 
       assert.ok(err < 0.01, `largest difference from the expected signal: ${err}`);
     });
   }
+
+  test('an Ogg Opus file imports; the same file damaged is refused first and leaves the visit as it was', { skip: ffmpegMissing ?? false }, async () => {
+    const visit = visits[6]!;
+    const wav = file('opus-source.wav');
+    await writeWav(wav, { sampleRate: 48_000, channels: 2, encoding: 'pcm16' }, 48_000 * 9, (i, channel) => 0.3 * Math.sin((2 * Math.PI * (channel ? 330 : 220) * i) / 48_000));
+    const opus = encode(wav, file('visit.opus'), ['-c:a', 'libopus', '-b:a', '64k']);
+    const before = visitFootprint(env.SCRIBE_DATA_DIR, visit);
+    const refused = scribe(['visit', 'import-audio', visit, corruptFile(opus, file('visit-damaged.opus'))], env);
+    assert.equal(refused.status, 1, refused.stdout);
+    assert.match(refused.stderr, /The Ogg Opus file is damaged: a page fails its checksum\. Nothing was imported\./);
+    assert.deepEqual(visitFootprint(env.SCRIBE_DATA_DIR, visit), before);
+    const imported = scribe(['visit', 'import-audio', visit, opus, '--json'], env);
+    assert.equal(imported.status, 0, imported.stderr);
+    const summary = JSON.parse(imported.stdout) as { durationMs: number; sourceFormat: string; sourceSampleRate: number; sourceChannels: number };
+    assert.deepEqual([summary.sourceFormat, summary.sourceSampleRate, summary.sourceChannels], ['Ogg Opus', 48_000, 2]);
+    assert.ok(Math.abs(summary.durationMs - 9000) <= 180, `${summary.durationMs} ms`);
+    const after = visitFootprint(env.SCRIBE_DATA_DIR, visit);
+    assert.deepEqual([after.state.state, after.chunks], ['transcribing', Math.ceil(summary.durationMs / 1000)]);
+  });
 
   test('export of a visit without audio, and of an unknown visit, are clear errors; nothing is written', () => {
     const s = scribe(['visit', 'export-audio', visits[1]!, file('none.wav')], env);
