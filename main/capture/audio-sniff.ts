@@ -26,6 +26,8 @@ function sniffRiff(head: Buffer): SniffResult {
   return { kind: 'wav' };
 }
 
+// MP4/M4A (AAC) has no decoder here on purpose: the one maintained WebAssembly AAC decoder on npm
+// (@audio/decode-aac) is FAAD2 under GPL-2.0, which a proprietary desktop app cannot ship.
 function sniffMp4(head: Buffer): SniffResult {
   const brand = ascii(head, 8, 4);
   if (brand.startsWith('M4A') || brand.startsWith('M4B') || brand.startsWith('M4P')) return { kind: 'audio', name: 'M4A (AAC/ALAC in MP4)' };
