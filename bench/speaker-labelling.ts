@@ -7,10 +7,11 @@ import { DEFAULT_SPEAKER_MODEL, labelSpeakers } from '../main/asr/speaker-labell
 /**
  * How well the speaker labeller does, on public dialogue corpora whose speakers are known (used by
  * path from ../shared/corpora, never copied): ACI-Bench (text only: each turn cut into sentences, as
- * Whisper cuts speech, with the turn boundaries hidden) and PriMock57 (utterances with their times
+ * Whisper cuts speech, with the turn boundaries hidden), PriMock57 (utterances with their times
  * from separate doctor and patient channels, each cut into sentences with times shared out by
- * length). Scored per segment and per word; `other` speakers (ACI-Bench's patient_guest) count as
- * wrong, since the labeller never says `other`.
+ * length) and MTS-Dialog (text only, like ACI-Bench; the corpus with third voices: family members
+ * and other clinicians). Scored per segment and per word, and for `other` (ACI-Bench's
+ * patient_guest, MTS-Dialog's Guest_family / Guest_clinician / Doctor_2) by precision and recall.
  */
 
 export type Truth = 'clinician' | 'patient' | 'other';
@@ -88,6 +89,32 @@ export function aciBenchVisits(split: 'train' | 'valid', dir = CORPORA): Labelle
     });
 }
 
+/**
+ * MTS-Dialog: short conversations (one note section each), "Doctor: …" / "Patient: …" /
+ * "Guest_family: …" turns. Only dialogues at least `minSegments` sentences long are kept: the
+ * labeller needs some conversation to go on.
+ */
+export function mtsDialogVisits(split: 'train' | 'valid', dir = CORPORA, minSegments = 4): LabelledVisit[] {
+  const file = join(dir, 'mts-dialog', 'Main-Dataset', split === 'train' ? 'MTS-Dialog-TrainingSet.csv' : 'MTS-Dialog-ValidationSet.csv');
+  if (!existsSync(file)) return [];
+  const [header, ...rows] = parseCsv(readFileSync(file, 'utf8'));
+  const col = header!.indexOf('dialogue');
+  const idCol = header!.indexOf('ID');
+  const visits: LabelledVisit[] = [];
+  for (const r of rows) {
+    if (r.length <= col) continue;
+    const turns: { truth: Truth; text: string }[] = [];
+    for (const line of r[col]!.split(/\r?\n/)) {
+      const m = /^\s*(doctor|docotr|patient|guest_\w+|gest_\w+|doctor_\d)\s*:\s*(.*)$/i.exec(line);
+      if (m) turns.push({ truth: /^doc\w*$/i.test(m[1]!) && !/_/.test(m[1]!) ? 'clinician' : /^patient$/i.test(m[1]!) ? 'patient' : 'other', text: m[2]! });
+      else if (turns.length > 0) turns[turns.length - 1]!.text += ` ${line}`;
+    }
+    const segments: LabelledSegment[] = turns.flatMap((t) => sentences(t.text).map((text) => ({ startMs: 0, endMs: 0, text, truth: t.truth })));
+    if (segments.length >= minSegments) visits.push({ id: `mts-${split}-${r[idCol] ?? ''}`, segments, timed: false });
+  }
+  return visits;
+}
+
 interface Interval {
   readonly start: number;
   readonly end: number;
@@ -148,6 +175,8 @@ export interface SpeakerScore {
   readonly wordAccuracy: number;
   /** Baseline: every segment labelled by the majority speaker of its visit (the best a constant can do). */
   readonly majorityBaseline: number;
+  /** Third voices: how many segments the corpus gives to `other`, how many the labeller does, and how many agree. */
+  readonly other: { readonly truth: number; readonly labelled: number; readonly right: number; readonly precision: number | null; readonly recall: number | null };
 }
 
 export function scoreSpeakers(visits: readonly LabelledVisit[], model: SpeakerModel = DEFAULT_SPEAKER_MODEL): SpeakerScore {
@@ -156,17 +185,21 @@ export function scoreSpeakers(visits: readonly LabelledVisit[], model: SpeakerMo
   let words = 0;
   let rightWords = 0;
   let majority = 0;
+  const other = { truth: 0, labelled: 0, right: 0 };
   for (const visit of visits) {
     const labels = labelSpeakers(visit.segments, model, { gaps: visit.timed });
-    const clinician = visit.segments.filter((s) => s.truth === 'clinician').length;
-    majority += Math.max(clinician, visit.segments.length - clinician);
+    const count = (truth: Truth) => visit.segments.filter((s) => s.truth === truth).length;
+    majority += Math.max(count('clinician'), count('patient'), count('other'));
     visit.segments.forEach((s, i) => {
       const n = s.text.split(/\s+/).length;
       segments += 1;
       words += n;
+      if (s.truth === 'other') other.truth += 1;
+      if (labels[i] === 'other') other.labelled += 1;
       if (labels[i] === s.truth) {
         right += 1;
         rightWords += n;
+        if (s.truth === 'other') other.right += 1;
       }
     });
   }
@@ -177,6 +210,7 @@ export function scoreSpeakers(visits: readonly LabelledVisit[], model: SpeakerMo
     segmentAccuracy: round(right / Math.max(1, segments)),
     wordAccuracy: round(rightWords / Math.max(1, words)),
     majorityBaseline: round(majority / Math.max(1, segments)),
+    other: { ...other, precision: other.labelled ? round(other.right / other.labelled) : null, recall: other.truth ? round(other.right / other.truth) : null },
   };
 }
 
@@ -185,12 +219,19 @@ export function benchSpeakerLabelling(dir = CORPORA): Record<string, SpeakerScor
   const train = aciBenchVisits('train', dir);
   const valid = aciBenchVisits('valid', dir);
   const primock = primock57Visits(dir);
-  // The labeller's settings were tuned on ACI-Bench train and PriMock57 1-20: the other two are held out.
+  const mtsTrain = mtsDialogVisits('train', dir);
+  const mtsValid = mtsDialogVisits('valid', dir);
+  const withThirdVoice = (visits: LabelledVisit[]) => visits.filter((v) => v.segments.some((s) => s.truth === 'other'));
+  // The labeller's settings were tuned on the train splits and PriMock57 1-20: the rest is held out.
   return {
     aciBenchTrainTuning: train.length ? scoreSpeakers(train) : 'not measured: ACI-Bench not found',
     aciBenchValidHeldOut: valid.length ? scoreSpeakers(valid) : 'not measured: ACI-Bench not found',
     primock57TuningConsultations1to20: primock.length ? scoreSpeakers(primock.slice(0, 20)) : 'not measured: PriMock57 not found',
     primock57HeldOutConsultations21to40: primock.length ? scoreSpeakers(primock.slice(20)) : 'not measured: PriMock57 not found',
+    mtsDialogTrainTuning: mtsTrain.length ? scoreSpeakers(mtsTrain) : 'not measured: MTS-Dialog not found',
+    mtsDialogValidHeldOut: mtsValid.length ? scoreSpeakers(mtsValid) : 'not measured: MTS-Dialog not found',
+    mtsDialogValidHeldOutWithThirdVoice: mtsValid.length ? scoreSpeakers(withThirdVoice(mtsValid)) : 'not measured: MTS-Dialog not found',
+    aciBenchValidWithThirdVoice: valid.length ? scoreSpeakers(withThirdVoice(valid)) : 'not measured: ACI-Bench not found',
     ms: String(Math.round(performance.now() - started)),
   };
 }

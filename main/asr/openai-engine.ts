@@ -1,5 +1,6 @@
-import OpenAI, { AzureOpenAI, toFile } from 'openai';
+import OpenAI, { toFile } from 'openai';
 import { z } from 'zod';
+import { createOpenAiClient } from '../openai/openai-connection-config.js';
 import { CAPTURE_SAMPLE_RATE, SAMPLES_PER_MS } from '../../shared/domain/capture.js';
 import { floatToInt16 } from '../capture/pcm.js';
 import { wavHeader } from '../capture/wav-header.js';
@@ -22,13 +23,6 @@ export interface OpenAiEngineDeps {
 
 /** Multipart framing and the WAV header, kept free under the upload limit. */
 const UPLOAD_OVERHEAD_BYTES = 16 * 1024;
-
-function createClient(config: OpenAiAsrConfig): OpenAI {
-  // Every option explicit, so the SDK never falls back to process.env on its own.
-  const common = { apiKey: config.apiKey, timeout: config.timeoutMs, maxRetries: config.maxRetries, organization: null, project: null };
-  if (config.kind === 'azure') return new AzureOpenAI({ ...common, endpoint: config.endpoint, deployment: config.deployment, apiVersion: config.apiVersion });
-  return new OpenAI({ ...common, baseURL: config.baseURL });
-}
 
 /** Maps whatever the SDK threw to our typed error, in our words (a server's body can echo the prompt). */
 export function toAsrError(error: unknown): AsrError {
@@ -86,7 +80,7 @@ function wavBytes(samples: Float32Array): Buffer {
  * token log-probabilities. Retries with backoff are the SDK's (408, 409, 429, 5xx, timeouts).
  */
 export function createOpenAiEngine(config: OpenAiAsrConfig, deps: OpenAiEngineDeps): TranscriptionEngine {
-  const client = createClient(config);
+  const client = createOpenAiClient(config);
   const model = config.kind === 'azure' ? config.deployment : config.model;
   const segmented = answersWithSegments(config.model);
   const maxSamples = Math.floor((config.maxUploadBytes - UPLOAD_OVERHEAD_BYTES) / 2);

@@ -20,9 +20,8 @@ import type { EngineFactory } from './engine-factory.js';
 import type { DropReason, GuardOptions, HallucinationGuard } from './hallucination-guard.js';
 import { createHallucinationGuard } from './hallucination-guard.js';
 import { readSpeech } from './segment-audio.js';
-import { cueScore } from './speaker-cues.js';
-import type { TwoSpeakers } from './speaker-labeller.js';
-import { labelSpeakers } from './speaker-labeller.js';
+import type { LabelledSpeaker } from './speaker-labeller.js';
+import { labelSpeakers, speakerCues } from './speaker-labeller.js';
 import type { VisitVocabulary } from './transcription-prompt.js';
 import { transcriptionPrompt } from './transcription-prompt.js';
 
@@ -72,6 +71,8 @@ interface Piece {
   readonly text: string;
   readonly confidence: number | undefined;
   readonly cue: number;
+  readonly thirdVoice: number;
+  readonly addressee: number;
   /** The speech segment it came from (pieces of one were said without a pause); none for fixed windows. */
   readonly group: string | undefined;
   speaker: TranscriptSegment['speaker'];
@@ -169,7 +170,7 @@ export function createTranscriptionService(deps: TranscriptionServiceDeps): Tran
     const freshIds = new Set(fresh.map((p) => p.id));
     const changed: TranscriptSegment[] = [];
     run.pieces.forEach((piece, i) => {
-      const speaker: TwoSpeakers = labels[i]!;
+      const speaker: LabelledSpeaker = labels[i]!;
       if (!freshIds.has(piece.id) && piece.speaker === speaker) return;
       piece.speaker = speaker;
       changed.push({
@@ -205,7 +206,7 @@ export function createTranscriptionService(deps: TranscriptionServiceDeps): Tran
             endMs: r.endMs,
             text: verdict.text,
             confidence: verdict.confidence,
-            cue: cueScore(verdict.text),
+            ...speakerCues(verdict.text),
             group: speechGroup(input.id),
             speaker: 'unknown',
           });
@@ -347,7 +348,7 @@ export function createTranscriptionService(deps: TranscriptionServiceDeps): Tran
     if (existing?.source === 'import') throw new ScribeError('conflict', 'This visit has an imported transcript; it is not transcribed again.');
     const engine = engineFor(engineName);
     const guard = createHallucinationGuard(deps.guard);
-    const pieces: Piece[] = (existing?.segments ?? []).map((s) => ({ ...s, confidence: s.confidence, cue: cueScore(s.text), group: speechGroup(s.id.split('.')[0] ?? s.id) }));
+    const pieces: Piece[] = (existing?.segments ?? []).map((s) => ({ ...s, confidence: s.confidence, ...speakerCues(s.text), group: speechGroup(s.id.split('.')[0] ?? s.id) }));
     for (const piece of pieces.slice(-3)) guard.remember(piece.text);
     const done = new Set<number>();
     let windowFloorMs = 0;

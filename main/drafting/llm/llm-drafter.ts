@@ -1,5 +1,6 @@
-import OpenAI, { AzureOpenAI } from 'openai';
+import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import { createOpenAiClient } from '../../openai/openai-connection-config.js';
 import type { TranscriptSegment } from '../../../shared/domain/transcript.js';
 import type { Logger } from '../../log/logger.js';
 import type { CodeValidator } from '../code-validator.js';
@@ -32,15 +33,6 @@ export interface LlmDrafterDeps {
 
 const PROMPT = NOTE_PROMPT_V1;
 
-function createClient(config: LlmConfig): OpenAI {
-  // Every option is passed explicitly so the SDK never falls back to process.env on its own.
-  const common = { apiKey: config.apiKey, timeout: config.timeoutMs, maxRetries: config.maxRetries, organization: null, project: null };
-  if (config.kind === 'azure') {
-    return new AzureOpenAI({ ...common, endpoint: config.endpoint, deployment: config.deployment, apiVersion: config.apiVersion });
-  }
-  return new OpenAI({ ...common, ...(config.baseURL ? { baseURL: config.baseURL } : { baseURL: 'https://api.openai.com/v1' }) });
-}
-
 /** Maps whatever the SDK threw to a typed error with our own wording. */
 export function toLlmError(error: unknown): LlmError {
   if (error instanceof LlmError) return error;
@@ -66,7 +58,7 @@ type Attempt = { ok: true; output: NoteOutput } | { ok: false; why: 'json' | 'sc
  * come back, with the code set's description.
  */
 export function createLlmDrafter(config: LlmConfig, deps: LlmDrafterDeps): LlmDrafter {
-  const client = createClient(config);
+  const client = createOpenAiClient(config);
   const model = config.kind === 'azure' ? config.deployment : config.model;
 
   async function attempt(request: ChatCompletionCreateParamsNonStreaming, schema: ReturnType<typeof noteOutputSchema>): Promise<Attempt> {
