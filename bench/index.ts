@@ -5,6 +5,7 @@ import { benchCaptureIngest } from './capture-ingest.js';
 import { benchWritebackFhir } from './writeback-fhir.js';
 import { benchWritebackMllp } from './writeback-mllp.js';
 import { benchAsr } from './asr.js';
+import { benchVisitUi } from './visit-ui.js';
 
 /**
  * `npm run bench`: every figure beside a baseline measured in the same run, printed as one JSON
@@ -27,6 +28,8 @@ const report = {
     fhirTransactions: await benchWritebackFhir(),
     mllp: await benchWritebackMllp(),
   },
+  /** Issue 7: stop → draft shown for a 10-minute visit, and the renderer's frames while recording (Chromium). */
+  visitUi: await benchVisitUi(),
 };
 
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
