@@ -24,6 +24,11 @@ import { openStore } from './store/store.js';
 import type { OpenMode, Store } from './store/store.js';
 import { createSqliteVisitRepository } from './store/visit-repository.js';
 import { createVisitService } from './visits/visit-service.js';
+import { createVisitEncounterIndex } from './store/visit-encounter-index.js';
+import { createEhrConnections } from './ehr/ehr-connection.js';
+import { createEhrService } from './ehr/ehr-service.js';
+import { createVisitPipeline } from './visits/visit-pipeline.js';
+import type { VisitPipeline } from './visits/visit-pipeline.js';
 import { createSqliteNoteRepository } from './notes/note-repository.js';
 import { createNoteService } from './notes/note-service.js';
 import { systemClock } from './store/clock.js';
@@ -31,11 +36,14 @@ import type { OutboxRoute } from '../shared/domain/outbox.js';
 import type { Deliverers } from './writeback/router.js';
 import type { BackoffPolicy } from './writeback/backoff.js';
 import { settingsDeliverers } from './writeback/settings-deliverers.js';
+import { createConnectionTester } from './writeback/connection-test/connection-tester.js';
 import { createSqliteOutboxRepository } from './writeback/outbox-repository.js';
 import { createOutboxWorker } from './writeback/outbox-worker.js';
 import type { OutboxWorker } from './writeback/outbox-worker.js';
 import { createSignOff } from './writeback/sign-off.js';
 import { createWritebackService } from './writeback/writeback-service.js';
+import { createAddendumService } from './writeback/addendum-service.js';
+import { createSqliteAddendumRepository } from './notes/addendum-repository.js';
 import { createCaptureService } from './capture/capture-service.js';
 import type { CaptureService } from './capture/capture-service.js';
 import { loadSileroVad } from './capture/silero-vad.js';
@@ -105,6 +113,8 @@ export interface Scribe {
   readonly transcription: TranscriptionService;
   /** Clinician sign-in (SMART on FHIR): the signed-in practitioner is the app's actor where there is one. */
   readonly auth: AuthService;
+  /** Drafts a recorded visit's note once its transcript is final; hosts that keep running (app, `scribe web`) start it. */
+  readonly pipeline: VisitPipeline;
   close(): void;
 }
 
@@ -124,8 +134,10 @@ export function openScribe(options: ScribeOptions): Scribe {
   });
   const policy = createPolicyGate(settings);
   const clock = options.clock ?? systemClock;
-  const visitRepository = createSqliteVisitRepository(store);
-  const visits = createVisitService({ store, visits: visitRepository, audit, events });
+  // Every committed state change, by any service, reaches the UI as visit:changed from this one place.
+  const visitRepository = createSqliteVisitRepository(store, { onStateChanged: (visitId, state) => events.emit('visit:changed', { visitId, state }) });
+  const encounterIndex = createVisitEncounterIndex(store);
+  const visits = createVisitService({ store, visits: visitRepository, audit, events, encounters: encounterIndex });
   const terminology = createTerminologyService({ store, releases: createSqliteTerminologyRepository(store), audit, logger });
   const noteRepository = createSqliteNoteRepository(store);
   const notes = createNoteService({ store, notes: noteRepository, visits: visitRepository, audit, events });
@@ -146,6 +158,17 @@ export function openScribe(options: ScribeOptions): Scribe {
   });
   const signOff = createSignOff({ store, notes: noteRepository, visits: visitRepository, outbox, audit, events, clock, route: () => writebackConfig?.route ?? settings.values().ehrRouting, maySign: policy.maySign });
   const writeback = createWritebackService({ store, signOff, outbox, worker: outboxWorker, visits: visitRepository, audit, events });
+  const addenda = createAddendumService({
+    store,
+    notes: noteRepository,
+    addenda: createSqliteAddendumRepository(store),
+    visits: visitRepository,
+    outbox,
+    audit,
+    events,
+    clock,
+    maySign: policy.maySign,
+  });
   const vad = options.vad ?? createVadProvider(() => loadSileroVad(findSileroModel()), logger);
   const capture = createCaptureService({
     store,
@@ -192,10 +215,16 @@ export function openScribe(options: ScribeOptions): Scribe {
     logger,
     onChanged: (change) => events.emit('auth:changed', change),
   });
+  const pipeline = createVisitPipeline({ events, visits: visitRepository, transcripts, notes: noteRepository, drafting, audit, logger });
   events.subscribe((event, payload) => {
     if (event === 'settings:changed') auth.settingsChanged((payload as { keys: string[] }).keys);
   });
-  const handlers = createHandlers({ app: { ...appIdentity, schemaVersion: LATEST_SCHEMA_VERSION }, visits, audit, terminology, notes, writeback, settings, capture, transcripts, drafting, transcription, auth });
+  const ehrConnections = createEhrConnections({ settings: () => settings.values(), dataDir: options.dataDir, auth });
+  events.subscribe((event) => {
+    if (event === 'settings:changed') ehrConnections.reset();
+  });
+  const ehr = createEhrService({ connection: () => ehrConnections.current(), visits, visitRepository, encounters: encounterIndex, audit, clock, logger });
+  const handlers = createHandlers({ app: { ...appIdentity, schemaVersion: LATEST_SCHEMA_VERSION }, visits, audit, terminology, notes, writeback, addenda, settings, capture, transcripts, drafting, transcription, auth, pipeline, ehr, connectionTester: createConnectionTester({ settings: () => settings.values(), dataDir: options.dataDir, audit, logger, clock }) });
   const dispatch = createDispatcher(handlers, logger);
   logger.info('store.opened', { created: store.created, schemaVersion: LATEST_SCHEMA_VERSION });
   if (settings.policy.sha256 !== null) logger.info('policy.applied', { policySha256: settings.policy.sha256, count: settings.view().policy.locked.length });
@@ -212,8 +241,11 @@ export function openScribe(options: ScribeOptions): Scribe {
     transcripts,
     transcription,
     auth,
+    pipeline,
     close: () => {
       void auth.close();
+      // Stops listening at once; a draft under way fails harmlessly and is made again at the next start.
+      void pipeline.stop();
       // Stops runs before the store closes under them; the Whisper worker ends on its own.
       void transcription.close();
       void outboxWorker.stop();

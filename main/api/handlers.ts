@@ -5,12 +5,16 @@ import type { CaptureService } from '../capture/capture-service.js';
 import type { NoteService } from '../notes/note-service.js';
 import type { SettingsService } from '../policy/settings-service.js';
 import type { VisitService } from '../visits/visit-service.js';
+import type { EhrService } from '../ehr/ehr-service.js';
+import type { VisitPipeline } from '../visits/visit-pipeline.js';
 import type { WritebackService } from '../writeback/writeback-service.js';
+import type { AddendumService } from '../writeback/addendum-service.js';
 import type { DraftingService } from '../drafting/drafting-service.js';
 import type { TranscriptService } from '../transcripts/transcript-service.js';
 import type { TranscriptionService } from '../asr/transcription-service.js';
 import type { HandlerTable } from './dispatch.js';
 import type { AuthService } from '../auth/auth-service.js';
+import type { ConnectionTester } from '../writeback/connection-test/connection-tester.js';
 import { readAudioRange } from '../capture/audio-range.js';
 import { auditPage } from '../audit/audit-page.js';
 import { ForbiddenError } from '../errors.js';
@@ -22,16 +26,20 @@ export interface HandlerDeps {
   readonly terminology: TerminologyService;
   readonly notes: NoteService;
   readonly writeback: WritebackService;
+  readonly addenda: AddendumService;
   readonly settings: SettingsService;
   readonly capture: CaptureService;
   readonly transcripts: TranscriptService;
   readonly drafting: DraftingService;
   readonly transcription: TranscriptionService;
   readonly auth: AuthService;
+  readonly connectionTester: ConnectionTester;
+  readonly ehr: EhrService;
+  readonly pipeline: Pick<VisitPipeline, 'status'>;
 }
 
 /** The one handler table every transport serves. Handlers receive validated requests. */
-export function createHandlers({ app, visits, audit, terminology, notes, writeback, settings, capture, transcripts, drafting, transcription, auth }: HandlerDeps): HandlerTable {
+export function createHandlers({ app, visits, audit, terminology, notes, writeback, addenda, settings, capture, transcripts, drafting, transcription, auth, pipeline, ehr, connectionTester }: HandlerDeps): HandlerTable {
   return {
     'app:info': (_request, ctx): AppInfo => ({ ...app, transport: ctx.transport, user: { id: ctx.actor.id, role: ctx.actor.role } }),
     'auth:status': () => auth.status(),
@@ -41,18 +49,24 @@ export function createHandlers({ app, visits, audit, terminology, notes, writeba
     'visit:create': (request, ctx) => visits.create(request, ctx.actor),
     'visit:list': (request) => ({ visits: visits.list(request) }),
     'visit:get': (request, ctx) => visits.get(request.id, ctx.actor),
+    'ehr:schedule': (request, ctx) => ehr.schedule(request, ctx.actor),
+    'ehr:patientSearch': (request, ctx) => ehr.searchPatients(request, ctx.actor),
+    'ehr:startVisit': (request, ctx) => ehr.startVisit(request.encounterId, ctx.actor),
     'audit:verify': () => audit.verify(),
     'icd:search': (request) => terminology.search(request),
     'icd:validate': (request) => terminology.validate(request.code),
     'terminology:info': () => terminology.info(),
-    'note:get': (request, ctx) => notes.get(request.visitId, ctx.actor),
+    'note:get': (request, ctx) => ({ ...notes.get(request.visitId, ctx.actor), addenda: addenda.list(request.visitId) }),
+    'note:addendum': (request, ctx) => addenda.save(request, ctx.actor),
+    'visit:signAddendum': (request, ctx) => addenda.sign(request.visitId, request.revision, ctx.actor),
     'note:save': (request, ctx) => notes.save(request.visitId, request.baseRevision, request.note, ctx.actor),
-    'visit:sign': (request, ctx) => writeback.sign(request.visitId, request.revision, ctx.actor),
+    'visit:sign': (request, ctx) => writeback.sign(request.visitId, request.revision, ctx.actor, { acknowledgeUnsupported: request.acknowledgeUnsupported }),
     'outbox:list': () => ({ jobs: writeback.list() }),
     'outbox:retry': (request, ctx) => writeback.retry(request.jobId, ctx.actor),
     'outbox:run': () => writeback.runNow(),
     'settings:get': () => settings.view(),
     'settings:update': (request, ctx) => settings.update(request, ctx.actor),
+    'ehr:testConnection': (_request, ctx) => connectionTester.test(ctx.actor),
     'visit:recordConsent': (request, ctx) => capture.recordConsent(request, ctx.actor),
     'capture:start': (request, ctx) => capture.start(request.visitId, ctx.actor),
     'capture:append': (request) => capture.append(request),
@@ -70,6 +84,7 @@ export function createHandlers({ app, visits, audit, terminology, notes, writeba
     'transcription:cancel': (request, ctx) => transcription.cancel(request.visitId, ctx.actor),
     'audio:range': (request, ctx) => readAudioRange(capture, request.visitId, request.fromMs, request.toMs, ctx.actor),
     'visit:markReady': (request, ctx) => visits.markReady(request.visitId, ctx.actor),
+    'visit:autoDraftStatus': (request) => pipeline.status(request.visitId),
     'audit:export': (request, ctx) => {
       if (ctx.actor.role === 'scribe') throw new ForbiddenError('Scribes cannot export the audit log.');
       if (request.afterSeq === 0) audit.append({ actor: ctx.actor.id, action: 'audit.exported', objectType: 'audit_log', objectId: 'local' });

@@ -212,6 +212,8 @@ async function start(): Promise<void> {
   mainWindow = createMainWindow();
   // Signed notes go out in the background; the outbox survives restarts, so this only resumes it.
   scribe.outboxWorker.start(15_000);
+  // A recorded visit's note is drafted as soon as its transcript is final (and any left over from before).
+  scribe.pipeline.start();
   recording = trackRecording(scribe.events);
   if (app.isPackaged) void startUpdates(scribe, recording, logger);
 }

@@ -17,7 +17,6 @@ const CHUNKS_PER_TRANSACTION = 8;
 export interface ImportHooks {
   requireVisit(visitId: VisitId): Visit;
   sweepOne(visitId: VisitId): void;
-  emitState(visitId: VisitId): void;
 }
 
 /**
@@ -117,7 +116,6 @@ export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, fil
         segments: audio.segmentCount(visitId),
       };
       logger.info('capture.imported', { visitId, durationMs: summary.durationMs, chunks: summary.chunks, sampleRate: summary.sourceSampleRate });
-      hooks.emitState(visitId);
       return summary;
     } catch (error) {
       await ctx.release(follower);

@@ -195,11 +195,6 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
     return work;
   }
 
-  function emitState(visitId: VisitId): void {
-    const visit = visits.get(visitId);
-    if (visit) events.emit('visit:changed', { visitId, state: visit.state });
-  }
-
   function captureState(track: AudioTrack | undefined): CaptureState {
     return track ? track.status : 'idle';
   }
@@ -260,7 +255,6 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
     if (!changed) return;
     result[changed].push(visitId);
     logger.warn(changed === 'interrupted' ? 'capture.interrupted' : 'capture.import_discarded', { visitId, chunks: track.chunkCount });
-    emitState(visitId);
   }
 
   function sweepOne(visitId: VisitId): void {
@@ -306,7 +300,6 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
         audit.append({ actor: actor.id, action: 'capture.started', objectType: 'visit', objectId: visitId });
       });
       logger.info('capture.started', { visitId });
-      emitState(visitId);
       await activate(visitId);
       return status(visitId);
     },
@@ -374,7 +367,6 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
       const entry = active.get(visitId);
       active.delete(visitId);
       logger.info('capture.stopped', { visitId });
-      emitState(visitId);
       await finishSegments(visitId, entry?.follower);
       return status(visitId);
     },
@@ -397,7 +389,6 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
           audit.append({ actor: actor.id, action: 'capture.recovered', objectType: 'visit', objectId: visitId });
         });
         logger.info('capture.recovered', { visitId, chunks: track.chunkCount });
-        emitState(visitId);
         await activate(visitId);
       } else {
         store.transaction(() => {
@@ -407,7 +398,6 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
           audit.append({ actor: actor.id, action: 'capture.stopped', objectType: 'visit', objectId: visitId });
         });
         logger.info('capture.stopped', { visitId, recovered: true });
-        emitState(visitId);
         await finishSegments(visitId);
       }
       return status(visitId);
@@ -425,7 +415,7 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
       return { segments: audio.segments(visitId, afterIndex), complete: audio.track(visitId)?.segmentsFinal ?? false };
     },
 
-    importFile: (visitId, file, actor) => importAudioFile(ctx, visitId, file, actor, { requireVisit, sweepOne, emitState }),
+    importFile: (visitId, file, actor) => importAudioFile(ctx, visitId, file, actor, { requireVisit, sweepOne }),
 
     exportFile: (visitId, file, actor, range) => exportWavFile(ctx, visitId, file, actor, range),
 

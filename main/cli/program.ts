@@ -12,7 +12,9 @@ import { registerInitCommand } from './commands/init.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerTerminologyCommands } from './commands/terminology.js';
 import { registerVisitCommands } from './commands/visit.js';
+import { registerEhrCommands } from './commands/ehr.js';
 import { registerWritebackCommands } from './commands/outbox.js';
+import { registerAddendumCommands } from './commands/addendum.js';
 import { registerWebCommand } from './commands/web.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './output.js';
@@ -48,6 +50,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerTranscribeCommands(program, visit, cli);
   registerDraftCommands(program, visit, cli);
   registerWritebackCommands(program, visit, cli);
+  registerAddendumCommands(visit, cli);
   registerAudioCommands(visit, cli);
   registerAuditCommands(program, cli);
   registerWebCommand(program, cli);
@@ -57,6 +60,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerDiagnosticsCommands(program, cli);
   registerTerminologyCommands(program, cli);
   registerIcdCommands(program, cli);
+  registerEhrCommands(program, cli);
   return program;
 }
 

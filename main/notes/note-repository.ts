@@ -49,12 +49,12 @@ export function createSqliteNoteRepository(store: Store): NoteRepository {
     'INSERT INTO note_revisions (visit_id, revision, at, author, kind, body) VALUES (@visitId, @revision, @at, @author, @kind, @body)',
   );
   const selectRevisions = db.prepare('SELECT revision, at, author, kind FROM note_revisions WHERE visit_id = ? ORDER BY revision');
-  const selectRevision = db.prepare('SELECT body FROM note_revisions WHERE visit_id = ? AND revision = ?');
+  const selectRevision = db.prepare('SELECT body FROM note_revisions WHERE visit_id = ? AND revision = ? AND addendum_seq IS NULL');
   const insertAttestation = db.prepare(
     'INSERT INTO attestations (visit_id, revision, note_sha256, signed_by, signed_at) VALUES (@visitId, @revision, @noteSha256, @signedBy, @signedAt)',
   );
   const markSigned = db.prepare('UPDATE notes SET signed_revision = ? WHERE visit_id = ?');
-  const selectAttestation = db.prepare('SELECT * FROM attestations WHERE visit_id = ?');
+  const selectAttestation = db.prepare('SELECT * FROM attestations WHERE visit_id = ? AND seq = 0');
 
   return {
     get(visitId) {

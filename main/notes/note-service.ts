@@ -1,4 +1,5 @@
 import type { Note } from '../../shared/domain/note.js';
+import type { VisitState } from '../../shared/domain/visit.js';
 import type { VisitId } from '../../shared/ids.js';
 import type { Actor } from '../api/dispatch.js';
 import type { EventBus } from '../api/event-bus.js';
@@ -34,6 +35,8 @@ export interface NoteServiceDeps {
 }
 
 const EDITORS = new Set(['clinician', 'scribe']);
+/** A first draft moves a visit whose recording ended (or that never had one) to draft ready; later drafts leave the state alone. */
+const DRAFTABLE: readonly VisitState[] = ['not_started', 'transcribing'];
 
 export function createNoteService({ store, notes, visits, audit, events }: NoteServiceDeps): NoteService {
   return {
@@ -55,8 +58,8 @@ export function createNoteService({ store, notes, visits, audit, events }: NoteS
           throw new ScribeError('conflict', `The note was changed by someone else (now revision ${current?.note.revision ?? 0}). Reload it to see their changes, then edit again.`);
         }
         const note = notes.saveRevision(visitId, draft, actor.id, kind);
-        if (kind === 'draft' && (visit.state === 'not_started' || visit.state === 'transcribing')) visits.setState(visitId, 'draft_ready');
-        if (kind === 'edit' && visit.state === 'draft_ready') visits.setState(visitId, 'in_review');
+        if (kind === 'draft') visits.transition(visitId, DRAFTABLE, 'draft_ready');
+        if (kind === 'edit') visits.transition(visitId, ['draft_ready'], 'in_review');
         audit.append({ actor: actor.id, action: kind === 'draft' ? 'note.drafted' : 'note.edited', objectType: 'visit', objectId: visitId });
         return note;
       });

@@ -1,4 +1,5 @@
 import type { Encounter, Organization, Patient, Practitioner, Resource } from '@medplum/fhirtypes';
+import { withLocalOffset } from '../ehr/local-day.js';
 
 /**
  * Synthetic people for the sandbox EHR. Every name ends in "Sandbox" so nobody mistakes a demo
@@ -20,12 +21,12 @@ export const SANDBOX_PRACTITIONERS: readonly (SeedPerson & { readonly staffId: s
   { id: 'sbx-practitioner-3', given: 'Noor', family: 'Nurse-Practitioner-Sandbox', staffId: 'SBX-STAFF-03' },
 ];
 
-export const SANDBOX_PATIENTS: readonly (SeedPerson & { readonly mrn: string; readonly gender: Patient['gender']; readonly birthDate: string })[] = [
-  { id: 'sbx-patient-1', given: 'Ada', family: 'Fakename-Sandbox', mrn: 'SBX-MRN-0001', gender: 'female', birthDate: '1958-04-12' },
-  { id: 'sbx-patient-2', given: 'Bram', family: 'Notreal-Sandbox', mrn: 'SBX-MRN-0002', gender: 'male', birthDate: '1971-09-30' },
-  { id: 'sbx-patient-3', given: 'Cleo', family: 'Synthetic-Sandbox', mrn: 'SBX-MRN-0003', gender: 'female', birthDate: '1990-01-05' },
-  { id: 'sbx-patient-4', given: 'Dov', family: 'Example-Sandbox', mrn: 'SBX-MRN-0004', gender: 'male', birthDate: '2012-11-17' },
-  { id: 'sbx-patient-5', given: 'Esme', family: 'Placeholder-Sandbox', mrn: 'SBX-MRN-0005', gender: 'unknown', birthDate: '1944-06-21' },
+export const SANDBOX_PATIENTS: readonly (SeedPerson & { readonly mrn: string; readonly gender: Patient['gender']; readonly birthDate: string; readonly reason: string })[] = [
+  { id: 'sbx-patient-1', given: 'Ada', family: 'Fakename-Sandbox', mrn: 'SBX-MRN-0001', gender: 'female', birthDate: '1958-04-12', reason: 'Blood pressure follow-up' },
+  { id: 'sbx-patient-2', given: 'Bram', family: 'Notreal-Sandbox', mrn: 'SBX-MRN-0002', gender: 'male', birthDate: '1971-09-30', reason: 'Cough for two weeks' },
+  { id: 'sbx-patient-3', given: 'Cleo', family: 'Synthetic-Sandbox', mrn: 'SBX-MRN-0003', gender: 'female', birthDate: '1990-01-05', reason: 'Annual physical' },
+  { id: 'sbx-patient-4', given: 'Dov', family: 'Example-Sandbox', mrn: 'SBX-MRN-0004', gender: 'male', birthDate: '2012-11-17', reason: 'Sore throat' },
+  { id: 'sbx-patient-5', given: 'Esme', family: 'Placeholder-Sandbox', mrn: 'SBX-MRN-0005', gender: 'unknown', birthDate: '1944-06-21', reason: 'Diabetes check' },
 ];
 
 export const SANDBOX_ORGANIZATION_ID = 'sbx-clinic';
@@ -66,8 +67,8 @@ function patient(p: (typeof SANDBOX_PATIENTS)[number]): Patient {
 function encounter(index: number, today: Date): Encounter {
   const p = SANDBOX_PATIENTS[index]!;
   const doctor = SANDBOX_PRACTITIONERS[index % SANDBOX_PRACTITIONERS.length]!;
-  // Visits every 30 minutes from 09:00 UTC on the sandbox's "today", so a demo list sorts sensibly.
-  const start = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate(), 9, index * 30));
+  // Visits every 30 minutes from 09:00 on the workstation's local "today" (the day the app asks for), so a demo list sorts sensibly.
+  const start = new Date(today.getFullYear(), today.getMonth(), today.getDate(), 9, index * 30);
   const end = new Date(start.getTime() + 25 * 60_000);
   return {
     resourceType: 'Encounter',
@@ -80,10 +81,11 @@ function encounter(index: number, today: Date): Encounter {
     participant: [
       {
         type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'PPRF', display: 'primary performer' }] }],
-        individual: { reference: `Practitioner/${doctor.id}` },
+        individual: { reference: `Practitioner/${doctor.id}`, display: `Dr. ${doctor.given} ${doctor.family}` },
       },
     ],
-    period: { start: start.toISOString(), end: end.toISOString() },
+    period: { start: withLocalOffset(start), end: withLocalOffset(end) },
+    reasonCode: [{ text: p.reason }],
     serviceProvider: { reference: `Organization/${SANDBOX_ORGANIZATION_ID}` },
   };
 }

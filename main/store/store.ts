@@ -32,6 +32,11 @@ export interface Store {
   /** A 32-byte subkey for a named purpose (e.g. the audit chain's MAC), derived from the data key. */
   deriveKey(purpose: string): Buffer;
   transaction<T>(fn: () => T): T;
+  /**
+   * Runs `fn` once the outermost `transaction` commits (at once when none is open); dropped when it
+   * rolls back. Events about stored changes go out this way, so nobody hears of a change that never happened.
+   */
+  afterCommit(fn: () => void): void;
   close(): void;
 }
 
@@ -107,6 +112,8 @@ export function openStore(options: StoreOptions): Store {
   }
 
   const cipher = createValueCipher(dataKey);
+  let depth = 0;
+  const committed: (() => void)[] = [];
   return {
     db,
     cipher,
@@ -114,7 +121,33 @@ export function openStore(options: StoreOptions): Store {
     path,
     created: !exists,
     deriveKey: (purpose) => Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), `scribe/${purpose}`, 32)),
-    transaction: (fn) => db.transaction(fn)(),
+    transaction: (fn) => {
+      const mark = committed.length;
+      depth += 1;
+      let result;
+      try {
+        result = db.transaction(fn)();
+      } catch (error) {
+        committed.length = mark;
+        throw error;
+      } finally {
+        depth -= 1;
+      }
+      if (depth === 0) {
+        for (const callback of committed.splice(0)) {
+          try {
+            callback();
+          } catch {
+            // The change is committed: a failing listener must not make the caller think it was not.
+          }
+        }
+      }
+      return result;
+    },
+    afterCommit: (fn) => {
+      if (depth > 0) committed.push(fn);
+      else fn();
+    },
     close: () => {
       if (db.open) db.close();
     },

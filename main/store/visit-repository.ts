@@ -33,6 +33,14 @@ export interface VisitRepository {
   transition(id: VisitId, from: readonly VisitState[], to: VisitState): boolean;
 }
 
+export interface VisitRepositoryOptions {
+  /**
+   * Told of every state change once it is committed. The composition root sends `visit:changed`
+   * from here, so no service that moves a visit can forget to tell the UI.
+   */
+  readonly onStateChanged?: (visitId: VisitId, state: VisitState) => void;
+}
+
 interface Row {
   id: string;
   state: VisitState;
@@ -46,8 +54,13 @@ interface Row {
 
 const TABLE = 'visits';
 
-export function createSqliteVisitRepository(store: Store): VisitRepository {
+export function createSqliteVisitRepository(store: Store, options: VisitRepositoryOptions = {}): VisitRepository {
   const { db, cipher, clock } = store;
+  const changed = (id: VisitId, state: VisitState, moved: boolean): boolean => {
+    const listener = options.onStateChanged;
+    if (moved && listener) store.afterCommit(() => listener(id, state));
+    return moved;
+  };
   const at = (rowId: string, column: string) => ({ table: TABLE, rowId, column });
 
   const insertRow = db.prepare(
@@ -94,12 +107,12 @@ export function createSqliteVisitRepository(store: Store): VisitRepository {
       return row ? decode(row) : undefined;
     },
     setState(id, state) {
-      return updateState.run(state, clock.now().toISOString(), id).changes === 1;
+      return changed(id, state, updateState.run(state, clock.now().toISOString(), id).changes === 1);
     },
     transition(id, from, to) {
       if (from.length === 0) return false;
       const sql = `UPDATE visits SET state = ?, updated_at = ? WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`;
-      return db.prepare(sql).run(to, clock.now().toISOString(), id, ...from).changes === 1;
+      return changed(id, to, db.prepare(sql).run(to, clock.now().toISOString(), id, ...from).changes === 1);
     },
     list(query) {
       const where: string[] = [];

@@ -7,9 +7,14 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { ForbiddenError, NotFoundError, ScribeError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { VisitRepository } from '../store/visit-repository.js';
+import { isUniqueViolation } from '../store/visit-encounter-index.js';
+import type { VisitEncounterIndex } from '../store/visit-encounter-index.js';
 
 export interface VisitService {
+  /** A visit with an encounter that already has one returns that visit instead (one visit per encounter). */
   create(input: NewVisit, actor: Actor): Visit;
+  /** As create, saying whether the visit is new or the encounter's existing one. */
+  createOrOpen(input: NewVisit, actor: Actor): { visit: Visit; created: boolean };
   get(id: VisitId, actor: Actor): Visit;
   list(query: { since?: string | undefined; states?: readonly VisitState[] | undefined; limit: number }): VisitSummary[];
   /** A reviewed draft handed to the clinician: draft ready or in review → ready for signature. */
@@ -21,21 +26,45 @@ export interface VisitServiceDeps {
   readonly visits: VisitRepository;
   readonly audit: AuditLog;
   readonly events: EventBus;
+  /** Finds the visit for an encounter; without it every create makes a new visit. */
+  readonly encounters?: VisitEncounterIndex;
 }
 
 const MARKABLE: readonly VisitState[] = ['draft_ready', 'in_review'];
 
-export function createVisitService({ store, visits, audit, events }: VisitServiceDeps): VisitService {
-  return {
-    create(input, actor) {
-      const visit = store.transaction(() => {
+export function createVisitService({ store, visits, audit, events, encounters }: VisitServiceDeps): VisitService {
+  /** The encounter's existing visit; a different patient on it is refused rather than mixed up. */
+  const existingFor = (input: NewVisit): Visit | undefined => {
+    const id = input.encounterId === undefined ? undefined : encounters?.find(input.encounterId);
+    const existing = id === undefined ? undefined : visits.get(id);
+    if (existing && existing.patientId !== input.patientId) {
+      throw new ScribeError('conflict', 'A visit for this encounter already exists for a different patient; check the encounter ID.');
+    }
+    return existing;
+  };
+  const createOrOpen = (input: NewVisit, actor: Actor): { visit: Visit; created: boolean } => {
+    let result: { visit: Visit; created: boolean };
+    try {
+      result = store.transaction(() => {
+        const existing = existingFor(input);
+        if (existing) return { visit: existing, created: false };
         const created = visits.insert({ ...input, createdBy: actor.id });
+        if (input.encounterId !== undefined) encounters?.set(created.id, input.encounterId);
         audit.append({ actor: actor.id, action: 'visit.created', objectType: 'visit', objectId: created.id });
-        return created;
+        return { visit: created, created: true };
       });
-      events.emit('visit:changed', { visitId: visit.id, state: visit.state });
-      return visit;
-    },
+    } catch (error) {
+      // Another process created the encounter's visit between our look and our insert: open theirs.
+      const theirs = isUniqueViolation(error) ? existingFor(input) : undefined;
+      if (!theirs) throw error;
+      return { visit: theirs, created: false };
+    }
+    if (result.created) events.emit('visit:changed', { visitId: result.visit.id, state: result.visit.state });
+    return result;
+  };
+  return {
+    create: (input, actor) => createOrOpen(input, actor).visit,
+    createOrOpen,
     get(id, actor) {
       const visit = visits.get(id);
       if (!visit) throw new NotFoundError('The visit');
@@ -54,7 +83,6 @@ export function createVisitService({ store, visits, audit, events }: VisitServic
         audit.append({ actor: actor.id, action: 'visit.marked_ready', objectType: 'visit', objectId: id });
         return visits.get(id)!;
       });
-      events.emit('visit:changed', { visitId: visit.id, state: visit.state });
       return visit;
     },
     list(query) {

@@ -10,12 +10,13 @@ import { FhirDeliverer } from './fhir/fhir-deliverer.js';
 import { FhirSigningAlg, PrivateJwk } from './fhir/fhir-target-config.js';
 import type { FhirTargetConfigInput } from './fhir/fhir-target-config.js';
 import { Hl7Deliverer } from './hl7/hl7-deliverer.js';
-import { SANDBOX_HL7_TARGET } from './hl7/sandbox-mllp.js';
+import { hl7TargetFromSettings } from './hl7/hl7-target-from-settings.js';
 import type { Deliverers } from './router.js';
 
 const FhirKeyFile = z.object({ alg: FhirSigningAlg, privateKey: PrivateJwk });
 
-async function fhirConfig(settings: Settings, dataDir: string): Promise<FhirTargetConfigInput> {
+/** The FHIR connection the settings describe (the sandbox EHR when no base URL is set). */
+export async function fhirConfig(settings: Settings, dataDir: string): Promise<FhirTargetConfigInput> {
   // Out of the box (nothing configured) the app writes to the local sandbox EHR, as a first run should.
   if (settings.fhirBaseUrl === null) return sandboxFhirTargetConfig(sandboxClientKeyPath(dataDir));
   if (settings.fhirClientId === null || settings.fhirPrivateKeyFile === null) {
@@ -27,7 +28,13 @@ async function fhirConfig(settings: Settings, dataDir: string): Promise<FhirTarg
   } catch {
     throw new ScribeError('unavailable', 'The FHIR private key file cannot be read.');
   }
-  const key = FhirKeyFile.safeParse(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const key = FhirKeyFile.safeParse(json);
   if (!key.success) throw new ScribeError('unavailable', 'The FHIR private key file is not a key file this app can use ({ "alg", "privateKey" as a JWK }).');
   return {
     baseUrl: settings.fhirBaseUrl,
@@ -55,14 +62,11 @@ export async function deliverersFromSettings(settings: Settings, deps: { dataDir
     }
   }
   if (wants('hl7v2')) {
-    deliverers.hl7v2 = new Hl7Deliverer({
-      config:
-        settings.mllpHost === null
-          ? SANDBOX_HL7_TARGET
-          : { ...SANDBOX_HL7_TARGET, host: settings.mllpHost, port: settings.mllpPort, ...(settings.mllpTls ? { tls: {} } : {}), receivingApplication: 'EHR', receivingFacility: 'EHR', patientIdType: 'MR' },
-      logger: deps.logger,
-      clock: deps.clock,
-    });
+    try {
+      deliverers.hl7v2 = new Hl7Deliverer({ config: hl7TargetFromSettings(settings), logger: deps.logger, clock: deps.clock });
+    } catch (error) {
+      deps.logger.warn('writeback.target_unavailable', { target: 'hl7v2', code: error instanceof ScribeError ? error.code : 'internal' });
+    }
   }
   if (wants('file-drop') && settings.fileDropFolder !== null) {
     deliverers['file-drop'] = new FileDropDeliverer({ config: { folder: settings.fileDropFolder }, logger: deps.logger, clock: deps.clock });

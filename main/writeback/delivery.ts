@@ -15,8 +15,13 @@ export interface SignedNotePayload {
   /** The note as plain text, exactly what the clinician signed (its SHA-256 is attestation.noteSha256). */
   readonly noteText: string;
   readonly attestation: Attestation;
-  /** Accepted codes only. */
+  /** Accepted codes only (none for an addendum: it adds text, not diagnoses). */
   readonly codes: readonly CodeSuggestion[];
+  /**
+   * Set when this is an addendum to a signed note: `noteText` and `attestation` are then the
+   * addendum's, `note` the original signed note, and the parent is the original note's job.
+   */
+  readonly addendum?: { readonly seq: number; readonly parentJobId: string; readonly parentIdempotencyKey: string } | undefined;
 }
 
 export interface DeliveryJob {
@@ -25,6 +30,15 @@ export interface DeliveryJob {
   readonly idempotencyKey: string;
   readonly attempt: number;
   readonly payload: SignedNotePayload;
+  /** For an addendum: the original note's delivered job (an addendum is sent only after it). */
+  readonly parent?: ParentDelivery | undefined;
+}
+
+export interface ParentDelivery {
+  readonly jobId: string;
+  readonly idempotencyKey: string;
+  readonly target: DeliveryTarget;
+  readonly receipt: DeliveryReceipt;
 }
 
 export type DeliveryTarget = 'fhir' | 'hl7v2' | 'file-drop';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { VisitId } from '../../shared/ids.js';
 import type { OutboxJobSummary, OutboxRoute, OutboxState } from '../../shared/domain/outbox.js';
 import type { Store } from '../store/store.js';
-import type { DeliveryReceipt, DeliveryTarget, SignedNotePayload } from './delivery.js';
+import type { DeliveryReceipt, DeliveryTarget, ParentDelivery, SignedNotePayload } from './delivery.js';
 
 export interface ClaimedJob {
   readonly id: string;
@@ -13,6 +13,8 @@ export interface ClaimedJob {
   readonly target: DeliveryTarget | undefined;
   readonly attempts: number;
   readonly payload: SignedNotePayload;
+  /** An addendum's original note job, delivered (an addendum is never claimed before it is). */
+  readonly parent: ParentDelivery | undefined;
 }
 
 export interface AttemptResult {
@@ -27,7 +29,8 @@ export interface AttemptResult {
  * the worker that took the job over. In practice mode the claim becomes FOR UPDATE SKIP LOCKED.
  */
 export interface OutboxRepository {
-  enqueue(job: { visitId: VisitId; route: OutboxRoute; payload: SignedNotePayload }): { id: string; idempotencyKey: string };
+  /** `addendum`: the job of addendum `seq`, sent only once `parentJobId` (the original note's job) is delivered. */
+  enqueue(job: { visitId: VisitId; route: OutboxRoute; payload: SignedNotePayload; addendum?: { seq: number; parentJobId: string } }): { id: string; idempotencyKey: string };
   claimDue(workerId: string, leaseMs: number, limit: number): ClaimedJob[];
   markDelivered(jobId: string, workerId: string, target: DeliveryTarget, receipt: DeliveryReceipt): boolean;
   markRetry(jobId: string, workerId: string, result: AttemptResult, nextAttemptAt: Date): boolean;
@@ -36,6 +39,10 @@ export interface OutboxRepository {
   requeue(jobId: string): boolean;
   list(): OutboxJobSummary[];
   get(jobId: string): OutboxJobSummary | undefined;
+  /** Every job of one visit, original first, then its addenda in order. */
+  forVisit(visitId: VisitId): (OutboxJobSummary & { idempotencyKey: string })[];
+  /** 'delivered' when every job of the visit is delivered, 'failed' when one failed, else 'signed'. */
+  visitDeliveryState(visitId: VisitId): 'signed' | 'delivered' | 'failed';
 }
 
 interface Row {
@@ -54,6 +61,9 @@ interface Row {
   last_error: Buffer | null;
   payload: Buffer;
   receipt: Buffer | null;
+  attestation_seq: number;
+  parent_job_id: string | null;
+  parent_state?: OutboxState | null;
 }
 
 export function createSqliteOutboxRepository(store: Store): OutboxRepository {
@@ -62,13 +72,14 @@ export function createSqliteOutboxRepository(store: Store): OutboxRepository {
   const now = () => clock.now().toISOString();
 
   const insert = db.prepare(
-    `INSERT INTO outbox_jobs (id, visit_id, idempotency_key, route, state, attempts, next_attempt_at, created_at, updated_at, payload)
-     VALUES (@id, @visitId, @key, @route, 'queued', 0, @now, @now, @now, @payload)`,
+    `INSERT INTO outbox_jobs (id, visit_id, attestation_seq, parent_job_id, idempotency_key, route, state, attempts, next_attempt_at, created_at, updated_at, payload)
+     VALUES (@id, @visitId, @seq, @parentJobId, @key, @route, 'queued', 0, @now, @now, @now, @payload)`,
   );
   const selectDue = db.prepare(
-    `SELECT * FROM outbox_jobs
-     WHERE (state = 'queued' AND next_attempt_at <= @now) OR (state = 'sending' AND claimed_until <= @now)
-     ORDER BY next_attempt_at, created_at LIMIT @limit`,
+    `SELECT j.* FROM outbox_jobs j LEFT JOIN outbox_jobs p ON p.id = j.parent_job_id
+     WHERE ((j.state = 'queued' AND j.next_attempt_at <= @now) OR (j.state = 'sending' AND j.claimed_until <= @now))
+       AND (j.parent_job_id IS NULL OR p.state = 'delivered')
+     ORDER BY j.next_attempt_at, j.created_at LIMIT @limit`,
   );
   const claim = db.prepare(
     `UPDATE outbox_jobs SET state = 'sending', claimed_by = @workerId, claimed_until = @until, attempts = attempts + 1, updated_at = @now
@@ -80,8 +91,12 @@ export function createSqliteOutboxRepository(store: Store): OutboxRepository {
   const retry = finish(`state = 'queued', target = COALESCE(@target, target), next_attempt_at = @next, last_error_code = @code, last_error = @error`);
   const failed = finish(`state = 'failed', target = COALESCE(@target, target), last_error_code = @code, last_error = @error`);
   const requeue = db.prepare(`UPDATE outbox_jobs SET state = 'queued', next_attempt_at = @now, updated_at = @now WHERE id = @id AND state = 'failed'`);
-  const selectAll = db.prepare('SELECT * FROM outbox_jobs ORDER BY created_at DESC');
-  const selectOne = db.prepare('SELECT * FROM outbox_jobs WHERE id = ?');
+  const withParent = 'SELECT j.*, p.state AS parent_state FROM outbox_jobs j LEFT JOIN outbox_jobs p ON p.id = j.parent_job_id';
+  const selectAll = db.prepare(`${withParent} ORDER BY j.created_at DESC`);
+  const selectOne = db.prepare(`${withParent} WHERE j.id = ?`);
+  const selectForVisit = db.prepare(`${withParent} WHERE j.visit_id = ? ORDER BY j.attestation_seq`);
+  const selectStates = db.prepare('SELECT state FROM outbox_jobs WHERE visit_id = ?');
+  const selectParent = db.prepare('SELECT id, idempotency_key, target, state, receipt FROM outbox_jobs WHERE id = ?');
 
   const summary = (row: Row): OutboxJobSummary => ({
     id: row.id,
@@ -97,13 +112,28 @@ export function createSqliteOutboxRepository(store: Store): OutboxRepository {
     lastErrorCode: row.last_error_code ?? undefined,
     lastError: row.last_error ? cipher.open(row.last_error, at(row.id, 'last_error')).toString('utf8') : undefined,
     receipt: row.receipt ? (cipher.openJson(row.receipt, at(row.id, 'receipt')) as OutboxJobSummary['receipt']) : undefined,
+    addendum: row.parent_job_id ? { seq: row.attestation_seq, parentJobId: row.parent_job_id } : undefined,
+    waiting: row.parent_job_id && row.state === 'queued' ? waitingReason(row.parent_state) : undefined,
   });
 
+  const parentOf = (row: Row): ParentDelivery | undefined => {
+    if (!row.parent_job_id) return undefined;
+    const parent = selectParent.get(row.parent_job_id) as Pick<Row, 'id' | 'idempotency_key' | 'target' | 'state' | 'receipt'> | undefined;
+    if (!parent || parent.state !== 'delivered' || !parent.target || !parent.receipt) return undefined;
+    return {
+      jobId: parent.id,
+      idempotencyKey: parent.idempotency_key,
+      target: parent.target,
+      receipt: cipher.openJson(parent.receipt, at(parent.id, 'receipt')) as DeliveryReceipt,
+    };
+  };
+
   return {
-    enqueue({ visitId, route, payload }) {
+    enqueue({ visitId, route, payload, addendum }) {
       const id = randomUUID();
       const key = randomUUID();
-      insert.run({ id, visitId, key, route, now: now(), payload: cipher.sealJson(payload, at(id, 'payload')) });
+      const seq = addendum?.seq ?? 0;
+      insert.run({ id, visitId, seq, parentJobId: addendum?.parentJobId ?? null, key, route, now: now(), payload: cipher.sealJson(payload, at(id, 'payload')) });
       return { id, idempotencyKey: key };
     },
     claimDue(workerId, leaseMs, limit) {
@@ -121,6 +151,7 @@ export function createSqliteOutboxRepository(store: Store): OutboxRepository {
             target: row.target ?? undefined,
             attempts: row.attempts + 1,
             payload: cipher.openJson(row.payload, at(row.id, 'payload')) as SignedNotePayload,
+            parent: parentOf(row),
           });
         }
         return claimed;
@@ -147,5 +178,19 @@ export function createSqliteOutboxRepository(store: Store): OutboxRepository {
       const row = selectOne.get(id) as Row | undefined;
       return row ? summary(row) : undefined;
     },
+    forVisit(visitId) {
+      return (selectForVisit.all(visitId) as Row[]).map((row) => ({ ...summary(row), idempotencyKey: row.idempotency_key }));
+    },
+    visitDeliveryState(visitId) {
+      const states = (selectStates.all(visitId) as { state: OutboxState }[]).map((r) => r.state);
+      if (states.includes('failed')) return 'failed';
+      return states.length > 0 && states.every((state) => state === 'delivered') ? 'delivered' : 'signed';
+    },
   };
+}
+
+function waitingReason(parentState: OutboxState | null | undefined): string | undefined {
+  if (parentState === 'delivered') return undefined;
+  if (parentState === 'failed') return 'Waiting for the original note, whose delivery failed: fix and retry the original note first; this addendum follows it.';
+  return 'Waiting for the original note to be delivered; this addendum is sent right after it.';
 }

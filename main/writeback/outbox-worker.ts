@@ -57,7 +57,14 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     const signal = AbortSignal.timeout(leaseMs / 2);
     const { outcome, target } = await currentDeliverers()
       .then((deliverers) =>
-        routeDelivery({ jobId: job.id, idempotencyKey: job.idempotencyKey, attempt: job.attempts, payload: job.payload }, job.route, job.target, deliverers, signal),
+        // An addendum goes where its original went (and nowhere else): the EHR that holds the note.
+        routeDelivery(
+          { jobId: job.id, idempotencyKey: job.idempotencyKey, attempt: job.attempts, payload: job.payload, parent: job.parent },
+          job.parent ? job.parent.target : job.route,
+          job.target ?? job.parent?.target,
+          deliverers,
+          signal,
+        ),
       )
       .catch((error: unknown) => ({
       target: job.target,
@@ -68,7 +75,8 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       case 'delivered': {
         const kept = deps.store.transaction(() => {
           if (!deps.outbox.markDelivered(job.id, workerId, outcome.receipt.target, outcome.receipt)) return false;
-          deps.visits.setState(job.visitId, 'delivered');
+          // 'delivered' only once everything signed for the visit (the note and its addenda) is.
+          deps.visits.setState(job.visitId, deps.outbox.visitDeliveryState(job.visitId));
           deps.audit.append({ actor: WORKER_ACTOR, action: 'outbox.delivered', objectType: 'outbox_job', objectId: job.id });
           return true;
         });

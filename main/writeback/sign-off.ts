@@ -1,6 +1,8 @@
 import { renderNoteText } from '../../shared/domain/note-text.js';
+import { unsupportedSummary } from '../../shared/domain/unsupported-sentences.js';
 import type { Attestation } from '../../shared/domain/note.js';
 import type { OutboxRoute } from '../../shared/domain/outbox.js';
+import type { VisitState } from '../../shared/domain/visit.js';
 import type { VisitId } from '../../shared/ids.js';
 import type { Actor } from '../api/dispatch.js';
 import type { EventBus } from '../api/event-bus.js';
@@ -13,6 +15,7 @@ import type { VisitRepository } from '../store/visit-repository.js';
 import type { SignedNotePayload } from './delivery.js';
 import { noteSha256 } from './note-integrity.js';
 import type { OutboxRepository } from './outbox-repository.js';
+import { UnsupportedSentencesError } from './unsupported-sentences-error.js';
 
 export interface SignOffDeps {
   readonly store: Store;
@@ -34,14 +37,21 @@ export interface SignResult {
 }
 
 export interface SignOff {
-  /** Signs exactly the revision the clinician was shown, locks it, and queues one outbox job. */
-  sign(visitId: VisitId, revision: number, actor: Actor): SignResult;
+  /**
+   * Signs exactly the revision the clinician was shown, locks it, and queues one outbox job. A
+   * revision with unsupported sentences is signed only when `acknowledgeUnsupported` says the
+   * clinician checked them.
+   */
+  sign(visitId: VisitId, revision: number, actor: Actor, options?: { readonly acknowledgeUnsupported?: boolean | undefined }): SignResult;
 }
+
+/** States a visit with an unsigned note can be in; never while audio is still being recorded. */
+const SIGNABLE: readonly VisitState[] = ['not_started', 'transcribing', 'draft_ready', 'in_review', 'ready_for_signature'];
 
 export function createSignOff(deps: SignOffDeps): SignOff {
   const maySign = deps.maySign ?? ((role) => role === 'clinician');
   return {
-    sign(visitId, revision, actor) {
+    sign(visitId, revision, actor, options = {}) {
       if (!maySign(actor.role)) throw new ForbiddenError('Only a clinician can sign a note.');
       const result = deps.store.transaction(() => {
         const visit = deps.visits.get(visitId);
@@ -54,6 +64,8 @@ export function createSignOff(deps: SignOffDeps): SignOff {
         }
         const noteText = renderNoteText(stored.note);
         if (noteText.trim() === '') throw new ScribeError('bad_request', 'An empty note cannot be signed.');
+        const unsupported = unsupportedSummary(stored.note);
+        if (unsupported.count > 0 && options.acknowledgeUnsupported !== true) throw new UnsupportedSentencesError(unsupported);
         const attestation: Attestation = {
           visitId,
           revision,
@@ -73,12 +85,16 @@ export function createSignOff(deps: SignOffDeps): SignOff {
           codes: stored.note.codes.filter((code) => code.status === 'accepted'),
         };
         const job = deps.outbox.enqueue({ visitId, route: deps.route(), payload });
-        deps.visits.setState(visitId, 'signed');
+        if (!deps.visits.transition(visitId, SIGNABLE, 'signed')) {
+          throw new ScribeError('conflict', `A note cannot be signed while the visit is ${visit.state.replaceAll('_', ' ')}.`);
+        }
         deps.audit.append({ actor: actor.id, action: 'note.signed', objectType: 'visit', objectId: visitId });
+        if (unsupported.count > 0) {
+          deps.audit.append({ actor: actor.id, action: 'note.unsupported_acknowledged', objectType: 'visit', objectId: `${visitId}:count:${unsupported.count}` });
+        }
         deps.audit.append({ actor: actor.id, action: 'outbox.queued', objectType: 'outbox_job', objectId: job.id });
         return { attestation, jobId: job.id };
       });
-      deps.events.emit('visit:changed', { visitId, state: 'signed' });
       deps.events.emit('outbox:changed', { jobId: result.jobId, visitId, state: 'queued' });
       return result;
     },

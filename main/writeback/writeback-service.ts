@@ -12,7 +12,7 @@ import type { SignOff, SignResult } from './sign-off.js';
 
 /** Sign-off and the outbox as the API sees them. */
 export interface WritebackService {
-  sign(visitId: VisitId, revision: number, actor: Actor): SignResult;
+  sign(visitId: VisitId, revision: number, actor: Actor, options?: { readonly acknowledgeUnsupported?: boolean | undefined }): SignResult;
   list(): OutboxJobSummary[];
   retry(jobId: string, actor: Actor): OutboxJobSummary;
   runNow(): Promise<RunSummary>;
@@ -28,14 +28,14 @@ export function createWritebackService(deps: {
   events: EventBus;
 }): WritebackService {
   return {
-    sign: (visitId, revision, actor) => deps.signOff.sign(visitId, revision, actor),
+    sign: (visitId, revision, actor, options) => deps.signOff.sign(visitId, revision, actor, options),
     list: () => deps.outbox.list(),
     retry(jobId, actor) {
       const job = deps.store.transaction(() => {
         const existing = deps.outbox.get(jobId);
         if (!existing) throw new NotFoundError('The outbox job');
         if (!deps.outbox.requeue(jobId)) throw new ScribeError('conflict', `Only a failed job can be retried; this one is ${existing.state}.`);
-        deps.visits.setState(existing.visitId, 'signed');
+        deps.visits.setState(existing.visitId, deps.outbox.visitDeliveryState(existing.visitId));
         deps.audit.append({ actor: actor.id, action: 'outbox.requeued', objectType: 'outbox_job', objectId: jobId });
         return deps.outbox.get(jobId)!;
       });

@@ -3,12 +3,16 @@ import { AuditEntry, AuditVerifyReport } from '../domain/audit.js';
 import { AuthChanged, AuthStatus, SignInRequest } from '../domain/auth.js';
 import { AppendResult, AudioFrame, CaptureStatus, Consent, RecordConsentRequest, RecoverAction, SpeechSegment } from '../domain/capture.js';
 import { Attestation, Note } from '../domain/note.js';
+import { NoteAddendum, SaveAddendumRequest, SignAddendumRequest, SignAddendumResult } from '../domain/addendum.js';
 import { OutboxJobSummary, OutboxState } from '../domain/outbox.js';
 import { DraftRequest, DraftResult } from '../domain/drafting.js';
 import { Transcript, TranscriptImportRequest, TranscriptImportResult } from '../domain/transcript.js';
 import { TranscribeRequest, TranscriptionStatus } from '../domain/transcription.js';
 import { NewVisit, Visit, VisitState } from '../domain/visit.js';
+import { PatientSearchRequest, PatientSearchResult, Schedule, ScheduleRequest, StartEncounterRequest } from '../domain/ehr.js';
+import { AutoDraftStatus } from '../domain/auto-draft.js';
 import { SettingsUpdate, SettingsView } from '../domain/policy.js';
+import { ConnectionTestResult } from '../domain/connection-test.js';
 import { IcdSearchRequest, IcdSearchResult, IcdValidation, TerminologyInfo } from '../domain/terminology.js';
 import { IsoDateTime, VisitId } from '../ids.js';
 
@@ -49,6 +53,8 @@ export const NoteView = z.object({
   note: Note,
   signed: z.boolean(),
   revisions: z.array(z.object({ revision: z.number().int(), at: IsoDateTime, author: z.string(), kind: z.enum(['draft', 'edit', 'addendum']) })),
+  /** Addenda written after signing, in order, each with its own signature and delivery state. */
+  addenda: z.array(NoteAddendum),
 });
 
 export const MAX_AUDIO_RANGE_MS = 60_000;
@@ -80,15 +86,31 @@ export const channels = {
   'visit:create': call(NewVisit, Visit),
   'visit:list': call(VisitListRequest, z.object({ visits: z.array(VisitSummary) })),
   'visit:get': call(z.object({ id: VisitId }), Visit),
+  /** Today's encounters from the EHR (the sandbox by default), each with its local visit's state when started. */
+  'ehr:schedule': call(ScheduleRequest, Schedule),
+  /** Patients on the EHR by name, MRN or birth date, to start a visit for someone not on the schedule. */
+  'ehr:patientSearch': call(PatientSearchRequest, PatientSearchResult),
+  /** Opens the encounter's visit, creating it from the EHR's details the first time: one visit per encounter. */
+  'ehr:startVisit': call(StartEncounterRequest, z.object({ visit: Visit, created: z.boolean() })),
   'audit:verify': call(z.object({}), AuditVerifyReport),
   'icd:search': call(IcdSearchRequest, IcdSearchResult),
   'icd:validate': call(z.object({ code: z.string().trim().min(1).max(32) }), IcdValidation),
   'terminology:info': call(z.object({}), TerminologyInfo),
   'settings:get': call(z.object({}), SettingsView),
   'settings:update': call(SettingsUpdate, SettingsView),
+  /** Probes the configured EHR route (FHIR, HL7 v2, file drop) without sending patient data. */
+  'ehr:testConnection': call(z.object({}), ConnectionTestResult),
   'note:get': call(z.object({ visitId: VisitId }), NoteView),
   'note:save': call(z.object({ visitId: VisitId, baseRevision: z.number().int().nonnegative().optional(), note: NoteDraft }), Note),
-  'visit:sign': call(z.object({ visitId: VisitId, revision: z.number().int().positive() }), z.object({ attestation: Attestation, jobId: z.string() })),
+  /** `acknowledgeUnsupported`: the clinician checked the sentences without transcript evidence; required when there are any. */
+  'visit:sign': call(
+    z.object({ visitId: VisitId, revision: z.number().int().positive(), acknowledgeUnsupported: z.boolean().optional() }),
+    z.object({ attestation: Attestation, jobId: z.string() }),
+  ),
+  /** Saves addendum text on a signed note (starts one, or continues the unsigned one from baseRevision). */
+  'note:addendum': call(SaveAddendumRequest, NoteAddendum),
+  /** Signs the unsigned addendum at exactly `revision` and queues it after the original note. */
+  'visit:signAddendum': call(SignAddendumRequest, SignAddendumResult),
   'outbox:list': call(z.object({}), z.object({ jobs: z.array(OutboxJobSummary) })),
   'outbox:retry': call(z.object({ jobId: z.string().uuid() }), OutboxJobSummary),
   'outbox:run': call(z.object({}), z.object({ delivered: z.number().int(), retrying: z.number().int(), failed: z.number().int() })),
@@ -115,6 +137,8 @@ export const channels = {
   'audio:range': call(AudioRangeRequest, AudioRange),
   /** A scribe (or clinician) hands a reviewed note over for signature. */
   'visit:markReady': call(z.object({ visitId: VisitId }), Visit),
+  /** Whether the note is being (or was) drafted on its own after the recording, and why not when it was not. */
+  'visit:autoDraftStatus': call(z.object({ visitId: VisitId }), AutoDraftStatus),
   /** The audit log a page at a time, for an export file made in the app. */
   'audit:export': call(
     z.object({ afterSeq: z.number().int().nonnegative().default(0), limit: z.number().int().min(1).max(10_000).default(5_000) }),
@@ -127,9 +151,13 @@ export const events = {
   /** Sign-in state changed (signing in, signed in, token renewed, signed out, failed): fetch details with auth:status. */
   'auth:changed': AuthChanged,
   'visit:changed': z.object({ visitId: VisitId, state: VisitState }),
+  /** Auto-drafting after a recording: drafting, drafted, skipped or failed (with a reason in plain words, never PHI). */
+  'visit:autoDraft': AutoDraftStatus,
   /** Names of the settings that changed; values are fetched with settings:get. */
   'settings:changed': z.object({ keys: z.array(z.string()) }),
   'note:changed': z.object({ visitId: VisitId, revision: z.number().int() }),
+  /** An addendum to a signed note was saved or signed (the note itself did not change): fetch it with note:get. */
+  'addendum:changed': z.object({ visitId: VisitId, seq: z.number().int().positive(), revision: z.number().int() }),
   'outbox:changed': z.object({ jobId: z.string(), visitId: VisitId, state: OutboxState }),
   /** A transcript grew, was revised, imported or finalised: counts only, the text is fetched with transcript:get. */
   'transcript:changed': z.object({ visitId: VisitId, segments: z.number().int().nonnegative(), final: z.boolean() }),

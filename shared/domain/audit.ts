@@ -31,10 +31,14 @@ export const AuditAction = z.enum([
   'transcription.failed',
   'transcription.cancelled',
   'drafting.llm_requested',
+  'drafting.auto_failed',
   'note.viewed',
   'note.drafted',
   'note.edited',
   'note.signed',
+  'note.addendum_started',
+  'note.addendum_edited',
+  'note.addendum_signed',
   'outbox.queued',
   'outbox.delivered',
   'outbox.failed',
@@ -42,6 +46,13 @@ export const AuditAction = z.enum([
   'auth.signed_in',
   'auth.signed_out',
   'auth.session_ended',
+  /** "Test connection" of the EHR route: object id is the route; nothing about patients. */
+  'ehr.connection_tested',
+  /** Signed although sentences lack transcript evidence: object id `<visit id>:count:<n>`. */
+  'note.unsupported_acknowledged',
+  /** Reads of PHI from the EHR: who, and how many results (object id `count:<n>`), never the search terms. */
+  'ehr.schedule_viewed',
+  'ehr.patients_searched',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

@@ -28,5 +28,9 @@ export const OutboxJobSummary = z.object({
   /** The server's reason in its words: may quote data, so it is shown to staff but never logged. */
   lastError: z.string().optional(),
   receipt: Receipt.optional(),
+  /** Set on an addendum's job: which addendum, and the original note's job it must follow. */
+  addendum: z.object({ seq: z.number().int().positive(), parentJobId: z.string() }).optional(),
+  /** Why a queued addendum is held back (its original is not delivered yet). */
+  waiting: z.string().optional(),
 });
 export type OutboxJobSummary = z.infer<typeof OutboxJobSummary>;

@@ -71,6 +71,16 @@ const SignInScope = z
   .regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'must be scope names separated by single spaces')
   .refine((scope) => ['openid', 'fhirUser'].every((s) => scope.split(' ').includes(s)), 'must include openid and fhirUser');
 
+/**
+ * An HL7 v2 identity (MSH-3..6 namespace ids, PID-3.4): printable, no HL7 delimiter, so it never
+ * needs escaping and an interface engine matches it exactly as IT typed it.
+ */
+const Hl7Name = z
+  .string()
+  .min(1)
+  .max(180)
+  .regex(/^[^\s|^~\\&\p{Cc}]([^|^~\\&\p{Cc}]*[^\s|^~\\&\p{Cc}])?$/u, 'must not contain | ^ ~ \\ & or control characters, nor start or end with a space');
+
 const SemVer = z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'must be a version such as 1.4.2');
 
 const unique = <T>(items: readonly T[]) => new Set(items).size === items.length;
@@ -114,6 +124,21 @@ export const Settings = z.object({
   mllpHost: HostName.nullable().meta({ description: 'HL7 v2 interface engine host for MLLP.' }),
   mllpPort: z.number().int().min(1).max(65535).meta({ description: 'HL7 v2 MLLP port.' }),
   mllpTls: z.boolean().meta({ description: 'Wrap MLLP in TLS. Turn off only on a network segment you trust.' }),
+  hl7SendingApplication: Hl7Name.meta({ description: 'MSH-3 sending application: how the interface engine knows this app (also the namespace of TXA-12).' }),
+  hl7SendingFacility: Hl7Name.nullable().meta({ description: 'MSH-4 sending facility, e.g. the clinic. `null`: left empty.' }),
+  hl7ReceivingApplication: Hl7Name.nullable().meta({
+    description: 'MSH-5 receiving application the interface engine routes on. Required with `mllpHost`; `null` with no `mllpHost` uses the sandbox EHR\'s.',
+  }),
+  hl7ReceivingFacility: Hl7Name.nullable().meta({
+    description: 'MSH-6 receiving facility. Required with `mllpHost`; `null` with no `mllpHost` uses the sandbox EHR\'s.',
+  }),
+  hl7PatientIdAuthority: Hl7Name.nullable().meta({
+    description: "PID-3.4 assigning authority of the EHR's patient ids (its MRN namespace). Required with `mllpHost`; `null` with no `mllpHost` uses the sandbox EHR's.",
+  }),
+  hl7PatientIdType: z.enum(['MR', 'PI', 'PT', 'PN']).meta({
+    description: "PID-3.5 identifier type of the EHR's patient id (HL7 table 0203): `PI` patient internal id (a FHIR Patient id), `MR` medical record number, `PT` patient external id, `PN` person number.",
+  }),
+  hl7ProcessingId: z.enum(['P', 'T', 'D']).meta({ description: 'MSH-11 processing id: `P` production, `T` training (test systems), `D` debugging.' }),
   fileDropFolder: AbsolutePath.nullable().meta({ description: 'Folder for the `file-drop` route (a local or UNC path the EMR imports from).' }),
   transcriptionEngines: z
     .array(TranscriptionEngine)
@@ -179,6 +204,13 @@ export const settingDefaults: Settings = {
   mllpHost: null,
   mllpPort: 2575,
   mllpTls: true,
+  hl7SendingApplication: 'AMBIENT_SCRIBE',
+  hl7SendingFacility: null,
+  hl7ReceivingApplication: null,
+  hl7ReceivingFacility: null,
+  hl7PatientIdAuthority: null,
+  hl7PatientIdType: 'PI',
+  hl7ProcessingId: 'P',
   fileDropFolder: null,
   transcriptionEngines: ['local', 'openai'],
   draftingEngines: ['llm', 'offline'],

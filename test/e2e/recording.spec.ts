@@ -133,8 +133,10 @@ describe('recording a visit through the UI with the fake microphone', { skip: e2
     assert.equal(await page.title(), 'Ambient Scribe');
     await screenshot(page, 'recording-stopped');
 
+    // Then the note is drafted by itself (issue 7): the page says so without a click.
+    await page.getByText('Draft ready: the note was drafted from the transcript.').waitFor({ timeout: 30_000 });
     const visit = (await web.call('visit:get', { id: visitId })) as { value: { state: string } };
-    assert.equal(visit.value.state, 'transcribing');
+    assert.equal(visit.value.state, 'draft_ready');
   });
 
   it('stored what the microphone heard: duration within 2 %, RMS envelope correlation ≥ 0.9', async () => {

@@ -14,10 +14,13 @@ function formatJobs(jobs: readonly OutboxJobSummary[]): string {
           ? `delivered ${job.deliveredAt ?? ''}`
           : job.state === 'failed'
             ? `FAILED (${job.lastErrorCode ?? 'error'}): ${job.lastError ?? ''} — fix the cause, then: scribe outbox retry ${job.id}`
-            : job.lastError
+            : job.waiting
+              ? job.waiting
+              : job.lastError
               ? `retrying at ${job.nextAttemptAt ?? ''} after: ${job.lastError}`
               : 'waiting to be sent';
-      return `${job.id}  visit ${job.visitId}  ${where}  attempts ${job.attempts}  ${detail}`;
+      const what = job.addendum ? `  addendum ${job.addendum.seq}` : '';
+      return `${job.id}  visit ${job.visitId}${what}  ${where}  attempts ${job.attempts}  ${detail}`;
     })
     .join('\n');
 }
@@ -30,13 +33,14 @@ export function registerWritebackCommands(program: Command, visit: Command, cli:
     .argument('<id>', 'visit id')
     .requiredOption('--as <practitioner-id>', 'the signing clinician')
     .option('--revision <n>', 'the note revision you reviewed (default: the current one)', (v) => Number.parseInt(v, 10))
+    .option('--acknowledge-unsupported', 'confirm you checked the sentences that have no support in the transcript (required when the note has any)')
     .option('--json', 'print JSON')
-    .action(async (id: string, o: { as: string; revision?: number; json?: boolean }) => {
+    .action(async (id: string, o: { as: string; revision?: number; acknowledgeUnsupported?: boolean; json?: boolean }) => {
       const result = await cli.withScribe(
         'open',
         async (_s, call) => {
           const revision = o.revision ?? (await call('note:get', { visitId: id })).note.revision;
-          return call('visit:sign', { visitId: id, revision });
+          return call('visit:sign', { visitId: id, revision, ...(o.acknowledgeUnsupported ? { acknowledgeUnsupported: true } : {}) });
         },
         { ...resolveActor(cli.env), id: o.as },
       );

@@ -19,6 +19,8 @@ export function registerWebCommand(program: Command, cli: CliContext): void {
       if (!existsSync(join(staticDir, 'index.html'))) throw new ScribeError('unavailable', 'The renderer is not built; run `npm run build` first.');
       await cli.withScribe('open', async (scribe) => {
         scribe.policy.assertWebBridgeAllowed();
+        // As in the app: a recorded visit's note is drafted once its transcript is final.
+        scribe.pipeline.start();
         const bridge = await startWebBridge({
           dispatch: scribe.dispatch,
           events: scribe.events,

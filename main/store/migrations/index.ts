@@ -4,6 +4,8 @@ import { capture } from './002-capture.js';
 import { terminology } from './003-terminology.js';
 import { notesOutbox } from './004-notes-outbox.js';
 import { transcripts } from './005-transcripts.js';
+import { addenda } from './006-addenda.js';
+import { visitEncounterKey } from './007-visit-encounter-key.js';
 
 export interface Migration {
   readonly version: number;
@@ -12,7 +14,7 @@ export interface Migration {
 }
 
 /** Append-only: never edit a released migration, add the next number. */
-export const migrations: readonly Migration[] = [initial, capture, terminology, notesOutbox, transcripts];
+export const migrations: readonly Migration[] = [initial, capture, terminology, notesOutbox, transcripts, addenda, visitEncounterKey];
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;
 
 export function schemaVersion(db: Database): number {

@@ -10,6 +10,7 @@ import { rewriteReferences } from './fhir-references.js';
 import { FhirTargetConfig } from './fhir-target-config.js';
 import type { FhirTargetConfigInput } from './fhir-target-config.js';
 import { bundleTypesOf, buildNoteResources, IDEMPOTENCY_KEY, toTransactionBundle } from './note-resources.js';
+import { buildAddendumResources } from './addendum-resources.js';
 import type { NoteResources, PlannedEntry } from './note-resources.js';
 import { createBackendTokenSource } from './smart-backend-auth.js';
 import { loadUsCoreProfiles } from './us-core-profiles.js';
@@ -65,7 +66,8 @@ export class FhirDeliverer implements Deliverer {
 
   /** What `deliver` would send, validated, without sending it (for previews and tests). */
   prepare(job: DeliveryJob, organizationId: string | undefined = this.config.organizationId): { resources: NoteResources; problems: string[] } {
-    const resources = buildNoteResources(job, { organizationId, softwareName: this.software.name, softwareVersion: this.software.version });
+    const options = { organizationId, softwareName: this.software.name, softwareVersion: this.software.version };
+    const resources = job.payload.addendum ? buildAddendumResources(job, options) : buildNoteResources(job, options);
     const bundleTypes = bundleTypesOf(resources);
     const problems = resources.entries.flatMap((e) => {
       const label = e.resource.resourceType === 'Condition' ? `Condition ${e.resource.code?.coding?.[0]?.code ?? ''}`.trim() : e.resource.resourceType;

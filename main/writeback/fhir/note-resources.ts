@@ -33,7 +33,7 @@ export interface NoteResources {
 }
 
 export const PROGRESS_NOTE = { system: FHIR_SYSTEMS.loinc, code: '11506-3', display: 'Progress note' } as const;
-const CLINICAL_NOTE = { system: FHIR_SYSTEMS.usCoreDocumentCategory, code: 'clinical-note', display: 'Clinical Note' } as const;
+export const CLINICAL_NOTE = { system: FHIR_SYSTEMS.usCoreDocumentCategory, code: 'clinical-note', display: 'Clinical Note' } as const;
 const AI_ASSERTED = { system: FHIR_SYSTEMS.observationValue, code: 'AIAST', display: 'Artificial Intelligence asserted' } as const;
 const SCRIBE_DEVICE_ID = 'ambient-scribe';
 
@@ -41,7 +41,7 @@ const SCRIBE_DEVICE_ID = 'ambient-scribe';
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** A UUID derived from the key and a role, so placeholders are the same on every resend. */
-function stableUuid(key: string, role: string): string {
+export function stableUuid(key: string, role: string): string {
   const h = createHash('sha256').update(`${key}\u0000${role}`).digest('hex');
   return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -42,6 +42,13 @@ const OAuthError = z.object({ error: z.string().max(100), error_description: z.s
 interface Cached {
   readonly token: string;
   readonly refreshAt: number;
+  readonly scope: string | undefined;
+}
+
+/** The token source delivery uses, plus what the server said it granted (for "test connection"). */
+export interface InspectableTokenSource extends BackendTokenSource {
+  /** The `scope` of the last token response; undefined before one, or when the server left it out. */
+  grantedScope(): string | undefined;
 }
 
 /** Lets one caller stop waiting without cancelling the shared fetch others wait on. */
@@ -55,7 +62,7 @@ export function race<T>(work: Promise<T>, signal: AbortSignal | undefined): Prom
   });
 }
 
-export function createBackendTokenSource(o: BackendAuthOptions): BackendTokenSource {
+export function createBackendTokenSource(o: BackendAuthOptions): InspectableTokenSource {
   const doFetch = o.fetch ?? fetch;
   const now = o.now ?? Date.now;
   let key: ReturnType<typeof importJWK> | undefined;
@@ -136,7 +143,7 @@ export function createBackendTokenSource(o: BackendAuthOptions): BackendTokenSou
     if (!parsed.success) throw new FhirDeliveryError('retry', 'auth_bad_response', 'The authorization server sent a token response that could not be read.');
     const lifetimeMs = (parsed.data.expires_in ?? 300) * 1000;
     // Refresh a little early so a token never expires between our check and the EHR's.
-    return { token: parsed.data.access_token, refreshAt: now() + lifetimeMs - Math.min(60_000, lifetimeMs / 5) };
+    return { token: parsed.data.access_token, refreshAt: now() + lifetimeMs - Math.min(60_000, lifetimeMs / 5), scope: parsed.data.scope };
   };
 
   return {
@@ -158,5 +165,6 @@ export function createBackendTokenSource(o: BackendAuthOptions): BackendTokenSou
     invalidate(token) {
       if (cached?.token === token) cached = undefined;
     },
+    grantedScope: () => cached?.scope,
   };
 }

@@ -33,6 +33,11 @@ export function dropFileBase(idempotencyKey: string): string {
   return `scribe-note-${safe}`;
 }
 
+/** An addendum's files: named after its original note's, so the two sort and read together. */
+export function addendumFileBase(parentIdempotencyKey: string, seq: number): string {
+  return `${dropFileBase(parentIdempotencyKey)}-addendum-${seq}`;
+}
+
 /**
  * Drops a signed note into a watched folder as a PDF, a UTF-8 text file (exactly the signed text)
  * and a JSON sidecar. Each file is written under a temporary dot-name in the same folder, fsynced,
@@ -69,7 +74,8 @@ export class FileDropDeliverer implements Deliverer {
     const mismatch = signedTextMismatch(job.payload);
     if (mismatch) return mismatch;
     if (signal.aborted) return { kind: 'retry', code: 'aborted', reason: 'The write was cancelled before it started.' };
-    const base = dropFileBase(job.idempotencyKey);
+    const { addendum } = job.payload;
+    const base = addendum ? addendumFileBase(addendum.parentIdempotencyKey, addendum.seq) : dropFileBase(job.idempotencyKey);
     const names = { pdf: `${base}.pdf`, text: `${base}.txt`, sidecar: `${base}.json` };
     const files = [names.pdf, names.text, names.sidecar];
     const delivered: DeliveryOutcome = { kind: 'delivered', receipt: { target: 'file-drop', files } };
@@ -122,10 +128,13 @@ export class FileDropDeliverer implements Deliverer {
   private render(job: DeliveryJob, names: { pdf: string; text: string }): { pdf: Buffer; text: Buffer; sidecar: Buffer } {
     const { payload } = job;
     const text = Buffer.from(payload.noteText, 'utf8');
+    const { addendum } = payload;
+    const parentBase = addendum ? dropFileBase(addendum.parentIdempotencyKey) : undefined;
+    const signer = `Electronically signed by ${payload.practitioner.name ?? payload.practitioner.id} at ${payload.attestation.signedAt}`;
     const pdf = renderTextPdf({
-      title: 'Progress note',
+      title: addendum ? `Addendum ${addendum.seq} to progress note ${parentBase}` : 'Progress note',
       header: pdfHeader(payload),
-      footer: `Electronically signed by ${payload.practitioner.name ?? payload.practitioner.id} at ${payload.attestation.signedAt}; drafted with AI assistance`,
+      footer: addendum ? `${signer}; written by the clinician after signing the note` : `${signer}; drafted with AI assistance`,
       lines: payload.noteText.split('\n'),
       createdAt: new Date(payload.attestation.signedAt),
     });
@@ -148,7 +157,10 @@ export class FileDropDeliverer implements Deliverer {
       noteRevision: payload.attestation.revision,
       noteSha256: sha256(text),
       codes: payload.codes.filter((c) => c.status === 'accepted').map((c) => ({ system: ICD10CM_SYSTEM, code: c.code, display: c.description })),
-      aiAssisted: true,
+      aiAssisted: !addendum,
+      ...(addendum && parentBase
+        ? { addendumTo: { idempotencyKey: addendum.parentIdempotencyKey, seq: addendum.seq, files: [`${parentBase}.pdf`, `${parentBase}.txt`, `${parentBase}.json`] } }
+        : {}),
       text: { file: names.text, sha256: sha256(text), bytes: text.length, encoding: 'utf-8' },
       pdf: { file: names.pdf, sha256: sha256(pdf.bytes), bytes: pdf.bytes.length, pages: pdf.pages, exactText: pdf.replacedCharacters === 0 },
     };

@@ -34,7 +34,10 @@ export const FileDropSidecar = z.object({
   /** SHA-256 of the text file's bytes: the hash the clinician's signature covers. */
   noteSha256: z.string().regex(/^[0-9a-f]{64}$/),
   codes: z.array(z.object({ system: z.literal(ICD10CM_SYSTEM), code: z.string(), display: z.string() })),
-  aiAssisted: z.literal(true),
+  /** True for a drafted note; false for an addendum, which is the clinician's own words. */
+  aiAssisted: z.boolean(),
+  /** Set on an addendum: the note it adds to (that note's key and files), and which addendum this is. */
+  addendumTo: z.object({ idempotencyKey: z.string().min(1), seq: z.number().int().positive(), files: z.array(z.string().min(1)) }).optional(),
   text: FileEntry.extend({ encoding: z.literal('utf-8') }),
   pdf: FileEntry.extend({
     pages: z.number().int().positive(),

@@ -29,6 +29,8 @@ export const Hl7TargetConfig = z.object({
   tls: MllpTlsConfig.optional(),
   receivingApplication: HdName,
   receivingFacility: HdName,
+  /** MSH-3, and the namespace of TXA-12 (the document number). */
+  sendingApplication: HdName.default('AMBIENT_SCRIBE'),
   sendingFacility: HdName.optional(),
   /** MSH-11: P production, T training, D debugging. */
   processingId: z.enum(['P', 'T', 'D']).default('P'),

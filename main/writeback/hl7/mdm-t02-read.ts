@@ -8,7 +8,7 @@ export interface MdmPerson {
   readonly given: string;
 }
 
-/** An MDM^T02 as a receiver reads it: every value unescaped, the note's TX lines joined back into its text. */
+/** An MDM^T02 (or T06 addendum) as a receiver reads it: every value unescaped, the note's TX lines joined back into its text. */
 export interface MdmDocument {
   readonly controlId: string;
   readonly sendingApplication: string;
@@ -44,6 +44,8 @@ export interface MdmDocument {
     readonly authenticator: MdmPerson;
     readonly uniqueDocumentNumber: string;
     readonly uniqueDocumentNamespace: string;
+    /** TXA-13, on an addendum (T06): the TXA-12 of the document it adds to; '' otherwise. */
+    readonly parentDocumentNumber: string;
     readonly completionStatus: string;
     readonly availabilityStatus: string;
     readonly authenticatedBy: MdmPerson;
@@ -65,7 +67,7 @@ export function readMdmT02(message: Hl7Message): { ok: true; document: MdmDocume
   const msh = message.header;
   const [type, trigger] = [hl7Value(msh, 9, 1), hl7Value(msh, 9, 2)];
   if (type !== 'MDM') return { ok: false, problem: { hl7ErrorCode: '200', text: `Unsupported message type ${type || '(none)'}.` } };
-  if (trigger !== 'T02') return { ok: false, problem: { hl7ErrorCode: '201', text: `Unsupported MDM trigger event ${trigger || '(none)'}.` } };
+  if (trigger !== 'T02' && trigger !== 'T06') return { ok: false, problem: { hl7ErrorCode: '201', text: `Unsupported MDM trigger event ${trigger || '(none)'}.` } };
   if (!hl7Value(msh, 12).startsWith('2.5')) return { ok: false, problem: { hl7ErrorCode: '203', text: 'Unsupported HL7 version (2.5.x expected).' } };
   if (!hl7Value(msh, 10)) return { ok: false, problem: { hl7ErrorCode: '101', text: 'MSH-10 (message control id) is missing.' } };
 
@@ -77,6 +79,7 @@ export function readMdmT02(message: Hl7Message): { ok: true; document: MdmDocume
   if (missing.length > 0) return { ok: false, problem: { hl7ErrorCode: '100', text: `Required segment(s) missing: ${missing.join(', ')}.` } };
   if (!hl7Value(pid, 3)) return { ok: false, problem: { hl7ErrorCode: '101', text: 'PID-3 (patient identifier) is missing.' } };
   if (!hl7Value(txa, 12)) return { ok: false, problem: { hl7ErrorCode: '101', text: 'TXA-12 (unique document number) is missing.' } };
+  if (trigger === 'T06' && !hl7Value(txa, 13)) return { ok: false, problem: { hl7ErrorCode: '101', text: 'TXA-13 (parent document number) is missing from an addendum.' } };
   if (!hl7Value(txa, 17)) return { ok: false, problem: { hl7ErrorCode: '101', text: 'TXA-17 (document completion status) is missing.' } };
 
   const textLines: { setId: number; text: string }[] = [];
@@ -135,6 +138,7 @@ export function readMdmT02(message: Hl7Message): { ok: true; document: MdmDocume
         authenticator: person(txa, 10),
         uniqueDocumentNumber: hl7Value(txa, 12, 1),
         uniqueDocumentNamespace: hl7Value(txa, 12, 2),
+        parentDocumentNumber: hl7Value(txa, 13, 1),
         completionStatus: hl7Value(txa, 17),
         availabilityStatus: hl7Value(txa, 19),
         authenticatedBy: person(txa, 22),

@@ -27,7 +27,8 @@ export const ICD10CM_CODING_SYSTEM = 'I10C';
 export type MdmT02Settings = Pick<
   Hl7TargetConfig,
   'receivingApplication' | 'receivingFacility' | 'sendingFacility' | 'processingId' | 'patientIdAuthority' | 'patientIdType' | 'patientClass' | 'completionStatus'
->;
+> &
+  Partial<Pick<Hl7TargetConfig, 'sendingApplication'>>;
 
 export interface BuiltMdmT02 {
   /** MSH-10: derived from the idempotency key, identical on every resend. */
@@ -48,6 +49,8 @@ export class Hl7BuildError extends ScribeError {
  * MDM^T02 (original document notification and content) for one signed note: MSH, EVN, PID, PV1,
  * TXA, then one TX OBX per line of the note text (so a line break is a segment boundary and every
  * line survives byte for byte, empty ones included) and one CWE OBX per accepted code.
+ * An addendum is MDM^T06 (document addendum notification and content, same MDM_T02 structure):
+ * its own TXA-12 from its own key, and TXA-13 (parent document number) the original's TXA-12.
  */
 export function buildMdmT02(
   job: { readonly idempotencyKey: string; readonly payload: SignedNotePayload },
@@ -61,6 +64,9 @@ export function buildMdmT02(
   if (!Number.isFinite(signedAt.getTime())) throw new Hl7BuildError('The attestation has no valid signing time.');
   const ts = (at: Date) => formatHl7Timestamp(at, offsetMinutes(at));
   const controlId = messageControlId(job.idempotencyKey);
+  const sendingApplication = settings.sendingApplication ?? SENDING_APPLICATION;
+  const trigger = payload.addendum ? 'T06' : 'T02';
+  const parentDocumentNumber = payload.addendum ? field(payload.addendum.parentIdempotencyKey, sendingApplication) : undefined;
 
   const practitioner = xcn(payload.practitioner);
   const patientName = splitPersonName(payload.patient.displayName);
@@ -71,13 +77,13 @@ export function buildMdmT02(
 
   const segments = [
     mshSegment(
-      SENDING_APPLICATION,
+      sendingApplication,
       settings.sendingFacility,
       settings.receivingApplication,
       settings.receivingFacility,
       ts(now),
       undefined,
-      field('MDM', 'T02', 'MDM_T02'),
+      field('MDM', trigger, 'MDM_T02'),
       controlId,
       settings.processingId,
       HL7_VERSION,
@@ -88,7 +94,7 @@ export function buildMdmT02(
       undefined,
       MESSAGE_CHARSET,
     ),
-    segment('EVN', 'T02', ts(now), undefined, undefined, practitioner, ts(signedAt)),
+    segment('EVN', trigger, ts(now), undefined, undefined, practitioner, ts(signedAt)),
     segment(
       'PID',
       '1',
@@ -122,8 +128,9 @@ export function buildMdmT02(
       practitioner,
       practitioner,
       undefined,
-      field(job.idempotencyKey, SENDING_APPLICATION),
-      ...blank(4),
+      field(job.idempotencyKey, sendingApplication),
+      parentDocumentNumber,
+      ...blank(3),
       settings.completionStatus,
       undefined,
       'AV',

@@ -81,6 +81,14 @@ export class MllpClient {
     }
   }
 
+  /** Opens a connection (TLS handshake included) and closes it again, sending nothing: for "test connection". */
+  async probe(): Promise<{ readonly ok: true } | Failed> {
+    const conn = await this.connect();
+    if (!(conn instanceof MllpConnection)) return conn;
+    this.close();
+    return { ok: true };
+  }
+
   /** Closes the connection; anything in flight ends as connection_lost. */
   close(): void {
     this.connection?.shutdown('connection_lost', 'The HL7 client was closed.');

@@ -11,7 +11,7 @@ import { speakerLabel } from '../speaker.js';
  */
 export function LiveTranscript({ transcript, recording, error, children }: { transcript: Transcript | null | undefined; recording: boolean; error: string | undefined; children?: ReactNode }) {
   const heading = useId();
-  const log = useRef<HTMLOListElement>(null);
+  const log = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   const count = transcript?.segments.length ?? 0;
 
@@ -35,7 +35,8 @@ export function LiveTranscript({ transcript, recording, error, children }: { tra
       {count === 0 ? (
         <p className="empty-state">{recording ? 'Listening… the transcript appears here as people speak.' : 'No transcript yet.'}</p>
       ) : (
-        <ol
+        // A log region is not a list: its lines are plain blocks (an <ol> with role="log" orphans its <li>s).
+        <div
           className="transcript-log"
           ref={log}
           role="log"
@@ -48,15 +49,15 @@ export function LiveTranscript({ transcript, recording, error, children }: { tra
           }}
         >
           {transcript!.segments.map((segment) => (
-            <li key={segment.id} className={`transcript-line speaker-${segment.speaker}`}>
+            <div key={segment.id} className={`transcript-line speaker-${segment.speaker}`}>
               <span className="transcript-meta">
                 <span className="transcript-speaker">{speakerLabel(segment.speaker)}</span>
                 <span className="transcript-time">{duration(segment.startMs)}</span>
               </span>
               <span className="transcript-text">{segment.text}</span>
-            </li>
+            </div>
           ))}
-        </ol>
+        </div>
       )}
     </section>
   );

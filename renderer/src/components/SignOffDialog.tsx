@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { renderNoteText } from '../../../shared/domain/note-text.js';
 import type { Note } from '../../../shared/domain/note.js';
+import { unsupportedSummary } from '../../../shared/domain/unsupported-sentences.js';
 import type { SettingsView } from '../../../shared/domain/policy.js';
 import type { Visit } from '../../../shared/domain/visit.js';
 import { useApp } from '../app-context.js';
@@ -9,6 +10,7 @@ import { dateTime } from '../format.js';
 import type { OutboxState } from '../hooks/useOutbox.js';
 import { destinationOf } from '../outbox-advice.js';
 import { DeliveryProgress } from './DeliveryProgress.js';
+import { UnsupportedAcknowledgement } from './UnsupportedAcknowledgement.js';
 
 interface Props {
   readonly visit: Visit;
@@ -31,6 +33,7 @@ export function SignOffDialog({ visit, note, settings, outbox, onClose, onSigned
   const titleId = useId();
   const attestId = useId();
   const [attested, setAttested] = useState(false);
+  const [checkedUnsupported, setCheckedUnsupported] = useState(false);
   const [phase, setPhase] = useState<'confirm' | 'signing' | 'sent'>('confirm');
   const [error, setError] = useState<string | undefined>(undefined);
   const [jobId, setJobId] = useState<string | undefined>(undefined);
@@ -45,13 +48,15 @@ export function SignOffDialog({ visit, note, settings, outbox, onClose, onSigned
   const leftOut = note.codes.length - accepted.length;
   const destination = settings ? destinationOf(settings) : undefined;
   const job = jobId ? outbox.jobs?.find((candidate) => candidate.id === jobId) : undefined;
+  const unsupported = unsupportedSummary(note);
+  const ready = attested && (unsupported.count === 0 || checkedUnsupported);
 
   const sign = async () => {
-    if (!attested || phase !== 'confirm') return;
+    if (!ready || phase !== 'confirm') return;
     setPhase('signing');
     setError(undefined);
     try {
-      const result = await api.visit.sign({ visitId: visit.id, revision: note.revision });
+      const result = await api.visit.sign({ visitId: visit.id, revision: note.revision, ...(unsupported.count > 0 ? { acknowledgeUnsupported: checkedUnsupported } : {}) });
       setJobId(result.jobId);
       setPhase('sent');
       announce('Note signed. Sending it to the EHR.');
@@ -116,6 +121,7 @@ export function SignOffDialog({ visit, note, settings, outbox, onClose, onSigned
               <p className="muted">No codes were accepted; the note goes without diagnosis codes.</p>
             )}
             {leftOut > 0 ? <p className="muted">{leftOut} suggested or rejected code(s) are not sent.</p> : null}
+            <UnsupportedAcknowledgement summary={unsupported} checked={checkedUnsupported} onChange={setCheckedUnsupported} />
             <label className="attest" htmlFor={attestId}>
               <input id={attestId} type="checkbox" checked={attested} onChange={(event) => setAttested(event.currentTarget.checked)} />
               I have reviewed this note and the codes, and I confirm they are accurate. Once signed, the note cannot be changed.
@@ -133,8 +139,8 @@ export function SignOffDialog({ visit, note, settings, outbox, onClose, onSigned
                 type="button"
                 className="button-primary"
                 onClick={() => void sign()}
-                aria-disabled={!attested || phase === 'signing' || undefined}
-                aria-describedby={attested ? undefined : attestId}
+                aria-disabled={!ready || phase === 'signing' || undefined}
+                aria-describedby={ready ? undefined : attestId}
               >
                 {phase === 'signing' ? 'Signing…' : 'Sign and send'}
               </button>

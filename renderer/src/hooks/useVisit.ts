@@ -20,20 +20,8 @@ export function useVisit(api: ScribeApi, visitId: string): VisitState {
     );
     const setVisitState = (state: Visit['state']) =>
       setState((previous) => (previous.status === 'ready' && previous.visit.state !== state ? { status: 'ready', visit: { ...previous.visit, state } } : previous));
-    // Some services move a visit on without a visit:changed event (a draft saved, a delivery done):
-    // after their own events, read the state again (capture:status is cheap and not an audited view).
-    const refresh = (event: { visitId: string }) => {
-      if (event.visitId !== visitId) return;
-      api.capture.status({ visitId }).then(
-        (status) => current && setVisitState(status.visitState),
-        () => undefined,
-      );
-    };
-    const offs = [
-      api.on('visit:changed', (event) => event.visitId === visitId && setVisitState(event.state)),
-      api.on('note:changed', refresh),
-      api.on('outbox:changed', refresh),
-    ];
+    // Main announces every committed state change (capture, drafting, edits, sign-off, delivery).
+    const offs = [api.on('visit:changed', (event) => event.visitId === visitId && setVisitState(event.state))];
     return () => {
       current = false;
       for (const off of offs) off();

@@ -1,6 +1,7 @@
 import { useId, useMemo, useState } from 'react';
 import type { CodeSuggestion } from '../../../shared/domain/note.js';
 import { useApp } from '../app-context.js';
+import { AddendaPanel } from '../components/AddendaPanel.js';
 import { CodePanel } from '../components/CodePanel.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { DeliveryProgress } from '../components/DeliveryProgress.js';
@@ -12,6 +13,7 @@ import { SignOffDialog } from '../components/SignOffDialog.js';
 import { TranscriptPane } from '../components/TranscriptPane.js';
 import { VisitHeading } from '../components/VisitHeading.js';
 import { errorText } from '../error-text.js';
+import { useAutoDraft } from '../hooks/useAutoDraft.js';
 import { useCaptureStatus } from '../hooks/useCaptureStatus.js';
 import { useNoteDocument } from '../hooks/useNoteDocument.js';
 import { useOutbox } from '../hooks/useOutbox.js';
@@ -24,6 +26,9 @@ import { useVisit } from '../hooks/useVisit.js';
 import type { NoteSnapshot } from '../note/note-document.js';
 import { wholeNoteText } from '../note/note-copy.js';
 import { routeHref } from '../routes.js';
+
+/** Who the app's own drafts are by (main/visits/visit-pipeline.ts). */
+const AUTO_DRAFT_AUTHOR = 'system:auto-draft';
 
 interface Evidence {
   readonly ids: ReadonlySet<string>;
@@ -56,6 +61,7 @@ export function ReviewView({ visitId }: { visitId: string }) {
   const capture = useCaptureStatus(api, visitId);
   const playback = usePlayback(api, visitId);
   const outbox = useOutbox(api);
+  const autoDraft = useAutoDraft(api, visitId);
   const [evidence, setEvidence] = useState<Evidence | undefined>(undefined);
   const [signing, setSigning] = useState(false);
   const [actionError, setActionError] = useState<string | undefined>(undefined);
@@ -70,7 +76,8 @@ export function ReviewView({ visitId }: { visitId: string }) {
   const signingRoles = settings.view?.settings.signingRoles.value ?? ['clinician'];
   const maySign = role !== undefined && signingRoles.includes(role);
   const readOnly = !editor || note.signed;
-  const job = useMemo(() => outbox.jobs?.find((candidate) => candidate.visitId === visitId), [outbox.jobs, visitId]);
+  // The original note's job; addenda have their own (shown with each addendum).
+  const job = useMemo(() => outbox.jobs?.find((candidate) => candidate.visitId === visitId && !candidate.addendum), [outbox.jobs, visitId]);
   const emptyIds = useMemo(() => new Set<string>(), []);
 
   const selectSentence = (selection: SentenceSelection | undefined) => {
@@ -131,6 +138,9 @@ export function ReviewView({ visitId }: { visitId: string }) {
   const content = note.content;
   const transcriptFinal = transcript.transcript?.final ?? false;
   const hasEdits = note.revisions.some((revision) => revision.kind === 'edit');
+  // The app drafted it when the transcript became final: not "someone else", and worth saying once.
+  const autoDrafted = note.revisions.length > 0 && note.revisions.every((revision) => revision.author === AUTO_DRAFT_AUTHOR);
+  const autoDrafting = note.status === 'none' && autoDraft?.state === 'drafting';
 
   return (
     <div className="view view-wide">
@@ -177,7 +187,17 @@ export function ReviewView({ visitId }: { visitId: string }) {
               </div>
             ) : null}
             <div role="status">{draftSummary && note.status === 'ready' ? <p className="form-status">{draftSummary}</p> : null}</div>
-            {note.updatedElsewhere && !note.conflict ? <p className="notice">This note was updated by someone else; you are seeing their latest version.</p> : null}
+            {note.updatedElsewhere && !note.conflict && !autoDrafted ? <p className="notice">This note was updated by someone else; you are seeing their latest version.</p> : null}
+            {autoDrafted && content && !note.signed ? (
+              <p className="notice">
+                Drafted automatically when the transcript became final ({content.drafter.engine === 'llm' ? 'language model' : 'offline drafter'}). Check every sentence and
+                code before signing.
+              </p>
+            ) : null}
+            {autoDrafting ? <p role="status">Drafting the note from the transcript…</p> : null}
+            {note.status === 'none' && (autoDraft?.state === 'failed' || autoDraft?.state === 'skipped') ? (
+              <p className={autoDraft.state === 'failed' ? 'alert' : 'notice'}>{autoDraft.reason}</p>
+            ) : null}
             {note.status === 'loading' ? <p className="muted">Loading the note…</p> : null}
             {note.status === 'error' ? (
               <p className="alert" role="alert">
@@ -187,7 +207,7 @@ export function ReviewView({ visitId }: { visitId: string }) {
             {note.status === 'none' && !transcriptFinal ? (
               <TranscriptionProgress transcription={transcription} settings={settings.view} recordingDone={capture.status?.capture === 'stopped'} transcriptFinal={false} />
             ) : null}
-            {note.status === 'none' ? (
+            {note.status === 'none' && !autoDrafting ? (
               editor ? (
                 <DraftControls
                   visitId={visitId}
@@ -268,6 +288,7 @@ export function ReviewView({ visitId }: { visitId: string }) {
               )}
             </section>
           ) : null}
+          {content && note.signed ? <AddendaPanel visitId={visitId} mayWrite={editor} maySign={maySign} /> : null}
           {note.revisions.length > 0 ? <RevisionHistory revisions={note.revisions} /> : null}
         </div>
       </div>

@@ -3,12 +3,14 @@ import type { AppInfo } from '../../../shared/api/contract.js';
 import { useApp } from '../app-context.js';
 import { AuditCheck } from '../components/AuditCheck.js';
 import { AuditExport } from '../components/AuditExport.js';
+import { ConnectionTest } from '../components/ConnectionTest.js';
 import type { FieldSpec } from '../components/SettingsGroup.js';
 import { SettingsGroup } from '../components/SettingsGroup.js';
 import { TerminologyDetails } from '../components/TerminologyDetails.js';
 import type { AppInfoState } from '../hooks/useAppInfo.js';
 import { useSettings } from '../hooks/useSettings.js';
 import { roleLabel } from '../role-label.js';
+import { hl7IdentityFields } from '../settings/hl7-identity-fields.js';
 
 const transportLabels: Record<AppInfo['transport'], string> = {
   ipc: 'Desktop app (IPC)',
@@ -162,6 +164,16 @@ export function SettingsView({ info }: { info: AppInfoState }) {
               title="EHR connection"
               intro="Where signed notes are sent. Changes apply to notes signed from now on."
               fields={ehrFields}
+              view={view}
+              canEdit={canEdit}
+              onSaved={settings.replace}
+            >
+              <ConnectionTest />
+            </SettingsGroup>
+            <SettingsGroup
+              title="HL7 v2 message identity"
+              intro="How each HL7 v2 message names this app, the receiver and the patient's id, as the interface engine expects them."
+              fields={hl7IdentityFields}
               view={view}
               canEdit={canEdit}
               onSaved={settings.replace}

@@ -1,11 +1,13 @@
 import { useCallback, useRef, useState } from 'react';
 import { useApp, useRecorderState } from '../app-context.js';
 import { ConsentPanel } from '../components/ConsentPanel.js';
+import { DraftStatusPanel } from '../components/DraftStatusPanel.js';
 import { LiveTranscript } from '../components/LiveTranscript.js';
 import { RecordingPanel } from '../components/RecordingPanel.js';
 import { RecoveryPanel } from '../components/RecoveryPanel.js';
 import { TranscriptionBanner } from '../components/TranscriptionBanner.js';
 import { VisitHeading } from '../components/VisitHeading.js';
+import { useAutoDraft } from '../hooks/useAutoDraft.js';
 import { useCaptureStatus } from '../hooks/useCaptureStatus.js';
 import { useSettings } from '../hooks/useSettings.js';
 import { useTranscript } from '../hooks/useTranscript.js';
@@ -22,6 +24,7 @@ export function VisitView({ visitId }: { visitId: string }) {
   const settings = useSettings(api);
   const transcript = useTranscript(api, visitId);
   const transcription = useTranscription(api, visitId);
+  const autoDraft = useAutoDraft(api, visitId);
   const recorderState = useRecorderState(recorder);
   const consentArea = useRef<HTMLDivElement>(null);
   const [deviceId, setDeviceId] = useState('');
@@ -53,6 +56,9 @@ export function VisitView({ visitId }: { visitId: string }) {
 
   const status = capture.status;
   const recordingHere = recorderState.visitId === visitId && recorderState.phase !== 'idle';
+  const state = visit.visit.state;
+  // Once the recording is over, the page follows the visit on: transcription finishing, then the draft.
+  const afterRecording = !recordingHere && (status?.capture === 'stopped' || !(state === 'not_started' || state === 'recording' || state === 'recording_interrupted'));
   return (
     <div className="view">
       <p className="breadcrumb">
@@ -80,6 +86,7 @@ export function VisitView({ visitId }: { visitId: string }) {
               deviceId={deviceId}
               onDeviceChange={setDeviceId}
             />
+            {afterRecording ? <DraftStatusPanel visit={visit.visit} autoDraft={autoDraft} transcriptFinal={transcript.transcript?.final ?? false} /> : null}
           </div>
           <LiveTranscript transcript={transcript.transcript} recording={recordingHere} error={transcript.error}>
             <TranscriptionProgress

@@ -6,6 +6,7 @@ import { invalidSeedResources, startSandbox } from '../../../main/sandbox/sandbo
 import { createBackendTokenSource } from '../../../main/writeback/fhir/smart-backend-auth.js';
 import { startFhirSandbox, TEST_CLIENT_ID } from '../../helpers/fhir-sandbox.js';
 import type { FhirSandboxFixture } from '../../helpers/fhir-sandbox.js';
+import { localDay } from '../../../main/ehr/local-day.js';
 
 const today = new Date();
 
@@ -83,7 +84,8 @@ describe('sandbox EHR: FHIR server', () => {
     assert.ok(patients.length >= 5);
     assert.ok(patients.every((p) => p.name?.[0]?.family?.endsWith('-Sandbox')));
     const encounters = await fx.search<Encounter>('Encounter', '');
-    const day = today.toISOString().slice(0, 10);
+    // The seed dates encounters on the workstation's local day, written with its local offset.
+    const day = localDay(today).date;
     assert.ok(encounters.length >= 5);
     assert.ok(encounters.every((e) => e.period?.start?.startsWith(day)), 'every encounter is today');
     const patientEncounters = await fx.search<Encounter>('Encounter', 'patient=Patient/sbx-patient-1');

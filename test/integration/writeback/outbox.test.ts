@@ -48,8 +48,11 @@ describe('sign-off and the outbox', () => {
     return result.value as T;
   }
 
+  let encounters = 0;
+  // One visit per encounter: each signed visit here is a different encounter.
   async function signedVisit(scribe: Scribe): Promise<{ visit: Visit; jobId: string }> {
-    const visit = await call<Visit>(scribe, 'visit:create', { patientId: SENTINEL.patientId, encounterId: 'enc-1', patient: { displayName: SENTINEL.name, mrn: SENTINEL.mrn } });
+    encounters += 1;
+    const visit = await call<Visit>(scribe, 'visit:create', { patientId: SENTINEL.patientId, encounterId: `enc-${encounters}`, patient: { displayName: SENTINEL.name, mrn: SENTINEL.mrn } });
     const note = await call<Note>(scribe, 'note:save', { visitId: visit.id, note: noteDraft(visit.id, `${SENTINEL.name} reports sore throat.`) }, scribeUser);
     const { jobId } = await call<{ jobId: string }>(scribe, 'visit:sign', { visitId: visit.id, revision: note.revision });
     return { visit, jobId };

@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import type { EhrPatient, PatientSearchResult, Schedule } from '../../../shared/domain/ehr.js';
+import { json } from '../output.js';
+import type { CliContext } from '../session.js';
+
+const time = (iso: string | undefined) => {
+  if (!iso) return '--:--';
+  const d = new Date(iso);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+};
+
+const who = (p: EhrPatient) => [p.displayName ?? '(unnamed)', p.mrn ? `MRN ${p.mrn}` : undefined, p.birthDate ? `born ${p.birthDate}` : undefined].filter(Boolean).join(', ');
+
+export function formatSchedule(s: Schedule): string {
+  const head = `${s.date}: ${s.entries.length} encounter${s.entries.length === 1 ? '' : 's'} (${s.source === 'sandbox' ? 'sandbox EHR' : 'EHR'}, ${s.scope === 'mine' ? 'yours' : 'everyone'})${s.truncated ? ', more on the EHR than shown' : ''}`;
+  const rows = s.entries.map((e) =>
+    [time(e.start), who(e.patient), e.reason ?? '', e.practitioner ?? '', e.visit ? `visit ${e.visit.id} ${e.visit.state}` : 'not started', `encounter ${e.encounterId}`].join('  '),
+  );
+  return [head, ...rows].join('\n');
+}
+
+export function formatPatients(r: PatientSearchResult): string {
+  if (r.patients.length === 0) return 'No patients found.';
+  return [...r.patients.map((p) => `${who(p)}  patient ${p.patientId}`), ...(r.truncated ? ['More patients match: narrow the search.'] : [])].join('\n');
+}
+
+/** `scribe ehr schedule`, `scribe ehr patients`, `scribe ehr start`: the EHR's side of the visit list. */
+export function registerEhrCommands(program: Command, cli: CliContext): Command {
+  const ehr = program.command('ehr').description("today's schedule and patient search from the EHR (the sandbox EHR by default)");
+  ehr
+    .command('schedule')
+    .description("today's encounters, with the state of each one's visit")
+    .option('--everyone', "the whole clinic's day, not only the signed-in clinician's")
+    .option('--json', 'print JSON')
+    .action(async (o: { everyone?: boolean; json?: boolean }) => {
+      const schedule = await cli.withScribe('open', (_s, call) => call('ehr:schedule', { everyone: o.everyone ?? false }));
+      cli.io.out(o.json ? json(schedule) : formatSchedule(schedule));
+    });
+  ehr
+    .command('patients')
+    .description('search patients by name, MRN or birth date')
+    .option('--name <name>', 'family and/or given name (word prefixes)')
+    .option('--mrn <mrn>', 'medical record number')
+    .option('--birth-date <yyyy-mm-dd>', 'date of birth')
+    .option('--json', 'print JSON')
+    .action(async (o: { name?: string; mrn?: string; birthDate?: string; json?: boolean }) => {
+      const result = await cli.withScribe('open', (_s, call) => call('ehr:patientSearch', { name: o.name, mrn: o.mrn, birthDate: o.birthDate }));
+      cli.io.out(o.json ? json(result) : formatPatients(result));
+    });
+  ehr
+    .command('start')
+    .description("open the encounter's visit, creating it from the EHR the first time")
+    .argument('<encounter-id>', "the encounter's id in the EHR")
+    .option('--json', 'print JSON')
+    .action(async (encounterId: string, o: { json?: boolean }) => {
+      const { visit, created } = await cli.withScribe('open', (_s, call) => call('ehr:startVisit', { encounterId }));
+      cli.io.out(o.json ? json({ visit, created }) : `${created ? 'Created' : 'Opened existing'} visit ${visit.id}.`);
+    });
+  return ehr;
+}

@@ -1,0 +1,45 @@
+import { ScribeError } from '../errors.js';
+
+/**
+ * Why a read from the EHR (schedule, patient search, an encounter) did not work. Messages say what
+ * happened and what still works; they never quote a search term, a name or the server's words
+ * (an OperationOutcome can echo the query), only status codes and our own text.
+ */
+export type EhrErrorReason =
+  /** No connection, refused, name not resolved, timed out. */
+  | 'unreachable'
+  /** The FHIR connection is not set up well enough to try (missing key file, say). */
+  | 'not_configured'
+  /** The authorization server or the FHIR server refused this workstation or user. */
+  | 'unauthorized'
+  /** The server answered with an error (4xx/5xx, an OperationOutcome). */
+  | 'server_error'
+  /** The answer was not the FHIR the app asked for. */
+  | 'bad_response'
+  /** The encounter asked for is not on the EHR. */
+  | 'not_found';
+
+const MANUAL = 'You can still create a visit by hand.';
+
+export class EhrError extends ScribeError {
+  readonly reason: EhrErrorReason;
+  readonly status: number | undefined;
+  constructor(reason: EhrErrorReason, message: string, options: { status?: number | undefined; cause?: unknown } = {}) {
+    super(reason === 'not_found' ? 'not_found' : reason === 'unauthorized' ? 'forbidden' : 'unavailable', message, { cause: options.cause });
+    this.reason = reason;
+    this.status = options.status;
+  }
+
+  static unreachable(detail: string | undefined, cause?: unknown): EhrError {
+    return new EhrError('unreachable', `EHR unreachable: the EHR did not answer${detail ? ` (${detail})` : ''}. ${MANUAL}`, { cause });
+  }
+
+  static server(status: number, outcome: boolean): EhrError {
+    const what = status >= 500 ? 'is having trouble' : 'turned the request down';
+    return new EhrError('server_error', `The EHR ${what} (HTTP ${status}${outcome ? ', with an OperationOutcome' : ''}). ${MANUAL}`, { status });
+  }
+
+  static badResponse(what: string, status?: number): EhrError {
+    return new EhrError('bad_response', `The EHR's answer to the ${what} is not FHIR this app can read. ${MANUAL}`, { status });
+  }
+}

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import type { DocumentReference, Encounter, Organization, Patient, Practitioner, Provenance, Reference } from '@medplum/fhirtypes';
+import type { DeliveryJob } from '../delivery.js';
+import { FhirDeliveryError } from './fhir-errors.js';
+import { FHIR_SYSTEMS } from './fhir-systems.js';
+import { CLINICAL_NOTE, IDEMPOTENCY_KEY, PROGRESS_NOTE, stableUuid } from './note-resources.js';
+import type { NoteResourceOptions, NoteResources, PlannedEntry } from './note-resources.js';
+
+/** The original note's DocumentReference id, from the receipt of its delivered job. */
+export function parentDocumentId(job: DeliveryJob): string {
+  const receipt = job.parent?.receipt;
+  const doc = receipt?.target === 'fhir' ? receipt.resources.find((r) => r.type === 'DocumentReference') : undefined;
+  if (!doc) {
+    throw new FhirDeliveryError('failed', 'parent_not_in_fhir', 'The original note has no DocumentReference in this EHR to append the addendum to; it was not sent.');
+  }
+  return doc.id;
+}
+
+/**
+ * An addendum as FHIR: a new DocumentReference (same LOINC type as the note, its own identifier
+ * from the addendum job's key) that `appends` the original DocumentReference, and a Provenance
+ * naming the signing clinician. The addendum is the clinician's own words, so neither carries the
+ * AI-asserted label nor a software agent; no Conditions (an addendum adds text, not codes).
+ * Both are conditional creates on the addendum's key, so a resend makes nothing twice.
+ */
+export function buildAddendumResources(job: DeliveryJob, options: NoteResourceOptions): NoteResources {
+  const { payload, idempotencyKey: key } = job;
+  if (!payload.addendum) throw new Error('buildAddendumResources: not an addendum');
+  if (!IDEMPOTENCY_KEY.test(key)) throw new Error('idempotency key has characters a FHIR search cannot carry');
+  const original: Reference<DocumentReference> = { reference: `DocumentReference/${parentDocumentId(job)}` };
+  const signedAt = payload.attestation.signedAt;
+  const patient: Reference<Patient> = { reference: `Patient/${payload.patient.id}` };
+  const encounter: Reference<Encounter> | undefined = payload.encounterId ? { reference: `Encounter/${payload.encounterId}` } : undefined;
+  const clinician: Reference<Practitioner> = { reference: `Practitioner/${payload.practitioner.id}`, ...(payload.practitioner.name ? { display: payload.practitioner.name } : {}) };
+  const organization: Reference<Organization> | undefined = options.organizationId ? { reference: `Organization/${options.organizationId}` } : undefined;
+  const bytes = Buffer.from(payload.noteText, 'utf8');
+  const title = `Addendum ${payload.addendum.seq} to progress note`;
+
+  const documentReference: DocumentReference = {
+    resourceType: 'DocumentReference',
+    identifier: [{ system: FHIR_SYSTEMS.noteIdentifier, value: key }],
+    status: 'current',
+    docStatus: 'final',
+    type: { coding: [PROGRESS_NOTE], text: PROGRESS_NOTE.display },
+    category: [{ coding: [CLINICAL_NOTE], text: CLINICAL_NOTE.display }],
+    subject: patient,
+    date: signedAt,
+    author: [clinician],
+    authenticator: clinician,
+    ...(organization ? { custodian: organization } : {}),
+    relatesTo: [{ code: 'appends', target: original }],
+    description: `${title}, written and signed by the clinician`,
+    content: [
+      {
+        attachment: {
+          contentType: 'text/plain; charset=utf-8',
+          data: bytes.toString('base64'),
+          size: bytes.length,
+          hash: createHash('sha1').update(bytes).digest('base64'),
+          title,
+          creation: signedAt,
+        },
+        format: { system: 'http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode', code: 'urn:ihe:iti:xds:2017:mimeTypeSufficient', display: 'mimeType Sufficient' },
+      },
+    ],
+    ...(encounter ? { context: { encounter: [encounter] } } : {}),
+  };
+  const docEntry: PlannedEntry = {
+    fullUrl: stableUuid(key, 'document'),
+    resource: documentReference,
+    ifNoneExist: `identifier=${FHIR_SYSTEMS.noteIdentifier}|${key}`,
+  };
+
+  const provenance: Provenance = {
+    resourceType: 'Provenance',
+    meta: { tag: [{ system: FHIR_SYSTEMS.provenanceTag, code: key }] },
+    target: [{ reference: docEntry.fullUrl }],
+    recorded: signedAt,
+    activity: { coding: [{ system: FHIR_SYSTEMS.dataOperation, code: 'APPEND', display: 'append' }] },
+    agent: [
+      {
+        type: { coding: [{ system: FHIR_SYSTEMS.provenanceParticipant, code: 'author', display: 'Author' }] },
+        who: clinician,
+        ...(organization ? { onBehalfOf: organization } : {}),
+      },
+    ],
+  };
+  const provEntry: PlannedEntry = {
+    fullUrl: stableUuid(key, 'provenance'),
+    resource: provenance,
+    ifNoneExist: `_tag=${FHIR_SYSTEMS.provenanceTag}|${key}`,
+  };
+  return { documentReference: docEntry, conditions: [], provenance: provEntry, entries: [docEntry, provEntry] };
+}

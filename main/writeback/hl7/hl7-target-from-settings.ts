@@ -1,0 +1,57 @@
+import type { Settings } from '../../../shared/domain/policy.js';
+import { ScribeError } from '../../errors.js';
+import type { Hl7TargetConfigInput } from './hl7-config.js';
+import { SANDBOX_HL7_TARGET } from './sandbox-mllp.js';
+
+/** The settings that name this app, the receiver and the patient id namespace in each message. */
+export type Hl7IdentitySettings = Pick<
+  Settings,
+  | 'mllpHost'
+  | 'mllpPort'
+  | 'mllpTls'
+  | 'hl7SendingApplication'
+  | 'hl7SendingFacility'
+  | 'hl7ReceivingApplication'
+  | 'hl7ReceivingFacility'
+  | 'hl7PatientIdAuthority'
+  | 'hl7PatientIdType'
+  | 'hl7ProcessingId'
+>;
+
+/**
+ * The HL7 v2 receiver the settings describe. With no host the sandbox EHR on this computer (its
+ * identity fills what is not set, so a first run needs nothing). A real interface engine routes on
+ * MSH-5/6 and files patients by PID-3.4, so with a host those must be set: guessing them would
+ * send notes nowhere, or to the wrong patient namespace.
+ */
+export function hl7TargetFromSettings(settings: Hl7IdentitySettings): Hl7TargetConfigInput {
+  const identity = {
+    sendingApplication: settings.hl7SendingApplication,
+    ...(settings.hl7SendingFacility === null ? {} : { sendingFacility: settings.hl7SendingFacility }),
+    patientIdType: settings.hl7PatientIdType,
+    processingId: settings.hl7ProcessingId,
+  };
+  if (settings.mllpHost === null) {
+    return {
+      ...SANDBOX_HL7_TARGET,
+      ...identity,
+      receivingApplication: settings.hl7ReceivingApplication ?? SANDBOX_HL7_TARGET.receivingApplication,
+      receivingFacility: settings.hl7ReceivingFacility ?? SANDBOX_HL7_TARGET.receivingFacility,
+      patientIdAuthority: settings.hl7PatientIdAuthority ?? SANDBOX_HL7_TARGET.patientIdAuthority,
+    };
+  }
+  const { hl7ReceivingApplication: receivingApplication, hl7ReceivingFacility: receivingFacility, hl7PatientIdAuthority: patientIdAuthority } = settings;
+  if (receivingApplication === null || receivingFacility === null || patientIdAuthority === null) {
+    const missing = (['hl7ReceivingApplication', 'hl7ReceivingFacility', 'hl7PatientIdAuthority'] as const).filter((key) => settings[key] === null);
+    throw new ScribeError('unavailable', `The HL7 v2 connection needs the receiver's identity: set ${missing.join(', ')} (ask the interface engine's team).`);
+  }
+  return {
+    host: settings.mllpHost,
+    port: settings.mllpPort,
+    ...(settings.mllpTls ? { tls: {} } : {}),
+    ...identity,
+    receivingApplication,
+    receivingFacility,
+    patientIdAuthority,
+  };
+}

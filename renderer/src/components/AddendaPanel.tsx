@@ -1,0 +1,195 @@
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import type { NoteAddendum } from '../../../shared/domain/addendum.js';
+import { MAX_ADDENDUM_CHARS } from '../../../shared/domain/addendum.js';
+import { useApp } from '../app-context.js';
+import { errorText } from '../error-text.js';
+import { dateTime } from '../format.js';
+
+interface Props {
+  readonly visitId: string;
+  /** Clinicians and scribes write addenda. */
+  readonly mayWrite: boolean;
+  /** Who may sign (the same rule as signing the note). */
+  readonly maySign: boolean;
+}
+
+const STATE_TEXT: Record<NoteAddendum['state'], string> = {
+  draft: 'Not signed yet',
+  waiting: 'Signed; waiting for the original note to be delivered',
+  queued: 'Signed; queued for the EHR',
+  sending: 'Signed; sending to the EHR',
+  delivered: 'Delivered to the EHR',
+  failed: 'Delivery failed',
+};
+
+/**
+ * Addenda under a signed note: the signed note never changes, later words go here. Each is listed
+ * with who signed it, when, and where its delivery stands. Clinicians and scribes write the open
+ * addendum; a clinician signs it behind a confirm step that shows the exact text.
+ */
+export function AddendaPanel({ visitId, mayWrite, maySign }: Props) {
+  const { api, announce } = useApp();
+  const headingId = useId();
+  const textId = useId();
+  const attestId = useId();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [addenda, setAddenda] = useState<readonly NoteAddendum[] | undefined>(undefined);
+  const [text, setText] = useState('');
+  const [dirty, setDirty] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [confirming, setConfirming] = useState(false);
+  const [attested, setAttested] = useState(false);
+
+  const open = addenda?.find((a) => a.state === 'draft');
+  const signed = addenda?.filter((a) => a.state !== 'draft') ?? [];
+
+  const reload = useCallback(() => {
+    api.note.get({ visitId }).then(
+      (view) => setAddenda(view.addenda),
+      (failure: unknown) => setError(errorText(failure)),
+    );
+  }, [api, visitId]);
+
+  useEffect(() => {
+    reload();
+    const offs = [
+      api.on('addendum:changed', (event) => event.visitId === visitId && reload()),
+      api.on('outbox:changed', (event) => event.visitId === visitId && reload()),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [api, visitId, reload]);
+
+  // Someone else's save (or our own) refreshes the box only while nothing is typed here.
+  useEffect(() => {
+    if (!dirty) setText(open?.text ?? '');
+  }, [open?.revision, open?.text, dirty]);
+
+  useEffect(() => {
+    const element = dialog.current;
+    if (confirming && element && !element.open) element.showModal();
+  }, [confirming]);
+
+  const save = async (): Promise<NoteAddendum | undefined> => {
+    setError(undefined);
+    setBusy(true);
+    try {
+      const saved = await api.note.addendum({ visitId, baseRevision: open?.revision, text });
+      setDirty(false);
+      setAddenda((current) => [...(current ?? []).filter((a) => a.seq !== saved.seq), saved].sort((a, b) => a.seq - b.seq));
+      announce(`Addendum ${saved.seq} saved.`);
+      return saved;
+    } catch (failure) {
+      setError(errorText(failure));
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const openConfirm = async () => {
+    const current = dirty || !open ? await save() : open;
+    if (!current) return;
+    setAttested(false);
+    setConfirming(true);
+  };
+
+  const sign = async () => {
+    if (!open || !attested || busy) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.visit.signAddendum({ visitId, revision: open.revision });
+      dialog.current?.close();
+      announce(`Addendum ${open.seq} signed. It is sent after the original note.`);
+      reload();
+      api.outbox.run().then(reload, reload);
+    } catch (failure) {
+      setError(errorText(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel addenda" aria-labelledby={headingId}>
+      <h2 id={headingId}>Addenda</h2>
+      {signed.length === 0 && !open ? <p className="muted">The signed note is locked. Later additions go here as addenda.</p> : null}
+      {signed.length > 0 ? (
+        <ol className="addendum-list">
+          {signed.map((a) => (
+            <li key={a.seq}>
+              <h3>Addendum {a.seq}</h3>
+              <pre className="note-preview">{a.text}</pre>
+              <p>
+                Signed by {a.signedBy} on {a.signedAt ? dateTime(a.signedAt) : ''}. <strong>{STATE_TEXT[a.state]}</strong>
+              </p>
+              {a.reason ? <p className={a.state === 'failed' ? 'alert' : 'notice'}>{a.reason}</p> : null}
+            </li>
+          ))}
+        </ol>
+      ) : null}
+      {error && !confirming ? (
+        <p className="alert" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {mayWrite ? (
+        <>
+          <label htmlFor={textId}>{open ? `Addendum ${open.seq} (not signed yet)` : 'Add addendum'}</label>
+          <textarea
+            id={textId}
+            rows={4}
+            maxLength={MAX_ADDENDUM_CHARS}
+            value={text}
+            onChange={(event) => {
+              setText(event.currentTarget.value);
+              setDirty(true);
+            }}
+          />
+          {open ? <p className="muted">Last saved by {open.updatedBy} on {dateTime(open.updatedAt)}.</p> : null}
+          <div className="form-actions">
+            <button type="button" className="button-secondary" disabled={busy || !dirty || text.trim() === ''} onClick={() => void save()}>
+              Save addendum
+            </button>
+            {maySign ? (
+              <button type="button" className="button-primary" disabled={busy || text.trim() === ''} onClick={() => void openConfirm()}>
+                Sign addendum…
+              </button>
+            ) : null}
+          </div>
+          {!maySign && open ? <p className="muted">A clinician signs the addendum; it is not sent until then.</p> : null}
+        </>
+      ) : null}
+      {confirming && open ? (
+        <dialog ref={dialog} className="sign-dialog" aria-labelledby={`${headingId}-confirm`} onClose={() => setConfirming(false)}>
+          <div className="dialog-body">
+            <h2 id={`${headingId}-confirm`}>Sign addendum {open.seq}</h2>
+            <p>It is sent to the same EHR as the note, as its own document pointing at the original, after the original note is delivered.</p>
+            <h3>The addendum, exactly as it will be sent</h3>
+            <pre className="note-preview" tabIndex={0} aria-label="Addendum text to be sent">
+              {open.text}
+            </pre>
+            <label className="attest" htmlFor={attestId}>
+              <input id={attestId} type="checkbox" checked={attested} onChange={(event) => setAttested(event.currentTarget.checked)} />
+              I have reviewed this addendum and confirm it is accurate. Once signed, it cannot be changed.
+            </label>
+            {error ? (
+              <p className="alert" role="alert">
+                {error}
+              </p>
+            ) : null}
+            <div className="form-actions dialog-actions">
+              <button type="button" className="button-secondary" onClick={() => dialog.current?.close()}>
+                Cancel
+              </button>
+              <button type="button" className="button-primary" onClick={() => void sign()} aria-disabled={!attested || busy || undefined} aria-describedby={attested ? undefined : attestId}>
+                {busy ? 'Signing…' : 'Sign addendum'}
+              </button>
+            </div>
+          </div>
+        </dialog>
+      ) : null}
+    </section>
+  );
+}

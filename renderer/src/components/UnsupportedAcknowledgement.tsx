@@ -1,0 +1,33 @@
+import { useId } from 'react';
+import type { UnsupportedSummary } from '../../../shared/domain/unsupported-sentences.js';
+
+/**
+ * In the sign dialog: how many drafted sentences have no support in the transcript, and where, with
+ * the checkbox the clinician ticks to say they checked them. Renders nothing when there are none.
+ */
+export function UnsupportedAcknowledgement({ summary, checked, onChange }: { summary: UnsupportedSummary; checked: boolean; onChange: (checked: boolean) => void }) {
+  const id = useId();
+  if (summary.count === 0) return null;
+  const plural = summary.count === 1 ? '' : 's';
+  return (
+    <div className="unsupported-warning alert" role="group" aria-labelledby={`${id}-title`}>
+      <p id={`${id}-title`}>
+        <strong>
+          {summary.count} sentence{plural} {summary.count === 1 ? 'has' : 'have'} no support in the transcript.
+        </strong>{' '}
+        The drafter wrote {summary.count === 1 ? 'it' : 'them'}, but nothing said in the visit backs {summary.count === 1 ? 'it' : 'them'}.
+      </p>
+      <ul className="unsupported-sections">
+        {summary.sections.map((section) => (
+          <li key={section.id}>
+            {section.title}: {section.count} sentence{section.count === 1 ? '' : 's'}
+          </li>
+        ))}
+      </ul>
+      <label className="attest" htmlFor={id}>
+        <input id={id} type="checkbox" checked={checked} onChange={(event) => onChange(event.currentTarget.checked)} />
+        I checked the {summary.count} unsupported sentence{plural} and {summary.count === 1 ? 'it is' : 'they are'} accurate.
+      </label>
+    </div>
+  );
+}

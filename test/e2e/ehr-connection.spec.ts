@@ -1,0 +1,117 @@
+/**
+ * End to end, the EHR connection in Settings and a deliberate sign-off: a clinician points the app
+ * at a sandbox EHR (FHIR and HL7 v2), sees the HL7 identity settings with a policy lock, clicks
+ * "Test connection" and reads the results from the live region; then signs a note with sentences
+ * the transcript does not back only after ticking that they were checked.
+ * Run: node --import tsx --test test/e2e/ehr-connection.spec.ts   (after `npm run build`)
+ */
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import type { WebServer, Workstation } from '../helpers/e2e-web.js';
+import { CHROMIUM, CHROMIUM_ARGS, createWorkstation, e2eSkipReason, screenshot, seriousAccessibilityIssues, TIMEOUT_MS, watchPage } from '../helpers/e2e-web.js';
+import { noteDraft } from '../helpers/note-draft.js';
+
+const PATIENT = 'Ottoline Brackenridge-Vance';
+
+describe('EHR connection settings and deliberate sign-off in the browser', { skip: e2eSkipReason ?? false }, () => {
+  let ws: Workstation;
+  let web: WebServer;
+  let browser: Browser | undefined;
+  let page: Page;
+  const seen = { console: [] as string[], errors: [] as string[] };
+  const ok = (result: { ok: boolean; error?: { message: string } }) => assert.ok(result.ok, result.error?.message);
+
+  before(async () => {
+    ws = await createWorkstation({ user: 'sbx-practitioner-1', role: 'clinician' });
+    // A sandbox on free ports, so this runs beside anything holding 8910/2575.
+    const { ready } = await ws.background(['sandbox', '--port', '0', '--json']);
+    const sandbox = ready as { fhirBaseUrl: string; clientKeyFile: string; backendClientIds: string[]; listeners: { name: string; address: string }[] };
+    const mllpPort = Number(new URL(sandbox.listeners.find((l) => l.address.startsWith('mllp://'))!.address.replace('mllp://', 'http://')).port);
+    const policy = join(ws.dataDir, 'policy.json');
+    await writeFile(policy, JSON.stringify({ hl7ProcessingId: 'T' }));
+    web = await ws.web({ SCRIBE_POLICY_FILE: policy });
+    ok(
+      await web.call('settings:update', {
+        ehrRouting: 'fhir-then-hl7v2',
+        fhirBaseUrl: sandbox.fhirBaseUrl,
+        fhirClientId: sandbox.backendClientIds[0],
+        fhirPrivateKeyFile: sandbox.clientKeyFile,
+        mllpHost: '127.0.0.1',
+        mllpPort,
+        mllpTls: false,
+        hl7ReceivingApplication: 'SANDBOX_EHR',
+        hl7ReceivingFacility: 'SANDBOX',
+        hl7PatientIdAuthority: 'urn:ambient-scribe:sandbox:mrn',
+      }),
+    );
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+    context.setDefaultTimeout(TIMEOUT_MS);
+    page = await context.newPage();
+    watchPage(page, seen);
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await ws?.dispose();
+  });
+
+  it('shows the HL7 identity (a locked one with its reason) and tests the connection, results read out', async () => {
+    await page.goto(web.address.url);
+    await page.getByRole('heading', { level: 1, name: 'Visits' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    const identity = page.getByRole('region', { name: 'HL7 v2 message identity' });
+    assert.equal(await identity.getByLabel('Receiving application (MSH-5)').inputValue(), 'SANDBOX_EHR');
+    const processing = identity.getByLabel('Processing id (MSH-11)');
+    assert.equal(await processing.isDisabled(), true, 'a setting the policy locks cannot be changed');
+    assert.equal(await processing.inputValue(), 'T');
+    await identity.getByText(/Locked by your organisation’s policy/).waitFor();
+
+    const ehr = page.getByRole('region', { name: 'EHR connection' });
+    const live = ehr.locator('[aria-live="polite"]');
+    await ehr.getByRole('button', { name: 'Test connection' }).click();
+    await live.getByText('The EHR connection works.', { exact: false }).waitFor();
+    const checks = live.getByRole('listitem');
+    assert.equal(await checks.count(), 4);
+    const texts = await checks.allInnerTexts();
+    assert.ok(texts.every((text) => text.startsWith('Works')), texts.join('\n'));
+    assert.match(texts.join('\n'), /FHIR 4\.0\.1 and takes transactions/);
+    assert.match(texts.join('\n'), /No message was sent/);
+    assert.deepEqual(await seriousAccessibilityIssues(page), [], 'accessibility issues on the settings page');
+    await screenshot(page, 'settings-connection-test');
+  });
+
+  it('signs a note with unsupported sentences only after the clinician ticks that they checked them', async () => {
+    const created = await web.call('visit:create', { patientId: 'sbx-patient-1', patient: { displayName: PATIENT } });
+    ok(created);
+    const visitId = (created.value as { id: string }).id;
+    const draft = noteDraft(visitId);
+    const plan = draft.sections.find((s) => s.id === 'plan')!;
+    plan.sentences.push({ id: 'u1', text: 'Chest X-ray ordered.', evidence: [], support: 'unsupported', origin: 'drafted' });
+    ok(await web.call('note:save', { visitId, note: draft }));
+
+    await page.evaluate(`window.location.hash = '#/review/${visitId}'`);
+    await page.getByRole('button', { name: 'Sign and send…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Sign and send to the EHR' });
+    await dialog.getByText('1 sentence has no support in the transcript.').waitFor();
+    await dialog.getByText('Plan: 1 sentence').waitFor();
+    const sign = dialog.getByRole('button', { name: 'Sign and send' });
+    await dialog.getByLabel(/I have reviewed this note and the codes/).check();
+    assert.equal(await sign.getAttribute('aria-disabled'), 'true', 'the attestation alone is not enough');
+    await sign.click({ force: true });
+    assert.notEqual(((await web.call('visit:get', { id: visitId })) as { value: { state: string } }).value.state, 'signed');
+    await dialog.getByLabel('I checked the 1 unsupported sentence and it is accurate.').check();
+    assert.equal(await sign.getAttribute('aria-disabled'), null);
+    await screenshot(page, 'sign-off-unsupported', { window: true });
+    await sign.click();
+    await page.getByRole('dialog', { name: 'Signed: sending to the EHR' }).waitFor();
+    const state = ((await web.call('visit:get', { id: visitId })) as { value: { state: string } }).value.state;
+    assert.ok(['signed', 'delivering', 'delivered', 'delivery_failed'].includes(state), state);
+    assert.deepEqual(seen.errors, []);
+  });
+});
