@@ -66,6 +66,7 @@ import { createAuthService } from './auth/auth-service.js';
 import type { AuthService, AuthServiceOptions } from './auth/auth-service.js';
 import { noSystemBrowser } from './auth/browser-url.js';
 import { signInConfigFrom } from './auth/sign-in-config.js';
+import type { DesktopShell } from './api/desktop-shell.js';
 
 export interface ScribeOptions {
   readonly dataDir: string;
@@ -90,6 +91,8 @@ export interface ScribeOptions {
   readonly transcription?: TranscriptionOptions;
   /** Clinician sign-in: the system browser (Electron's shell in the app), and overrides for tests. */
   readonly auth?: Partial<Pick<AuthServiceOptions, 'openBrowser' | 'config' | 'fetch' | 'signInTimeoutMs' | 'requestTimeoutMs' | 'keySet'>>;
+  /** The Electron shell's global shortcut and window (main/app/main.ts); none for the CLI and the web bridge. */
+  readonly desktop?: DesktopShell;
 }
 
 /** Every service, wired once: the composition root shared by Electron, the CLI and the web bridge. */
@@ -224,7 +227,7 @@ export function openScribe(options: ScribeOptions): Scribe {
     if (event === 'settings:changed') ehrConnections.reset();
   });
   const ehr = createEhrService({ connection: () => ehrConnections.current(), visits, visitRepository, encounters: encounterIndex, audit, clock, logger });
-  const handlers = createHandlers({ app: { ...appIdentity, schemaVersion: LATEST_SCHEMA_VERSION }, visits, audit, terminology, notes, writeback, addenda, settings, capture, transcripts, drafting, transcription, auth, pipeline, ehr, connectionTester: createConnectionTester({ settings: () => settings.values(), dataDir: options.dataDir, audit, logger, clock }) });
+  const handlers = createHandlers({ app: { ...appIdentity, schemaVersion: LATEST_SCHEMA_VERSION }, visits, audit, terminology, notes, writeback, addenda, settings, capture, transcripts, drafting, transcription, auth, pipeline, ehr, desktop: options.desktop, connectionTester: createConnectionTester({ settings: () => settings.values(), dataDir: options.dataDir, audit, logger, clock }) });
   const dispatch = createDispatcher(handlers, logger);
   logger.info('store.opened', { created: store.created, schemaVersion: LATEST_SCHEMA_VERSION });
   if (settings.policy.sha256 !== null) logger.info('policy.applied', { policySha256: settings.policy.sha256, count: settings.view().policy.locked.length });

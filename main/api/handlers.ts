@@ -18,6 +18,8 @@ import type { ConnectionTester } from '../writeback/connection-test/connection-t
 import { readAudioRange } from '../capture/audio-range.js';
 import { auditPage } from '../audit/audit-page.js';
 import { ForbiddenError } from '../errors.js';
+import type { DesktopShell } from './desktop-shell.js';
+import { noDesktopShell } from './desktop-shell.js';
 
 export interface HandlerDeps {
   readonly app: { readonly name: string; readonly version: string; readonly schemaVersion: number };
@@ -36,12 +38,16 @@ export interface HandlerDeps {
   readonly connectionTester: ConnectionTester;
   readonly ehr: EhrService;
   readonly pipeline: Pick<VisitPipeline, 'status'>;
+  /** The Electron shell's global shortcut and window; absent for the web bridge and the CLI. */
+  readonly desktop?: DesktopShell;
 }
 
 /** The one handler table every transport serves. Handlers receive validated requests. */
-export function createHandlers({ app, visits, audit, terminology, notes, writeback, addenda, settings, capture, transcripts, drafting, transcription, auth, pipeline, ehr, connectionTester }: HandlerDeps): HandlerTable {
+export function createHandlers({ app, visits, audit, terminology, notes, writeback, addenda, settings, capture, transcripts, drafting, transcription, auth, pipeline, ehr, connectionTester, desktop = noDesktopShell }: HandlerDeps): HandlerTable {
   return {
     'app:info': (_request, ctx): AppInfo => ({ ...app, transport: ctx.transport, user: { id: ctx.actor.id, role: ctx.actor.role } }),
+    'app:globalShortcut': () => desktop.globalShortcutStatus(),
+    'app:raiseWindow': () => ({ raised: desktop.raiseWindow() }),
     'auth:status': () => auth.status(),
     'auth:signIn': (request) => auth.signIn(request),
     'auth:cancel': () => auth.cancel(),

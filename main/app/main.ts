@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, globalShortcut, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
@@ -19,6 +19,8 @@ import { DATABASE_FILE } from '../store/store.js';
 import { APP_ENTRY_URL, APP_SCHEME, contentTypeFor, resolveAppFile } from './app-origin.js';
 import { securityHeaders } from './csp.js';
 import { registerIpcHandlers } from './ipc.js';
+import { startGlobalShortcut } from './global-shortcut.js';
+import type { GlobalShortcut } from './global-shortcut.js';
 import { createSystemBrowserOpener } from './system-browser.js';
 import { signedInActor } from '../auth/auth-actor.js';
 import { buildMenuTemplate } from './menu.js';
@@ -52,6 +54,7 @@ let scribe: Scribe | null = null;
 let disposeIpc: (() => void) | null = null;
 let recording: RecordingTracker | null = null;
 let updater: RunningUpdater | null = null;
+let shortcut: GlobalShortcut | null = null;
 
 /** A stable local actor id from the OS account, reduced to the characters user ids allow. */
 function localActor(): Actor {
@@ -140,6 +143,18 @@ function createMainWindow(): BrowserWindow {
   return window;
 }
 
+/** Brings the window forward, asked for by the renderer just after a global shortcut press (global-shortcut.ts). */
+function raiseMainWindow(): boolean {
+  const window = mainWindow;
+  if (window === null || window.isDestroyed()) return false;
+  if (window.isMinimized()) window.restore();
+  window.show();
+  // macOS does not hand focus to a background app unless it asks to take it; the press asked.
+  if (process.platform === 'darwin') app.focus({ steal: true });
+  window.focus();
+  return true;
+}
+
 /** Only our own errors carry messages written to be shown; anything else gets the fallback. */
 function safeMessage(error: unknown, fallback: string): string {
   return error instanceof ScribeError ? error.message : fallback;
@@ -150,6 +165,8 @@ function closeServices(): void {
   updater?.controller.beforeQuit();
   updater?.stop();
   updater = null;
+  shortcut?.dispose();
+  shortcut = null;
   recording?.dispose();
   recording = null;
   disposeIpc?.();
@@ -195,6 +212,10 @@ async function start(): Promise<void> {
       // The transcript grows while the visit goes on; engines and models follow the settings.
       transcription: { live: true, openaiConfig: () => openAiAsrConfigFromEnv(process.env) },
       drafting: { llmConfig: () => llmConfigFromEnv(process.env) },
+      desktop: {
+        globalShortcutStatus: () => shortcut?.status() ?? { state: 'off', accelerator: null },
+        raiseWindow: () => shortcut?.raiseAfterPress() ?? false,
+      },
     });
   } catch (error) {
     logger.error('store.open_failed', { type: error instanceof Error ? error.name : typeof error });
@@ -210,6 +231,9 @@ async function start(): Promise<void> {
   // EHR launch (http://127.0.0.1:<fhirLaunchPort>/launch), when the settings turn it on.
   void scribe.auth.startLaunchListener();
   mainWindow = createMainWindow();
+  // After the window and its event forwarding exist, so a press always has somewhere to go.
+  const services = scribe;
+  shortcut = startGlobalShortcut({ globalShortcut, events: services.events, accelerator: () => services.settings.values().globalShortcut, raiseWindow: raiseMainWindow, logger });
   // Signed notes go out in the background; the outbox survives restarts, so this only resumes it.
   scribe.outboxWorker.start(15_000);
   // A recorded visit's note is drafted as soon as its transcript is final (and any left over from before).

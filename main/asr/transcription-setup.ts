@@ -28,7 +28,7 @@ export interface TranscriptionOptions {
   readonly live?: boolean | (() => boolean);
   /** The engine for live runs and for requests that name none. Default local. */
   readonly defaultEngine?: EngineName;
-  /** Medications and problem list for a visit, when the EHR gave them. */
+  /** Medications and problem list for a visit; default: the lists stored with the visit when it was started from the EHR. */
   readonly vocabulary?: (visitId: VisitId) => VisitVocabulary | undefined;
   /** Tests and benchmarks: other engines. */
   readonly engines?: EngineFactory;
@@ -67,8 +67,16 @@ export function setUpTranscription(deps: TranscriptionSetupDeps): TranscriptionS
     engines,
     defaultEngine: o.defaultEngine,
     live: o.live,
-    vocabulary: o.vocabulary,
+    vocabulary: o.vocabulary ?? storedVocabulary(deps.visits),
     guard: o.guard,
     retryDelaysMs: o.retryDelaysMs,
   });
+}
+
+/** The medications and problem list kept with the visit (read from the EHR when it was started). */
+function storedVocabulary(visits: Pick<VisitRepository, 'get'>): (visitId: VisitId) => VisitVocabulary | undefined {
+  return (visitId) => {
+    const patient = visits.get(visitId)?.patient;
+    return patient ? { medications: patient.medications ?? [], problems: patient.problems ?? [] } : undefined;
+  };
 }

@@ -1,5 +1,4 @@
-import type { EhrPatient, PatientSearchRequest, PatientSearchResult, Schedule, ScheduleEntry } from '../../shared/domain/ehr.js';
-import type { Visit } from '../../shared/domain/visit.js';
+import type { EhrPatient, PatientSearchRequest, PatientSearchResult, Schedule, ScheduleEntry, StartVisitResult } from '../../shared/domain/ehr.js';
 import type { Actor } from '../api/dispatch.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Logger } from '../log/logger.js';
@@ -7,6 +6,7 @@ import type { Clock } from '../store/clock.js';
 import type { VisitEncounterIndex } from '../store/visit-encounter-index.js';
 import type { VisitRepository } from '../store/visit-repository.js';
 import type { VisitService } from '../visits/visit-service.js';
+import { readClinicalLists } from './clinical-lists.js';
 import type { EhrConnection } from './ehr-connection.js';
 import { EhrError } from './ehr-error.js';
 import type { FhirReader } from './fhir-reader.js';
@@ -22,8 +22,11 @@ import { localDay } from './local-day.js';
 export interface EhrService {
   schedule(request: { everyone: boolean }, actor: Actor): Promise<Schedule>;
   searchPatients(request: PatientSearchRequest, actor: Actor): Promise<PatientSearchResult>;
-  /** Opens the encounter's visit, creating it (patient details from the EHR) when there is none yet. */
-  startVisit(encounterId: string, actor: Actor): Promise<{ visit: Visit; created: boolean }>;
+  /**
+   * Opens the encounter's visit, creating it when there is none yet: patient details, and the
+   * patient's active medications and problem list when the EHR gives them, from the EHR.
+   */
+  startVisit(encounterId: string, actor: Actor): Promise<StartVisitResult>;
 }
 
 export interface EhrServiceDeps {
@@ -34,6 +37,8 @@ export interface EhrServiceDeps {
   readonly audit: Pick<AuditLog, 'append'>;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** How long the medication and problem list reads may take before the visit starts without them. */
+  readonly clinicalListsTimeoutMs?: number;
 }
 
 /** Encounters read per page, and pages followed: a clinic day longer than this says it was cut short. */
@@ -177,7 +182,9 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
       if (!patient.success || patient.data.id !== patientId) throw EhrError.badResponse('patient read');
       const entry = toEhrEncounter(encounter.data, new Map([[patientId, toEhrPatient(patient.data)]]), new Map());
       const p = entry!.patient;
-      return visits.createOrOpen(
+      // Never a reason not to start the visit: each list that cannot be read is left out, and the result says so.
+      const lists = await readClinicalLists(reader, patientId, logger, deps.clinicalListsTimeoutMs);
+      const opened = visits.createOrOpen(
         {
           patientId,
           encounterId,
@@ -187,10 +194,13 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
             ...(p.birthDate ? { birthDate: p.birthDate } : {}),
             ...(p.sex ? { sex: p.sex } : {}),
             ...(entry!.reason ? { reasonForVisit: entry!.reason } : {}),
+            ...(lists.medications.length > 0 ? { medications: [...lists.medications] } : {}),
+            ...(lists.problems.length > 0 ? { problems: [...lists.problems] } : {}),
           },
         },
         actor,
       );
+      return opened.created ? { ...opened, clinicalLists: lists.status } : opened;
     },
   };
 }

@@ -9,9 +9,9 @@ import { EhrError } from './ehr-error.js';
  * a typed error rather than showing a schedule with patients silently missing.
  */
 const Str = z.string();
-const Reference = z.looseObject({ reference: Str.optional(), display: Str.optional() });
+export const Reference = z.looseObject({ reference: Str.optional(), display: Str.optional() });
 const Coding = z.looseObject({ system: Str.optional(), code: Str.optional(), display: Str.optional() });
-const CodeableConcept = z.looseObject({ coding: z.array(Coding).optional(), text: Str.optional() });
+export const CodeableConcept = z.looseObject({ coding: z.array(Coding).optional(), text: Str.optional() });
 const HumanName = z.looseObject({
   use: Str.optional(),
   text: Str.optional(),
@@ -21,7 +21,7 @@ const HumanName = z.looseObject({
   suffix: z.array(Str).optional(),
 });
 const Identifier = z.looseObject({ use: Str.optional(), type: CodeableConcept.optional(), system: Str.optional(), value: Str.optional() });
-const FhirId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/);
+export const FhirId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/);
 
 export const FhirPatient = z.looseObject({
   resourceType: z.literal('Patient'),
@@ -140,7 +140,7 @@ export function toEhrPatient(p: FhirPatient): EhrPatient {
   };
 }
 
-const conceptText = (c: z.infer<typeof CodeableConcept> | undefined) => c?.text?.trim() || c?.coding?.find((x) => x.display?.trim())?.display?.trim();
+export const conceptText = (c: z.infer<typeof CodeableConcept> | undefined) => c?.text?.trim() || c?.coding?.find((x) => x.display?.trim())?.display?.trim();
 
 const PRIMARY = ['PPRF', 'ATND', 'PRF', 'PART'];
 

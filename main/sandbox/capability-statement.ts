@@ -19,6 +19,9 @@ const RESOURCES: readonly { type: CapabilityStatementRestResource['type']; profi
   { type: 'Encounter', profile: US_CORE.encounter },
   { type: 'DocumentReference', profile: US_CORE.documentReference },
   { type: 'Condition', profile: US_CORE.encounterDiagnosis },
+  // Seeded medication lists; writes of these are checked against base R4 only (no profile shipped).
+  { type: 'MedicationRequest' },
+  { type: 'Medication' },
   { type: 'Provenance', profile: US_CORE.provenance },
 ];
 
@@ -60,7 +63,7 @@ export function buildCapabilityStatement(o: CapabilityOptions): CapabilityStatem
           searchParam: [
             { name: '_id', type: 'token' },
             { name: 'identifier', type: 'token' },
-            ...(r.type === 'Patient' || r.type === 'Practitioner' || r.type === 'Organization' ? [] : [{ name: 'patient', type: 'reference' as const }]),
+            ...(r.type === 'Patient' || r.type === 'Practitioner' || r.type === 'Organization' || r.type === 'Medication' ? [] : [{ name: 'patient', type: 'reference' as const }]),
           ],
         })),
         interaction: [...(o.transactions ? [{ code: 'transaction' as const }] : []), { code: 'batch' }, { code: 'search-system' }],

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ScribeError } from '../errors.js';
 import { generateClientKeyPair, publicJwksOf } from '../writeback/fhir/client-key.js';
 import type { ClientKeyPair } from '../writeback/fhir/client-key.js';
-import { FhirSigningAlg, PrivateJwk } from '../writeback/fhir/fhir-target-config.js';
+import { FhirSigningAlg, PrivateJwk, SCOPE_WITH_MEDICATIONS } from '../writeback/fhir/fhir-target-config.js';
 import type { FhirTargetConfigInput } from '../writeback/fhir/fhir-target-config.js';
 import { SANDBOX_DEFAULTS } from './sandbox-defaults.js';
 
@@ -46,5 +46,6 @@ export async function sandboxFhirTargetConfig(keyFile: string): Promise<FhirTarg
     privateKey: key.privateKey,
     signingAlg: key.alg,
     organizationId: SANDBOX_DEFAULTS.organizationId,
+    scope: SCOPE_WITH_MEDICATIONS,
   };
 }

@@ -1,5 +1,6 @@
 import type { Encounter, Organization, Patient, Practitioner, Resource } from '@medplum/fhirtypes';
 import { withLocalOffset } from '../ehr/local-day.js';
+import { sandboxClinicalSeed } from './seed-clinical.js';
 
 /**
  * Synthetic people for the sandbox EHR. Every name ends in "Sandbox" so nobody mistakes a demo
@@ -106,5 +107,6 @@ export function sandboxSeed(today: Date): Resource[] {
     ...SANDBOX_PRACTITIONERS.map(practitioner),
     ...SANDBOX_PATIENTS.map(patient),
     ...SANDBOX_PATIENTS.map((_, i) => encounter(i, today)),
+    ...sandboxClinicalSeed(),
   ];
 }

@@ -17,6 +17,8 @@ export const SCOPED_RESOURCE_TYPES = [
   'Encounter',
   'DocumentReference',
   'Condition',
+  'MedicationRequest',
+  'Medication',
   'Provenance',
   'Observation',
   'Binary',

@@ -42,6 +42,7 @@ export async function fhirConfig(settings: Settings, dataDir: string): Promise<F
     privateKey: key.data.privateKey,
     signingAlg: key.data.alg,
     ...(settings.fhirTokenUrl ? { tokenUrl: settings.fhirTokenUrl } : {}),
+    ...(settings.fhirScope ? { scope: settings.fhirScope } : {}),
   };
 }
 

@@ -7,8 +7,10 @@ import { AppNav } from './components/AppNav.js';
 import { useAppInfo } from './hooks/useAppInfo.js';
 import type { AppInfoState } from './hooks/useAppInfo.js';
 import { Recorder } from './recording/recorder.js';
+import { createRecordShortcut } from './recording/record-shortcut.js';
+import type { ShortcutStart } from './recording/record-shortcut.js';
 import type { Route } from './routes.js';
-import { useHashRoute } from './routes.js';
+import { navigate, useHashRoute } from './routes.js';
 import { OutboxView } from './views/OutboxView.js';
 import { ReviewQueueView } from './views/ReviewQueueView.js';
 import { ReviewView } from './views/ReviewView.js';
@@ -44,7 +46,7 @@ export function App({ api }: { api: ScribeApi }) {
   const main = useRef<HTMLElement>(null);
   const routeKey = `${route.id}/${route.visitId ?? ''}`;
   const firstRoute = useRef(routeKey);
-  const shortcutStart = useRef<(() => void) | undefined>(undefined);
+  const shortcutStart = useRef<ShortcutStart | undefined>(undefined);
   const [announcement, setAnnouncement] = useState('');
 
   const announce = useCallback((message: string) => {
@@ -74,24 +76,28 @@ export function App({ api }: { api: ScribeApi }) {
     main.current?.querySelector<HTMLElement>('h1')?.focus();
   }, [routeKey]);
 
-  // The start/stop shortcut works from every view: it stops a running recording anywhere, and
-  // starts one when a visit is open and ready to record.
+  // The start/stop shortcut works from every view, inside the window (keys) and, in the desktop
+  // app, from any program (app:shortcut, main/app/global-shortcut.ts): one action for both.
   useEffect(() => {
+    const toggle = createRecordShortcut({
+      recorder,
+      announce,
+      start: () => shortcutStart.current,
+      showVisits: () => navigate('visits'),
+      bringToFront: () => void api.app.raiseWindow().catch(() => undefined),
+    });
     const onKey = (event: KeyboardEvent) => {
       if (!RECORD_SHORTCUT.matches(event)) return;
       event.preventDefault();
-      if (event.repeat) return;
-      const phase = recorder.getSnapshot().phase;
-      if (phase === 'recording' || phase === 'paused') {
-        void recorder.stop().then((stopped) => stopped && announce('Recording stopped. The visit is being transcribed.'));
-      } else if (phase === 'idle') {
-        if (shortcutStart.current) shortcutStart.current();
-        else announce('Open a visit to start recording.');
-      }
+      if (!event.repeat) toggle('window');
     };
     window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [recorder, announce]);
+    const off = api.on('app:shortcut', (event) => event.action === 'toggleRecording' && toggle('global'));
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      off();
+    };
+  }, [api, recorder, announce]);
 
   return (
     <AppServicesProvider value={services}>

@@ -3,6 +3,7 @@ import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { ScribeApi } from '../../shared/api/client.js';
 import type { Role } from '../../shared/api/contract.js';
 import type { Recorder, RecorderSnapshot } from './recording/recorder.js';
+import type { ShortcutStart } from './recording/record-shortcut.js';
 
 /** What every view may use: the API, who is signed in, the one recorder, and a way to tell screen readers. */
 export interface AppServices {
@@ -12,7 +13,7 @@ export interface AppServices {
   /** Says something politely through the app's live region (and shows it in the header). */
   readonly announce: (message: string) => void;
   /** The open visit view registers what the start/stop shortcut should do when nothing is recording. */
-  readonly setShortcutStart: (start: (() => void) | undefined) => void;
+  readonly setShortcutStart: (start: ShortcutStart | undefined) => void;
 }
 
 const AppContext = createContext<AppServices | null>(null);

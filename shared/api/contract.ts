@@ -9,10 +9,11 @@ import { DraftRequest, DraftResult } from '../domain/drafting.js';
 import { Transcript, TranscriptImportRequest, TranscriptImportResult } from '../domain/transcript.js';
 import { TranscribeRequest, TranscriptionStatus } from '../domain/transcription.js';
 import { NewVisit, Visit, VisitState } from '../domain/visit.js';
-import { PatientSearchRequest, PatientSearchResult, Schedule, ScheduleRequest, StartEncounterRequest } from '../domain/ehr.js';
+import { PatientSearchRequest, PatientSearchResult, Schedule, ScheduleRequest, StartEncounterRequest, StartVisitResult } from '../domain/ehr.js';
 import { AutoDraftStatus } from '../domain/auto-draft.js';
 import { SettingsUpdate, SettingsView } from '../domain/policy.js';
 import { ConnectionTestResult } from '../domain/connection-test.js';
+import { GlobalShortcutStatus, ShortcutPressed } from '../domain/global-shortcut.js';
 import { IcdSearchRequest, IcdSearchResult, IcdValidation, TerminologyInfo } from '../domain/terminology.js';
 import { IsoDateTime, VisitId } from '../ids.js';
 
@@ -77,6 +78,10 @@ export type AudioRange = z.infer<typeof AudioRange>;
 
 export const channels = {
   'app:info': call(z.object({}), AppInfo),
+  /** The OS-wide start/stop shortcut: registered, in use by another program, off, or not a desktop app. */
+  'app:globalShortcut': call(z.object({}), GlobalShortcutStatus),
+  /** Brings the window to the front, only just after a global shortcut press (main/app/global-shortcut.ts). */
+  'app:raiseWindow': call(z.object({}), z.object({ raised: z.boolean() })),
   /** Clinician sign-in (SMART on FHIR): who is signed in, never a token. */
   'auth:status': call(z.object({}), AuthStatus),
   /** Opens the EHR's sign-in page in the system browser; the outcome arrives as auth:changed. */
@@ -91,7 +96,7 @@ export const channels = {
   /** Patients on the EHR by name, MRN or birth date, to start a visit for someone not on the schedule. */
   'ehr:patientSearch': call(PatientSearchRequest, PatientSearchResult),
   /** Opens the encounter's visit, creating it from the EHR's details the first time: one visit per encounter. */
-  'ehr:startVisit': call(StartEncounterRequest, z.object({ visit: Visit, created: z.boolean() })),
+  'ehr:startVisit': call(StartEncounterRequest, StartVisitResult),
   'audit:verify': call(z.object({}), AuditVerifyReport),
   'icd:search': call(IcdSearchRequest, IcdSearchResult),
   'icd:validate': call(z.object({ code: z.string().trim().min(1).max(32) }), IcdValidation),
@@ -148,6 +153,8 @@ export const channels = {
 
 /** Events main pushes to every connected renderer. Payloads carry ids and states, never PHI. */
 export const events = {
+  /** The global start/stop shortcut was pressed (main/app/global-shortcut.ts): the renderer does what the in-window shortcut does. */
+  'app:shortcut': ShortcutPressed,
   /** Sign-in state changed (signing in, signed in, token renewed, signed out, failed): fetch details with auth:status. */
   'auth:changed': AuthChanged,
   'visit:changed': z.object({ visitId: VisitId, state: VisitState }),

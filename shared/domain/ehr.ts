@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IsoDateTime, VisitId } from '../ids.js';
-import { PatientContext, VisitState } from './visit.js';
+import { PatientContext, Visit, VisitState } from './visit.js';
 
 /**
  * What the app reads from the EHR to build today's schedule and to find a patient. Everything
@@ -83,3 +83,16 @@ export const PatientSearchResult = z.object({
 export type PatientSearchResult = z.infer<typeof PatientSearchResult>;
 
 export const StartEncounterRequest = z.object({ encounterId: EhrId });
+
+const ListStatus = z.enum(['read', 'unavailable']);
+
+export const StartVisitResult = z.object({
+  visit: Visit,
+  created: z.boolean(),
+  /**
+   * For a visit created just now: whether the patient's medication and problem lists could be read
+   * from the EHR (they are kept with the visit for transcription). The visit starts either way.
+   */
+  clinicalLists: z.object({ medications: ListStatus, problems: ListStatus }).optional(),
+});
+export type StartVisitResult = z.infer<typeof StartVisitResult>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Accelerator, DEFAULT_GLOBAL_SHORTCUT } from './global-shortcut.js';
 
 /**
  * Settings, and the machine-wide policy that locks them. One flat list of named settings (like
@@ -94,6 +95,15 @@ export const Settings = z.object({
   fhirBaseUrl: ServiceUrl.nullable().meta({ description: 'FHIR R4 base URL of the EHR, e.g. `https://ehr.example.org/fhir/R4`.' }),
   fhirClientId: z.string().min(1).max(256).nullable().meta({ description: 'SMART Backend Services client id registered with the EHR for unattended write-back.' }),
   fhirTokenUrl: ServiceUrl.nullable().meta({ description: "The EHR's OAuth 2.0 token endpoint (client_credentials with private_key_jwt)." }),
+  fhirScope: z
+    .string()
+    .max(2048)
+    .regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'must be scope names separated by single spaces')
+    .nullable()
+    .meta({
+      description:
+        'Scopes the write-back client asks for, space-separated, as registered with the EHR. `null`: writing and reading back DocumentReference, Condition and Provenance, and reading Encounter and Patient. Add `system/MedicationRequest.read` (and register it) to give transcription the active medication list of visits started from the schedule.',
+    }),
   fhirPrivateKeyFile: AbsolutePath.nullable().meta({
     description: 'Full path of the PEM or JWK private key that signs the client assertion. Keep the file readable only by the users who run the app.',
   }),
@@ -159,6 +169,10 @@ export const Settings = z.object({
     .max(20)
     .meta({ description: 'OpenAI-compatible base URLs the `openai` and `llm` engines may call (a request goes only to a URL on this list, or below it).' }),
   consentRequired: z.boolean().meta({ description: "Recording starts only after the patient's consent is confirmed in the app." }),
+  globalShortcut: Accelerator.nullable().meta({
+    description:
+      'Keyboard shortcut that starts and stops recording while another program (the EHR) is in front, as an Electron accelerator with Ctrl/Cmd, Alt or Super, e.g. `CommandOrControl+Shift+Space`. `null`: no OS-wide shortcut (Ctrl+Shift+Space, ⌘ Shift Space on macOS, still works while the app\'s window is in front).',
+  }),
   audioRetentionDays: z
     .number()
     .int()
@@ -197,6 +211,7 @@ export const settingDefaults: Settings = {
   fhirBaseUrl: null,
   fhirClientId: null,
   fhirTokenUrl: null,
+  fhirScope: null,
   fhirPrivateKeyFile: null,
   fhirSignInClientId: null,
   fhirSignInScope: 'openid fhirUser offline_access user/*.read user/*.write',
@@ -217,6 +232,7 @@ export const settingDefaults: Settings = {
   audioMayLeaveDevice: false,
   openaiBaseUrls: ['https://api.openai.com/v1'],
   consentRequired: true,
+  globalShortcut: DEFAULT_GLOBAL_SHORTCUT,
   audioRetentionDays: 7,
   updatesDisabled: false,
   updateServerUrl: null,

@@ -19,6 +19,11 @@ export type VisitState = z.infer<typeof VisitState>;
 /** An identifier the EHR gave (FHIR logical id or HL7 PID-3 value): PHI, stored encrypted. */
 const EhrId = z.string().trim().min(1).max(128);
 
+/** Bounds on the medication and problem lists kept with a visit (what the EHR's lists name). */
+export const CLINICAL_LIST_MAX_ITEMS = 50;
+export const CLINICAL_LIST_ITEM_MAX_CHARS = 120;
+const ClinicalList = z.array(z.string().trim().min(1).max(CLINICAL_LIST_ITEM_MAX_CHARS)).max(CLINICAL_LIST_MAX_ITEMS);
+
 /** What we know about the patient for this visit. All PHI: encrypted at rest, never logged. */
 export const PatientContext = z.object({
   displayName: z.string().trim().max(200).optional(),
@@ -26,6 +31,13 @@ export const PatientContext = z.object({
   birthDate: z.iso.date().optional(),
   sex: z.enum(['female', 'male', 'other', 'unknown']).optional(),
   reasonForVisit: z.string().trim().max(500).optional(),
+  /**
+   * The patient's active medications and problem list as the EHR named them when the visit was
+   * started from an encounter ("lisinopril 10 MG Oral Tablet", "Essential hypertension"): the
+   * vocabulary transcription is prompted with. Absent when unknown or when the EHR listed none.
+   */
+  medications: ClinicalList.optional(),
+  problems: ClinicalList.optional(),
 });
 export type PatientContext = z.infer<typeof PatientContext>;
 

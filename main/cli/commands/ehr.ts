@@ -53,8 +53,11 @@ export function registerEhrCommands(program: Command, cli: CliContext): Command 
     .argument('<encounter-id>', "the encounter's id in the EHR")
     .option('--json', 'print JSON')
     .action(async (encounterId: string, o: { json?: boolean }) => {
-      const { visit, created } = await cli.withScribe('open', (_s, call) => call('ehr:startVisit', { encounterId }));
-      cli.io.out(o.json ? json({ visit, created }) : `${created ? 'Created' : 'Opened existing'} visit ${visit.id}.`);
+      const result = await cli.withScribe('open', (_s, call) => call('ehr:startVisit', { encounterId }));
+      const { visit, created, clinicalLists } = result;
+      const missing = clinicalLists ? (['medications', 'problems'] as const).filter((list) => clinicalLists[list] === 'unavailable') : [];
+      const note = missing.length > 0 ? ` The ${missing.map((l) => (l === 'medications' ? 'medication list' : 'problem list')).join(' and ')} could not be read from the EHR; the visit goes on without.` : '';
+      cli.io.out(o.json ? json(result) : `${created ? 'Created' : 'Opened existing'} visit ${visit.id}.${note}`);
     });
   return ehr;
 }

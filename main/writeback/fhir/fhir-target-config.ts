@@ -26,8 +26,10 @@ export const FhirTargetConfig = z.object({
   signingAlg: FhirSigningAlg.default('RS384'),
   /**
    * Default: writing the note's resources, reading them back (a server without conditional create
-   * is searched first, and some servers want read scope for If-None-Exist), and reading the
-   * encounter and patient to find the organization.
+   * is searched first, and some servers want read scope for If-None-Exist), reading the encounter
+   * and patient to find the organization and the schedule, and the problem list as transcription
+   * vocabulary. Medications need `system/MedicationRequest.read`, which is not asked for unless
+   * configured: an EHR may refuse the whole token for a scope the client is not registered for.
    */
   scope: z
     .string()
@@ -46,5 +48,8 @@ export const FhirTargetConfig = z.object({
   /** How long a read CapabilityStatement is trusted before it is read again. */
   capabilityTtlMs: z.number().int().min(0).default(10 * 60_000),
 });
+/** The default scopes plus the medication list, for clients registered with it (the sandbox's is). */
+export const SCOPE_WITH_MEDICATIONS = `${FhirTargetConfig.shape.scope.parse(undefined)} system/MedicationRequest.read`;
+
 export type FhirTargetConfig = z.infer<typeof FhirTargetConfig>;
 export type FhirTargetConfigInput = z.input<typeof FhirTargetConfig>;

@@ -5,8 +5,10 @@ import { RECORD_SHORTCUT, useApp, useRecorderState } from '../app-context.js';
 import { duration, spokenDuration } from '../format.js';
 import { useMicrophones } from '../hooks/useMicrophones.js';
 import type { StartMode } from '../recording/recorder.js';
+import type { ShortcutStartResult } from '../recording/record-shortcut.js';
 import { routeHref } from '../routes.js';
 import { CaptureWarnings } from './CaptureWarnings.js';
+import { GlobalShortcutNote } from './GlobalShortcutNote.js';
 import { LevelMeter } from './LevelMeter.js';
 
 interface Props {
@@ -53,13 +55,14 @@ export function RecordingPanel({ visit, status, onChanged, consentTarget, device
     [recorder, visit.id, status.nextSeq, deviceId, onChanged, refresh, announce],
   );
 
-  const requestStart = useCallback(() => {
+  const requestStart = useCallback((): ShortcutStartResult => {
     if (consentMissing) {
       announce('Record the patient’s consent before recording.');
       consentTarget()?.focus();
-      return;
+      return 'needs_consent';
     }
     void start('start');
+    return 'starting';
   }, [consentMissing, announce, consentTarget, start]);
 
   const stop = async () => {
@@ -145,6 +148,7 @@ export function RecordingPanel({ visit, status, onChanged, consentTarget, device
             <p id={hintId} className="muted">
               {consentMissing ? 'Record consent first. ' : ''}Shortcut: <kbd>{RECORD_SHORTCUT.label}</kbd> starts and stops recording from any page.
             </p>
+            <GlobalShortcutNote />
           </>
         ) : null}
         {orphaned ? (

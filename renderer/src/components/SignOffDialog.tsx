@@ -124,7 +124,7 @@ export function SignOffDialog({ visit, note, settings, outbox, onClose, onSigned
             <UnsupportedAcknowledgement summary={unsupported} checked={checkedUnsupported} onChange={setCheckedUnsupported} />
             <label className="attest" htmlFor={attestId}>
               <input id={attestId} type="checkbox" checked={attested} onChange={(event) => setAttested(event.currentTarget.checked)} />
-              I have reviewed this note and the codes, and I confirm they are accurate. Once signed, the note cannot be changed.
+              I have reviewed this note and the codes, and I confirm they are accurate. Once signed, the note cannot be changed; later corrections go out as an addendum.
             </label>
             {error ? (
               <p className="alert" role="alert">

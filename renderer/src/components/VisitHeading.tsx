@@ -40,6 +40,29 @@ export function VisitHeading({ visit, prefix }: { visit: Visit; prefix: string }
           </dd>
         </div>
       </dl>
+      <ClinicalLists visit={visit} />
     </div>
+  );
+}
+
+/** The EHR's active problem list and medications, as read when the visit was started from the schedule. */
+function ClinicalLists({ visit }: { visit: Visit }) {
+  const { problems = [], medications = [] } = visit.patient;
+  if (problems.length === 0 && medications.length === 0) return null;
+  return (
+    <dl className="visit-lists">
+      {problems.length > 0 ? (
+        <div>
+          <dt>Problems (EHR)</dt>
+          <dd>{problems.join('; ')}</dd>
+        </div>
+      ) : null}
+      {medications.length > 0 ? (
+        <div>
+          <dt>Medications (EHR)</dt>
+          <dd>{medications.join('; ')}</dd>
+        </div>
+      ) : null}
+    </dl>
   );
 }

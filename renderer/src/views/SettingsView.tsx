@@ -4,6 +4,7 @@ import { useApp } from '../app-context.js';
 import { AuditCheck } from '../components/AuditCheck.js';
 import { AuditExport } from '../components/AuditExport.js';
 import { ConnectionTest } from '../components/ConnectionTest.js';
+import { GlobalShortcutNote } from '../components/GlobalShortcutNote.js';
 import type { FieldSpec } from '../components/SettingsGroup.js';
 import { SettingsGroup } from '../components/SettingsGroup.js';
 import { TerminologyDetails } from '../components/TerminologyDetails.js';
@@ -47,6 +48,13 @@ const engineFields: readonly FieldSpec[] = [
 
 const recordingFields: readonly FieldSpec[] = [
   { key: 'consentRequired', kind: 'boolean', label: 'Ask for the patient’s consent before recording' },
+  {
+    key: 'globalShortcut',
+    kind: 'text',
+    label: 'Start/stop shortcut from any program',
+    placeholder: 'CommandOrControl+Shift+Space',
+    hint: 'Works while another program, such as the EHR, is in front. Empty: off (the shortcut still works while this window is in front).',
+  },
   { key: 'audioRetentionDays', kind: 'number', label: 'Keep audio for this many days after the EHR confirms the note', min: 0, max: 3650 },
 ];
 
@@ -70,6 +78,7 @@ const ehrFields: readonly FieldSpec[] = [
     hint: 'Empty: notes go to the sandbox EHR on this computer (for demonstrations and tests only).',
   },
   { key: 'fhirTokenUrl', kind: 'text', label: 'FHIR token URL', placeholder: 'https://ehr.example.org/oauth2/token' },
+  { key: 'fhirScope', kind: 'text', label: 'FHIR write-back scopes', placeholder: 'default: note, condition, provenance, encounter and patient scopes' },
   { key: 'fhirClientId', kind: 'text', label: 'FHIR client ID' },
   { key: 'fhirPrivateKeyFile', kind: 'text', label: 'Private key file (full path)' },
   { key: 'mllpHost', kind: 'text', label: 'HL7 v2 host' },
@@ -159,7 +168,9 @@ export function SettingsView({ info }: { info: AppInfoState }) {
         {view ? (
           <>
             <SettingsGroup title="Transcription and drafting" fields={engineFields} view={view} canEdit={canEdit} onSaved={settings.replace} />
-            <SettingsGroup title="Recording" fields={recordingFields} view={view} canEdit={canEdit} onSaved={settings.replace} />
+            <SettingsGroup title="Recording" fields={recordingFields} view={view} canEdit={canEdit} onSaved={settings.replace}>
+              <GlobalShortcutNote />
+            </SettingsGroup>
             <SettingsGroup
               title="EHR connection"
               intro="Where signed notes are sent. Changes apply to notes signed from now on."

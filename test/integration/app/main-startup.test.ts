@@ -39,13 +39,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const config = JSON.parse(process.env.FAKE_CONFIG);
-const trace = { order: [], schemes: null, sandboxEnabledBeforeReady: false, appHandlers: [], windows: [], loadedUrls: [], ipcChannels: [], errorBoxes: [], quit: 0, menuRoles: [], protocolHandled: [], permission: {}, ipc: {}, closedOnQuit: false, sent: [] };
+const trace = { order: [], schemes: null, sandboxEnabledBeforeReady: false, appHandlers: [], windows: [], loadedUrls: [], ipcChannels: [], errorBoxes: [], quit: 0, menuRoles: [], protocolHandled: [], permission: {}, ipc: {}, closedOnQuit: false, sent: [], shortcuts: [], focused: 0 };
 let ready = false;
 const appListeners = new Map();
 let protocolHandler = null;
 let requestHandler = null;
 let checkHandler = null;
 const ipcHandlers = new Map();
+const shortcutCallbacks = new Map();
 
 function finish() {
   writeFileSync(config.traceFile, JSON.stringify(trace));
@@ -74,6 +75,11 @@ async function drive() {
   trace.ipc.trusted = await ipcHandlers.get('app:info')({ senderFrame: mainFrame }, {});
   trace.ipc.foreign = await ipcHandlers.get('app:info')({ senderFrame: { ...mainFrame, url: 'https://evil.example/' } }, {});
   trace.ipc.list = await ipcHandlers.get('visit:list')({ senderFrame: mainFrame }, {});
+
+  trace.ipc.shortcutStatus = await ipcHandlers.get('app:globalShortcut')({ senderFrame: mainFrame }, {});
+  trace.ipc.raiseBeforePress = await ipcHandlers.get('app:raiseWindow')({ senderFrame: mainFrame }, {});
+  for (const callback of shortcutCallbacks.values()) callback();
+  trace.ipc.raiseAfterPress = await ipcHandlers.get('app:raiseWindow')({ senderFrame: mainFrame }, {});
 
   for (const listener of appListeners.get('before-quit') ?? []) listener({ preventDefault() {} });
   trace.ipc.afterQuitHandlers = ipcHandlers.size;
@@ -129,6 +135,12 @@ export const ipcMain = {
   removeHandler(channel) { ipcHandlers.delete(channel); },
 };
 
+export const globalShortcut = {
+  register(accelerator, callback) { trace.shortcuts.push('register ' + accelerator + (ready ? '' : ' before ready')); shortcutCallbacks.set(accelerator, callback); return true; },
+  unregister(accelerator) { trace.shortcuts.push('unregister ' + accelerator); shortcutCallbacks.delete(accelerator); },
+  isRegistered: (accelerator) => shortcutCallbacks.has(accelerator),
+};
+
 export const dialog = { showErrorBox(title, message) { trace.errorBoxes.push({ title, message }); } };
 
 function roles(items) {
@@ -161,6 +173,7 @@ export class BrowserWindow {
   once() { return this; }
   on() { return this; }
   show() {}
+  focus() { trace.focused += 1; }
   loadURL(url) {
     trace.loadedUrls.push(url);
     setImmediate(() => drive().catch((error) => { trace.driveError = String(error && error.stack || error); finish(); }));
@@ -168,7 +181,7 @@ export class BrowserWindow {
   }
 }
 
-export default { app, protocol, session, safeStorage, ipcMain, dialog, Menu, BrowserWindow, shell };
+export default { app, protocol, session, safeStorage, ipcMain, dialog, globalShortcut, Menu, BrowserWindow, shell };
 `;
 
 interface Trace {
@@ -186,7 +199,18 @@ interface Trace {
   protocolHandled: { url: string; status: number; csp?: string | null; type?: string | null }[];
   permission: Record<string, boolean>;
   devicePermission?: boolean;
-  ipc: { trusted?: { ok: boolean; value?: { transport?: string } }; foreign?: { ok: boolean; error?: { code: string } }; list?: { ok: boolean }; afterQuitHandlers?: number };
+  ipc: {
+    trusted?: { ok: boolean; value?: { transport?: string } };
+    foreign?: { ok: boolean; error?: { code: string } };
+    list?: { ok: boolean };
+    afterQuitHandlers?: number;
+    shortcutStatus?: { ok: boolean; value?: unknown };
+    raiseBeforePress?: { ok: boolean; value?: unknown };
+    raiseAfterPress?: { ok: boolean; value?: unknown };
+  };
+  shortcuts: string[];
+  sent: unknown[][];
+  focused: number;
   driveError?: string;
 }
 
@@ -271,6 +295,18 @@ test('main: locks down the session and window, opens the store, serves IPC', { s
   assert.deepEqual(trace.ipc.foreign, { ok: false, error: { code: 'forbidden', message: 'Request from an untrusted frame was refused.' } });
   assert.equal(trace.ipc.afterQuitHandlers, 0, 'before-quit removes the IPC handlers');
   assert.deepEqual(trace.errorBoxes, []);
+
+  // The global start/stop shortcut: registered after ready, a press reaches the window as an event
+  // without raising it, a raise is honoured just after a press, and quitting unregisters it.
+  assert.deepEqual(trace.shortcuts, ['register CommandOrControl+Shift+Space', 'unregister CommandOrControl+Shift+Space']);
+  assert.deepEqual(trace.ipc.shortcutStatus, { ok: true, value: { state: 'registered', accelerator: 'CommandOrControl+Shift+Space' } });
+  assert.deepEqual(trace.ipc.raiseBeforePress, { ok: true, value: { raised: false } });
+  assert.deepEqual(
+    trace.sent.filter((args) => (args[1] as { event?: string } | undefined)?.event === 'app:shortcut'),
+    [['scribe:event', { event: 'app:shortcut', payload: { action: 'toggleRecording' } }]],
+  );
+  assert.deepEqual(trace.ipc.raiseAfterPress, { ok: true, value: { raised: true } });
+  assert.equal(trace.focused, 1);
 });
 
 test("main: an unprotected keychain ('basic_text') shows a clear error and quits without a window", { skip, timeout: 90_000 }, async () => {

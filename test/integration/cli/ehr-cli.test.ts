@@ -10,6 +10,7 @@ import { runCli } from '../../../main/cli/program.js';
 import { openScribe } from '../../../main/compose.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
 import type { PatientSearchResult, Schedule } from '../../../shared/domain/ehr.js';
+import { SCOPE_WITH_MEDICATIONS } from '../../../main/writeback/fhir/fhir-target-config.js';
 import { closedPort, startFhirSandbox, TEST_CLIENT_ID } from '../../helpers/fhir-sandbox.js';
 import type { FhirSandboxFixture } from '../../helpers/fhir-sandbox.js';
 import { FAST_SCRYPT, tempDir } from '../../helpers/temp-store.js';
@@ -22,7 +23,7 @@ let fx: FhirSandboxFixture;
 
 const configure = (fhirBaseUrl: string) => {
   const scribe = openScribe({ dataDir, keyProvider: createPassphraseKeyProvider(PASSPHRASE, FAST_SCRYPT), mode: 'open-or-create' });
-  scribe.settings.update({ fhirBaseUrl, fhirClientId: TEST_CLIENT_ID, fhirPrivateKeyFile: keyFile }, { id: 'it', role: 'admin' });
+  scribe.settings.update({ fhirBaseUrl, fhirClientId: TEST_CLIENT_ID, fhirPrivateKeyFile: keyFile, fhirScope: SCOPE_WITH_MEDICATIONS }, { id: 'it', role: 'admin' });
   scribe.close();
 };
 

@@ -56,6 +56,7 @@ export const safeStorage = {
 };
 export const ipcMain = { handle(channel, handler) { ipcHandlers.set(channel, handler); }, removeHandler(channel) { ipcHandlers.delete(channel); } };
 export const dialog = { showErrorBox(title, message) { trace.errorBoxes.push({ title, message }); } };
+export const globalShortcut = { register: () => true, unregister() {}, isRegistered: () => true };
 // Clinician sign-in opens the system browser through shell.openExternal; never reached in these tests.
 export const shell = { openExternal: () => Promise.reject(new Error('no system browser here')) };
 export const Menu = { buildFromTemplate: (t) => t, setApplicationMenu: noop };
@@ -77,7 +78,7 @@ export class BrowserWindow {
     return Promise.resolve();
   }
 }
-export default { app, protocol, session, safeStorage, ipcMain, dialog, Menu, BrowserWindow, shell };
+export default { app, protocol, session, safeStorage, ipcMain, dialog, globalShortcut, Menu, BrowserWindow, shell };
 `;
 
 interface Trace {

@@ -3,6 +3,7 @@ import type { CapabilityStatement, Provenance } from '@medplum/fhirtypes';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { generateClientKeyPair } from '../../../main/writeback/fhir/client-key.js';
 import type { DeliveryOutcome } from '../../../main/writeback/delivery.js';
+import { SANDBOX_SEEDED_CONDITIONS } from '../../../main/sandbox/seed-clinical.js';
 import { closedPort, startFhirSandbox } from '../../helpers/fhir-sandbox.js';
 import type { FhirSandboxFixture } from '../../helpers/fhir-sandbox.js';
 import { buildDeliveryJob, buildSignedNotePayload } from '../../helpers/signed-note.js';
@@ -187,7 +188,7 @@ describe('FHIR write-back to an EHR without transactions', () => {
     assert.deepEqual(second.receipt, first.receipt);
     assert.ok(fx.logger.lines.some((l) => l.includes('"mode":"requests"')));
     assert.equal(fx.sandbox.repository.count('DocumentReference'), 1);
-    assert.equal(fx.sandbox.repository.count('Condition'), payload.codes.length);
+    assert.equal(fx.sandbox.repository.count('Condition') - SANDBOX_SEEDED_CONDITIONS, payload.codes.length);
     assert.equal(fx.sandbox.repository.count('Provenance'), 1);
     const [doc] = await fx.search('DocumentReference', `identifier=urn:ambient-scribe:note|${job.idempotencyKey}`);
     const [prov] = await fx.search<Provenance>('Provenance', `_tag=urn:ambient-scribe:note-provenance|${job.idempotencyKey}`);
