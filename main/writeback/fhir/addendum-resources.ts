@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-import type { DocumentReference, Encounter, Organization, Patient, Practitioner, Provenance, Reference } from '@medplum/fhirtypes';
+import type { DocumentReference, Provenance, Reference } from '@medplum/fhirtypes';
 import type { DeliveryJob } from '../delivery.js';
 import { FhirDeliveryError } from './fhir-errors.js';
 import { FHIR_SYSTEMS } from './fhir-systems.js';
-import { CLINICAL_NOTE, IDEMPOTENCY_KEY, PROGRESS_NOTE, stableUuid } from './note-resources.js';
+import { IDEMPOTENCY_KEY } from './note-resources.js';
+import { signedTextDocument, signedTextReferences, stableUuid } from './signed-document.js';
 import type { NoteResourceOptions, NoteResources, PlannedEntry } from './note-resources.js';
 
 /** The original note's DocumentReference id, from the receipt of its delivered job. */
@@ -29,47 +29,14 @@ export function buildAddendumResources(job: DeliveryJob, options: NoteResourceOp
   if (!IDEMPOTENCY_KEY.test(key)) throw new Error('idempotency key has characters a FHIR search cannot carry');
   const original: Reference<DocumentReference> = { reference: `DocumentReference/${parentDocumentId(job)}` };
   const signedAt = payload.attestation.signedAt;
-  const patient: Reference<Patient> = { reference: `Patient/${payload.patient.id}` };
-  const encounter: Reference<Encounter> | undefined = payload.encounterId ? { reference: `Encounter/${payload.encounterId}` } : undefined;
-  const clinician: Reference<Practitioner> = { reference: `Practitioner/${payload.practitioner.id}`, ...(payload.practitioner.name ? { display: payload.practitioner.name } : {}) };
-  const organization: Reference<Organization> | undefined = options.organizationId ? { reference: `Organization/${options.organizationId}` } : undefined;
-  const bytes = Buffer.from(payload.noteText, 'utf8');
+  const refs = signedTextReferences(job, options);
+  const { clinician, organization } = refs;
   const title = `Addendum ${payload.addendum.seq} to progress note`;
-
-  const documentReference: DocumentReference = {
-    resourceType: 'DocumentReference',
-    identifier: [{ system: FHIR_SYSTEMS.noteIdentifier, value: key }],
-    status: 'current',
-    docStatus: 'final',
-    type: { coding: [PROGRESS_NOTE], text: PROGRESS_NOTE.display },
-    category: [{ coding: [CLINICAL_NOTE], text: CLINICAL_NOTE.display }],
-    subject: patient,
-    date: signedAt,
-    author: [clinician],
-    authenticator: clinician,
-    ...(organization ? { custodian: organization } : {}),
-    relatesTo: [{ code: 'appends', target: original }],
+  const docEntry = signedTextDocument(job, refs, {
+    title,
     description: `${title}, written and signed by the clinician`,
-    content: [
-      {
-        attachment: {
-          contentType: 'text/plain; charset=utf-8',
-          data: bytes.toString('base64'),
-          size: bytes.length,
-          hash: createHash('sha1').update(bytes).digest('base64'),
-          title,
-          creation: signedAt,
-        },
-        format: { system: 'http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode', code: 'urn:ihe:iti:xds:2017:mimeTypeSufficient', display: 'mimeType Sufficient' },
-      },
-    ],
-    ...(encounter ? { context: { encounter: [encounter] } } : {}),
-  };
-  const docEntry: PlannedEntry = {
-    fullUrl: stableUuid(key, 'document'),
-    resource: documentReference,
-    ifNoneExist: `identifier=${FHIR_SYSTEMS.noteIdentifier}|${key}`,
-  };
+    relatesTo: [{ code: 'appends', target: original }],
+  });
 
   const provenance: Provenance = {
     resourceType: 'Provenance',

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import type { Bundle, BundleEntry, Condition, Device, DocumentReference, Encounter, Organization, Patient, Practitioner, Provenance, Reference } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Condition, Device, DocumentReference, Provenance } from '@medplum/fhirtypes';
 import type { DeliveryJob } from '../delivery.js';
 import { FHIR_SYSTEMS } from './fhir-systems.js';
+import { PROGRESS_NOTE, signedTextDocument, signedTextReferences, stableUuid } from './signed-document.js';
 
 /**
  * The FHIR resources one signed note becomes: a DocumentReference (the note, LOINC 11506-3 progress
@@ -32,19 +32,11 @@ export interface NoteResources {
   readonly entries: readonly PlannedEntry[];
 }
 
-export const PROGRESS_NOTE = { system: FHIR_SYSTEMS.loinc, code: '11506-3', display: 'Progress note' } as const;
-export const CLINICAL_NOTE = { system: FHIR_SYSTEMS.usCoreDocumentCategory, code: 'clinical-note', display: 'Clinical Note' } as const;
 const AI_ASSERTED = { system: FHIR_SYSTEMS.observationValue, code: 'AIAST', display: 'Artificial Intelligence asserted' } as const;
 const SCRIBE_DEVICE_ID = 'ambient-scribe';
 
 /** The key travels in search strings (`identifier=system|KEY`): it must need no escaping. */
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** A UUID derived from the key and a role, so placeholders are the same on every resend. */
-export function stableUuid(key: string, role: string): string {
-  const h = createHash('sha256').update(`${key}\u0000${role}`).digest('hex');
-  return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 export function conditionIdentifierValue(key: string, code: string): string {
   return `${key}:${code}`;
@@ -54,47 +46,13 @@ export function buildNoteResources(job: DeliveryJob, options: NoteResourceOption
   const { payload, idempotencyKey: key } = job;
   if (!IDEMPOTENCY_KEY.test(key)) throw new Error('idempotency key has characters a FHIR search cannot carry');
   const signedAt = payload.attestation.signedAt;
-  const patient: Reference<Patient> = { reference: `Patient/${payload.patient.id}` };
-  const encounter: Reference<Encounter> | undefined = payload.encounterId ? { reference: `Encounter/${payload.encounterId}` } : undefined;
-  const clinician: Reference<Practitioner> = { reference: `Practitioner/${payload.practitioner.id}`, ...(payload.practitioner.name ? { display: payload.practitioner.name } : {}) };
-  const organization: Reference<Organization> | undefined = options.organizationId ? { reference: `Organization/${options.organizationId}` } : undefined;
-  const bytes = Buffer.from(payload.noteText, 'utf8');
-
-  const documentReference: DocumentReference = {
-    resourceType: 'DocumentReference',
-    meta: { security: [AI_ASSERTED] },
-    identifier: [{ system: FHIR_SYSTEMS.noteIdentifier, value: key }],
-    status: 'current',
-    docStatus: 'final',
-    type: { coding: [PROGRESS_NOTE], text: PROGRESS_NOTE.display },
-    category: [{ coding: [CLINICAL_NOTE], text: CLINICAL_NOTE.display }],
-    subject: patient,
-    date: signedAt,
-    author: [clinician],
-    authenticator: clinician,
-    ...(organization ? { custodian: organization } : {}),
+  const refs = signedTextReferences(job, options);
+  const { patient, encounter, clinician, organization } = refs;
+  const docEntry = signedTextDocument(job, refs, {
+    title: PROGRESS_NOTE.display,
     description: `Progress note drafted with ${options.softwareName} and signed by the clinician`,
-    content: [
-      {
-        attachment: {
-          contentType: 'text/plain; charset=utf-8',
-          data: bytes.toString('base64'),
-          size: bytes.length,
-          // FHIR R4 defines Attachment.hash as the base64 SHA-1 of the data.
-          hash: createHash('sha1').update(bytes).digest('base64'),
-          title: PROGRESS_NOTE.display,
-          creation: signedAt,
-        },
-        format: { system: 'http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode', code: 'urn:ihe:iti:xds:2017:mimeTypeSufficient', display: 'mimeType Sufficient' },
-      },
-    ],
-    ...(encounter ? { context: { encounter: [encounter] } } : {}),
-  };
-  const docEntry: PlannedEntry = {
-    fullUrl: stableUuid(key, 'document'),
-    resource: documentReference,
-    ifNoneExist: `identifier=${FHIR_SYSTEMS.noteIdentifier}|${key}`,
-  };
+    meta: { security: [AI_ASSERTED] },
+  });
 
   // One Condition per distinct code: two entries with one identifier would be one conditional create twice.
   const distinct = [...new Map(payload.codes.map((c) => [c.code, c])).values()];
