@@ -85,7 +85,7 @@ export function createDraftingService(deps: DraftingServiceDeps): DraftingServic
 
       const offline = (): DraftedNote => {
         allow('offline');
-        return draftOffline(transcript.segments, { sex: visit.patient.sex });
+        return draftOffline(transcript.segments, { sex: visit.patient.sex, reasonForVisit: visit.patient.reasonForVisit });
       };
       /** The model's note, or the typed reason it could not be used. */
       const viaLlm = async (): Promise<DraftedNote | ScribeError> => {

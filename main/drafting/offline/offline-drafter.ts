@@ -24,9 +24,10 @@ import { ROS_SYSTEMS } from './lexicon.js';
 import { extractMedications } from './medications.js';
 import { normalizeSpeech } from './normalize.js';
 import type { Pronouns } from './person.js';
-import { PRONOUNS } from './person.js';
+import { PRONOUNS, openedOnPatient } from './person.js';
 import { answerQuestion } from './questions.js';
 import {
+  announced,
   rewriteClinicianHistory,
   rewriteExam,
   rewriteInstruction,
@@ -39,11 +40,14 @@ import {
 import type { Sentence } from './sentences.js';
 import { splitSentences } from './sentences.js';
 import { finish, stripLeading, wordCount } from './style.js';
+import { OPENING_QUESTION, complaintFromAnswer, reasonWords, saysReason } from './visit-reason.js';
 import { extractVitals } from './vitals.js';
 
 export interface OfflineDraftOptions {
   /** From the visit's patient context when known; else read from the transcript, else "they". */
   readonly sex?: 'female' | 'male' | 'other' | 'unknown' | undefined;
+  /** The schedule's reason for visit: the chief complaint when the transcript says it and the patient's answer gives none. */
+  readonly reasonForVisit?: string | undefined;
 }
 
 type Role = 'clinician' | 'patient';
@@ -51,6 +55,8 @@ type Role = 'clinician' | 'patient';
 interface Utterance {
   readonly segmentId: string;
   readonly role: Role;
+  /** A relative or other third voice: heard as the patient's side, but not in the patient's own terms. */
+  readonly otherVoice: boolean;
   readonly sentences: Sentence[];
 }
 
@@ -183,15 +189,18 @@ const SMALL_TALK =
 export function draftOffline(segments: readonly TranscriptSegment[], options: OfflineDraftOptions = {}): DraftedNote {
   const utterances = correctSwappedRoles(
     segments
-      .map((segment) => ({ segmentId: segment.id, role: roleOf(segment), sentences: splitSentences(withoutVoiceCommands(normalizeSpeech(segment.text))) }))
+      .map((segment) => ({ segmentId: segment.id, role: roleOf(segment), otherVoice: segment.speaker === 'other', sentences: splitSentences(withoutVoiceCommands(normalizeSpeech(segment.text))) }))
       .filter((u) => u.sentences.length > 0),
   );
   const p = inferPronouns(utterances, options.sex);
   const out = new SectionCollector();
   const seenMeds = new Set<string>();
   const seenVitals = new Set<string>();
-  /** rank 3: the clinician stated it; 2: a symptom with its body part; 1: a bare symptom. */
-  let complaint: { text: string; evidence: string[]; rank: number } | undefined;
+  /**
+   * rank 5: the patient's answer to the opening question; 4: the schedule's reason for visit, said
+   * in the transcript; 3: the clinician stated it; 2: a symptom with its body part; 1: a bare symptom.
+   */
+  let complaint: { text: string; evidence: string[]; rank: number } | undefined = reasonComplaint(utterances, options.reasonForVisit);
   const offerComplaint = (s: string, evidence: string[]) => {
     if (!hasSymptom(s) || (complaint?.rank ?? 0) >= 2) return;
     const found = symptomComplaint(s);
@@ -203,6 +212,7 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
   let phase: Phase = 'history';
   let position = 0;
   let lastQuestion: { text: string; segmentId: string } | undefined;
+  let openingAsked = false;
   const firstThird = Math.max(4, Math.ceil(utterances.length / 3));
 
   const takeFacts = (sentence: string, evidence: string[], inPlan: boolean): boolean => {
@@ -233,16 +243,18 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
     position = 0;
     if (u.role === 'clinician') {
       lastQuestion = undefined;
+      openingAsked = false;
       for (const sentence of u.sentences) {
         const s = sentence.text;
         if (VOICE_COMMAND.test(s)) continue;
         phase = phaseAt(index, position++);
         if (sentence.question) {
           lastQuestion = { text: s, segmentId: u.segmentId };
+          if (index < firstThird && OPENING_QUESTION.test(s)) openingAsked = true;
           continue;
         }
         if (takeFacts(s, evidence, phase === 'plan') && wordCount(s) < 12) continue;
-        if (index < firstThird && complaint?.rank !== 3) {
+        if (index < firstThird && (complaint?.rank ?? 0) < 3) {
           const stated = statedComplaint(s);
           if (stated) complaint = { text: stated, evidence, rank: 3 };
           else offerComplaint(s, evidence);
@@ -256,6 +268,12 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
     const [first, ...rest] = u.sentences;
     let remaining = u.sentences;
     for (const sentence of u.sentences) takeFacts(sentence.text, evidence, false);
+    if (openingAsked && !u.otherVoice && (complaint?.rank ?? 0) < 5) {
+      // The reason comes first in an answer; a symptom mentioned further on is history, not the complaint.
+      const answered = u.sentences.slice(0, 2).filter((s) => !s.question).map((s) => complaintFromAnswer(s.text)).find((c) => c !== undefined);
+      if (answered) complaint = { text: answered, evidence, rank: 5 };
+    }
+    openingAsked = false;
     if (lastQuestion && first) {
       const qa = answerQuestion(lastQuestion.text, first.text, p);
       for (const item of qa.sentences) out.add(item.section, item.text, [lastQuestion.segmentId, u.segmentId]);
@@ -307,6 +325,8 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
 
   function planClause(s: string, evidence: string[]): void {
     if (wordCount(s) < 3) return;
+    const section = announced(s);
+    if (section) return out.add(section, rewritePlan(s, p), evidence);
     if (INSTRUCTION_CUE.test(s)) return out.add('patient_instructions', rewriteInstruction(s, p), evidence);
     if (FOLLOW_UP.test(s)) return out.add('plan', rewritePlan(s, p), evidence);
     if (RESULT.test(s) && RESULT_VERB.test(s) && !PLAN_CUE.test(s)) return out.add('exam', rewriteResult(s, p), evidence);
@@ -317,7 +337,17 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
 
   if (complaint) out.add('chief_complaint', complaint.text, complaint.evidence);
   const sections = groupReviewOfSystems(out.result());
+  const opening = sections.hpi?.[0];
+  if (opening) sections.hpi![0] = { ...opening, text: openedOnPatient(opening.text) };
   return { sections, codes: [], drafter: { engine: 'offline' }, droppedCodes: 0 };
+}
+
+/** The schedule's reason for visit, cited to the first sentence in the visit's first third that says it. */
+function reasonComplaint(utterances: readonly Utterance[], reason: string | undefined): { text: string; evidence: string[]; rank: number } | undefined {
+  const words = reason ? reasonWords(reason) : [];
+  if (!reason || words.length === 0) return undefined;
+  const said = utterances.slice(0, Math.max(4, Math.ceil(utterances.length / 3))).find((u) => u.sentences.some((s) => saysReason(words, s.text)));
+  return said ? { text: reason.trim(), evidence: [said.segmentId], rank: 4 } : undefined;
 }
 
 /** "Denies fever." "Denies chills." → "Constitutional: Denies fever and chills." as notes group them by system. */

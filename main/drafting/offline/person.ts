@@ -172,3 +172,15 @@ export function secondToThird(text: string, p: Pronouns): string {
   }
   return tokens.join(' ');
 }
+
+/** A finished sentence opened on the patient rather than a pronoun: "Their blood pressure…" → "The patient's blood pressure…". */
+export function openedOnPatient(sentence: string): string {
+  const possessive = /^(?:Their|His|Her) (?=[a-z])/.exec(sentence);
+  if (possessive) return `The patient's ${sentence.slice(possessive[0].length)}`;
+  const subject = /^(They|He|She) (?=[a-z])/.exec(sentence);
+  if (!subject) return sentence;
+  const tokens = sentence.slice(subject[0].length).split(' ');
+  // "they have" → "the patient has"; "he has" is already singular.
+  if (subject[1] === 'They') agree(tokens, 0, PRONOUNS.male);
+  return `The patient ${tokens.join(' ')}`;
+}

@@ -2,7 +2,7 @@ import type { Pronouns } from './person.js';
 import { firstToThird, secondToThird } from './person.js';
 import { hasBodyPart, hasSymptom } from './cues.js';
 import { isClinicalWord } from './lexicon.js';
-import { stripLeading } from './style.js';
+import { stripLeading, wordCount } from './style.js';
 
 /**
  * Sentence rewrites from speech to note style. Each takes normalised lower-case text and returns
@@ -64,9 +64,34 @@ export function rewriteResult(sentence: string, p: Pronouns): string {
 const PLAN_LEAD =
   /^(?:i(?:'m| am) (?:going to|gonna)|i (?:want|would like|'d like|need) to|i'd like to|we(?:'re| are) (?:going to)|we(?:'ll| will)|let's|i(?:'ll| will)|we (?:can|should|need to)|i(?:'m| am) (?:also )?going to|what i(?:'d| would)? (?:like to|want to) do is)\s+(?:also\s+)?(?:go ahead and\s+)?(?:just\s+)?/;
 
+/** The clinician announcing what follows: "my assessment is", "plan:", "the plan is to". */
+const FRAMING =
+  /^(?:(?:my|our|the)\s+)?(?:(?:overall|working|clinical)\s+)?(?:assessment(?: and plan)?|impression|diagnosis|plan)(?:\s+(?:today|here|for (?:you|today)|at this (?:time|point)))?(?:\s*[:,]\s*|\s+(?:is|would be|will be)\s+(?:that\s+)?)/;
+/** What a framing may not be stripped from: "the diagnosis is unclear" says nothing without it. */
+const HOLLOW = /^(?:pending|unclear|uncertain|unknown|undetermined|still|not (?:yet|clear|sure|certain)|tbd\b|(?:this|as follows)\s*:)/;
+
+/** Which part of the note the clinician announces: "my assessment is …" → assessment, "plan: …" → plan. */
+export function announced(sentence: string): 'assessment' | 'plan' | undefined {
+  const m = FRAMING.exec(stripLeading(sentence));
+  if (!m) return undefined;
+  if (/\bassessment and plan\b/.test(m[0])) return undefined;
+  return /\bplan\b/.test(m[0]) ? 'plan' : 'assessment';
+}
+
+/** "my assessment is essential hypertension" → "essential hypertension"; "the plan is not to start X" → "do not start X". */
+export function withoutFraming(sentence: string): string {
+  const m = FRAMING.exec(sentence);
+  if (!m) return sentence;
+  const content = sentence.slice(m[0].length);
+  if (wordCount(content) < 2 || HOLLOW.test(content)) return sentence;
+  return content.replace(/^not to\s+/, 'do not ').replace(/^(?:for (?:you|us|me|him|her|them) )?to\s+/, '');
+}
+
 /** Plans in the imperative notes use: "I'm going to go ahead and increase your lasix" → "increase his lasix". */
 export function rewritePlan(sentence: string, p: Pronouns): string {
-  const s = stripLeading(sentence).replace(/^(?:so |and |also |then )+/, '');
+  const s = withoutFraming(stripLeading(sentence).replace(/^(?:so |and |also |then )+/, ''))
+    .replace(/\b(\d+(?:\.\d+)?) milligrams?\b/g, '$1 mg')
+    .replace(/\b(\d+(?:\.\d+)?) micrograms?\b/g, '$1 mcg');
   const imperative = s.replace(PLAN_LEAD, '').replace(/^(start|keep|continue|maintain|put)\s+you\s+(on|back on)\b/, (_m, verb: string, on: string) => (verb === 'put' ? `${verb} ${on === 'on' ? 'on' : on}` : verb));
   return secondToThird(imperative, p);
 }
