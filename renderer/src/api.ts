@@ -14,7 +14,7 @@ export type Connection =
 
 const TOKEN_KEY = 'scribe.bridgeToken';
 /** Calls that must complete even when the page unloads right after making them. */
-const SURVIVES_UNLOAD: ReadonlySet<string> = new Set(['note:save']);
+const SURVIVES_UNLOAD: ReadonlySet<string> = new Set(['note:save', 'note:addendum']);
 /** Browsers cap keepalive bodies at 64 KiB in flight; a bigger note is sent normally. */
 const KEEPALIVE_MAX_BYTES = 60_000;
 const UNREACHABLE: ApiError = {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import type { NoteAddendum } from '../../../shared/domain/addendum.js';
 import { MAX_ADDENDUM_CHARS } from '../../../shared/domain/addendum.js';
 import { useApp } from '../app-context.js';
@@ -12,6 +12,8 @@ interface Props {
   /** Who may sign (the same rule as signing the note). */
   readonly maySign: boolean;
 }
+
+const SAVE_DELAY_MS = 500;
 
 const STATE_TEXT: Record<NoteAddendum['state'], string> = {
   draft: 'Not signed yet',
@@ -44,9 +46,21 @@ export function AddendaPanel({ visitId, mayWrite, maySign }: Props) {
   const open = addenda?.find((a) => a.state === 'draft');
   const signed = addenda?.filter((a) => a.state !== 'draft') ?? [];
 
+  // Saved as typed, like the note: half a second after typing stops, on blur, and as the page goes away.
+  const latest = useRef(text);
+  const stored = useRef(open);
+  stored.current = open;
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const inFlight = useRef<Promise<unknown> | undefined>(undefined);
+
+  const loads = useRef(0);
   const reload = useCallback(() => {
+    // Only the latest load is shown: an older answer must not bring back an older revision.
+    const mine = ++loads.current;
     api.note.get({ visitId }).then(
-      (view) => setAddenda(view.addenda),
+      (view) => {
+        if (mine === loads.current) setAddenda(view.addenda);
+      },
       (failure: unknown) => setError(errorText(failure)),
     );
   }, [api, visitId]);
@@ -60,9 +74,12 @@ export function AddendaPanel({ visitId, mayWrite, maySign }: Props) {
     return () => offs.forEach((off) => off());
   }, [api, visitId, reload]);
 
-  // Someone else's save (or our own) refreshes the box only while nothing is typed here.
-  useEffect(() => {
-    if (!dirty) setText(open?.text ?? '');
+  // Someone else's save (or our own) refreshes the box only while nothing is typed here; before
+  // paint, so the box never shows "Addendum N" empty for a frame.
+  useLayoutEffect(() => {
+    if (dirty) return;
+    latest.current = open?.text ?? '';
+    setText(latest.current);
   }, [open?.revision, open?.text, dirty]);
 
   useEffect(() => {
@@ -70,25 +87,47 @@ export function AddendaPanel({ visitId, mayWrite, maySign }: Props) {
     if (confirming && element && !element.open) element.showModal();
   }, [confirming]);
 
-  const save = async (): Promise<NoteAddendum | undefined> => {
+  /** Stores the text as it is now, one save at a time, each on top of the revision the last one returned. */
+  const save = useCallback(async (): Promise<NoteAddendum | undefined> => {
+    clearTimeout(timer.current);
+    while (inFlight.current) await inFlight.current;
+    const sent = latest.current;
+    const base = stored.current;
+    if (base && sent === base.text) return base;
+    if (!base && sent.trim() === '') return undefined;
     setError(undefined);
-    setBusy(true);
+    // The request goes out synchronously, so a page being unloaded still sends it (keepalive).
+    const request = api.note.addendum({ visitId, baseRevision: base?.revision, text: sent });
+    inFlight.current = request.catch(() => undefined);
     try {
-      const saved = await api.note.addendum({ visitId, baseRevision: open?.revision, text });
-      setDirty(false);
+      const saved = await request;
+      stored.current = saved;
+      setDirty(latest.current !== sent);
       setAddenda((current) => [...(current ?? []).filter((a) => a.seq !== saved.seq), saved].sort((a, b) => a.seq - b.seq));
-      announce(`Addendum ${saved.seq} saved.`);
       return saved;
     } catch (failure) {
       setError(errorText(failure));
       return undefined;
     } finally {
-      setBusy(false);
+      inFlight.current = undefined;
     }
-  };
+  }, [api, visitId]);
+
+  useEffect(() => {
+    const flush = () => void save();
+    const onHidden = () => document.visibilityState === 'hidden' && flush();
+    window.addEventListener('pagehide', flush);
+    document.addEventListener('visibilitychange', onHidden);
+    return () => {
+      // Leaving the page within the app: what is typed still goes out.
+      flush();
+      window.removeEventListener('pagehide', flush);
+      document.removeEventListener('visibilitychange', onHidden);
+    };
+  }, [save]);
 
   const openConfirm = async () => {
-    const current = dirty || !open ? await save() : open;
+    const current = await save();
     if (!current) return;
     setAttested(false);
     setConfirming(true);
@@ -143,13 +182,22 @@ export function AddendaPanel({ visitId, mayWrite, maySign }: Props) {
             maxLength={MAX_ADDENDUM_CHARS}
             value={text}
             onChange={(event) => {
+              latest.current = event.currentTarget.value;
               setText(event.currentTarget.value);
               setDirty(true);
+              clearTimeout(timer.current);
+              timer.current = setTimeout(() => void save(), SAVE_DELAY_MS);
             }}
+            onBlur={() => void save()}
           />
           {open ? <p className="muted">Last saved by {open.updatedBy} on {dateTime(open.updatedAt)}.</p> : null}
           <div className="form-actions">
-            <button type="button" className="button-secondary" disabled={busy || !dirty || text.trim() === ''} onClick={() => void save()}>
+            <button
+              type="button"
+              className="button-secondary"
+              disabled={busy || !dirty || text.trim() === ''}
+              onClick={() => void save().then((saved) => saved && announce(`Addendum ${saved.seq} saved.`))}
+            >
               Save addendum
             </button>
             {maySign ? (
