@@ -122,6 +122,10 @@ describe('a later change to a signed, delivered note becomes an addendum', { ski
     assert.equal(await note.locator(fields).count(), 0, 'no editable field in the note');
     assert.equal(await page.getByRole('region', { name: 'Diagnosis codes (ICD-10-CM)' }).locator(fields).count(), 0, 'no editable field in the codes');
     assert.equal(await page.getByRole('button', { name: /^(Add sentence|Accept|Reject|Sign and send)/ }).count(), 0, 'no edit, code or sign control');
+    // The code nobody accepted before signing was not sent, and says so.
+    const codes = page.getByRole('region', { name: 'Diagnosis codes (ICD-10-CM)' });
+    await codes.getByText('Not accepted, not sent', { exact: true }).waitFor();
+    assert.equal(await codes.getByText('Suggested', { exact: true }).count(), 0);
     // The same query finds the one field there is: the addendum's.
     assert.equal(await addenda().locator(fields).count(), 1);
     await addenda().getByText('The signed note is locked. Later additions go here as addenda.').waitFor();

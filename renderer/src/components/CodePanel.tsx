@@ -11,6 +11,8 @@ interface Props {
   readonly content: NoteContent;
   readonly doc: NoteDocument;
   readonly readOnly: boolean;
+  /** A signed note's codes are final: one nobody accepted was not sent to the EHR. */
+  readonly signed?: boolean;
   readonly onShowEvidence: (code: CodeSuggestion) => void;
 }
 
@@ -20,14 +22,14 @@ function setStatus(content: NoteContent, code: string, status: CodeSuggestion['s
   return { ...content, codes: content.codes.map((c) => (c.code === code ? { ...c, status } : c)) };
 }
 
-function CodeRow({ code, doc, readOnly, onShowEvidence, onReplace }: { code: CodeSuggestion; onReplace: (from: string, to: string) => void } & Omit<Props, 'content'>) {
+function CodeRow({ code, doc, readOnly, signed, onShowEvidence, onReplace }: { code: CodeSuggestion; onReplace: (from: string, to: string) => void } & Omit<Props, 'content'>) {
   const toggle = (status: 'accepted' | 'rejected') => doc.edit((content) => setStatus(content, code.code, code.status === status ? 'suggested' : status));
   return (
     <li className={`code-row code-${code.status}`}>
       <div className="code-main">
         <span className="code-value">{code.code}</span>
         <span className="code-description">{code.description}</span>
-        <span className={`badge badge-code-${code.status}`}>{statusLabels[code.status]}</span>
+        <span className={`badge badge-code-${code.status}`}>{signed && code.status === 'suggested' ? 'Not accepted, not sent' : statusLabels[code.status]}</span>
       </div>
       {code.evidence.length > 0 ? (
         <button type="button" className="button-link" onClick={() => onShowEvidence(code)}>
@@ -145,7 +147,7 @@ function CodeSearch({ existing, onAdd }: { existing: ReadonlySet<string>; onAdd:
  * hints, each accepted or rejected by the reviewer, and codes added by search. Only codes the code
  * set confirms as billable are added.
  */
-export function CodePanel({ content, doc, readOnly, onShowEvidence }: Props) {
+export function CodePanel({ content, doc, readOnly, signed = false, onShowEvidence }: Props) {
   const { api } = useApp();
   const heading = useId();
   const [problem, setProblem] = useState<string | undefined>(undefined);
@@ -216,7 +218,7 @@ export function CodePanel({ content, doc, readOnly, onShowEvidence }: Props) {
         {[...content.codes]
           .sort((a, b) => a.rank - b.rank)
           .map((code) => (
-            <CodeRow key={code.code} code={code} doc={doc} readOnly={readOnly} onShowEvidence={onShowEvidence} onReplace={(a, b) => void replace(a, b)} />
+            <CodeRow key={code.code} code={code} doc={doc} readOnly={readOnly} signed={signed} onShowEvidence={onShowEvidence} onReplace={(a, b) => void replace(a, b)} />
           ))}
       </ul>
       {readOnly ? null : <CodeSearch existing={existing} onAdd={addCode} />}

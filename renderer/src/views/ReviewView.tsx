@@ -249,7 +249,7 @@ export function ReviewView({ visitId }: { visitId: string }) {
             ) : null}
           </section>
 
-          {content ? <CodePanel content={content} doc={doc} readOnly={readOnly} onShowEvidence={showCodeEvidence} /> : null}
+          {content ? <CodePanel content={content} doc={doc} readOnly={readOnly} signed={note.signed} onShowEvidence={showCodeEvidence} /> : null}
 
           {content ? (
             <section className="panel" aria-labelledby={signHeading}>
