@@ -13,12 +13,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DocumentReference } from '@medplum/fhirtypes';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { SANDBOX_PATIENTS, SANDBOX_PRACTITIONERS, sandboxEncounterId } from '../../main/sandbox/seed.js';
 import { FHIR_SYSTEMS } from '../../main/writeback/fhir/fhir-systems.js';
 import type { WebServer, Workstation } from '../helpers/e2e-web.js';
-import { CHROMIUM, CHROMIUM_ARGS, createWorkstation, e2eSkipReason, screenshot, seriousAccessibilityIssues, TIMEOUT_MS, watchPage } from '../helpers/e2e-web.js';
+import { createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues } from '../helpers/e2e-web.js';
 import type { FhirSandboxFixture } from '../helpers/fhir-sandbox.js';
 import { startFhirSandbox, TEST_CLIENT_ID } from '../helpers/fhir-sandbox.js';
 
@@ -98,11 +97,7 @@ describe('a later change to a signed, delivered note becomes an addendum', { ski
     assert.equal(run.delivered, 1, 'the signed note was delivered before the addendum is written');
 
     web = await ws.web(webEnv);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-    context.setDefaultTimeout(TIMEOUT_MS);
-    page = await context.newPage();
-    watchPage(page, seen);
+    ({ browser, page } = await openAppPage(seen, { height: 900 }));
   });
 
   after(async () => {

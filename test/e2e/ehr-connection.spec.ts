@@ -9,10 +9,9 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import type { WebServer, Workstation } from '../helpers/e2e-web.js';
-import { CHROMIUM, CHROMIUM_ARGS, createWorkstation, e2eSkipReason, screenshot, seriousAccessibilityIssues, TIMEOUT_MS, watchPage } from '../helpers/e2e-web.js';
+import { createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues } from '../helpers/e2e-web.js';
 import { noteDraft } from '../helpers/note-draft.js';
 
 const PATIENT = 'Ottoline Brackenridge-Vance';
@@ -48,11 +47,7 @@ describe('EHR connection settings and deliberate sign-off in the browser', { ski
         hl7PatientIdAuthority: 'urn:ambient-scribe:sandbox:mrn',
       }),
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-    context.setDefaultTimeout(TIMEOUT_MS);
-    page = await context.newPage();
-    watchPage(page, seen);
+    ({ browser, page } = await openAppPage(seen, { height: 900 }));
   });
 
   after(async () => {

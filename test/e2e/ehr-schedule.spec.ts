@@ -8,11 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { SANDBOX_PATIENTS } from '../../main/sandbox/seed.js';
 import type { Workstation, WebServer } from '../helpers/e2e-web.js';
-import { CHROMIUM, CHROMIUM_ARGS, createWorkstation, e2eSkipReason, screenshot, seriousAccessibilityIssues, TIMEOUT_MS, watchPage } from '../helpers/e2e-web.js';
+import { createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues } from '../helpers/e2e-web.js';
 
 const names = SANDBOX_PATIENTS.map((p) => `${p.given} ${p.family}`);
 
@@ -38,11 +37,7 @@ describe("today's schedule from the sandbox EHR, in the browser", { skip: e2eSki
     ok(await it.call('settings:update', { fhirBaseUrl: ready.fhirBaseUrl, fhirClientId: ready.backendClientIds[0], fhirPrivateKeyFile: ready.clientKeyFile }));
     await it.stop();
     web = await ws.web();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-    context.setDefaultTimeout(TIMEOUT_MS);
-    page = await context.newPage();
-    watchPage(page, seen);
+    ({ browser, page } = await openAppPage(seen, { height: 900 }));
   });
 
   after(async () => {

@@ -9,7 +9,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { startWebBridge } from '../../main/api/web-bridge.js';
 import type { WebBridge } from '../../main/api/web-bridge.js';
@@ -18,7 +17,7 @@ import type { Scribe } from '../../main/compose.js';
 import { nullLogger } from '../../main/log/logger.js';
 import { createPassphraseKeyProvider } from '../../main/store/passphrase-key-provider.js';
 import { DEFAULT_GLOBAL_SHORTCUT } from '../../shared/domain/global-shortcut.js';
-import { CHROMIUM, CHROMIUM_ARGS, e2eSkipReason, ROOT, screenshot, TIMEOUT_MS, watchPage } from '../helpers/e2e-web.js';
+import { e2eSkipReason, openAppPage, ROOT, screenshot, TIMEOUT_MS } from '../helpers/e2e-web.js';
 import { FAST_SCRYPT, tempDir } from '../helpers/temp-store.js';
 
 const actor = { id: 'dr.shortcut', role: 'clinician' } as const;
@@ -70,15 +69,7 @@ describe('the global start/stop shortcut, delivered as app:shortcut', { skip: e2
     withoutConsent = (await call<{ id: string }>('visit:create', { patientId: 'pat-key-2', patient: { displayName: 'Ignatius Fernsby' } })).id;
     await call('visit:recordConsent', { visitId: withConsent, method: 'verbal' });
     bridge = await startWebBridge({ dispatch: scribe.dispatch, events: scribe.events, actor, staticDir: join(ROOT, 'dist', 'renderer'), packaged: false, logger: nullLogger });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-    context.setDefaultTimeout(TIMEOUT_MS);
-    page = await context.newPage();
-    watchPage(page, seen);
+    ({ browser, page } = await openAppPage(seen, { fakeMedia: true }));
     await page.goto(bridge.url);
     await page.getByRole('heading', { level: 1 }).first().waitFor();
   });

@@ -9,10 +9,9 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import type { WebServer, Workstation } from '../helpers/e2e-web.js';
-import { CHROMIUM, CHROMIUM_ARGS, createWorkstation, e2eSkipReason, screenshot, seriousAccessibilityIssues, TIMEOUT_MS, watchPage } from '../helpers/e2e-web.js';
+import { createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues, TIMEOUT_MS, watchPage } from '../helpers/e2e-web.js';
 import type { OpenAiAudioLoopback } from '../helpers/openai-audio-loopback.js';
 import { startOpenAiAudioLoopback } from '../helpers/openai-audio-loopback.js';
 import type { Dialogue } from '../helpers/speech-wav.js';
@@ -57,21 +56,7 @@ describe('recording a visit through the UI with the fake microphone', { skip: e2
     await writeFile(policy, JSON.stringify({ openaiBaseUrls: [asr.baseUrl], transcriptionEngines: ['openai', 'local'] }));
     webEnv = { SCRIBE_POLICY_FILE: policy, SCRIBE_ASR_ENGINE: 'openai', SCRIBE_ASR_BASE_URL: asr.baseUrl, SCRIBE_ASR_MAX_RETRIES: '0' };
     web = await ws.web(webEnv);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        ...CHROMIUM_ARGS,
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${sourceFile}%noloop`,
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-    context.setDefaultTimeout(TIMEOUT_MS);
-    page = await context.newPage();
-    watchPage(page, seen);
+    ({ browser, page } = await openAppPage(seen, { fakeMicrophone: sourceFile, autoplay: true }));
   });
 
   after(async () => {

@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import type { WebServer, Workstation } from '../helpers/e2e-web.js';
-import { clipboardReader, CHROMIUM, CHROMIUM_ARGS, createWorkstation, e2eSkipReason, screenshot, seriousAccessibilityIssues, TIMEOUT_MS, watchPage } from '../helpers/e2e-web.js';
+import { clipboardReader, createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues } from '../helpers/e2e-web.js';
 
 const PATIENT = 'Barnabas Wetherspoonly';
 const EDITED = 'Sore throat for three days, worse on swallowing.';
@@ -42,11 +41,7 @@ describe('a scribe edits and hands over, but cannot sign', { skip: e2eSkipReason
     await ws.scribe(['visit', 'import-transcript', visitId, file]);
     await ws.scribe(['visit', 'draft', visitId, '--engine', 'offline']);
     web = await ws.web();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(TIMEOUT_MS);
-    page = await context.newPage();
-    watchPage(page, seen);
+    ({ browser, page } = await openAppPage(seen));
   });
 
   after(async () => {

@@ -14,12 +14,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Condition, DocumentReference } from '@medplum/fhirtypes';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { SANDBOX_PATIENTS, SANDBOX_PRACTITIONERS, sandboxEncounterId } from '../../main/sandbox/seed.js';
 import { FHIR_SYSTEMS } from '../../main/writeback/fhir/fhir-systems.js';
 import type { WebServer, Workstation } from '../helpers/e2e-web.js';
-import { CHROMIUM, CHROMIUM_ARGS, createWorkstation, e2eSkipReason, screenshot, seriousAccessibilityIssues, TIMEOUT_MS, watchPage } from '../helpers/e2e-web.js';
+import { createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues } from '../helpers/e2e-web.js';
 import type { FhirSandboxFixture } from '../helpers/fhir-sandbox.js';
 import { startFhirSandbox, TEST_CLIENT_ID } from '../helpers/fhir-sandbox.js';
 import type { OpenAiAudioLoopback } from '../helpers/openai-audio-loopback.js';
@@ -99,21 +98,7 @@ describe('a whole visit: record, transcribe, draft by itself, edit, code, sign, 
       JSON.parse(await ws.scribe(['visit', 'create', '--patient', PATIENT_ID, '--encounter', sandboxEncounterId(0), '--name', PATIENT, '--json'], webEnv)) as { id: string }
     ).id;
     web = await ws.web(webEnv);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        ...CHROMIUM_ARGS,
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${sourceFile}%noloop`,
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-    context.setDefaultTimeout(TIMEOUT_MS);
-    page = await context.newPage();
-    watchPage(page, seen);
+    ({ browser, page } = await openAppPage(seen, { fakeMicrophone: sourceFile, autoplay: true }));
   });
 
   after(async () => {

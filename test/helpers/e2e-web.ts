@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 
 const execFileAsync = promisify(execFile);
 
@@ -194,6 +195,29 @@ export async function screenshot(page: Page, name: string, options: { window?: b
 }
 
 /** Collects console errors and page errors, so a spec can assert the CSP was never broken. */
+/**
+ * Debian's Chromium with one light-scheme page 1280 pixels wide, waiting up to TIMEOUT_MS, whose
+ * console lines and page errors go to `seen`. `fakeMicrophone` plays a WAV once as the microphone.
+ */
+export async function openAppPage(
+  seen: { console: string[]; errors: string[] },
+  options: { height?: number; fakeMicrophone?: string; fakeMedia?: boolean; autoplay?: boolean } = {},
+): Promise<{ browser: Browser; page: Page }> {
+  const media = options.fakeMicrophone !== undefined || options.fakeMedia === true;
+  const args = [
+    ...CHROMIUM_ARGS,
+    ...(media ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] : []),
+    ...(options.fakeMicrophone !== undefined ? [`--use-file-for-fake-audio-capture=${options.fakeMicrophone}%noloop`] : []),
+    ...(options.autoplay ? ['--autoplay-policy=no-user-gesture-required'] : []),
+  ];
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+  const context = await browser.newContext({ viewport: { width: 1280, height: options.height ?? 800 }, colorScheme: 'light' });
+  context.setDefaultTimeout(TIMEOUT_MS);
+  const page = await context.newPage();
+  watchPage(page, seen);
+  return { browser, page };
+}
+
 export function watchPage(page: Page, sink: { console: string[]; errors: string[] }): void {
   page.on('console', (message) => {
     if (message.type() === 'error') sink.console.push(message.text());
