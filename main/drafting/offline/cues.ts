@@ -12,7 +12,7 @@ export const EXAM_START =
 
 /** The clinician announcing the assessment and plan. */
 export const PLAN_START =
-  /\b(?:assessment|my impression|impression is|diagnosis is|(?:for|regarding|with regards? to|in terms of|as far as|as for) (?:your |the )?(?:first|second|third|next|last|other)? ?(?:problem|issue)|let's talk about (?:the |a |my )?(?:plan|what|treatment)|talk about (?:my |the |your )?(?:assessment|plan|treatment)|(?:my|the|our) plan (?:is|would be|for you)|from an? [a-z ]{3,40} (?:standpoint|perspective))\b/;
+  /^plan\s*:|\b(?:assessment|my impression|impression is|diagnosis is|(?:for|regarding|with regards? to|in terms of|as far as|as for) (?:your |the )?(?:first|second|third|next|last|other)? ?(?:problem|issue)|let's talk about (?:the |a |my )?(?:plan|what|treatment)|talk about (?:my |the |your )?(?:assessment|plan|treatment)|(?:my|the|our) plan (?:is|would be|for you)|from an? [a-z ]{3,40} (?:standpoint|perspective))\b/;
 
 /** Weaker signs of the assessment and plan, used when the clinician never announces it. */
 export const PLAN_HINT =

@@ -102,7 +102,7 @@ export const DRUGS = words(`
 
 /** Review-of-systems headings for symptoms, so negatives can be grouped the way notes group them. */
 export const ROS_SYSTEMS: readonly (readonly [system: string, pattern: RegExp])[] = [
-  ['Constitutional', /\b(fevers?|chills|sweats|weight (loss|gain)|fatigue|tired|appetite|malaise)\b/],
+  ['Constitutional', /\b(fevers?|chills|sweats|weight (loss|gain|changes?)|fatigue|tired|appetite|malaise)\b/],
   ['Eyes', /\b(vision|blurr|eye)/],
   ['ENT', /\b(sore throat|ear|hearing|sinus|congestion|runny nose|nose|throat|swallow)/],
   ['Cardiovascular', /\b(chest pain|chest|palpitations|heart racing|leg swelling|swelling in (your|his|her|the) (legs|ankles|feet)|edema)\b/],

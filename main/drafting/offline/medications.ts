@@ -63,3 +63,15 @@ export function extractMedications(sentence: string): Medication[] {
   }
   return [...found.values()];
 }
+
+/** Said just before a medicine's name, these mean it is not taken now: "allergic to penicillin", "I used to take ibuprofen". */
+const NOT_TAKEN =
+  /\b(?:allergic to|allergy to|allergies to|reaction to|used to (?:take|be on)|no longer (?:take|taking|on)|stopped(?: taking)?|quit(?: taking)?|(?:not|never) (?:take|taking|taken|on|been on|tried)|(?:don't|didn't|doesn't) take|came off|(?:was|were) on|tried)\b[^.;]{0,25}$/;
+
+/** The medicines a sentence says are taken now: not those named as allergies, past or refused. */
+export function takenMedications(sentence: string): Medication[] {
+  return extractMedications(sentence).filter((med) => {
+    const at = new RegExp(String.raw`\b${med.name}\b`).exec(sentence)?.index ?? 0;
+    return !NOT_TAKEN.test(sentence.slice(Math.max(0, at - 40), at));
+  });
+}

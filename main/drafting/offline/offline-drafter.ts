@@ -20,12 +20,14 @@ import {
   clinicalWeight,
   hasSymptom,
 } from './cues.js';
-import { ROS_SYSTEMS } from './lexicon.js';
-import { extractMedications } from './medications.js';
+import type { PlannedMedication } from './medication-changes.js';
+import { plannedMedications, withMedicationChanges } from './medication-changes.js';
+import { extractMedications, takenMedications } from './medications.js';
 import { normalizeSpeech } from './normalize.js';
 import type { Pronouns } from './person.js';
 import { PRONOUNS, openedOnPatient } from './person.js';
 import { answerQuestion } from './questions.js';
+import { groupReviewOfSystems } from './review-of-systems.js';
 import {
   announced,
   rewriteClinicianHistory,
@@ -196,6 +198,8 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
   const out = new SectionCollector();
   const seenMeds = new Set<string>();
   const seenVitals = new Set<string>();
+  /** The plan's last word on each medicine it starts, stops or re-doses. */
+  const planChanges = new Map<string, PlannedMedication>();
   /**
    * rank 5: the patient's answer to the opening question; 4: the schedule's reason for visit, said
    * in the transcript; 3: the clinician stated it; 2: a symptom with its body part; 1: a bare symptom.
@@ -228,9 +232,10 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
       out.add('allergies', allergy, evidence);
       took = true;
     }
+    if (inPlan) for (const planned of plannedMedications(sentence, evidence)) planChanges.set(planned.med.name, planned);
     if (!inPlan || /\bcontinue\b/.test(sentence)) {
-      for (const med of extractMedications(sentence)) {
-        if (seenMeds.has(med.name)) continue;
+      for (const med of takenMedications(sentence)) {
+        if (seenMeds.has(med.name) || (inPlan && planChanges.has(med.name))) continue;
         seenMeds.add(med.name);
         out.add('medications', med.text, evidence);
       }
@@ -287,7 +292,7 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
       if (SMALL_TALK.test(stripLeading(s)) && clinicalWeight(s) === 0) continue;
       if (clinicalWeight(s) === 0 || wordCount(s) < 3) continue;
       // A bare list of medicines is already in the medication section.
-      if (wordCount(s) <= 8 && extractMedications(s).length > 0) continue;
+      if (wordCount(s) <= 8 && takenMedications(s).length > 0) continue;
       const rewritten = rewritePatient(s, p);
       out.add(rewritten.negative ? 'ros' : 'hpi', rewritten.text, evidence);
     }
@@ -337,6 +342,8 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
 
   if (complaint) out.add('chief_complaint', complaint.text, complaint.evidence);
   const sections = groupReviewOfSystems(out.result());
+  const medications = withMedicationChanges(sections.medications, [...planChanges.values()]);
+  if (medications) sections.medications = medications;
   const opening = sections.hpi?.[0];
   if (opening) sections.hpi![0] = { ...opening, text: openedOnPatient(opening.text) };
   return { sections, codes: [], drafter: { engine: 'offline' }, droppedCodes: 0 };
@@ -348,30 +355,4 @@ function reasonComplaint(utterances: readonly Utterance[], reason: string | unde
   if (!reason || words.length === 0) return undefined;
   const said = utterances.slice(0, Math.max(4, Math.ceil(utterances.length / 3))).find((u) => u.sentences.some((s) => saysReason(words, s.text)));
   return said ? { text: reason.trim(), evidence: [said.segmentId], rank: 4 } : undefined;
-}
-
-/** "Denies fever." "Denies chills." → "Constitutional: Denies fever and chills." as notes group them by system. */
-function groupReviewOfSystems(sections: Partial<Record<SectionId, DraftedSentence[]>>): Partial<Record<SectionId, DraftedSentence[]>> {
-  const ros = sections.ros;
-  if (!ros || ros.length === 0) return sections;
-  const groups = new Map<string, { items: string[]; evidence: Set<string> }>();
-  const other: DraftedSentence[] = [];
-  for (const sentence of ros) {
-    const m = /^Denies (.+)\.$/.exec(sentence.text);
-    const system = m ? ROS_SYSTEMS.find(([, pattern]) => pattern.test(m[1]!.toLowerCase()))?.[0] : undefined;
-    if (!m || !system) {
-      other.push(sentence);
-      continue;
-    }
-    const group = groups.get(system) ?? { items: [], evidence: new Set<string>() };
-    group.items.push(m[1]!);
-    for (const id of sentence.evidence) group.evidence.add(id);
-    groups.set(system, group);
-  }
-  const grouped: DraftedSentence[] = ROS_SYSTEMS.filter(([system]) => groups.has(system)).map(([system]) => {
-    const g = groups.get(system)!;
-    const list = g.items.length === 1 ? g.items[0]! : `${g.items.slice(0, -1).join(', ')} and ${g.items.at(-1)!}`;
-    return { text: `${system}: Denies ${list}.`, evidence: [...g.evidence] };
-  });
-  return { ...sections, ros: [...grouped, ...other] };
 }
