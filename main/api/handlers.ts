@@ -58,6 +58,7 @@ export function createHandlers({ app, visits, audit, terminology, notes, writeba
     'ehr:schedule': (request, ctx) => ehr.schedule(request, ctx.actor),
     'ehr:patientSearch': (request, ctx) => ehr.searchPatients(request, ctx.actor),
     'ehr:startVisit': (request, ctx) => ehr.startVisit(request.encounterId, ctx.actor),
+    'ehr:createVisitForPatient': (request, ctx) => ehr.createVisitForPatient(request, ctx.actor),
     'audit:verify': () => audit.verify(),
     'icd:search': (request) => terminology.search(request),
     'icd:validate': (request) => terminology.validate(request.code),

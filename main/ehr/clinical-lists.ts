@@ -7,7 +7,7 @@ import { CodeableConcept, conceptText, FhirId, readSearchPage, Reference, refere
 
 /**
  * The patient's active medications (MedicationRequest) and problem list (Condition, category
- * problem-list-item) as display strings, read when a visit is started from an encounter so
+ * problem-list-item) as display strings, read when a visit is created from the EHR's details so
  * transcription can be prompted with the words the visit is likely to use. A convenience: each
  * list that cannot be read is left out and reported as unavailable, never an error. Everything
  * the server returns is checked again here (patient, status, category), because a server that

@@ -1,4 +1,5 @@
-import type { EhrPatient, PatientSearchRequest, PatientSearchResult, Schedule, ScheduleEntry, StartVisitResult } from '../../shared/domain/ehr.js';
+import type { EhrPatient, PatientSearchRequest, PatientSearchResult, Schedule, ScheduleEntry, StartPatientVisitRequest, StartVisitResult } from '../../shared/domain/ehr.js';
+import type { PatientContext } from '../../shared/domain/visit.js';
 import type { Actor } from '../api/dispatch.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Logger } from '../log/logger.js';
@@ -7,6 +8,7 @@ import type { VisitEncounterIndex } from '../store/visit-encounter-index.js';
 import type { VisitRepository } from '../store/visit-repository.js';
 import type { VisitService } from '../visits/visit-service.js';
 import { readClinicalLists } from './clinical-lists.js';
+import type { ClinicalLists } from './clinical-lists.js';
 import type { EhrConnection } from './ehr-connection.js';
 import { EhrError } from './ehr-error.js';
 import type { FhirReader } from './fhir-reader.js';
@@ -16,8 +18,9 @@ import { localDay } from './local-day.js';
 
 /**
  * Today's schedule and patient search from the EHR, and visits started from an encounter (one
- * per encounter). Results are PHI: they go back to the caller only; logs get counts and timings,
- * the audit log who looked and how many results, never names or search terms.
+ * per encounter) or for a patient found by search. Results are PHI: they go back to the caller
+ * only; logs get counts and timings, the audit log who looked and how many results, never names
+ * or search terms.
  */
 export interface EhrService {
   schedule(request: { everyone: boolean }, actor: Actor): Promise<Schedule>;
@@ -27,6 +30,11 @@ export interface EhrService {
    * patient's active medications and problem list when the EHR gives them, from the EHR.
    */
   startVisit(encounterId: string, actor: Actor): Promise<StartVisitResult>;
+  /**
+   * A new visit, not tied to an encounter, for a patient picked from a search: patient details and
+   * lists as startVisit reads them, never as the caller says; only the reason for the visit is the user's.
+   */
+  createVisitForPatient(request: StartPatientVisitRequest, actor: Actor): Promise<StartVisitResult>;
 }
 
 export interface EhrServiceDeps {
@@ -92,6 +100,29 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
     const id = encounters.find(encounterId);
     const visit = id === undefined ? undefined : visitRepository.get(id);
     return visit ? { id: visit.id, state: visit.state } : undefined;
+  };
+
+  /** The patient as the EHR has them, by id. */
+  const readPatient = async (reader: FhirReader, patientId: string, subject: string): Promise<EhrPatient> => {
+    const patient = FhirPatient.safeParse(await readOrNotFound(reader, `Patient/${encodeURIComponent(patientId)}`, 'patient read', subject));
+    if (!patient.success || patient.data.id !== patientId) throw EhrError.badResponse('patient read');
+    return toEhrPatient(patient.data);
+  };
+
+  /** A new visit's patient context: the EHR's details and, when it gives them, the active lists. */
+  const patientContext = async (reader: FhirReader, p: EhrPatient, reasonForVisit: string | undefined): Promise<{ context: PatientContext; clinicalLists: ClinicalLists['status'] }> => {
+    // Never a reason not to create the visit: each list that cannot be read is left out, and the result says so.
+    const lists = await readClinicalLists(reader, p.patientId, logger, deps.clinicalListsTimeoutMs);
+    const context: PatientContext = {
+      ...(p.displayName ? { displayName: p.displayName } : {}),
+      ...(p.mrn ? { mrn: p.mrn } : {}),
+      ...(p.birthDate ? { birthDate: p.birthDate } : {}),
+      ...(p.sex ? { sex: p.sex } : {}),
+      ...(reasonForVisit ? { reasonForVisit } : {}),
+      ...(lists.medications.length > 0 ? { medications: [...lists.medications] } : {}),
+      ...(lists.problems.length > 0 ? { problems: [...lists.problems] } : {}),
+    };
+    return { context, clinicalLists: lists.status };
   };
 
   return {
@@ -178,29 +209,19 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
       if (!encounter.success || encounter.data.id !== encounterId) throw EhrError.badResponse('encounter read');
       const patientId = referencedId(encounter.data.subject?.reference, 'Patient');
       if (!patientId) throw new EhrError('bad_response', 'The encounter does not name a patient, so no visit can be started from it. You can still create a visit by hand.');
-      const patient = FhirPatient.safeParse(await readOrNotFound(reader, `Patient/${encodeURIComponent(patientId)}`, 'patient read', "The encounter's patient"));
-      if (!patient.success || patient.data.id !== patientId) throw EhrError.badResponse('patient read');
-      const entry = toEhrEncounter(encounter.data, new Map([[patientId, toEhrPatient(patient.data)]]), new Map());
-      const p = entry!.patient;
-      // Never a reason not to start the visit: each list that cannot be read is left out, and the result says so.
-      const lists = await readClinicalLists(reader, patientId, logger, deps.clinicalListsTimeoutMs);
-      const opened = visits.createOrOpen(
-        {
-          patientId,
-          encounterId,
-          patient: {
-            ...(p.displayName ? { displayName: p.displayName } : {}),
-            ...(p.mrn ? { mrn: p.mrn } : {}),
-            ...(p.birthDate ? { birthDate: p.birthDate } : {}),
-            ...(p.sex ? { sex: p.sex } : {}),
-            ...(entry!.reason ? { reasonForVisit: entry!.reason } : {}),
-            ...(lists.medications.length > 0 ? { medications: [...lists.medications] } : {}),
-            ...(lists.problems.length > 0 ? { problems: [...lists.problems] } : {}),
-          },
-        },
-        actor,
-      );
-      return opened.created ? { ...opened, clinicalLists: lists.status } : opened;
+      const patient = await readPatient(reader, patientId, "The encounter's patient");
+      const entry = toEhrEncounter(encounter.data, new Map([[patientId, patient]]), new Map());
+      const { context, clinicalLists } = await patientContext(reader, patient, entry!.reason);
+      const opened = visits.createOrOpen({ patientId, encounterId, patient: context }, actor);
+      return opened.created ? { ...opened, clinicalLists } : opened;
+    },
+
+    async createVisitForPatient(request, actor) {
+      const { reader } = await deps.connection();
+      const patient = await readPatient(reader, request.patientId, 'The patient');
+      const { context, clinicalLists } = await patientContext(reader, patient, request.reasonForVisit?.trim());
+      const opened = visits.createOrOpen({ patientId: patient.patientId, patient: context }, actor);
+      return { ...opened, clinicalLists };
     },
   };
 }

@@ -9,7 +9,7 @@ import { DraftRequest, DraftResult } from '../domain/drafting.js';
 import { Transcript, TranscriptImportRequest, TranscriptImportResult } from '../domain/transcript.js';
 import { TranscribeRequest, TranscriptionStatus } from '../domain/transcription.js';
 import { NewVisit, Visit, VisitState } from '../domain/visit.js';
-import { PatientSearchRequest, PatientSearchResult, Schedule, ScheduleRequest, StartEncounterRequest, StartVisitResult } from '../domain/ehr.js';
+import { PatientSearchRequest, PatientSearchResult, Schedule, ScheduleRequest, StartEncounterRequest, StartPatientVisitRequest, StartVisitResult } from '../domain/ehr.js';
 import { AutoDraftStatus } from '../domain/auto-draft.js';
 import { SettingsUpdate, SettingsView } from '../domain/policy.js';
 import { ConnectionTestResult } from '../domain/connection-test.js';
@@ -97,6 +97,8 @@ export const channels = {
   'ehr:patientSearch': call(PatientSearchRequest, PatientSearchResult),
   /** Opens the encounter's visit, creating it from the EHR's details the first time: one visit per encounter. */
   'ehr:startVisit': call(StartEncounterRequest, StartVisitResult),
+  /** Creates a visit for a patient found by search, from the EHR's details and lists (not tied to an encounter). */
+  'ehr:createVisitForPatient': call(StartPatientVisitRequest, StartVisitResult),
   'audit:verify': call(z.object({}), AuditVerifyReport),
   'icd:search': call(IcdSearchRequest, IcdSearchResult),
   'icd:validate': call(z.object({ code: z.string().trim().min(1).max(32) }), IcdValidation),

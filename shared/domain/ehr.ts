@@ -84,6 +84,10 @@ export type PatientSearchResult = z.infer<typeof PatientSearchResult>;
 
 export const StartEncounterRequest = z.object({ encounterId: EhrId });
 
+/** A visit for a patient picked from a search: their details come from the EHR, only the reason from the user. */
+export const StartPatientVisitRequest = z.object({ patientId: EhrId, reasonForVisit: PatientContext.shape.reasonForVisit });
+export type StartPatientVisitRequest = z.infer<typeof StartPatientVisitRequest>;
+
 const ListStatus = z.enum(['read', 'unavailable']);
 
 export const StartVisitResult = z.object({

@@ -33,8 +33,9 @@ export const PatientContext = z.object({
   reasonForVisit: z.string().trim().max(500).optional(),
   /**
    * The patient's active medications and problem list as the EHR named them when the visit was
-   * started from an encounter ("lisinopril 10 MG Oral Tablet", "Essential hypertension"): the
-   * vocabulary transcription is prompted with. Absent when unknown or when the EHR listed none.
+   * started from an encounter or a patient search ("lisinopril 10 MG Oral Tablet", "Essential
+   * hypertension"): the vocabulary transcription is prompted with. Absent when unknown or when
+   * the EHR listed none.
    */
   medications: ClinicalList.optional(),
   problems: ClinicalList.optional(),

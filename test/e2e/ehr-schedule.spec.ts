@@ -2,14 +2,16 @@
  * End to end: the visits page in Debian's Chromium through `scribe web`, with the sandbox EHR
  * running (`scribe sandbox` on free ports, the app pointed at it). Today's schedule shows the
  * seeded encounters; Start visit opens a visit filled from the EHR, and only ever one per
- * encounter; patient search (keyboard only) creates another visit; with the EHR gone, the page
- * says "EHR unreachable" and a visit can still be entered by hand. Screenshots in test-results/.
+ * encounter; patient search (keyboard only) creates another visit, with the EHR's medication and
+ * problem lists; with the EHR gone, the page says "EHR unreachable" and a visit can still be
+ * entered by hand. Screenshots in test-results/.
  * Run: node --import tsx --test test/e2e/ehr-schedule.spec.ts   (after `npm run build`)
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { SANDBOX_PATIENTS } from '../../main/sandbox/seed.js';
+import { SCOPE_WITH_MEDICATIONS } from '../../main/writeback/fhir/fhir-target-config.js';
 import type { Workstation, WebServer } from '../helpers/e2e-web.js';
 import { createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues } from '../helpers/e2e-web.js';
 
@@ -34,7 +36,7 @@ describe("today's schedule from the sandbox EHR, in the browser", { skip: e2eSki
     const ready = sandbox.ready as { fhirBaseUrl: string; clientKeyFile: string; backendClientIds: string[] };
     // IT points the workstation at the EHR (scribes cannot change settings); the scribe then works.
     const it = await ws.web({ SCRIBE_USER: 'it.admin', SCRIBE_ROLE: 'admin' });
-    ok(await it.call('settings:update', { fhirBaseUrl: ready.fhirBaseUrl, fhirClientId: ready.backendClientIds[0], fhirPrivateKeyFile: ready.clientKeyFile }));
+    ok(await it.call('settings:update', { fhirBaseUrl: ready.fhirBaseUrl, fhirClientId: ready.backendClientIds[0], fhirPrivateKeyFile: ready.clientKeyFile, fhirScope: SCOPE_WITH_MEDICATIONS }));
     await it.stop();
     web = await ws.web();
     ({ browser, page } = await openAppPage(seen, { height: 900 }));
@@ -99,22 +101,35 @@ describe("today's schedule from the sandbox EHR, in the browser", { skip: e2eSki
     await page.keyboard.type('sandbox');
     await page.getByText(`${SANDBOX_PATIENTS.length} patients found. Use the arrow keys and Enter to pick one.`).waitFor();
     await screenshot(page, 'ehr-patient-search');
-    // Down twice from the first result: the third patient.
+    // Down twice from the first result: the third patient; up from the first wraps to the last.
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     assert.equal(await listbox.getByRole('option', { selected: true }).innerText().then((t) => t.split('\n')[0]), names[2]);
     assert.equal(await search.getAttribute('aria-activedescendant'), await listbox.getByRole('option', { selected: true }).getAttribute('id'));
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await listbox.getByRole('option', { selected: true }).innerText().then((t) => t.split('\n')[0]), names[4]);
     await page.keyboard.press('Enter');
-    const picked = page.getByRole('group', { name: new RegExp(`^${names[2]}`) });
+    const picked = page.getByRole('group', { name: new RegExp(`^${names[4]}`) });
     await picked.getByLabel('Reason for visit (optional)').fill('Follow-up of rash');
     await picked.getByRole('button', { name: 'Create visit' }).click();
     await page.getByText('Visit created. It is now in the list of today’s visits.').waitFor();
-    await localVisits().getByRole('link', { name: names[2]! }).waitFor();
+    await localVisits().getByRole('link', { name: names[4]! }).waitFor();
 
     const list = (await web.call('visit:list', {})) as { value: { visits: { patientId: string; encounterId?: string }[] } };
-    const made = list.value.visits.filter((v) => v.patientId === SANDBOX_PATIENTS[2]!.id);
+    const made = list.value.visits.filter((v) => v.patientId === SANDBOX_PATIENTS[4]!.id);
     assert.equal(made.length, 1);
     assert.equal(made[0]!.encounterId, undefined, 'a visit made from a search is not tied to an encounter');
+
+    // The EHR's medication and problem lists came with it, for the transcription prompt.
+    await page.getByRole('link', { name: 'Open it' }).click();
+    await page.getByRole('heading', { level: 1, name: `Visit: ${names[4]}` }).waitFor();
+    await page.getByText('Medications (EHR)', { exact: true }).waitFor();
+    await page.getByText(/metformin hydrochloride 500 MG Oral Tablet/).waitFor();
+    await page.getByText('Problems (EHR)', { exact: true }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Visits', exact: true }).click();
+    await schedule().waitFor();
   });
 
   it('says "EHR unreachable" when the EHR is gone, and a visit can still be entered by hand', async () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { EhrPatient, PatientSearchResult, Schedule } from '../../../shared/domain/ehr.js';
+import { ScribeError } from '../../errors.js';
 import { json } from '../output.js';
 import type { CliContext } from '../session.js';
 
@@ -24,7 +25,7 @@ export function formatPatients(r: PatientSearchResult): string {
   return [...r.patients.map((p) => `${who(p)}  patient ${p.patientId}`), ...(r.truncated ? ['More patients match: narrow the search.'] : [])].join('\n');
 }
 
-/** `scribe ehr schedule`, `scribe ehr patients`, `scribe ehr start`: the EHR's side of the visit list. */
+/** `scribe ehr schedule`, `scribe ehr patients`, `scribe ehr start [--patient]`: the EHR's side of the visit list. */
 export function registerEhrCommands(program: Command, cli: CliContext): Command {
   const ehr = program.command('ehr').description("today's schedule and patient search from the EHR (the sandbox EHR by default)");
   ehr
@@ -49,11 +50,17 @@ export function registerEhrCommands(program: Command, cli: CliContext): Command 
     });
   ehr
     .command('start')
-    .description("open the encounter's visit, creating it from the EHR the first time")
-    .argument('<encounter-id>', "the encounter's id in the EHR")
+    .description("open the encounter's visit, creating it from the EHR the first time; or, with --patient, create a new visit for a patient")
+    .argument('[encounter-id]', "the encounter's id in the EHR")
+    .option('--patient <patient-id>', "the patient's id in the EHR (see `scribe ehr patients`), for a visit not on the schedule")
+    .option('--reason <text>', 'reason for the visit, with --patient')
     .option('--json', 'print JSON')
-    .action(async (encounterId: string, o: { json?: boolean }) => {
-      const result = await cli.withScribe('open', (_s, call) => call('ehr:startVisit', { encounterId }));
+    .action(async (encounterId: string | undefined, o: { patient?: string; reason?: string; json?: boolean }) => {
+      if ((encounterId === undefined) === (o.patient === undefined)) throw new ScribeError('bad_request', 'Give an encounter id or --patient <patient-id>, not both.');
+      if (o.reason !== undefined && o.patient === undefined) throw new ScribeError('bad_request', "--reason goes with --patient; an encounter's reason comes from the EHR.");
+      const result = await cli.withScribe('open', (_s, call) =>
+        o.patient !== undefined ? call('ehr:createVisitForPatient', { patientId: o.patient, reasonForVisit: o.reason }) : call('ehr:startVisit', { encounterId: encounterId! }),
+      );
       const { visit, created, clinicalLists } = result;
       const missing = clinicalLists ? (['medications', 'problems'] as const).filter((list) => clinicalLists[list] === 'unavailable') : [];
       const note = missing.length > 0 ? ` The ${missing.map((l) => (l === 'medications' ? 'medication list' : 'problem list')).join(' and ')} could not be read from the EHR; the visit goes on without.` : '';

@@ -1,7 +1,7 @@
 import type { KeyboardEvent } from 'react';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { ScribeApi } from '../../../shared/api/client.js';
-import type { EhrPatient } from '../../../shared/domain/ehr.js';
+import type { EhrPatient, StartVisitResult } from '../../../shared/domain/ehr.js';
 import { errorText } from '../error-text.js';
 import { visitHref } from './VisitTable.js';
 
@@ -9,6 +9,12 @@ const MIN_CHARS = 2;
 const DEBOUNCE_MS = 300;
 
 const details = (p: EhrPatient) => [p.mrn ? `MRN ${p.mrn}` : undefined, p.birthDate ? `born ${p.birthDate}` : undefined].filter(Boolean).join(' · ');
+
+/** Which of the patient's lists the EHR would not give, as a sentence; empty when both were read. */
+const unreadLists = (status: StartVisitResult['clinicalLists']) => {
+  const missing = [status?.medications === 'unavailable' ? 'medication list' : undefined, status?.problems === 'unavailable' ? 'problem list' : undefined].filter(Boolean);
+  return missing.length === 0 ? '' : ` The ${missing.join(' and ')} could not be read from the EHR; the visit goes on without.`;
+};
 
 type Search = { readonly kind: 'idle' } | { readonly kind: 'searching' } | { readonly kind: 'done'; readonly patients: readonly EhrPatient[]; readonly truncated: boolean } | { readonly kind: 'failed'; readonly message: string };
 
@@ -27,7 +33,7 @@ export function PatientSearch({ api, onCreated }: { api: ScribeApi; onCreated: (
   const [reason, setReason] = useState('');
   const [creating, setCreating] = useState(false);
   const [createError, setCreateError] = useState<string | undefined>(undefined);
-  const [created, setCreated] = useState<{ href: string } | undefined>(undefined);
+  const [created, setCreated] = useState<{ href: string; unread: string } | undefined>(undefined);
   const ticket = useRef(0);
 
   useEffect(() => {
@@ -88,17 +94,9 @@ export function PatientSearch({ api, onCreated }: { api: ScribeApi; onCreated: (
     setCreating(true);
     setCreateError(undefined);
     try {
-      const visit = await api.visit.create({
-        patientId: picked.patientId,
-        patient: {
-          displayName: picked.displayName,
-          mrn: picked.mrn,
-          birthDate: picked.birthDate,
-          sex: picked.sex,
-          reasonForVisit: reason.trim() === '' ? undefined : reason.trim(),
-        },
-      });
-      setCreated({ href: visitHref(visit) });
+      // The EHR's details and lists, read again by main: nothing from the search result is trusted.
+      const { visit, clinicalLists } = await api.ehr.createVisitForPatient({ patientId: picked.patientId, reasonForVisit: reason.trim() === '' ? undefined : reason.trim() });
+      setCreated({ href: visitHref(visit), unread: unreadLists(clinicalLists) });
       setPicked(undefined);
       setReason('');
       setText('');
@@ -212,7 +210,7 @@ export function PatientSearch({ api, onCreated }: { api: ScribeApi; onCreated: (
       <p className="form-status" role="status">
         {created ? (
           <>
-            Visit created. It is now in the list of today’s visits. <a href={created.href}>Open it</a>
+            Visit created. It is now in the list of today’s visits.{created.unread} <a href={created.href}>Open it</a>
           </>
         ) : null}
       </p>

@@ -45,7 +45,7 @@ export function VisitHeading({ visit, prefix }: { visit: Visit; prefix: string }
   );
 }
 
-/** The EHR's active problem list and medications, as read when the visit was started from the schedule. */
+/** The EHR's active problem list and medications, as read when the visit was started from the schedule or a patient search. */
 function ClinicalLists({ visit }: { visit: Visit }) {
   const { problems = [], medications = [] } = visit.patient;
   if (problems.length === 0 && medications.length === 0) return null;

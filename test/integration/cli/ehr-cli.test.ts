@@ -1,5 +1,5 @@
 /**
- * `scribe ehr schedule`, `scribe ehr patients` and `scribe ehr start` against the sandbox EHR,
+ * `scribe ehr schedule`, `scribe ehr patients` and `scribe ehr start [--patient]` against the sandbox EHR,
  * in process: what a user reads, the JSON a script reads, and a clear error when the EHR is down.
  */
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { runCli } from '../../../main/cli/program.js';
 import { openScribe } from '../../../main/compose.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
-import type { PatientSearchResult, Schedule } from '../../../shared/domain/ehr.js';
+import type { PatientSearchResult, Schedule, StartVisitResult } from '../../../shared/domain/ehr.js';
 import { SCOPE_WITH_MEDICATIONS } from '../../../main/writeback/fhir/fhir-target-config.js';
 import { closedPort, startFhirSandbox, TEST_CLIENT_ID } from '../../helpers/fhir-sandbox.js';
 import type { FhirSandboxFixture } from '../../helpers/fhir-sandbox.js';
@@ -76,6 +76,24 @@ test('scribe ehr patients searches by name and by MRN', async () => {
   assert.equal(none.out, 'No patients found.');
   const nothing = await cli(['ehr', 'patients']);
   assert.notEqual(nothing.code, 0, 'a search needs something to search for');
+});
+
+test('scribe ehr start --patient creates a visit from the EHR for a patient not on the schedule', async () => {
+  const text = await cli(['ehr', 'start', '--patient', 'sbx-patient-5', '--reason', 'Diabetes check']);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /^Created visit [0-9a-f-]{36}\.$/);
+  const json = await cli(['ehr', 'start', '--patient', 'sbx-patient-5', '--json']);
+  const { visit, created, clinicalLists } = JSON.parse(json.out) as StartVisitResult;
+  assert.deepEqual([created, clinicalLists], [true, { medications: 'read', problems: 'read' }]);
+  assert.notEqual(text.out, `Created visit ${visit.id}.`, 'each visit for a patient is a new one');
+  assert.deepEqual([visit.patient.displayName, visit.patient.mrn, visit.encounterId], ['Esme Placeholder-Sandbox', 'SBX-MRN-0005', undefined]);
+  assert.ok(visit.patient.medications?.includes('metformin hydrochloride 500 MG Oral Tablet'));
+
+  for (const args of [['ehr', 'start'], ['ehr', 'start', 'sbx-encounter-1', '--patient', 'sbx-patient-5'], ['ehr', 'start', 'sbx-encounter-1', '--reason', 'x']]) {
+    const refused = await cli(args);
+    assert.equal(refused.code, 1, args.join(' '));
+    assert.match(refused.err, /^scribe: (Give an encounter id|--reason goes with --patient)/);
+  }
 });
 
 test('with the EHR down: a clear message and a failing exit code', async () => {

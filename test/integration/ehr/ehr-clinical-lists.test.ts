@@ -1,8 +1,9 @@
 /**
- * A visit started from an encounter keeps the patient's active medications and problem list from
- * the real sandbox EHR, encrypted, and transcription through an OpenAI-compatible engine (the
- * loopback server) is prompted with them, never with the patient's name or record number. A list
- * the EHR will not give (a scope the client lacks, a 503, no answer) never stops the visit.
+ * A visit started from an encounter, or for a patient picked from a search, keeps the patient's
+ * active medications and problem list from the real sandbox EHR, encrypted, and transcription
+ * through an OpenAI-compatible engine (the loopback server) is prompted with them, never with the
+ * patient's name or record number. A list the EHR will not give (a scope the client lacks, a 503,
+ * no answer) never stops the visit.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -201,5 +202,47 @@ describe("the patient's medications and problem list from the EHR", () => {
     const ms = performance.now() - startedAt;
     assert.deepEqual([started.created, started.clinicalLists], [true, { medications: 'unavailable', problems: 'unavailable' }]);
     assert.ok(ms < 5_000, `started in ${Math.round(ms)} ms`);
+  });
+
+  test("a visit for a patient picked from a search takes name, MRN and lists from the EHR, never the caller's", async () => {
+    // A client that sends its own details for the patient: the call does not take them.
+    const request = { patientId: ESME.id, reasonForVisit: '  Diabetes check  ', patient: { displayName: 'Someone Else', mrn: 'WRONG-MRN' }, displayName: 'Someone Else', mrn: 'WRONG-MRN' };
+    const first = await call<StartVisitResult>('ehr:createVisitForPatient', request);
+    assert.equal(first.created, true);
+    assert.deepEqual(first.clinicalLists, { medications: 'read', problems: 'read' });
+    const visit = await call<Visit>('visit:get', { id: first.visit.id });
+    assert.equal(visit.patientId, ESME.id);
+    assert.equal(visit.encounterId, undefined, 'not tied to an encounter');
+    assert.deepEqual(
+      [visit.patient.displayName, visit.patient.mrn, visit.patient.birthDate, visit.patient.reasonForVisit],
+      [`${ESME.given} ${ESME.family}`, ESME.mrn, ESME.birthDate, 'Diabetes check'],
+    );
+    assert.deepEqual(sorted(visit.patient.medications), ['insulin glargine 100 UNT/ML Injectable Solution', 'lisinopril 10 MG Oral Tablet', 'metformin hydrochloride 500 MG Oral Tablet']);
+    assert.deepEqual(sorted(visit.patient.problems), ESME_PROBLEMS);
+    // Without an encounter nothing makes two picks the same visit: each creates one.
+    const second = await call<StartVisitResult>('ehr:createVisitForPatient', { patientId: ESME.id });
+    assert.equal(second.created, true);
+    assert.notEqual(second.visit.id, first.visit.id);
+    assert.equal(second.visit.patient.reasonForVisit, undefined);
+    const logged = logger.lines.join('\n') + JSON.stringify([...scribe.audit.entries()]);
+    for (const word of ['metformin', ESME.family, ESME.mrn]) assert.ok(!logged.includes(word), `"${word}" is not in the log or audit log`);
+  });
+
+  test('an EHR failing the list reads (503) still creates the visit for a searched patient, without lists, and says so', async () => {
+    fx.sandbox.faults.update({ errorRate: 0.5, errorStatus: 503 });
+    // The patient read passes; both list reads fail.
+    rolls.push(0.999, 0, 0);
+    const started = await call<StartVisitResult>('ehr:createVisitForPatient', { patientId: ADA.id });
+    assert.deepEqual([started.created, started.clinicalLists], [true, { medications: 'unavailable', problems: 'unavailable' }]);
+    assert.deepEqual([started.visit.patient.displayName, started.visit.patient.mrn], [`${ADA.given} ${ADA.family}`, ADA.mrn]);
+    assert.deepEqual([started.visit.patient.medications, started.visit.patient.problems], [undefined, undefined]);
+  });
+
+  test('a patient the EHR does not have gets no visit', async () => {
+    const before = (await call<{ visits: unknown[] }>('visit:list', {})).visits.length;
+    const result = await scribe.dispatch('ehr:createVisitForPatient', { patientId: 'sbx-patient-404' }, clinicianCtx);
+    assert.equal(result.ok, false);
+    assert.equal(result.ok ? undefined : result.error.code, 'not_found');
+    assert.equal((await call<{ visits: unknown[] }>('visit:list', {})).visits.length, before);
   });
 });
