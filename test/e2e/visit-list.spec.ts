@@ -8,42 +8,18 @@
 import assert from 'node:assert/strict';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { WebAddress } from '../helpers/e2e-web.js';
+import { CHROMIUM, CHROMIUM_ARGS, CLI_JS, e2eSkipReason, firstLine, RESULTS, ROOT, stopProcess, TIMEOUT_MS } from '../helpers/e2e-web.js';
 
 const execFileAsync = promisify(execFile);
-
-/** The package root, whether this file runs from test/e2e (tsx) or dist/test/e2e (compiled). */
-function findRoot(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error('package.json not found above the test.');
-  }
-}
-
-const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
-const CHROMIUM = '/usr/bin/chromium';
-const CLI = join(ROOT, 'dist', 'main', 'cli', 'index.js');
-const RENDERER_INDEX = join(ROOT, 'dist', 'renderer', 'index.html');
-const RESULTS = join(ROOT, 'test-results');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const TIMEOUT_MS = 15_000;
 
 // Synthetic PHI sentinels: distinctive enough that finding them in a log can only mean a leak.
 const NAME_1 = 'Zzyzx Quillfeather';
@@ -51,51 +27,7 @@ const NAME_3 = 'Wendeline Orrisbrook';
 const MRN_3 = 'MRN-E2E-70413';
 const SENTINELS = ['Zzyzx', 'Quillfeather', 'Wendeline', 'Orrisbrook', MRN_3];
 
-const skipReason = !existsSync(CHROMIUM)
-  ? `Chromium not found at ${CHROMIUM} (apt-get install chromium)`
-  : !existsSync(RENDERER_INDEX)
-    ? 'dist/renderer/index.html is missing: run `npm run build` first'
-    : !existsSync(CLI)
-      ? 'dist/main/cli/index.js is missing: run `npm run build` first'
-      : undefined;
-
-interface WebAddress {
-  readonly url: string;
-  readonly origin: string;
-  readonly token: string;
-}
-
-/** Waits for the first stdout line of `scribe web --json`, failing if the process exits first. */
-function firstLine(child: ChildProcessWithoutNullStreams, stderr: () => string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    const timer = setTimeout(() => fail(new Error(`scribe web printed nothing within ${TIMEOUT_MS * 2} ms`)), TIMEOUT_MS * 2);
-    const onExit = (code: number | null) => fail(new Error(`scribe web exited (${code}) before printing its address: ${stderr()}`));
-    function fail(error: Error) {
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      lines.close();
-      reject(error);
-    }
-    child.once('exit', onExit);
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      resolve(line);
-    });
-  });
-}
-
-async function stopProcess(child: ChildProcessWithoutNullStreams): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-describe('visit list in the browser through the web bridge', { skip: skipReason ?? false }, () => {
+describe('visit list in the browser through the web bridge', { skip: e2eSkipReason ?? false }, () => {
   let dataDir = '';
   let web: ChildProcessWithoutNullStreams | undefined;
   let webOutput = '';
@@ -116,7 +48,7 @@ describe('visit list in the browser through the web bridge', { skip: skipReason 
   });
 
   const scribe = async (...args: string[]): Promise<string> => {
-    const { stdout } = await execFileAsync(process.execPath, [CLI, ...args], { env: env(), cwd: ROOT, timeout: 60_000 });
+    const { stdout } = await execFileAsync(process.execPath, [CLI_JS, ...args], { env: env(), cwd: ROOT, timeout: 60_000 });
     return stdout;
   };
 
@@ -159,7 +91,7 @@ describe('visit list in the browser through the web bridge', { skip: skipReason 
       assert.equal(created.state, 'not_started');
     }
 
-    web = spawn(process.execPath, [CLI, 'web', '--port', '0', '--json'], { env: env(), cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    web = spawn(process.execPath, [CLI_JS, 'web', '--port', '0', '--json'], { env: env(), cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     web.stderr.setEncoding('utf8').on('data', (chunk: string) => (webOutput += chunk));
     const line = await firstLine(web, () => webOutput);
     address = JSON.parse(line) as WebAddress;

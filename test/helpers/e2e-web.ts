@@ -78,7 +78,8 @@ export interface WebServer {
   crash(): Promise<void>;
 }
 
-function firstLine(child: ChildProcessWithoutNullStreams, stderr: () => string): Promise<string> {
+/** Waits for the first stdout line of `scribe web --json`, failing if the process exits first. */
+export function firstLine(child: ChildProcessWithoutNullStreams, stderr: () => string): Promise<string> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
     const timer = setTimeout(() => fail(new Error(`scribe web printed nothing within ${TIMEOUT_MS * 2} ms`)), TIMEOUT_MS * 2);
@@ -99,7 +100,8 @@ function firstLine(child: ChildProcessWithoutNullStreams, stderr: () => string):
   });
 }
 
-async function stopProcess(child: ChildProcessWithoutNullStreams): Promise<void> {
+/** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone. */
+export async function stopProcess(child: ChildProcessWithoutNullStreams): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
