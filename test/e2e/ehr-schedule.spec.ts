@@ -133,6 +133,8 @@ describe("today's schedule from the sandbox EHR, in the browser", { skip: e2eSki
   });
 
   it('says "EHR unreachable" when the EHR is gone, and a visit can still be entered by hand', async () => {
+    // The schedule has loaded again since the page came back, so there is one to call out of date.
+    await row(names[0]!).waitFor();
     await stopSandbox();
     await schedule().getByRole('button', { name: 'Refresh schedule' }).click();
     await schedule().getByRole('alert').getByText(/^EHR unreachable/).waitFor();
