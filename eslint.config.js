@@ -58,7 +58,7 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] }] },
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'vitest', name: ['test', 'it', 'describe', 'suite'] }] },
       ],
     },
   },

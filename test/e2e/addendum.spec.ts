@@ -6,12 +6,12 @@
  * the clinician signs it behind the confirm step and follows it to "delivered"; the EHR then holds a
  * second DocumentReference that `appends` the original, carrying the addendum text.
  * Screenshots: test-results/addendum-{draft,signed}.png.
- * Run: node --import tsx --test test/e2e/addendum.spec.ts   (after `npm run build`)
+ * Run: npx vitest run test/e2e/addendum.spec.ts   (after `npm run build`)
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { DocumentReference } from '@medplum/fhirtypes';
 import type { Browser, Page } from 'playwright-core';
 import { SANDBOX_PATIENTS, SANDBOX_PRACTITIONERS, sandboxEncounterId } from '../../main/sandbox/seed.js';
@@ -20,6 +20,7 @@ import type { WebServer, Workstation } from '../helpers/e2e-web.js';
 import { createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues } from '../helpers/e2e-web.js';
 import type { FhirSandboxFixture } from '../helpers/fhir-sandbox.js';
 import { startFhirSandbox, TEST_CLIENT_ID } from '../helpers/fhir-sandbox.js';
+import { skipWhen } from '../helpers/skip.js';
 
 // Patient 4's encounter is seen by practitioner 1, the clinician who signs here.
 const PATIENT_INDEX = 3;
@@ -49,7 +50,7 @@ interface Addendum {
   signedBy?: string;
 }
 
-describe('a later change to a signed, delivered note becomes an addendum', { skip: e2eSkipReason ?? false }, () => {
+describe('a later change to a signed, delivered note becomes an addendum', skipWhen(e2eSkipReason ?? false), () => {
   let ws: Workstation;
   let web: WebServer;
   let browser: Browser | undefined;
@@ -72,7 +73,7 @@ describe('a later change to a signed, delivered note becomes an addendum', { ski
     await addenda().waitFor();
   };
 
-  before(async () => {
+  beforeAll(async () => {
     ws = await createWorkstation({ user: SCRIBE, role: 'scribe' });
     ehr = await startFhirSandbox();
     const keyFile = join(ws.dataDir, 'ehr-client-key.json');
@@ -100,7 +101,7 @@ describe('a later change to a signed, delivered note becomes an addendum', { ski
     ({ browser, page } = await openAppPage(seen, { height: 900 }));
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close().catch(() => undefined);
     await ws?.dispose();
     await ehr?.close();

@@ -3,12 +3,12 @@
  * Chromium plays the system browser; the sandbox EHR (FHIR server, oidc-provider with PKCE, login
  * page) runs on a free loopback port; the app's side is the real auth service, through the real
  * composition root and dispatcher where the renderer's view matters.
- * Run: node --import tsx --test test/e2e/clinician-sign-in.spec.ts
+ * Run: npx vitest run test/e2e/clinician-sign-in.spec.ts
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import type { Patient } from '@medplum/fhirtypes';
@@ -29,6 +29,7 @@ import { createFhirClient } from '../../main/writeback/fhir/fhir-client.js';
 import type { AuthChanged, AuthStatus } from '../../shared/domain/auth.js';
 import { recordingLogger } from '../helpers/fhir-sandbox.js';
 import { FAST_SCRYPT, tempDir } from '../helpers/temp-store.js';
+import { skipWhen } from '../helpers/skip.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -64,7 +65,7 @@ async function answerLogin(page: Page, practitioner: RegExp | string, decision: 
   await page.getByRole('button', { name: decision }).click();
 }
 
-describe('clinician sign-in with SMART on FHIR in the system browser', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)` }, () => {
+describe('clinician sign-in with SMART on FHIR in the system browser', skipWhen(existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`), () => {
   const sandboxLog = recordingLogger();
   let sandbox: Sandbox;
   let browser: Browser;
@@ -98,11 +99,11 @@ describe('clinician sign-in with SMART on FHIR in the system browser', { skip: e
     return auth.settled();
   }
 
-  before(async () => {
+  beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, logger: sandboxLog, usCoreDir: null });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
-  after(async () => {
+  afterAll(async () => {
     for (const auth of services) await auth.close();
     await browser?.close();
     await sandbox?.close();
@@ -118,7 +119,7 @@ describe('clinician sign-in with SMART on FHIR in the system browser', { skip: e
     const ipc = (): CallContext => ({ transport: 'ipc', actor: signedInActor(scribe.auth, local)() });
     const events: { event: string; payload: unknown }[] = [];
 
-    before(() => {
+    beforeAll(() => {
       // As if DEBUG=FHIR* were set: fhirclient would print token requests and responses to stderr.
       fhirclientDebugModule().enable('FHIR*');
       system = chromiumBrowser(browser);
@@ -131,7 +132,7 @@ describe('clinician sign-in with SMART on FHIR in the system browser', { skip: e
       });
       scribe.events.subscribe((event, payload) => events.push({ event, payload }));
     });
-    after(() => {
+    afterAll(() => {
       fhirclientDebugModule().disable();
       scribe?.close();
       tmp.cleanup();

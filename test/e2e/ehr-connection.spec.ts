@@ -3,20 +3,21 @@
  * at a sandbox EHR (FHIR and HL7 v2), sees the HL7 identity settings with a policy lock, clicks
  * "Test connection" and reads the results from the live region; then signs a note with sentences
  * the transcript does not back only after ticking that they were checked.
- * Run: node --import tsx --test test/e2e/ehr-connection.spec.ts   (after `npm run build`)
+ * Run: npx vitest run test/e2e/ehr-connection.spec.ts   (after `npm run build`)
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { WebServer, Workstation } from '../helpers/e2e-web.js';
 import { createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues } from '../helpers/e2e-web.js';
 import { noteDraft } from '../helpers/note-draft.js';
+import { skipWhen } from '../helpers/skip.js';
 
 const PATIENT = 'Ottoline Brackenridge-Vance';
 
-describe('EHR connection settings and deliberate sign-off in the browser', { skip: e2eSkipReason ?? false }, () => {
+describe('EHR connection settings and deliberate sign-off in the browser', skipWhen(e2eSkipReason ?? false), () => {
   let ws: Workstation;
   let web: WebServer;
   let browser: Browser | undefined;
@@ -24,7 +25,7 @@ describe('EHR connection settings and deliberate sign-off in the browser', { ski
   const seen = { console: [] as string[], errors: [] as string[] };
   const ok = (result: { ok: boolean; error?: { message: string } }) => assert.ok(result.ok, result.error?.message);
 
-  before(async () => {
+  beforeAll(async () => {
     ws = await createWorkstation({ user: 'sbx-practitioner-1', role: 'clinician' });
     // A sandbox on free ports, so this runs beside anything holding 8910/2575.
     const { ready } = await ws.background(['sandbox', '--port', '0', '--json']);
@@ -50,7 +51,7 @@ describe('EHR connection settings and deliberate sign-off in the browser', { ski
     ({ browser, page } = await openAppPage(seen, { height: 900 }));
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close().catch(() => undefined);
     await ws?.dispose();
   });

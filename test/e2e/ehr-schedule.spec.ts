@@ -5,19 +5,20 @@
  * encounter; patient search (keyboard only) creates another visit, with the EHR's medication and
  * problem lists; with the EHR gone, the page says "EHR unreachable" and a visit can still be
  * entered by hand. Screenshots in test-results/.
- * Run: node --import tsx --test test/e2e/ehr-schedule.spec.ts   (after `npm run build`)
+ * Run: npx vitest run test/e2e/ehr-schedule.spec.ts   (after `npm run build`)
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { SANDBOX_PATIENTS } from '../../main/sandbox/seed.js';
 import { SCOPE_WITH_MEDICATIONS } from '../../main/writeback/fhir/fhir-target-config.js';
 import type { Workstation, WebServer } from '../helpers/e2e-web.js';
 import { createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues } from '../helpers/e2e-web.js';
+import { skipWhen } from '../helpers/skip.js';
 
 const names = SANDBOX_PATIENTS.map((p) => `${p.given} ${p.family}`);
 
-describe("today's schedule from the sandbox EHR, in the browser", { skip: e2eSkipReason ?? false }, () => {
+describe("today's schedule from the sandbox EHR, in the browser", skipWhen(e2eSkipReason ?? false), () => {
   let ws: Workstation;
   let web: WebServer;
   let stopSandbox: () => Promise<void>;
@@ -29,7 +30,7 @@ describe("today's schedule from the sandbox EHR, in the browser", { skip: e2eSki
   const localVisits = () => page.getByRole('region', { name: 'Today’s visits' });
   const row = (name: string) => schedule().getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${name}`) }) });
 
-  before(async () => {
+  beforeAll(async () => {
     ws = await createWorkstation({ user: 'sc.schedule', role: 'scribe' });
     const sandbox = await ws.background(['sandbox', '--port', '0', '--json']);
     stopSandbox = () => sandbox.stop();
@@ -42,7 +43,7 @@ describe("today's schedule from the sandbox EHR, in the browser", { skip: e2eSki
     ({ browser, page } = await openAppPage(seen, { height: 900 }));
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close().catch(() => undefined);
     await ws?.dispose();
   });

@@ -4,11 +4,11 @@
  * web bridge streams to the page exactly as IPC forwards it to the window. The services and the web
  * bridge run in this process (the real composition root and event bus, no extra route), with a fake
  * desktop shell that says the accelerator is held by another program and records window raises.
- * Run: node --import tsx --test test/e2e/global-shortcut.spec.ts   (after `npm run build`)
+ * Run: npx vitest run test/e2e/global-shortcut.spec.ts   (after `npm run build`)
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startWebBridge } from '../../main/api/web-bridge.js';
 import type { WebBridge } from '../../main/api/web-bridge.js';
@@ -19,11 +19,12 @@ import { createPassphraseKeyProvider } from '../../main/store/passphrase-key-pro
 import { DEFAULT_GLOBAL_SHORTCUT } from '../../shared/domain/global-shortcut.js';
 import { e2eSkipReason, openAppPage, ROOT, screenshot, TIMEOUT_MS } from '../helpers/e2e-web.js';
 import { FAST_SCRYPT, tempDir } from '../helpers/temp-store.js';
+import { skipWhen } from '../helpers/skip.js';
 
 const actor = { id: 'dr.shortcut', role: 'clinician' } as const;
 const ctx = { transport: 'cli', actor } as const;
 
-describe('the global start/stop shortcut, delivered as app:shortcut', { skip: e2eSkipReason ?? false }, () => {
+describe('the global start/stop shortcut, delivered as app:shortcut', skipWhen(e2eSkipReason ?? false), () => {
   const tmp = tempDir('scribe-shortcut-');
   let scribe: Scribe;
   let bridge: WebBridge;
@@ -51,7 +52,7 @@ describe('the global start/stop shortcut, delivered as app:shortcut', { skip: e2
     }
   };
 
-  before(async () => {
+  beforeAll(async () => {
     scribe = openScribe({
       dataDir: join(tmp.dir, 'store'),
       keyProvider: createPassphraseKeyProvider('shortcut passphrase', FAST_SCRYPT),
@@ -74,7 +75,7 @@ describe('the global start/stop shortcut, delivered as app:shortcut', { skip: e2
     await page.getByRole('heading', { level: 1 }).first().waitFor();
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close().catch(() => undefined);
     await bridge?.close();
     scribe?.close();

@@ -3,12 +3,12 @@
  * espeak-ng (1 s of silence first, `%noloop` so it plays once, in real time); a clinician records
  * consent and the visit through the UI; the audio the store then holds matches the source:
  * duration within 2 % and RMS envelopes (50 ms windows) correlated at 0.9 or better.
- * Run: node --import tsx --test test/e2e/recording.spec.ts   (after `npm run build`)
+ * Run: npx vitest run test/e2e/recording.spec.ts   (after `npm run build`)
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { WebServer, Workstation } from '../helpers/e2e-web.js';
 import { createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues, TIMEOUT_MS, watchPage } from '../helpers/e2e-web.js';
@@ -16,11 +16,12 @@ import type { OpenAiAudioLoopback } from '../helpers/openai-audio-loopback.js';
 import { startOpenAiAudioLoopback } from '../helpers/openai-audio-loopback.js';
 import type { Dialogue } from '../helpers/speech-wav.js';
 import { bestAlignedCorrelation, dialogue, espeakMissing, readWav, rmsEnvelope, writeWav16 } from '../helpers/speech-wav.js';
+import { skipWhen } from '../helpers/skip.js';
 
 const PATIENT = 'Ottoline Brackenbury';
 const SENTINELS = ['Ottoline', 'Brackenbury'];
 
-describe('recording a visit through the UI with the fake microphone', { skip: e2eSkipReason ?? espeakMissing ?? false }, () => {
+describe('recording a visit through the UI with the fake microphone', skipWhen(e2eSkipReason ?? espeakMissing ?? false), () => {
   let ws: Workstation;
   let web: WebServer;
   let browser: Browser | undefined;
@@ -32,7 +33,7 @@ describe('recording a visit through the UI with the fake microphone', { skip: e2
   let webEnv: Record<string, string> = {};
   const seen = { console: [] as string[], errors: [] as string[] };
 
-  before(async () => {
+  beforeAll(async () => {
     ws = await createWorkstation({ user: 'dr.record', role: 'clinician' });
     speech = dialogue(
       [
@@ -59,7 +60,7 @@ describe('recording a visit through the UI with the fake microphone', { skip: e2
     ({ browser, page } = await openAppPage(seen, { fakeMicrophone: sourceFile, autoplay: true }));
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close().catch(() => undefined);
     await ws?.dispose();
     await asr?.close();

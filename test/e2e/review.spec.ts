@@ -4,18 +4,19 @@
  * with the playing line following it, edits saved as they are made (and kept across a reload in the
  * middle of editing), codes accepted and added, copy-out, sign-off with a deliberate confirmation,
  * the outbox, and settings with policy locks. Screenshots of each view go to test-results/.
- * Run: node --import tsx --test test/e2e/review.spec.ts   (after `npm run build`)
+ * Run: npx vitest run test/e2e/review.spec.ts   (after `npm run build`)
  */
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ClipboardReader, WebServer, Workstation } from '../helpers/e2e-web.js';
 import { clipboardReader, CHROMIUM, CHROMIUM_ARGS, createWorkstation, e2eSkipReason, screenshot, seriousAccessibilityIssues, TIMEOUT_MS, watchPage } from '../helpers/e2e-web.js';
 import type { Dialogue } from '../helpers/speech-wav.js';
 import { dialogue, espeakMissing, writeWav16 } from '../helpers/speech-wav.js';
+import { skipWhen } from '../helpers/skip.js';
 
 const PATIENT = 'Philippa Quennevilliers';
 const CLINICIAN = 'sbx-practitioner-1';
@@ -25,7 +26,7 @@ const EDIT_HPI = 'Reports a dull frontal headache for about two weeks, worse in 
 const EDIT_PLAN = 'Increase lisinopril to 20 mg daily; recheck blood pressure in four weeks.';
 const ADDED = 'Discussed reducing salt intake.';
 
-describe('reviewing, coding, copying and signing a visit in the browser', { skip: e2eSkipReason ?? espeakMissing ?? false }, () => {
+describe('reviewing, coding, copying and signing a visit in the browser', skipWhen(e2eSkipReason ?? espeakMissing ?? false), () => {
   let ws: Workstation;
   let web: WebServer;
   let browser: Browser | undefined;
@@ -50,7 +51,7 @@ describe('reviewing, coding, copying and signing a visit in the browser', { skip
   };
   const noSeriousIssues = async (where: string) => assert.deepEqual(await seriousAccessibilityIssues(page), [], `accessibility issues on ${where}`);
 
-  before(async () => {
+  beforeAll(async () => {
     // The signing clinician is one of the sandbox EHR's practitioners, so the Provenance it receives resolves.
     ws = await createWorkstation({ user: CLINICIAN, role: 'clinician' });
     speech = dialogue(
@@ -98,7 +99,7 @@ describe('reviewing, coding, copying and signing a visit in the browser', { skip
     watchPage(page, seen);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close().catch(() => undefined);
     await clipboard?.close();
     await ws?.dispose();

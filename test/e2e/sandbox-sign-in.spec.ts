@@ -2,7 +2,7 @@
  * End to end: a clinician signs in to the sandbox EHR in Debian's Chromium (standalone launch,
  * authorization code + PKCE), picks a practitioner and a patient on the login page, and the browser
  * lands on the app's loopback redirect URI with a code that exchanges for a token with patient context.
- * Run: node --import tsx --test test/e2e/sandbox-sign-in.spec.ts
+ * Run: npx vitest run test/e2e/sandbox-sign-in.spec.ts
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -10,21 +10,22 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { startSandbox } from '../../main/sandbox/sandbox.js';
 import type { Sandbox } from '../../main/sandbox/sandbox.js';
 import { SANDBOX_DEFAULTS } from '../../main/sandbox/sandbox-defaults.js';
+import { skipWhen } from '../helpers/skip.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
-describe('sandbox EHR sign-in in a browser', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)` }, () => {
+describe('sandbox EHR sign-in in a browser', skipWhen(existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`), () => {
   let sandbox: Sandbox;
   let browser: Browser;
   let app: Server;
   let redirectUri: string;
-  before(async () => {
+  beforeAll(async () => {
     sandbox = await startSandbox({ port: 0 });
     // The desktop app's loopback redirect target: it only has to exist and answer.
     app = createServer((_req, res) => res.end('signed in'));
@@ -32,7 +33,7 @@ describe('sandbox EHR sign-in in a browser', { skip: existsSync(CHROMIUM) ? fals
     redirectUri = `http://127.0.0.1:${(app.address() as AddressInfo).port}/callback`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     app?.close();
     await sandbox?.close();

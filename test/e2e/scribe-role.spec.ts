@@ -2,15 +2,16 @@
  * End to end: a scribe reviews a drafted note in the browser (`scribe web` with SCRIBE_ROLE=scribe).
  * They can edit it and mark it ready for signature; the sign control is absent, and a crafted
  * visit:sign call to the bridge is refused, leaving the note unsigned and the outbox empty.
- * Run: node --import tsx --test test/e2e/scribe-role.spec.ts   (after `npm run build`)
+ * Run: npx vitest run test/e2e/scribe-role.spec.ts   (after `npm run build`)
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { WebServer, Workstation } from '../helpers/e2e-web.js';
 import { clipboardReader, createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues } from '../helpers/e2e-web.js';
+import { skipWhen } from '../helpers/skip.js';
 
 const PATIENT = 'Barnabas Wetherspoonly';
 const EDITED = 'Sore throat for three days, worse on swallowing.';
@@ -25,7 +26,7 @@ const TRANSCRIPT = [
   'Doctor: My impression is acute pharyngitis. Salt water gargles and rest.',
 ].join('\n');
 
-describe('a scribe edits and hands over, but cannot sign', { skip: e2eSkipReason ?? false }, () => {
+describe('a scribe edits and hands over, but cannot sign', skipWhen(e2eSkipReason ?? false), () => {
   let ws: Workstation;
   let web: WebServer;
   let browser: Browser | undefined;
@@ -33,7 +34,7 @@ describe('a scribe edits and hands over, but cannot sign', { skip: e2eSkipReason
   let visitId = '';
   const seen = { console: [] as string[], errors: [] as string[] };
 
-  before(async () => {
+  beforeAll(async () => {
     ws = await createWorkstation({ user: 'sc.jordan', role: 'scribe' });
     visitId = (JSON.parse(await ws.scribe(['visit', 'create', '--patient', 'pat-scribe-1', '--name', PATIENT, '--json'])) as { id: string }).id;
     const file = join(ws.dataDir, 'visit.txt');
@@ -44,7 +45,7 @@ describe('a scribe edits and hands over, but cannot sign', { skip: e2eSkipReason
     ({ browser, page } = await openAppPage(seen));
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close().catch(() => undefined);
     await ws?.dispose();
   });

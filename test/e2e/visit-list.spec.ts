@@ -3,7 +3,7 @@
  * a temporary encrypted store. Visits made by the CLI show up, a visit made through the form shows
  * up (also in a second tab, through the event stream), the audit log verifies, and the bridge
  * refuses calls without the right token.
- * Run: node --import tsx --test test/e2e/visit-list.spec.ts   (after `npm run build`)
+ * Run: npx vitest run test/e2e/visit-list.spec.ts   (after `npm run build`)
  */
 import assert from 'node:assert/strict';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -12,12 +12,13 @@ import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { WebAddress } from '../helpers/e2e-web.js';
 import { CHROMIUM, CHROMIUM_ARGS, CLI_JS, e2eSkipReason, firstLine, RESULTS, ROOT, stopProcess, TIMEOUT_MS } from '../helpers/e2e-web.js';
+import { skipWhen } from '../helpers/skip.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -27,7 +28,7 @@ const NAME_3 = 'Wendeline Orrisbrook';
 const MRN_3 = 'MRN-E2E-70413';
 const SENTINELS = ['Zzyzx', 'Quillfeather', 'Wendeline', 'Orrisbrook', MRN_3];
 
-describe('visit list in the browser through the web bridge', { skip: e2eSkipReason ?? false }, () => {
+describe('visit list in the browser through the web bridge', skipWhen(e2eSkipReason ?? false), () => {
   let dataDir = '';
   let web: ChildProcessWithoutNullStreams | undefined;
   let webOutput = '';
@@ -78,7 +79,7 @@ describe('visit list in the browser through the web bridge', { skip: e2eSkipReas
     assert.match(page.url(), new RegExp(`#/${label.toLowerCase()}$`));
   };
 
-  before(async () => {
+  beforeAll(async () => {
     await mkdir(RESULTS, { recursive: true });
     dataDir = await mkdtemp(join(tmpdir(), 'scribe-e2e-'));
     await scribe('init');
@@ -106,7 +107,7 @@ describe('visit list in the browser through the web bridge', { skip: e2eSkipReas
     watch(page);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close().catch(() => undefined);
     if (web) await stopProcess(web);
     if (dataDir) await rm(dataDir, { recursive: true, force: true });

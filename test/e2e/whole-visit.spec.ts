@@ -7,12 +7,12 @@
  * deliberate confirmation; and the sandbox EHR (on its own port, reached through the settings the
  * machine policy sets) then holds the DocumentReference with the edited text and the accepted
  * Condition. A screenshot of each view goes to test-results/whole-visit-*.png.
- * Run: node --import tsx --test test/e2e/whole-visit.spec.ts   (after `npm run build`)
+ * Run: npx vitest run test/e2e/whole-visit.spec.ts   (after `npm run build`)
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Condition, DocumentReference } from '@medplum/fhirtypes';
 import type { Browser, Page } from 'playwright-core';
 import { SANDBOX_PATIENTS, SANDBOX_PRACTITIONERS, sandboxEncounterId } from '../../main/sandbox/seed.js';
@@ -25,6 +25,7 @@ import type { OpenAiAudioLoopback } from '../helpers/openai-audio-loopback.js';
 import { startOpenAiAudioLoopback } from '../helpers/openai-audio-loopback.js';
 import type { Dialogue } from '../helpers/speech-wav.js';
 import { dialogue, espeakMissing, writeWav16 } from '../helpers/speech-wav.js';
+import { skipWhen } from '../helpers/skip.js';
 
 const PATIENT = 'Ada Fakename-Sandbox';
 const PATIENT_ID = SANDBOX_PATIENTS[0]!.id;
@@ -32,7 +33,7 @@ const CLINICIAN = SANDBOX_PRACTITIONERS[0]!.id;
 const SCRIBE = 'sc.whole-visit';
 const EDITED_PLAN = 'Start lisinopril 10 milligrams daily and recheck the blood pressure at home twice a week, as the scribe wrote it.';
 
-describe('a whole visit: record, transcribe, draft by itself, edit, code, sign, delivered to the EHR', { skip: e2eSkipReason ?? espeakMissing ?? false }, () => {
+describe('a whole visit: record, transcribe, draft by itself, edit, code, sign, delivered to the EHR', skipWhen(e2eSkipReason ?? espeakMissing ?? false), () => {
   let ws: Workstation;
   let web: WebServer;
   let browser: Browser | undefined;
@@ -54,7 +55,7 @@ describe('a whole visit: record, transcribe, draft by itself, edit, code, sign, 
   const noSeriousIssues = async (where: string) => assert.deepEqual(await seriousAccessibilityIssues(page), [], `accessibility of ${where}`);
   const visitState = async () => ((await web.call('visit:get', { id: visitId })) as { value: { state: string } }).value.state;
 
-  before(async () => {
+  beforeAll(async () => {
     ws = await createWorkstation({ user: SCRIBE, role: 'scribe' });
     // A blood pressure follow-up: clear turns with pauses between them, and a diagnosis to code.
     speech = dialogue(
@@ -101,7 +102,7 @@ describe('a whole visit: record, transcribe, draft by itself, edit, code, sign, 
     ({ browser, page } = await openAppPage(seen, { fakeMicrophone: sourceFile, autoplay: true }));
   });
 
-  after(async () => {
+  afterAll(async () => {
     await browser?.close().catch(() => undefined);
     await ws?.dispose();
     await asr?.close();

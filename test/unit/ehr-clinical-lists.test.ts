@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { boundedList, FhirCondition, FhirMedicationRequest, medicationNames, problemNames } from '../../main/ehr/clinical-lists.js';
 import { PatientContext } from '../../shared/domain/visit.js';
 

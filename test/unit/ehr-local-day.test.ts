@@ -4,7 +4,7 @@
  * with an injected clock, down to the query the EHR receives.
  */
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from 'vitest';
 import { createEhrService } from '../../main/ehr/ehr-service.js';
 import type { FhirReader } from '../../main/ehr/fhir-reader.js';
 import { localDay, withLocalOffset } from '../../main/ehr/local-day.js';
@@ -23,7 +23,7 @@ const inZone = <T>(zone: string, fn: () => T): T => {
 };
 
 describe('the local day the schedule asks for', () => {
-  after(() => {
+  afterAll(() => {
     if (originalTz === undefined) delete process.env['TZ'];
     else process.env['TZ'] = originalTz;
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { openAiAsrConfigFromEnv } from '../../main/asr/openai-asr-config.js';
 import { llmConfigFromEnv } from '../../main/drafting/llm/llm-config.js';
 

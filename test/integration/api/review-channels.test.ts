@@ -3,7 +3,7 @@
  * (a scribe hands a note over for signature) and audit:export (the audit log a page at a time).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { Scribe } from '../../../main/compose.js';
 import { openScribe } from '../../../main/compose.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
@@ -35,10 +35,10 @@ describe('review channels: audio:range, visit:markReady, audit:export', () => {
   }
   const newVisit = () => call<Visit>('visit:create', { patientId: SENTINEL.patientId, patient: { displayName: SENTINEL.name } });
 
-  before(() => {
+  beforeAll(() => {
     scribe = openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider('review channels passphrase', FAST_SCRYPT), mode: 'open-or-create' });
   });
-  after(() => {
+  afterAll(() => {
     scribe.close();
     tmp.cleanup();
   });

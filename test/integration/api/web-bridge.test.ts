@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { startWebBridge, WebBridgeRefusedError } from '../../../main/api/web-bridge.js';
 import type { WebBridge } from '../../../main/api/web-bridge.js';
 import { openScribe } from '../../../main/compose.js';
@@ -38,7 +38,7 @@ describe('web bridge', () => {
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
 
-  before(async () => {
+  beforeAll(async () => {
     const staticDir = `${tmp.dir}/renderer`;
     mkdirSync(`${staticDir}/assets`, { recursive: true });
     writeFileSync(`${staticDir}/index.html`, '<!doctype html><title>Ambient Scribe</title>');
@@ -48,7 +48,7 @@ describe('web bridge', () => {
     bridge = await startWebBridge({ dispatch: scribe.dispatch, events: scribe.events, actor, staticDir, packaged: false, logger: nullLogger });
     port = Number(new URL(bridge.origin).port);
   });
-  after(async () => {
+  afterAll(async () => {
     await bridge.close();
     scribe.close();
     tmp.cleanup();

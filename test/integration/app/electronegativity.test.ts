@@ -3,10 +3,11 @@ import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CONTENT_SECURITY_POLICY } from '../../../main/app/csp.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 /**
  * Runs Doyensec's electronegativity over the compiled main process and preload (its TypeScript
@@ -151,7 +152,7 @@ function describe(findings: readonly Finding[]): string {
   return findings.map((f) => `  ${f.severity}/${f.confidence} ${f.id} at ${f.file}:${f.line}${f.sample ? ` — ${f.sample.trim().slice(0, 120)}` : ''}\n    ${f.description}`).join('\n');
 }
 
-test('sources are not newer than the compiled files the scan reads', { skip }, () => {
+test('sources are not newer than the compiled files the scan reads', skipWhen(skip), () => {
   const pairs: [string, string][] = [[join(repoRoot, 'main', 'preload.ts'), distPreload]];
   for (const name of readdirSync(join(repoRoot, 'main', 'app')).filter((n) => n.endsWith('.ts'))) {
     pairs.push([join(repoRoot, 'main', 'app', name), join(distMain, 'app', name.replace(/\.ts$/, '.js'))]);
@@ -160,7 +161,7 @@ test('sources are not newer than the compiled files the scan reads', { skip }, (
   assert.deepEqual(stale.map(([source]) => relative(repoRoot, source)), [], 'rebuild with `npm run build:node && npm run build:preload` before scanning');
 });
 
-test('electronegativity reports no HIGH finding in the compiled main process and preload', { skip, timeout: 180_000 }, async () => {
+test('electronegativity reports no HIGH finding in the compiled main process and preload', { ...skipWhen(skip), timeout: 180_000 }, async () => {
   const root = mkdtempSync(join(tmpdir(), 'scribe-eng-'));
   try {
     stageApp(root);

@@ -3,10 +3,11 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { channelNames } from '../../../shared/api/contract.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 /**
  * Runs the compiled Electron entry (dist/main/app/main.js) in plain Node, with 'electron' resolved
@@ -237,7 +238,7 @@ async function runMain(backend: string): Promise<Trace> {
   }
 }
 
-test('main: locks down the session and window, opens the store, serves IPC', { skip, timeout: 90_000 }, async () => {
+test('main: locks down the session and window, opens the store, serves IPC', { ...skipWhen(skip), timeout: 90_000 }, async () => {
   const trace = await runMain('gnome_libsecret');
   assert.equal(trace.driveError, undefined);
 
@@ -309,7 +310,7 @@ test('main: locks down the session and window, opens the store, serves IPC', { s
   assert.equal(trace.focused, 1);
 });
 
-test("main: an unprotected keychain ('basic_text') shows a clear error and quits without a window", { skip, timeout: 90_000 }, async () => {
+test("main: an unprotected keychain ('basic_text') shows a clear error and quits without a window", { ...skipWhen(skip), timeout: 90_000 }, async () => {
   const trace = await runMain('basic_text');
   assert.equal(trace.windows.length, 0);
   assert.equal(trace.ipcChannels.length, 0);

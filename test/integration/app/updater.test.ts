@@ -6,7 +6,7 @@ import type { ClientRequest, IncomingMessage, RequestOptions, Server } from 'nod
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { UpdaterPort } from '../../../main/app/updater.js';
 import { createUpdateController } from '../../../main/app/updater.js';
 import type { UpdateSettings } from '../../../main/app/update-decisions.js';
@@ -159,10 +159,10 @@ describe('updates from a generic server through electron-updater', () => {
   const server = new UpdateServer();
   let url = '';
   const cleanups: (() => void)[] = [];
-  before(async () => {
+  beforeAll(async () => {
     url = await server.start();
   });
-  after(() => {
+  afterAll(() => {
     server.server?.close();
     for (const cleanup of cleanups) cleanup();
   });

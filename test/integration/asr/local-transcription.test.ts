@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { Transcript } from '../../../shared/domain/transcript.js';
 import type { TranscriptionStatus } from '../../../shared/domain/transcription.js';
 import { openScribe } from '../../../main/compose.js';
@@ -13,6 +13,7 @@ import { CLI_MISSING, cliBuilt, scribe } from '../../helpers/cli.js';
 import { FAST_SCRYPT, SENTINEL, tempDir } from '../../helpers/temp-store.js';
 import { makeTinyWhisper, tinyWhisperAvailable, TINY_WHISPER_MISSING } from '../../helpers/tiny-whisper.js';
 import { espeak, espeakAvailable, ESPEAK_MISSING, pcm16Samples, wavHeaderFor } from '../../helpers/wav-fixtures.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 function wav16k(samples: Int16Array): Buffer {
   return Buffer.concat([wavHeaderFor({ sampleRate: 16_000, channels: 1, encoding: 'pcm16' }, samples.length), Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength)]);
@@ -37,15 +38,15 @@ async function transcribeFile(h: AsrScribe, samples: Int16Array): Promise<{ stat
   return { status, transcript: await h.call<Transcript>('transcript:get', { visitId: visit.id }) };
 }
 
-describe('local transcription end to end on the generated tiny Whisper', { skip: tinyWhisperAvailable ? false : TINY_WHISPER_MISSING }, () => {
+describe('local transcription end to end on the generated tiny Whisper', skipWhen(tinyWhisperAvailable ? false : TINY_WHISPER_MISSING), () => {
   const models = tempDir('scribe-asr-models-');
-  before(() => {
+  beforeAll(() => {
     // Says "Why not?" then "Yes!" whatever it hears: exactly what Whisper does on silence and noise.
     makeTinyWhisper(join(models.dir, 'scripted'), 'tiny-scripted', { script: '0.00>Why not?<1.00|1.20>Yes!<2.00' });
     // A three-word line, said again for every segment: the repeated-line failure mode.
     makeTinyWhisper(join(models.dir, 'repeat'), 'tiny-repeat', { script: '0.00>Why-so_bad?<1.50' });
   });
-  after(() => models.cleanup());
+  afterAll(() => models.cleanup());
 
   test('silence produces no transcript text', async () => {
     const h = openAsrScribe({ transcription: { modelsDir: join(models.dir, 'scripted') } });
@@ -90,10 +91,10 @@ describe('local transcription end to end on the generated tiny Whisper', { skip:
     }
   });
 
-  describe('with real speech and the Silero voice-activity detector', { skip: espeakAvailable ? false : ESPEAK_MISSING }, () => {
+  describe('with real speech and the Silero voice-activity detector', skipWhen(espeakAvailable ? false : ESPEAK_MISSING), () => {
     const tmp = tempDir('scribe-asr-speech-');
     let speechWav = '';
-    before(() => {
+    beforeAll(() => {
       const parts = ['How long has the cough been going on?', 'About two weeks, mostly at night.', 'Any fever or chills?'].map((text, i) => {
         const file = join(tmp.dir, `u${i}.wav`);
         espeak(file, text);
@@ -105,7 +106,7 @@ describe('local transcription end to end on the generated tiny Whisper', { skip:
       speechWav = join(tmp.dir, 'visit.wav');
       writeFileSync(speechWav, Buffer.concat([wavHeaderFor({ sampleRate: 22_050, channels: 1, encoding: 'pcm16' }, all.length), Buffer.from(all.buffer, all.byteOffset, all.byteLength)]));
     });
-    after(() => tmp.cleanup());
+    afterAll(() => tmp.cleanup());
 
     test('each speech segment the detector closes is transcribed in place; a hallucinated repeated line is dropped', async () => {
       // The default voice-activity model (Silero, shipped with the app), not the tests' stand-in.
@@ -148,11 +149,11 @@ describe('local transcription end to end on the generated tiny Whisper', { skip:
     });
   });
 
-  describe('scribe visit transcribe (the built CLI)', { skip: !cliBuilt ? CLI_MISSING : !espeakAvailable ? ESPEAK_MISSING : false }, () => {
+  describe('scribe visit transcribe (the built CLI)', skipWhen(!cliBuilt ? CLI_MISSING : !espeakAvailable ? ESPEAK_MISSING : false), () => {
     const tmp = tempDir('scribe-asr-cli-');
     const env = { SCRIBE_DATA_DIR: join(tmp.dir, 'data'), SCRIBE_PASSPHRASE: 'asr cli passphrase', SCRIBE_USER: 'dr-cli' };
     let visitId = '';
-    before(async () => {
+    beforeAll(async () => {
       const s = openScribe({ dataDir: env.SCRIBE_DATA_DIR, keyProvider: createPassphraseKeyProvider(env.SCRIBE_PASSPHRASE, FAST_SCRYPT), mode: 'create', vad: noVad });
       const ctx = { transport: 'cli', actor: { id: 'dr-cli', role: 'clinician' } } as const;
       const created = await s.dispatch('visit:create', { patientId: SENTINEL.patientId, patient: { displayName: SENTINEL.name, mrn: SENTINEL.mrn } }, ctx);
@@ -165,7 +166,7 @@ describe('local transcription end to end on the generated tiny Whisper', { skip:
       await s.capture.importFile(visitId as never, file, ctx.actor);
       s.close();
     });
-    after(() => tmp.cleanup());
+    afterAll(() => tmp.cleanup());
 
     test('without a model: exit 1 and a message naming the folder and `npm run models:fetch`', () => {
       const result = scribe(['--models-dir', join(tmp.dir, 'no-models'), 'visit', 'transcribe', visitId], env);

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { AsrError } from '../../../main/asr/asr-error.js';
 import { createLocalWhisperEngine } from '../../../main/asr/local-whisper-engine.js';
 import { findWhisperModels, modelsSearchPath, resolveWhisperModel } from '../../../main/asr/models-dir.js';
 import { memoryLogger } from '../../helpers/capture-harness.js';
 import { tempDir } from '../../helpers/temp-store.js';
 import { makeTinyWhisper, tinyWhisperAvailable, TINY_WHISPER_MISSING } from '../../helpers/tiny-whisper.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 /** A tone with a syllable-like rise and fall, and a little noise. */
 function speechLike(seconds: number, seed = 1): Int16Array {
@@ -42,12 +43,12 @@ describe('models folder', () => {
   });
 });
 
-describe('local Whisper engine on a generated tiny model', { skip: tinyWhisperAvailable ? false : TINY_WHISPER_MISSING }, () => {
+describe('local Whisper engine on a generated tiny model', skipWhen(tinyWhisperAvailable ? false : TINY_WHISPER_MISSING), () => {
   const tmp = tempDir('scribe-tiny-whisper-');
   const logger = memoryLogger();
   let scripted: ReturnType<typeof createLocalWhisperEngine>;
 
-  before(() => {
+  beforeAll(() => {
     makeTinyWhisper(join(tmp.dir, 'random'), 'tiny-random');
     makeTinyWhisper(join(tmp.dir, 'scripted'), 'tiny-scripted', { script: '0.00>Why not?<1.00|1.20>Yes!<2.00' });
     makeTinyWhisper(join(tmp.dir, 'loop'), 'tiny-loop', { script: '0.00> Thanks.<1.00', loop: true });
@@ -55,7 +56,7 @@ describe('local Whisper engine on a generated tiny model', { skip: tinyWhisperAv
     makeTinyWhisper(join(tmp.dir, 'hub', 'onnx-community'), 'whisper-tiny-test');
     scripted = createLocalWhisperEngine({ modelsDirs: [join(tmp.dir, 'scripted')], logger });
   });
-  after(async () => {
+  afterAll(async () => {
     await scripted.close();
     tmp.cleanup();
   });

@@ -7,10 +7,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { findWhisperModels } from '../../../main/asr/models-dir.js';
 import { tempDir } from '../../helpers/temp-store.js';
 import { makeTinyWhisper, tinyWhisperAvailable, TINY_WHISPER_MISSING } from '../../helpers/tiny-whisper.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 const SCRIPT = fileURLToPath(new URL('../../../scripts/models-fetch.mjs', import.meta.url));
 const MANIFEST = fileURLToPath(new URL('../../../scripts/models-manifest.json', import.meta.url));
@@ -44,7 +45,7 @@ describe('the committed models manifest', () => {
   });
 });
 
-describe('npm run models:fetch', { skip: tinyWhisperAvailable ? false : TINY_WHISPER_MISSING }, () => {
+describe('npm run models:fetch', skipWhen(tinyWhisperAvailable ? false : TINY_WHISPER_MISSING), () => {
   const tmp = tempDir('scribe-models-fetch-');
   const served = new Map<string, Buffer>();
   const requests: string[] = [];
@@ -62,7 +63,7 @@ describe('npm run models:fetch', { skip: tinyWhisperAvailable ? false : TINY_WHI
     res.writeHead(200, { 'content-length': String(bytes.length) }).end(bytes);
   });
 
-  before(async () => {
+  beforeAll(async () => {
     // The tiny model stands in for the Hub's files: a manifest lists their sizes and hashes.
     const source = makeTinyWhisper(tmp.dir, 'source');
     const files = FILES.map((path) => {
@@ -76,7 +77,7 @@ describe('npm run models:fetch', { skip: tinyWhisperAvailable ? false : TINY_WHI
     await once(server, 'listening');
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  after(async () => {
+  afterAll(async () => {
     server.close();
     await once(server, 'close');
     tmp.cleanup();

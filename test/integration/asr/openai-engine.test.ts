@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, test } from 'vitest';
 import { AsrError } from '../../../main/asr/asr-error.js';
 import { createEngineFactory } from '../../../main/asr/engine-factory.js';
 import type { OpenAiAsrConfig } from '../../../main/asr/openai-asr-config.js';
@@ -33,10 +33,10 @@ describe('OpenAI transcription engine against a loopback OpenAI audio API', () =
     ...over,
   });
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startOpenAiAudioLoopback(() => ({ body: verboseReply([]) }));
   });
-  after(() => server.close());
+  afterAll(() => server.close());
   beforeEach(() => {
     server.requests.length = 0;
   });
@@ -194,10 +194,10 @@ describe('OpenAI transcription engine against a loopback OpenAI audio API', () =
 
 describe('policy decides whether audio may leave the machine', () => {
   let server: OpenAiAudioLoopback;
-  before(async () => {
+  beforeAll(async () => {
     server = await startOpenAiAudioLoopback(() => ({ body: { text: 'Fine.' } }));
   });
-  after(() => server.close());
+  afterAll(() => server.close());
 
   const gate = (values: Partial<Settings>, locked: readonly string[] = []) =>
     createPolicyGate({ values: () => ({ ...settingDefaults, ...values }), isLocked: (key) => locked.includes(key) });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { AsrError } from '../../../main/asr/asr-error.js';
 import { createSqliteAudioRepository } from '../../../main/store/audio-repository.js';
 import { openAiAsrConfigFromEnv } from '../../../main/asr/openai-asr-config.js';

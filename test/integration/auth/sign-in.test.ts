@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { createAuthService } from '../../../main/auth/auth-service.js';
 import type { AuthService, AuthServiceOptions } from '../../../main/auth/auth-service.js';
 import type { BrowserOpener } from '../../../main/auth/browser-url.js';
@@ -38,11 +38,11 @@ describe('clinician sign-in: failure paths and lifecycle', () => {
   const services: AuthService[] = [];
   let config: SignInConfig;
 
-  before(async () => {
+  beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, usCoreDir: null });
     config = { fhirBaseUrl: sandbox.fhirBaseUrl, clientId: SANDBOX_DEFAULTS.clinicianClientId, scope: 'openid fhirUser offline_access user/*.read', launchPort: null };
   });
-  after(async () => {
+  afterAll(async () => {
     for (const s of services) await s.close();
     await sandbox.close();
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import { openScribe } from '../../../main/compose.js';
 import { noVad } from '../../../main/capture/vad-provider.js';
@@ -10,6 +10,7 @@ import { CLI_MISSING, cliBuilt, scribe } from '../../helpers/cli.js';
 import { corruptFile, encode, ffmpegMissing } from '../../helpers/compressed-audio.js';
 import { FAST_SCRYPT, SENTINEL, tempDir } from '../../helpers/temp-store.js';
 import { pcm16Samples, wavHeaderFor, writeDistinctiveWav, writeWav } from '../../helpers/wav-fixtures.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 const PASSPHRASE = 'audio cli passphrase';
 
@@ -30,13 +31,13 @@ function visitFootprint(dir: string, visitId: string) {
   }
 }
 
-describe('scribe visit import-audio / export-audio', { skip: cliBuilt ? false : CLI_MISSING }, () => {
+describe('scribe visit import-audio / export-audio', skipWhen(cliBuilt ? false : CLI_MISSING), () => {
   const tmp = tempDir('scribe-audio-cli-');
   const env = { SCRIBE_DATA_DIR: join(tmp.dir, 'data'), SCRIBE_PASSPHRASE: PASSPHRASE, SCRIBE_USER: 'dr-cli' };
   const file = (name: string) => join(tmp.dir, name);
   const visits: string[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     // A store made with cheap scrypt: every CLI command below unlocks it quickly.
     const s = openScribe({ dataDir: env.SCRIBE_DATA_DIR, keyProvider: createPassphraseKeyProvider(PASSPHRASE, FAST_SCRYPT), mode: 'create', vad: noVad });
     const ctx = { transport: 'cli', actor: { id: 'dr-cli', role: 'clinician' } } as const;
@@ -47,7 +48,7 @@ describe('scribe visit import-audio / export-audio', { skip: cliBuilt ? false : 
     }
     s.close();
   });
-  after(() => tmp.cleanup());
+  afterAll(() => tmp.cleanup());
 
   test('import needs recorded consent; `scribe visit consent` records it', () => {
     const wav = file('consent.wav');
@@ -159,7 +160,7 @@ describe('scribe visit import-audio / export-audio', { skip: cliBuilt ? false : 
     });
   }
 
-  test('an Ogg Opus file imports; the same file damaged is refused first and leaves the visit as it was', { skip: ffmpegMissing ?? false }, async () => {
+  test('an Ogg Opus file imports; the same file damaged is refused first and leaves the visit as it was', skipWhen(ffmpegMissing ?? false), async () => {
     const visit = visits[6]!;
     const wav = file('opus-source.wav');
     await writeWav(wav, { sampleRate: 48_000, channels: 2, encoding: 'pcm16' }, 48_000 * 9, (i, channel) => 0.3 * Math.sin((2 * Math.PI * (channel ? 330 : 220) * i) / 48_000));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import { IntegrityError } from '../../../main/store/errors.js';
 import type { AppendResult, CaptureStatus, Consent } from '../../../shared/domain/capture.js';
@@ -24,10 +24,10 @@ function auditActions(h: CaptureHarness, visitId: string): string[] {
 
 describe('consent before recording', () => {
   let h: CaptureHarness;
-  before(() => {
+  beforeAll(() => {
     h = openCaptureHarness();
   });
-  after(() => h.cleanup());
+  afterAll(() => h.cleanup());
 
   test('recording cannot start until consent is recorded; the visit stays as it was', async () => {
     const visit = await h.newVisit({ consent: false });
@@ -89,12 +89,12 @@ describe('consent before recording', () => {
 describe('frames', () => {
   let h: CaptureHarness;
   let visit: Visit;
-  before(async () => {
+  beforeAll(async () => {
     h = openCaptureHarness();
     visit = await h.newVisit();
     await h.call('capture:start', { visitId: visit.id });
   });
-  after(() => h.cleanup());
+  afterAll(() => h.cleanup());
 
   test('are stored in order and each is durable when the call returns', async () => {
     for (let seq = 0; seq < 5; seq += 1) {
@@ -171,14 +171,14 @@ describe('reading audio back', () => {
   let h: CaptureHarness;
   let visit: Visit;
   const frames = 40;
-  before(async () => {
+  beforeAll(async () => {
     h = openCaptureHarness();
     visit = await h.newVisit();
     await h.call('capture:start', { visitId: visit.id });
     for (let seq = 0; seq < frames; seq += 1) await h.call('capture:append', frame(visit.id, seq));
     await h.call('capture:stop', { visitId: visit.id });
   });
-  after(() => h.cleanup());
+  afterAll(() => h.cleanup());
 
   const source = () => Buffer.concat(Array.from({ length: frames }, (_, seq) => distinctiveFrame(seq)));
 
@@ -226,10 +226,10 @@ describe('reading audio back', () => {
 
 describe('two processes, one store', () => {
   let h: CaptureHarness;
-  before(() => {
+  beforeAll(() => {
     h = openCaptureHarness();
   });
-  after(() => h.cleanup());
+  afterAll(() => h.cleanup());
 
   test("a live recording of another process is neither written to nor taken over", async () => {
     const visit = await h.newVisit();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { AudioImportError } from '../../../main/capture/capture-errors.js';
 import type { CaptureStatus, ImportSummary } from '../../../shared/domain/capture.js';
 import type { VisitId } from '../../../shared/ids.js';
@@ -9,6 +9,7 @@ import type { CaptureHarness } from '../../helpers/capture-harness.js';
 import { corruptFile, encode, ffmpegMissing, truncateFile } from '../../helpers/compressed-audio.js';
 import type { MonoAudio } from '../../helpers/speech-wav.js';
 import { bestAlignedCorrelation, dialogue, espeakMissing, parseWav, rmsEnvelope, writeWav16 } from '../../helpers/speech-wav.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 async function readBack(h: CaptureHarness, visitId: VisitId): Promise<MonoAudio> {
   const parts: Buffer[] = [];
@@ -16,13 +17,13 @@ async function readBack(h: CaptureHarness, visitId: VisitId): Promise<MonoAudio>
   return parseWav(Buffer.concat(parts));
 }
 
-describe('importing compressed audio (FLAC, MP3, Ogg Opus/Vorbis, WebM Opus)', { skip: espeakMissing ?? ffmpegMissing ?? false }, () => {
+describe('importing compressed audio (FLAC, MP3, Ogg Opus/Vorbis, WebM Opus)', skipWhen(espeakMissing ?? ffmpegMissing ?? false), () => {
   let h: CaptureHarness;
   let source: MonoAudio;
   let wav: string;
   const file = (name: string) => join(h.dir, name);
 
-  before(() => {
+  beforeAll(() => {
     h = openCaptureHarness();
     const speech = dialogue(
       [
@@ -37,7 +38,7 @@ describe('importing compressed audio (FLAC, MP3, Ogg Opus/Vorbis, WebM Opus)', {
     wav = join(h.dir, 'source.wav');
     writeWav16(wav, source);
   });
-  after(() => h.cleanup());
+  afterAll(() => h.cleanup());
 
   const formats: { name: string; ext: string; options: string[]; format: string; rate: number; channels: number }[] = [
     { name: 'FLAC, 44.1 kHz stereo', ext: 'flac', options: ['-ar', '44100', '-ac', '2'], format: 'FLAC', rate: 44_100, channels: 2 },

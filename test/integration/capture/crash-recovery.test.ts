@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from 'vitest';
 import { openScribe } from '../../../main/compose.js';
 import { noVad } from '../../../main/capture/vad-provider.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
@@ -26,7 +26,7 @@ async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
 
 describe('a recording process killed mid-visit', () => {
   const tmp = tempDir('scribe-crash-');
-  after(() => tmp.cleanup());
+  afterAll(() => tmp.cleanup());
 
   test('loses at most the last second, leaves no gap, and the visit can be resumed', async () => {
     const setup = openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider(CAPTURE_PASSPHRASE, FAST_SCRYPT), mode: 'create', vad: noVad });

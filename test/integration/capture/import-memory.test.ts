@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from 'vitest';
 import { openScribe } from '../../../main/compose.js';
 import { noVad } from '../../../main/capture/vad-provider.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
@@ -38,9 +38,9 @@ async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
 
 describe('importing an hour of audio', () => {
   const tmp = tempDir('scribe-hour-');
-  after(() => tmp.cleanup());
+  afterAll(() => tmp.cleanup());
 
-  test('streams: the hour costs the process under 50 MB, and the store holds only ciphertext', { timeout: 180_000 }, async (t) => {
+  test('streams: the hour costs the process under 50 MB, and the store holds only ciphertext', { timeout: 180_000 }, async ({ annotate }) => {
     const dataDir = join(tmp.dir, 'data');
     const setup = openScribe({ dataDir, keyProvider: createPassphraseKeyProvider(CAPTURE_PASSPHRASE, FAST_SCRYPT), mode: 'create', vad: noVad });
     const ids: string[] = [];
@@ -70,7 +70,7 @@ describe('importing an hour of audio', () => {
     });
     assert.equal(child.status, 0, child.stderr);
     const report = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as ChildReport;
-    t.diagnostic(
+    await annotate(
       `hour import: ${(report.growth / MB).toFixed(1)} MB over the warm process (JS heap +${(report.heapTotalGrowth / MB).toFixed(1)} MB, ` +
         `external +${(report.externalGrowth / MB).toFixed(1)} MB) in ${(report.elapsedMs / 1000).toFixed(1)} s; ` +
         `the 5 s warm-up took the fresh process from ${(report.coldBaseline / MB).toFixed(0)} to ${(report.warmPeak / MB).toFixed(0)} MB`,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { VadUnavailableError } from '../../../main/capture/capture-errors.js';
 import { loadSileroVad, SILERO_WINDOW } from '../../../main/capture/silero-vad.js';
 import { findSileroModel, SILERO_MODEL_FILE, sileroModelCandidates } from '../../../main/capture/vad-model-path.js';
@@ -13,6 +13,7 @@ import type { CaptureHarness } from '../../helpers/capture-harness.js';
 import { clinician, memoryLogger, openCaptureHarness } from '../../helpers/capture-harness.js';
 import { tempDir } from '../../helpers/temp-store.js';
 import { espeak, espeakAvailable, ESPEAK_MISSING, pcm16Samples, wavHeaderFor } from '../../helpers/wav-fixtures.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -82,7 +83,7 @@ function speechSpans(samples: Int16Array, rate: number): { startMs: number; endM
   return spans;
 }
 
-describe('speech segmentation on spoken audio', { skip: espeakAvailable ? false : ESPEAK_MISSING }, () => {
+describe('speech segmentation on spoken audio', skipWhen(espeakAvailable ? false : ESPEAK_MISSING), () => {
   const tmp = tempDir('scribe-vad-');
   let vad: VadProvider;
   let h: CaptureHarness;
@@ -90,7 +91,7 @@ describe('speech segmentation on spoken audio', { skip: espeakAvailable ? false 
   let truth: { startMs: number; endMs: number }[];
   let imported: SpeechSegment[];
 
-  before(() => {
+  beforeAll(() => {
     // Two utterances with 2 s of silence between them, 1 s before and after, at espeak's 22,050 Hz.
     espeak(join(tmp.dir, 'a.wav'), 'Good morning. I have had a headache for three days, mostly in the mornings.');
     espeak(join(tmp.dir, 'b.wav'), 'Any nausea or changes in your vision?');
@@ -107,7 +108,7 @@ describe('speech segmentation on spoken audio', { skip: espeakAvailable ? false 
     vad = createVadProvider(() => loadSileroVad(findSileroModel()), nullLogger);
     h = openCaptureHarness({ vad });
   });
-  after(async () => {
+  afterAll(async () => {
     h.cleanup();
     await vad.release();
     tmp.cleanup();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { openScribe } from '../../../main/compose.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
 import type { NoteAddendum } from '../../../shared/domain/addendum.js';
@@ -10,15 +10,16 @@ import type { OutboxJobSummary } from '../../../shared/domain/outbox.js';
 import { CLI_MISSING, cliBuilt, scribe } from '../../helpers/cli.js';
 import { noteDraft } from '../../helpers/note-draft.js';
 import { SENTINEL, tempDir } from '../../helpers/temp-store.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 const PASSPHRASE = 'addendum cli passphrase';
 
-describe('scribe visit addendum / sign-addendum', { skip: cliBuilt ? false : CLI_MISSING }, () => {
+describe('scribe visit addendum / sign-addendum', skipWhen(cliBuilt ? false : CLI_MISSING), () => {
   const tmp = tempDir('scribe-addendum-cli-');
   const env = { SCRIBE_DATA_DIR: tmp.dir, SCRIBE_PASSPHRASE: PASSPHRASE, SCRIBE_USER: 'scribe-cli', SCRIBE_ROLE: 'scribe' };
   let visitId: string;
 
-  before(async () => {
+  beforeAll(async () => {
     assert.equal(scribe(['init'], env).status, 0);
     const created = scribe(['visit', 'create', '--patient', SENTINEL.patientId, '--name', SENTINEL.name, '--json'], env);
     assert.equal(created.status, 0, created.stderr);
@@ -34,7 +35,7 @@ describe('scribe visit addendum / sign-addendum', { skip: cliBuilt ? false : CLI
       app.close();
     }
   });
-  after(() => tmp.cleanup());
+  afterAll(() => tmp.cleanup());
 
   test('a scribe writes the addendum (text, then a file), cannot sign it; the clinician signs and it queues after the note', () => {
     const first = scribe(['visit', 'addendum', visitId, '--text', 'First words.'], env);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import { DATABASE_FILE } from '../../../main/store/store.js';
 import { CLI_MISSING, cliBuilt, scribe } from '../../helpers/cli.js';
 import { SENTINEL, tempDir } from '../../helpers/temp-store.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 /** Makes a store with a few visits (so a few audit entries) and returns its folder. */
 function storeWithEntries(): { dir: string; env: Record<string, string>; cleanup(): void } {
@@ -26,7 +27,7 @@ function tamper(dir: string, sql: string[]): void {
   db.close();
 }
 
-describe('scribe audit verify', { skip: cliBuilt ? false : CLI_MISSING }, () => {
+describe('scribe audit verify', skipWhen(cliBuilt ? false : CLI_MISSING), () => {
   test('an untouched log verifies with exit code 0', () => {
     const s = storeWithEntries();
     try {
@@ -106,11 +107,11 @@ describe('scribe audit verify', { skip: cliBuilt ? false : CLI_MISSING }, () => 
   });
 });
 
-describe('scribe visits and keys', { skip: cliBuilt ? false : CLI_MISSING }, () => {
+describe('scribe visits and keys', skipWhen(cliBuilt ? false : CLI_MISSING), () => {
   const tmp = tempDir('scribe-cli-');
   const env = { SCRIBE_DATA_DIR: tmp.dir, SCRIBE_PASSPHRASE: 'visit test passphrase' };
-  before(() => assert.equal(scribe(['init'], env).status, 0));
-  after(() => tmp.cleanup());
+  beforeAll(() => assert.equal(scribe(['init'], env).status, 0));
+  afterAll(() => tmp.cleanup());
 
   test('creates, lists and shows a visit as JSON', () => {
     const created = scribe(['visit', 'create', '--patient', 'pat-1', '--encounter', 'enc-1', '--name', 'Test Patient', '--json'], env);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import { runCli } from '../../../main/cli/program.js';
 import { openScribe } from '../../../main/compose.js';
 import { startSandbox } from '../../../main/sandbox/sandbox.js';
@@ -20,13 +20,13 @@ const dataDir = join(tmp.dir, 'data');
 const PASSPHRASE = 'auth cli test passphrase';
 let sandbox: Sandbox;
 
-before(async () => {
+beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, usCoreDir: null });
   const scribe = openScribe({ dataDir, keyProvider: createPassphraseKeyProvider(PASSPHRASE), mode: 'create' });
   scribe.settings.update({ fhirBaseUrl: sandbox.fhirBaseUrl, fhirSignInClientId: SANDBOX_DEFAULTS.clinicianClientId }, { id: 'it', role: 'admin' });
   scribe.close();
 });
-after(async () => {
+afterAll(async () => {
   await sandbox.close();
   tmp.cleanup();
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import { runCli } from '../../../main/cli/program.js';
 import { openScribe } from '../../../main/compose.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
@@ -38,12 +38,12 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-before(async () => {
+beforeAll(async () => {
   fx = await startFhirSandbox({ usCoreDir: null });
   writeFileSync(keyFile, JSON.stringify({ alg: 'ES384', privateKey: fx.key.privateKey }), { mode: 0o600 });
   configure(fx.sandbox.fhirBaseUrl);
 });
-after(async () => {
+afterAll(async () => {
   await fx.close();
   tmp.cleanup();
 });

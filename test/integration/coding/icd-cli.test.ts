@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { starterEntries } from '../../../main/coding/starter-set.js';
 import { CLI_MISSING, cliBuilt, scribe } from '../../helpers/cli.js';
 import { crlf, syntheticRelease } from '../../helpers/icd-release.js';
 import { tempDir } from '../../helpers/temp-store.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 /** A small release in the official layout, so the CLI test does not spend the CPU a full import takes. */
 function writeRelease(dir: string, edit?: (order: string[]) => void): string[] {
@@ -19,11 +20,11 @@ function writeRelease(dir: string, edit?: (order: string[]) => void): string[] {
   return [order, codes];
 }
 
-describe('scribe icd and scribe terminology', { skip: cliBuilt ? false : CLI_MISSING }, () => {
+describe('scribe icd and scribe terminology', skipWhen(cliBuilt ? false : CLI_MISSING), () => {
   const tmp = tempDir('scribe-icd-cli-');
   const env = { SCRIBE_DATA_DIR: join(tmp.dir, 'store'), SCRIBE_PASSPHRASE: 'icd cli test passphrase', SCRIBE_USER: 'it-admin' };
-  before(() => assert.equal(scribe(['init'], env).status, 0));
-  after(() => tmp.cleanup());
+  beforeAll(() => assert.equal(scribe(['init'], env).status, 0));
+  afterAll(() => tmp.cleanup());
 
   test('search prints codes with descriptions, headers marked; --json gives the API result', () => {
     const text = scribe(['icd', 'search', 'HTN', '--limit', '3'], env);

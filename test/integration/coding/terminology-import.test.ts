@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { openScribe } from '../../../main/compose.js';
 import type { Scribe } from '../../../main/compose.js';
 import { TerminologyImportError } from '../../../main/coding/import-error.js';
@@ -12,6 +12,7 @@ import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-
 import type { IcdSearchResult, IcdValidation, TerminologyInfo } from '../../../shared/domain/terminology.js';
 import { crlf, OFFICIAL_RELEASE_MISSING, officialRelease, syntheticRelease } from '../../helpers/icd-release.js';
 import { FAST_SCRYPT, tempDir } from '../../helpers/temp-store.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 const actor = { id: 'admin-test', role: 'admin' } as const;
 const ctx = { transport: 'cli', actor } as const;
@@ -31,12 +32,12 @@ describe('ICD-10-CM terminology in the encrypted store', () => {
   let scribe: Scribe;
   /** A second process on the same store, opened before the import. */
   let other: Scribe;
-  before(() => {
+  beforeAll(() => {
     const keyProvider = createPassphraseKeyProvider('terminology test passphrase', FAST_SCRYPT);
     scribe = openScribe({ dataDir: tmp.dir, keyProvider, mode: 'create', actorId: actor.id });
     other = openScribe({ dataDir: tmp.dir, keyProvider, mode: 'open' });
   });
-  after(() => {
+  afterAll(() => {
     other.close();
     scribe.close();
     tmp.cleanup();
@@ -55,7 +56,7 @@ describe('ICD-10-CM terminology in the encrypted store', () => {
     assert.equal((await call<IcdValidation>(scribe, 'icd:validate', { code: 'S72.001A' })).status, 'unknown');
   });
 
-  test('the full official release imports from its zip, with the counts of the release', { skip: noRelease }, async () => {
+  test('the full official release imports from its zip, with the counts of the release', skipWhen(noRelease), async () => {
     const outcome = scribe.terminology.import([officialRelease.zip], {}, actor);
     assert.equal(outcome.unchanged, false);
     assert.equal(outcome.info.version, 'FY2026');
@@ -78,7 +79,7 @@ describe('ICD-10-CM terminology in the encrypted store', () => {
     assert.equal(validated.version, 'FY2026');
   });
 
-  test('search on the full code set: prefixes, words, abbreviations, billable first', { skip: noRelease }, async () => {
+  test('search on the full code set: prefixes, words, abbreviations, billable first', skipWhen(noRelease), async () => {
     assert.deepEqual((await search(scribe, 'E11', 3)).slice(0, 1), ['E11']);
     assert.deepEqual(await search(scribe, 'e11.6', 2), ['E11.6', 'E11.65']);
     assert.deepEqual(await search(scribe, 'E116', 2), ['E11.6', 'E11.65']);
@@ -94,7 +95,7 @@ describe('ICD-10-CM terminology in the encrypted store', () => {
     assert.match(invented.message, /E11\.99 does not exist in ICD-10-CM FY2026/);
   });
 
-  test('suggestions on the full code set: specific codes it holds, billable only', { skip: noRelease }, () => {
+  test('suggestions on the full code set: specific codes it holds, billable only', skipWhen(noRelease), () => {
     const suggestions = scribe.terminology.suggest({
       assessment: [
         { id: 's1', text: 'Type 2 diabetes with diabetic chronic kidney disease, CKD stage 3a.' },
@@ -112,7 +113,7 @@ describe('ICD-10-CM terminology in the encrypted store', () => {
     assert.deepEqual(suggestions[2]!.evidence, ['s2', 'seg-1']);
   });
 
-  test('a corrupted order file fails with its line number and leaves the release in place', { skip: noRelease }, () => {
+  test('a corrupted order file fails with its line number and leaves the release in place', skipWhen(noRelease), () => {
     const before = scribe.terminology.info();
     const lines = readFileSync(officialRelease.order, 'latin1').split('\r\n');
     const corrupt = (name: string, edit: (line: string) => string, at: number) => {
@@ -146,7 +147,7 @@ describe('ICD-10-CM terminology in the encrypted store', () => {
     assert.equal(imports(scribe).length, 1);
   });
 
-  test('importing the same release again changes nothing', { skip: noRelease }, () => {
+  test('importing the same release again changes nothing', skipWhen(noRelease), () => {
     const again = scribe.terminology.import([officialRelease.order, officialRelease.codes], {}, actor);
     assert.equal(again.unchanged, true);
     assert.equal(imports(scribe).length, 1);

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { strFromU8, unzipSync } from 'fflate';
 import { createRotatingFileLogger } from '../../../main/log/rotating-file.js';
 import { CLI_MISSING, cliBuilt, scribe } from '../../helpers/cli.js';
 import { SENTINEL, tempDir } from '../../helpers/temp-store.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 /**
  * The support bundle, made by the built CLI from a real store and real log files that were fed
@@ -21,14 +22,14 @@ function assertNoPhi(where: string, text: string) {
   for (const phi of PHI) assert.ok(!text.toLowerCase().includes(phi.toLowerCase()), `${where} contains "${phi}"`);
 }
 
-describe('scribe diagnostics export', { skip: cliBuilt ? false : CLI_MISSING }, () => {
+describe('scribe diagnostics export', skipWhen(cliBuilt ? false : CLI_MISSING), () => {
   const tmp = tempDir('scribe-diag-');
   const dataDir = join(tmp.dir, 'data');
   const logDir = join(tmp.dir, 'logs');
   const env = { SCRIBE_DATA_DIR: dataDir, SCRIBE_PASSPHRASE: 'diagnostics passphrase', SCRIBE_USER: 'dr-diag', SCRIBE_LOG: 'json', SCRIBE_LOG_DIR: logDir };
   let stderrSeen = '';
 
-  before(() => {
+  beforeAll(() => {
     const run = (args: string[]) => {
       const result = scribe(args, env);
       assert.equal(result.status, 0, result.stderr);
@@ -54,7 +55,7 @@ describe('scribe diagnostics export', { skip: cliBuilt ? false : CLI_MISSING }, 
         `{"at":"2026-01-01T00:00:02.000Z","event":"x","name":"${SENTINEL.name}`,
     );
   });
-  after(() => tmp.cleanup());
+  afterAll(() => tmp.cleanup());
 
   test('the log files written by the logger hold none of the patient data they were fed', () => {
     const written = readdirSync(logDir)

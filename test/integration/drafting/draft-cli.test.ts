@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { CLI, CLI_MISSING, cliBuilt } from '../../helpers/cli.js';
 import type { OpenAiLoopback } from '../../helpers/openai-loopback.js';
 import { chatCompletion, startOpenAiLoopback } from '../../helpers/openai-loopback.js';
 import { SENTINEL, tempDir } from '../../helpers/temp-store.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 interface Run {
   readonly status: number;
@@ -37,7 +38,7 @@ const DIALOGUE = [
   '[doctor] i think this is a viral pharyngitis . i want you to drink plenty of fluids . we will follow up in one week if it is not better .',
 ].join('\n');
 
-describe('scribe visit import-transcript and visit draft', { skip: cliBuilt ? false : CLI_MISSING }, () => {
+describe('scribe visit import-transcript and visit draft', skipWhen(cliBuilt ? false : CLI_MISSING), () => {
   const tmp = tempDir('scribe-draft-cli-');
   const env = { SCRIBE_DATA_DIR: join(tmp.dir, 'data'), SCRIBE_PASSPHRASE: 'draft cli passphrase', SCRIBE_USER: 'dr-cli', SCRIBE_POLICY_FILE: join(tmp.dir, 'none.json') };
   let visitId: string;
@@ -49,14 +50,14 @@ describe('scribe visit import-transcript and visit draft', { skip: cliBuilt ? fa
     return path;
   };
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startOpenAiLoopback(() => ({ body: chatCompletion('{}') }));
     assert.equal((await run(['init'], env)).status, 0);
     const created = await run(['visit', 'create', '--patient', SENTINEL.patientId, '--name', SENTINEL.name, '--json'], env);
     assert.equal(created.status, 0, created.stderr);
     visitId = (JSON.parse(created.stdout) as { id: string }).id;
   });
-  after(async () => {
+  afterAll(async () => {
     await server.close();
     tmp.cleanup();
   });

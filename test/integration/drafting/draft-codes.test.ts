@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { afterAll, test } from 'vitest';
 import { openScribe } from '../../../main/compose.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
 import type { Note } from '../../../shared/domain/note.js';
@@ -8,7 +8,7 @@ import { FAST_SCRYPT, tempDir } from '../../helpers/temp-store.js';
 
 const ctx = { transport: 'cli', actor: { id: 'dr-codes', role: 'clinician' } } as const;
 const tmp = tempDir('scribe-draft-codes-');
-after(() => tmp.cleanup());
+afterAll(() => tmp.cleanup());
 
 const dialogue = [
   'Doctor: What brings you in today?',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { Scribe } from '../../../main/compose.js';
 import { openScribe } from '../../../main/compose.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
@@ -26,10 +26,10 @@ describe('drafting service (offline engine, real store)', () => {
   const newVisit = () => call<Visit>('visit:create', { patientId: SENTINEL.patientId, patient: { displayName: SENTINEL.name } });
   const IMPORTED = 'Doctor: What brings you in?\nPatient: I have had a headache for two days.\nDoctor: I think this is a tension headache. Take ibuprofen 400 mg as needed.';
 
-  before(() => {
+  beforeAll(() => {
     scribe = openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider('drafting service passphrase', FAST_SCRYPT), mode: 'open-or-create' });
   });
-  after(() => {
+  afterAll(() => {
     scribe.close();
     tmp.cleanup();
   });

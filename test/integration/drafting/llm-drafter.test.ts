@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, test } from 'vitest';
 import type { Scribe } from '../../../main/compose.js';
 import { openScribe } from '../../../main/compose.js';
 import type { CodeValidator } from '../../../main/drafting/code-validator.js';
@@ -83,7 +83,7 @@ describe('LLM drafter against a loopback OpenAI-compatible server', () => {
     }
   }
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startOpenAiLoopback(() => ({ body: chatCompletion(modelNote()) }));
     tmp = tempDir('scribe-llm-');
     config = openai();
@@ -101,7 +101,7 @@ describe('LLM drafter against a loopback OpenAI-compatible server', () => {
     });
     await call('transcript:import', { visitId: visit.id, content: TRANSCRIPT });
   });
-  after(async () => {
+  afterAll(async () => {
     scribe.close();
     tmp.cleanup();
     await server.close();

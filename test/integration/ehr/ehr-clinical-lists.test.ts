@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, test } from 'vitest';
 import { openAiAsrConfigFromEnv } from '../../../main/asr/openai-asr-config.js';
 import type { Scribe } from '../../../main/compose.js';
 import { openScribe } from '../../../main/compose.js';
@@ -71,7 +71,7 @@ describe("the patient's medications and problem list from the EHR", () => {
     return result.value as T;
   }
 
-  before(async () => {
+  beforeAll(async () => {
     fx = await startFhirSandbox({ random: () => rolls.shift() ?? 0.999 });
     writeFileSync(keyFile, JSON.stringify({ alg: 'ES384', privateKey: fx.key.privateKey }), { mode: 0o600 });
     asr = await startOpenAiAudioLoopback((request) => {
@@ -92,7 +92,7 @@ describe("the patient's medications and problem list from the EHR", () => {
     fx.sandbox.faults.reset();
     rolls.length = 0;
   });
-  after(async () => {
+  afterAll(async () => {
     scribe.close();
     await asr.close();
     await fx.close();

@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, test } from 'vitest';
 import type { Scribe } from '../../../main/compose.js';
 import { openScribe } from '../../../main/compose.js';
 import { createEhrConnections } from '../../../main/ehr/ehr-connection.js';
@@ -53,7 +53,7 @@ describe('EHR schedule and patient search against the sandbox EHR', () => {
   };
   const pointAt = (fhirBaseUrl: string) => scribe.settings.update({ fhirBaseUrl, fhirClientId: 'test-backend', fhirPrivateKeyFile: keyFile }, admin);
 
-  before(async () => {
+  beforeAll(async () => {
     fx = await startFhirSandbox();
     writeFileSync(keyFile, JSON.stringify({ alg: 'ES384', privateKey: fx.key.privateKey }), { mode: 0o600 });
     scribe = openScribe({ dataDir: join(tmp.dir, 'store'), keyProvider: createPassphraseKeyProvider('ehr test passphrase', FAST_SCRYPT), mode: 'open-or-create', logger });
@@ -63,7 +63,7 @@ describe('EHR schedule and patient search against the sandbox EHR', () => {
     fx.sandbox.faults.reset();
     pointAt(fx.sandbox.fhirBaseUrl);
   });
-  after(async () => {
+  afterAll(async () => {
     scribe.close();
     await fx.close();
     tmp.cleanup();

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { tempDir } from '../../helpers/temp-store.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 /**
  * The compiled Electron entry in plain Node with 'electron' resolved to a small recording fake
@@ -113,7 +114,7 @@ async function runMain(policy: string): Promise<{ trace: Trace; userData: string
   return { trace: JSON.parse(readFileSync(traceFile, 'utf8')) as Trace, userData, cleanup: () => tmp.cleanup() };
 }
 
-test('an invalid machine policy: a clear error naming field and reason, no store, no window', { skip, timeout: 90_000 }, async () => {
+test('an invalid machine policy: a clear error naming field and reason, no store, no window', { ...skipWhen(skip), timeout: 90_000 }, async () => {
   const run = await runMain('{"audioMayLeaveDevice": "sometimes", "signingRole": ["scribe"]}');
   try {
     assert.equal(run.trace.windows, 0);
@@ -131,7 +132,7 @@ test('an invalid machine policy: a clear error naming field and reason, no store
   }
 });
 
-test('a valid machine policy: its locks reach the renderer over IPC and hold against an update', { skip, timeout: 90_000 }, async () => {
+test('a valid machine policy: its locks reach the renderer over IPC and hold against an update', { ...skipWhen(skip), timeout: 90_000 }, async () => {
   const run = await runMain('{"audioMayLeaveDevice": false, "consentRequired": true}');
   try {
     assert.deepEqual(run.trace.errorBoxes, []);

@@ -1,25 +1,26 @@
 import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { SettingsView } from '../../../shared/domain/policy.js';
 import { CLI_MISSING, cliBuilt, scribe } from '../../helpers/cli.js';
 import { SENTINEL, tempDir } from '../../helpers/temp-store.js';
+import { skipWhen } from '../../helpers/skip.js';
 
-describe('scribe policy', { skip: cliBuilt ? false : CLI_MISSING }, () => {
+describe('scribe policy', skipWhen(cliBuilt ? false : CLI_MISSING), () => {
   const tmp = tempDir('scribe-policy-cli-');
   const good = join(tmp.dir, 'good.json');
   const bad = join(tmp.dir, 'bad.json');
   const dataDir = join(tmp.dir, 'data');
   const env = { SCRIBE_DATA_DIR: dataDir, SCRIBE_PASSPHRASE: 'policy cli passphrase', SCRIBE_USER: 'dr-policy' };
 
-  before(() => {
+  beforeAll(() => {
     writeFileSync(good, JSON.stringify({ $schema: './policy.schema.json', audioMayLeaveDevice: false, transcriptionEngines: ['local'] }));
     writeFileSync(bad, '{\n  "audioMayLeaveDevic": false,\n  "mllpPort": 70000,\n  "ehrRouting": "fax"\n}\n');
     const init = scribe(['init'], env);
     assert.equal(init.status, 0, init.stderr);
   });
-  after(() => tmp.cleanup());
+  afterAll(() => tmp.cleanup());
 
   test('validate: a valid file exits 0 and says what it locks', () => {
     const result = scribe(['policy', 'validate', good], env);

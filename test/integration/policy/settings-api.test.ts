@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { CallContext } from '../../../main/api/dispatch.js';
 import { startWebBridge } from '../../../main/api/web-bridge.js';
 import type { WebBridge } from '../../../main/api/web-bridge.js';
@@ -44,7 +44,7 @@ describe('settings locked by machine policy', () => {
   };
   const auditActions = () => [...scribe.audit.entries()].map((e) => e.action);
 
-  before(async () => {
+  beforeAll(async () => {
     const policyFile = join(tmp.dir, 'policy.json');
     writeFileSync(policyFile, JSON.stringify(POLICY));
     const policy = loadPolicyFile(policyFile, { requireAdminOwned: false });
@@ -57,7 +57,7 @@ describe('settings locked by machine policy', () => {
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
     bridge = await startWebBridge({ dispatch: scribe.dispatch, events: scribe.events, actor: admin.actor, staticDir, packaged: false, logger: nullLogger });
   });
-  after(async () => {
+  afterAll(async () => {
     await bridge.close();
     scribe.close();
     tmp.cleanup();

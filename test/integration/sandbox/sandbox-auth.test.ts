@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { decodeJwt, importJWK, SignJWT } from 'jose';
 import { SANDBOX_DEFAULTS } from '../../../main/sandbox/sandbox-defaults.js';
 import { startFhirSandbox, TEST_CLIENT_ID } from '../../helpers/fhir-sandbox.js';
@@ -31,10 +31,10 @@ const REDIRECT = 'http://127.0.0.1:53123/callback';
 
 describe('sandbox EHR: SMART authorization server', () => {
   let fx: FhirSandboxFixture;
-  before(async () => {
+  beforeAll(async () => {
     fx = await startFhirSandbox();
   });
-  after(async () => {
+  afterAll(async () => {
     await fx.close();
   });
 

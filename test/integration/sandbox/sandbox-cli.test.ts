@@ -3,12 +3,13 @@ import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { sandboxFhirTargetConfig } from '../../../main/sandbox/sandbox-client-key.js';
 import { FhirDeliverer } from '../../../main/writeback/fhir/fhir-deliverer.js';
 import { CLI, CLI_MISSING, cliBuilt } from '../../helpers/cli.js';
 import { buildDeliveryJob } from '../../helpers/signed-note.js';
 import { tempDir } from '../../helpers/temp-store.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 interface Running {
   readonly child: ChildProcessWithoutNullStreams;
@@ -49,15 +50,15 @@ async function startCli(args: string[], dataDir: string): Promise<Running> {
   };
 }
 
-describe('scribe sandbox', { skip: cliBuilt ? false : CLI_MISSING }, () => {
+describe('scribe sandbox', skipWhen(cliBuilt ? false : CLI_MISSING), () => {
   const tmp = tempDir('scribe-sandbox-cli-');
   let running: Running;
   let printed: Record<string, unknown>;
-  before(async () => {
+  beforeAll(async () => {
     running = await startCli(['--json'], tmp.dir);
     printed = JSON.parse(running.firstOutput.split('\n')[0]!) as Record<string, unknown>;
   });
-  after(async () => {
+  afterAll(async () => {
     if (running.child.exitCode === null) await running.stop();
     tmp.cleanup();
   });

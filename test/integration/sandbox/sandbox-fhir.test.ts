@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, test } from 'vitest';
 import type { Bundle, CapabilityStatement, DocumentReference, Encounter, OperationOutcome, Patient } from '@medplum/fhirtypes';
 import { invalidSeedResources, startSandbox } from '../../../main/sandbox/sandbox.js';
 import { createBackendTokenSource } from '../../../main/writeback/fhir/smart-backend-auth.js';
@@ -27,7 +27,7 @@ describe('sandbox EHR: FHIR server', () => {
   let fx: FhirSandboxFixture;
   let writeToken: () => Promise<string>;
   let readToken: () => Promise<string>;
-  before(async () => {
+  beforeAll(async () => {
     fx = await startFhirSandbox();
     const source = (scope: string) => createBackendTokenSource({ ...fx.config(), scope, signingAlg: 'ES384', requestTimeoutMs: 5_000 });
     const writer = source('system/*.write system/*.read');
@@ -36,7 +36,7 @@ describe('sandbox EHR: FHIR server', () => {
     readToken = () => reader.token();
   });
   afterEach(() => fx.sandbox.faults.reset());
-  after(async () => {
+  afterAll(async () => {
     await fx.close();
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import { openScribe } from '../../../main/compose.js';
 import type { Scribe } from '../../../main/compose.js';
@@ -49,9 +49,9 @@ describe('encrypted store', () => {
   const dataDir = tmp.dir;
   const dbPath = `${dataDir}/${DATABASE_FILE}`;
   let visit: Visit;
-  after(() => tmp.cleanup());
+  afterAll(() => tmp.cleanup());
 
-  before(async () => {
+  beforeAll(async () => {
     const scribe = openScribe({ dataDir, keyProvider: createPassphraseKeyProvider(PASSPHRASE), mode: 'create' });
     visit = await createVisit(scribe);
     // While open, the new rows sit in the WAL: it must hold only ciphertext too.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import { openScribe } from '../../../main/compose.js';
 import type { Scribe } from '../../../main/compose.js';
@@ -44,7 +44,7 @@ describe('migration 006 (addenda) upgrades a v5 database', () => {
     },
   };
 
-  before(() => {
+  beforeAll(() => {
     const db = new BetterSqlite3(join(tmp.dir, DATABASE_FILE));
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
@@ -103,7 +103,7 @@ describe('migration 006 (addenda) upgrades a v5 database', () => {
     db.close();
     scribe = openScribe({ dataDir: tmp.dir, keyProvider, mode: 'open', writeback: { route: 'fhir', deliverers: { fhir } } });
   });
-  after(() => {
+  afterAll(() => {
     scribe.close();
     tmp.cleanup();
   });

@@ -4,7 +4,7 @@
  * cannot overwrite a newer state.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { noVad } from '../../../main/capture/vad-provider.js';
 import type { Scribe } from '../../../main/compose.js';
 import { openScribe } from '../../../main/compose.js';
@@ -35,7 +35,7 @@ describe('visit:changed from every state change', () => {
   }
   const statesOf = (visitId: string) => changes.filter((c) => c.visitId === visitId).map((c) => c.state);
 
-  before(() => {
+  beforeAll(() => {
     scribe = openScribe({
       dataDir: tmp.dir,
       keyProvider: createPassphraseKeyProvider('visit events passphrase', FAST_SCRYPT),
@@ -51,7 +51,7 @@ describe('visit:changed from every state change', () => {
       changes.push({ visitId, state, stored: row?.state });
     });
   });
-  after(() => {
+  afterAll(() => {
     scribe.close();
     tmp.cleanup();
   });

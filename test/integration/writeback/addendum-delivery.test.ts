@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { DocumentReference, Provenance } from '@medplum/fhirtypes';
 import type { Scribe } from '../../../main/compose.js';
 import { openScribe } from '../../../main/compose.js';
@@ -51,12 +51,12 @@ describe('addenda delivered to the sandbox EHR', () => {
   const dirs: ReturnType<typeof tempDir>[] = [];
   let encounter = 0;
 
-  before(async () => {
+  beforeAll(async () => {
     fhir = await startFhirSandbox({ extraListeners: [sandboxMllpListener({ port: 0 })] });
     mllp = findMllpListener(fhir.sandbox.listeners)!;
     hl7 = new Hl7Deliverer({ config: { ...SANDBOX_HL7_TARGET, port: mllp.port, ackTimeoutMs: 2_000 } });
   });
-  after(async () => {
+  afterAll(async () => {
     hl7.close();
     await fhir.close();
     for (const dir of dirs) dir.cleanup();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'vitest';
 import type { Scribe } from '../../../main/compose.js';
 import { openScribe } from '../../../main/compose.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';

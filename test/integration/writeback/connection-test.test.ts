@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, test } from 'vitest';
 import type { CallContext } from '../../../main/api/dispatch.js';
 import type { AuditLog } from '../../../main/audit/audit-log.js';
 import { openScribe } from '../../../main/compose.js';
@@ -19,6 +19,7 @@ import type { FhirSandboxFixture } from '../../helpers/fhir-sandbox.js';
 import { TEST_CLIENT_ID, closedPort, recordingLogger, startFhirSandbox } from '../../helpers/fhir-sandbox.js';
 import { FAST_SCRYPT, tempDir } from '../../helpers/temp-store.js';
 import { OPENSSL_MISSING, makeTestPki, opensslAvailable } from '../../helpers/test-certs.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 const admin: CallContext = { transport: 'ipc', actor: { id: 'it-admin', role: 'admin' } };
 const HL7_IDENTITY = { hl7ReceivingApplication: 'CLOVERLEAF', hl7ReceivingFacility: 'MERCY_MAIN', hl7PatientIdAuthority: 'MERCY_MRN' } as const;
@@ -44,7 +45,7 @@ describe('Test connection: the configured EHR route, probed through the API', ()
   };
   const documents = async () => (await fx.search('DocumentReference', '_count=200')).length;
 
-  before(async () => {
+  beforeAll(async () => {
     fx = await startFhirSandbox({ usCoreDir: null, extraListeners: [sandboxMllpListener({ port: 0 })] });
     mllp = findMllpListener(fx.sandbox.listeners)!;
     writeFileSync(keyFile, JSON.stringify({ alg: 'ES384', privateKey: fx.key.privateKey }), { mode: 0o600 });
@@ -52,7 +53,7 @@ describe('Test connection: the configured EHR route, probed through the API', ()
     await configure({ ehrRouting: 'fhir', fhirBaseUrl: fx.sandbox.fhirBaseUrl, fhirClientId: TEST_CLIENT_ID, fhirPrivateKeyFile: keyFile });
   });
   afterEach(() => fx.sandbox.faults.reset());
-  after(async () => {
+  afterAll(async () => {
     scribe.close();
     await fx.close();
     tmp.cleanup();
@@ -161,11 +162,11 @@ describe('Test connection: bounded waits and TLS', () => {
     createConnectionTester({ settings: () => settings, dataDir: tmp.dir, audit, logger: recordingLogger(), clock: systemClock, timeoutMs: 1_500 });
   const actor = { id: 'dr-test', role: 'clinician' } as const;
 
-  before(async () => {
+  beforeAll(async () => {
     fx = await startFhirSandbox({ usCoreDir: null });
     writeFileSync(keyFile, JSON.stringify({ alg: 'ES384', privateKey: fx.key.privateKey }));
   });
-  after(async () => {
+  afterAll(async () => {
     await fx.close();
     tmp.cleanup();
   });
@@ -190,7 +191,7 @@ describe('Test connection: bounded waits and TLS', () => {
     assert.match(result.checks[0]!.message, /needs a client id and a private key file/);
   });
 
-  test('HL7 v2 over TLS: an untrusted certificate is a TLS failure with a certificate hint', { skip: opensslAvailable ? false : OPENSSL_MISSING }, async () => {
+  test('HL7 v2 over TLS: an untrusted certificate is a TLS failure with a certificate hint', skipWhen(opensslAvailable ? false : OPENSSL_MISSING), async () => {
     const pki = makeTestPki();
     const listener = await startMllpListener({ host: '127.0.0.1', port: 0, tls: { key: pki.serverKey, cert: pki.serverCert } });
     try {

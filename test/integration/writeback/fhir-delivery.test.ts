@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { Condition, DocumentReference, Provenance, Resource } from '@medplum/fhirtypes';
 import { loadUsCoreProfiles, US_CORE } from '../../../main/writeback/fhir/us-core-profiles.js';
 import { createResourceValidator, errorsOf } from '../../../main/writeback/fhir/us-core-validation.js';
@@ -31,10 +31,10 @@ function officialDescription(code: string): string | undefined {
 
 describe('FHIR write-back to the sandbox EHR', () => {
   let fx: FhirSandboxFixture;
-  before(async () => {
+  beforeAll(async () => {
     fx = await startFhirSandbox();
   });
-  after(async () => {
+  afterAll(async () => {
     await fx.close();
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { CapabilityStatement, Provenance } from '@medplum/fhirtypes';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, test } from 'vitest';
 import { generateClientKeyPair } from '../../../main/writeback/fhir/client-key.js';
 import type { DeliveryOutcome } from '../../../main/writeback/delivery.js';
 import { SANDBOX_SEEDED_CONDITIONS } from '../../../main/sandbox/seed-clinical.js';
@@ -33,13 +33,13 @@ const documentsFor = (fx: FhirSandboxFixture, key: string) => fx.search('Documen
 
 describe('FHIR write-back under faults', () => {
   let fx: FhirSandboxFixture;
-  before(async () => {
+  beforeAll(async () => {
     fx = await startFhirSandbox();
   });
   afterEach(() => {
     fx.sandbox.faults.reset();
   });
-  after(async () => {
+  afterAll(async () => {
     await fx.close();
   });
 
@@ -172,10 +172,10 @@ describe('FHIR write-back under faults', () => {
 
 describe('FHIR write-back to an EHR without transactions', () => {
   let fx: FhirSandboxFixture;
-  before(async () => {
+  beforeAll(async () => {
     fx = await startFhirSandbox({ transactions: false });
   });
-  after(async () => {
+  afterAll(async () => {
     await fx.close();
   });
 

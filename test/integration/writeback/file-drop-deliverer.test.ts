@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'vitest';
 import type { Logger } from '../../../main/log/logger.js';
 import type { DeliveryJob, DeliveryOutcome } from '../../../main/writeback/delivery.js';
 import { FileDropDeliverer, dropFileBase } from '../../../main/writeback/file-drop/file-drop-deliverer.js';
@@ -11,6 +11,7 @@ import { noteSha256 } from '../../../main/writeback/note-integrity.js';
 import { FIXTURE_CODES, buildDeliveryJob, buildSignedNotePayload } from '../../helpers/signed-note.js';
 import { PDFTOTEXT_MISSING, checkPdfStructure, extractPdfText, pdftotextAvailable } from '../../helpers/pdf-structure.js';
 import { SENTINEL, tempDir } from '../../helpers/temp-store.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 function memoryLogger(): { logger: Logger; text(): string } {
   const lines: string[] = [];
@@ -76,7 +77,7 @@ describe('file-drop write-back', () => {
     assert.equal(sidecar.pdf.exactText, false, 'the CJK and emoji characters have no Helvetica glyph');
   });
 
-  test('the PDF reads as the note', { skip: pdftotextAvailable ? false : PDFTOTEXT_MISSING }, async () => {
+  test('the PDF reads as the note', skipWhen(pdftotextAvailable ? false : PDFTOTEXT_MISSING), async () => {
     const payload = buildSignedNotePayload({ extraText: 'Follow up (in two weeks) with naïve café patients.' });
     const job = buildDeliveryJob(payload);
     await deliver(job);
@@ -136,7 +137,7 @@ describe('file-drop write-back', () => {
     assert.deepEqual(readdirSync(tmp.dir), ['emr-inbox']);
   });
 
-  test('a folder this workstation may not write to fails the job for a person to fix', { skip: process.getuid?.() === 0 ? 'running as root: permissions do not apply' : false }, async () => {
+  test('a folder this workstation may not write to fails the job for a person to fix', skipWhen(process.getuid?.() === 0 ? 'running as root: permissions do not apply' : false), async () => {
     chmodSync(folder, 0o500);
     try {
       const outcome = await deliver(buildDeliveryJob());

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { CallContext } from '../../../main/api/dispatch.js';
 import { openScribe } from '../../../main/compose.js';
 import type { Scribe } from '../../../main/compose.js';
@@ -45,10 +45,10 @@ describe('HL7 v2 receiver identity from the settings', () => {
   const tmp = tempDir('scribe-hl7-identity-');
   let listener: MllpListener;
 
-  before(async () => {
+  beforeAll(async () => {
     listener = await startMllpListener({ host: '127.0.0.1', port: 0 });
   });
-  after(async () => {
+  afterAll(async () => {
     await listener.close();
     tmp.cleanup();
   });
@@ -103,7 +103,7 @@ describe('HL7 identity settings are validated and lockable', () => {
   type Result = { ok: true; value: { settings: Record<string, { value: unknown; locked: boolean }> } } | { ok: false; error: { code: string; message: string; fields?: string[] } };
   const update = async (request: unknown) => (await scribe.dispatch('settings:update', request, admin)) as Result;
 
-  before(() => {
+  beforeAll(() => {
     const policyFile = join(tmp.dir, 'policy.json');
     writeFileSync(policyFile, JSON.stringify({ hl7ProcessingId: 'T', hl7ReceivingFacility: 'MERCY_MAIN' }));
     scribe = openScribe({
@@ -113,7 +113,7 @@ describe('HL7 identity settings are validated and lockable', () => {
       policy: loadPolicyFile(policyFile, { requireAdminOwned: false }),
     });
   });
-  after(() => {
+  afterAll(() => {
     scribe.close();
     tmp.cleanup();
   });

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, connect as netConnect } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, test } from 'vitest';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../../../main/log/logger.js';
 import type { DeliveryJob, DeliveryOutcome } from '../../../main/writeback/delivery.js';
@@ -22,6 +22,7 @@ import { startMllpListener } from '../../../main/writeback/hl7/mllp-listener.js'
 import { FIXTURE_CODES, FIXTURE_REJECTED_CODE, buildDeliveryJob, buildSignedNotePayload } from '../../helpers/signed-note.js';
 import { SENTINEL } from '../../helpers/temp-store.js';
 import { OPENSSL_MISSING, makeTestPki, opensslAvailable } from '../../helpers/test-certs.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 const AWKWARD_TEXT = 'Typed: \\F\\ \\E\\ | ^ ~ & \\ end\ttab  \r\nsecond part 日本 🩺 "quoted"';
 
@@ -105,11 +106,11 @@ async function rawExchange(port: number, chunks: readonly Buffer[], expectAcks: 
 
 describe('HL7 v2 write-back to the sandbox MLLP listener', () => {
   let listener: MllpListener;
-  before(async () => {
+  beforeAll(async () => {
     listener = await startMllpListener({ host: '127.0.0.1', port: 0 });
   });
   afterEach(() => listener.setFaults({}));
-  after(async () => {
+  afterAll(async () => {
     await listener.close();
     // Nothing a patient said, nor who they are, reaches a log line or a reason we wrote.
     const seen = `${logs.text()}\n${JSON.stringify(outcomes)}`;
@@ -391,7 +392,7 @@ const ackFor = (message: string, code: 'AA' | 'AE' | 'AR', controlId?: string) =
 
 describe('MLLP client against a scripted receiver', () => {
   const servers: Server[] = [];
-  after(() => {
+  afterAll(() => {
     for (const s of servers) s.close();
   });
 
@@ -488,16 +489,16 @@ describe('MLLP client against a scripted receiver', () => {
   });
 });
 
-describe('MLLP over TLS', { skip: opensslAvailable ? false : OPENSSL_MISSING }, () => {
+describe('MLLP over TLS', skipWhen(opensslAvailable ? false : OPENSSL_MISSING), () => {
   let pki: ReturnType<typeof makeTestPki>;
   let listener: MllpListener;
   let mutual: MllpListener;
-  before(async () => {
+  beforeAll(async () => {
     pki = makeTestPki();
     listener = await startMllpListener({ host: '127.0.0.1', port: 0, tls: { key: pki.serverKey, cert: pki.serverCert } });
     mutual = await startMllpListener({ host: '127.0.0.1', port: 0, tls: { key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true } });
   });
-  after(async () => {
+  afterAll(async () => {
     await listener?.close();
     await mutual?.close();
   });

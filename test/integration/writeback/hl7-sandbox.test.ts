@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, test } from 'vitest';
 import type { Sandbox } from '../../../main/sandbox/sandbox.js';
 import { startSandbox } from '../../../main/sandbox/sandbox.js';
 import type { DeliveryJob } from '../../../main/writeback/delivery.js';
@@ -16,7 +16,7 @@ describe('the sandbox EHR receives HL7 v2 over its MLLP listener', () => {
   const deliver = (job: DeliveryJob) => deliverer.deliver(job, new AbortController().signal);
   const copies = (job: DeliveryJob) => mllp.received().filter((m) => m.controlId === messageControlId(job.idempotencyKey)).length;
 
-  before(async () => {
+  beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, usCoreDir: null, extraListeners: [sandboxMllpListener({ port: 0 })] });
     mllp = findMllpListener(sandbox.listeners)!;
     assert.ok(mllp, 'the sandbox runs an MLLP listener');
@@ -25,7 +25,7 @@ describe('the sandbox EHR receives HL7 v2 over its MLLP listener', () => {
     });
   });
   afterEach(() => sandbox.faults.reset());
-  after(async () => {
+  afterAll(async () => {
     deliverer.close();
     await sandbox.close();
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { DocumentReference } from '@medplum/fhirtypes';
 import { openScribe } from '../../../main/compose.js';
 import { SANDBOX_PATIENTS, SANDBOX_PRACTITIONERS, sandboxEncounterId } from '../../../main/sandbox/seed.js';
@@ -31,7 +31,7 @@ describe(`exactly-once write-back of ${NOTES} notes under faults and crashes`, (
   let child: ChildProcess | undefined;
   const keys = new Set<string>();
 
-  before(async () => {
+  beforeAll(async () => {
     fhir = await startFhirSandbox({ faults: { errorRate: 0.2, errorStatus: 503, dropAfterCommitRate: 0.1 } });
     const scribe = openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider(PASSPHRASE, FAST_SCRYPT), mode: 'create' });
     const call = async <T>(channel: string, request: unknown): Promise<T> => {
@@ -52,7 +52,7 @@ describe(`exactly-once write-back of ${NOTES} notes under faults and crashes`, (
     scribe.close();
   });
 
-  after(async () => {
+  afterAll(async () => {
     child?.kill('SIGKILL');
     await fhir?.close();
     tmp.cleanup();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { Scribe } from '../../../main/compose.js';
 import { openScribe } from '../../../main/compose.js';
 import { SANDBOX_PATIENTS, SANDBOX_PRACTITIONERS, sandboxEncounterId } from '../../../main/sandbox/seed.js';
@@ -27,11 +27,11 @@ describe('outbox outcomes against the sandbox EHR', () => {
   let fhir: FhirSandboxFixture;
   let mllp: MllpListener;
   const dirs: ReturnType<typeof tempDir>[] = [];
-  before(async () => {
+  beforeAll(async () => {
     fhir = await startFhirSandbox();
     mllp = await startMllpListener({ host: '127.0.0.1', port: 0 });
   });
-  after(async () => {
+  afterAll(async () => {
     await fhir.close();
     await mllp.close();
     for (const dir of dirs) dir.cleanup();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { CallContext } from '../../../main/api/dispatch.js';
 import { openScribe } from '../../../main/compose.js';
 import type { Scribe } from '../../../main/compose.js';
@@ -10,6 +10,7 @@ import type { Visit } from '../../../shared/domain/visit.js';
 import { CLI_MISSING, cliBuilt, scribe as runCli } from '../../helpers/cli.js';
 import { noteDraft } from '../../helpers/note-draft.js';
 import { FAST_SCRYPT, SENTINEL, tempDir } from '../../helpers/temp-store.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 const PASSPHRASE = 'unsupported sign-off passphrase';
 const clinician: CallContext = { transport: 'ipc', actor: { id: 'dr-unsupported', role: 'clinician' } };
@@ -54,10 +55,10 @@ describe('signing a note with sentences the transcript does not support', () => 
   };
   const audit = (visitId: string) => [...scribe.audit.entries()].filter((e) => e.objectId.startsWith(visitId)).map((e) => `${e.action} ${e.objectId.slice(visitId.length)}`.trim());
 
-  before(() => {
+  beforeAll(() => {
     scribe = openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider(PASSPHRASE, FAST_SCRYPT), mode: 'create' });
   });
-  after(() => {
+  afterAll(() => {
     scribe.close();
     tmp.cleanup();
   });
@@ -104,12 +105,12 @@ describe('signing a note with sentences the transcript does not support', () => 
   });
 });
 
-describe('scribe visit sign --acknowledge-unsupported', { skip: cliBuilt ? false : CLI_MISSING }, () => {
+describe('scribe visit sign --acknowledge-unsupported', skipWhen(cliBuilt ? false : CLI_MISSING), () => {
   const tmp = tempDir('scribe-sign-unsupported-cli-');
   const env = { SCRIBE_DATA_DIR: tmp.dir, SCRIBE_PASSPHRASE: PASSPHRASE, SCRIBE_USER: 'dr-cli', SCRIBE_ROLE: 'clinician' };
   let visitId: string;
 
-  before(async () => {
+  beforeAll(async () => {
     assert.equal(runCli(['init'], env).status, 0);
     const created = runCli(['visit', 'create', '--patient', SENTINEL.patientId, '--name', SENTINEL.name, '--json'], env);
     assert.equal(created.status, 0, created.stderr);
@@ -121,7 +122,7 @@ describe('scribe visit sign --acknowledge-unsupported', { skip: cliBuilt ? false
       app.close();
     }
   });
-  after(() => tmp.cleanup());
+  afterAll(() => tmp.cleanup());
 
   test('refuses without the flag, saying why without quoting the note; signs with it', () => {
     const refused = runCli(['visit', 'sign', visitId, '--as', 'dr-cli'], env);

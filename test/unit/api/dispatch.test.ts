@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import type { HandlerTable } from '../../../main/api/dispatch.js';
 import { createDispatcher } from '../../../main/api/dispatch.js';
 import { NotFoundError } from '../../../main/errors.js';

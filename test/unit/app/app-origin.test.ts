@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join, sep } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { APP_ENTRY_URL, APP_HOST, APP_ORIGIN, APP_SCHEME, contentTypeFor, isAppUrl, resolveAppFile } from '../../../main/app/app-origin.js';
 
 const root = join(sep, 'opt', 'ambient-scribe', 'dist', 'renderer');

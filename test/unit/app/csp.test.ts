@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { buildContentSecurityPolicy, CONTENT_SECURITY_POLICY, CSP_DIRECTIVES, securityHeaders } from '../../../main/app/csp.js';
 
 function parse(policy: string): Map<string, string[]> {

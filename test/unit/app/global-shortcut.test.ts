@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createEventBus } from '../../../main/api/event-bus.js';
 import { PRESS_REPEAT_MS, RAISE_AFTER_PRESS_MS, startGlobalShortcut } from '../../../main/app/global-shortcut.js';
 import type { GlobalShortcutLike } from '../../../main/app/global-shortcut.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import type { CallContext, Dispatch } from '../../../main/api/dispatch.js';
 import { createEventBus } from '../../../main/api/event-bus.js';
 import { isTrustedSender, registerIpcHandlers } from '../../../main/app/ipc.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { hardenWebContents, isNavigationAllowed, windowOpenDecision } from '../../../main/app/navigation.js';
 import type { HardenableContents } from '../../../main/app/navigation.js';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { isPermissionAllowed, isPermissionCheckAllowed } from '../../../main/app/permissions.js';
 
 const page = 'app://scribe/index.html';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createPreloadBridge } from '../../../main/app/preload-bridge.js';
 import type { IpcRendererLike } from '../../../main/app/preload-bridge.js';
 import { channelNames } from '../../../shared/api/contract.js';

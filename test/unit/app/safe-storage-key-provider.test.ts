@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createSafeStorageKeyProvider } from '../../../main/app/safe-storage-key-provider.js';
 import type { SafeStorageLike } from '../../../main/app/safe-storage-key-provider.js';
 import { KeyUnavailableError, WrongKeyError } from '../../../main/store/errors.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createSystemBrowserOpener } from '../../../main/app/system-browser.js';
 import { SignInError } from '../../../main/auth/sign-in-error.js';
 

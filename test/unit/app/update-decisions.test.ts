@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import type { UpdateSettings } from '../../../main/app/update-decisions.js';
 import { compareVersions, decideInstall, decideOffer, planUpdates, signatureChecked } from '../../../main/app/update-decisions.js';
 

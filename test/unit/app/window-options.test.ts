@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { buildWindowOptions, WINDOW_TITLE } from '../../../main/app/window-options.js';
 
 const preloadPath = '/opt/ambient-scribe/dist/preload.cjs';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { audioStats, splitAtPauses, toFloat32 } from '../../../main/asr/audio-stats.js';
 import { speechLike, whiteNoise } from '../../helpers/asr-harness.js';
 

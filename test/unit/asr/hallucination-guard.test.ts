@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import type { AudioStats } from '../../../main/asr/audio-stats.js';
 import { audioStats, toFloat32 } from '../../../main/asr/audio-stats.js';
 import type { RecognizedSegment } from '../../../main/asr/engine.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { answersWithSegments, asrBaseUrl, asrModelName, openAiAsrConfigFromEnv } from '../../../main/asr/openai-asr-config.js';
 import { transcriptionOptionsFromEnv } from '../../../main/asr/transcription-env.js';
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { cueScore } from '../../../main/asr/speaker-cues.js';
 import { labelSpeakers } from '../../../main/asr/speaker-labeller.js';
 import { addressesThirdVoice, thirdVoiceScore } from '../../../main/asr/speaker-third-voice-cues.js';
 import { aciBenchVisits, mtsDialogVisits, primock57Visits, scoreSpeakers } from '../../../bench/speaker-labelling.js';
+import { skipWhen } from '../../helpers/skip.js';
 
 const timed = (texts: string[], gapMs = 800) => texts.map((text, i) => ({ startMs: i * (2_000 + gapMs), endMs: i * (2_000 + gapMs) + 2_000, text }));
 
@@ -99,7 +100,7 @@ describe('speaker labelling', () => {
   });
 
   const aci = aciBenchVisits('valid');
-  test('ACI-Bench validation split: clearly better than labelling every segment with the visit\'s majority speaker', { skip: aci.length ? false : 'ACI-Bench is not in ../shared/corpora' }, () => {
+  test('ACI-Bench validation split: clearly better than labelling every segment with the visit\'s majority speaker', skipWhen(aci.length ? false : 'ACI-Bench is not in ../shared/corpora'), () => {
     const score = scoreSpeakers(aci);
     assert.equal(score.visits, 20);
     assert.ok(score.segmentAccuracy >= 0.79, JSON.stringify(score));
@@ -111,7 +112,7 @@ describe('speaker labelling', () => {
   });
 
   const mts = mtsDialogVisits('valid');
-  test('MTS-Dialog validation split (not used for tuning): relatives and visiting clinicians labelled `other`', { skip: mts.length ? false : 'MTS-Dialog is not in ../shared/corpora' }, () => {
+  test('MTS-Dialog validation split (not used for tuning): relatives and visiting clinicians labelled `other`', skipWhen(mts.length ? false : 'MTS-Dialog is not in ../shared/corpora'), () => {
     const score = scoreSpeakers(mts);
     assert.ok(score.segmentAccuracy >= 0.82, JSON.stringify(score));
     assert.ok(score.other.precision !== null && score.other.precision >= 0.65, JSON.stringify(score.other));
@@ -119,7 +120,7 @@ describe('speaker labelling', () => {
   });
 
   const primock = primock57Visits().slice(20);
-  test('PriMock57 consultations 21-40 (not used for tuning), with real turn timing', { skip: primock.length ? false : 'PriMock57 is not in ../shared/corpora' }, () => {
+  test('PriMock57 consultations 21-40 (not used for tuning), with real turn timing', skipWhen(primock.length ? false : 'PriMock57 is not in ../shared/corpora'), () => {
     const score = scoreSpeakers(primock);
     assert.ok(score.segmentAccuracy >= 0.77, JSON.stringify(score));
     assert.ok(score.wordAccuracy >= 0.85, JSON.stringify(score));

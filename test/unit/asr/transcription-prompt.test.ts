@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { transcriptionPrompt } from '../../../main/asr/transcription-prompt.js';
 import { SENTINEL } from '../../helpers/temp-store.js';
 

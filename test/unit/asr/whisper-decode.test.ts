@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { confidenceFrom, decoderPrefix, DecodeProbe, logSoftmaxAt, MAX_PROMPT_TOKENS, maxNewTokensFor, placeChunks } from '../../../main/asr/whisper-decode.js';
 
 describe('placing decoded chunks on the visit timeline', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { isSignInUrlAllowed } from '../../../main/auth/browser-url.js';
 import { isSecureEndpoint } from '../../../main/auth/smart-discovery.js';
 

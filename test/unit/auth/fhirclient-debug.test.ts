@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { fhirclientDebugModule, silenceFhirclientDebug } from '../../../main/auth/fhirclient-debug.js';
 
 test("fhirclient's debug output (token responses, authorization headers) stays off whatever DEBUG says", () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { parseFhirUser, verifyIdToken } from '../../../main/auth/id-token.js';
 import { SignInError } from '../../../main/auth/sign-in-error.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { checkCallback, checkLaunch, tokenExchangeError } from '../../../main/auth/oauth-responses.js';
 import { SignInError } from '../../../main/auth/sign-in-error.js';
 

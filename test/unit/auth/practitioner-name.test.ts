@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { formatPractitionerName } from '../../../main/auth/practitioner-name.js';
 
 test("a practitioner's name for the screen: official first, text when given, null when there is none", () => {

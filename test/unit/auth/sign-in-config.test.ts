@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { isUsable, signInConfigFrom } from '../../../main/auth/sign-in-config.js';
 import { Settings, settingDefaults } from '../../../shared/domain/policy.js';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { sniffAudioFormat } from '../../../main/capture/audio-sniff.js';
 import { AudioImportError } from '../../../main/capture/capture-errors.js';
 import type { WavInfo } from '../../../main/capture/wav-header.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { AudioImportError } from '../../../main/capture/capture-errors.js';
 import { ByteReader } from '../../../main/capture/decoders/byte-reader.js';
 import { MatroskaDemuxer, parseBlock } from '../../../main/capture/decoders/matroska-demuxer.js';

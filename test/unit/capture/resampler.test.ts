@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { Resampler } from '../../../main/capture/resampler.js';
 
 function tone(hz: number, rate: number, seconds: number, phase = 0): Float32Array {

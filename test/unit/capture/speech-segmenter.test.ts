@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import type { SampleSpan } from '../../../main/capture/speech-segmenter.js';
 import { SpeechSegmenter } from '../../../main/capture/speech-segmenter.js';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import type { CodeSuggestion } from '../../../shared/domain/note.js';
 import { CodeSuggestion as CodeSuggestionSchema } from '../../../shared/domain/note.js';
 import { bmiCode, suggestCodes } from '../../../main/coding/code-suggestions.js';

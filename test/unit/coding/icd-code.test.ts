@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { toCodePrefix, toReleaseCode, withDot } from '../../../main/coding/icd-code.js';
 import { IcdCode } from '../../../shared/domain/note.js';
 

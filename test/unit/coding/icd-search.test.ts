@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { abbreviations } from '../../../main/coding/abbreviations.js';
 import { withDot } from '../../../main/coding/icd-code.js';
 import { topK } from '../../../main/coding/icd-search.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { validateCode, validateCodes } from '../../../main/coding/icd-validate.js';
 import { starterEntries, starterInfo } from '../../../main/coding/starter-set.js';
 import { loadTerminology } from '../../../main/coding/terminology.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from 'vitest';
 import { strToU8, zipSync } from 'fflate';
 import { ProblemList, TooManyProblems } from '../../../main/coding/import-error.js';
 import type { Release } from '../../../main/coding/release-check.js';
@@ -12,7 +12,7 @@ import { crlf, orderLine, syntheticRelease } from '../../helpers/icd-release.js'
 import { tempDir } from '../../helpers/temp-store.js';
 
 const tmp = tempDir('scribe-icd-check-');
-after(() => tmp.cleanup());
+afterAll(() => tmp.cleanup());
 let fileNo = 0;
 
 function write(name: string, content: string | Uint8Array): string {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { ProblemList } from '../../../main/coding/import-error.js';
 import { parseCodesFile, parseOrderFile } from '../../../main/coding/release-format.js';
 import { codesLine, crlf, orderLine } from '../../helpers/icd-release.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { analyseTitle, queryWords, stem, words } from '../../../main/coding/text.js';
 
 test('light stemming folds plurals and a few clinician spellings, both in titles and queries', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { readLogTail } from '../../../main/diagnostics/log-tail.js';
 import { settingsForSupport } from '../../../main/diagnostics/diagnostics-bundle.js';
 import { resolveEffectiveSettings } from '../../../main/policy/effective-settings.js';

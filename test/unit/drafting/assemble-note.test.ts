@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { assembleNote } from '../../../main/drafting/assemble-note.js';
 import type { DraftedNote } from '../../../main/drafting/drafted-content.js';
 import { TEMPLATES } from '../../../main/drafting/templates.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import type { SectionId } from '../../../shared/domain/note.js';
 import type { TranscriptSegment } from '../../../shared/domain/transcript.js';
 import type { DraftedNote } from '../../../main/drafting/drafted-content.js';

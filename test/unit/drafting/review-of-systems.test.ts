@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import type { TranscriptSegment } from '../../../shared/domain/transcript.js';
 import { draftOffline } from '../../../main/drafting/offline/offline-drafter.js';
 import { groupReviewOfSystems } from '../../../main/drafting/offline/review-of-systems.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createJsonLineLogger, teeLogger } from '../../../main/log/logger.js';
 import { createRotatingFileLogger } from '../../../main/log/rotating-file.js';
 import { SENTINEL, tempDir } from '../../helpers/temp-store.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { REDACTED, looksSensitive, redactFields, redactRecord } from '../../../main/log/redact.js';
 import { SENTINEL } from '../../helpers/temp-store.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createRotatingFile, createRotatingFileLogger } from '../../../main/log/rotating-file.js';
 import { tempDir } from '../../helpers/temp-store.js';
 

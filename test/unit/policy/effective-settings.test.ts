@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { settingDefaults, settingKeys } from '../../../shared/domain/policy.js';
 import { lockedKeys, resolveEffectiveSettings, settingValues } from '../../../main/policy/effective-settings.js';
 

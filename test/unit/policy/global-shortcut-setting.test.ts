@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { Accelerator, acceleratorLabel, DEFAULT_GLOBAL_SHORTCUT } from '../../../shared/domain/global-shortcut.js';
 import { PolicyFile, settingDefaults } from '../../../shared/domain/policy.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { PolicyInvalidError } from '../../../main/policy/errors.js';
 import { loadPolicyFile, noPolicy, ownershipProblem, validatePolicyText } from '../../../main/policy/policy-file.js';
 import { tempDir } from '../../helpers/temp-store.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import type { PolicyValues, Settings } from '../../../shared/domain/policy.js';
 import { settingDefaults } from '../../../shared/domain/policy.js';
 import { ScribeError } from '../../../main/errors.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { machinePolicyPath, resolvePolicyLocation } from '../../../main/policy/policy-location.js';
 
 test('the machine-wide location per platform', () => {

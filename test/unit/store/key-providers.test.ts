@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { KeyUnavailableError, WrongKeyError } from '../../../main/store/errors.js';
 import { createKeyFile, createKeyFileKeyProvider } from '../../../main/store/key-file-key-provider.js';
 import { createPassphraseKeyProvider, DEFAULT_SCRYPT } from '../../../main/store/passphrase-key-provider.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { detectFormat, parseTranscript } from '../../../main/transcripts/import/parse-transcript.js';
 import { speakerFromLabel } from '../../../main/transcripts/import/speaker-label.js';
 import { TranscriptFormatError } from '../../../main/transcripts/import/transcript-format-error.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'vitest';
 import type { Scribe } from '../../../main/compose.js';
 import { openScribe } from '../../../main/compose.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { fhirConfig } from '../../../main/writeback/deliverers-from-settings.js';
 import { FhirTargetConfig } from '../../../main/writeback/fhir/fhir-target-config.js';
 import { generateClientKeyPair } from '../../../main/writeback/fhir/client-key.js';

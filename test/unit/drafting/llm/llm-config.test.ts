@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { llmConfigFromEnv, llmBaseUrl } from '../../../../main/drafting/llm/llm-config.js';
 import { noteOutputJsonSchema } from '../../../../main/drafting/llm/note-output-schema.js';
 import { TEMPLATES } from '../../../../main/drafting/templates.js';

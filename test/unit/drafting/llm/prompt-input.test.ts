@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createRedactor, transcriptForPrompt } from '../../../../main/drafting/llm/prompt-input.js';
 import { SENTINEL } from '../../../helpers/temp-store.js';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createRecordShortcut, SAME_PRESS_MS } from '../../../../renderer/src/recording/record-shortcut.js';
 import type { ShortcutSource, ShortcutStartResult } from '../../../../renderer/src/recording/record-shortcut.js';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { openStore } from '../../../../main/store/store.js';
 import type { Store } from '../../../../main/store/store.js';
 import { createPassphraseKeyProvider } from '../../../../main/store/passphrase-key-provider.js';
@@ -11,10 +11,10 @@ const plan = (store: Store, sql: string, ...params: unknown[]) =>
 describe('migration 002 (capture)', () => {
   const tmp = tempDir('scribe-migration-002-');
   let store: Store;
-  before(() => {
+  beforeAll(() => {
     store = openStore({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider('migration passphrase', FAST_SCRYPT), mode: 'create' });
   });
-  after(() => {
+  afterAll(() => {
     store.close();
     tmp.cleanup();
   });

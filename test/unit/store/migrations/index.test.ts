@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { LATEST_SCHEMA_VERSION, migrations } from '../../../../main/store/migrations/index.js';
 
 test('migrations are numbered 1..n without gaps, each with a name', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { classifyHttpFailure, classifyNetworkError, operationOutcomeText, parseRetryAfter } from '../../../../main/writeback/fhir/fhir-errors.js';
 
 const withCode = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('x'), { code }) });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import type { Condition, DocumentReference, Provenance } from '@medplum/fhirtypes';
 import { buildNoteResources, toTransactionBundle } from '../../../../main/writeback/fhir/note-resources.js';
 import { buildDeliveryJob, buildSignedNotePayload, FIXTURE_REJECTED_CODE } from '../../../helpers/signed-note.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { generateClientKeyPair } from '../../../../main/writeback/fhir/client-key.js';
 import { createBackendTokenSource } from '../../../../main/writeback/fhir/smart-backend-auth.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { beforeAll, describe, test } from 'vitest';
 import type { Condition, DocumentReference, Provenance, Resource } from '@medplum/fhirtypes';
 import { fixUpProvenanceProfile, loadUsCoreProfiles, US_CORE } from '../../../../main/writeback/fhir/us-core-profiles.js';
 import type { ProfileSet } from '../../../../main/writeback/fhir/us-core-profiles.js';
@@ -44,7 +44,7 @@ describe('US Core 8.0.0 validation', () => {
   let profiles: ProfileSet;
   let validator: ResourceValidator;
   const messages = (r: Resource, mode: 'incoming' | 'outgoing' = 'incoming') => errorsOf(validator.validate(r, { mode })).map((i) => `${i.expression}: ${i.message}`);
-  before(() => {
+  beforeAll(() => {
     profiles = loadUsCoreProfiles();
     validator = createResourceValidator(profiles);
   });

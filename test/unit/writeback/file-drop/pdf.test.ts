@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { renderTextPdf } from '../../../../main/writeback/file-drop/pdf.js';
 import { toWinAnsi } from '../../../../main/writeback/file-drop/winansi.js';
 import { PDFTOTEXT_MISSING, checkPdfStructure, extractPdfText, pdftotextAvailable } from '../../../helpers/pdf-structure.js';
+import { skipWhen } from '../../../helpers/skip.js';
 
 const input = (lines: string[]) => ({ title: 'Progress note', header: 'Progress note  |  Test Patient', footer: 'Signed by Dr. Test', lines, createdAt: new Date('2026-11-21T15:00:00Z') });
 
@@ -60,7 +61,7 @@ describe('text PDF writer', () => {
     assert.equal(checkPdfStructure(renderTextPdf(input([])).bytes).pages, 1);
   });
 
-  test('a PDF reader extracts the text, with accents, parentheses and tabs', { skip: pdftotextAvailable ? false : PDFTOTEXT_MISSING }, () => {
+  test('a PDF reader extracts the text, with accents, parentheses and tabs', skipWhen(pdftotextAvailable ? false : PDFTOTEXT_MISSING), () => {
     const pdf = renderTextPdf(input(['ASSESSMENT', 'Café au lait spots (two), naïve \\ path', '\tindented after a tab', ...Array.from({ length: 60 }, (_, i) => `row ${i}`)]));
     const text = extractPdfText(pdf.bytes);
     assert.match(text, /Café au lait spots \(two\), naïve \\ path/);

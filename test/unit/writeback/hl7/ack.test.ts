@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { buildAck, parseAck } from '../../../../main/writeback/hl7/ack.js';
 import { Hl7TargetConfig } from '../../../../main/writeback/hl7/hl7-config.js';
 import { parseHl7 } from '../../../../main/writeback/hl7/hl7-read.js';
 import { buildMdmT02 } from '../../../../main/writeback/hl7/mdm-t02.js';
 import { buildDeliveryJob } from '../../../helpers/signed-note.js';
+import { skipWhen } from '../../../helpers/skip.js';
 
 const NATUS_ACK = fileURLToPath(new URL('../../../../../shared/interop-samples/hl7v2/cdcgov-trusted-intermediary/001_Natus_ACK.hl7', import.meta.url));
 const settings = Hl7TargetConfig.parse({ host: 'h', port: 1, receivingApplication: 'EHR', receivingFacility: 'F', patientIdAuthority: 'MRN' });
 
 describe('ACK parsing', () => {
-  test('reads a real-world AA (CDC Trusted Intermediary sample)', { skip: existsSync(NATUS_ACK) ? false : 'interop sample not present' }, () => {
+  test('reads a real-world AA (CDC Trusted Intermediary sample)', skipWhen(existsSync(NATUS_ACK) ? false : 'interop sample not present'), () => {
     const parsed = parseAck(readFileSync(NATUS_ACK, 'utf8'));
     assert.ok(parsed.ok);
     assert.equal(parsed.ack.code, 'AA');

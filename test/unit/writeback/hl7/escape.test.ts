@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { escapeHl7, unescapeHl7 } from '../../../../main/writeback/hl7/escape.js';
 
 /** Deterministic PRNG so a failing fuzz case can be replayed. */

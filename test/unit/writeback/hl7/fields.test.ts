@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { MAX_CONTROL_ID_LENGTH, messageControlId } from '../../../../main/writeback/hl7/control-id.js';
 import type { PersonName } from '../../../../main/writeback/hl7/person-name.js';
 import { splitPersonName } from '../../../../main/writeback/hl7/person-name.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { Hl7Message } from '@medplum/core';
 import { messageControlId } from '../../../../main/writeback/hl7/control-id.js';
 import { Hl7TargetConfig } from '../../../../main/writeback/hl7/hl7-config.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { MllpDecoder, MllpFrameError, encodeMllpFrame } from '../../../../main/writeback/hl7/mllp-frame.js';
 
 const VT = 0x0b;
