@@ -4,10 +4,21 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'stream', 'worker_threads'];
 
-/** The layering in ARCHITECTURE.md, enforced: what each folder may import. */
+/** The layering in docs/architecture.md, enforced: what each folder may import. */
 const forbid = (patterns) => ({
-  'no-restricted-imports': ['error', { patterns: patterns.map(({ group, message }) => ({ group, message })) }],
+  'no-restricted-imports': ['error', { patterns }],
 });
+
+// Layers inside main/ (docs/architecture.md, "Layers"): foundation ← services ← api ← compose ← app / cli.
+const FOUNDATION = ['kernel', 'log', 'store', 'fhir'];
+const SERVICES = ['audit', 'policy', 'capture', 'asr', 'coding', 'drafting', 'notes', 'transcripts', 'visits', 'writeback', 'ehr', 'auth', 'diagnostics', 'openai', 'signing'];
+/** A relative import that climbs into one of these main/ folders (or compose.ts). */
+const into = (folders, compose = true) => `^(?:\\.\\./)+(?:(?:${folders.join('|')})/${compose ? '|compose\\.js$' : ''})`;
+const mainBase = [
+  { group: ['electron', 'electron/*'], message: 'Only main/app/ and main/preload.ts import electron; services take what they need as parameters.' },
+  { group: ['**/renderer/**'], message: 'main/ never imports the renderer.' },
+];
+const layer = (files, regex, message, extra = []) => ({ files, rules: forbid([...mainBase, ...extra, { regex, message }]) });
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**'] },
@@ -46,11 +57,24 @@ export default tseslint.config(
   {
     files: ['main/**/*.ts'],
     ignores: ['main/app/**', 'main/preload.ts'],
-    rules: forbid([
-      { group: ['electron', 'electron/*'], message: 'Only main/app/ and main/preload.ts import electron; services take what they need as parameters.' },
-      { group: ['**/renderer/**'], message: 'main/ never imports the renderer.' },
-    ]),
+    rules: forbid(mainBase),
   },
+  {
+    files: ['main/kernel/**/*.ts'],
+    rules: forbid([...mainBase, { regex: '^\\.\\./(?!\\.\\./shared/)', message: 'main/kernel/ is the base layer: it imports only shared/.' }]),
+  },
+  layer(
+    FOUNDATION.filter((f) => f !== 'kernel').map((f) => `main/${f}/**/*.ts`),
+    into(['api', 'app', 'cli', 'sandbox', ...SERVICES]),
+    'main/log, store and fhir are foundation layers: they import only kernel, log, store, fhir and shared/.',
+  ),
+  layer(
+    SERVICES.map((f) => `main/${f}/**/*.ts`),
+    into(['api', 'app', 'cli', 'sandbox']),
+    'Services never import the transports (api/, app/, cli/), the sandbox EHR or the composition root: take what you need as a parameter (compose.ts wires it).',
+  ),
+  layer(['main/sandbox/**/*.ts'], into(['api', 'app', 'cli']), 'The sandbox EHR stands apart from the app: no api/, app/, cli/ or compose.ts.'),
+  layer(['main/api/**/*.ts'], into(['app', 'cli', 'sandbox']), 'main/api/ is the transport layer: it serves services and never imports app/, cli/, the sandbox or compose.ts.'),
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.mjs'],
     rules: {

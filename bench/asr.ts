@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from '../main/app-identity.js';
+import { packageRoot } from '../main/kernel/app-identity.js';
 import type { RecognizedSegment, SpeechInput, TranscriptionEngine } from '../main/asr/engine.js';
 import { createLocalWhisperEngine } from '../main/asr/local-whisper-engine.js';
 import { findWhisperModels, modelDisplayName, modelsSearchPath } from '../main/asr/models-dir.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuditLog } from '../main/audit/audit-log.js';
-import { createEventBus } from '../main/api/event-bus.js';
+import { createEventBus } from '../main/kernel/event-bus.js';
 import { createCaptureService } from '../main/capture/capture-service.js';
 import { loadSileroVad } from '../main/capture/silero-vad.js';
 import { findSileroModel } from '../main/capture/vad-model-path.js';

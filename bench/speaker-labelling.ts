@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../main/app-identity.js';
+import { packageRoot } from '../main/kernel/app-identity.js';
 import type { SpeakerInput, SpeakerModel } from '../main/asr/speaker-labeller.js';
 import { DEFAULT_SPEAKER_MODEL, labelSpeakers } from '../main/asr/speaker-labeller.js';
 

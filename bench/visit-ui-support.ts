@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { packageRoot } from '../main/app-identity.js';
+import { packageRoot } from '../main/kernel/app-identity.js';
 import { openAudioSource } from '../main/capture/wav-file-source.js';
 import { wavHeader } from '../main/capture/wav-header.js';
 

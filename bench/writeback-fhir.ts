@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { startSandbox } from '../main/sandbox/sandbox.js';
 import { SANDBOX_PATIENTS, SANDBOX_PRACTITIONERS, sandboxEncounterId } from '../main/sandbox/seed.js';
-import { generateClientKeyPair } from '../main/writeback/fhir/client-key.js';
+import { generateClientKeyPair } from '../main/fhir/client-key.js';
 import { FhirDeliverer } from '../main/writeback/fhir/fhir-deliverer.js';
-import { createBackendTokenSource } from '../main/writeback/fhir/smart-backend-auth.js';
+import { createBackendTokenSource } from '../main/fhir/smart-backend-auth.js';
 import type { DeliveryJob } from '../main/writeback/delivery.js';
 import { renderNoteText } from '../shared/domain/note-text.js';
 import type { Note } from '../shared/domain/note.js';

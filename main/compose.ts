@@ -1,7 +1,7 @@
 import { createDispatcher } from './api/dispatch.js';
 import type { Dispatch } from './api/dispatch.js';
-import { createEventBus } from './api/event-bus.js';
-import type { EventBus } from './api/event-bus.js';
+import { createEventBus } from './kernel/event-bus.js';
+import type { EventBus } from './kernel/event-bus.js';
 import { createHandlers } from './api/handlers.js';
 import { createAuditLog } from './audit/audit-log.js';
 import type { AuditLog } from './audit/audit-log.js';
@@ -16,7 +16,7 @@ import { createPolicyGate } from './policy/policy-gate.js';
 import type { PolicyGate } from './policy/policy-gate.js';
 import { createSettingsService } from './policy/settings-service.js';
 import type { SettingsService } from './policy/settings-service.js';
-import { appIdentity } from './app-identity.js';
+import { appIdentity } from './kernel/app-identity.js';
 import type { Clock } from './store/clock.js';
 import type { KeyProvider } from './store/key-provider.js';
 import { LATEST_SCHEMA_VERSION } from './store/migrations/index.js';
@@ -67,6 +67,8 @@ import type { AuthService, AuthServiceOptions } from './auth/auth-service.js';
 import { noSystemBrowser } from './auth/browser-url.js';
 import { signInConfigFrom } from './auth/sign-in-config.js';
 import type { DesktopShell } from './api/desktop-shell.js';
+import { demoEhrTargets } from './sandbox/demo-targets.js';
+import type { DefaultTargets } from './writeback/default-targets.js';
 
 export interface ScribeOptions {
   readonly dataDir: string;
@@ -91,6 +93,8 @@ export interface ScribeOptions {
   readonly transcription?: TranscriptionOptions;
   /** Clinician sign-in: the system browser (Electron's shell in the app), and overrides for tests. */
   readonly auth?: Partial<Pick<AuthServiceOptions, 'openBrowser' | 'config' | 'fetch' | 'signInTimeoutMs' | 'requestTimeoutMs' | 'keySet'>>;
+  /** Where notes go and the schedule is read when the settings name no EHR; by default the demo (sandbox) EHR. */
+  readonly defaultTargets?: DefaultTargets;
   /** The Electron shell's global shortcut and window (main/app/main.ts); none for the CLI and the web bridge. */
   readonly desktop?: DesktopShell;
 }
@@ -137,6 +141,7 @@ export function openScribe(options: ScribeOptions): Scribe {
   });
   const policy = createPolicyGate(settings);
   const clock = options.clock ?? systemClock;
+  const defaultTargets = options.defaultTargets ?? demoEhrTargets(options.dataDir);
   // Every committed state change, by any service, reaches the UI as visit:changed from this one place.
   const visitRepository = createSqliteVisitRepository(store, { onStateChanged: (visitId, state) => events.emit('visit:changed', { visitId, state }) });
   const encounterIndex = createVisitEncounterIndex(store);
@@ -153,7 +158,7 @@ export function openScribe(options: ScribeOptions): Scribe {
     visits: visitRepository,
     audit,
     events,
-    deliverers: writebackConfig?.deliverers ?? settingsDeliverers(settings, events, { dataDir: options.dataDir, logger, clock }),
+    deliverers: writebackConfig?.deliverers ?? settingsDeliverers(settings, events, { defaults: defaultTargets, logger, clock }),
     logger,
     clock,
     leaseMs: writebackConfig?.leaseMs,
@@ -219,15 +224,11 @@ export function openScribe(options: ScribeOptions): Scribe {
     onChanged: (change) => events.emit('auth:changed', change),
   });
   const pipeline = createVisitPipeline({ events, visits: visitRepository, transcripts, notes: noteRepository, drafting, audit, logger });
-  events.subscribe((event, payload) => {
-    if (event === 'settings:changed') auth.settingsChanged((payload as { keys: string[] }).keys);
-  });
-  const ehrConnections = createEhrConnections({ settings: () => settings.values(), dataDir: options.dataDir, auth });
-  events.subscribe((event) => {
-    if (event === 'settings:changed') ehrConnections.reset();
-  });
+  events.on('settings:changed', ({ keys }) => auth.settingsChanged(keys));
+  const ehrConnections = createEhrConnections({ settings: () => settings.values(), defaultTarget: defaultTargets.fhir, auth });
+  events.on('settings:changed', () => ehrConnections.reset());
   const ehr = createEhrService({ connection: () => ehrConnections.current(), visits, visitRepository, encounters: encounterIndex, audit, clock, logger });
-  const handlers = createHandlers({ app: { ...appIdentity, schemaVersion: LATEST_SCHEMA_VERSION }, visits, audit, terminology, notes, writeback, addenda, settings, capture, transcripts, drafting, transcription, auth, pipeline, ehr, desktop: options.desktop, connectionTester: createConnectionTester({ settings: () => settings.values(), dataDir: options.dataDir, audit, logger, clock }) });
+  const handlers = createHandlers({ app: { ...appIdentity, schemaVersion: LATEST_SCHEMA_VERSION }, visits, audit, terminology, notes, writeback, addenda, settings, capture, transcripts, drafting, transcription, auth, pipeline, ehr, desktop: options.desktop, connectionTester: createConnectionTester({ settings: () => settings.values(), defaults: defaultTargets, audit, logger, clock }) });
   const dispatch = createDispatcher(handlers, logger);
   logger.info('store.opened', { created: store.created, schemaVersion: LATEST_SCHEMA_VERSION });
   if (settings.policy.sha256 !== null) logger.info('policy.applied', { policySha256: settings.policy.sha256, count: settings.view().policy.locked.length });

@@ -1,19 +1,10 @@
 import type { z } from 'zod';
-import type { Channel, RequestOf, ResponseOf, Role } from '../../shared/api/contract.js';
+import type { Channel, RequestOf, ResponseOf } from '../../shared/api/contract.js';
 import { channels, isChannel } from '../../shared/api/contract.js';
 import type { ApiError, ApiResult } from '../../shared/api/errors.js';
-import { ScribeError } from '../errors.js';
+import { ScribeError } from '../kernel/errors.js';
 import type { Logger } from '../log/logger.js';
-
-export interface Actor {
-  readonly id: string;
-  readonly role: Role;
-}
-
-export interface CallContext {
-  readonly transport: 'ipc' | 'web' | 'cli';
-  readonly actor: Actor;
-}
+import type { CallContext } from '../kernel/actor.js';
 
 export type Handler<C extends Channel> = (request: RequestOf<C>, ctx: CallContext) => ResponseOf<C> | Promise<ResponseOf<C>>;
 export type HandlerTable = { readonly [C in Channel]: Handler<C> };
@@ -26,7 +17,7 @@ function fieldsOf(error: z.ZodError): string[] {
 }
 
 function toApiError(error: unknown): ApiError {
-  if (error instanceof ScribeError) return { code: error.code, message: error.message };
+  if (error instanceof ScribeError) return { code: error.code, reason: error.reason, message: error.message, ...(error.details ? { details: error.details } : {}) };
   return { code: 'internal', message: 'Something went wrong inside Ambient Scribe. Nothing you entered was lost; try again.' };
 }
 

@@ -17,7 +17,7 @@ import type { AuthService } from '../auth/auth-service.js';
 import type { ConnectionTester } from '../writeback/connection-test/connection-tester.js';
 import { readAudioRange } from '../capture/audio-range.js';
 import { auditPage } from '../audit/audit-page.js';
-import { ForbiddenError } from '../errors.js';
+import { ForbiddenError } from '../kernel/errors.js';
 import type { DesktopShell } from './desktop-shell.js';
 import { noDesktopShell } from './desktop-shell.js';
 

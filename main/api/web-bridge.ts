@@ -6,10 +6,11 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { ApiError } from '../../shared/api/errors.js';
-import { securityHeaders } from '../app/csp.js';
+import { securityHeaders } from './csp.js';
 import type { Logger } from '../log/logger.js';
-import type { Actor, Dispatch } from './dispatch.js';
-import type { EventBus } from './event-bus.js';
+import type { Actor } from '../kernel/actor.js';
+import type { Dispatch } from './dispatch.js';
+import type { EventBus } from '../kernel/event-bus.js';
 
 /**
  * The loopback web bridge: the renderer in a plain browser (development, end-to-end tests, machines
@@ -127,7 +128,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   function handleEvents(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, { ...securityHeaders(), 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
     res.write(': connected\n\n');
-    const unsubscribe = options.events.subscribe((event, payload) => {
+    const unsubscribe = options.events.subscribeAll((event, payload) => {
       res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
     });
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 25_000);

@@ -1,4 +1,4 @@
-import type { EventBus } from '../api/event-bus.js';
+import type { EventBus } from '../kernel/event-bus.js';
 import type { Logger } from '../log/logger.js';
 import { DEFAULT_GLOBAL_SHORTCUT } from '../../shared/domain/global-shortcut.js';
 import type { GlobalShortcutStatus } from '../../shared/domain/global-shortcut.js';
@@ -97,8 +97,8 @@ export function startGlobalShortcut(options: GlobalShortcutOptions): GlobalShort
   };
 
   apply();
-  const unsubscribe = events.subscribe((event, payload) => {
-    if (event === 'settings:changed' && (payload as { keys: readonly string[] }).keys.includes('globalShortcut')) apply();
+  const unsubscribe = events.on('settings:changed', ({ keys }) => {
+    if (keys.includes('globalShortcut')) apply();
   });
 
   return {

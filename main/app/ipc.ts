@@ -1,5 +1,6 @@
-import type { Actor, Dispatch } from '../api/dispatch.js';
-import type { EventBus } from '../api/event-bus.js';
+import type { Actor } from '../kernel/actor.js';
+import type { Dispatch } from '../api/dispatch.js';
+import type { EventBus } from '../kernel/event-bus.js';
 import { channelNames } from '../../shared/api/contract.js';
 import type { ApiResult } from '../../shared/api/errors.js';
 import { EVENT_CHANNEL } from '../../shared/api/preload-bridge.js';
@@ -94,7 +95,7 @@ export function registerIpcHandlers(options: IpcOptions): () => void {
       }
     });
   }
-  const unsubscribe = events.subscribe((event, payload) => {
+  const unsubscribe = events.subscribeAll((event, payload) => {
     liveWindow(getMainWindow)?.webContents.send(EVENT_CHANNEL, { event, payload });
   });
   return () => {

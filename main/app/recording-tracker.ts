@@ -1,4 +1,4 @@
-import type { EventBus } from '../api/event-bus.js';
+import type { EventBus } from '../kernel/event-bus.js';
 
 /**
  * Knows, synchronously, whether a visit is being recorded right now, from the `visit:changed`
@@ -11,9 +11,7 @@ export interface RecordingTracker {
 
 export function trackRecording(events: EventBus): RecordingTracker {
   const recording = new Set<string>();
-  const unsubscribe = events.subscribe((event, payload) => {
-    if (event !== 'visit:changed') return;
-    const { visitId, state } = payload as { visitId: string; state: string };
+  const unsubscribe = events.on('visit:changed', ({ visitId, state }) => {
     if (state === 'recording') recording.add(visitId);
     else recording.delete(visitId);
   });

@@ -1,5 +1,5 @@
 import type { ApiErrorCode } from '../../shared/api/errors.js';
-import { ScribeError } from '../errors.js';
+import { ScribeError } from '../kernel/errors.js';
 
 export type AsrFailure =
   | 'model_not_installed'

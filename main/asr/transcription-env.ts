@@ -1,5 +1,5 @@
 import { TranscriptionEngine } from '../../shared/domain/policy.js';
-import { ScribeError } from '../errors.js';
+import { ScribeError } from '../kernel/errors.js';
 import { openAiAsrConfigFromEnv } from './openai-asr-config.js';
 import type { TranscriptionOptions } from './transcription-setup.js';
 

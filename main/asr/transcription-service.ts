@@ -4,11 +4,11 @@ import type { TranscriptionEngine as EngineName } from '../../shared/domain/poli
 import type { TranscriptSegment } from '../../shared/domain/transcript.js';
 import type { TranscriptionState, TranscriptionStatus } from '../../shared/domain/transcription.js';
 import type { VisitId } from '../../shared/ids.js';
-import type { Actor } from '../api/dispatch.js';
-import type { EventBus } from '../api/event-bus.js';
+import type { Actor } from '../kernel/actor.js';
+import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CaptureService } from '../capture/capture-service.js';
-import { NotFoundError, ScribeError } from '../errors.js';
+import { NotFoundError, ScribeError } from '../kernel/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { AudioRepository } from '../store/audio-repository.js';
 import type { VisitRepository } from '../store/visit-repository.js';
@@ -413,17 +413,23 @@ export function createTranscriptionService(deps: TranscriptionServiceDeps): Tran
     };
   }
 
-  const unsubscribe = events.subscribe((event, payload) => {
-    if (closed) return;
-    if (event === 'capture:segment' || event === 'visit:changed') {
-      const { visitId } = payload as { visitId: VisitId; state?: string };
-      const run = runs.get(visitId);
-      if (run && (run.state === 'following' || run.state === 'running')) run.wake?.();
-      if (event === 'visit:changed' && (payload as { state: string }).state === 'recording' && live() && (!run || run.state === 'failed' || run.state === 'cancelled')) {
-        startLive(visitId);
-      }
-    }
+  const wake = (visitId: VisitId) => {
+    const run = runs.get(visitId);
+    if (run && (run.state === 'following' || run.state === 'running')) run.wake?.();
+    return run;
+  };
+  const offSegment = events.on('capture:segment', ({ visitId }) => {
+    if (!closed) wake(visitId);
   });
+  const offVisit = events.on('visit:changed', ({ visitId, state }) => {
+    if (closed) return;
+    const run = wake(visitId);
+    if (state === 'recording' && live() && (!run || run.state === 'failed' || run.state === 'cancelled')) startLive(visitId);
+  });
+  const unsubscribe = () => {
+    offSegment();
+    offVisit();
+  };
 
   /** Live transcription at the start of a recording; a failure to start is shown, never thrown at capture. */
   function startLive(visitId: VisitId): void {

@@ -1,6 +1,6 @@
 import type { TranscriptionEngine as EngineName } from '../../shared/domain/policy.js';
 import type { VisitId } from '../../shared/ids.js';
-import type { EventBus } from '../api/event-bus.js';
+import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { CaptureService } from '../capture/capture-service.js';
 import type { Logger } from '../log/logger.js';

@@ -1,4 +1,4 @@
-import type { Actor } from '../api/dispatch.js';
+import type { Actor } from '../kernel/actor.js';
 
 /**
  * The actor for each API call: the clinician signed in with SMART on FHIR (their Practitioner id,

@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
 import type { AuthChanged, AuthProblem, AuthStatus, LaunchKind, SignInRequest } from '../../shared/domain/auth.js';
-import type { Actor } from '../api/dispatch.js';
+import type { Actor } from '../kernel/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Logger } from '../log/logger.js';
 import { nullLogger } from '../log/logger.js';
-import type { BackendTokenSource } from '../writeback/fhir/smart-backend-auth.js';
-import { race } from '../writeback/fhir/smart-backend-auth.js';
+import type { BackendTokenSource } from '../fhir/smart-backend-auth.js';
+import { race } from '../fhir/smart-backend-auth.js';
 import { problemPage, signedInPage } from './browser-pages.js';
 import type { BrowserOpener } from './browser-url.js';
 import { isSignInUrlAllowed } from './browser-url.js';

@@ -1,6 +1,6 @@
 import type { HumanName, Practitioner } from '@medplum/fhirtypes';
-import type { BackendTokenSource } from '../writeback/fhir/smart-backend-auth.js';
-import { createFhirClient } from '../writeback/fhir/fhir-client.js';
+import type { BackendTokenSource } from '../fhir/smart-backend-auth.js';
+import { createFhirClient } from '../fhir/fhir-client.js';
 
 /** "Dr. Robin Clinician" from a Practitioner's official (else first) name; null when it has none. */
 export function formatPractitionerName(practitioner: Practitioner): string | null {

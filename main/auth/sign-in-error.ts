@@ -1,6 +1,6 @@
 import type { ApiErrorCode } from '../../shared/api/errors.js';
 import type { AuthProblem } from '../../shared/domain/auth.js';
-import { ScribeError } from '../errors.js';
+import { ScribeError } from '../kernel/errors.js';
 
 const API_CODES: Readonly<Record<AuthProblem, ApiErrorCode>> = {
   not_configured: 'unavailable',

@@ -1,6 +1,6 @@
 import type { LaunchKind, SignedInUser } from '../../shared/domain/auth.js';
-import type { BackendTokenSource } from '../writeback/fhir/smart-backend-auth.js';
-import { race } from '../writeback/fhir/smart-backend-auth.js';
+import type { BackendTokenSource } from '../fhir/smart-backend-auth.js';
+import { race } from '../fhir/smart-backend-auth.js';
 import type { FhirclientClient, FhirclientTokenResponse } from './fhirclient-node.js';
 import type { MemoryStorage } from './memory-storage.js';
 import { SignInError } from './sign-in-error.js';

@@ -1,6 +1,6 @@
 import { CAPTURE_SAMPLE_RATE } from '../../shared/domain/capture.js';
 import type { VisitId } from '../../shared/ids.js';
-import type { Actor } from '../api/dispatch.js';
+import type { Actor } from '../kernel/actor.js';
 import type { CaptureService } from './capture-service.js';
 
 /** The WAV header wavStream writes before the samples (RIFF, fmt, data: 44 bytes). */

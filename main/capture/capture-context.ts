@@ -1,5 +1,5 @@
 import type { VisitId } from '../../shared/ids.js';
-import type { EventBus } from '../api/event-bus.js';
+import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Logger } from '../log/logger.js';
 import type { AudioRepository, TrackOwner } from '../store/audio-repository.js';

@@ -1,4 +1,4 @@
-import { ScribeError } from '../errors.js';
+import { ScribeError } from '../kernel/errors.js';
 
 /** Recording was asked for before the patient's consent was recorded, and policy requires it. */
 export class ConsentRequiredError extends ScribeError {

@@ -12,8 +12,8 @@ import type {
 import { MAX_FRAME_BYTES } from '../../shared/domain/capture.js';
 import type { Visit, VisitState } from '../../shared/domain/visit.js';
 import type { VisitId } from '../../shared/ids.js';
-import type { Actor } from '../api/dispatch.js';
-import { NotFoundError, ScribeError } from '../errors.js';
+import type { Actor } from '../kernel/actor.js';
+import { NotFoundError, ScribeError } from '../kernel/errors.js';
 import type { AudioTrack, TrackStatus } from '../store/audio-repository.js';
 import { importAudioFile } from './audio-import.js';
 import { exportWavFile, openWavStream } from './audio-export.js';

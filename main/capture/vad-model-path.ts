@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { packageRoot } from '../app-identity.js';
+import { packageRoot } from '../kernel/app-identity.js';
 import { VadUnavailableError } from './capture-errors.js';
 
 export const SILERO_MODEL_FILE = 'silero_vad_v5.onnx';

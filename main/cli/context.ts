@@ -1,8 +1,8 @@
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { Actor } from '../api/dispatch.js';
+import type { Actor } from '../kernel/actor.js';
 import { Role } from '../../shared/api/contract.js';
-import { ScribeError } from '../errors.js';
+import { ScribeError } from '../kernel/errors.js';
 import { KeyUnavailableError } from '../store/errors.js';
 import { createKeyFileKeyProvider } from '../store/key-file-key-provider.js';
 import type { KeyProvider } from '../store/key-provider.js';

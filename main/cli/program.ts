@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { appIdentity } from '../app-identity.js';
-import { ScribeError } from '../errors.js';
+import { appIdentity } from '../kernel/app-identity.js';
+import { ScribeError } from '../kernel/errors.js';
 import { createCliLogger } from '../log/cli-logger.js';
 import { registerAudioCommands } from './commands/audio.js';
 import { registerAuthCommands } from './commands/auth.js';

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import type { Channel, RequestIn, ResponseOf } from '../../shared/api/contract.js';
-import type { Actor, CallContext } from '../api/dispatch.js';
+import type { Actor, CallContext } from '../kernel/actor.js';
 import type { Scribe } from '../compose.js';
 import { openScribe } from '../compose.js';
-import { ScribeError } from '../errors.js';
+import { ScribeError } from '../kernel/errors.js';
 import type { Logger } from '../log/logger.js';
 import { loadMachinePolicy } from '../policy/machine-policy.js';
 import type { LoadedPolicy } from '../policy/policy-file.js';
-import { packageRoot } from '../app-identity.js';
+import { packageRoot } from '../kernel/app-identity.js';
 import type { OpenMode } from '../store/store.js';
 import type { GlobalOptions } from './context.js';
 import { resolveActor, resolveDataDir, resolveKeyProvider } from './context.js';

@@ -1,4 +1,4 @@
-import { ScribeError } from '../errors.js';
+import { ScribeError } from '../kernel/errors.js';
 
 /** One thing wrong with a release file, by file name and 1-based line number (0: the file as a whole). */
 export interface ReleaseProblem {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CodeSuggestion } from '../../shared/domain/note.js';
 import type { IcdSearchResult, IcdValidation, TerminologyInfo } from '../../shared/domain/terminology.js';
-import type { Actor } from '../api/dispatch.js';
+import type { Actor } from '../kernel/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';

@@ -1,7 +1,7 @@
 import type { DraftRequest, DraftResult } from '../../shared/domain/drafting.js';
-import type { Actor } from '../api/dispatch.js';
+import type { Actor } from '../kernel/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { ForbiddenError, NotFoundError, ScribeError } from '../errors.js';
+import { ForbiddenError, NotFoundError, ScribeError } from '../kernel/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { NoteRepository } from '../notes/note-repository.js';
 import type { NoteService } from '../notes/note-service.js';

@@ -1,11 +1,12 @@
 import type { Settings } from '../../shared/domain/policy.js';
 import type { EhrSource } from '../../shared/domain/ehr.js';
-import type { Actor } from '../api/dispatch.js';
-import { ScribeError } from '../errors.js';
-import { fhirConfig } from '../writeback/deliverers-from-settings.js';
-import { FhirTargetConfig } from '../writeback/fhir/fhir-target-config.js';
-import type { BackendTokenSource } from '../writeback/fhir/smart-backend-auth.js';
-import { createBackendTokenSource } from '../writeback/fhir/smart-backend-auth.js';
+import type { Actor } from '../kernel/actor.js';
+import { ScribeError } from '../kernel/errors.js';
+import { fhirTargetFromSettings } from '../fhir/target-from-settings.js';
+import type { DefaultFhirTarget } from '../fhir/target-from-settings.js';
+import { FhirTargetConfig } from '../fhir/fhir-target-config.js';
+import type { BackendTokenSource } from '../fhir/smart-backend-auth.js';
+import { createBackendTokenSource } from '../fhir/smart-backend-auth.js';
 import { EhrError } from './ehr-error.js';
 import { createFhirReader } from './fhir-reader.js';
 import type { FhirReader } from './fhir-reader.js';
@@ -26,7 +27,8 @@ export interface EhrConnection {
 
 export interface EhrConnectionDeps {
   readonly settings: () => Settings;
-  readonly dataDir: string;
+  /** The FHIR connection when the settings name none (the demo EHR), as for delivery. */
+  readonly defaultTarget: DefaultFhirTarget | undefined;
   readonly auth: { actor(): Actor | undefined; readonly tokens: BackendTokenSource };
   readonly timeoutMs?: number;
   readonly fetch?: typeof fetch;
@@ -47,7 +49,7 @@ export function createEhrConnections(deps: EhrConnectionDeps): EhrConnections {
   const buildBackend = async () => {
     let config: FhirTargetConfig;
     try {
-      config = FhirTargetConfig.parse(await fhirConfig(deps.settings(), deps.dataDir));
+      config = FhirTargetConfig.parse(await fhirTargetFromSettings(deps.settings(), deps.defaultTarget));
     } catch (error) {
       const why = error instanceof ScribeError ? ` ${error.message}` : '';
       throw new EhrError('not_configured', `The EHR connection is not set up, so today's schedule cannot be read.${why} You can still create a visit by hand.`, { cause: error });

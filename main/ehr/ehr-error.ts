@@ -1,4 +1,4 @@
-import { ScribeError } from '../errors.js';
+import { ScribeError } from '../kernel/errors.js';
 
 /**
  * Why a read from the EHR (schedule, patient search, an encounter) did not work. Messages say what
@@ -22,11 +22,10 @@ export type EhrErrorReason =
 const MANUAL = 'You can still create a visit by hand.';
 
 export class EhrError extends ScribeError {
-  readonly reason: EhrErrorReason;
+  declare readonly reason: EhrErrorReason;
   readonly status: number | undefined;
   constructor(reason: EhrErrorReason, message: string, options: { status?: number | undefined; cause?: unknown } = {}) {
-    super(reason === 'not_found' ? 'not_found' : reason === 'unauthorized' ? 'forbidden' : 'unavailable', message, { cause: options.cause });
-    this.reason = reason;
+    super(reason === 'not_found' ? 'not_found' : reason === 'unauthorized' ? 'forbidden' : 'unavailable', message, { cause: options.cause, reason });
     this.status = options.status;
   }
 

@@ -1,6 +1,6 @@
 import type { EhrPatient, PatientSearchRequest, PatientSearchResult, Schedule, ScheduleEntry, StartPatientVisitRequest, StartVisitResult } from '../../shared/domain/ehr.js';
 import type { PatientContext } from '../../shared/domain/visit.js';
-import type { Actor } from '../api/dispatch.js';
+import type { Actor } from '../kernel/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Logger } from '../log/logger.js';
 import type { Clock } from '../store/clock.js';

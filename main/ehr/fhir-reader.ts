@@ -1,5 +1,5 @@
-import type { BackendTokenSource } from '../writeback/fhir/smart-backend-auth.js';
-import { FhirDeliveryError } from '../writeback/fhir/fhir-errors.js';
+import type { BackendTokenSource } from '../fhir/smart-backend-auth.js';
+import { FhirDeliveryError } from '../fhir/fhir-errors.js';
 import { EhrError } from './ehr-error.js';
 
 /**

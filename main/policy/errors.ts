@@ -1,4 +1,4 @@
-import { ScribeError } from '../errors.js';
+import { ScribeError } from '../kernel/errors.js';
 
 /** A change or an action the machine policy does not allow. Names settings, never values. */
 export class LockedByPolicyError extends ScribeError {

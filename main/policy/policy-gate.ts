@@ -1,6 +1,6 @@
 import type { DraftingEngine, PolicyRole, SettingKey, Settings, TranscriptionEngine } from '../../shared/domain/policy.js';
 import { isLoopbackUrl } from '../../shared/domain/policy.js';
-import { ForbiddenError } from '../errors.js';
+import { ForbiddenError } from '../kernel/errors.js';
 import { LockedByPolicyError } from './errors.js';
 
 export type EngineKind = 'transcription' | 'drafting';

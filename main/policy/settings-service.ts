@@ -1,8 +1,8 @@
 import type { EffectiveSettings, SettingKey, Settings, SettingsView } from '../../shared/domain/policy.js';
 import { SettingsUpdate, settingDefaults } from '../../shared/domain/policy.js';
-import type { Actor } from '../api/dispatch.js';
+import type { Actor } from '../kernel/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { ForbiddenError, ScribeError } from '../errors.js';
+import { ForbiddenError, ScribeError } from '../kernel/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
 import { lockedKeys, resolveEffectiveSettings, settingValues } from './effective-settings.js';

@@ -1,5 +1,5 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
-import { US_CORE } from '../writeback/fhir/us-core-profiles.js';
+import { US_CORE } from '../fhir/us-core-profiles.js';
 import type { SmartAuthUrls } from './smart-auth.js';
 
 /** Medplum's router has no /metadata route: the sandbox describes itself here, honestly. */

@@ -1,5 +1,5 @@
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
-import type { ValidationIssue } from '../writeback/fhir/us-core-validation.js';
+import type { ValidationIssue } from '../fhir/us-core-validation.js';
 
 export function outcome(code: OperationOutcomeIssue['code'], text: string, expression?: string): OperationOutcome {
   return {

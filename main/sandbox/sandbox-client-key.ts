@@ -1,11 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { ScribeError } from '../errors.js';
-import { generateClientKeyPair, publicJwksOf } from '../writeback/fhir/client-key.js';
-import type { ClientKeyPair } from '../writeback/fhir/client-key.js';
-import { FhirSigningAlg, PrivateJwk, SCOPE_WITH_MEDICATIONS } from '../writeback/fhir/fhir-target-config.js';
-import type { FhirTargetConfigInput } from '../writeback/fhir/fhir-target-config.js';
+import { ScribeError } from '../kernel/errors.js';
+import { generateClientKeyPair, publicJwksOf } from '../fhir/client-key.js';
+import type { ClientKeyPair } from '../fhir/client-key.js';
+import { FhirSigningAlg, PrivateJwk, SCOPE_WITH_MEDICATIONS } from '../fhir/fhir-target-config.js';
+import type { FhirTargetConfigInput } from '../fhir/fhir-target-config.js';
 import { SANDBOX_DEFAULTS } from './sandbox-defaults.js';
 
 /**

@@ -1,4 +1,4 @@
-import { ScribeError } from '../errors.js';
+import { ScribeError } from '../kernel/errors.js';
 
 /** The key given does not open this store. Nothing was read or written. */
 export class WrongKeyError extends ScribeError {

@@ -3,10 +3,10 @@ import type { Transcript, TranscriptFormat, TranscriptSegment } from '../../shar
 import { SegmentId, TranscriptSegment as TranscriptSegmentSchema } from '../../shared/domain/transcript.js';
 import type { VisitState } from '../../shared/domain/visit.js';
 import type { VisitId } from '../../shared/ids.js';
-import type { Actor } from '../api/dispatch.js';
-import type { EventBus } from '../api/event-bus.js';
+import type { Actor } from '../kernel/actor.js';
+import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { ForbiddenError, NotFoundError, ScribeError } from '../errors.js';
+import { ForbiddenError, NotFoundError, ScribeError } from '../kernel/errors.js';
 import type { Store } from '../store/store.js';
 import type { VisitRepository } from '../store/visit-repository.js';
 import type { ConcreteFormat } from './import/parse-transcript.js';

@@ -1,10 +1,10 @@
 import type { AutoDraftStatus } from '../../shared/domain/auto-draft.js';
 import type { VisitId } from '../../shared/ids.js';
-import type { Actor } from '../api/dispatch.js';
-import type { EventBus } from '../api/event-bus.js';
+import type { Actor } from '../kernel/actor.js';
+import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { DraftingService } from '../drafting/drafting-service.js';
-import { ScribeError } from '../errors.js';
+import { ScribeError } from '../kernel/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { NoteRepository } from '../notes/note-repository.js';
 import type { VisitRepository } from '../store/visit-repository.js';
@@ -114,10 +114,16 @@ export function createVisitPipeline(deps: VisitPipelineDeps): VisitPipeline {
   return {
     start() {
       if (unsubscribe) return;
-      unsubscribe = deps.events.subscribe((event, payload) => {
-        if (event === 'transcript:changed' && (payload as { final: boolean }).final) consider((payload as { visitId: VisitId }).visitId);
-        if (event === 'visit:changed' && (payload as { state: string }).state === 'transcribing') consider((payload as { visitId: VisitId }).visitId);
+      const offTranscript = deps.events.on('transcript:changed', ({ visitId, final }) => {
+        if (final) consider(visitId);
       });
+      const offVisit = deps.events.on('visit:changed', ({ visitId, state }) => {
+        if (state === 'transcribing') consider(visitId);
+      });
+      unsubscribe = () => {
+        offTranscript();
+        offVisit();
+      };
       for (const visit of deps.visits.list({ states: ['transcribing'], limit: 1000 })) consider(visit.id);
     },
     async stop() {

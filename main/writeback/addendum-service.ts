@@ -1,10 +1,10 @@
 import type { AddendumAttestation, NoteAddendum, SaveAddendumRequest } from '../../shared/domain/addendum.js';
 import type { OutboxState } from '../../shared/domain/outbox.js';
 import type { VisitId } from '../../shared/ids.js';
-import type { Actor } from '../api/dispatch.js';
-import type { EventBus } from '../api/event-bus.js';
+import type { Actor } from '../kernel/actor.js';
+import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { ForbiddenError, NotFoundError, ScribeError } from '../errors.js';
+import { ForbiddenError, NotFoundError, ScribeError } from '../kernel/errors.js';
 import type { AddendumRepository, StoredAddendum } from '../notes/addendum-repository.js';
 import type { NoteRepository } from '../notes/note-repository.js';
 import type { Clock } from '../store/clock.js';

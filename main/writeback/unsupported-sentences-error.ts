@@ -1,6 +1,6 @@
 import type { UnsupportedSummary } from '../../shared/domain/unsupported-sentences.js';
 import { SECTION_NAMES } from '../../shared/domain/unsupported-sentences.js';
-import { ScribeError } from '../errors.js';
+import { ScribeError } from '../kernel/errors.js';
 
 /**
  * A signature asked for on a note with drafted sentences no transcript line backs, without saying

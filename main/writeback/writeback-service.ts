@@ -1,9 +1,9 @@
 import type { OutboxJobSummary } from '../../shared/domain/outbox.js';
 import type { VisitId } from '../../shared/ids.js';
-import type { Actor } from '../api/dispatch.js';
-import type { EventBus } from '../api/event-bus.js';
+import type { Actor } from '../kernel/actor.js';
+import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { NotFoundError, ScribeError } from '../errors.js';
+import { NotFoundError, ScribeError } from '../kernel/errors.js';
 import type { Store } from '../store/store.js';
 import type { VisitRepository } from '../store/visit-repository.js';
 import type { OutboxRepository } from './outbox-repository.js';

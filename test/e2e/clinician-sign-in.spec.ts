@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, test } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import type { Patient } from '@medplum/fhirtypes';
-import type { CallContext } from '../../main/api/dispatch.js';
+import type { CallContext } from '../../main/kernel/actor.js';
 import { signedInActor } from '../../main/auth/auth-actor.js';
 import { createAuthService } from '../../main/auth/auth-service.js';
 import type { AuthService } from '../../main/auth/auth-service.js';
@@ -25,7 +25,7 @@ import { startSandbox } from '../../main/sandbox/sandbox.js';
 import type { Sandbox } from '../../main/sandbox/sandbox.js';
 import { SANDBOX_DEFAULTS } from '../../main/sandbox/sandbox-defaults.js';
 import { createPassphraseKeyProvider } from '../../main/store/passphrase-key-provider.js';
-import { createFhirClient } from '../../main/writeback/fhir/fhir-client.js';
+import { createFhirClient } from '../../main/fhir/fhir-client.js';
 import type { AuthChanged, AuthStatus } from '../../shared/domain/auth.js';
 import { recordingLogger } from '../helpers/fhir-sandbox.js';
 import { FAST_SCRYPT, tempDir } from '../helpers/temp-store.js';
@@ -130,7 +130,7 @@ describe('clinician sign-in with SMART on FHIR in the system browser', skipWhen(
         logger: appLog,
         auth: { openBrowser: system.open, config: () => config(), requestTimeoutMs: 5_000 },
       });
-      scribe.events.subscribe((event, payload) => events.push({ event, payload }));
+      scribe.events.subscribeAll((event, payload) => events.push({ event, payload }));
     });
     afterAll(() => {
       fhirclientDebugModule().disable();

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { SANDBOX_PATIENTS } from '../../main/sandbox/seed.js';
-import { SCOPE_WITH_MEDICATIONS } from '../../main/writeback/fhir/fhir-target-config.js';
+import { SCOPE_WITH_MEDICATIONS } from '../../main/fhir/fhir-target-config.js';
 import type { Workstation, WebServer } from '../helpers/e2e-web.js';
 import { createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues } from '../helpers/e2e-web.js';
 import { skipWhen } from '../helpers/skip.js';

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Condition, DocumentReference } from '@medplum/fhirtypes';
 import type { Browser, Page } from 'playwright-core';
 import { SANDBOX_PATIENTS, SANDBOX_PRACTITIONERS, sandboxEncounterId } from '../../main/sandbox/seed.js';
-import { FHIR_SYSTEMS } from '../../main/writeback/fhir/fhir-systems.js';
+import { FHIR_SYSTEMS } from '../../main/fhir/fhir-systems.js';
 import type { WebServer, Workstation } from '../helpers/e2e-web.js';
 import { createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues } from '../helpers/e2e-web.js';
 import type { FhirSandboxFixture } from '../helpers/fhir-sandbox.js';

@@ -2,11 +2,11 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { LogFields, Logger } from '../../main/log/logger.js';
 import type { Sandbox, SandboxOptions } from '../../main/sandbox/sandbox.js';
 import { startSandbox } from '../../main/sandbox/sandbox.js';
-import { generateClientKeyPair } from '../../main/writeback/fhir/client-key.js';
-import type { ClientKeyPair } from '../../main/writeback/fhir/client-key.js';
+import { generateClientKeyPair } from '../../main/fhir/client-key.js';
+import type { ClientKeyPair } from '../../main/fhir/client-key.js';
 import { FhirDeliverer } from '../../main/writeback/fhir/fhir-deliverer.js';
-import type { FhirTargetConfigInput } from '../../main/writeback/fhir/fhir-target-config.js';
-import { createBackendTokenSource } from '../../main/writeback/fhir/smart-backend-auth.js';
+import type { FhirTargetConfigInput } from '../../main/fhir/fhir-target-config.js';
+import { createBackendTokenSource } from '../../main/fhir/smart-backend-auth.js';
 
 export const TEST_CLIENT_ID = 'test-backend';
 

@@ -6,7 +6,7 @@
 import { openScribe } from '../../main/compose.js';
 import { createPassphraseKeyProvider } from '../../main/store/passphrase-key-provider.js';
 import { FhirDeliverer } from '../../main/writeback/fhir/fhir-deliverer.js';
-import type { FhirTargetConfigInput } from '../../main/writeback/fhir/fhir-target-config.js';
+import type { FhirTargetConfigInput } from '../../main/fhir/fhir-target-config.js';
 import { FAST_SCRYPT } from './temp-store.js';
 
 const env = process.env;

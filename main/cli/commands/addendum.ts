@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ScribeError } from '../../errors.js';
+import { ScribeError } from '../../kernel/errors.js';
 import { resolveActor } from '../context.js';
 import { json } from '../output.js';
 import type { Call, CliContext } from '../session.js';

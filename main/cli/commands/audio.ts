@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ConsentGiver, ConsentMethod } from '../../../shared/domain/capture.js';
 import type { RecordConsentRequest } from '../../../shared/domain/capture.js';
 import { VisitId } from '../../../shared/ids.js';
-import { ScribeError } from '../../errors.js';
+import { ScribeError } from '../../kernel/errors.js';
 import { resolveActor } from '../context.js';
 import { json } from '../output.js';
 import type { CliContext } from '../session.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { ScribeError } from '../../errors.js';
+import { ScribeError } from '../../kernel/errors.js';
 import { EXIT } from '../exit-codes.js';
 import { formatAuditReport, json } from '../output.js';
 import type { CliContext } from '../session.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { EhrPatient, PatientSearchResult, Schedule } from '../../../shared/domain/ehr.js';
-import { ScribeError } from '../../errors.js';
+import { ScribeError } from '../../kernel/errors.js';
 import { json } from '../output.js';
 import type { CliContext } from '../session.js';
 

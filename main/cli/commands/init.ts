@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ScribeError } from '../../errors.js';
+import { ScribeError } from '../../kernel/errors.js';
 import { createKeyFile } from '../../store/key-file-key-provider.js';
 import type { CliContext } from '../session.js';
 

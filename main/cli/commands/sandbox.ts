@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { ScribeError } from '../../errors.js';
+import { ScribeError } from '../../kernel/errors.js';
 import type { BackendClientRegistration } from '../../sandbox/smart-auth.js';
 import { resolveDataDir } from '../context.js';
 import type { CliContext } from '../session.js';
@@ -68,7 +68,7 @@ export function registerSandboxCommand(program: Command, cli: CliContext): void 
         },
         logger: cli.logger,
         // HL7 v2 MLLP listener; with --port 0 (tests) it too takes a free port.
-        extraListeners: [(await import('../../writeback/hl7/sandbox-mllp.js')).sandboxMllpListener({ port: o.port === 0 ? 0 : SANDBOX_DEFAULTS.mllpPort })],
+        extraListeners: [(await import('../../sandbox/sandbox-mllp.js')).sandboxMllpListener({ port: o.port === 0 ? 0 : SANDBOX_DEFAULTS.mllpPort })],
       });
       const d = sandbox.describe();
       if (o.json) {

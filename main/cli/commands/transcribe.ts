@@ -28,9 +28,8 @@ export function registerTranscribeCommands(program: Command, visit: Command, cli
       const status = await cli.withScribe('open', async (scribe, call) => {
         let last = 0;
         // Progress to stderr (counts only), at most once a second, so stdout stays the result.
-        const stop = scribe.events.subscribe((event, payload) => {
-          if (o.json || event !== 'transcription:progress') return;
-          const p = payload as TranscriptionStatus;
+        const stop = scribe.events.on('transcription:progress', (p) => {
+          if (o.json) return;
           if (p.visitId !== id || Date.now() - last < 1000 || p.state !== 'running') return;
           last = Date.now();
           cli.io.err(`transcribing: ${p.segmentsDone} speech segment(s) done, ${p.segmentsPending} to go`);

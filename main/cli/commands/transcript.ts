@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
 import type { Transcript } from '../../../shared/domain/transcript.js';
 import { TranscriptFormat } from '../../../shared/domain/transcript.js';
-import { ScribeError } from '../../errors.js';
+import { ScribeError } from '../../kernel/errors.js';
 import { json } from '../output.js';
 import type { CliContext } from '../session.js';
 

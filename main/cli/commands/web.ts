@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWebBridge } from '../../api/web-bridge.js';
-import { packageRoot } from '../../app-identity.js';
-import { ScribeError } from '../../errors.js';
+import { packageRoot } from '../../kernel/app-identity.js';
+import { ScribeError } from '../../kernel/errors.js';
 import { resolveActor } from '../context.js';
 import type { CliContext } from '../session.js';
 

@@ -1,5 +1,5 @@
 import type { ApiErrorCode } from '../../../shared/api/errors.js';
-import { ScribeError } from '../../errors.js';
+import { ScribeError } from '../../kernel/errors.js';
 
 export type LlmFailure = 'not_configured' | 'timeout' | 'unreachable' | 'unauthorized' | 'rate_limited' | 'server_error' | 'rejected' | 'invalid_response' | 'refused';
 

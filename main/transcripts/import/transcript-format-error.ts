@@ -1,4 +1,4 @@
-import { ScribeError } from '../../errors.js';
+import { ScribeError } from '../../kernel/errors.js';
 
 /**
  * A transcript file we cannot read. The message names the line (and what was expected) but never

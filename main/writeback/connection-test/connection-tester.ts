@@ -1,9 +1,10 @@
 import type { ConnectionCheck, ConnectionTestResult } from '../../../shared/domain/connection-test.js';
 import type { Settings } from '../../../shared/domain/policy.js';
-import type { Actor } from '../../api/dispatch.js';
+import type { Actor } from '../../kernel/actor.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Logger } from '../../log/logger.js';
 import type { Clock } from '../../store/clock.js';
+import type { DefaultTargets } from '../default-targets.js';
 import { checkFhir } from './fhir-check.js';
 import { checkFileDrop } from './file-drop-check.js';
 import { checkHl7 } from './hl7-check.js';
@@ -18,7 +19,8 @@ export interface ConnectionTester {
 
 export interface ConnectionTesterDeps {
   readonly settings: () => Settings;
-  readonly dataDir: string;
+  /** Where an unset target points (the demo EHR), as for delivery. */
+  readonly defaults: DefaultTargets;
   readonly audit: AuditLog;
   readonly logger: Logger;
   readonly clock: Clock;
@@ -34,8 +36,8 @@ export function createConnectionTester(deps: ConnectionTesterDeps): ConnectionTe
       const route = settings.ehrRouting;
       const testedAt = deps.clock.now().toISOString();
       const runs: Promise<ConnectionCheck[]>[] = [];
-      if (route === 'fhir' || route === 'fhir-then-hl7v2') runs.push(checkFhir({ settings, dataDir: deps.dataDir, timeoutMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) }));
-      if (route === 'hl7v2' || route === 'fhir-then-hl7v2') runs.push(checkHl7(settings, timeoutMs, deps.logger));
+      if (route === 'fhir' || route === 'fhir-then-hl7v2') runs.push(checkFhir({ settings, defaultTarget: deps.defaults.fhir, timeoutMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) }));
+      if (route === 'hl7v2' || route === 'fhir-then-hl7v2') runs.push(checkHl7(settings, timeoutMs, deps.logger, deps.defaults.hl7));
       if (route === 'file-drop') runs.push(checkFileDrop(settings.fileDropFolder, timeoutMs));
       const checks = (await Promise.all(runs)).flat();
       const ok = checks.every((check) => check.status !== 'failed');

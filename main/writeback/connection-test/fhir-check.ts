@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { CapabilityStatement } from '@medplum/fhirtypes';
 import type { ConnectionCheck } from '../../../shared/domain/connection-test.js';
 import type { Settings } from '../../../shared/domain/policy.js';
-import { ScribeError } from '../../errors.js';
-import { fhirConfig } from '../deliverers-from-settings.js';
-import { createFhirClient } from '../fhir/fhir-client.js';
-import { classifyHttpFailure, classifyNetworkError, FhirDeliveryError } from '../fhir/fhir-errors.js';
-import { FhirTargetConfig } from '../fhir/fhir-target-config.js';
-import { createBackendTokenSource } from '../fhir/smart-backend-auth.js';
+import { ScribeError } from '../../kernel/errors.js';
+import { fhirTargetFromSettings } from '../../fhir/target-from-settings.js';
+import type { DefaultFhirTarget } from '../../fhir/target-from-settings.js';
+import { createFhirClient } from '../../fhir/fhir-client.js';
+import { classifyHttpFailure, classifyNetworkError, FhirDeliveryError } from '../../fhir/fhir-errors.js';
+import { FhirTargetConfig } from '../../fhir/fhir-target-config.js';
+import { createBackendTokenSource } from '../../fhir/smart-backend-auth.js';
 import { checkResult, seconds, skipped } from './check-result.js';
 import { missingScopes } from './scopes.js';
 
@@ -19,7 +20,7 @@ const STEPS = [
 
 export interface FhirCheckOptions {
   readonly settings: Settings;
-  readonly dataDir: string;
+  readonly defaultTarget: DefaultFhirTarget | undefined;
   readonly timeoutMs: number;
   readonly fetch?: typeof fetch;
 }
@@ -79,7 +80,7 @@ export async function checkFhir(o: FhirCheckOptions): Promise<ConnectionCheck[]>
 
   let config: FhirTargetConfig;
   try {
-    config = FhirTargetConfig.parse({ ...(await fhirConfig(o.settings, o.dataDir)), requestTimeoutMs: Math.max(1000, o.timeoutMs) });
+    config = FhirTargetConfig.parse({ ...(await fhirTargetFromSettings(o.settings, o.defaultTarget)), requestTimeoutMs: Math.max(1000, o.timeoutMs) });
   } catch (error) {
     return [
       checkResult('fhir', 'fhir.config', 'FHIR settings', started, {

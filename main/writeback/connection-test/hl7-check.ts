@@ -1,8 +1,8 @@
 import type { ConnectionCheck } from '../../../shared/domain/connection-test.js';
-import { ScribeError } from '../../errors.js';
+import { ScribeError } from '../../kernel/errors.js';
 import type { Logger } from '../../log/logger.js';
 import { Hl7TargetConfig } from '../hl7/hl7-config.js';
-import type { Hl7IdentitySettings } from '../hl7/hl7-target-from-settings.js';
+import type { Hl7IdentitySettings, Hl7ReceiverDefaults } from '../hl7/hl7-target-from-settings.js';
 import { hl7TargetFromSettings } from '../hl7/hl7-target-from-settings.js';
 import type { MllpFailure } from '../hl7/mllp-client.js';
 import { MllpClient } from '../hl7/mllp-client.js';
@@ -35,11 +35,11 @@ function hintFor(failure: MllpFailure, o: { sandbox: boolean; where: string; tls
 }
 
 /** Opens the MLLP connection (and TLS handshake) the HL7 v2 route uses, then closes it: no message is sent. */
-export async function checkHl7(settings: Hl7IdentitySettings, timeoutMs: number, logger: Logger): Promise<ConnectionCheck[]> {
+export async function checkHl7(settings: Hl7IdentitySettings, timeoutMs: number, logger: Logger, whenUnset: Hl7ReceiverDefaults | undefined): Promise<ConnectionCheck[]> {
   const started = performance.now();
   let config: Hl7TargetConfig;
   try {
-    config = Hl7TargetConfig.parse(hl7TargetFromSettings(settings));
+    config = Hl7TargetConfig.parse(hl7TargetFromSettings(settings, whenUnset));
   } catch (error) {
     const message = error instanceof ScribeError ? error.message : 'The HL7 v2 settings cannot be used.';
     return [

@@ -1,7 +1,7 @@
 import type { DocumentReference, Provenance, Reference } from '@medplum/fhirtypes';
 import type { DeliveryJob } from '../delivery.js';
-import { FhirDeliveryError } from './fhir-errors.js';
-import { FHIR_SYSTEMS } from './fhir-systems.js';
+import { FhirDeliveryError } from '../../fhir/fhir-errors.js';
+import { FHIR_SYSTEMS } from '../../fhir/fhir-systems.js';
 import { IDEMPOTENCY_KEY } from './note-resources.js';
 import { signedTextDocument, signedTextReferences, stableUuid } from './signed-document.js';
 import type { NoteResourceOptions, NoteResources, PlannedEntry } from './note-resources.js';

@@ -1,22 +1,22 @@
 import type { Bundle, Encounter, Patient, Resource } from '@medplum/fhirtypes';
-import { appIdentity } from '../../app-identity.js';
+import { appIdentity } from '../../kernel/app-identity.js';
 import type { Logger } from '../../log/logger.js';
 import { nullLogger } from '../../log/logger.js';
 import type { Deliverer, DeliveryJob, DeliveryOutcome, DeliveryReceipt } from '../delivery.js';
-import { createFhirClient } from './fhir-client.js';
-import type { FhirClient } from './fhir-client.js';
-import { FhirDeliveryError } from './fhir-errors.js';
-import { rewriteReferences } from './fhir-references.js';
-import { FhirTargetConfig } from './fhir-target-config.js';
-import type { FhirTargetConfigInput } from './fhir-target-config.js';
+import { createFhirClient } from '../../fhir/fhir-client.js';
+import type { FhirClient } from '../../fhir/fhir-client.js';
+import { FhirDeliveryError } from '../../fhir/fhir-errors.js';
+import { rewriteReferences } from '../../fhir/fhir-references.js';
+import { FhirTargetConfig } from '../../fhir/fhir-target-config.js';
+import type { FhirTargetConfigInput } from '../../fhir/fhir-target-config.js';
 import { bundleTypesOf, buildNoteResources, IDEMPOTENCY_KEY, toTransactionBundle } from './note-resources.js';
 import { buildAddendumResources } from './addendum-resources.js';
 import type { NoteResources, PlannedEntry } from './note-resources.js';
-import { createBackendTokenSource } from './smart-backend-auth.js';
-import { loadUsCoreProfiles } from './us-core-profiles.js';
-import type { ProfileSet } from './us-core-profiles.js';
-import { createResourceValidator, errorsOf } from './us-core-validation.js';
-import type { ResourceValidator } from './us-core-validation.js';
+import { createBackendTokenSource } from '../../fhir/smart-backend-auth.js';
+import { loadUsCoreProfiles } from '../../fhir/us-core-profiles.js';
+import type { ProfileSet } from '../../fhir/us-core-profiles.js';
+import { createResourceValidator, errorsOf } from '../../fhir/us-core-validation.js';
+import type { ResourceValidator } from '../../fhir/us-core-validation.js';
 
 export interface FhirDelivererOptions {
   readonly config: FhirTargetConfigInput;

@@ -1,6 +1,6 @@
 import type { Bundle, BundleEntry, Condition, Device, DocumentReference, Provenance } from '@medplum/fhirtypes';
 import type { DeliveryJob } from '../delivery.js';
-import { FHIR_SYSTEMS } from './fhir-systems.js';
+import { FHIR_SYSTEMS } from '../../fhir/fhir-systems.js';
 import { PROGRESS_NOTE, signedTextDocument, signedTextReferences, stableUuid } from './signed-document.js';
 
 /**

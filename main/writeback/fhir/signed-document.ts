@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DocumentReference, Encounter, Meta, Organization, Patient, Practitioner, Reference } from '@medplum/fhirtypes';
 import type { DeliveryJob } from '../delivery.js';
-import { FHIR_SYSTEMS } from './fhir-systems.js';
+import { FHIR_SYSTEMS } from '../../fhir/fhir-systems.js';
 import type { NoteResourceOptions, PlannedEntry } from './note-resources.js';
 
 export const PROGRESS_NOTE = { system: FHIR_SYSTEMS.loinc, code: '11506-3', display: 'Progress note' } as const;

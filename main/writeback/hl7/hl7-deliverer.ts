@@ -1,4 +1,4 @@
-import { ScribeError } from '../../errors.js';
+import { ScribeError } from '../../kernel/errors.js';
 import type { Logger } from '../../log/logger.js';
 import { nullLogger } from '../../log/logger.js';
 import type { Clock } from '../../store/clock.js';

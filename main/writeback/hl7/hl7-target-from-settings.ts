@@ -1,7 +1,9 @@
 import type { Settings } from '../../../shared/domain/policy.js';
-import { ScribeError } from '../../errors.js';
+import { ScribeError } from '../../kernel/errors.js';
 import type { Hl7TargetConfigInput } from './hl7-config.js';
-import { SANDBOX_HL7_TARGET } from './sandbox-mllp.js';
+
+/** The receiver used when no MLLP host is set (the demo EHR's listener); its fields fill what the settings leave unset. */
+export type Hl7ReceiverDefaults = Pick<Hl7TargetConfigInput, 'host' | 'port' | 'receivingApplication' | 'receivingFacility' | 'patientIdAuthority' | 'patientIdType'>;
 
 /** The settings that name this app, the receiver and the patient id namespace in each message. */
 export type Hl7IdentitySettings = Pick<
@@ -19,12 +21,12 @@ export type Hl7IdentitySettings = Pick<
 >;
 
 /**
- * The HL7 v2 receiver the settings describe. With no host the sandbox EHR on this computer (its
- * identity fills what is not set, so a first run needs nothing). A real interface engine routes on
+ * The HL7 v2 receiver the settings describe. With no host the default receiver (the demo EHR on
+ * this computer; its identity fills what is not set, so a first run needs nothing). A real interface engine routes on
  * MSH-5/6 and files patients by PID-3.4, so with a host those must be set: guessing them would
  * send notes nowhere, or to the wrong patient namespace.
  */
-export function hl7TargetFromSettings(settings: Hl7IdentitySettings): Hl7TargetConfigInput {
+export function hl7TargetFromSettings(settings: Hl7IdentitySettings, whenUnset: Hl7ReceiverDefaults | undefined): Hl7TargetConfigInput {
   const identity = {
     sendingApplication: settings.hl7SendingApplication,
     ...(settings.hl7SendingFacility === null ? {} : { sendingFacility: settings.hl7SendingFacility }),
@@ -32,12 +34,13 @@ export function hl7TargetFromSettings(settings: Hl7IdentitySettings): Hl7TargetC
     processingId: settings.hl7ProcessingId,
   };
   if (settings.mllpHost === null) {
+    if (!whenUnset) throw new ScribeError('unavailable', 'No HL7 v2 receiver is set up (setting mllpHost).');
     return {
-      ...SANDBOX_HL7_TARGET,
+      ...whenUnset,
       ...identity,
-      receivingApplication: settings.hl7ReceivingApplication ?? SANDBOX_HL7_TARGET.receivingApplication,
-      receivingFacility: settings.hl7ReceivingFacility ?? SANDBOX_HL7_TARGET.receivingFacility,
-      patientIdAuthority: settings.hl7PatientIdAuthority ?? SANDBOX_HL7_TARGET.patientIdAuthority,
+      receivingApplication: settings.hl7ReceivingApplication ?? whenUnset.receivingApplication,
+      receivingFacility: settings.hl7ReceivingFacility ?? whenUnset.receivingFacility,
+      patientIdAuthority: settings.hl7PatientIdAuthority ?? whenUnset.patientIdAuthority,
     };
   }
   const { hl7ReceivingApplication: receivingApplication, hl7ReceivingFacility: receivingFacility, hl7PatientIdAuthority: patientIdAuthority } = settings;

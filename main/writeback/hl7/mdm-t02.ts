@@ -1,6 +1,6 @@
 import { Hl7Message } from '@medplum/core';
 import type { Hl7Field } from '@medplum/core';
-import { ScribeError } from '../../errors.js';
+import { ScribeError } from '../../kernel/errors.js';
 import type { SignedNotePayload } from '../delivery.js';
 import { messageControlId } from './control-id.js';
 import type { Hl7TargetConfig } from './hl7-config.js';

@@ -1,4 +1,4 @@
-import { ScribeError } from '../../errors.js';
+import { ScribeError } from '../../kernel/errors.js';
 
 /** MLLP (HL7 v2 Minimal Lower Layer Protocol): <VT> message <FS><CR>. */
 export const MLLP_START = 0x0b;
@@ -6,10 +6,9 @@ export const MLLP_END = 0x1c;
 export const MLLP_END_CR = 0x0d;
 
 export class MllpFrameError extends ScribeError {
-  readonly reason: 'frame_too_large' | 'control_byte_in_payload';
+  declare readonly reason: 'frame_too_large' | 'control_byte_in_payload';
   constructor(reason: MllpFrameError['reason'], message: string) {
-    super('bad_request', message);
-    this.reason = reason;
+    super('bad_request', message, { reason });
   }
 }
 

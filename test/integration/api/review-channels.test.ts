@@ -79,7 +79,7 @@ describe('review channels: audio:range, visit:markReady, audit:export', () => {
     await assert.rejects(call('visit:markReady', { visitId: visit.id }, admin), { code: 'forbidden' });
 
     const events: { visitId: string; state: string }[] = [];
-    const off = scribe.events.subscribe((event, payload) => event === 'visit:changed' && events.push(payload as { visitId: string; state: string }));
+    const off = scribe.events.subscribeAll((event, payload) => event === 'visit:changed' && events.push(payload as { visitId: string; state: string }));
     const ready = await call<Visit>('visit:markReady', { visitId: visit.id }, scribeUser);
     off();
     assert.equal(ready.state, 'ready_for_signature');

@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CONTENT_SECURITY_POLICY } from '../../../main/app/csp.js';
+import { CONTENT_SECURITY_POLICY } from '../../../main/api/csp.js';
 import { skipWhen } from '../../helpers/skip.js';
 
 /**

@@ -64,7 +64,7 @@ describe('live transcription while recording', () => {
       const visit = await h.newVisit();
       const changes: { segments: number; final: boolean; at: number }[] = [];
       const progress: TranscriptionStatus[] = [];
-      h.scribe.events.subscribe((event, payload) => {
+      h.scribe.events.subscribeAll((event, payload) => {
         if (event === 'transcript:changed') changes.push({ ...(payload as { segments: number; final: boolean }), at: Date.now() });
         if (event === 'transcription:progress') progress.push(payload as TranscriptionStatus);
       });

@@ -137,7 +137,7 @@ describe('speech segmentation on spoken audio', skipWhen(espeakAvailable ? false
 
     const visit = await h.newVisit();
     const events: SpeechSegment[] = [];
-    const unsubscribe = h.scribe.events.subscribe((event, payload) => {
+    const unsubscribe = h.scribe.events.subscribeAll((event, payload) => {
       const p = payload as SpeechSegment & { visitId: string };
       if (event === 'capture:segment' && p.visitId === visit.id) events.push({ index: p.index, startMs: p.startMs, endMs: p.endMs });
     });

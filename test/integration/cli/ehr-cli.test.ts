@@ -10,7 +10,7 @@ import { runCli } from '../../../main/cli/program.js';
 import { openScribe } from '../../../main/compose.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
 import type { PatientSearchResult, Schedule, StartVisitResult } from '../../../shared/domain/ehr.js';
-import { SCOPE_WITH_MEDICATIONS } from '../../../main/writeback/fhir/fhir-target-config.js';
+import { SCOPE_WITH_MEDICATIONS } from '../../../main/fhir/fhir-target-config.js';
 import { closedPort, startFhirSandbox, TEST_CLIENT_ID } from '../../helpers/fhir-sandbox.js';
 import type { FhirSandboxFixture } from '../../helpers/fhir-sandbox.js';
 import { FAST_SCRYPT, tempDir } from '../../helpers/temp-store.js';

@@ -19,9 +19,9 @@ import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-
 import { createVisitEncounterIndex } from '../../../main/store/visit-encounter-index.js';
 import { createSqliteVisitRepository } from '../../../main/store/visit-repository.js';
 import { createVisitService } from '../../../main/visits/visit-service.js';
-import { createEventBus } from '../../../main/api/event-bus.js';
-import { createBackendTokenSource } from '../../../main/writeback/fhir/smart-backend-auth.js';
-import { SCOPE_WITH_MEDICATIONS } from '../../../main/writeback/fhir/fhir-target-config.js';
+import { createEventBus } from '../../../main/kernel/event-bus.js';
+import { createBackendTokenSource } from '../../../main/fhir/smart-backend-auth.js';
+import { SCOPE_WITH_MEDICATIONS } from '../../../main/fhir/fhir-target-config.js';
 import type { StartVisitResult } from '../../../shared/domain/ehr.js';
 import type { TranscriptionStatus } from '../../../shared/domain/transcription.js';
 import type { Visit } from '../../../shared/domain/visit.js';
@@ -32,6 +32,7 @@ import type { OpenAiAudioLoopback } from '../../helpers/openai-audio-loopback.js
 import { startOpenAiAudioLoopback, verboseReply } from '../../helpers/openai-audio-loopback.js';
 import { FAST_SCRYPT, tempDir } from '../../helpers/temp-store.js';
 import { wavHeaderFor } from '../../helpers/wav-fixtures.js';
+import { demoEhrTargets } from '../../../main/sandbox/demo-targets.js';
 
 const clinicianCtx = { transport: 'web', actor: { id: 'dr-lists', role: 'clinician' } } as const;
 const admin = { id: 'it-lists', role: 'admin' } as const;
@@ -158,7 +159,7 @@ describe("the patient's medications and problem list from the EHR", () => {
     const tokens = createBackendTokenSource({ ...fx.config(), signingAlg: 'ES384', scope: 'system/Encounter.read system/Patient.read system/Condition.read', requestTimeoutMs: 5_000 });
     const connections = createEhrConnections({
       settings: () => ({ ...scribe.settings.values(), fhirBaseUrl: fx.sandbox.fhirBaseUrl }),
-      dataDir: tmp.dir,
+      defaultTarget: undefined,
       auth: { actor: () => ({ id: 'sbx-practitioner-2', role: 'clinician' }), tokens },
     });
     const ehrLogger = recordingLogger();
@@ -193,7 +194,7 @@ describe("the patient's medications and problem list from the EHR", () => {
     const visits = createVisitService({ store: scribe.store, visits: repository, audit: scribe.audit, events: createEventBus(), encounters });
     // Nobody signed in: the workstation's backend client from the settings, as ehr:startVisit uses.
     const unused = createBackendTokenSource({ ...fx.config(), signingAlg: 'ES384', scope: 'system/Patient.read', requestTimeoutMs: 5_000 });
-    const connections = createEhrConnections({ settings: () => scribe.settings.values(), dataDir: tmp.dir, auth: { actor: () => undefined, tokens: unused } });
+    const connections = createEhrConnections({ settings: () => scribe.settings.values(), defaultTarget: demoEhrTargets(tmp.dir).fhir, auth: { actor: () => undefined, tokens: unused } });
     const ehr = createEhrService({ connection: () => connections.current(), visits, visitRepository: repository, encounters, audit: scribe.audit, clock: { now: () => new Date() }, logger: recordingLogger(), clinicalListsTimeoutMs: 600 });
     fx.sandbox.faults.update({ timeoutRate: 0.5, hangMs: 60_000 });
     rolls.push(0.999, 0.999, 0, 0);

@@ -18,8 +18,8 @@ import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-
 import { createVisitEncounterIndex } from '../../../main/store/visit-encounter-index.js';
 import { createSqliteVisitRepository } from '../../../main/store/visit-repository.js';
 import { createVisitService } from '../../../main/visits/visit-service.js';
-import { createBackendTokenSource } from '../../../main/writeback/fhir/smart-backend-auth.js';
-import { createEventBus } from '../../../main/api/event-bus.js';
+import { createBackendTokenSource } from '../../../main/fhir/smart-backend-auth.js';
+import { createEventBus } from '../../../main/kernel/event-bus.js';
 import { SANDBOX_PATIENTS } from '../../../main/sandbox/seed.js';
 import type { PatientSearchResult, Schedule } from '../../../shared/domain/ehr.js';
 import type { Visit } from '../../../shared/domain/visit.js';
@@ -219,7 +219,7 @@ describe("a signed-in clinician's schedule", () => {
       const tokens = createBackendTokenSource({ ...fx.config(), signingAlg: 'ES384', scope: 'system/*.read', requestTimeoutMs: 5_000 });
       const connections = createEhrConnections({
         settings: () => ({ ...scribe.settings.values(), fhirBaseUrl: fx.sandbox.fhirBaseUrl }),
-        dataDir: tmp.dir,
+        defaultTarget: undefined,
         auth: { actor: () => ({ id: 'sbx-practitioner-1', role: 'clinician' }), tokens },
       });
       const ehr = createEhrService({ connection: () => connections.current(), visits, visitRepository: repository, encounters, audit: scribe.audit, clock: { now: () => new Date() }, logger: recordingLogger() });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
-import type { CallContext } from '../../../main/api/dispatch.js';
+import type { CallContext } from '../../../main/kernel/actor.js';
 import { startWebBridge } from '../../../main/api/web-bridge.js';
 import type { WebBridge } from '../../../main/api/web-bridge.js';
 import { openScribe } from '../../../main/compose.js';
@@ -49,7 +49,7 @@ describe('settings locked by machine policy', () => {
     writeFileSync(policyFile, JSON.stringify(POLICY));
     const policy = loadPolicyFile(policyFile, { requireAdminOwned: false });
     scribe = openScribe({ dataDir, keyProvider, mode: 'create', policy });
-    scribe.events.subscribe((event, payload) => {
+    scribe.events.subscribeAll((event, payload) => {
       if (event === 'settings:changed') changed.push(payload);
     });
     const staticDir = join(tmp.dir, 'renderer');

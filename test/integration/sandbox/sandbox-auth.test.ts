@@ -174,7 +174,7 @@ describe('sandbox EHR: SMART authorization server', () => {
   });
 
   test('backend services: only the scopes a client may have are granted', async () => {
-    const { createBackendTokenSource } = await import('../../../main/writeback/fhir/smart-backend-auth.js');
+    const { createBackendTokenSource } = await import('../../../main/fhir/smart-backend-auth.js');
     const source = createBackendTokenSource({ ...fx.config(), scope: 'user/*.write', signingAlg: 'ES384', requestTimeoutMs: 5_000 });
     await assert.rejects(source.token(), (error: Error & { code?: string }) => error.code === 'auth_scope' || error.code === 'auth_rejected');
   });

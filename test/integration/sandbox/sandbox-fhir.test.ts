@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, test } from 'vitest';
 import type { Bundle, CapabilityStatement, DocumentReference, Encounter, OperationOutcome, Patient } from '@medplum/fhirtypes';
 import { invalidSeedResources, startSandbox } from '../../../main/sandbox/sandbox.js';
-import { createBackendTokenSource } from '../../../main/writeback/fhir/smart-backend-auth.js';
+import { createBackendTokenSource } from '../../../main/fhir/smart-backend-auth.js';
 import { startFhirSandbox, TEST_CLIENT_ID } from '../../helpers/fhir-sandbox.js';
 import type { FhirSandboxFixture } from '../../helpers/fhir-sandbox.js';
 import { localDay } from '../../../main/ehr/local-day.js';

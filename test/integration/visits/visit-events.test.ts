@@ -43,7 +43,7 @@ describe('visit:changed from every state change', () => {
       vad: noVad,
       writeback: { route: 'fhir', deliverers: { fhir: fakeFhir } },
     });
-    scribe.events.subscribe((event, payload) => {
+    scribe.events.subscribeAll((event, payload) => {
       if (event !== 'visit:changed') return;
       const { visitId, state } = payload as { visitId: VisitId; state: VisitState };
       // What a listener reads back when told: the change is already committed.

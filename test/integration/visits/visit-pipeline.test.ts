@@ -65,7 +65,7 @@ describe('auto-draft after a recording', () => {
 
   function record<E extends EventName>(scribe: Scribe, names: readonly E[]) {
     const seen: { event: E; payload: Record<string, unknown> }[] = [];
-    scribe.events.subscribe((event, payload) => {
+    scribe.events.subscribeAll((event, payload) => {
       if ((names as readonly string[]).includes(event)) seen.push({ event: event as E, payload: payload as Record<string, unknown> });
     });
     return seen;

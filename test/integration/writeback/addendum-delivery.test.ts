@@ -13,7 +13,7 @@ import { FileDropSidecar } from '../../../main/writeback/file-drop/sidecar.js';
 import { messageControlId } from '../../../main/writeback/hl7/control-id.js';
 import { Hl7Deliverer } from '../../../main/writeback/hl7/hl7-deliverer.js';
 import type { MllpListener } from '../../../main/writeback/hl7/mllp-listener.js';
-import { SANDBOX_HL7_TARGET, findMllpListener, sandboxMllpListener } from '../../../main/writeback/hl7/sandbox-mllp.js';
+import { SANDBOX_HL7_TARGET, findMllpListener, sandboxMllpListener } from '../../../main/sandbox/sandbox-mllp.js';
 import type { Deliverers } from '../../../main/writeback/router.js';
 import type { NoteAddendum } from '../../../shared/domain/addendum.js';
 import type { Note } from '../../../shared/domain/note.js';

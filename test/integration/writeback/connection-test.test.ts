@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, test } from 'vitest';
-import type { CallContext } from '../../../main/api/dispatch.js';
+import type { CallContext } from '../../../main/kernel/actor.js';
 import type { AuditLog } from '../../../main/audit/audit-log.js';
 import { openScribe } from '../../../main/compose.js';
 import type { Scribe } from '../../../main/compose.js';
@@ -11,7 +11,7 @@ import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-
 import { createConnectionTester } from '../../../main/writeback/connection-test/connection-tester.js';
 import type { MllpListener } from '../../../main/writeback/hl7/mllp-listener.js';
 import { startMllpListener } from '../../../main/writeback/hl7/mllp-listener.js';
-import { findMllpListener, sandboxMllpListener } from '../../../main/writeback/hl7/sandbox-mllp.js';
+import { findMllpListener, sandboxMllpListener } from '../../../main/sandbox/sandbox-mllp.js';
 import type { ConnectionTestResult } from '../../../shared/domain/connection-test.js';
 import type { Settings } from '../../../shared/domain/policy.js';
 import { settingDefaults } from '../../../shared/domain/policy.js';
@@ -20,6 +20,7 @@ import { TEST_CLIENT_ID, closedPort, recordingLogger, startFhirSandbox } from '.
 import { FAST_SCRYPT, tempDir } from '../../helpers/temp-store.js';
 import { OPENSSL_MISSING, makeTestPki, opensslAvailable } from '../../helpers/test-certs.js';
 import { skipWhen } from '../../helpers/skip.js';
+import { demoEhrTargets } from '../../../main/sandbox/demo-targets.js';
 
 const admin: CallContext = { transport: 'ipc', actor: { id: 'it-admin', role: 'admin' } };
 const HL7_IDENTITY = { hl7ReceivingApplication: 'CLOVERLEAF', hl7ReceivingFacility: 'MERCY_MAIN', hl7PatientIdAuthority: 'MERCY_MRN' } as const;
@@ -159,7 +160,7 @@ describe('Test connection: bounded waits and TLS', () => {
   const audited: string[] = [];
   const audit = { append: (record: { action: string }) => audited.push(record.action) } as unknown as AuditLog;
   const tester = (settings: Settings) =>
-    createConnectionTester({ settings: () => settings, dataDir: tmp.dir, audit, logger: recordingLogger(), clock: systemClock, timeoutMs: 1_500 });
+    createConnectionTester({ settings: () => settings, defaults: demoEhrTargets(tmp.dir), audit, logger: recordingLogger(), clock: systemClock, timeoutMs: 1_500 });
   const actor = { id: 'dr-test', role: 'clinician' } as const;
 
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { CapabilityStatement, Provenance } from '@medplum/fhirtypes';
 import { afterAll, afterEach, beforeAll, describe, test } from 'vitest';
-import { generateClientKeyPair } from '../../../main/writeback/fhir/client-key.js';
+import { generateClientKeyPair } from '../../../main/fhir/client-key.js';
 import type { DeliveryOutcome } from '../../../main/writeback/delivery.js';
 import { SANDBOX_SEEDED_CONDITIONS } from '../../../main/sandbox/seed-clinical.js';
 import { closedPort, startFhirSandbox } from '../../helpers/fhir-sandbox.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
-import type { CallContext } from '../../../main/api/dispatch.js';
+import type { CallContext } from '../../../main/kernel/actor.js';
 import { openScribe } from '../../../main/compose.js';
 import type { Scribe } from '../../../main/compose.js';
 import { loadPolicyFile } from '../../../main/policy/policy-file.js';
@@ -14,12 +14,13 @@ import type { Hl7Deliverer } from '../../../main/writeback/hl7/hl7-deliverer.js'
 import { hl7TargetFromSettings } from '../../../main/writeback/hl7/hl7-target-from-settings.js';
 import type { MllpListener } from '../../../main/writeback/hl7/mllp-listener.js';
 import { startMllpListener } from '../../../main/writeback/hl7/mllp-listener.js';
-import { SANDBOX_HL7_TARGET } from '../../../main/writeback/hl7/sandbox-mllp.js';
+import { SANDBOX_HL7_TARGET } from '../../../main/sandbox/sandbox-mllp.js';
 import type { Settings } from '../../../shared/domain/policy.js';
 import { settingDefaults } from '../../../shared/domain/policy.js';
 import { recordingLogger } from '../../helpers/fhir-sandbox.js';
 import { buildDeliveryJob, buildSignedNotePayload } from '../../helpers/signed-note.js';
 import { FAST_SCRYPT, tempDir } from '../../helpers/temp-store.js';
+import { demoEhrTargets } from '../../../main/sandbox/demo-targets.js';
 
 const IDENTITY = {
   hl7SendingApplication: 'SCRIBE_NORTH',
@@ -55,7 +56,7 @@ describe('HL7 v2 receiver identity from the settings', () => {
 
   test('a configured MLLP receiver gets MSH-3..6, MSH-11 and PID-3 exactly as configured', async () => {
     const settings: Settings = { ...settingDefaults, ehrRouting: 'hl7v2', mllpHost: '127.0.0.1', mllpPort: listener.port, mllpTls: false, ...IDENTITY };
-    const deliverers = await deliverersFromSettings(settings, { dataDir: tmp.dir, logger: recordingLogger(), clock: systemClock });
+    const deliverers = await deliverersFromSettings(settings, { defaults: demoEhrTargets(tmp.dir), logger: recordingLogger(), clock: systemClock });
     const hl7 = deliverers.hl7v2 as Hl7Deliverer | undefined;
     assert.ok(hl7, 'the HL7 target is built');
     try {
@@ -81,18 +82,18 @@ describe('HL7 v2 receiver identity from the settings', () => {
 
   test('a host without the receiver identity builds no HL7 target, and says which settings are missing', async () => {
     const settings: Settings = { ...settingDefaults, ehrRouting: 'hl7v2', mllpHost: '127.0.0.1', mllpPort: listener.port, mllpTls: false, hl7ReceivingFacility: 'MERCY_MAIN' };
-    assert.throws(() => hl7TargetFromSettings(settings), {
+    assert.throws(() => hl7TargetFromSettings(settings, SANDBOX_HL7_TARGET), {
       code: 'unavailable',
       message: "The HL7 v2 connection needs the receiver's identity: set hl7ReceivingApplication, hl7PatientIdAuthority (ask the interface engine's team).",
     });
     const logger = recordingLogger();
-    const deliverers = await deliverersFromSettings(settings, { dataDir: tmp.dir, logger, clock: systemClock });
+    const deliverers = await deliverersFromSettings(settings, { defaults: demoEhrTargets(tmp.dir), logger, clock: systemClock });
     assert.equal(deliverers.hl7v2, undefined);
     assert.ok(logger.lines.some((line) => line.includes('writeback.target_unavailable') && line.includes('hl7v2')));
   });
 
   test('with no host, the defaults address the sandbox EHR as before', () => {
-    assert.deepEqual(hl7TargetFromSettings(settingDefaults), { ...SANDBOX_HL7_TARGET, sendingApplication: 'AMBIENT_SCRIBE', processingId: 'P' });
+    assert.deepEqual(hl7TargetFromSettings(settingDefaults, SANDBOX_HL7_TARGET), { ...SANDBOX_HL7_TARGET, sendingApplication: 'AMBIENT_SCRIBE', processingId: 'P' });
   });
 });
 

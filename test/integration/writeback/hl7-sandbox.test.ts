@@ -6,7 +6,7 @@ import type { DeliveryJob } from '../../../main/writeback/delivery.js';
 import { messageControlId } from '../../../main/writeback/hl7/control-id.js';
 import { Hl7Deliverer } from '../../../main/writeback/hl7/hl7-deliverer.js';
 import type { MllpListener } from '../../../main/writeback/hl7/mllp-listener.js';
-import { SANDBOX_HL7_TARGET, findMllpListener, sandboxMllpListener } from '../../../main/writeback/hl7/sandbox-mllp.js';
+import { SANDBOX_HL7_TARGET, findMllpListener, sandboxMllpListener } from '../../../main/sandbox/sandbox-mllp.js';
 import { buildDeliveryJob, buildSignedNotePayload } from '../../helpers/signed-note.js';
 
 describe('the sandbox EHR receives HL7 v2 over its MLLP listener', () => {

@@ -7,7 +7,7 @@ import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-
 import { Hl7Deliverer } from '../../../main/writeback/hl7/hl7-deliverer.js';
 import type { MllpListener } from '../../../main/writeback/hl7/mllp-listener.js';
 import { startMllpListener } from '../../../main/writeback/hl7/mllp-listener.js';
-import { SANDBOX_HL7_TARGET } from '../../../main/writeback/hl7/sandbox-mllp.js';
+import { SANDBOX_HL7_TARGET } from '../../../main/sandbox/sandbox-mllp.js';
 import type { Deliverers } from '../../../main/writeback/router.js';
 import type { Note } from '../../../shared/domain/note.js';
 import type { OutboxJobSummary } from '../../../shared/domain/outbox.js';

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { test } from 'vitest';
 import type { HandlerTable } from '../../../main/api/dispatch.js';
 import { createDispatcher } from '../../../main/api/dispatch.js';
-import { NotFoundError } from '../../../main/errors.js';
+import { NotFoundError } from '../../../main/kernel/errors.js';
 import { createJsonLineLogger } from '../../../main/log/logger.js';
 import { SENTINEL } from '../../helpers/temp-store.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
-import { buildContentSecurityPolicy, CONTENT_SECURITY_POLICY, CSP_DIRECTIVES, securityHeaders } from '../../../main/app/csp.js';
+import { buildContentSecurityPolicy, CONTENT_SECURITY_POLICY, CSP_DIRECTIVES, securityHeaders } from '../../../main/api/csp.js';
 
 function parse(policy: string): Map<string, string[]> {
   const directives = new Map<string, string[]>();

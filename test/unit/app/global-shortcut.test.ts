@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
-import { createEventBus } from '../../../main/api/event-bus.js';
+import { createEventBus } from '../../../main/kernel/event-bus.js';
 import { PRESS_REPEAT_MS, RAISE_AFTER_PRESS_MS, startGlobalShortcut } from '../../../main/app/global-shortcut.js';
 import type { GlobalShortcutLike } from '../../../main/app/global-shortcut.js';
 import type { Logger } from '../../../main/log/logger.js';
@@ -42,7 +42,7 @@ function setup(options: { accelerator?: string | null; fake?: ReturnType<typeof 
   const fake = options.fake ?? fakeGlobalShortcut();
   const events = createEventBus();
   const pushed: { event: string; payload: unknown }[] = [];
-  events.subscribe((event, payload) => void pushed.push({ event, payload }));
+  events.subscribeAll((event, payload) => void pushed.push({ event, payload }));
   let accelerator = options.accelerator === undefined ? 'CommandOrControl+Shift+Space' : options.accelerator;
   let clock = 1_000_000;
   let raises = 0;

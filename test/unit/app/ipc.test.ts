@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
-import type { CallContext, Dispatch } from '../../../main/api/dispatch.js';
-import { createEventBus } from '../../../main/api/event-bus.js';
+import type { CallContext } from '../../../main/kernel/actor.js';
+import type { Dispatch } from '../../../main/api/dispatch.js';
+import { createEventBus } from '../../../main/kernel/event-bus.js';
 import { isTrustedSender, registerIpcHandlers } from '../../../main/app/ipc.js';
 import type { FrameLike, InvokeEventLike, IpcMainLike, MainWindowLike } from '../../../main/app/ipc.js';
 import { channelNames } from '../../../shared/api/contract.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
 import type { PolicyValues, Settings } from '../../../shared/domain/policy.js';
 import { settingDefaults } from '../../../shared/domain/policy.js';
-import { ScribeError } from '../../../main/errors.js';
+import { ScribeError } from '../../../main/kernel/errors.js';
 import { lockedKeys, resolveEffectiveSettings, settingValues } from '../../../main/policy/effective-settings.js';
 import { createPolicyGate, isUnderBaseUrl } from '../../../main/policy/policy-gate.js';
 

@@ -33,7 +33,7 @@ describe('transcript storage', () => {
     tmp = tempDir('scribe-transcripts-');
     scribe = openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider('transcript test passphrase', FAST_SCRYPT), mode: 'open-or-create' });
     events.length = 0;
-    scribe.events.subscribe((name, payload) => {
+    scribe.events.subscribeAll((name, payload) => {
       if (name === 'transcript:changed') events.push(payload as (typeof events)[number]);
     });
     visitId = (await call<Visit>('visit:create', { patientId: SENTINEL.patientId, patient: { displayName: SENTINEL.name } })).id;

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'vitest';
-import { fhirConfig } from '../../../main/writeback/deliverers-from-settings.js';
-import { FhirTargetConfig } from '../../../main/writeback/fhir/fhir-target-config.js';
-import { generateClientKeyPair } from '../../../main/writeback/fhir/client-key.js';
+import { fhirTargetFromSettings } from '../../../main/fhir/target-from-settings.js';
+import { demoEhrTargets } from '../../../main/sandbox/demo-targets.js';
+import { FhirTargetConfig } from '../../../main/fhir/fhir-target-config.js';
+import { generateClientKeyPair } from '../../../main/fhir/client-key.js';
 import { Settings, settingDefaults } from '../../../shared/domain/policy.js';
 import { tempDir } from '../../helpers/temp-store.js';
 
-const scopesOf = async (settings: Settings, dataDir: string) => FhirTargetConfig.parse(await fhirConfig(settings, dataDir)).scope.split(' ');
+const scopesOf = async (settings: Settings, dataDir: string) => FhirTargetConfig.parse(await fhirTargetFromSettings(settings, demoEhrTargets(dataDir).fhir)).scope.split(' ');
 
 test('write-back asks a real EHR only for the scopes it needs, unless IT configures more', async () => {
   const tmp = tempDir('scribe-fhir-scope-');

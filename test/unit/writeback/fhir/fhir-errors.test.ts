@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
-import { classifyHttpFailure, classifyNetworkError, operationOutcomeText, parseRetryAfter } from '../../../../main/writeback/fhir/fhir-errors.js';
+import { classifyHttpFailure, classifyNetworkError, operationOutcomeText, parseRetryAfter } from '../../../../main/fhir/fhir-errors.js';
 
 const withCode = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('x'), { code }) });
 

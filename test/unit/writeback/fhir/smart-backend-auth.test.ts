@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { generateClientKeyPair } from '../../../../main/writeback/fhir/client-key.js';
-import { createBackendTokenSource } from '../../../../main/writeback/fhir/smart-backend-auth.js';
+import { generateClientKeyPair } from '../../../../main/fhir/client-key.js';
+import { createBackendTokenSource } from '../../../../main/fhir/smart-backend-auth.js';
 
 const BASE = 'https://ehr.example.org/fhir';
 const TOKEN_URL = 'https://ehr.example.org/auth/token';

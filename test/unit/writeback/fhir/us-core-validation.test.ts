@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { beforeAll, describe, test } from 'vitest';
 import type { Condition, DocumentReference, Provenance, Resource } from '@medplum/fhirtypes';
-import { fixUpProvenanceProfile, loadUsCoreProfiles, US_CORE } from '../../../../main/writeback/fhir/us-core-profiles.js';
-import type { ProfileSet } from '../../../../main/writeback/fhir/us-core-profiles.js';
-import { createResourceValidator, errorsOf } from '../../../../main/writeback/fhir/us-core-validation.js';
-import type { ResourceValidator } from '../../../../main/writeback/fhir/us-core-validation.js';
+import { fixUpProvenanceProfile, loadUsCoreProfiles, US_CORE } from '../../../../main/fhir/us-core-profiles.js';
+import type { ProfileSet } from '../../../../main/fhir/us-core-profiles.js';
+import { createResourceValidator, errorsOf } from '../../../../main/fhir/us-core-validation.js';
+import type { ResourceValidator } from '../../../../main/fhir/us-core-validation.js';
 
 const doc = (overrides: Partial<DocumentReference> = {}): DocumentReference => ({
   resourceType: 'DocumentReference',

@@ -1,10 +1,10 @@
-import type { FaultSettings } from '../../sandbox/faults.js';
-import type { SandboxListener, SandboxListenerFactory } from '../../sandbox/sandbox.js';
-import { SANDBOX_DEFAULTS } from '../../sandbox/sandbox-defaults.js';
-import { SANDBOX_MRN_SYSTEM } from '../../sandbox/seed.js';
-import type { Hl7TargetConfigInput } from './hl7-config.js';
-import type { MllpFaults, MllpListener } from './mllp-listener.js';
-import { startMllpListener } from './mllp-listener.js';
+import type { FaultSettings } from './faults.js';
+import type { SandboxListener, SandboxListenerFactory } from './sandbox.js';
+import { SANDBOX_DEFAULTS } from './sandbox-defaults.js';
+import { SANDBOX_MRN_SYSTEM } from './seed.js';
+import type { Hl7TargetConfigInput } from '../writeback/hl7/hl7-config.js';
+import type { MllpFaults, MllpListener } from '../writeback/hl7/mllp-listener.js';
+import { startMllpListener } from '../writeback/hl7/mllp-listener.js';
 
 /**
  * The HL7 v2 target that reaches a sandbox started with its defaults: what a first run uses. The

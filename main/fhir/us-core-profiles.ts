@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { indexStructureDefinitionBundle } from '@medplum/core';
 import type { ElementDefinition, Resource, StructureDefinition } from '@medplum/fhirtypes';
-import { packageRoot } from '../../app-identity.js';
+import { packageRoot } from '../kernel/app-identity.js';
 import { loadBaseR4Definitions } from './fhir-definitions.js';
 
 export const US_CORE = {
