@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /**
  * Plain columns hold only our random ids, states, times and counters; every PHI column is a BLOB

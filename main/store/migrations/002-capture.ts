@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /**
  * Visit capture: consent records, the recording's state, encrypted audio chunks and speech

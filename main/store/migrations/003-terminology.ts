@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /**
  * ICD-10-CM releases and their codes. Terminology is public reference data, not PHI: plain

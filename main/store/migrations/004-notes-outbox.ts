@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /**
  * Notes keep every revision (who, when, the whole note) so edits are never lost and can be shown

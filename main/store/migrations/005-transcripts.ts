@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /**
  * One transcript per visit and its segments. Only the spoken text is PHI (encrypted per segment);

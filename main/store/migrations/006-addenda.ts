@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /**
  * Addenda after sign-off. A visit may now carry several signatures: seq 0 is the original note,

@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /**
  * One local visit per EHR encounter. The encounter id is PHI and stored encrypted (encounter_ref),

@@ -7,11 +7,8 @@ import { transcripts } from './005-transcripts.js';
 import { addenda } from './006-addenda.js';
 import { visitEncounterKey } from './007-visit-encounter-key.js';
 
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
+import type { Migration } from './migration.js';
+
 
 /** Append-only: never edit a released migration, add the next number. */
 export const migrations: readonly Migration[] = [initial, capture, terminology, notesOutbox, transcripts, addenda, visitEncounterKey];

@@ -4,7 +4,7 @@ import { FhirDeliveryError } from '../../fhir/fhir-errors.js';
 import { FHIR_SYSTEMS } from '../../fhir/fhir-systems.js';
 import { IDEMPOTENCY_KEY } from './note-resources.js';
 import { signedTextDocument, signedTextReferences, stableUuid } from './signed-document.js';
-import type { NoteResourceOptions, NoteResources, PlannedEntry } from './note-resources.js';
+import type { NoteResourceOptions, NoteResources, PlannedEntry } from './resource-plan.js';
 
 /** The original note's DocumentReference id, from the receipt of its delivered job. */
 export function parentDocumentId(job: DeliveryJob): string {

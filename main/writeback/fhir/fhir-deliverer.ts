@@ -11,7 +11,7 @@ import { FhirTargetConfig } from '../../fhir/fhir-target-config.js';
 import type { FhirTargetConfigInput } from '../../fhir/fhir-target-config.js';
 import { bundleTypesOf, buildNoteResources, IDEMPOTENCY_KEY, toTransactionBundle } from './note-resources.js';
 import { buildAddendumResources } from './addendum-resources.js';
-import type { NoteResources, PlannedEntry } from './note-resources.js';
+import type { NoteResources, PlannedEntry } from './resource-plan.js';
 import { createBackendTokenSource } from '../../fhir/smart-backend-auth.js';
 import { loadUsCoreProfiles } from '../../fhir/us-core-profiles.js';
 import type { ProfileSet } from '../../fhir/us-core-profiles.js';

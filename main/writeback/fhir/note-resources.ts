@@ -1,7 +1,9 @@
-import type { Bundle, BundleEntry, Condition, Device, DocumentReference, Provenance } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Condition, Device, Provenance } from '@medplum/fhirtypes';
 import type { DeliveryJob } from '../delivery.js';
 import { FHIR_SYSTEMS } from '../../fhir/fhir-systems.js';
+import type { NoteResourceOptions, NoteResources, PlannedEntry } from './resource-plan.js';
 import { PROGRESS_NOTE, signedTextDocument, signedTextReferences, stableUuid } from './signed-document.js';
+
 
 /**
  * The FHIR resources one signed note becomes: a DocumentReference (the note, LOINC 11506-3 progress
@@ -10,28 +12,6 @@ import { PROGRESS_NOTE, signedTextDocument, signedTextReferences, stableUuid } f
  * carries an identifier (or, for Provenance, a tag) derived from the job's idempotency key, and is
  * created with `ifNoneExist` on it, so a resend finds what the first send made instead of copying it.
  */
-export interface NoteResourceOptions {
-  /** The practice's Organization id in the EHR (Provenance agents act on its behalf). */
-  readonly organizationId: string | undefined;
-  readonly softwareName: string;
-  readonly softwareVersion: string;
-}
-
-export interface PlannedEntry {
-  /** urn:uuid placeholder, stable for the job so a resend builds the same bundle. */
-  readonly fullUrl: string;
-  readonly resource: DocumentReference | Condition | Provenance;
-  readonly ifNoneExist: string;
-}
-
-export interface NoteResources {
-  readonly documentReference: PlannedEntry;
-  readonly conditions: readonly PlannedEntry[];
-  readonly provenance: PlannedEntry;
-  /** In write order: what the others point at comes first. */
-  readonly entries: readonly PlannedEntry[];
-}
-
 const AI_ASSERTED = { system: FHIR_SYSTEMS.observationValue, code: 'AIAST', display: 'Artificial Intelligence asserted' } as const;
 const SCRIBE_DEVICE_ID = 'ambient-scribe';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DocumentReference, Encounter, Meta, Organization, Patient, Practitioner, Reference } from '@medplum/fhirtypes';
 import type { DeliveryJob } from '../delivery.js';
 import { FHIR_SYSTEMS } from '../../fhir/fhir-systems.js';
-import type { NoteResourceOptions, PlannedEntry } from './note-resources.js';
+import type { NoteResourceOptions, PlannedEntry } from './resource-plan.js';
 
 export const PROGRESS_NOTE = { system: FHIR_SYSTEMS.loinc, code: '11506-3', display: 'Progress note' } as const;
 export const CLINICAL_NOTE = { system: FHIR_SYSTEMS.usCoreDocumentCategory, code: 'clinical-note', display: 'Clinical Note' } as const;

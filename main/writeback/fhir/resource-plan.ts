@@ -1,0 +1,24 @@
+import type { Condition, DocumentReference, Provenance } from '@medplum/fhirtypes';
+
+/** What a signed note or addendum becomes in FHIR, in write order, before it is sent. */
+export interface NoteResourceOptions {
+  /** The practice's Organization id in the EHR (Provenance agents act on its behalf). */
+  readonly organizationId: string | undefined;
+  readonly softwareName: string;
+  readonly softwareVersion: string;
+}
+
+export interface PlannedEntry {
+  /** urn:uuid placeholder, stable for the job so a resend builds the same bundle. */
+  readonly fullUrl: string;
+  readonly resource: DocumentReference | Condition | Provenance;
+  readonly ifNoneExist: string;
+}
+
+export interface NoteResources {
+  readonly documentReference: PlannedEntry;
+  readonly conditions: readonly PlannedEntry[];
+  readonly provenance: PlannedEntry;
+  /** In write order: what the others point at comes first. */
+  readonly entries: readonly PlannedEntry[];
+}
