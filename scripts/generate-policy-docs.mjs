@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Writes schemas/policy.schema.json and the policy reference table in docs/deploying.md from the
-// zod schema in shared/domain/policy.ts. `--check` writes nothing and exits 1 when either is stale.
+// Writes schemas/policy.schema.json and the policy reference table in docs/deploying.md and
+// docs/configuration.md from the zod schema in shared/domain/policy.ts. `--check` writes nothing and
+// exits 1 when any of them is stale.
 // Usage: node --import tsx scripts/generate-policy-docs.mjs [--check]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ const check = process.argv.includes('--check');
 const targets = [
   { file: `${root}schemas/policy.schema.json`, make: () => policyJsonSchemaText() },
   { file: `${root}docs/deploying.md`, make: () => replaceBetweenMarkers(readFileSync(`${root}docs/deploying.md`, 'utf8'), renderPolicyReference()) },
+  { file: `${root}docs/configuration.md`, make: () => replaceBetweenMarkers(readFileSync(`${root}docs/configuration.md`, 'utf8'), renderPolicyReference()) },
 ];
 
 let stale = 0;
