@@ -1,6 +1,5 @@
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startScriptedServer } from './scripted-http-server.js';
+import type { ScriptedReply, ScriptedServer } from './scripted-http-server.js';
 
 /**
  * A loopback server speaking the OpenAI audio API the transcription engine uses
@@ -22,23 +21,9 @@ export interface AudioRequest {
   readonly file: UploadedFile | undefined;
 }
 
-export interface AudioReply {
-  readonly status?: number;
-  /** An object is sent as JSON; a string as it is. */
-  readonly body?: unknown;
-  readonly delayMs?: number;
-  readonly headers?: Record<string, string>;
-}
-
+export type AudioReply = ScriptedReply;
 export type AudioScript = (request: AudioRequest, index: number) => AudioReply;
-
-export interface OpenAiAudioLoopback {
-  readonly baseUrl: string;
-  readonly origin: string;
-  readonly requests: AudioRequest[];
-  script: AudioScript;
-  close(): Promise<void>;
-}
+export type OpenAiAudioLoopback = ScriptedServer<AudioRequest>;
 
 /** Parses multipart/form-data (the SDK's uploads) into fields and the one file. */
 export function parseMultipart(body: Buffer, contentType: string): { fields: Record<string, string[]>; file: UploadedFile | undefined } {
@@ -77,52 +62,9 @@ export function verboseReply(segments: { start: number; end: number; text: strin
   };
 }
 
-export async function startOpenAiAudioLoopback(script: AudioScript): Promise<OpenAiAudioLoopback> {
-  const requests: AudioRequest[] = [];
-  const state = { script };
-  const timers = new Set<NodeJS.Timeout>();
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const { fields, file } = parseMultipart(Buffer.concat(chunks), String(req.headers['content-type'] ?? ''));
-      const recorded: AudioRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, fields, file };
-      requests.push(recorded);
-      const reply = state.script(recorded, requests.length - 1);
-      const send = () => {
-        if (res.destroyed) return;
-        const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
-        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
-        res.end(payload);
-      };
-      if (reply.delayMs) {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          send();
-        }, reply.delayMs);
-        timers.add(timer);
-      } else send();
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
-  return {
-    origin,
-    baseUrl: `${origin}/v1`,
-    requests,
-    get script() {
-      return state.script;
-    },
-    set script(fn: AudioScript) {
-      state.script = fn;
-    },
-    close: async () => {
-      for (const timer of timers) clearTimeout(timer);
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
+export function startOpenAiAudioLoopback(script: AudioScript): Promise<OpenAiAudioLoopback> {
+  return startScriptedServer((body, req): AudioRequest => {
+    const { fields, file } = parseMultipart(body, String(req.headers['content-type'] ?? ''));
+    return { method: req.method ?? '', url: req.url ?? '', headers: req.headers, fields, file };
+  }, script);
 }

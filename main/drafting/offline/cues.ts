@@ -1,4 +1,4 @@
-import { BODY_PARTS, CARE, CONDITIONS, DRUGS, SYMPTOMS, isClinicalWord } from './lexicon.js';
+import { BODY_PARTS, CONDITIONS, SYMPTOMS, isClinicalWord } from './lexicon.js';
 
 /**
  * Cue phrases that tell where in a visit we are and what a sentence is for. Visits follow a common
@@ -61,8 +61,4 @@ export function hasSymptom(text: string): boolean {
 
 export function hasBodyPart(text: string): boolean {
   return (text.match(TOKEN) ?? []).some((t) => BODY_PARTS.has(t));
-}
-
-export function hasCareWord(text: string): boolean {
-  return (text.match(TOKEN) ?? []).some((t) => CARE.has(t) || DRUGS.has(t));
 }
