@@ -1,4 +1,4 @@
-import { SignInError } from './sign-in-error.js';
+import { noBrowserInThisProcess } from './auth-errors.js';
 import { isSecureEndpoint } from './smart-discovery.js';
 
 /**
@@ -27,5 +27,4 @@ export function isSignInUrlAllowed(url: unknown, authorizationEndpoint: string):
 }
 
 /** For processes without a system browser to drive (the CLI's other commands, tests that do not sign in). */
-export const noSystemBrowser: BrowserOpener = () =>
-  Promise.reject(new SignInError('browser_failed', 'This process cannot open a browser for sign-in. Sign in from the desktop app, or run `scribe auth sign-in`.'));
+export const noSystemBrowser: BrowserOpener = () => Promise.reject(noBrowserInThisProcess());

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
-import { SignInError } from './sign-in-error.js';
+import { idTokenUnverified, noFhirUser, noIdToken, notAPractitioner } from './auth-errors.js';
 
 /** Who signed in, as the EHR's signed id_token says. */
 export interface VerifiedIdentity {
@@ -48,7 +48,7 @@ export function parseFhirUser(value: unknown): { readonly type: string; readonly
  * app's actor (and signs notes) must be one the EHR vouched for.
  */
 export async function verifyIdToken(idToken: string | undefined, check: IdTokenCheck): Promise<VerifiedIdentity> {
-  if (!idToken) throw new SignInError('identity_invalid', 'The EHR did not say who signed in (no id_token). Ask IT to allow the openid and fhirUser scopes for Ambient Scribe.');
+  if (!idToken) throw noIdToken();
   let claims: Record<string, unknown>;
   try {
     ({ payload: claims } = await jwtVerify(idToken, check.keys, {
@@ -59,11 +59,11 @@ export async function verifyIdToken(idToken: string | undefined, check: IdTokenC
       clockTolerance: 60,
     }));
   } catch (cause) {
-    throw new SignInError('identity_invalid', "The EHR's statement of who signed in (id_token) could not be verified, so the sign-in was not accepted.", { cause });
+    throw idTokenUnverified(cause);
   }
   const user = parseFhirUser(claims['fhirUser']);
-  if (!user) throw new SignInError('identity_invalid', 'The EHR did not name the signed-in user as a FHIR resource (fhirUser). Ask IT to allow the fhirUser scope for Ambient Scribe.');
-  if (user.type !== 'Practitioner') throw new SignInError('not_a_practitioner', 'Only clinicians (FHIR Practitioner users) can sign in to Ambient Scribe.');
+  if (!user) throw noFhirUser();
+  if (user.type !== 'Practitioner') throw notAPractitioner(user.type);
   const name = typeof claims['name'] === 'string' && claims['name'].trim() !== '' ? claims['name'].trim().slice(0, 200) : null;
   return { practitionerId: user.id, fhirUser: `Practitioner/${user.id}`, name };
 }

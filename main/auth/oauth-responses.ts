@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { normalizeBaseUrl } from './sign-in-config.js';
+import { accessDenied, authorizationRefused, noAuthorizationCode, tokenEndpointUnreachable, tokenExchangeRefused, tokenExchangeTimedOut } from './auth-errors.js';
 import { SignInError } from './sign-in-error.js';
 
 /**
@@ -49,15 +50,11 @@ export function checkCallback(query: URLSearchParams, expectedState: string): Ca
   if (!sameSecret(state, expectedState)) return { kind: 'foreign', reason: 'state_mismatch' };
   const error = query.get('error');
   if (error !== null) {
-    if (error === 'access_denied') return { kind: 'failed', error: new SignInError('access_denied', 'Sign-in was cancelled or refused at the EHR.') };
-    const code = AUTHORIZATION_ERRORS.has(error) ? error : 'unknown error';
-    return {
-      kind: 'failed',
-      error: new SignInError('authorization_failed', `The EHR ended the sign-in with an error (${code}). Try again, or ask IT to check Ambient Scribe's registration with the EHR.`),
-    };
+    if (error === 'access_denied') return { kind: 'failed', error: accessDenied() };
+    return { kind: 'failed', error: authorizationRefused(AUTHORIZATION_ERRORS.has(error) ? error : 'unknown error') };
   }
   const code = query.get('code');
-  if (code === null || !CODE.test(code)) return { kind: 'failed', error: new SignInError('authorization_failed', 'The EHR sent no usable authorization code. Sign in again.') };
+  if (code === null || !CODE.test(code)) return { kind: 'failed', error: noAuthorizationCode() };
   return { kind: 'code', code };
 }
 
@@ -80,12 +77,12 @@ export function checkLaunch(query: URLSearchParams, fhirBaseUrl: string): Launch
 /** fhirclient's HttpError carries the status and, on a line of its message, the OAuth error code; only known codes are quoted. */
 export function tokenExchangeError(error: unknown): SignInError {
   if (error instanceof SignInError) return error;
-  if ((error as { name?: unknown } | undefined)?.name === 'TimeoutError') return new SignInError('timed_out', 'The EHR did not answer in time while finishing the sign-in. Sign in again.', { cause: error });
+  if ((error as { name?: unknown } | undefined)?.name === 'TimeoutError') return tokenExchangeTimedOut(error);
   const status = (error as { status?: unknown } | undefined)?.status;
   if (typeof status === 'number') {
     const lines = (error instanceof Error ? error.message : '').split('\n');
     const oauth = TOKEN_ERRORS.find((code) => lines.some((line) => line === code || line.startsWith(`${code}:`)));
-    return new SignInError('token_exchange_failed', `The EHR did not exchange the sign-in for a token (HTTP ${status}${oauth ? `, ${oauth}` : ''}). Sign in again.`, { cause: error });
+    return tokenExchangeRefused(status, oauth, error);
   }
-  return new SignInError('token_exchange_failed', 'The EHR could not be reached to finish the sign-in. Check the network and sign in again.', { cause: error });
+  return tokenEndpointUnreachable(error);
 }

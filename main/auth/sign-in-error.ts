@@ -1,6 +1,7 @@
 import type { ApiErrorCode } from '../../shared/api/errors.js';
 import type { AuthProblem } from '../../shared/domain/auth.js';
 import { ScribeError } from '../kernel/errors.js';
+import type { ScribeErrorOptions } from '../kernel/errors.js';
 
 const API_CODES: Readonly<Record<AuthProblem, ApiErrorCode>> = {
   not_configured: 'unavailable',
@@ -20,18 +21,20 @@ const API_CODES: Readonly<Record<AuthProblem, ApiErrorCode>> = {
 };
 
 /**
- * A sign-in that did not complete, or a session that ended. `message` is written for the clinician
- * and is safe to log: it never holds a URL, a token, a code, or text the EHR sent.
+ * A sign-in that did not complete, or a session that ended. `problem` is what the renderer's
+ * AuthStatus shows; `reason` (`auth.…`, default `auth.<problem>`) names the exact situation. Raise
+ * them through the factories in auth-errors.ts. `message` is written for the clinician and is safe
+ * to log: it never holds a URL, a token, a code, or text the EHR sent.
  */
 export class SignInError extends ScribeError {
   readonly problem: AuthProblem;
-  constructor(problem: AuthProblem, message: string, options?: { cause?: unknown }) {
-    super(API_CODES[problem], message, options);
+  constructor(problem: AuthProblem, message: string, options?: ScribeErrorOptions) {
+    super(API_CODES[problem], message, { ...options, reason: options?.reason ?? `auth.${problem}` });
     this.problem = problem;
   }
 }
 
-/** Anything thrown during sign-in, as a SignInError; unknown failures get `fallback`'s safe text. */
-export function asSignInError(error: unknown, fallback: AuthProblem, message: string): SignInError {
-  return error instanceof SignInError ? error : new SignInError(fallback, message, { cause: error });
+/** Anything thrown during sign-in, as a SignInError; unknown failures become `fallback(cause)`. */
+export function asSignInError(error: unknown, fallback: (cause: unknown) => SignInError): SignInError {
+  return error instanceof SignInError ? error : fallback(error);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isLoopbackUrl } from '../../shared/domain/policy.js';
-import { SignInError } from './sign-in-error.js';
+import { ehrDidNotAnswer, ehrUnreachable, insecureEndpoints, noIssuer, noPkce, noSigningKeys, noSmartConfiguration, smartConfigurationUnreadable } from './auth-errors.js';
 
 /**
  * The EHR's SMART endpoints, read from {fhirBaseUrl}/.well-known/smart-configuration before every
@@ -53,33 +53,27 @@ async function getJson(url: string, o: DiscoveryOptions): Promise<unknown> {
     response = await o.fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(o.timeoutMs) });
   } catch (cause) {
     const timedOut = (cause as { name?: unknown } | undefined)?.name === 'TimeoutError';
-    throw new SignInError('discovery_failed', timedOut ? 'The EHR did not answer in time. Check the network and try again.' : 'The EHR could not be reached. Check the network and the FHIR server address in Settings.', {
-      cause,
-    });
+    throw timedOut ? ehrDidNotAnswer(cause) : ehrUnreachable(cause);
   }
-  if (!response.ok) throw new SignInError('discovery_failed', `The EHR's SMART configuration could not be read (HTTP ${response.status}). Check the FHIR server address in Settings.`);
+  if (!response.ok) throw smartConfigurationUnreadable(response.status);
   return response.json().catch(() => undefined);
 }
 
 export async function discoverSmartEndpoints(fhirBaseUrl: string, o: DiscoveryOptions): Promise<SmartEndpoints> {
   const parsed = SmartConfiguration.safeParse(await getJson(`${fhirBaseUrl.replace(/\/+$/, '')}/.well-known/smart-configuration`, o));
-  if (!parsed.success) throw new SignInError('unsupported_server', 'The EHR does not publish a SMART on FHIR configuration with an authorization and a token endpoint.');
+  if (!parsed.success) throw noSmartConfiguration();
   const config = parsed.data;
   const insecure = [config.authorization_endpoint, config.token_endpoint, config.issuer, config.jwks_uri, config.revocation_endpoint].some(
     (url) => url !== undefined && !isSecureEndpoint(url),
   );
-  if (insecure) throw new SignInError('unsupported_server', "The EHR's sign-in endpoints are not https; Ambient Scribe will not send a clinician's sign-in over an unencrypted connection.");
+  if (insecure) throw insecureEndpoints();
   // RFC 8252 §8.1: a native app is a public client; only PKCE with S256 keeps a stolen code useless.
-  if (!(config.code_challenge_methods_supported ?? []).includes('S256')) {
-    throw new SignInError('unsupported_server', 'The EHR does not support PKCE (S256), which sign-in from a desktop app requires.');
-  }
-  if (!config.issuer) throw new SignInError('unsupported_server', 'The EHR does not name an OpenID Connect issuer, so Ambient Scribe cannot confirm who signed in.');
+  if (!(config.code_challenge_methods_supported ?? []).includes('S256')) throw noPkce();
+  if (!config.issuer) throw noIssuer();
   let jwksUri = config.jwks_uri;
   if (!jwksUri) {
     const oidc = OpenIdConfiguration.safeParse(await getJson(`${config.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`, o));
-    if (!oidc.success || oidc.data.issuer !== config.issuer || !isSecureEndpoint(oidc.data.jwks_uri)) {
-      throw new SignInError('unsupported_server', "The EHR does not publish the keys that sign its id_tokens, so Ambient Scribe cannot confirm who signed in.");
-    }
+    if (!oidc.success || oidc.data.issuer !== config.issuer || !isSecureEndpoint(oidc.data.jwks_uri)) throw noSigningKeys();
     jwksUri = oidc.data.jwks_uri;
   }
   return {

@@ -3,7 +3,8 @@ import type { BackendTokenSource } from '../fhir/smart-backend-auth.js';
 import { race } from '../fhir/smart-backend-auth.js';
 import type { FhirclientClient, FhirclientTokenResponse } from './fhirclient-node.js';
 import type { MemoryStorage } from './memory-storage.js';
-import { SignInError } from './sign-in-error.js';
+import { sessionEnded, sessionNotRenewed, signedOut, signedOutDuringRenewal } from './auth-errors.js';
+import type { SignInError } from './sign-in-error.js';
 
 /**
  * One signed-in clinician: fhirclient's client (holding the token response, in memory only), who
@@ -19,6 +20,8 @@ export interface UserSession {
   readonly launch: LaunchKind;
   readonly fhirBaseUrl: string;
   readonly clientId: string;
+  /** Where the EHR revokes this session's tokens (RFC 7009), when it offers that. */
+  readonly revocationEndpoint: string | undefined;
   readonly tokens: BackendTokenSource;
   scopes(): string[];
   context(): { patientId: string | null; encounterId: string | null };
@@ -41,6 +44,7 @@ export interface UserSessionOptions {
   readonly launch: LaunchKind;
   readonly fhirBaseUrl: string;
   readonly clientId: string;
+  readonly revocationEndpoint: string | undefined;
   readonly requestTimeoutMs: number;
   readonly now: () => number;
   /** The session renewed its token (context or scopes may have changed). */
@@ -60,7 +64,7 @@ export function createUserSession(o: UserSessionOptions): UserSession {
   let pending: Promise<void> | undefined;
 
   const live = (): FhirclientClient => {
-    if (!client) throw new SignInError('session_expired', 'You are signed out. Sign in again to continue.');
+    if (!client) throw signedOut();
     return client;
   };
   const expiresAt = () => (client?.state.expiresAt === undefined ? undefined : client.state.expiresAt * 1000);
@@ -74,15 +78,15 @@ export function createUserSession(o: UserSessionOptions): UserSession {
   const refreshOnce = (): Promise<void> =>
     (pending ??= (async () => {
       const current = live();
-      if (!refreshable()) throw new SignInError('session_expired', 'Your EHR session has ended. Sign in again to continue.');
+      if (!refreshable()) throw sessionEnded();
       try {
         await race(current.refresh({ signal: AbortSignal.timeout(o.requestTimeoutMs) }), AbortSignal.timeout(o.requestTimeoutMs + 1_000));
       } catch (cause) {
-        const lost = new SignInError('session_expired', 'Your EHR session could not be renewed. Sign in again to continue.', { cause });
+        const lost = sessionNotRenewed(cause);
         if (client === current) o.onLost(lost);
         throw lost;
       }
-      if (client !== current) throw new SignInError('session_expired', 'You signed out while the session was being renewed.');
+      if (client !== current) throw signedOutDuringRenewal();
       stale = false;
       o.onRefreshed();
     })().finally(() => {
@@ -91,7 +95,7 @@ export function createUserSession(o: UserSessionOptions): UserSession {
 
   const accessToken = () => {
     const token = tokenResponseOf(live()).access_token;
-    if (!token) throw new SignInError('session_expired', 'Your EHR session has ended. Sign in again to continue.');
+    if (!token) throw sessionEnded();
     return token;
   };
 
@@ -101,6 +105,7 @@ export function createUserSession(o: UserSessionOptions): UserSession {
     launch: o.launch,
     fhirBaseUrl: o.fhirBaseUrl,
     clientId: o.clientId,
+    revocationEndpoint: o.revocationEndpoint,
     scopes,
     context: () => {
       const response = client ? tokenResponseOf(client) : {};
@@ -115,7 +120,7 @@ export function createUserSession(o: UserSessionOptions): UserSession {
         const fresh = !stale && (until === undefined || o.now() < until - EARLY_MS);
         if (fresh) return accessToken();
         if (!refreshable()) {
-          const lost = new SignInError('session_expired', 'Your EHR session has ended. Sign in again to continue.');
+          const lost = sessionEnded();
           if (client) o.onLost(lost);
           throw lost;
         }
