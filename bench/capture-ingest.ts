@@ -16,6 +16,7 @@ import { createPassphraseKeyProvider } from '../main/store/passphrase-key-provid
 import { openStore } from '../main/store/store.js';
 import type { Store } from '../main/store/store.js';
 import { createSqliteVisitRepository } from '../main/store/visit-repository.js';
+import { createVisitLifecycle } from '../main/visits/lifecycle.js';
 
 const FRAME_SAMPLES = 1600; // 100 ms, as the renderer sends
 
@@ -48,7 +49,7 @@ interface Variant {
 
 async function ingest(store: Store, variant: Variant, frames: readonly string[]): Promise<{ cpuMs: number; wallMs: number }> {
   const audioStore: Store = variant.cipher === 'none' ? { ...store, cipher: clearCipher } : store;
-  const visits = createSqliteVisitRepository(store);
+  const visits = createVisitLifecycle({ store, visits: createSqliteVisitRepository(store) }).legacyRepository();
   const actor = { id: 'bench', role: 'clinician' } as const;
   const capture = createCaptureService({
     store,

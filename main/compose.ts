@@ -23,6 +23,7 @@ import { LATEST_SCHEMA_VERSION } from './store/migrations/index.js';
 import { openStore } from './store/store.js';
 import type { OpenMode, Store } from './store/store.js';
 import { createSqliteVisitRepository } from './store/visit-repository.js';
+import { createVisitLifecycle } from './visits/lifecycle.js';
 import { createVisitService } from './visits/visit-service.js';
 import { createVisitEncounterIndex } from './store/visit-encounter-index.js';
 import { createEhrConnections } from './ehr/ehr-connection.js';
@@ -142,10 +143,13 @@ export function openScribe(options: ScribeOptions): Scribe {
   const policy = createPolicyGate(settings);
   const clock = options.clock ?? systemClock;
   const defaultTargets = options.defaultTargets ?? demoEhrTargets(options.dataDir);
+  const visitRecords = createSqliteVisitRepository(store);
   // Every committed state change, by any service, reaches the UI as visit:changed from this one place.
-  const visitRepository = createSqliteVisitRepository(store, { onStateChanged: (visitId, state) => events.emit('visit:changed', { visitId, state }) });
+  const lifecycle = createVisitLifecycle({ store, visits: visitRecords, onStateChanged: (visitId, state) => events.emit('visit:changed', { visitId, state }) });
+  // Temporary: the services not yet converted to the lifecycle get the old shape, its moves checked by the lifecycle.
+  const visitRepository = lifecycle.legacyRepository();
   const encounterIndex = createVisitEncounterIndex(store);
-  const visits = createVisitService({ store, visits: visitRepository, audit, events, encounters: encounterIndex });
+  const visits = createVisitService({ store, visits: visitRecords, lifecycle, audit, events, encounters: encounterIndex });
   const terminology = createTerminologyService({ store, releases: createSqliteTerminologyRepository(store), audit, logger });
   const noteRepository = createSqliteNoteRepository(store);
   const notes = createNoteService({ store, notes: noteRepository, visits: visitRepository, audit, events });

@@ -6,9 +6,10 @@ import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { ForbiddenError, NotFoundError, ScribeError } from '../kernel/errors.js';
 import type { Store } from '../store/store.js';
-import type { VisitRepository } from '../store/visit-repository.js';
+import type { VisitRecords } from '../store/visit-repository.js';
 import { isUniqueViolation } from '../store/visit-encounter-index.js';
 import type { VisitEncounterIndex } from '../store/visit-encounter-index.js';
+import type { VisitLifecycle } from './lifecycle.js';
 
 export interface VisitService {
   /** A visit with an encounter that already has one returns that visit instead (one visit per encounter). */
@@ -23,7 +24,8 @@ export interface VisitService {
 
 export interface VisitServiceDeps {
   readonly store: Store;
-  readonly visits: VisitRepository;
+  readonly visits: VisitRecords;
+  readonly lifecycle: Pick<VisitLifecycle, 'transition'>;
   readonly audit: AuditLog;
   readonly events: EventBus;
   /** Finds the visit for an encounter; without it every create makes a new visit. */
@@ -32,7 +34,7 @@ export interface VisitServiceDeps {
 
 const MARKABLE: readonly VisitState[] = ['draft_ready', 'in_review'];
 
-export function createVisitService({ store, visits, audit, events, encounters }: VisitServiceDeps): VisitService {
+export function createVisitService({ store, visits, lifecycle, audit, events, encounters }: VisitServiceDeps): VisitService {
   /** The encounter's existing visit; a different patient on it is refused rather than mixed up. */
   const existingFor = (input: NewVisit): Visit | undefined => {
     const id = input.encounterId === undefined ? undefined : encounters?.find(input.encounterId);
@@ -77,7 +79,7 @@ export function createVisitService({ store, visits, audit, events, encounters }:
         const current = visits.get(id);
         if (!current) throw new NotFoundError('The visit');
         if (current.state === 'ready_for_signature') return current;
-        if (!visits.transition(id, MARKABLE, 'ready_for_signature')) {
+        if (!lifecycle.transition(id, MARKABLE, 'ready_for_signature')) {
           throw new ScribeError('conflict', `Only a drafted note in review can be marked ready for signature; this visit is ${current.state.replaceAll('_', ' ')}.`);
         }
         audit.append({ actor: actor.id, action: 'visit.marked_ready', objectType: 'visit', objectId: id });

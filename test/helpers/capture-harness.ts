@@ -11,6 +11,7 @@ import type { TrackOwner } from '../../main/store/audio-repository.js';
 import { createSqliteConsentRepository } from '../../main/store/consent-repository.js';
 import { createPassphraseKeyProvider } from '../../main/store/passphrase-key-provider.js';
 import { createSqliteVisitRepository } from '../../main/store/visit-repository.js';
+import { createVisitLifecycle } from '../../main/visits/lifecycle.js';
 import type { Visit } from '../../shared/domain/visit.js';
 import type { VisitId } from '../../shared/ids.js';
 import { FAST_SCRYPT, SENTINEL, tempDir } from './temp-store.js';
@@ -80,7 +81,7 @@ export function openCaptureHarness(options: { vad?: VadProvider; dir?: string } 
       const { store } = scribe;
       return createCaptureService({
         store,
-        visits: createSqliteVisitRepository(store),
+        visits: createVisitLifecycle({ store, visits: createSqliteVisitRepository(store) }).legacyRepository(),
         audio: createSqliteAudioRepository(store),
         consents: createSqliteConsentRepository(store),
         audit: scribe.audit,

@@ -17,6 +17,7 @@ import { createEhrService } from '../../../main/ehr/ehr-service.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
 import { createVisitEncounterIndex } from '../../../main/store/visit-encounter-index.js';
 import { createSqliteVisitRepository } from '../../../main/store/visit-repository.js';
+import { createVisitLifecycle } from '../../../main/visits/lifecycle.js';
 import { createVisitService } from '../../../main/visits/visit-service.js';
 import { createBackendTokenSource } from '../../../main/fhir/smart-backend-auth.js';
 import { createEventBus } from '../../../main/kernel/event-bus.js';
@@ -214,7 +215,7 @@ describe("a signed-in clinician's schedule", () => {
     try {
       const repository = createSqliteVisitRepository(scribe.store);
       const encounters = createVisitEncounterIndex(scribe.store);
-      const visits = createVisitService({ store: scribe.store, visits: repository, audit: scribe.audit, events: createEventBus(), encounters });
+      const visits = createVisitService({ store: scribe.store, visits: repository, lifecycle: createVisitLifecycle({ store: scribe.store, visits: repository }), audit: scribe.audit, events: createEventBus(), encounters });
       // The clinician's SMART token stands in as a token with read access (the sandbox grants user/*.read the same way).
       const tokens = createBackendTokenSource({ ...fx.config(), signingAlg: 'ES384', scope: 'system/*.read', requestTimeoutMs: 5_000 });
       const connections = createEhrConnections({

@@ -1,6 +1,6 @@
 /**
  * Issue 7: every change of a visit's state reaches the UI as `visit:changed`, from one place (the
- * visit repository, once the change is committed), and state moves are guarded so a stale caller
+ * visit lifecycle, once the change is committed), and state moves are guarded so a stale caller
  * cannot overwrite a newer state.
  */
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import type { Scribe } from '../../../main/compose.js';
 import { openScribe } from '../../../main/compose.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
 import { createSqliteVisitRepository } from '../../../main/store/visit-repository.js';
+import { createVisitLifecycle } from '../../../main/visits/lifecycle.js';
 import type { Deliverer } from '../../../main/writeback/delivery.js';
 import type { Note } from '../../../shared/domain/note.js';
 import type { Visit, VisitState } from '../../../shared/domain/visit.js';
@@ -107,14 +108,15 @@ describe('visit:changed from every state change', () => {
     assert.deepEqual(statesOf(visit.id), [], 'no state change, no event');
   });
 
-  test('the repository tells of a change only once its transaction commits, never of one rolled back', async () => {
+  test('the lifecycle tells of a change only once its transaction commits, never of one rolled back', async () => {
     const visit = await call<Visit>('visit:create', { patientId: SENTINEL.patientId });
     const told: { state: VisitState; inTransaction: boolean }[] = [];
-    const repo = createSqliteVisitRepository(scribe.store, { onStateChanged: (_id, state) => told.push({ state, inTransaction: scribe.store.db.inTransaction }) });
+    const repo = createSqliteVisitRepository(scribe.store);
+    const lifecycle = createVisitLifecycle({ store: scribe.store, visits: repo, onStateChanged: (_id, state) => told.push({ state, inTransaction: scribe.store.db.inTransaction }) });
 
     assert.throws(() =>
       scribe.store.transaction(() => {
-        repo.transition(visit.id, ['not_started'], 'transcribing');
+        lifecycle.transition(visit.id, ['not_started'], 'transcribing');
         throw new Error('rolled back');
       }),
     );
@@ -122,21 +124,21 @@ describe('visit:changed from every state change', () => {
     assert.equal(repo.get(visit.id)?.state, 'not_started');
 
     scribe.store.transaction(() => {
-      assert.equal(repo.transition(visit.id, ['recording'], 'transcribing'), false, 'a guarded move from another state changes nothing');
+      assert.equal(lifecycle.transition(visit.id, ['recording'], 'transcribing'), false, 'a guarded move from another state changes nothing');
       // A nested step that fails and is caught: its change is undone and never announced.
       try {
         scribe.store.transaction(() => {
-          repo.transition(visit.id, ['not_started'], 'recording');
+          lifecycle.transition(visit.id, ['not_started'], 'recording');
           throw new Error('inner');
         });
       } catch {
         // expected
       }
-      repo.transition(visit.id, ['not_started'], 'transcribing');
+      lifecycle.transition(visit.id, ['not_started'], 'transcribing');
       assert.deepEqual(told, [], 'nothing is told before the commit');
     });
     assert.deepEqual(told, [{ state: 'transcribing', inTransaction: false }]);
-    repo.transition(visit.id, ['transcribing'], 'draft_ready');
+    lifecycle.transition(visit.id, ['transcribing'], 'draft_ready');
     assert.deepEqual(told.at(-1), { state: 'draft_ready', inTransaction: false }, 'outside a transaction: told at once');
   });
 });
