@@ -9,7 +9,7 @@ import type { ProfileSet } from './us-core-profiles.js';
 
 /**
  * Validation of one resource against its US Core 8.0.0 profile (or base R4): Medplum's validator
- * first, then what it skips here (see ARCHITECTURE.md) and matters for clinical notes: required
+ * first, then what it skips here (docs/architecture.md, "Library findings") and matters for clinical notes: required
  * bindings, constraints on nested elements (us-core-6 on attachments), slice minimums that are
  * matched by binding (DocumentReference.category:uscore), reference target types, provenance-1, and
  * the LOINC document type. Messages name elements and rules, never values: a value may be PHI.
