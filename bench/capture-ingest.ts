@@ -49,11 +49,13 @@ interface Variant {
 
 async function ingest(store: Store, variant: Variant, frames: readonly string[]): Promise<{ cpuMs: number; wallMs: number }> {
   const audioStore: Store = variant.cipher === 'none' ? { ...store, cipher: clearCipher } : store;
-  const visits = createVisitLifecycle({ store, visits: createSqliteVisitRepository(store) }).legacyRepository();
+  const visits = createSqliteVisitRepository(store);
+  const lifecycle = createVisitLifecycle({ store, visits });
   const actor = { id: 'bench', role: 'clinician' } as const;
   const capture = createCaptureService({
     store,
-    visits,
+    visits: lifecycle.legacyRepository(),
+    lifecycle,
     audio: createSqliteAudioRepository(audioStore),
     consents: createSqliteConsentRepository(store),
     audit: createAuditLog(store),

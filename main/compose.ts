@@ -152,14 +152,14 @@ export function openScribe(options: ScribeOptions): Scribe {
   const visits = createVisitService({ store, visits: visitRecords, lifecycle, audit, events, encounters: encounterIndex });
   const terminology = createTerminologyService({ store, releases: createSqliteTerminologyRepository(store), audit, logger });
   const noteRepository = createSqliteNoteRepository(store);
-  const notes = createNoteService({ store, notes: noteRepository, visits: visitRepository, audit, events });
+  const notes = createNoteService({ store, notes: noteRepository, visits: visitRecords, lifecycle, audit, events });
   const outbox = createSqliteOutboxRepository(store);
   // Tests and tools pass their own targets; otherwise they follow the settings (the sandbox by default).
   const writebackConfig = options.writeback;
   const outboxWorker = createOutboxWorker({
     store,
     outbox,
-    visits: visitRepository,
+    lifecycle,
     audit,
     events,
     deliverers: writebackConfig?.deliverers ?? settingsDeliverers(settings, events, { defaults: defaultTargets, logger, clock }),
@@ -169,7 +169,7 @@ export function openScribe(options: ScribeOptions): Scribe {
     backoff: writebackConfig?.backoff,
   });
   const signOff = createSignOff({ store, notes: noteRepository, visits: visitRepository, outbox, audit, events, clock, route: () => writebackConfig?.route ?? settings.values().ehrRouting, maySign: policy.maySign });
-  const writeback = createWritebackService({ store, signOff, outbox, worker: outboxWorker, visits: visitRepository, audit, events });
+  const writeback = createWritebackService({ store, signOff, outbox, worker: outboxWorker, lifecycle, audit, events });
   const addenda = createAddendumService({
     store,
     notes: noteRepository,
@@ -185,6 +185,7 @@ export function openScribe(options: ScribeOptions): Scribe {
   const capture = createCaptureService({
     store,
     visits: visitRepository,
+    lifecycle,
     audio: createSqliteAudioRepository(store),
     consents: createSqliteConsentRepository(store),
     audit,
@@ -227,7 +228,7 @@ export function openScribe(options: ScribeOptions): Scribe {
     logger,
     onChanged: (change) => events.emit('auth:changed', change),
   });
-  const pipeline = createVisitPipeline({ events, visits: visitRepository, transcripts, notes: noteRepository, drafting, audit, logger });
+  const pipeline = createVisitPipeline({ events, visits: visitRecords, lifecycle, transcripts, notes: noteRepository, drafting, audit, logger });
   events.on('settings:changed', ({ keys }) => auth.settingsChanged(keys));
   const ehrConnections = createEhrConnections({ settings: () => settings.values(), defaultTarget: defaultTargets.fhir, auth });
   events.on('settings:changed', () => ehrConnections.reset());

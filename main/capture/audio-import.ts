@@ -27,7 +27,7 @@ export interface ImportHooks {
  * 'importing' that the next start-up removes.
  */
 export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, file: string, actor: Actor, hooks: ImportHooks): Promise<ImportSummary> {
-  const { store, audio, visits, audit, logger, owner } = ctx;
+  const { store, audio, lifecycle, audit, logger, owner } = ctx;
   const source = await openAudioSource(file);
   try {
     hooks.requireVisit(visitId);
@@ -102,7 +102,7 @@ export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, fil
       store.transaction(() => {
         const done =
           audio.updateTrack(visitId, { from: ['importing'], ownedBy: owner.instance }, { status: 'stopped', owner: null, leaseUntil: null, segmentsFinal }) &&
-          visits.transition(visitId, ['not_started'], 'transcribing');
+          lifecycle.transition(visitId, 'not_started', 'transcribing');
         if (!done) throw new CaptureStateError('This visit was changed by someone else during the import; nothing was imported.');
         audit.append({ actor: actor.id, action: 'audio.imported', objectType: 'visit', objectId: visitId });
       });

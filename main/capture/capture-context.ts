@@ -6,6 +6,7 @@ import type { AudioRepository, TrackOwner } from '../store/audio-repository.js';
 import type { ConsentRepository } from '../store/consent-repository.js';
 import type { Store } from '../store/store.js';
 import type { VisitRepository } from '../store/visit-repository.js';
+import type { VisitLifecycle } from '../visits/lifecycle.js';
 import type { SegmentFollower } from './segment-follower.js';
 import type { SegmenterOptions } from './speech-segmenter.js';
 import type { VadProvider } from './vad-provider.js';
@@ -13,6 +14,8 @@ import type { VadProvider } from './vad-provider.js';
 export interface CaptureServiceDeps {
   readonly store: Store;
   readonly visits: VisitRepository;
+  /** How the capture parts move a visit (recording, transcribing): the only way its state changes. */
+  readonly lifecycle: Pick<VisitLifecycle, 'transition'>;
   readonly audio: AudioRepository;
   readonly consents: ConsentRepository;
   readonly audit: AuditLog;

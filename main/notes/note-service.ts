@@ -6,7 +6,8 @@ import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { ForbiddenError, NotFoundError, ScribeError } from '../kernel/errors.js';
 import type { Store } from '../store/store.js';
-import type { VisitRepository } from '../store/visit-repository.js';
+import type { VisitRecords } from '../store/visit-repository.js';
+import type { VisitLifecycle } from '../visits/lifecycle.js';
 import type { NoteRepository, RevisionKind, RevisionSummary } from './note-repository.js';
 
 export type NoteDraft = Omit<Note, 'revision' | 'updatedAt' | 'updatedBy'>;
@@ -29,7 +30,8 @@ export interface NoteService {
 export interface NoteServiceDeps {
   readonly store: Store;
   readonly notes: NoteRepository;
-  readonly visits: VisitRepository;
+  readonly visits: VisitRecords;
+  readonly lifecycle: Pick<VisitLifecycle, 'transition'>;
   readonly audit: AuditLog;
   readonly events: EventBus;
 }
@@ -38,7 +40,7 @@ const EDITORS = new Set(['clinician', 'scribe']);
 /** A first draft moves a visit whose recording ended (or that never had one) to draft ready; later drafts leave the state alone. */
 const DRAFTABLE: readonly VisitState[] = ['not_started', 'transcribing'];
 
-export function createNoteService({ store, notes, visits, audit, events }: NoteServiceDeps): NoteService {
+export function createNoteService({ store, notes, visits, lifecycle, audit, events }: NoteServiceDeps): NoteService {
   return {
     get(visitId, actor) {
       const stored = notes.get(visitId);
@@ -58,8 +60,8 @@ export function createNoteService({ store, notes, visits, audit, events }: NoteS
           throw new ScribeError('conflict', `The note was changed by someone else (now revision ${current?.note.revision ?? 0}). Reload it to see their changes, then edit again.`);
         }
         const note = notes.saveRevision(visitId, draft, actor.id, kind);
-        if (kind === 'draft') visits.transition(visitId, DRAFTABLE, 'draft_ready');
-        if (kind === 'edit') visits.transition(visitId, ['draft_ready'], 'in_review');
+        if (kind === 'draft') lifecycle.transition(visitId, DRAFTABLE, 'draft_ready');
+        if (kind === 'edit') lifecycle.transition(visitId, 'draft_ready', 'in_review');
         audit.append({ actor: actor.id, action: kind === 'draft' ? 'note.drafted' : 'note.edited', objectType: 'visit', objectId: visitId });
         return note;
       });

@@ -7,8 +7,9 @@ import type { DraftingService } from '../drafting/drafting-service.js';
 import { ScribeError } from '../kernel/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { NoteRepository } from '../notes/note-repository.js';
-import type { VisitRepository } from '../store/visit-repository.js';
+import type { VisitRecords } from '../store/visit-repository.js';
 import type { TranscriptService } from '../transcripts/transcript-service.js';
+import type { VisitLifecycle } from './lifecycle.js';
 
 /**
  * The visit moving on by itself: once a recorded visit's transcript is final, its note is drafted
@@ -33,7 +34,8 @@ export interface VisitPipeline {
 
 export interface VisitPipelineDeps {
   readonly events: EventBus;
-  readonly visits: VisitRepository;
+  readonly visits: Pick<VisitRecords, 'get' | 'list'>;
+  readonly lifecycle: Pick<VisitLifecycle, 'transition'>;
   readonly transcripts: Pick<TranscriptService, 'read'>;
   readonly notes: Pick<NoteRepository, 'get' | 'revisions'>;
   readonly drafting: DraftingService;
@@ -67,7 +69,7 @@ export function createVisitPipeline(deps: VisitPipelineDeps): VisitPipeline {
     if (deps.notes.get(visitId)) {
       if (deps.notes.revisions(visitId).some((revision) => revision.kind !== 'draft')) {
         // The transcript is done and a person's note is there: the visit is in review, not waiting.
-        deps.visits.transition(visitId, ['transcribing'], 'in_review');
+        deps.lifecycle.transition(visitId, 'transcribing', 'in_review');
         report({ visitId, state: 'skipped', reason: EDITED_FIRST });
       }
       return false;

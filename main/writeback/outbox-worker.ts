@@ -4,7 +4,8 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Logger } from '../log/logger.js';
 import type { Clock } from '../store/clock.js';
 import type { Store } from '../store/store.js';
-import type { VisitRepository } from '../store/visit-repository.js';
+import type { VisitLifecycle } from '../visits/lifecycle.js';
+import { DELIVERY_STATES } from '../visits/lifecycle.js';
 import type { BackoffPolicy } from './backoff.js';
 import { DEFAULT_BACKOFF, retryDelayMs } from './backoff.js';
 import type { ClaimedJob, OutboxRepository } from './outbox-repository.js';
@@ -14,7 +15,7 @@ import { routeDelivery } from './router.js';
 export interface OutboxWorkerDeps {
   readonly store: Store;
   readonly outbox: OutboxRepository;
-  readonly visits: VisitRepository;
+  readonly lifecycle: Pick<VisitLifecycle, 'transition'>;
   readonly audit: AuditLog;
   readonly events: EventBus;
   /** The targets, or a function giving the current ones (they follow the settings). */
@@ -76,7 +77,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         const kept = deps.store.transaction(() => {
           if (!deps.outbox.markDelivered(job.id, workerId, outcome.receipt.target, outcome.receipt)) return false;
           // 'delivered' only once everything signed for the visit (the note and its addenda) is.
-          deps.visits.setState(job.visitId, deps.outbox.visitDeliveryState(job.visitId));
+          deps.lifecycle.transition(job.visitId, DELIVERY_STATES, deps.outbox.visitDeliveryState(job.visitId));
           deps.audit.append({ actor: WORKER_ACTOR, action: 'outbox.delivered', objectType: 'outbox_job', objectId: job.id });
           return true;
         });
@@ -87,7 +88,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       case 'failed': {
         const kept = deps.store.transaction(() => {
           if (!deps.outbox.markFailed(job.id, workerId, { target, code: outcome.code, reason: outcome.reason })) return false;
-          deps.visits.setState(job.visitId, 'failed');
+          deps.lifecycle.transition(job.visitId, DELIVERY_STATES, 'failed');
           deps.audit.append({ actor: WORKER_ACTOR, action: 'outbox.failed', objectType: 'outbox_job', objectId: job.id });
           return true;
         });

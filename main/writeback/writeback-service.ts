@@ -5,7 +5,8 @@ import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { NotFoundError, ScribeError } from '../kernel/errors.js';
 import type { Store } from '../store/store.js';
-import type { VisitRepository } from '../store/visit-repository.js';
+import type { VisitLifecycle } from '../visits/lifecycle.js';
+import { DELIVERY_STATES } from '../visits/lifecycle.js';
 import type { OutboxRepository } from './outbox-repository.js';
 import type { OutboxWorker, RunSummary } from './outbox-worker.js';
 import type { SignOff, SignResult } from './sign-off.js';
@@ -23,7 +24,7 @@ export function createWritebackService(deps: {
   signOff: SignOff;
   outbox: OutboxRepository;
   worker: OutboxWorker;
-  visits: VisitRepository;
+  lifecycle: Pick<VisitLifecycle, 'transition'>;
   audit: AuditLog;
   events: EventBus;
 }): WritebackService {
@@ -35,7 +36,7 @@ export function createWritebackService(deps: {
         const existing = deps.outbox.get(jobId);
         if (!existing) throw new NotFoundError('The outbox job');
         if (!deps.outbox.requeue(jobId)) throw new ScribeError('conflict', `Only a failed job can be retried; this one is ${existing.state}.`);
-        deps.visits.setState(existing.visitId, deps.outbox.visitDeliveryState(existing.visitId));
+        deps.lifecycle.transition(existing.visitId, DELIVERY_STATES, deps.outbox.visitDeliveryState(existing.visitId));
         deps.audit.append({ actor: actor.id, action: 'outbox.requeued', objectType: 'outbox_job', objectId: jobId });
         return deps.outbox.get(jobId)!;
       });

@@ -79,9 +79,11 @@ export function openCaptureHarness(options: { vad?: VadProvider; dir?: string } 
     },
     otherService({ owner, leaseMs, isProcessAlive, vad, requireConsent }) {
       const { store } = scribe;
+      const lifecycle = createVisitLifecycle({ store, visits: createSqliteVisitRepository(store) });
       return createCaptureService({
         store,
-        visits: createVisitLifecycle({ store, visits: createSqliteVisitRepository(store) }).legacyRepository(),
+        visits: lifecycle.legacyRepository(),
+        lifecycle,
         audio: createSqliteAudioRepository(store),
         consents: createSqliteConsentRepository(store),
         audit: scribe.audit,
