@@ -42,7 +42,7 @@ export class AsrError extends ScribeError {
   readonly status: number | undefined;
   // No `cause` on purpose for remote failures: the SDK's error holds the response body.
   constructor(failure: AsrFailure, message: string, options: { status?: number; cause?: unknown } = {}) {
-    super(CODES[failure], message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(CODES[failure], message, { reason: `asr.${failure}`, ...(options.cause === undefined ? {} : { cause: options.cause }) });
     this.failure = failure;
     this.status = options.status;
   }
@@ -55,3 +55,21 @@ export class AsrError extends ScribeError {
 export const isCancelled = (error: unknown): boolean => error instanceof AsrError && error.failure === 'cancelled';
 
 export const cancelledError = () => new AsrError('cancelled', 'Transcription was cancelled.');
+
+export const noAudioToTranscribe = () => new ScribeError('conflict', 'This visit has no recorded audio to transcribe yet.', { reason: 'asr.no_audio' });
+
+export const audioRemoved = () => new ScribeError('conflict', "The visit's audio was removed; nothing more to transcribe.", { reason: 'asr.audio_removed' });
+
+export const importedTranscript = () =>
+  new ScribeError('conflict', 'This visit has an imported transcript; it is not transcribed again.', { reason: 'asr.imported_transcript' });
+
+export const engineBusy = (engine: string) =>
+  new ScribeError('conflict', `This visit is already being transcribed with the ${engine} engine; cancel that first.`, { reason: 'asr.engine_busy', details: { engine } });
+
+export const transcriptionClosing = () => new ScribeError('unavailable', 'Transcription is shutting down.', { reason: 'asr.shutting_down' });
+
+/** What a run that failed on something other than a ScribeError reports: the audio is kept. */
+export const unexpectedFailure = () =>
+  new ScribeError('internal', 'Transcription failed unexpectedly; the audio is kept and can be transcribed again.', { reason: 'asr.unexpected' });
+
+export const liveNotStarted = () => new ScribeError('internal', 'Live transcription could not start; the recording goes on.', { reason: 'asr.live_not_started' });
