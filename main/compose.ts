@@ -41,9 +41,9 @@ import { createConnectionTester } from './writeback/connection-test/connection-t
 import { createSqliteOutboxRepository } from './writeback/outbox-repository.js';
 import { createOutboxWorker } from './writeback/outbox-worker.js';
 import type { OutboxWorker } from './writeback/outbox-worker.js';
-import { createSignOff } from './writeback/sign-off.js';
 import { createWritebackService } from './writeback/writeback-service.js';
-import { createAddendumService } from './writeback/addendum-service.js';
+import { createAddendumService } from './notes/addendum-service.js';
+import { createSigningService } from './signing/signing-service.js';
 import { createSqliteAddendumRepository } from './notes/addendum-repository.js';
 import { createCaptureService } from './capture/capture-service.js';
 import type { CaptureService } from './capture/capture-service.js';
@@ -168,17 +168,20 @@ export function openScribe(options: ScribeOptions): Scribe {
     leaseMs: writebackConfig?.leaseMs,
     backoff: writebackConfig?.backoff,
   });
-  const signOff = createSignOff({ store, notes: noteRepository, visits: visitRepository, outbox, audit, events, clock, route: () => writebackConfig?.route ?? settings.values().ehrRouting, maySign: policy.maySign });
-  const writeback = createWritebackService({ store, signOff, outbox, worker: outboxWorker, lifecycle, audit, events });
-  const addenda = createAddendumService({
+  const writeback = createWritebackService({ store, outbox, worker: outboxWorker, lifecycle, audit, events });
+  const addendumRepository = createSqliteAddendumRepository(store);
+  const addenda = createAddendumService({ store, notes: noteRepository, addenda: addendumRepository, visits: visitRecords, outbox, audit, events });
+  const signing = createSigningService({
     store,
     notes: noteRepository,
-    addenda: createSqliteAddendumRepository(store),
-    visits: visitRepository,
+    addenda: addendumRepository,
+    visits: visitRecords,
+    lifecycle,
     outbox,
     audit,
     events,
     clock,
+    route: () => writebackConfig?.route ?? settings.values().ehrRouting,
     maySign: policy.maySign,
   });
   const vad = options.vad ?? createVadProvider(() => loadSileroVad(findSileroModel()), logger);
@@ -233,7 +236,7 @@ export function openScribe(options: ScribeOptions): Scribe {
   const ehrConnections = createEhrConnections({ settings: () => settings.values(), defaultTarget: defaultTargets.fhir, auth });
   events.on('settings:changed', () => ehrConnections.reset());
   const ehr = createEhrService({ connection: () => ehrConnections.current(), visits, visitRepository, encounters: encounterIndex, audit, clock, logger });
-  const handlers = createHandlers({ app: { ...appIdentity, schemaVersion: LATEST_SCHEMA_VERSION }, visits, audit, terminology, notes, writeback, addenda, settings, capture, transcripts, drafting, transcription, auth, pipeline, ehr, desktop: options.desktop, connectionTester: createConnectionTester({ settings: () => settings.values(), defaults: defaultTargets, audit, logger, clock }) });
+  const handlers = createHandlers({ app: { ...appIdentity, schemaVersion: LATEST_SCHEMA_VERSION }, visits, audit, terminology, notes, writeback, addenda, signing, settings, capture, transcripts, drafting, transcription, auth, pipeline, ehr, desktop: options.desktop, connectionTester: createConnectionTester({ settings: () => settings.values(), defaults: defaultTargets, audit, logger, clock }) });
   const dispatch = createDispatcher(handlers, logger);
   logger.info('store.opened', { created: store.created, schemaVersion: LATEST_SCHEMA_VERSION });
   if (settings.policy.sha256 !== null) logger.info('policy.applied', { policySha256: settings.policy.sha256, count: settings.view().policy.locked.length });

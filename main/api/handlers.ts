@@ -8,7 +8,8 @@ import type { VisitService } from '../visits/visit-service.js';
 import type { EhrService } from '../ehr/ehr-service.js';
 import type { VisitPipeline } from '../visits/visit-pipeline.js';
 import type { WritebackService } from '../writeback/writeback-service.js';
-import type { AddendumService } from '../writeback/addendum-service.js';
+import type { AddendumService } from '../notes/addendum-service.js';
+import type { SigningService } from '../signing/signing-service.js';
 import type { DraftingService } from '../drafting/drafting-service.js';
 import type { TranscriptService } from '../transcripts/transcript-service.js';
 import type { TranscriptionService } from '../asr/transcription-service.js';
@@ -29,6 +30,7 @@ export interface HandlerDeps {
   readonly notes: NoteService;
   readonly writeback: WritebackService;
   readonly addenda: AddendumService;
+  readonly signing: SigningService;
   readonly settings: SettingsService;
   readonly capture: CaptureService;
   readonly transcripts: TranscriptService;
@@ -43,7 +45,7 @@ export interface HandlerDeps {
 }
 
 /** The one handler table every transport serves. Handlers receive validated requests. */
-export function createHandlers({ app, visits, audit, terminology, notes, writeback, addenda, settings, capture, transcripts, drafting, transcription, auth, pipeline, ehr, connectionTester, desktop = noDesktopShell }: HandlerDeps): HandlerTable {
+export function createHandlers({ app, visits, audit, terminology, notes, writeback, addenda, signing, settings, capture, transcripts, drafting, transcription, auth, pipeline, ehr, connectionTester, desktop = noDesktopShell }: HandlerDeps): HandlerTable {
   return {
     'app:info': (_request, ctx): AppInfo => ({ ...app, transport: ctx.transport, user: { id: ctx.actor.id, role: ctx.actor.role } }),
     'app:globalShortcut': () => desktop.globalShortcutStatus(),
@@ -65,9 +67,9 @@ export function createHandlers({ app, visits, audit, terminology, notes, writeba
     'terminology:info': () => terminology.info(),
     'note:get': (request, ctx) => ({ ...notes.get(request.visitId, ctx.actor), addenda: addenda.list(request.visitId) }),
     'note:addendum': (request, ctx) => addenda.save(request, ctx.actor),
-    'visit:signAddendum': (request, ctx) => addenda.sign(request.visitId, request.revision, ctx.actor),
+    'visit:signAddendum': (request, ctx) => signing.signAddendum(request.visitId, request.revision, ctx.actor),
     'note:save': (request, ctx) => notes.save(request.visitId, request.baseRevision, request.note, ctx.actor),
-    'visit:sign': (request, ctx) => writeback.sign(request.visitId, request.revision, ctx.actor, { acknowledgeUnsupported: request.acknowledgeUnsupported }),
+    'visit:sign': (request, ctx) => signing.signNote(request.visitId, request.revision, ctx.actor, { acknowledgeUnsupported: request.acknowledgeUnsupported }),
     'outbox:list': () => ({ jobs: writeback.list() }),
     'outbox:retry': (request, ctx) => writeback.retry(request.jobId, ctx.actor),
     'outbox:run': () => writeback.runNow(),

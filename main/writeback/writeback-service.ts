@@ -1,5 +1,4 @@
 import type { OutboxJobSummary } from '../../shared/domain/outbox.js';
-import type { VisitId } from '../../shared/ids.js';
 import type { Actor } from '../kernel/actor.js';
 import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -9,11 +8,9 @@ import type { VisitLifecycle } from '../visits/lifecycle.js';
 import { DELIVERY_STATES } from '../visits/lifecycle.js';
 import type { OutboxRepository } from './outbox-repository.js';
 import type { OutboxWorker, RunSummary } from './outbox-worker.js';
-import type { SignOff, SignResult } from './sign-off.js';
 
-/** Sign-off and the outbox as the API sees them. */
+/** The outbox as the API sees it (signing, which fills it, is main/signing/). */
 export interface WritebackService {
-  sign(visitId: VisitId, revision: number, actor: Actor, options?: { readonly acknowledgeUnsupported?: boolean | undefined }): SignResult;
   list(): OutboxJobSummary[];
   retry(jobId: string, actor: Actor): OutboxJobSummary;
   runNow(): Promise<RunSummary>;
@@ -21,7 +18,6 @@ export interface WritebackService {
 
 export function createWritebackService(deps: {
   store: Store;
-  signOff: SignOff;
   outbox: OutboxRepository;
   worker: OutboxWorker;
   lifecycle: Pick<VisitLifecycle, 'transition'>;
@@ -29,7 +25,6 @@ export function createWritebackService(deps: {
   events: EventBus;
 }): WritebackService {
   return {
-    sign: (visitId, revision, actor, options) => deps.signOff.sign(visitId, revision, actor, options),
     list: () => deps.outbox.list(),
     retry(jobId, actor) {
       const job = deps.store.transaction(() => {

@@ -69,6 +69,8 @@ describe('signing a note with sentences the transcript does not support', () => 
       const result = await call('visit:sign', request);
       assert.deepEqual(!result.ok && result.error, {
         code: 'bad_request',
+        reason: 'signing.unsupported_unacknowledged',
+        details: { count: 2 },
         message:
           '2 sentences have no support in the transcript (history of present illness, plan). Check them, then sign again confirming you did (acknowledgeUnsupported). Nothing was signed.',
       });

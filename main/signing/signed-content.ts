@@ -1,0 +1,113 @@
+import type { CodeSuggestion, Note } from '../../shared/domain/note.js';
+import { renderNoteText } from '../../shared/domain/note-text.js';
+import type { OutboxRoute } from '../../shared/domain/outbox.js';
+import type { UnsupportedSummary } from '../../shared/domain/unsupported-sentences.js';
+import { unsupportedSummary } from '../../shared/domain/unsupported-sentences.js';
+import type { Visit, VisitState } from '../../shared/domain/visit.js';
+import type { VisitId } from '../../shared/ids.js';
+import type { Actor } from '../kernel/actor.js';
+import type { AddendumRepository } from '../notes/addendum-repository.js';
+import { openAddendum } from '../notes/addendum-service.js';
+import type { NoteRepository } from '../notes/note-repository.js';
+import type { VisitRecords } from '../store/visit-repository.js';
+import { isLegalMove, VISIT_STATES } from '../visits/lifecycle.js';
+import type { SignedNotePayload } from '../writeback/delivery.js';
+import type { OutboxRepository } from '../writeback/outbox-repository.js';
+import type { SignedKind } from './signing-errors.js';
+import { emptyText, noOpenAddendum, noteAlreadySigned, noteNotFound, noteNotSigned, originalNotQueued, revisionChanged, visitNotFound, visitNotSignable } from './signing-errors.js';
+
+/**
+ * What a signature covers, read from the store inside the signing transaction. The request names
+ * only the visit and the revision the signer reviewed; everything signed and sent comes from here.
+ */
+export interface SignedContent {
+  readonly kind: SignedKind;
+  readonly visit: Visit;
+  /** The note; for an addendum, the signed original it adds to. */
+  readonly note: Note;
+  /** Exactly the words signed: what the attestation's hash covers and what the EHR receives. */
+  readonly text: string;
+  /** The stored revision holding `text`. */
+  readonly revision: number;
+  /** 0 for the note itself, n for addendum n. */
+  readonly seq: number;
+  /** Accepted codes sent with the note; none with an addendum (it adds text, not diagnoses). */
+  readonly codes: readonly CodeSuggestion[];
+  /** Drafted sentences no transcript line backs; none in an addendum (the clinician's own words). */
+  readonly unsupported: UnsupportedSummary;
+  readonly route: OutboxRoute;
+  /** For an addendum: the original note's job, which it is sent after and on the same route. */
+  readonly follows: { readonly jobId: string; readonly idempotencyKey: string } | undefined;
+}
+
+/** Who signs, as the EHR will be told (the payload's practitioner). */
+export type Signer = SignedNotePayload['practitioner'];
+
+export interface ContentSources {
+  readonly notes: NoteRepository;
+  readonly addenda: AddendumRepository;
+  readonly visits: Pick<VisitRecords, 'get'>;
+  readonly outbox: Pick<OutboxRepository, 'forVisit'>;
+  /** Where signed notes go (site configuration or machine policy). */
+  readonly route: () => OutboxRoute;
+}
+
+/** States a visit with an unsigned note can be signed in (the lifecycle's moves to 'signed'): never while audio is being recorded. */
+export const SIGNABLE_STATES: readonly VisitState[] = VISIT_STATES.filter((state) => isLegalMove(state, 'signed'));
+
+const NOTHING_UNSUPPORTED: UnsupportedSummary = { count: 0, sections: [] };
+
+export function noteContent(sources: ContentSources, visitId: VisitId, revision: number): SignedContent {
+  const visit = sources.visits.get(visitId);
+  if (!visit) throw visitNotFound();
+  const stored = sources.notes.get(visitId);
+  if (!stored) throw noteNotFound();
+  if (stored.signedRevision !== undefined) throw noteAlreadySigned();
+  if (stored.note.revision !== revision) throw revisionChanged('note', stored.note.revision);
+  if (!SIGNABLE_STATES.includes(visit.state)) throw visitNotSignable('note', visit.state);
+  const text = renderNoteText(stored.note);
+  if (text.trim() === '') throw emptyText('note');
+  return {
+    kind: 'note',
+    visit,
+    note: stored.note,
+    text,
+    revision,
+    seq: 0,
+    codes: stored.note.codes.filter((code) => code.status === 'accepted'),
+    unsupported: unsupportedSummary(stored.note),
+    route: sources.route(),
+    follows: undefined,
+  };
+}
+
+export function addendumContent(sources: ContentSources, visitId: VisitId, revision: number): SignedContent {
+  const visit = sources.visits.get(visitId);
+  if (!visit) throw visitNotFound();
+  const stored = sources.notes.get(visitId);
+  if (!stored) throw noteNotFound();
+  if (stored.signedRevision === undefined) throw noteNotSigned();
+  const { open } = openAddendum(sources.addenda, visitId);
+  if (!open) throw noOpenAddendum();
+  if (open.revision !== revision) throw revisionChanged('addendum', open.revision);
+  if (open.text.trim() === '') throw emptyText('addendum');
+  const original = sources.outbox.forVisit(visitId).find((job) => !job.addendum);
+  if (!original) throw originalNotQueued();
+  return {
+    kind: 'addendum',
+    visit,
+    note: stored.note,
+    text: open.text,
+    revision,
+    seq: open.seq,
+    codes: [],
+    unsupported: NOTHING_UNSUPPORTED,
+    route: original.route,
+    follows: { jobId: original.id, idempotencyKey: original.idempotencyKey },
+  };
+}
+
+/** The signer named in the attestation and sent to the EHR as the authenticating practitioner. */
+export function signerOf(actor: Actor): Signer {
+  return { id: actor.id };
+}
