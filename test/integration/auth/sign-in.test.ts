@@ -124,6 +124,14 @@ describe('clinician sign-in: failure paths and lifecycle', () => {
     await auth.signOut();
   });
 
+  test('cancelled while it is still starting: the sign-in fails as cancelled, not as replaced by a newer one', async () => {
+    const { auth } = make();
+    const starting = auth.signIn({ mode: 'standalone' });
+    auth.cancel();
+    await assert.rejects(starting, (e: unknown) => e instanceof SignInError && e.problem === 'cancelled' && e.reason === 'auth.cancelled');
+    assert.equal(auth.status().problem?.code, 'cancelled');
+  });
+
   test('a clinician who never comes back: the sign-in times out', async () => {
     const { auth } = make({ signInTimeoutMs: 200 });
     await auth.signIn({ mode: 'standalone' });
