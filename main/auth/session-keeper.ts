@@ -14,9 +14,10 @@ import { createUserSession } from './user-session.js';
 
 /**
  * The signed-in clinician, at most one per process: it renews the access token a minute before it
- * runs out (or ends a session that cannot be renewed when it does), ends a session whose EHR or
- * client id changed in settings, and at sign-out revokes the tokens at the EHR before forgetting
- * them. Every start and end of a session is audited under the clinician's Practitioner id.
+ * runs out (halfway through a shorter life) or ends a session that cannot be renewed when it does,
+ * ends a session whose EHR or client id changed in settings, and at sign-out revokes the tokens at
+ * the EHR before forgetting them. Every start and end of a session is audited under the
+ * clinician's Practitioner id.
  */
 export interface SessionKeeper {
   session(): UserSession | undefined;
@@ -46,7 +47,7 @@ export interface SessionKeeperOptions {
   readonly onEnded: (why: SignInError | null) => void;
 }
 
-/** Renewal starts this long before the access token runs out. */
+/** Renewal starts this long before the access token runs out, or halfway through a shorter life. */
 const RENEW_EARLY_MS = 60_000;
 
 export function createSessionKeeper(o: SessionKeeperOptions): SessionKeeper {
@@ -97,7 +98,9 @@ export function createSessionKeeper(o: SessionKeeperOptions): SessionKeeper {
     const until = current.expiresAt();
     if (until === undefined) return;
     const refreshable = current.refreshable();
-    const delay = Math.max(0, until - o.now() - (refreshable ? RENEW_EARLY_MS : 0));
+    const remaining = until - o.now();
+    // A token that lasts under a minute would otherwise be renewed at once, and again after each renewal.
+    const delay = Math.max(0, remaining - (refreshable ? Math.min(RENEW_EARLY_MS, remaining / 2) : 0));
     expiryTimer = setTimeout(
       () => {
         if (session !== current) return;
