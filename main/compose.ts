@@ -199,9 +199,9 @@ export function openScribe(options: ScribeOptions): Scribe {
   });
   // A recording whose process died shows as interrupted from the first screen on.
   capture.recoverInterrupted();
-  const transcripts = createTranscriptService({ store, transcripts: createSqliteTranscriptRepository(store), visits: visitRepository, audit, events });
+  const transcripts = createTranscriptService({ store, transcripts: createSqliteTranscriptRepository(store), visits: visitRecords, audit, events });
   const drafting = createDraftingService({
-    visits: visitRepository,
+    visits: visitRecords,
     transcripts,
     notes,
     noteRepository,
@@ -235,7 +235,7 @@ export function openScribe(options: ScribeOptions): Scribe {
   events.on('settings:changed', ({ keys }) => auth.settingsChanged(keys));
   const ehrConnections = createEhrConnections({ settings: () => settings.values(), defaultTarget: defaultTargets.fhir, auth });
   events.on('settings:changed', () => ehrConnections.reset());
-  const ehr = createEhrService({ connection: () => ehrConnections.current(), visits, visitRepository, encounters: encounterIndex, audit, clock, logger });
+  const ehr = createEhrService({ connection: () => ehrConnections.current(), visits, visitRepository: visitRecords, encounters: encounterIndex, audit, clock, logger });
   const handlers = createHandlers({ app: { ...appIdentity, schemaVersion: LATEST_SCHEMA_VERSION }, visits, audit, terminology, notes, writeback, addenda, signing, settings, capture, transcripts, drafting, transcription, auth, pipeline, ehr, desktop: options.desktop, connectionTester: createConnectionTester({ settings: () => settings.values(), defaults: defaultTargets, audit, logger, clock }) });
   const dispatch = createDispatcher(handlers, logger);
   logger.info('store.opened', { created: store.created, schemaVersion: LATEST_SCHEMA_VERSION });

@@ -5,7 +5,7 @@ import { ForbiddenError, NotFoundError, ScribeError } from '../kernel/errors.js'
 import type { Logger } from '../log/logger.js';
 import type { NoteRepository } from '../notes/note-repository.js';
 import type { NoteService } from '../notes/note-service.js';
-import type { VisitRepository } from '../store/visit-repository.js';
+import type { VisitRecords } from '../store/visit-repository.js';
 import type { TranscriptService } from '../transcripts/transcript-service.js';
 import { assembleNote } from './assemble-note.js';
 import type { SuggestionInput } from '../coding/code-suggestions.js';
@@ -26,7 +26,7 @@ export interface DraftingService {
 }
 
 export interface DraftingServiceDeps {
-  readonly visits: VisitRepository;
+  readonly visits: Pick<VisitRecords, 'get'>;
   readonly transcripts: TranscriptService;
   readonly notes: NoteService;
   readonly noteRepository: NoteRepository;

@@ -5,7 +5,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Logger } from '../log/logger.js';
 import type { Clock } from '../store/clock.js';
 import type { VisitEncounterIndex } from '../store/visit-encounter-index.js';
-import type { VisitRepository } from '../store/visit-repository.js';
+import type { VisitRecords } from '../store/visit-repository.js';
 import type { VisitService } from '../visits/visit-service.js';
 import { readClinicalLists } from './clinical-lists.js';
 import type { ClinicalLists } from './clinical-lists.js';
@@ -40,7 +40,7 @@ export interface EhrService {
 export interface EhrServiceDeps {
   readonly connection: () => Promise<EhrConnection>;
   readonly visits: VisitService;
-  readonly visitRepository: Pick<VisitRepository, 'get'>;
+  readonly visitRepository: Pick<VisitRecords, 'get'>;
   readonly encounters: VisitEncounterIndex;
   readonly audit: Pick<AuditLog, 'append'>;
   readonly clock: Clock;

@@ -8,7 +8,7 @@ import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { ForbiddenError, NotFoundError, ScribeError } from '../kernel/errors.js';
 import type { Store } from '../store/store.js';
-import type { VisitRepository } from '../store/visit-repository.js';
+import type { VisitRecords } from '../store/visit-repository.js';
 import type { ConcreteFormat } from './import/parse-transcript.js';
 import { parseTranscript } from './import/parse-transcript.js';
 import type { StoredTranscript, TranscriptRepository, UpsertResult } from './transcript-repository.js';
@@ -36,7 +36,7 @@ export interface TranscriptService {
 export interface TranscriptServiceDeps {
   readonly store: Store;
   readonly transcripts: TranscriptRepository;
-  readonly visits: VisitRepository;
+  readonly visits: Pick<VisitRecords, 'get'>;
   readonly audit: AuditLog;
   readonly events: EventBus;
 }

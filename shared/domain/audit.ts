@@ -70,7 +70,21 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 
 export const AuditProblem = z.object({
   seq: z.number().int(),
-  kind: z.enum(['edited', 'deleted', 'reordered', 'truncated', 'broken_link']),
+  kind: z.enum([
+    'edited',
+    'deleted',
+    'reordered',
+    'truncated',
+    'broken_link',
+    /** The log's tables are gone. */
+    'missing_table',
+    /** The log does not begin with the store's creation (emptied, or restarted after a deletion). */
+    'not_started',
+    /** The database is older than the anchor file beside it: a copy was put back. */
+    'rolled_back',
+    /** The anchor file beside the database is missing or not one this store wrote. */
+    'anchor_invalid',
+  ]),
   message: z.string(),
 });
 export type AuditProblem = z.infer<typeof AuditProblem>;

@@ -6,12 +6,13 @@ import { notesOutbox } from './004-notes-outbox.js';
 import { transcripts } from './005-transcripts.js';
 import { addenda } from './006-addenda.js';
 import { visitEncounterKey } from './007-visit-encounter-key.js';
+import { auditHeadSeal } from './008-audit-head-seal.js';
 
 import type { Migration } from './migration.js';
 
 
 /** Append-only: never edit a released migration, add the next number. */
-export const migrations: readonly Migration[] = [initial, capture, terminology, notesOutbox, transcripts, addenda, visitEncounterKey];
+export const migrations: readonly Migration[] = [initial, capture, terminology, notesOutbox, transcripts, addenda, visitEncounterKey, auditHeadSeal];
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;
 
 export function schemaVersion(db: Database): number {

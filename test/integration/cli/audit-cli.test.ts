@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import { DATABASE_FILE } from '../../../main/store/store.js';
+import { AUDIT_ANCHOR_FILE } from '../../../main/audit/audit-anchor.js';
 import { CLI_MISSING, cliBuilt, scribe } from '../../helpers/cli.js';
 import { SENTINEL, tempDir } from '../../helpers/temp-store.js';
 import { skipWhen } from '../../helpers/skip.js';
@@ -55,6 +57,14 @@ describe('scribe audit verify', skipWhen(cliBuilt ? false : CLI_MISSING), () => 
       expect: /entry 5: \[edited\]/,
       kind: 'edited',
     },
+    {
+      name: 'the newest entries cut off and the head rewritten to the last kept entry',
+      sql: ['DELETE FROM audit_log WHERE seq >= 4', 'UPDATE audit_head SET seq = 3, hash = (SELECT hash FROM audit_log WHERE seq = 3)'],
+      expect: /entry 3: \[edited\] The log's head record was altered/,
+      kind: 'edited',
+    },
+    { name: 'every entry and the head deleted', sql: ['DELETE FROM audit_log', 'DELETE FROM audit_head'], expect: /entry 1: \[not_started\]/, kind: 'not_started' },
+    { name: 'the log table dropped', sql: ['DROP TABLE audit_log'], expect: /entry 0: \[missing_table\]/, kind: 'missing_table' },
   ];
   for (const c of cases) {
     test(`reports ${c.name} with a non-zero exit code`, () => {
@@ -73,6 +83,55 @@ describe('scribe audit verify', skipWhen(cliBuilt ? false : CLI_MISSING), () => 
       }
     });
   }
+
+  test('a log emptied and then written again does not pass as a new store', () => {
+    const s = storeWithEntries();
+    try {
+      tamper(s.dir, ['DELETE FROM audit_log', 'DELETE FROM audit_head']);
+      assert.equal(scribe(['visit', 'create', '--patient', 'p-after'], s.env).status, 0);
+      const result = scribe(['audit', 'verify'], s.env);
+      assert.equal(result.status, 3);
+      assert.match(result.stdout, /entry 1: \[not_started\] Entry 1 is not the store's creation/);
+      assert.match(result.stdout, /\[rolled_back\]/);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test('an older copy of the database put back is detected by the anchor beside it', () => {
+    const s = storeWithEntries();
+    try {
+      const files = readdirSync(s.dir).filter((name) => name.startsWith(DATABASE_FILE));
+      const saved = files.map((name) => ({ name, data: readFileSync(join(s.dir, name)) }));
+      assert.equal(scribe(['visit', 'create', '--patient', 'p-later'], s.env).status, 0);
+      for (const name of readdirSync(s.dir).filter((n) => n.startsWith(DATABASE_FILE))) rmSync(join(s.dir, name));
+      for (const file of saved) writeFileSync(join(s.dir, file.name), file.data);
+      const result = scribe(['audit', 'verify'], s.env);
+      assert.equal(result.status, 3, result.stdout);
+      assert.match(result.stdout, /entry 6: \[rolled_back\] The database is older than its audit anchor: entries up to 6 were written, the log now ends at 5/);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  test('a deleted or forged anchor file is reported', () => {
+    const s = storeWithEntries();
+    try {
+      const anchorFile = join(s.dir, AUDIT_ANCHOR_FILE);
+      const anchor = JSON.parse(readFileSync(anchorFile, 'utf8')) as { seq: number };
+      assert.equal(anchor.seq, 5, 'the anchor follows the newest entry');
+      writeFileSync(anchorFile, JSON.stringify({ ...anchor, seq: 99 }));
+      const forged = scribe(['audit', 'verify'], s.env);
+      assert.equal(forged.status, 3);
+      assert.match(forged.stdout, /\[anchor_invalid\] The audit anchor file beside the database was not written by this store/);
+      rmSync(anchorFile);
+      const missing = scribe(['audit', 'verify'], s.env);
+      assert.equal(missing.status, 3);
+      assert.match(missing.stdout, /entry 5: \[anchor_invalid\] The audit anchor file beside the database is missing/);
+    } finally {
+      s.cleanup();
+    }
+  });
 
   test('the raw log refuses updates and deletes while its triggers stand', () => {
     const s = storeWithEntries();
