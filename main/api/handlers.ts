@@ -18,9 +18,9 @@ import type { AuthService } from '../auth/auth-service.js';
 import type { ConnectionTester } from '../writeback/connection-test/connection-tester.js';
 import { readAudioRange } from '../capture/audio-range.js';
 import { auditPage } from '../audit/audit-page.js';
-import { ForbiddenError } from '../kernel/errors.js';
 import type { DesktopShell } from './desktop-shell.js';
 import { noDesktopShell } from './desktop-shell.js';
+import { auditExportForbidden } from '../audit/audit-errors.js';
 
 export interface HandlerDeps {
   readonly app: { readonly name: string; readonly version: string; readonly schemaVersion: number };
@@ -95,7 +95,7 @@ export function createHandlers({ app, visits, audit, terminology, notes, writeba
     'visit:markReady': (request, ctx) => visits.markReady(request.visitId, ctx.actor),
     'visit:autoDraftStatus': (request) => pipeline.status(request.visitId),
     'audit:export': (request, ctx) => {
-      if (ctx.actor.role === 'scribe') throw new ForbiddenError('Scribes cannot export the audit log.');
+      if (ctx.actor.role === 'scribe') throw auditExportForbidden();
       if (request.afterSeq === 0) audit.append({ actor: ctx.actor.id, action: 'audit.exported', objectType: 'audit_log', objectId: 'local' });
       return auditPage(audit, request.afterSeq, request.limit);
     },

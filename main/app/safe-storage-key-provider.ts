@@ -1,5 +1,6 @@
-import { KeyUnavailableError, WrongKeyError } from '../store/errors.js';
+import { keyParamsDamaged } from '../store/errors.js';
 import type { KeyProvider, WrappedKey } from '../store/key-provider.js';
+import { keychainCannotDecrypt, keychainChanged, keychainPlaintextOnly, keychainUnavailable, keychainUnidentified, keychainWrongKey, notLockedWithKeychain } from './keychain-errors.js';
 
 /** The parts of Electron's safeStorage used here; a parameter, so tests can pass a fake. */
 export interface SafeStorageLike {
@@ -49,14 +50,14 @@ export function createSafeStorageKeyProvider(safeStorage: SafeStorageLike, optio
   /** The current backend, or a KeyUnavailableError saying why it cannot protect the key. */
   function usableBackend(): string {
     if (!safeStorage.isEncryptionAvailable()) {
-      throw new KeyUnavailableError('The system keychain is not available, so the store key cannot be protected. Sign in to the desktop session, or ask IT to configure a key file.');
+      throw keychainUnavailable();
     }
     const backend = backendOf(safeStorage, platform);
     if (backend === 'unknown') {
-      throw new KeyUnavailableError('The system keychain could not be identified (was it used before the app was ready?).');
+      throw keychainUnidentified();
     }
     if (backend === PLAINTEXT_BACKEND && !allowPlaintext) {
-      throw new KeyUnavailableError('No system keychain (GNOME Keyring or KWallet) is running, so the store key would not be protected. Start one, or ask IT to configure a key file.');
+      throw keychainPlaintextOnly();
     }
     return backend;
   }
@@ -69,25 +70,21 @@ export function createSafeStorageKeyProvider(safeStorage: SafeStorageLike, optio
       return { kind: 'safe-storage', params: { backend }, blob: safeStorage.encryptString(dataKey.toString('base64')) };
     },
     unwrap(wrapped: WrappedKey): Buffer {
-      if (wrapped.kind !== 'safe-storage') throw new KeyUnavailableError('This store was not locked with the system keychain.');
+      if (wrapped.kind !== 'safe-storage') throw notLockedWithKeychain();
       const stored = wrapped.params['backend'];
-      if (typeof stored !== 'string' || stored === '') throw new KeyUnavailableError('The stored key parameters are damaged.');
+      if (typeof stored !== 'string' || stored === '') throw keyParamsDamaged();
       const current = backendOf(safeStorage, platform);
-      if (current !== stored) {
-        throw new KeyUnavailableError(
-          `The store key was protected by the "${displayName(stored)}" keychain, but this session uses "${current}". Nothing was changed. Open the app in the desktop session that created the store, or ask IT.`,
-        );
-      }
+      if (current !== stored) throw keychainChanged(displayName(stored), current);
       usableBackend();
       let text: string;
       try {
         text = safeStorage.decryptString(wrapped.blob);
       } catch {
-        throw new WrongKeyError('The system keychain could not unlock this store (its key may have been reset). Nothing was changed.');
+        throw keychainCannotDecrypt();
       }
       const dataKey = Buffer.from(text, 'base64');
       if (dataKey.length !== DATA_KEY_BYTES || dataKey.toString('base64') !== text) {
-        throw new WrongKeyError('The system keychain returned a key that does not open this store. Nothing was changed.');
+        throw keychainWrongKey();
       }
       return dataKey;
     },

@@ -5,12 +5,13 @@ import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { VisitId } from '../../shared/ids.js';
 import type { Actor } from '../kernel/actor.js';
-import { NotFoundError, ScribeError } from '../kernel/errors.js';
+import { ScribeError } from '../kernel/errors.js';
 import type { AudioTrack } from '../store/audio-repository.js';
 import type { WavStream } from './audio-reader.js';
 import { wavStream } from './audio-reader.js';
 import type { CaptureContext } from './capture-context.js';
-import { CaptureStateError } from './capture-errors.js';
+import { audioNotFound, exportFileExists, exportNotWritten, exportWhileImporting } from './capture-errors.js';
+import { visitNotFound } from '../store/errors.js';
 
 export interface AudioRange {
   readonly fromMs?: number;
@@ -18,10 +19,10 @@ export interface AudioRange {
 }
 
 function readableTrack(ctx: CaptureContext, visitId: VisitId): AudioTrack {
-  if (!ctx.visits.get(visitId)) throw new NotFoundError('The visit');
+  if (!ctx.visits.get(visitId)) throw visitNotFound();
   const track = ctx.audio.track(visitId);
-  if (!track || track.sampleCount === 0) throw new NotFoundError("The visit's audio");
-  if (track.status === 'importing') throw new CaptureStateError("The visit's audio is still being imported.");
+  if (!track || track.sampleCount === 0) throw audioNotFound();
+  if (track.status === 'importing') throw exportWhileImporting();
   return track;
 }
 
@@ -39,7 +40,7 @@ export function openWavStream(ctx: CaptureContext, visitId: VisitId, actor: Acto
  */
 export async function exportWavFile(ctx: CaptureContext, visitId: VisitId, file: string, actor: Actor, range: AudioRange = {}): Promise<{ durationMs: number }> {
   const track = readableTrack(ctx, visitId);
-  if (existsSync(file)) throw new ScribeError('conflict', 'That file already exists; choose a new name.');
+  if (existsSync(file)) throw exportFileExists();
   const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.partial`);
   const wav = wavStream(ctx.audio, visitId, track.sampleCount, range.fromMs, range.toMs);
   try {
@@ -50,9 +51,9 @@ export async function exportWavFile(ctx: CaptureContext, visitId: VisitId, file:
       await copyFile(temp, file, constants.COPYFILE_EXCL);
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ScribeError('conflict', 'That file already exists; choose a new name.');
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw exportFileExists();
     if (error instanceof ScribeError) throw error;
-    throw new ScribeError('unavailable', 'The audio could not be written to that file; check the folder exists and is writable.', { cause: error });
+    throw exportNotWritten(error);
   } finally {
     await unlink(temp).catch(() => undefined);
   }

@@ -5,7 +5,7 @@ import type { VisitId } from '../../shared/ids.js';
 import type { Actor } from '../kernel/actor.js';
 import { ScribeError } from '../kernel/errors.js';
 import type { CaptureContext } from './capture-context.js';
-import { AudioImportError, CaptureStateError } from './capture-errors.js';
+import { AudioImportError, importFailed, importNeedsNewVisit, importTakenOver, visitChangedDuringImport, visitChangedMeanwhile } from './capture-errors.js';
 import { samplesToMs } from './pcm.js';
 import type { SegmentFollower } from './segment-follower.js';
 import { openAudioSource } from './wav-file-source.js';
@@ -34,11 +34,11 @@ export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, fil
     hooks.sweepOne(visitId);
     const state = hooks.requireVisit(visitId).state;
     if (state !== 'not_started' || audio.track(visitId)) {
-      throw new CaptureStateError('Audio can be imported only into a visit that has not been recorded yet; this one already has a recording.');
+      throw importNeedsNewVisit();
     }
     ctx.requireConsentFor(visitId);
     store.transaction(() => {
-      if (audio.track(visitId)) throw new CaptureStateError('This visit was changed by someone else just now; try again.');
+      if (audio.track(visitId)) throw visitChangedMeanwhile();
       audio.createTrack(visitId, 'importing', owner, ctx.leaseUntil());
     });
     ctx.active.set(visitId, { follower: undefined });
@@ -64,7 +64,7 @@ export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, fil
         store.transaction(() => {
           const track = audio.track(visitId);
           if (track?.status !== 'importing' || track.owner?.instance !== owner.instance) {
-            throw new CaptureStateError('The import was taken over by another process; nothing was imported.');
+            throw importTakenOver();
           }
           lengths.forEach((length, slot) => audio.appendChunk(visitId, seq++, Buffer.from(slots[slot]!.buffer, 0, length * 2), ctx.leaseUntil()));
         });
@@ -103,7 +103,7 @@ export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, fil
         const done =
           audio.updateTrack(visitId, { from: ['importing'], ownedBy: owner.instance }, { status: 'stopped', owner: null, leaseUntil: null, segmentsFinal }) &&
           lifecycle.transition(visitId, 'not_started', 'transcribing');
-        if (!done) throw new CaptureStateError('This visit was changed by someone else during the import; nothing was imported.');
+        if (!done) throw visitChangedDuringImport();
         audit.append({ actor: actor.id, action: 'audio.imported', objectType: 'visit', objectId: visitId });
       });
       const summary: ImportSummary = {
@@ -129,7 +129,7 @@ export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, fil
       });
       logger.warn('capture.import_failed', { visitId, error: error instanceof Error ? error.name : typeof error });
       if (error instanceof ScribeError) throw error;
-      throw new ScribeError('internal', 'The import failed before it completed; nothing was imported.', { cause: error });
+      throw importFailed(error);
     } finally {
       await ctx.release(follower);
       ctx.active.delete(visitId);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type * as Ort from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { VadUnavailableError } from './capture-errors.js';
+import { vadModelUnexpected, vadModelUnloadable, vadNoProbability, vadRuntimeUnavailable } from './capture-errors.js';
 
 /** Speech probability per fixed window of 16 kHz audio, with the model's memory kept per stream. */
 export interface VadStream {
@@ -31,7 +31,7 @@ export async function loadSileroVad(modelPath: string): Promise<VadModel> {
   try {
     ort = await import('onnxruntime-node');
   } catch (cause) {
-    throw new VadUnavailableError('The ONNX runtime for voice-activity detection could not be loaded on this machine.', { cause });
+    throw vadRuntimeUnavailable(cause);
   }
   let session: InferenceSession;
   try {
@@ -43,11 +43,11 @@ export async function loadSileroVad(modelPath: string): Promise<VadModel> {
       graphOptimizationLevel: 'all',
     });
   } catch (cause) {
-    throw new VadUnavailableError('The voice-activity model could not be loaded; it may be damaged.', { cause });
+    throw vadModelUnloadable(cause);
   }
   if (INPUTS.some((name) => !session.inputNames.includes(name)) || OUTPUTS.some((name) => !session.outputNames.includes(name))) {
     await session.release();
-    throw new VadUnavailableError('The voice-activity model is not Silero VAD v5 (unexpected inputs or outputs).');
+    throw vadModelUnexpected();
   }
   const sr = new ort.Tensor('int64', BigInt64Array.of(16_000n), []);
 
@@ -76,7 +76,7 @@ export async function loadSileroVad(modelPath: string): Promise<VadModel> {
           }
           state = out['stateN']!;
           const probability = (out['output']!.data as Float32Array)[0];
-          if (typeof probability !== 'number' || Number.isNaN(probability)) throw new VadUnavailableError('The voice-activity model returned no probability.');
+          if (typeof probability !== 'number' || Number.isNaN(probability)) throw vadNoProbability();
           return probability;
         },
       };

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { packageRoot } from '../kernel/app-identity.js';
-import { VadUnavailableError } from './capture-errors.js';
+import { vadModelMissing } from './capture-errors.js';
 
 export const SILERO_MODEL_FILE = 'silero_vad_v5.onnx';
 const PACKAGE = '@ricky0123/vad-web';
@@ -40,6 +40,6 @@ export function sileroModelCandidates(search: ModelSearch = {}): string[] {
 /** The Silero VAD v5 model that ships with the app; never downloaded. */
 export function findSileroModel(search: ModelSearch = {}): string {
   const found = sileroModelCandidates(search).find((path) => existsSync(path));
-  if (!found) throw new VadUnavailableError(`The voice-activity model (${SILERO_MODEL_FILE}) is not installed with the app; audio is recorded, speech segments wait for it.`);
+  if (!found) throw vadModelMissing(SILERO_MODEL_FILE);
   return found;
 }

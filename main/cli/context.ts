@@ -2,11 +2,10 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Actor } from '../kernel/actor.js';
 import { Role } from '../../shared/api/contract.js';
-import { ScribeError } from '../kernel/errors.js';
-import { KeyUnavailableError } from '../store/errors.js';
 import { createKeyFileKeyProvider } from '../store/key-file-key-provider.js';
 import type { KeyProvider } from '../store/key-provider.js';
 import { createPassphraseKeyProvider } from '../store/passphrase-key-provider.js';
+import { invalidRole, noKeyGiven } from './cli-errors.js';
 
 export interface GlobalOptions {
   readonly dataDir?: string;
@@ -29,13 +28,13 @@ export function resolveKeyProvider(options: GlobalOptions, env: NodeJS.ProcessEn
   if (options.keyFile) return createKeyFileKeyProvider(options.keyFile);
   const passphrase = env['SCRIBE_PASSPHRASE'];
   if (passphrase) return createPassphraseKeyProvider(passphrase);
-  throw new KeyUnavailableError('No key given: set SCRIBE_PASSPHRASE or pass --key-file FILE.');
+  throw noKeyGiven();
 }
 
 /** Who runs the command: SCRIBE_USER / SCRIBE_ROLE, else the OS account as a clinician. */
 export function resolveActor(env: NodeJS.ProcessEnv = process.env): Actor {
   const id = (env['SCRIBE_USER'] ?? userInfo().username).replace(/[^A-Za-z0-9._@-]/g, '_') || 'local-user';
   const role = Role.safeParse(env['SCRIBE_ROLE'] ?? 'clinician');
-  if (!role.success) throw new ScribeError('bad_request', 'SCRIBE_ROLE must be clinician, scribe or admin.');
+  if (!role.success) throw invalidRole();
   return { id, role: role.data };
 }

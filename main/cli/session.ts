@@ -3,7 +3,6 @@ import type { Channel, RequestIn, ResponseOf } from '../../shared/api/contract.j
 import type { Actor, CallContext } from '../kernel/actor.js';
 import type { Scribe } from '../compose.js';
 import { openScribe } from '../compose.js';
-import { ScribeError } from '../kernel/errors.js';
 import type { Logger } from '../log/logger.js';
 import { loadMachinePolicy } from '../policy/machine-policy.js';
 import type { LoadedPolicy } from '../policy/policy-file.js';
@@ -14,6 +13,7 @@ import { resolveActor, resolveDataDir, resolveKeyProvider } from './context.js';
 import type { Io } from './output.js';
 import { llmConfigFromEnv } from '../drafting/llm/llm-config.js';
 import { transcriptionOptionsFromEnv } from '../asr/transcription-env.js';
+import { apiCallFailed } from './cli-errors.js';
 
 /** Calls a channel through the same dispatcher as IPC and the web bridge; errors throw. */
 export type Call = <C extends Channel>(channel: C, request: RequestIn<C>) => Promise<ResponseOf<C>>;
@@ -55,7 +55,7 @@ export function createCliContext(program: Command, deps: { io: Io; env: NodeJS.P
       const ctx: CallContext = { transport: 'cli', actor };
       const call: Call = async (channel, request) => {
         const result = await scribe.dispatch(channel, request, ctx);
-        if (!result.ok) throw new ScribeError(result.error.code, result.error.message);
+        if (!result.ok) throw apiCallFailed(result.error);
         return result.value as never;
       };
       try {

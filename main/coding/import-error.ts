@@ -21,7 +21,10 @@ export class TerminologyImportError extends ScribeError {
   constructor(problems: readonly ReleaseProblem[], unchanged: string) {
     const shown = problems.slice(0, 5).map(describeProblem);
     const more = problems.length > shown.length ? ` (and ${problems.length - shown.length} more problem${problems.length - shown.length === 1 ? '' : 's'})` : '';
-    super('bad_request', `The ICD-10-CM release was not imported: ${shown.join('; ')}${more}. ${unchanged}`);
+    super('bad_request', `The ICD-10-CM release was not imported: ${shown.join('; ')}${more}. ${unchanged}`, {
+      reason: 'terminology.release_invalid',
+      details: { problems: problems.length },
+    });
     this.problems = problems;
   }
 }

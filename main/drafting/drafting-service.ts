@@ -1,7 +1,7 @@
 import type { DraftRequest, DraftResult } from '../../shared/domain/drafting.js';
 import type { Actor } from '../kernel/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { ForbiddenError, NotFoundError, ScribeError } from '../kernel/errors.js';
+import { ScribeError } from '../kernel/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { NoteRepository } from '../notes/note-repository.js';
 import type { NoteService } from '../notes/note-service.js';
@@ -20,6 +20,10 @@ import { createLlmDrafter } from './llm/llm-drafter.js';
 import { LlmError } from './llm/llm-error.js';
 import { draftOffline } from './offline/offline-drafter.js';
 import { TEMPLATES } from './templates.js';
+import { draftForbidden, noteHasEdits, transcriptEmpty, transcriptNotFinal } from './drafting-errors.js';
+import { noteSignedLocked } from '../notes/note-errors.js';
+import { transcriptNotFound } from '../transcripts/transcript-errors.js';
+import { visitNotFound } from '../store/errors.js';
 
 export interface DraftingService {
   draft(request: DraftRequest, actor: Actor): Promise<DraftResult>;
@@ -64,21 +68,18 @@ export function createDraftingService(deps: DraftingServiceDeps): DraftingServic
   return {
     async draft(request, actor) {
       const { visitId } = request;
-      if (!EDITORS.has(actor.role)) throw new ForbiddenError('Only clinicians and scribes can draft notes.');
+      if (!EDITORS.has(actor.role)) throw draftForbidden();
       const visit = deps.visits.get(visitId);
-      if (!visit) throw new NotFoundError('The visit');
+      if (!visit) throw visitNotFound();
       const transcript = deps.transcripts.read(visitId);
-      if (!transcript) throw new NotFoundError('A transcript for this visit');
-      if (!transcript.final) throw new ScribeError('conflict', 'The transcript is not final yet: drafting starts once the visit is stopped and its audio transcribed.');
-      if (transcript.segments.length === 0) throw new ScribeError('conflict', 'The transcript is empty; there is nothing to draft from.');
+      if (!transcript) throw transcriptNotFound();
+      if (!transcript.final) throw transcriptNotFinal();
+      if (transcript.segments.length === 0) throw transcriptEmpty();
       const current = deps.noteRepository.get(visitId);
-      if (current?.signedRevision !== undefined) throw new ScribeError('conflict', 'This note is signed and locked; changes need an addendum.');
+      if (current?.signedRevision !== undefined) throw noteSignedLocked();
       const edited = deps.noteRepository.revisions(visitId).filter((r) => r.kind !== 'draft');
       if (edited.length > 0 && !request.replaceEdits) {
-        throw new ScribeError(
-          'conflict',
-          `The note has ${edited.length} edit(s) since it was drafted; drafting again would put a new draft on top of them. Ask for that explicitly (replace edits) if you mean it; the edits stay in the history.`,
-        );
+        throw noteHasEdits(edited.length);
       }
       const baseRevision = current?.note.revision ?? 0;
       const template = TEMPLATES[request.template];

@@ -111,7 +111,7 @@ export async function readClinicalLists(reader: FhirReader, patientId: string, l
     return problemNames(resourcesOf(page, 'Condition', FhirCondition, what), patientId);
   })();
   const [medications, problems] = await Promise.allSettled([medicationsRead, problemsRead]);
-  const reasonOf = (r: PromiseSettledResult<unknown>) => (r.status === 'fulfilled' ? 'read' : r.reason instanceof EhrError ? r.reason.reason : 'internal');
+  const reasonOf = (r: PromiseSettledResult<unknown>) => (r.status === 'fulfilled' ? 'read' : r.reason instanceof EhrError ? r.reason.problem : 'internal');
   const status = { medications: medications.status === 'fulfilled' ? 'read' : 'unavailable', problems: problems.status === 'fulfilled' ? 'read' : 'unavailable' } as const;
   if (status.medications !== 'read' || status.problems !== 'read') {
     const httpStatus = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' && r.reason instanceof EhrError ? r.reason.status : undefined);

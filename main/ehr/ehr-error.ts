@@ -5,7 +5,7 @@ import { ScribeError } from '../kernel/errors.js';
  * happened and what still works; they never quote a search term, a name or the server's words
  * (an OperationOutcome can echo the query), only status codes and our own text.
  */
-export type EhrErrorReason =
+export type EhrProblem =
   /** No connection, refused, name not resolved, timed out. */
   | 'unreachable'
   /** The FHIR connection is not set up well enough to try (missing key file, say). */
@@ -21,11 +21,17 @@ export type EhrErrorReason =
 
 const MANUAL = 'You can still create a visit by hand.';
 
+/** Its reason is `ehr.<problem>`; `problem` alone is what the logs record. */
 export class EhrError extends ScribeError {
-  declare readonly reason: EhrErrorReason;
+  readonly problem: EhrProblem;
   readonly status: number | undefined;
-  constructor(reason: EhrErrorReason, message: string, options: { status?: number | undefined; cause?: unknown } = {}) {
-    super(reason === 'not_found' ? 'not_found' : reason === 'unauthorized' ? 'forbidden' : 'unavailable', message, { cause: options.cause, reason });
+  constructor(problem: EhrProblem, message: string, options: { status?: number | undefined; cause?: unknown } = {}) {
+    super(problem === 'not_found' ? 'not_found' : problem === 'unauthorized' ? 'forbidden' : 'unavailable', message, {
+      cause: options.cause,
+      reason: `ehr.${problem}`,
+      ...(options.status === undefined ? {} : { details: { status: options.status } }),
+    });
+    this.problem = problem;
     this.status = options.status;
   }
 

@@ -91,7 +91,7 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
         }
       }
     } catch (error) {
-      logger.info('ehr.practitioner_names_unavailable', { reason: error instanceof EhrError ? error.reason : 'internal' });
+      logger.info('ehr.practitioner_names_unavailable', { reason: error instanceof EhrError ? error.problem : 'internal' });
     }
     return names;
   };

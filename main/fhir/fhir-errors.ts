@@ -1,4 +1,5 @@
 import type { OperationOutcome } from '@medplum/fhirtypes';
+import { ScribeError } from '../kernel/errors.js';
 
 export type FailureKind = 'retry' | 'failed' | 'unreachable';
 
@@ -100,3 +101,15 @@ export function classifyHttpFailure(status: number, body: unknown, retryAfterHea
   const code = PERMANENT_CODES[status] ?? (status === 401 ? 'unauthorized' : 'http_error');
   return new FhirDeliveryError('failed', code, `The EHR refused the ${what} (HTTP ${status})${said}`, { status });
 }
+
+export const noFhirServer = () => new ScribeError('unavailable', 'No FHIR server is set up (setting fhirBaseUrl).', { reason: 'fhir.not_configured' });
+
+export const fhirClientIncomplete = () =>
+  new ScribeError('unavailable', 'The FHIR connection needs a client id and a private key file (settings fhirClientId, fhirPrivateKeyFile).', {
+    reason: 'fhir.client_incomplete',
+  });
+
+export const fhirKeyFileUnreadable = () => new ScribeError('unavailable', 'The FHIR private key file cannot be read.', { reason: 'fhir.key_file_unreadable' });
+
+export const notAFhirKeyFile = () =>
+  new ScribeError('unavailable', 'The FHIR private key file is not a key file this app can use ({ "alg", "privateKey" as a JWK }).', { reason: 'fhir.key_file_invalid' });

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Settings } from '../../shared/domain/policy.js';
-import { ScribeError } from '../kernel/errors.js';
 import { FhirSigningAlg, PrivateJwk } from './fhir-target-config.js';
 import type { FhirTargetConfigInput } from './fhir-target-config.js';
+import { fhirClientIncomplete, fhirKeyFileUnreadable, noFhirServer, notAFhirKeyFile } from './fhir-errors.js';
 
 const FhirKeyFile = z.object({ alg: FhirSigningAlg, privateKey: PrivateJwk });
 
@@ -14,16 +14,16 @@ export type DefaultFhirTarget = () => Promise<FhirTargetConfigInput>;
 export async function fhirTargetFromSettings(settings: Settings, whenUnset: DefaultFhirTarget | undefined): Promise<FhirTargetConfigInput> {
   if (settings.fhirBaseUrl === null) {
     if (whenUnset) return whenUnset();
-    throw new ScribeError('unavailable', 'No FHIR server is set up (setting fhirBaseUrl).');
+    throw noFhirServer();
   }
   if (settings.fhirClientId === null || settings.fhirPrivateKeyFile === null) {
-    throw new ScribeError('unavailable', 'The FHIR connection needs a client id and a private key file (settings fhirClientId, fhirPrivateKeyFile).');
+    throw fhirClientIncomplete();
   }
   let text: string;
   try {
     text = await readFile(settings.fhirPrivateKeyFile, 'utf8');
   } catch {
-    throw new ScribeError('unavailable', 'The FHIR private key file cannot be read.');
+    throw fhirKeyFileUnreadable();
   }
   let json: unknown;
   try {
@@ -32,7 +32,7 @@ export async function fhirTargetFromSettings(settings: Settings, whenUnset: Defa
     json = undefined;
   }
   const key = FhirKeyFile.safeParse(json);
-  if (!key.success) throw new ScribeError('unavailable', 'The FHIR private key file is not a key file this app can use ({ "alg", "privateKey" as a JWK }).');
+  if (!key.success) throw notAFhirKeyFile();
   return {
     baseUrl: settings.fhirBaseUrl,
     clientId: settings.fhirClientId,

@@ -28,14 +28,16 @@ export class ScribeError extends Error {
   }
 }
 
+/** `what` (`The visit`) was not found; `reason` says which kind of record (`visit.not_found`). */
 export class NotFoundError extends ScribeError {
   constructor(what: string, reason = 'not_found') {
     super('not_found', `${what} was not found.`, { reason });
   }
 }
 
+/** This actor may not do this; `reason` says which permission (`note.edit_forbidden`). */
 export class ForbiddenError extends ScribeError {
-  constructor(message: string, reason = 'forbidden') {
-    super('forbidden', message, { reason });
+  constructor(message: string, reason = 'forbidden', details?: ErrorDetails) {
+    super('forbidden', message, { reason, details });
   }
 }

@@ -4,11 +4,12 @@ import type { VisitId } from '../../shared/ids.js';
 import type { Actor } from '../kernel/actor.js';
 import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { ForbiddenError, NotFoundError, ScribeError } from '../kernel/errors.js';
 import type { Store } from '../store/store.js';
 import type { VisitRecords } from '../store/visit-repository.js';
 import type { VisitLifecycle } from '../visits/lifecycle.js';
 import type { NoteRepository, RevisionKind, RevisionSummary } from './note-repository.js';
+import { noteEditForbidden, noteNotFound, noteOfAnotherVisit, noteRevisionConflict, noteSignedLocked } from './note-errors.js';
+import { visitNotFound } from '../store/errors.js';
 
 export type NoteDraft = Omit<Note, 'revision' | 'updatedAt' | 'updatedBy'>;
 
@@ -44,20 +45,20 @@ export function createNoteService({ store, notes, visits, lifecycle, audit, even
   return {
     get(visitId, actor) {
       const stored = notes.get(visitId);
-      if (!stored) throw new NotFoundError('A note for this visit');
+      if (!stored) throw noteNotFound();
       audit.append({ actor: actor.id, action: 'note.viewed', objectType: 'visit', objectId: visitId });
       return { note: stored.note, signed: stored.signedRevision !== undefined, revisions: notes.revisions(visitId) };
     },
     save(visitId, baseRevision, draft, actor, kind = 'edit') {
-      if (!EDITORS.has(actor.role)) throw new ForbiddenError('Only clinicians and scribes can edit notes.');
-      if (draft.visitId !== visitId) throw new ScribeError('bad_request', 'The note belongs to another visit.');
+      if (!EDITORS.has(actor.role)) throw noteEditForbidden();
+      if (draft.visitId !== visitId) throw noteOfAnotherVisit();
       const saved = store.transaction(() => {
         const visit = visits.get(visitId);
-        if (!visit) throw new NotFoundError('The visit');
+        if (!visit) throw visitNotFound();
         const current = notes.get(visitId);
-        if (current?.signedRevision !== undefined) throw new ScribeError('conflict', 'This note is signed and locked; changes need an addendum.');
+        if (current?.signedRevision !== undefined) throw noteSignedLocked();
         if ((current?.note.revision ?? 0) !== (baseRevision ?? 0)) {
-          throw new ScribeError('conflict', `The note was changed by someone else (now revision ${current?.note.revision ?? 0}). Reload it to see their changes, then edit again.`);
+          throw noteRevisionConflict(current?.note.revision ?? 0);
         }
         const note = notes.saveRevision(visitId, draft, actor.id, kind);
         if (kind === 'draft') lifecycle.transition(visitId, DRAFTABLE, 'draft_ready');

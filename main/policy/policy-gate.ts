@@ -1,7 +1,6 @@
 import type { DraftingEngine, PolicyRole, SettingKey, Settings, TranscriptionEngine } from '../../shared/domain/policy.js';
 import { isLoopbackUrl } from '../../shared/domain/policy.js';
-import { ForbiddenError } from '../kernel/errors.js';
-import { LockedByPolicyError } from './errors.js';
+import { refusedBySetting } from './errors.js';
 
 export type EngineKind = 'transcription' | 'drafting';
 export type EngineName<K extends EngineKind> = K extends 'transcription' ? TranscriptionEngine : DraftingEngine;
@@ -52,8 +51,7 @@ export function isUnderBaseUrl(url: string, base: string): boolean {
 
 export function createPolicyGate(source: PolicyGateSource): PolicyGate {
   const refuse = (key: SettingKey, message: string): never => {
-    if (source.isLocked(key)) throw new LockedByPolicyError(`${message} (set by your organisation's policy).`);
-    throw new ForbiddenError(`${message} (turned off in settings).`);
+    throw refusedBySetting(key, message, source.isLocked(key));
   };
 
   return {

@@ -2,11 +2,10 @@ import type { EffectiveSettings, SettingKey, Settings, SettingsView } from '../.
 import { SettingsUpdate, settingDefaults } from '../../shared/domain/policy.js';
 import type { Actor } from '../kernel/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { ForbiddenError, ScribeError } from '../kernel/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
 import { lockedKeys, resolveEffectiveSettings, settingValues } from './effective-settings.js';
-import { LockedByPolicyError } from './errors.js';
+import { invalidSettings, scribesCannotChangeSettings, settingsLocked, signingRolesAdminOnly } from './errors.js';
 import type { LoadedPolicy } from './policy-file.js';
 import { readUserSettings, writeUserSettings } from './user-settings-file.js';
 
@@ -53,16 +52,16 @@ export function createSettingsService(deps: SettingsServiceDeps): SettingsServic
     update(patch, actor) {
       // The dispatcher has validated the request; services check again because not every caller is the dispatcher.
       const parsed = SettingsUpdate.safeParse(patch);
-      if (!parsed.success) throw new ScribeError('bad_request', 'Invalid settings: name known settings with valid values.');
+      if (!parsed.success) throw invalidSettings();
       const keys = (Object.keys(parsed.data) as SettingKey[]).sort();
       const refused = keys.filter((key) => locked.has(key));
       if (refused.length > 0) {
         deps.logger.warn('settings.update_refused', { reason: 'locked_by_policy', count: refused.length });
-        throw new LockedByPolicyError(`Your organisation's policy locks ${refused.join(', ')}. Nothing was changed.`);
+        throw settingsLocked(refused);
       }
-      if (actor.role === 'scribe') throw new ForbiddenError('Scribes cannot change settings. Nothing was changed.');
+      if (actor.role === 'scribe') throw scribesCannotChangeSettings();
       if (actor.role !== 'admin' && keys.some((key) => ADMIN_ONLY.has(key))) {
-        throw new ForbiddenError('Only an administrator can change who may sign. Nothing was changed.');
+        throw signingRolesAdminOnly();
       }
       deps.store.transaction(() => {
         // The audit row first: it takes the database's write lock, so a second process changing

@@ -1,12 +1,12 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { ScribeError } from '../kernel/errors.js';
 import { generateClientKeyPair, publicJwksOf } from '../fhir/client-key.js';
 import type { ClientKeyPair } from '../fhir/client-key.js';
 import { FhirSigningAlg, PrivateJwk, SCOPE_WITH_MEDICATIONS } from '../fhir/fhir-target-config.js';
 import type { FhirTargetConfigInput } from '../fhir/fhir-target-config.js';
 import { SANDBOX_DEFAULTS } from './sandbox-defaults.js';
+import { notASandboxClientKey, sandboxClientKeyUnreadable } from './sandbox-errors.js';
 
 /**
  * The demo backend client's key pair, so a first run needs no configuration: `scribe sandbox`
@@ -24,11 +24,12 @@ export async function loadOrCreateSandboxClientKey(file: string): Promise<{ key:
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ScribeError('unavailable', 'The sandbox client key file cannot be read.');
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw sandboxClientKeyUnreadable(code ?? 'error');
   }
   if (text !== undefined) {
     const parsed = KeyFile.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new ScribeError('bad_request', 'The sandbox client key file is not a key this sandbox wrote.');
+    if (!parsed.success) throw notASandboxClientKey();
     return { key: { alg: parsed.data.alg, privateKey: parsed.data.privateKey, publicJwks: publicJwksOf(parsed.data.privateKey) }, created: false };
   }
   const key = await generateClientKeyPair('ES384');

@@ -3,7 +3,6 @@ import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Resource } from '@medplum/fhirtypes';
 import { appIdentity } from '../kernel/app-identity.js';
-import { ScribeError } from '../kernel/errors.js';
 import type { Logger } from '../log/logger.js';
 import { nullLogger } from '../log/logger.js';
 import { defaultUsCoreDir, loadUsCoreProfiles } from '../fhir/us-core-profiles.js';
@@ -19,6 +18,7 @@ import { SANDBOX_DEFAULTS } from './sandbox-defaults.js';
 import { SANDBOX_PATIENTS, SANDBOX_PRACTITIONERS, sandboxEncounterId, sandboxSeed } from './seed.js';
 import type { BackendClientRegistration, ClinicianClientRegistration, LaunchContext, SmartAuthUrls } from './smart-auth.js';
 import { createSmartAuth } from './smart-auth.js';
+import { sandboxNotLoopback, sandboxPortInUse } from './sandbox-errors.js';
 
 export { SANDBOX_DEFAULTS };
 
@@ -109,7 +109,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? SANDBOX_DEFAULTS.host;
-  if (!LOOPBACK.has(host)) throw new ScribeError('bad_request', 'The sandbox EHR listens on the loopback interface only (127.0.0.1, ::1 or localhost).');
+  if (!LOOPBACK.has(host)) throw sandboxNotLoopback();
   const logger = options.logger ?? nullLogger;
   const faults = createFaultController(options.faults, options.random);
   const profiles = loadUsCoreProfiles(options.usCoreDir === undefined ? defaultUsCoreDir() : options.usCoreDir);
@@ -125,7 +125,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new ScribeError('unavailable', `Port ${options.port ?? SANDBOX_DEFAULTS.port} is in use: is a sandbox already running?`) : error),
+      reject(error.code === 'EADDRINUSE' ? sandboxPortInUse(options.port ?? SANDBOX_DEFAULTS.port) : error),
     );
     server.listen(options.port ?? SANDBOX_DEFAULTS.port, host, resolve);
   });

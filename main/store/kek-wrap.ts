@@ -1,5 +1,5 @@
 import { open, seal } from './envelope.js';
-import { WrongKeyError } from './errors.js';
+import { wrongKey } from './errors.js';
 import type { KeyProviderKind } from './key-provider.js';
 
 const where = (kind: KeyProviderKind) => ({ table: 'keyring', rowId: '1', column: `dek:${kind}` });
@@ -13,6 +13,6 @@ export function unwrapWithKek(kek: Buffer, blob: Buffer, kind: KeyProviderKind):
   try {
     return open(kek, blob, where(kind));
   } catch {
-    throw new WrongKeyError();
+    throw wrongKey();
   }
 }

@@ -1,6 +1,6 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { KeyUnavailableError } from './errors.js';
+import { keyFileNotCreated, keyFileUnreadable, keyParamsDamaged, notAKeyFile } from './errors.js';
 import type { KeyProvider } from './key-provider.js';
 import { unwrapWithKek, wrapWithKek } from './kek-wrap.js';
 
@@ -11,7 +11,7 @@ export function createKeyFile(path: string): void {
   try {
     writeFileSync(path, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   } catch (cause) {
-    throw new KeyUnavailableError(`Could not create the key file (${(cause as NodeJS.ErrnoException).code ?? 'error'}).`);
+    throw keyFileNotCreated((cause as NodeJS.ErrnoException).code ?? 'error');
   }
 }
 
@@ -20,10 +20,10 @@ function readKeyFile(path: string): Buffer {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new KeyUnavailableError(`Could not read the key file (${(cause as NodeJS.ErrnoException).code ?? 'error'}).`);
+    throw keyFileUnreadable((cause as NodeJS.ErrnoException).code ?? 'error');
   }
   const key = Buffer.from(text.trim(), 'base64');
-  if (key.length !== KEY_BYTES) throw new KeyUnavailableError('The key file is not a Scribe key file (expected 32 bytes in base64).');
+  if (key.length !== KEY_BYTES) throw notAKeyFile();
   return key;
 }
 
@@ -41,7 +41,7 @@ export function createKeyFileKeyProvider(path: string): KeyProvider {
     },
     unwrap(wrapped) {
       const salt = wrapped.params['salt'];
-      if (typeof salt !== 'string') throw new KeyUnavailableError('The stored key parameters are damaged.');
+      if (typeof salt !== 'string') throw keyParamsDamaged();
       return unwrapWithKek(deriveKek(fileKey, Buffer.from(salt, 'base64')), wrapped.blob, 'key-file');
     },
   };

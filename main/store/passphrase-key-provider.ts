@@ -1,5 +1,5 @@
 import { randomBytes, scryptSync } from 'node:crypto';
-import { KeyUnavailableError } from './errors.js';
+import { keyParamsDamaged, passphraseTooShort } from './errors.js';
 import type { KeyProvider, WrappedKey } from './key-provider.js';
 import { unwrapWithKek, wrapWithKek } from './kek-wrap.js';
 
@@ -19,7 +19,7 @@ function deriveKek(passphrase: string, salt: Buffer, cost: ScryptCost): Buffer {
 
 export function createPassphraseKeyProvider(passphrase: string, cost: ScryptCost = DEFAULT_SCRYPT): KeyProvider {
   if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
-    throw new KeyUnavailableError(`The passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters.`);
+    throw passphraseTooShort(MIN_PASSPHRASE_LENGTH);
   }
   return {
     kind: 'passphrase',
@@ -31,7 +31,7 @@ export function createPassphraseKeyProvider(passphrase: string, cost: ScryptCost
     unwrap(wrapped: WrappedKey) {
       const { salt, N, r, p } = wrapped.params;
       if (typeof salt !== 'string' || typeof N !== 'number' || typeof r !== 'number' || typeof p !== 'number') {
-        throw new KeyUnavailableError('The stored key parameters are damaged.');
+        throw keyParamsDamaged();
       }
       const kek = deriveKek(passphrase, Buffer.from(salt, 'base64'), { N, r, p });
       return unwrapWithKek(kek, wrapped.blob, 'passphrase');

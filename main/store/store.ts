@@ -7,7 +7,7 @@ import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import type { ValueCipher } from './envelope.js';
 import { createValueCipher } from './envelope.js';
-import { KeyUnavailableError, StoreExistsError, StoreMissingError, StoreTooNewError, WrongKeyError } from './errors.js';
+import { keyRecordMissing, StoreExistsError, StoreMissingError, StoreTooNewError, wrongKeyKind } from './errors.js';
 import type { KeyProvider, KeyProviderKind, WrappedKey } from './key-provider.js';
 import { LATEST_SCHEMA_VERSION, runMigrations, schemaVersion } from './migrations/index.js';
 
@@ -40,24 +40,18 @@ export interface Store {
   close(): void;
 }
 
-const describeKind: Record<KeyProviderKind, string> = {
-  passphrase: 'a passphrase',
-  'key-file': 'a key file',
-  'safe-storage': "the operating system's key store",
-};
-
 function readWrappedKey(db: Database): WrappedKey {
   const row = db.prepare('SELECT kind, params, wrapped FROM keyring WHERE id = 1').get() as
     | { kind: KeyProviderKind; params: string; wrapped: Buffer }
     | undefined;
-  if (!row) throw new KeyUnavailableError('The store has no key record; it was not initialised completely.');
+  if (!row) throw keyRecordMissing();
   return { kind: row.kind, params: JSON.parse(row.params) as WrappedKey['params'], blob: row.wrapped };
 }
 
 function unlock(db: Database, provider: KeyProvider): Buffer {
   const wrapped = readWrappedKey(db);
   if (wrapped.kind !== provider.kind) {
-    throw new WrongKeyError(`This store is unlocked with ${describeKind[wrapped.kind]}, not ${describeKind[provider.kind]}. Nothing was changed.`);
+    throw wrongKeyKind(wrapped.kind, provider.kind);
   }
   return provider.unwrap(wrapped);
 }

@@ -6,12 +6,13 @@ import type { VisitId } from '../../shared/ids.js';
 import type { Actor } from '../kernel/actor.js';
 import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { ForbiddenError, NotFoundError, ScribeError } from '../kernel/errors.js';
 import type { Store } from '../store/store.js';
 import type { VisitRecords } from '../store/visit-repository.js';
 import type { ConcreteFormat } from './import/parse-transcript.js';
 import { parseTranscript } from './import/parse-transcript.js';
 import type { StoredTranscript, TranscriptRepository, UpsertResult } from './transcript-repository.js';
+import { importForbidden, importLocked, invalidSegments, transcriptExists, transcriptFinal, transcriptNotFound } from './transcript-errors.js';
+import { visitNotFound } from '../store/errors.js';
 
 export interface TranscriptImportResult {
   readonly visitId: VisitId;
@@ -51,7 +52,7 @@ const EngineSegment = TranscriptSegmentSchema.extend({ id: SegmentId }).refine((
 export function createTranscriptService({ store, transcripts, visits, audit, events }: TranscriptServiceDeps): TranscriptService {
   const requireVisit = (visitId: VisitId) => {
     const visit = visits.get(visitId);
-    if (!visit) throw new NotFoundError('The visit');
+    if (!visit) throw visitNotFound();
     return visit;
   };
   const announce = (visitId: VisitId) => {
@@ -62,24 +63,24 @@ export function createTranscriptService({ store, transcripts, visits, audit, eve
   return {
     get(visitId, actor) {
       const stored = transcripts.get(visitId);
-      if (!stored) throw new NotFoundError('A transcript for this visit');
+      if (!stored) throw transcriptNotFound();
       audit.append({ actor: actor.id, action: 'transcript.viewed', objectType: 'visit', objectId: visitId });
       return stored;
     },
 
     import(visitId, request, actor) {
-      if (!EDITORS.has(actor.role)) throw new ForbiddenError('Only clinicians and scribes can import transcripts.');
+      if (!EDITORS.has(actor.role)) throw importForbidden();
       // Parsed in full before anything is written: a malformed file stores nothing.
       const { format, turns } = parseTranscript(request.content, request.format);
       const segments = turns.map((turn, i) => ({ ...turn, id: `seg-${i + 1}` }));
       const replaced = store.transaction(() => {
         const visit = requireVisit(visitId);
         if (IMPORT_LOCKED.has(visit.state)) {
-          throw new ScribeError('conflict', `A transcript cannot be imported while the visit is ${visit.state.replace(/_/g, ' ')}.`);
+          throw importLocked(visit.state);
         }
         const existing = transcripts.header(visitId);
         if (existing && !request.replace) {
-          throw new ScribeError('conflict', `This visit already has a transcript (${existing.segmentCount} segments). Import with replace to overwrite it.`);
+          throw transcriptExists(existing.segmentCount);
         }
         transcripts.replace(visitId, segments, 'import', true);
         audit.append({ actor: actor.id, action: existing ? 'transcript.replaced' : 'transcript.imported', objectType: 'visit', objectId: visitId });
@@ -91,10 +92,10 @@ export function createTranscriptService({ store, transcripts, visits, audit, eve
 
     appendSegments(visitId, segments) {
       const parsed = z.array(EngineSegment).safeParse(segments);
-      if (!parsed.success) throw new ScribeError('bad_request', `Invalid transcript segments: check ${[...new Set(parsed.error.issues.map((i) => i.path.join('.')))].join(', ')}.`);
+      if (!parsed.success) throw invalidSegments([...new Set(parsed.error.issues.map((i) => i.path.join('.')))]);
       const result = store.transaction(() => {
         requireVisit(visitId);
-        if (transcripts.header(visitId)?.final) throw new ScribeError('conflict', 'The transcript is final; no segments can be added.');
+        if (transcripts.header(visitId)?.final) throw transcriptFinal();
         return transcripts.upsertSegments(visitId, parsed.data, 'asr');
       });
       announce(visitId);
@@ -104,7 +105,7 @@ export function createTranscriptService({ store, transcripts, visits, audit, eve
     finalize(visitId, actorId = 'system') {
       const changed = store.transaction(() => {
         const header = transcripts.header(visitId);
-        if (!header) throw new NotFoundError('A transcript for this visit');
+        if (!header) throw transcriptNotFound();
         if (header.final) return false;
         transcripts.markFinal(visitId);
         audit.append({ actor: actorId, action: 'transcript.finalized', objectType: 'visit', objectId: visitId });

@@ -2,12 +2,12 @@ import type { OutboxJobSummary } from '../../shared/domain/outbox.js';
 import type { Actor } from '../kernel/actor.js';
 import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { NotFoundError, ScribeError } from '../kernel/errors.js';
 import type { Store } from '../store/store.js';
 import type { VisitLifecycle } from '../visits/lifecycle.js';
 import { DELIVERY_STATES } from '../visits/lifecycle.js';
 import type { OutboxRepository } from './outbox-repository.js';
 import type { OutboxWorker, RunSummary } from './outbox-worker.js';
+import { jobNotRetryable, outboxJobNotFound } from './writeback-errors.js';
 
 /** The outbox as the API sees it (signing, which fills it, is main/signing/). */
 export interface WritebackService {
@@ -29,8 +29,8 @@ export function createWritebackService(deps: {
     retry(jobId, actor) {
       const job = deps.store.transaction(() => {
         const existing = deps.outbox.get(jobId);
-        if (!existing) throw new NotFoundError('The outbox job');
-        if (!deps.outbox.requeue(jobId)) throw new ScribeError('conflict', `Only a failed job can be retried; this one is ${existing.state}.`);
+        if (!existing) throw outboxJobNotFound();
+        if (!deps.outbox.requeue(jobId)) throw jobNotRetryable(existing.state);
         deps.lifecycle.transition(existing.visitId, DELIVERY_STATES, deps.outbox.visitDeliveryState(existing.visitId));
         deps.audit.append({ actor: actor.id, action: 'outbox.requeued', objectType: 'outbox_job', objectId: jobId });
         return deps.outbox.get(jobId)!;

@@ -2,8 +2,8 @@ import type { Transport, ScribeApi } from '../../shared/api/client.js';
 import { createApiClient } from '../../shared/api/client.js';
 import type { EventName, EventOf } from '../../shared/api/contract.js';
 import { isEventName } from '../../shared/api/contract.js';
-import type { ApiError, ApiResult } from '../../shared/api/errors.js';
-import { ApiErrorCode } from '../../shared/api/errors.js';
+import type { ApiResult } from '../../shared/api/errors.js';
+import { ApiError } from '../../shared/api/errors.js';
 import type { PreloadBridge } from '../../shared/api/preload-bridge.js';
 import { PRELOAD_GLOBAL } from '../../shared/api/preload-bridge.js';
 
@@ -19,10 +19,12 @@ const SURVIVES_UNLOAD: ReadonlySet<string> = new Set(['note:save', 'note:addendu
 const KEEPALIVE_MAX_BYTES = 60_000;
 const UNREACHABLE: ApiError = {
   code: 'unavailable',
+  reason: 'web_bridge.unreachable',
   message: 'Ambient Scribe is not answering. Check that `scribe web` is still running, then try again.',
 };
 const TOKEN_REJECTED: ApiError = {
   code: 'forbidden',
+  reason: 'web_bridge.token_rejected',
   message: 'The access token was not accepted. Open the link printed by `scribe web` again.',
 };
 
@@ -149,11 +151,8 @@ function asApiResult(body: unknown): ApiResult<unknown> | undefined {
   const candidate = body as { ok?: unknown; value?: unknown; error?: unknown };
   if (candidate.ok === true) return { ok: true, value: candidate.value };
   if (candidate.ok !== false || typeof candidate.error !== 'object' || candidate.error === null) return undefined;
-  const error = candidate.error as { code?: unknown; message?: unknown; fields?: unknown };
-  const code = ApiErrorCode.safeParse(error.code);
-  if (!code.success || typeof error.message !== 'string') return undefined;
-  const fields = Array.isArray(error.fields) ? error.fields.filter((f): f is string => typeof f === 'string') : undefined;
-  return { ok: false, error: { code: code.data, message: error.message, ...(fields ? { fields } : {}) } };
+  const error = ApiError.safeParse(candidate.error);
+  return error.success ? { ok: false, error: error.data } : undefined;
 }
 
 const RETRY_FIRST_MS = 1_000;

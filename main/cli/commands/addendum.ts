@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ScribeError } from '../../kernel/errors.js';
 import { resolveActor } from '../context.js';
 import { json } from '../output.js';
 import type { Call, CliContext } from '../session.js';
+import { addendumFileUnreadable, addendumTextOrFile, noAddendumToSign } from '../cli-errors.js';
 
 /** The unsigned addendum of a visit, if one is being written. */
 async function openAddendum(call: Call, visitId: string) {
@@ -11,10 +11,10 @@ async function openAddendum(call: Call, visitId: string) {
 }
 
 async function addendumText(o: { text?: string; file?: string }): Promise<string> {
-  if ((o.text === undefined) === (o.file === undefined)) throw new ScribeError('bad_request', 'Give the addendum with exactly one of --text or --file.');
+  if ((o.text === undefined) === (o.file === undefined)) throw addendumTextOrFile();
   if (o.text !== undefined) return o.text;
   const content = await readFile(o.file!, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new ScribeError('bad_request', `The addendum file could not be read (${error.code ?? 'error'}).`);
+    throw addendumFileUnreadable(error.code ?? 'error');
   });
   // An editor's final newline is not part of what the clinician wrote.
   return content.replace(/\r?\n$/, '');
@@ -53,7 +53,7 @@ export function registerAddendumCommands(visit: Command, cli: CliContext): void 
         'open',
         async (_s, call) => {
           const revision = o.revision ?? (await openAddendum(call, id))?.revision;
-          if (revision === undefined) throw new ScribeError('conflict', 'This visit has no unsigned addendum to sign.');
+          if (revision === undefined) throw noAddendumToSign();
           return call('visit:signAddendum', { visitId: id, revision });
         },
         { ...resolveActor(cli.env), id: o.as },

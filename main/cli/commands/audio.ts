@@ -3,20 +3,20 @@ import type { Command } from 'commander';
 import { ConsentGiver, ConsentMethod } from '../../../shared/domain/capture.js';
 import type { RecordConsentRequest } from '../../../shared/domain/capture.js';
 import { VisitId } from '../../../shared/ids.js';
-import { ScribeError } from '../../kernel/errors.js';
 import { resolveActor } from '../context.js';
 import { json } from '../output.js';
 import type { CliContext } from '../session.js';
+import { invalidMilliseconds, invalidVisitId } from '../cli-errors.js';
 
 function visitId(id: string): VisitId {
   const parsed = VisitId.safeParse(id);
-  if (!parsed.success) throw new ScribeError('bad_request', 'Invalid request: check the visit id.');
+  if (!parsed.success) throw invalidVisitId();
   return parsed.data;
 }
 
 const milliseconds = (value: string) => {
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 0) throw new ScribeError('bad_request', 'Times are whole milliseconds, 0 or more.');
+  if (!Number.isInteger(ms) || ms < 0) throw invalidMilliseconds();
   return ms;
 };
 

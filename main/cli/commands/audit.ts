@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { ScribeError } from '../../kernel/errors.js';
 import { EXIT } from '../exit-codes.js';
 import { formatAuditReport, json } from '../output.js';
 import type { CliContext } from '../session.js';
+import { outputFileExists } from '../cli-errors.js';
 
 export function registerAuditCommands(program: Command, cli: CliContext): void {
   const audit = program.command('audit').description('the tamper-evident audit log');
@@ -22,7 +22,7 @@ export function registerAuditCommands(program: Command, cli: CliContext): void {
     .argument('<file>', 'a file that does not exist yet')
     .action(async (file: string) => {
       const count = await cli.withScribe('open', async (scribe) => {
-        if (existsSync(file)) throw new ScribeError('conflict', 'That file already exists; choose a new name.');
+        if (existsSync(file)) throw outputFileExists();
         return scribe.audit.exportJsonLines(file);
       });
       cli.io.out(`Exported ${count} audit entries to ${file}.`);

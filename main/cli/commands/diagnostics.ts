@@ -18,6 +18,7 @@ import { readUserSettings } from '../../policy/user-settings-file.js';
 import { LATEST_SCHEMA_VERSION, schemaVersion } from '../../store/migrations/index.js';
 import { resolveDataDir } from '../context.js';
 import type { CliContext } from '../session.js';
+import { invalidLineCount, outputFileExists } from '../cli-errors.js';
 
 interface ExportOptions {
   lines: number;
@@ -33,8 +34,8 @@ export function registerDiagnosticsCommands(program: Command, cli: CliContext): 
     .addOption(new Option('--lines <n>', 'how many recent log lines').argParser((v) => Number.parseInt(v, 10)).default(500))
     .option('--log-dir <dir>', 'log folder (default: $SCRIBE_LOG_DIR or the desktop app\'s log folder)')
     .action(async (file: string, o: ExportOptions) => {
-      if (existsSync(file)) throw new ScribeError('conflict', 'That file already exists; choose a new name.');
-      if (!Number.isInteger(o.lines) || o.lines < 0 || o.lines > 100_000) throw new ScribeError('bad_request', '--lines must be a whole number from 0 to 100000.');
+      if (existsSync(file)) throw outputFileExists();
+      if (!Number.isInteger(o.lines) || o.lines < 0 || o.lines > 100_000) throw invalidLineCount();
 
       // The bundle is most needed when something is wrong, so every part that fails is reported, not fatal.
       let settings: SettingsView | null = null;

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { EhrPatient, PatientSearchResult, Schedule } from '../../../shared/domain/ehr.js';
-import { ScribeError } from '../../kernel/errors.js';
 import { json } from '../output.js';
 import type { CliContext } from '../session.js';
+import { encounterOrPatient, reasonNeedsPatient } from '../cli-errors.js';
 
 const time = (iso: string | undefined) => {
   if (!iso) return '--:--';
@@ -56,8 +56,8 @@ export function registerEhrCommands(program: Command, cli: CliContext): Command 
     .option('--reason <text>', 'reason for the visit, with --patient')
     .option('--json', 'print JSON')
     .action(async (encounterId: string | undefined, o: { patient?: string; reason?: string; json?: boolean }) => {
-      if ((encounterId === undefined) === (o.patient === undefined)) throw new ScribeError('bad_request', 'Give an encounter id or --patient <patient-id>, not both.');
-      if (o.reason !== undefined && o.patient === undefined) throw new ScribeError('bad_request', "--reason goes with --patient; an encounter's reason comes from the EHR.");
+      if ((encounterId === undefined) === (o.patient === undefined)) throw encounterOrPatient();
+      if (o.reason !== undefined && o.patient === undefined) throw reasonNeedsPatient();
       const result = await cli.withScribe('open', (_s, call) =>
         o.patient !== undefined ? call('ehr:createVisitForPatient', { patientId: o.patient, reasonForVisit: o.reason }) : call('ehr:startVisit', { encounterId: encounterId! }),
       );

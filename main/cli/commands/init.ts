@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { ScribeError } from '../../kernel/errors.js';
 import { createKeyFile } from '../../store/key-file-key-provider.js';
 import type { CliContext } from '../session.js';
+import { keyFileNeeded } from '../cli-errors.js';
 
 export function registerInitCommand(program: Command, cli: CliContext): void {
   program
@@ -11,7 +11,7 @@ export function registerInitCommand(program: Command, cli: CliContext): void {
     .action(async (options: { createKeyFile?: boolean }) => {
       const keyFile = cli.globals().keyFile;
       if (options.createKeyFile) {
-        if (!keyFile) throw new ScribeError('bad_request', '--create-key-file needs --key-file FILE.');
+        if (!keyFile) throw keyFileNeeded();
         createKeyFile(keyFile);
       }
       await cli.withScribe('create', (scribe) => cli.io.out(`Created an encrypted store at ${scribe.store.path}.`));

@@ -1,10 +1,10 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { ScribeError } from '../../kernel/errors.js';
 import type { BackendClientRegistration } from '../../sandbox/smart-auth.js';
 import { resolveDataDir } from '../context.js';
 import type { CliContext } from '../session.js';
+import { invalidRate, notAJwks } from '../cli-errors.js';
 
 interface SandboxCommandOptions {
   readonly port: number;
@@ -22,7 +22,7 @@ interface SandboxCommandOptions {
 
 const rate = (v: string) => {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new ScribeError('bad_request', 'Rates are numbers from 0 to 1.');
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw invalidRate();
   return n;
 };
 const int = (v: string) => Number.parseInt(v, 10);
@@ -52,7 +52,7 @@ export function registerSandboxCommand(program: Command, cli: CliContext): void 
       const backendClients: BackendClientRegistration[] = [{ clientId: SANDBOX_DEFAULTS.backendClientId, jwks: key.publicJwks }];
       if (o.clientJwks) {
         const jwks = JSON.parse(await readFile(o.clientJwks, 'utf8')) as { keys?: unknown };
-        if (!Array.isArray(jwks.keys)) throw new ScribeError('bad_request', 'The --client-jwks file is not a JWKS ({"keys": [...]}).');
+        if (!Array.isArray(jwks.keys)) throw notAJwks();
         backendClients.push({ clientId: o.clientId ?? 'external-backend', jwks: jwks as BackendClientRegistration['jwks'] });
       }
       const sandbox = await startSandbox({

@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
 import type { Transcript } from '../../../shared/domain/transcript.js';
 import { TranscriptFormat } from '../../../shared/domain/transcript.js';
-import { ScribeError } from '../../kernel/errors.js';
 import { json } from '../output.js';
 import type { CliContext } from '../session.js';
+import { transcriptFileMissing, transcriptFileNotText, transcriptFileTooLarge, transcriptFileUnopenable } from '../cli-errors.js';
 
 const MAX_BYTES = 10_000_000;
 
@@ -16,12 +16,12 @@ async function readTranscriptFile(file: string): Promise<string> {
     size = (await stat(file)).size;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ScribeError('bad_request', code === 'ENOENT' ? 'The transcript file does not exist.' : 'The transcript file cannot be opened.');
+    throw code === 'ENOENT' ? transcriptFileMissing() : transcriptFileUnopenable(code ?? 'error');
   }
-  if (size > MAX_BYTES) throw new ScribeError('bad_request', 'The transcript file is larger than 10 MB; split it or check that it is a transcript.');
+  if (size > MAX_BYTES) throw transcriptFileTooLarge();
   const bytes = await readFile(file);
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  if (text.includes('\u0000')) throw new ScribeError('bad_request', 'The transcript file is not text (it holds binary data).');
+  if (text.includes('\u0000')) throw transcriptFileNotText();
   return text;
 }
 

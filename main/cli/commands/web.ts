@@ -4,9 +4,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWebBridge } from '../../api/web-bridge.js';
 import { packageRoot } from '../../kernel/app-identity.js';
-import { ScribeError } from '../../kernel/errors.js';
 import { resolveActor } from '../context.js';
 import type { CliContext } from '../session.js';
+import { rendererNotBuilt } from '../cli-errors.js';
 
 export function registerWebCommand(program: Command, cli: CliContext): void {
   program
@@ -16,7 +16,7 @@ export function registerWebCommand(program: Command, cli: CliContext): void {
     .option('--json', 'print the address as one JSON line')
     .action(async (o: { port: number; json?: boolean }) => {
       const staticDir = join(packageRoot, 'dist', 'renderer');
-      if (!existsSync(join(staticDir, 'index.html'))) throw new ScribeError('unavailable', 'The renderer is not built; run `npm run build` first.');
+      if (!existsSync(join(staticDir, 'index.html'))) throw rendererNotBuilt();
       await cli.withScribe('open', async (scribe) => {
         scribe.policy.assertWebBridgeAllowed();
         // As in the app: a recorded visit's note is drafted once its transcript is final.

@@ -24,7 +24,7 @@ export class LlmError extends ScribeError {
   readonly status: number | undefined;
   // No `cause`: the SDK's error holds the response body, which must not travel with ours.
   constructor(failure: LlmFailure, message: string, status?: number) {
-    super(CODES[failure], message);
+    super(CODES[failure], message, { reason: `llm.${failure}`, ...(status === undefined ? {} : { details: { status } }) });
     this.failure = failure;
     this.status = status;
   }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Speaker } from '../../../shared/domain/transcript.js';
 import type { ImportedTurn } from './imported-turn.js';
 import { speakerFromLabel } from './speaker-label.js';
-import { TranscriptFormatError } from './transcript-format-error.js';
+import { noSegments, notJson, segmentEndsBeforeStart, segmentInvalid, segmentsExpected } from './transcript-format-error.js';
 
 /**
  * Our own segments ({startMs, endMs, speaker, text}) or Whisper-style ones ({start, end, text} in
@@ -85,24 +85,23 @@ export function parseJsonSegments(content: string): ImportedTurn[] {
   } catch (error) {
     // The parser's message can quote the file; only the position is taken from it.
     const position = /position (\d+)/.exec(error instanceof Error ? error.message : '');
-    throw new TranscriptFormatError('it is not valid JSON.', position ? lineAt(text, Number(position[1])) : undefined);
+    throw notJson(position ? lineAt(text, Number(position[1])) : undefined);
   }
   const shape = FileShape.safeParse(data);
-  if (!shape.success) throw new TranscriptFormatError('expected an array of segments, or an object with a "segments" array.', 1);
+  if (!shape.success) throw segmentsExpected();
   const items = Array.isArray(shape.data) ? shape.data : shape.data.segments;
-  if (items.length === 0) throw new TranscriptFormatError('it holds no segments.');
+  if (items.length === 0) throw noSegments();
   const lines = elementLines(text);
   return items.map((item, index) => {
-    const where = `segment ${index + 1}`;
     const parsed = FileSegment.safeParse(item);
     if (!parsed.success) {
       const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || 'the segment'))].join(', ');
-      throw new TranscriptFormatError(`${where}: check ${fields}.`, lines[index]);
+      throw segmentInvalid(index, fields, lines[index]);
     }
     const s = parsed.data;
     const startMs = s.startMs ?? Math.round(s.start! * 1000);
     const endMs = s.endMs ?? Math.round(s.end! * 1000);
-    if (endMs < startMs) throw new TranscriptFormatError(`${where}: it ends before it starts.`, lines[index]);
+    if (endMs < startMs) throw segmentEndsBeforeStart(index, lines[index]);
     const known = s.speaker === undefined ? undefined : Speaker.safeParse(s.speaker);
     const speaker = s.speaker === undefined ? 'unknown' : known?.success ? known.data : speakerFromLabel(s.speaker);
     return { startMs, endMs, speaker, text: s.text.trim(), ...(s.confidence === undefined ? {} : { confidence: s.confidence }) };

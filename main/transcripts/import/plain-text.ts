@@ -2,7 +2,7 @@ import type { Speaker } from '../../../shared/domain/transcript.js';
 import type { ImportedTurn } from './imported-turn.js';
 import { speakerFromLabel } from './speaker-label.js';
 import { estimatedDurationMs, parseTimestamp } from './timing.js';
-import { TranscriptFormatError } from './transcript-format-error.js';
+import { noSpeakerTurns, speakerTurnExpected, turnsOutOfOrder } from './transcript-format-error.js';
 
 /** An optional leading time, "[00:01:02]" or "00:01:02.5", before the speaker. */
 const TIME = String.raw`(?:\[?((?:\d{1,3}:)?[0-5]?\d:[0-5]\d(?:[.,]\d{1,3})?)\]?\s+)?`;
@@ -43,12 +43,12 @@ export function parsePlainText(content: string): ImportedTurn[] {
     }
     const current = turns.at(-1);
     if (!current) {
-      throw new TranscriptFormatError('expected a turn that starts with a speaker, like "Doctor: …", "Patient: …" or "[doctor] …".', index + 1);
+      throw speakerTurnExpected(index + 1);
     }
     current.text.push(line);
   });
   const spoken = turns.filter((t) => t.text.join(' ').trim() !== '');
-  if (spoken.length === 0) throw new TranscriptFormatError('it holds no speaker turns ("Doctor: …" or "[doctor] …").');
+  if (spoken.length === 0) throw noSpeakerTurns();
 
   const timed = spoken.every((t) => t.startMs !== undefined);
   const out: ImportedTurn[] = [];
@@ -59,7 +59,7 @@ export function parsePlainText(content: string): ImportedTurn[] {
     let endMs = clock + estimatedDurationMs(text);
     if (timed) {
       startMs = turn.startMs!;
-      if (i > 0 && startMs < out[i - 1]!.startMs) throw new TranscriptFormatError('this turn starts before the turn above it.', turn.line);
+      if (i > 0 && startMs < out[i - 1]!.startMs) throw turnsOutOfOrder(turn.line);
       const next = spoken[i + 1]?.startMs;
       endMs = next !== undefined && next > startMs ? next : startMs + estimatedDurationMs(text);
     }

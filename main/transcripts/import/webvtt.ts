@@ -2,7 +2,7 @@ import type { Speaker } from '../../../shared/domain/transcript.js';
 import type { ImportedTurn } from './imported-turn.js';
 import { speakerFromLabel } from './speaker-label.js';
 import { parseTimestamp } from './timing.js';
-import { TranscriptFormatError } from './transcript-format-error.js';
+import { cueEndsBeforeStart, cueTimeInvalid, cueTimingExpected, noCues, webVttHeaderMissing } from './transcript-format-error.js';
 
 const TIMING = /^(\S+)\s+-->\s+(\S+)(?:\s+.*)?$/;
 const VOICE = /<v(?:\.[^\s>]*)?\s+([^>]*)>/g;
@@ -43,7 +43,7 @@ function voiceRuns(payload: string): { speaker: Speaker; text: string }[] {
  */
 export function parseWebVtt(content: string): ImportedTurn[] {
   const lines = content.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-  if (!/^WEBVTT(?:[ \t].*)?$/.test(lines[0] ?? '')) throw new TranscriptFormatError('a WebVTT file starts with the line "WEBVTT".', 1);
+  if (!/^WEBVTT(?:[ \t].*)?$/.test(lines[0] ?? '')) throw webVttHeaderMissing();
   const out: ImportedTurn[] = [];
   let i = 1;
   // The header block runs to the first blank line.
@@ -60,14 +60,14 @@ export function parseWebVtt(content: string): ImportedTurn[] {
     if (timingIndex < 0) {
       // Line numbers are 1-based; the identifier, when there is one, is allowed before the timing line.
       const line = first.includes('-->') || block.length === 1 ? blockStart + 1 : blockStart + 2;
-      throw new TranscriptFormatError('expected a cue timing line such as "00:00:01.000 --> 00:00:04.000".', line);
+      throw cueTimingExpected(line);
     }
     const timingLine = blockStart + timingIndex + 1;
     const timing = TIMING.exec(block[timingIndex]!.trim())!;
     const startMs = parseTimestamp(timing[1]!);
     const endMs = parseTimestamp(timing[2]!);
-    if (startMs === undefined || endMs === undefined) throw new TranscriptFormatError('a cue time is not in the form hh:mm:ss.ttt or mm:ss.ttt.', timingLine);
-    if (endMs < startMs) throw new TranscriptFormatError('the cue ends before it starts.', timingLine);
+    if (startMs === undefined || endMs === undefined) throw cueTimeInvalid(timingLine);
+    if (endMs < startMs) throw cueEndsBeforeStart(timingLine);
     const runs = voiceRuns(block.slice(timingIndex + 1).join('\n'));
     const words = runs.map((r) => Math.max(1, r.text.split(/\s+/).length));
     const total = words.reduce((a, b) => a + b, 0);
@@ -78,6 +78,6 @@ export function parseWebVtt(content: string): ImportedTurn[] {
       at = end;
     });
   }
-  if (out.length === 0) throw new TranscriptFormatError('it holds no cues with text.');
+  if (out.length === 0) throw noCues();
   return out;
 }

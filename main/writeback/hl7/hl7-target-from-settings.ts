@@ -1,6 +1,6 @@
 import type { Settings } from '../../../shared/domain/policy.js';
-import { ScribeError } from '../../kernel/errors.js';
 import type { Hl7TargetConfigInput } from './hl7-config.js';
+import { noHl7Receiver, receiverIdentityMissing } from './hl7-errors.js';
 
 /** The receiver used when no MLLP host is set (the demo EHR's listener); its fields fill what the settings leave unset. */
 export type Hl7ReceiverDefaults = Pick<Hl7TargetConfigInput, 'host' | 'port' | 'receivingApplication' | 'receivingFacility' | 'patientIdAuthority' | 'patientIdType'>;
@@ -34,7 +34,7 @@ export function hl7TargetFromSettings(settings: Hl7IdentitySettings, whenUnset: 
     processingId: settings.hl7ProcessingId,
   };
   if (settings.mllpHost === null) {
-    if (!whenUnset) throw new ScribeError('unavailable', 'No HL7 v2 receiver is set up (setting mllpHost).');
+    if (!whenUnset) throw noHl7Receiver();
     return {
       ...whenUnset,
       ...identity,
@@ -46,7 +46,7 @@ export function hl7TargetFromSettings(settings: Hl7IdentitySettings, whenUnset: 
   const { hl7ReceivingApplication: receivingApplication, hl7ReceivingFacility: receivingFacility, hl7PatientIdAuthority: patientIdAuthority } = settings;
   if (receivingApplication === null || receivingFacility === null || patientIdAuthority === null) {
     const missing = (['hl7ReceivingApplication', 'hl7ReceivingFacility', 'hl7PatientIdAuthority'] as const).filter((key) => settings[key] === null);
-    throw new ScribeError('unavailable', `The HL7 v2 connection needs the receiver's identity: set ${missing.join(', ')} (ask the interface engine's team).`);
+    throw receiverIdentityMissing(missing);
   }
   return {
     host: settings.mllpHost,

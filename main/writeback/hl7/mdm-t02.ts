@@ -1,12 +1,12 @@
 import { Hl7Message } from '@medplum/core';
 import type { Hl7Field } from '@medplum/core';
-import { ScribeError } from '../../kernel/errors.js';
 import type { SignedNotePayload } from '../delivery.js';
 import { messageControlId } from './control-id.js';
 import type { Hl7TargetConfig } from './hl7-config.js';
 import { splitPersonName } from './person-name.js';
 import { HL7_CONTEXT, field, mshSegment, repeated, segment } from './segments.js';
 import { formatHl7Date, formatHl7Timestamp, localOffsetMinutes } from './timestamp.js';
+import { noSigningTime, unpairedSurrogate } from './hl7-errors.js';
 
 export const SENDING_APPLICATION = 'AMBIENT_SCRIBE';
 export const HL7_VERSION = '2.5.1';
@@ -38,13 +38,6 @@ export interface BuiltMdmT02 {
   readonly text: string;
 }
 
-/** A payload that cannot become a valid message; the message names the part, never its value. */
-export class Hl7BuildError extends ScribeError {
-  constructor(message: string) {
-    super('bad_request', message);
-  }
-}
-
 /**
  * MDM^T02 (original document notification and content) for one signed note: MSH, EVN, PID, PV1,
  * TXA, then one TX OBX per line of the note text (so a line break is a segment boundary and every
@@ -59,9 +52,9 @@ export function buildMdmT02(
   offsetMinutes: (at: Date) => number = localOffsetMinutes,
 ): BuiltMdmT02 {
   const { payload } = job;
-  if (!isWellFormed(payload.noteText)) throw new Hl7BuildError('The note text holds an unpaired surrogate and cannot be encoded as UTF-8.');
+  if (!isWellFormed(payload.noteText)) throw unpairedSurrogate();
   const signedAt = new Date(payload.attestation.signedAt);
-  if (!Number.isFinite(signedAt.getTime())) throw new Hl7BuildError('The attestation has no valid signing time.');
+  if (!Number.isFinite(signedAt.getTime())) throw noSigningTime();
   const ts = (at: Date) => formatHl7Timestamp(at, offsetMinutes(at));
   const controlId = messageControlId(job.idempotencyKey);
   const sendingApplication = settings.sendingApplication ?? SENDING_APPLICATION;

@@ -1,22 +1,15 @@
-import { ScribeError } from '../../kernel/errors.js';
+import { controlByteInPayload, frameTooLarge } from './hl7-errors.js';
 
 /** MLLP (HL7 v2 Minimal Lower Layer Protocol): <VT> message <FS><CR>. */
 export const MLLP_START = 0x0b;
 export const MLLP_END = 0x1c;
 export const MLLP_END_CR = 0x0d;
 
-export class MllpFrameError extends ScribeError {
-  declare readonly reason: 'frame_too_large' | 'control_byte_in_payload';
-  constructor(reason: MllpFrameError['reason'], message: string) {
-    super('bad_request', message, { reason });
-  }
-}
-
 /** Frames one message (UTF-8). The payload must not hold VT or FS, which would end or restart the frame early. */
 export function encodeMllpFrame(message: string | Buffer): Buffer {
   const body = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
   if (body.includes(MLLP_START) || body.includes(MLLP_END)) {
-    throw new MllpFrameError('control_byte_in_payload', 'An HL7 message holds an MLLP control byte (VT or FS); it must be escaped before framing.');
+    throw controlByteInPayload();
   }
   return Buffer.concat([Buffer.of(MLLP_START), body, Buffer.of(MLLP_END, MLLP_END_CR)]);
 }
@@ -106,7 +99,7 @@ export class MllpDecoder {
       this.parts = [];
       this.size = 0;
       this.state = 'idle';
-      throw new MllpFrameError('frame_too_large', `An MLLP frame exceeded the limit of ${this.maxFrameBytes} bytes.`);
+      throw frameTooLarge(this.maxFrameBytes);
     }
     // Copied, so a held partial frame does not pin the whole chunk it arrived in.
     this.parts.push(Buffer.from(bytes));

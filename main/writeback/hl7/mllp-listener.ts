@@ -3,7 +3,6 @@ import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Hl7Message } from '@medplum/core';
-import { ScribeError } from '../../kernel/errors.js';
 import type { Logger } from '../../log/logger.js';
 import { nullLogger } from '../../log/logger.js';
 import type { Clock } from '../../store/clock.js';
@@ -14,6 +13,7 @@ import { hl7Sub, hl7Value, parseHl7 } from './hl7-read.js';
 import type { MdmDocument } from './mdm-t02-read.js';
 import { readMdmT02 } from './mdm-t02-read.js';
 import { MllpDecoder, encodeMllpFrame } from './mllp-frame.js';
+import { mllpListenerNotLoopback } from './hl7-errors.js';
 
 /**
  * Fault injection, each a probability per message from 0 (never, the default) to 1 (always),
@@ -92,7 +92,7 @@ export interface MllpListener {
  * and answers original-mode ACKs with MSA-2 = MSH-10.
  */
 export async function startMllpListener(options: MllpListenerOptions): Promise<MllpListener> {
-  if (!isLoopback(options.host)) throw new ScribeError('bad_request', 'The sandbox MLLP listener binds to a loopback address only (127.0.0.1 or ::1).');
+  if (!isLoopback(options.host)) throw mllpListenerNotLoopback();
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? nullLogger;
   const random = options.random ?? Math.random;

@@ -77,7 +77,12 @@ describe('settings locked by machine policy', () => {
     const result = await update({ audioMayLeaveDevice: true });
     assert.deepEqual(result, {
       ok: false,
-      error: { code: 'locked_by_policy', message: "Your organisation's policy locks audioMayLeaveDevice. Nothing was changed." },
+      error: {
+        code: 'locked_by_policy',
+        reason: 'policy.settings_locked',
+        details: { settings: 'audioMayLeaveDevice' },
+        message: "Your organisation's policy locks audioMayLeaveDevice. Nothing was changed.",
+      },
     });
     assert.equal(existsSync(settingsFile), false, 'nothing was written');
     assert.equal(auditActions().length, before, 'nothing was audited as changed');

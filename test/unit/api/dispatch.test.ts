@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { test } from 'vitest';
 import type { HandlerTable } from '../../../main/api/dispatch.js';
 import { createDispatcher } from '../../../main/api/dispatch.js';
-import { NotFoundError } from '../../../main/kernel/errors.js';
+import { visitNotFound } from '../../../main/store/errors.js';
 import { createJsonLineLogger } from '../../../main/log/logger.js';
 import { SENTINEL } from '../../helpers/temp-store.js';
 
@@ -41,15 +41,15 @@ test('an invalid request names the fields but never echoes their values', async 
   assert.ok(!logs().includes(SENTINEL.name) && !logs().includes(SENTINEL.patientId));
 });
 
-test('typed errors keep their code and safe message; unknown channels and non-object requests are refused', async () => {
+test('typed errors keep their code, reason and safe message; unknown channels and non-object requests are refused', async () => {
   const { dispatch } = setup({
     'visit:get': () => {
-      throw new NotFoundError('The visit');
+      throw visitNotFound();
     },
   });
   assert.deepEqual(await dispatch('visit:get', { id: '00000000-0000-4000-8000-000000000000' }, ctx), {
     ok: false,
-    error: { code: 'not_found', message: 'The visit was not found.' },
+    error: { code: 'not_found', reason: 'visit.not_found', message: 'The visit was not found.' },
   });
   assert.equal(((await dispatch('toString', {}, ctx)) as { error: { code: string } }).error.code, 'unknown_channel');
   assert.equal(((await dispatch('__proto__', {}, ctx)) as { error: { code: string } }).error.code, 'unknown_channel');

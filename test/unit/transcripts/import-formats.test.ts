@@ -6,13 +6,14 @@ import { TranscriptFormatError } from '../../../main/transcripts/import/transcri
 import type { TranscriptFormat } from '../../../shared/domain/transcript.js';
 import { SENTINEL } from '../../helpers/temp-store.js';
 
-/** Asserts a TranscriptFormatError at `line` whose message never quotes the file. */
-function rejectsAt(content: string, line: number | undefined, format: TranscriptFormat = 'auto'): void {
+/** Asserts a TranscriptFormatError for `reason` at `line` whose message never quotes the file. */
+function rejectsAt(content: string, line: number | undefined, reason: string, format: TranscriptFormat = 'auto'): void {
   const secret = SENTINEL.name;
   assert.throws(
     () => parseTranscript(content, format),
     (error: unknown) => {
       assert.ok(error instanceof TranscriptFormatError, `expected TranscriptFormatError, got ${String(error)}`);
+      assert.equal(error.reason, reason);
       assert.equal(error.line, line);
       assert.equal(error.code, 'bad_request');
       if (line !== undefined) assert.match(error.message, new RegExp(`line ${line}:`));
@@ -64,9 +65,9 @@ describe('plain "Speaker: text" transcripts', () => {
   });
 
   test('refuse text before the first speaker, and a file with no turns, naming the line', () => {
-    rejectsAt(`Visit with ${SENTINEL.name}\nDoctor: Hello.`, 1);
-    rejectsAt('\n\n   \n', undefined);
-    rejectsAt('[00:00:05] Doctor: Hello.\n[00:00:02] Patient: Earlier?', 2);
+    rejectsAt(`Visit with ${SENTINEL.name}\nDoctor: Hello.`, 1, 'transcript_file.speaker_expected');
+    rejectsAt('\n\n   \n', undefined, 'transcript_file.no_turns');
+    rejectsAt('[00:00:05] Doctor: Hello.\n[00:00:02] Patient: Earlier?', 2, 'transcript_file.turns_out_of_order');
   });
 });
 
@@ -107,10 +108,10 @@ describe('WebVTT transcripts', () => {
   });
 
   test('refuse a missing header, a bad timing line and a cue that ends before it starts, by line', () => {
-    rejectsAt(`Doctor: hello\n\n00:00:01.000 --> 00:00:02.000\n${SENTINEL.name}`, 1, 'vtt');
-    rejectsAt(`WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nfine\n\n00:00:0x.000 --> 00:00:03.000\n${SENTINEL.name}`, 6);
-    rejectsAt(`WEBVTT\n\ncue-7\n${SENTINEL.name} said this\nand more`, 4);
-    rejectsAt(`WEBVTT\n\n00:00:05.000 --> 00:00:03.000\n<v Patient>${SENTINEL.name}`, 3);
+    rejectsAt(`Doctor: hello\n\n00:00:01.000 --> 00:00:02.000\n${SENTINEL.name}`, 1, 'transcript_file.webvtt_header_missing', 'vtt');
+    rejectsAt(`WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nfine\n\n00:00:0x.000 --> 00:00:03.000\n${SENTINEL.name}`, 6, 'transcript_file.cue_time_invalid');
+    rejectsAt(`WEBVTT\n\ncue-7\n${SENTINEL.name} said this\nand more`, 4, 'transcript_file.cue_timing_expected');
+    rejectsAt(`WEBVTT\n\n00:00:05.000 --> 00:00:03.000\n<v Patient>${SENTINEL.name}`, 3, 'transcript_file.ends_before_start');
   });
 });
 
@@ -125,16 +126,16 @@ describe('JSON segment transcripts', () => {
 
   test('name the segment and its line when one is malformed, without quoting it', () => {
     const content = `{\n  "segments": [\n    { "startMs": 0, "endMs": 10, "text": "ok" },\n    { "startMs": 5, "text": "${SENTINEL.name}" }\n  ]\n}`;
-    rejectsAt(content, 4);
+    rejectsAt(content, 4, 'transcript_file.segment_invalid');
     assert.throws(() => parseTranscript(content, 'json'), /segment 2: check startMs/);
-    rejectsAt(`[\n{"startMs": 9, "endMs": 2, "text": "${SENTINEL.name}"}\n]`, 2);
-    assert.throws(() => parseTranscript('{"transcript": []}', 'json'), /expected an array of segments/);
+    rejectsAt(`[\n{"startMs": 9, "endMs": 2, "text": "${SENTINEL.name}"}\n]`, 2, 'transcript_file.ends_before_start');
+    assert.throws(() => parseTranscript('{"transcript": []}', 'json'), (error: unknown) => error instanceof TranscriptFormatError && error.reason === 'transcript_file.segments_expected');
   });
 
   test('report invalid JSON by line, never with the parser message that quotes the file', () => {
     assert.throws(
       () => parseTranscript(`[\n  {"startMs": 0, "endMs": 1, "text": "${SENTINEL.name}"},\n  {"startMs": 1 "endMs": 2}\n]`, 'json'),
-      (error: unknown) => error instanceof TranscriptFormatError && /not valid JSON/.test(error.message) && !error.message.includes(SENTINEL.name),
+      (error: unknown) => error instanceof TranscriptFormatError && error.reason === 'transcript_file.invalid_json' && !error.message.includes(SENTINEL.name),
     );
   });
 });

@@ -4,7 +4,8 @@ import { Hl7Message } from '@medplum/core';
 import { messageControlId } from '../../../../main/writeback/hl7/control-id.js';
 import { Hl7TargetConfig } from '../../../../main/writeback/hl7/hl7-config.js';
 import { hl7Value } from '../../../../main/writeback/hl7/hl7-read.js';
-import { Hl7BuildError, buildMdmT02 } from '../../../../main/writeback/hl7/mdm-t02.js';
+import { buildMdmT02 } from '../../../../main/writeback/hl7/mdm-t02.js';
+import { Hl7BuildError } from '../../../../main/writeback/hl7/hl7-errors.js';
 import { readMdmT02 } from '../../../../main/writeback/hl7/mdm-t02-read.js';
 import { parseHl7Timestamp } from '../../../../main/writeback/hl7/timestamp.js';
 import { noteSha256 } from '../../../../main/writeback/note-integrity.js';
@@ -169,7 +170,7 @@ describe('MDM^T02 builder', () => {
     const payload = withNoteText(`${SENTINEL.name} \ud800 broken`);
     assert.throws(
       () => buildMdmT02(buildDeliveryJob(payload), settings, NOW, EST),
-      (error: unknown) => error instanceof Hl7BuildError && !error.message.includes(SENTINEL.name),
+      (error: unknown) => error instanceof Hl7BuildError && error.reason === 'hl7.note_text_not_encodable' && !error.message.includes(SENTINEL.name),
     );
   });
 });

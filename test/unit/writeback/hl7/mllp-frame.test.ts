@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
-import { MllpDecoder, MllpFrameError, encodeMllpFrame } from '../../../../main/writeback/hl7/mllp-frame.js';
+import { MllpDecoder, encodeMllpFrame } from '../../../../main/writeback/hl7/mllp-frame.js';
+import { MllpFrameError } from '../../../../main/writeback/hl7/hl7-errors.js';
 
 const VT = 0x0b;
 const FS = 0x1c;
@@ -17,8 +18,9 @@ describe('MLLP framing', () => {
   });
 
   test('a message holding VT or FS is refused rather than framed wrongly', () => {
-    assert.throws(() => encodeMllpFrame('MSH|\x0b'), MllpFrameError);
-    assert.throws(() => encodeMllpFrame('MSH|\x1c'), MllpFrameError);
+    const refused = (error: unknown) => error instanceof MllpFrameError && error.reason === 'hl7.control_byte_in_payload';
+    assert.throws(() => encodeMllpFrame('MSH|\x0b'), refused);
+    assert.throws(() => encodeMllpFrame('MSH|\x1c'), refused);
   });
 
   test('decodes one frame in one chunk', () => {
@@ -82,7 +84,7 @@ describe('MLLP framing', () => {
   test('a frame over the size limit is refused, and the next frame still decodes', () => {
     const d = decoder(64);
     const big = encodeMllpFrame('X'.repeat(65));
-    assert.throws(() => d.push(big), (error: unknown) => error instanceof MllpFrameError && error.reason === 'frame_too_large');
+    assert.throws(() => d.push(big), (error: unknown) => error instanceof MllpFrameError && error.reason === 'hl7.frame_too_large');
     assert.deepEqual(text(d.push(encodeMllpFrame('MSH|small'))), ['MSH|small']);
   });
 
