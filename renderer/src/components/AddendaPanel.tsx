@@ -4,6 +4,7 @@ import { MAX_ADDENDUM_CHARS } from '../../../shared/domain/addendum.js';
 import { useApp } from '../app-context.js';
 import { errorText } from '../error-text.js';
 import { dateTime } from '../format.js';
+import { SignDialog } from './SignDialog.js';
 
 interface Props {
   readonly visitId: string;
@@ -27,21 +28,17 @@ const STATE_TEXT: Record<NoteAddendum['state'], string> = {
 /**
  * Addenda under a signed note: the signed note never changes, later words go here. Each is listed
  * with who signed it, when, and where its delivery stands. Clinicians and scribes write the open
- * addendum; a clinician signs it behind a confirm step that shows the exact text.
+ * addendum; a clinician signs it in the sign dialog, which shows the exact text.
  */
 export function AddendaPanel({ visitId, mayWrite, maySign }: Props) {
   const { api, announce } = useApp();
   const headingId = useId();
   const textId = useId();
-  const attestId = useId();
-  const dialog = useRef<HTMLDialogElement>(null);
   const [addenda, setAddenda] = useState<readonly NoteAddendum[] | undefined>(undefined);
   const [text, setText] = useState('');
   const [dirty, setDirty] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
   const [confirming, setConfirming] = useState(false);
-  const [attested, setAttested] = useState(false);
 
   const open = addenda?.find((a) => a.state === 'draft');
   const signed = addenda?.filter((a) => a.state !== 'draft') ?? [];
@@ -81,11 +78,6 @@ export function AddendaPanel({ visitId, mayWrite, maySign }: Props) {
     latest.current = open?.text ?? '';
     setText(latest.current);
   }, [open?.revision, open?.text, dirty]);
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (confirming && element && !element.open) element.showModal();
-  }, [confirming]);
 
   /** Stores the text as it is now, one save at a time, each on top of the revision the last one returned. */
   const save = useCallback(async (): Promise<NoteAddendum | undefined> => {
@@ -129,25 +121,16 @@ export function AddendaPanel({ visitId, mayWrite, maySign }: Props) {
   const openConfirm = async () => {
     const current = await save();
     if (!current) return;
-    setAttested(false);
+    setError(undefined);
     setConfirming(true);
   };
 
-  const sign = async () => {
-    if (!open || !attested || busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.visit.signAddendum({ visitId, revision: open.revision });
-      dialog.current?.close();
-      announce(`Addendum ${open.seq} signed. It is sent after the original note.`);
-      reload();
-      api.outbox.run().then(reload, reload);
-    } catch (failure) {
-      setError(errorText(failure));
-    } finally {
-      setBusy(false);
-    }
+  const sign = async (addendum: NoteAddendum) => {
+    const result = await api.visit.signAddendum({ visitId, revision: addendum.revision });
+    announce(`Addendum ${addendum.seq} signed. It is sent after the original note.`);
+    reload();
+    api.outbox.run().then(reload, reload);
+    return result;
   };
 
   return (
@@ -168,7 +151,7 @@ export function AddendaPanel({ visitId, mayWrite, maySign }: Props) {
           ))}
         </ol>
       ) : null}
-      {error && !confirming ? (
+      {error ? (
         <p className="alert" role="alert">
           {error}
         </p>
@@ -195,13 +178,13 @@ export function AddendaPanel({ visitId, mayWrite, maySign }: Props) {
             <button
               type="button"
               className="button-secondary"
-              disabled={busy || !dirty || text.trim() === ''}
+              disabled={!dirty || text.trim() === ''}
               onClick={() => void save().then((saved) => saved && announce(`Addendum ${saved.seq} saved.`))}
             >
               Save addendum
             </button>
             {maySign ? (
-              <button type="button" className="button-primary" disabled={busy || text.trim() === ''} onClick={() => void openConfirm()}>
+              <button type="button" className="button-primary" disabled={text.trim() === ''} onClick={() => void openConfirm()}>
                 Sign addendum…
               </button>
             ) : null}
@@ -210,33 +193,16 @@ export function AddendaPanel({ visitId, mayWrite, maySign }: Props) {
         </>
       ) : null}
       {confirming && open ? (
-        <dialog ref={dialog} className="sign-dialog" aria-labelledby={`${headingId}-confirm`} onClose={() => setConfirming(false)}>
-          <div className="dialog-body">
-            <h2 id={`${headingId}-confirm`}>Sign addendum {open.seq}</h2>
-            <p>It is sent to the same EHR as the note, as its own document pointing at the original, after the original note is delivered.</p>
-            <h3>The addendum, exactly as it will be sent</h3>
-            <pre className="note-preview" tabIndex={0} aria-label="Addendum text to be sent">
-              {open.text}
-            </pre>
-            <label className="attest" htmlFor={attestId}>
-              <input id={attestId} type="checkbox" checked={attested} onChange={(event) => setAttested(event.currentTarget.checked)} />
-              I have reviewed this addendum and confirm it is accurate. Once signed, it cannot be changed.
-            </label>
-            {error ? (
-              <p className="alert" role="alert">
-                {error}
-              </p>
-            ) : null}
-            <div className="form-actions dialog-actions">
-              <button type="button" className="button-secondary" onClick={() => dialog.current?.close()}>
-                Cancel
-              </button>
-              <button type="button" className="button-primary" onClick={() => void sign()} aria-disabled={!attested || busy || undefined} aria-describedby={attested ? undefined : attestId}>
-                {busy ? 'Signing…' : 'Sign addendum'}
-              </button>
-            </div>
-          </div>
-        </dialog>
+        <SignDialog
+          title={`Sign addendum ${open.seq}`}
+          noun="addendum"
+          details={<p>It is sent to the same EHR as the note, as its own document pointing at the original, after the original note is delivered.</p>}
+          text={open.text}
+          attestation="I have reviewed this addendum and confirm it is accurate. Once signed, it cannot be changed."
+          signLabel="Sign addendum"
+          sign={() => sign(open)}
+          onClose={() => setConfirming(false)}
+        />
       ) : null}
     </section>
   );

@@ -1,5 +1,7 @@
 import { useId, useMemo, useState } from 'react';
-import type { CodeSuggestion } from '../../../shared/domain/note.js';
+import type { CodeSuggestion, Note } from '../../../shared/domain/note.js';
+import { renderNoteText } from '../../../shared/domain/note-text.js';
+import { unsupportedSummary } from '../../../shared/domain/unsupported-sentences.js';
 import { useApp } from '../app-context.js';
 import { AddendaPanel } from '../components/AddendaPanel.js';
 import { CodePanel } from '../components/CodePanel.js';
@@ -9,10 +11,12 @@ import { DraftControls } from '../components/DraftControls.js';
 import type { SentenceSelection } from '../components/NoteEditor.js';
 import { NoteEditor } from '../components/NoteEditor.js';
 import { RevisionHistory } from '../components/RevisionHistory.js';
-import { SignOffDialog } from '../components/SignOffDialog.js';
+import { CodesSent, NoteSignDetails } from '../components/NoteSignDetails.js';
+import { SignDialog } from '../components/SignDialog.js';
 import { TranscriptPane } from '../components/TranscriptPane.js';
 import { VisitHeading } from '../components/VisitHeading.js';
 import { errorText } from '../error-text.js';
+import { destinationOf } from '../outbox-advice.js';
 import { useAutoDraft } from '../hooks/useAutoDraft.js';
 import { useCaptureStatus } from '../hooks/useCaptureStatus.js';
 import { useNoteDocument } from '../hooks/useNoteDocument.js';
@@ -79,6 +83,7 @@ export function ReviewView({ visitId }: { visitId: string }) {
   // The original note's job; addenda have their own (shown with each addendum).
   const job = useMemo(() => outbox.jobs?.find((candidate) => candidate.visitId === visitId && !candidate.addendum), [outbox.jobs, visitId]);
   const emptyIds = useMemo(() => new Set<string>(), []);
+  const destination = settings.view ? destinationOf(settings.view) : undefined;
 
   const selectSentence = (selection: SentenceSelection | undefined) => {
     if (!selection) return setEvidence(undefined);
@@ -112,6 +117,18 @@ export function ReviewView({ visitId }: { visitId: string }) {
     setActionError(undefined);
     if (!(await doc.flush())) return setActionError('The latest edit is not saved yet. Wait until it is saved, then sign.');
     setSigning(true);
+  };
+
+  /** Signs exactly the stored revision shown in the dialog, then sends it now rather than at the next scheduled run. */
+  const signNote = async (stored: Note, acknowledgeUnsupported: boolean) => {
+    const unsupported = unsupportedSummary(stored).count > 0;
+    const result = await api.visit.sign({ visitId, revision: stored.revision, ...(unsupported ? { acknowledgeUnsupported } : {}) });
+    announce('Note signed. Sending it to the EHR.');
+    doc.markSigned();
+    outbox.reload();
+    // Progress arrives as outbox events.
+    api.outbox.run().then(outbox.reload, outbox.reload);
+    return result;
   };
 
   if (visit.status !== 'ready') {
@@ -293,13 +310,28 @@ export function ReviewView({ visitId }: { visitId: string }) {
         </div>
       </div>
       {signing && note.stored ? (
-        <SignOffDialog
-          visit={visit.visit}
-          note={note.stored}
-          settings={settings.view}
-          outbox={outbox}
+        <SignDialog
+          title="Sign and send to the EHR"
+          noun="note"
+          details={<NoteSignDetails visit={visit.visit} note={note.stored} destination={destination} />}
+          text={renderNoteText(note.stored)}
+          extra={<CodesSent note={note.stored} />}
+          unsupported={unsupportedSummary(note.stored)}
+          attestation="I have reviewed this note and the codes, and I confirm they are accurate. Once signed, the note cannot be changed; later corrections go out as an addendum."
+          signLabel="Sign and send"
+          sign={(acknowledgeUnsupported) => signNote(note.stored!, acknowledgeUnsupported)}
+          afterSigning={{
+            title: 'Signed: sending to the EHR',
+            body: ({ attestation, jobId }) => (
+              <>
+                <p>
+                  Revision {attestation.revision} is signed and locked. {destination ? destination.title : ''}.
+                </p>
+                <DeliveryProgress job={outbox.jobs?.find((candidate) => candidate.id === jobId)} />
+              </>
+            ),
+          }}
           onClose={() => setSigning(false)}
-          onSigned={() => doc.markSigned()}
         />
       ) : null}
     </div>
