@@ -14,13 +14,13 @@ const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 const README_MAX_LINES = 120;
 const PROSE_MAX_CHARS = 200;
 
-/** The paths the "## Folder map" section's code block names: the first word of each line. */
+/** The paths the "## Folder map" section's code block names: the first word of each line (an indented line continues the one above). */
 function folderMapPaths(markdown: string): string[] {
   const section = markdown.split(/^## /m).find((s) => s.startsWith('Folder map\n'));
   if (!section) throw new Error('docs/architecture.md has no "## Folder map" section');
   const block = /^```\w*\n([\s\S]*?)^```/m.exec(section);
   if (!block) throw new Error('the folder map has no code block');
-  return block[1]!.split('\n').filter((line) => line.trim().length > 0).map((line) => line.trim().split(/\s+/)[0]!);
+  return block[1]!.split('\n').filter((line) => /^\S/.test(line)).map((line) => line.split(/\s+/)[0]!);
 }
 
 /** Folders that are made (build output, dependencies, test artefacts), not kept: .gitignore's, and electron-builder's output. */
@@ -78,6 +78,8 @@ describe("docs/architecture.md's folder map", () => {
     const exists = (path: string) => (path === 'main/old' ? 'none' : path.includes('.') ? 'file' : 'dir');
     const problems = mapProblems(['main/kernel/', 'main/old/', 'main/compose.ts'], ['main/kernel/', 'main/new/'], exists);
     assert.deepEqual(problems, { missing: ['main/new/'], gone: ['main/old/'] });
+    const map = '## Folder map\n\n```\nmain/         the main process\n              and every service\nmain/kernel/  base\n```\n';
+    assert.deepEqual(folderMapPaths(map), ['main/', 'main/kernel/']);
   });
 });
 
