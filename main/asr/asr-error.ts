@@ -73,3 +73,5 @@ export const unexpectedFailure = () =>
   new ScribeError('internal', 'Transcription failed unexpectedly; the audio is kept and can be transcribed again.', { reason: 'asr.unexpected' });
 
 export const liveNotStarted = () => new ScribeError('internal', 'Live transcription could not start; the recording goes on.', { reason: 'asr.live_not_started' });
+
+export const unknownEngineInEnv = () => new ScribeError('bad_request', 'SCRIBE_ASR_ENGINE must be local or openai.', { reason: 'asr.env_engine_unknown' });

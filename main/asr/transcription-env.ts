@@ -1,7 +1,7 @@
 import { TranscriptionEngine } from '../../shared/domain/policy.js';
-import { ScribeError } from '../kernel/errors.js';
 import { openAiAsrConfigFromEnv } from './openai-asr-config.js';
 import type { TranscriptionOptions } from './transcription-setup.js';
+import { unknownEngineInEnv } from './asr-error.js';
 
 /**
  * Transcription settings for headless use, from the environment (and `--models-dir`):
@@ -12,7 +12,7 @@ import type { TranscriptionOptions } from './transcription-setup.js';
 export function transcriptionOptionsFromEnv(env: NodeJS.ProcessEnv, modelsDir?: string): TranscriptionOptions {
   const engine = env['SCRIBE_ASR_ENGINE']?.trim();
   const parsed = engine ? TranscriptionEngine.safeParse(engine) : undefined;
-  if (parsed && !parsed.success) throw new ScribeError('bad_request', 'SCRIBE_ASR_ENGINE must be local or openai.');
+  if (parsed && !parsed.success) throw unknownEngineInEnv();
   return {
     modelsDir: modelsDir ?? (env['SCRIBE_MODELS_DIR']?.trim() || undefined),
     localModel: env['SCRIBE_ASR_LOCAL_MODEL']?.trim() || undefined,

@@ -11,6 +11,7 @@ import { createPassphraseKeyProvider } from '../../main/store/passphrase-key-pro
 import type { Visit } from '../../shared/domain/visit.js';
 import { memoryLogger } from './capture-harness.js';
 import { FAST_SCRYPT, SENTINEL, tempDir } from './temp-store.js';
+import type { ApiError } from '../../shared/api/errors.js';
 
 export const clinicianCtx = { transport: 'cli', actor: { id: 'dr-asr', role: 'clinician' } } as const;
 
@@ -103,7 +104,7 @@ export interface AsrScribe {
   readonly scribe: Scribe;
   readonly logger: ReturnType<typeof memoryLogger>;
   call<T = unknown>(channel: string, request: unknown): Promise<T>;
-  fail(channel: string, request: unknown): Promise<{ code: string; message: string }>;
+  fail(channel: string, request: unknown): Promise<ApiError>;
   newVisit(patient?: Record<string, unknown>): Promise<Visit>;
   cleanup(): void;
 }

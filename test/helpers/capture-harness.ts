@@ -15,6 +15,7 @@ import { createVisitLifecycle } from '../../main/visits/lifecycle.js';
 import type { Visit } from '../../shared/domain/visit.js';
 import type { VisitId } from '../../shared/ids.js';
 import { FAST_SCRYPT, SENTINEL, tempDir } from './temp-store.js';
+import type { ApiError } from '../../shared/api/errors.js';
 
 export const CAPTURE_PASSPHRASE = 'capture test passphrase';
 export const clinician = { id: 'dr-capture', role: 'clinician' } as const;
@@ -33,7 +34,7 @@ export interface CaptureHarness {
   readonly logger: ReturnType<typeof memoryLogger>;
   call<T = unknown>(channel: string, request: unknown): Promise<T>;
   /** The error a call fails with (the test fails if it succeeds). */
-  fail(channel: string, request: unknown): Promise<{ code: string; message: string; fields?: string[] }>;
+  fail(channel: string, request: unknown): Promise<ApiError>;
   newVisit(options?: { consent?: boolean }): Promise<Visit>;
   /** A second capture service on the same store, as another process would have. */
   otherService(options: {

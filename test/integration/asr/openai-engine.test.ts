@@ -11,6 +11,7 @@ import type { Settings } from '../../../shared/domain/policy.js';
 import { memoryLogger } from '../../helpers/capture-harness.js';
 import type { OpenAiAudioLoopback } from '../../helpers/openai-audio-loopback.js';
 import { startOpenAiAudioLoopback, verboseReply } from '../../helpers/openai-audio-loopback.js';
+import { ScribeError } from '../../../main/kernel/errors.js';
 
 /** A speech-like test signal: a 220 Hz tone whose loudness rises and falls four times a second. */
 function speechLike(seconds: number): Int16Array {
@@ -207,7 +208,7 @@ describe('policy decides whether audio may leave the machine', () => {
     const factory = createEngineFactory({ policy, logger: memoryLogger(), openaiConfig: () => openAiAsrConfigFromEnv({ OPENAI_API_KEY: 'k' }) });
     assert.throws(
       () => factory('openai'),
-      (e: unknown) => e instanceof Error && (e as { code?: string }).code === 'locked_by_policy' && /Audio may not leave this machine/.test(e.message),
+      (e: unknown) => e instanceof ScribeError && e.code === 'locked_by_policy' && e.reason === 'policy.refused' && /Audio may not leave this machine/.test(e.message),
     );
   });
 
@@ -227,7 +228,7 @@ describe('policy decides whether audio may leave the machine', () => {
       { logger: memoryLogger(), assertAllowed: (baseUrl) => policy.assertEngineAllowed('transcription', 'openai', { baseUrl }) },
     );
     mayLeave = false;
-    await assert.rejects(engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]), /Audio may not leave this machine/);
+    await assert.rejects(engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]), { reason: 'policy.refused', details: { setting: 'audioMayLeaveDevice' } });
   });
 
   test('not configured: a clear message naming what to set', () => {

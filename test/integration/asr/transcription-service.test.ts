@@ -300,6 +300,8 @@ describe('transcribing a recorded visit', () => {
       await importAudio(h, visit.id, speechLike(3));
       const refused = await h.fail('visit:transcribe', { visitId: visit.id, engine: 'openai' });
       assert.equal(refused.code, 'forbidden');
+      assert.equal(refused.reason, 'settings.refused');
+      assert.deepEqual(refused.details, { setting: 'audioMayLeaveDevice' });
       assert.match(refused.message, /Audio may not leave this machine/);
       const actions = (h.scribe.store.db.prepare('SELECT action FROM audit_log').all() as { action: string }[]).map((a) => a.action);
       assert.ok(!actions.includes('transcription.audio_sent'));
@@ -326,10 +328,10 @@ describe('transcribing a recorded visit', () => {
     const h = openAsrScribe({ transcription: { engines: () => engine } });
     try {
       const visit = await h.newVisit();
-      assert.match((await h.fail('visit:transcribe', { visitId: visit.id })).message, /no recorded audio/);
+      assert.equal((await h.fail('visit:transcribe', { visitId: visit.id })).reason, 'asr.no_audio');
       await h.call('transcript:import', { visitId: visit.id, content: 'Doctor: How are you?\nPatient: Fine.' });
       await importAudio(h, visit.id, speechLike(2));
-      assert.match((await h.fail('visit:transcribe', { visitId: visit.id })).message, /imported transcript/);
+      assert.equal((await h.fail('visit:transcribe', { visitId: visit.id })).reason, 'asr.imported_transcript');
       assert.equal(engine.calls.length, 0);
     } finally {
       h.cleanup();

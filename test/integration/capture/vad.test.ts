@@ -45,7 +45,7 @@ describe('Silero VAD model', () => {
       assert.ok(sileroModelCandidates({ resourcesPath: tmp.dir }).includes(join(packaged, SILERO_MODEL_FILE)));
       assert.ok(sileroModelCandidates().every((candidate) => !/^https?:/.test(candidate)));
       assert.equal(findSileroModel({ override: join(packaged, SILERO_MODEL_FILE) }), join(packaged, SILERO_MODEL_FILE));
-      assert.throws(() => findSileroModel({ override: join(tmp.dir, 'missing.onnx') }), VadUnavailableError);
+      assert.throws(() => findSileroModel({ override: join(tmp.dir, 'missing.onnx') }), (error: unknown) => error instanceof VadUnavailableError && error.reason === 'vad.model_missing');
     } finally {
       tmp.cleanup();
     }
@@ -55,7 +55,7 @@ describe('Silero VAD model', () => {
     const tmp = tempDir('scribe-badmodel-');
     try {
       writeFileSync(join(tmp.dir, 'bad.onnx'), 'not a model');
-      await assert.rejects(loadSileroVad(join(tmp.dir, 'bad.onnx')), (error: unknown) => error instanceof VadUnavailableError && /could not be loaded/.test(error.message));
+      await assert.rejects(loadSileroVad(join(tmp.dir, 'bad.onnx')), (error: unknown) => error instanceof VadUnavailableError && error.reason === 'vad.model_unloadable');
     } finally {
       tmp.cleanup();
     }

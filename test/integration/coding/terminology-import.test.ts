@@ -130,6 +130,7 @@ describe('ICD-10-CM terminology in the encrypted store', () => {
       (error: unknown) => {
         assert.ok(error instanceof TerminologyImportError);
         assert.equal(error.code, 'bad_request');
+        assert.equal(error.reason, 'terminology.release_invalid');
         assert.match(error.message, /icd10cm_order_2026\.txt line 40000: the code field \(columns 7-13\) does not hold an ICD-10-CM code/);
         assert.match(error.message, /The code set in use \(ICD-10-CM FY2026\) is unchanged/);
         return true;

@@ -8,6 +8,7 @@ import type { DraftResult } from '../../../shared/domain/drafting.js';
 import type { Note } from '../../../shared/domain/note.js';
 import type { Visit } from '../../../shared/domain/visit.js';
 import { FAST_SCRYPT, SENTINEL, tempDir } from '../../helpers/temp-store.js';
+import { ApiCallError } from '../../../shared/api/errors.js';
 
 const scribeUser = { transport: 'cli', actor: { id: 'scribe-2', role: 'scribe' } } as const;
 const clinician = { transport: 'cli', actor: { id: 'dr-2', role: 'clinician' } } as const;
@@ -20,7 +21,7 @@ describe('drafting service (offline engine, real store)', () => {
 
   async function call<T>(channel: string, request: unknown, ctx: Ctx = scribeUser): Promise<T> {
     const result = await scribe.dispatch(channel, request, ctx);
-    if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
+    if (!result.ok) throw new ApiCallError(result.error);
     return result.value as T;
   }
   const newVisit = () => call<Visit>('visit:create', { patientId: SENTINEL.patientId, patient: { displayName: SENTINEL.name } });
@@ -38,7 +39,7 @@ describe('drafting service (offline engine, real store)', () => {
     const visit = await newVisit();
     await assert.rejects(call('visit:draft', { visitId: visit.id, engine: 'offline' }), { code: 'not_found' });
     scribe.transcripts.appendSegments(visit.id, [{ id: 'a1', startMs: 0, endMs: 900, speaker: 'patient', text: 'I have a cough.' }]);
-    await assert.rejects(call('visit:draft', { visitId: visit.id, engine: 'offline' }), (e: Error & { code?: string }) => e.code === 'conflict' && /not final/.test(e.message));
+    await assert.rejects(call('visit:draft', { visitId: visit.id, engine: 'offline' }), { code: 'conflict', reason: 'drafting.transcript_not_final' });
     scribe.transcripts.finalize(visit.id);
     const result = await call<DraftResult>('visit:draft', { visitId: visit.id, engine: 'offline' });
     assert.equal(result.note.revision, 1);
@@ -53,14 +54,14 @@ describe('drafting service (offline engine, real store)', () => {
     assert.equal(second.note.revision, 2, 'a re-draft over an untouched draft is fine');
     const edited = await call<Note>('note:save', { visitId: visit.id, baseRevision: 2, note: NoteDraft.parse(first.note) });
     assert.equal(edited.revision, 3);
-    await assert.rejects(call('visit:draft', { visitId: visit.id, engine: 'offline' }), (e: Error & { code?: string }) => e.code === 'conflict' && /1 edit\(s\)/.test(e.message));
+    await assert.rejects(call('visit:draft', { visitId: visit.id, engine: 'offline' }), { code: 'conflict', reason: 'drafting.note_has_edits', details: { edits: 1 } });
     const again = await call<DraftResult>('visit:draft', { visitId: visit.id, engine: 'offline', replaceEdits: true });
     assert.equal(again.note.revision, 4);
     const view = await call<{ revisions: { kind: string; author: string }[] }>('note:get', { visitId: visit.id });
     assert.deepEqual(view.revisions.map((r) => r.kind), ['draft', 'draft', 'edit', 'draft'], 'the edit stays in the history');
 
     await call('visit:sign', { visitId: visit.id, revision: 4 }, clinician);
-    await assert.rejects(call('visit:draft', { visitId: visit.id, engine: 'offline', replaceEdits: true }), (e: Error & { code?: string }) => e.code === 'conflict' && /signed/.test(e.message));
+    await assert.rejects(call('visit:draft', { visitId: visit.id, engine: 'offline', replaceEdits: true }), { code: 'conflict', reason: 'note.signed_locked' });
   });
 
   test('only clinicians and scribes draft; unknown visits are not found', async () => {

@@ -11,6 +11,7 @@ import type { Visit } from '../../../shared/domain/visit.js';
 import type { OpenAiLoopback, RecordedRequest } from '../../helpers/openai-loopback.js';
 import { chatCompletion, startOpenAiLoopback } from '../../helpers/openai-loopback.js';
 import { FAST_SCRYPT, SENTINEL, tempDir } from '../../helpers/temp-store.js';
+import { ApiCallError } from '../../../shared/api/errors.js';
 
 /** A small, real validator: three billable codes with their official FY2026 titles, one header. */
 const KNOWN: Record<string, { billable: boolean; title: string }> = {
@@ -67,7 +68,7 @@ describe('LLM drafter against a loopback OpenAI-compatible server', () => {
 
   async function call<T>(channel: string, request: unknown): Promise<T> {
     const result = await scribe.dispatch(channel, request, scribeUser);
-    if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
+    if (!result.ok) throw new ApiCallError(result.error);
     return result.value as T;
   }
   const draft = (engine: 'llm' | 'auto' | 'offline', extra: Record<string, unknown> = {}) => call<DraftResult>('visit:draft', { visitId: visit.id, engine, replaceEdits: true, ...extra });
@@ -232,7 +233,7 @@ describe('LLM drafter against a loopback OpenAI-compatible server', () => {
     config = openai({ timeoutMs: 300 });
     server.script = () => ({ delayMs: 5000, body: chatCompletion(modelNote()) });
     const started = Date.now();
-    await assert.rejects(draft('llm'), (e: Error & { code?: string }) => e.code === 'unavailable' && /did not answer in time/.test(e.message));
+    await assert.rejects(draft('llm'), { code: 'unavailable', reason: 'llm.timeout' });
     assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
   });
 
@@ -261,7 +262,7 @@ describe('LLM drafter against a loopback OpenAI-compatible server', () => {
 
   test('a service address the policy does not list is refused before anything is sent', async () => {
     config = openai({ baseURL: 'http://127.0.0.1:9/v1' });
-    await assert.rejects(draft('llm'), (e: Error & { code?: string }) => e.code === 'forbidden' && /not on the list of allowed service addresses/.test(e.message));
+    await assert.rejects(draft('llm'), { code: 'forbidden', reason: 'settings.refused', details: { setting: 'openaiBaseUrls' } });
     assert.equal((await draft('auto')).note.drafter.engine, 'offline');
     assert.equal(server.requests.length, 0);
   });

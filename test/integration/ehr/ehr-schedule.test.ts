@@ -27,10 +27,12 @@ import type { Visit } from '../../../shared/domain/visit.js';
 import { closedPort, recordingLogger, startFhirSandbox } from '../../helpers/fhir-sandbox.js';
 import type { FhirSandboxFixture } from '../../helpers/fhir-sandbox.js';
 import { FAST_SCRYPT, tempDir } from '../../helpers/temp-store.js';
+import type { ApiError } from '../../../shared/api/errors.js';
+import { ApiCallError } from '../../../shared/api/errors.js';
 
 const scribeUser = { transport: 'web', actor: { id: 'sc-ehr', role: 'scribe' } } as const;
 const admin = { id: 'it-ehr', role: 'admin' } as const;
-type CallError = Error & { code: string };
+type CallError = ApiCallError;
 
 describe('EHR schedule and patient search against the sandbox EHR', () => {
   const tmp = tempDir('scribe-ehr-');
@@ -41,7 +43,7 @@ describe('EHR schedule and patient search against the sandbox EHR', () => {
 
   async function call<T>(channel: string, request: unknown): Promise<T> {
     const result = await scribe.dispatch(channel, request, scribeUser);
-    if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
+    if (!result.ok) throw new ApiCallError(result.error);
     return result.value as T;
   }
   const failure = async (channel: string, request: unknown): Promise<CallError> => {
@@ -144,7 +146,7 @@ describe('EHR schedule and patient search against the sandbox EHR', () => {
     const before = (await call<{ visits: unknown[] }>('visit:list', {})).visits.length;
     const missing = await failure('ehr:startVisit', { encounterId: 'sbx-encounter-404' });
     assert.equal(missing.code, 'not_found');
-    assert.match(missing.message, /not on the EHR/);
+    assert.equal(missing.reason, 'ehr.not_found');
     assert.equal((await call<{ visits: unknown[] }>('visit:list', {})).visits.length, before);
   });
 
@@ -152,10 +154,12 @@ describe('EHR schedule and patient search against the sandbox EHR', () => {
     fx.sandbox.faults.update({ errorRate: 1, errorStatus: 503 });
     const error = await failure('ehr:schedule', {});
     assert.equal(error.code, 'unavailable');
-    assert.match(error.message, /HTTP 503/);
+    assert.equal(error.reason, 'ehr.server_error');
+    assert.deepEqual(error.details, { status: 503 });
     assert.match(error.message, /create a visit by hand/);
     const search = await failure('ehr:patientSearch', { text: 'Ada' });
-    assert.match(search.message, /HTTP 503/);
+    assert.equal(search.reason, 'ehr.server_error');
+    assert.deepEqual(search.details, { status: 503 });
     const manual = await call<Visit>('visit:create', { patientId: 'manual-1', patient: { displayName: 'Typed By Hand' } });
     assert.equal(manual.state, 'not_started');
   });
@@ -164,9 +168,10 @@ describe('EHR schedule and patient search against the sandbox EHR', () => {
     pointAt(`http://127.0.0.1:${await closedPort()}/fhir`);
     const error = await failure('ehr:schedule', {});
     assert.equal(error.code, 'unavailable');
+    assert.equal(error.reason, 'ehr.unreachable');
     assert.match(error.message, /^EHR unreachable/);
     const start = await failure('ehr:startVisit', { encounterId: 'sbx-encounter-5' });
-    assert.match(start.message, /^EHR unreachable/);
+    assert.equal(start.reason, 'ehr.unreachable');
   });
 
   test('a visit from before the encounter index is found once the store opens again', async () => {
@@ -273,21 +278,22 @@ describe('an EHR sending answers that are not the FHIR asked for', () => {
       const schedule = async () => {
         const result = await scribe.dispatch('ehr:schedule', {}, scribeUser);
         assert.equal(result.ok, false);
-        return (result as { error: { code: string; message: string } }).error;
+        return (result as { error: ApiError }).error;
       };
       next = { status: 200, body: JSON.stringify({ resourceType: 'Bundle', type: 'searchset', entry: [{ resource: { resourceType: 'Encounter', subject: { reference: 'Patient/p1' } } }] }) };
       const malformed = await schedule();
       assert.equal(malformed.code, 'unavailable');
-      assert.match(malformed.message, /not FHIR this app can read/);
+      assert.equal(malformed.reason, 'ehr.bad_response');
       next = { status: 200, body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', diagnostics: 'Ada Fakename-Sandbox' }] }) };
       const outcome = await schedule();
-      assert.match(outcome.message, /not FHIR this app can read/);
+      assert.equal(outcome.reason, 'ehr.bad_response');
       assert.ok(!outcome.message.includes('Fakename'), "the server's words are never quoted");
       next = { status: 200, body: '<html>login</html>' };
-      assert.match((await schedule()).message, /not FHIR this app can read/);
+      assert.equal((await schedule()).reason, 'ehr.bad_response');
       next = { status: 500, body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'fatal', code: 'exception', diagnostics: 'SBX-MRN-0001' }] }) };
       const serverError = await schedule();
-      assert.match(serverError.message, /HTTP 500, with an OperationOutcome/);
+      assert.equal(serverError.reason, 'ehr.server_error');
+      assert.deepEqual(serverError.details, { status: 500 });
       assert.ok(!serverError.message.includes('SBX-MRN'));
       // A well-formed empty day is not an error.
       next = { status: 200, body: JSON.stringify({ resourceType: 'Bundle', type: 'searchset', total: 0 }) };

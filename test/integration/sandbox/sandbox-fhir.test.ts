@@ -58,7 +58,7 @@ describe('sandbox EHR: FHIR server', () => {
 
   test('listens on 127.0.0.1 only and refuses other interfaces', async () => {
     assert.match(fx.sandbox.fhirBaseUrl, /^http:\/\/127\.0\.0\.1:\d+\/fhir$/);
-    await assert.rejects(startSandbox({ host: '0.0.0.0', port: 0 }), /loopback interface only/);
+    await assert.rejects(startSandbox({ host: '0.0.0.0', port: 0 }), { code: 'bad_request', reason: 'sandbox.not_loopback' });
   });
 
   test('publishes a CapabilityStatement and a SMART configuration without a token', async () => {

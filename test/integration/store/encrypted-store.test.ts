@@ -80,7 +80,7 @@ describe('encrypted store', () => {
     const before = sha256(dbPath);
     assert.throws(
       () => openScribe({ dataDir, keyProvider: createPassphraseKeyProvider('not the passphrase') }),
-      (error: unknown) => error instanceof WrongKeyError && /does not open this store/.test(error.message),
+      (error: unknown) => error instanceof WrongKeyError && error.reason === 'store.wrong_key',
     );
     assert.equal(sha256(dbPath), before);
   });
@@ -88,7 +88,7 @@ describe('encrypted store', () => {
   test('refuses a key file for a passphrase store, naming what it expects', () => {
     const keyFile = `${dataDir}/other.key`;
     createKeyFile(keyFile);
-    assert.throws(() => openScribe({ dataDir, keyProvider: createKeyFileKeyProvider(keyFile) }), /unlocked with a passphrase, not a key file/);
+    assert.throws(() => openScribe({ dataDir, keyProvider: createKeyFileKeyProvider(keyFile) }), { reason: 'store.wrong_key_kind', details: { stored: 'passphrase', given: 'key-file' } });
   });
 
   test('reports a flipped ciphertext byte as an integrity error naming the row, and the other rows still read', async () => {

@@ -369,7 +369,7 @@ describe('HL7 v2 write-back to the sandbox MLLP listener', () => {
   });
 
   test('the listener refuses to bind anywhere but loopback', async () => {
-    await assert.rejects(startMllpListener({ host: '0.0.0.0', port: 0 }), /loopback/);
+    await assert.rejects(startMllpListener({ host: '0.0.0.0', port: 0 }), { code: 'bad_request', reason: 'hl7.listener_not_loopback' });
   });
 });
 

@@ -100,7 +100,8 @@ test('a changed backend is a clear KeyUnavailableError naming both, and decrypti
   };
   assert.throws(
     () => provider.unwrap(wrapped),
-    (error: unknown) => error instanceof KeyUnavailableError && /gnome_libsecret/.test(error.message) && /kwallet6/.test(error.message),
+    (error: unknown) =>
+      error instanceof KeyUnavailableError && error.reason === 'keychain.backend_changed' && /gnome_libsecret/.test(error.message) && /kwallet6/.test(error.message),
   );
   assert.equal(decryptCalled, false);
 });

@@ -51,6 +51,6 @@ describe('OpenAI transcription configuration from the environment', () => {
     assert.equal(options.live, false);
     assert.equal(transcriptionOptionsFromEnv({ SCRIBE_MODELS_DIR: '/m' }, '/flag').modelsDir, '/flag');
     assert.equal(transcriptionOptionsFromEnv({}).live, true);
-    assert.throws(() => transcriptionOptionsFromEnv({ SCRIBE_ASR_ENGINE: 'cloud' }), /local or openai/);
+    assert.throws(() => transcriptionOptionsFromEnv({ SCRIBE_ASR_ENGINE: 'cloud' }), { reason: 'asr.env_engine_unknown' });
   });
 });

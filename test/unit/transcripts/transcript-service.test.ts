@@ -9,6 +9,7 @@ import type { Transcript } from '../../../shared/domain/transcript.js';
 import type { Visit } from '../../../shared/domain/visit.js';
 import type { VisitId } from '../../../shared/ids.js';
 import { FAST_SCRYPT, SENTINEL, tempDir } from '../../helpers/temp-store.js';
+import { ApiCallError } from '../../../shared/api/errors.js';
 
 const clinician = { transport: 'cli', actor: { id: 'dr-t', role: 'clinician' } } as const;
 const admin = { transport: 'cli', actor: { id: 'it-1', role: 'admin' } } as const;
@@ -22,7 +23,7 @@ describe('transcript storage', () => {
 
   async function call<T>(channel: string, request: unknown, ctx: typeof clinician | typeof admin = clinician): Promise<T> {
     const result = await scribe.dispatch(channel, request, ctx);
-    if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
+    if (!result.ok) throw new ApiCallError(result.error);
     return result.value as T;
   }
   const actions = () => [...scribe.audit.entries()].map((e) => e.action);
@@ -64,24 +65,25 @@ describe('transcript storage', () => {
 
   test('a malformed file stores nothing and audits nothing; the error names the line but not the text', async () => {
     const before = actions().length;
-    await assert.rejects(call('transcript:import', { visitId, content: `Doctor: Hello.\nPatient: fine\n`, format: 'vtt' }), (e: Error & { code?: string }) => {
-      assert.equal(e.code, 'bad_request');
-      assert.match(e.message, /line 1/);
-      return true;
+    await assert.rejects(call('transcript:import', { visitId, content: `Doctor: Hello.\nPatient: fine\n`, format: 'vtt' }), {
+      code: 'bad_request',
+      reason: 'transcript_file.webvtt_header_missing',
+      details: { line: 1 },
     });
-    await assert.rejects(call('transcript:import', { visitId, content: `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nok\n\nbad --> 00:00:03.000\n${SENTINEL.name}` }), (e: Error) => {
-      assert.match(e.message, /line 6/);
+    await assert.rejects(call('transcript:import', { visitId, content: `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nok\n\nbad --> 00:00:03.000\n${SENTINEL.name}` }), (e: ApiCallError) => {
+      assert.equal(e.reason, 'transcript_file.cue_time_invalid');
+      assert.deepEqual(e.details, { line: 6 });
       assert.ok(!e.message.includes(SENTINEL.name));
       return true;
     });
-    await assert.rejects(call('transcript:get', { visitId }), { code: 'not_found' });
+    await assert.rejects(call('transcript:get', { visitId }), { code: 'not_found', reason: 'transcript.not_found' });
     assert.equal(actions().length, before);
     assert.equal(events.length, 0);
   });
 
   test('a second import is refused unless asked to replace; replacing swaps every segment', async () => {
     await call('transcript:import', { visitId, content: 'Doctor: One.\nPatient: Two.\nDoctor: Three.' });
-    await assert.rejects(call('transcript:import', { visitId, content: 'Doctor: Other.' }), { code: 'conflict' });
+    await assert.rejects(call('transcript:import', { visitId, content: 'Doctor: Other.' }), { code: 'conflict', reason: 'transcript.already_exists' });
     const replaced = await call<{ replaced: boolean; segments: number }>('transcript:import', { visitId, content: '[doctor] only one', replace: true });
     assert.deepEqual([replaced.replaced, replaced.segments], [true, 1]);
     const t = await call<Transcript>('transcript:get', { visitId });
@@ -90,8 +92,8 @@ describe('transcript storage', () => {
   });
 
   test('an admin cannot import, and an unknown visit is not found', async () => {
-    await assert.rejects(call('transcript:import', { visitId, content: 'Doctor: Hi.' }, admin), { code: 'forbidden' });
-    await assert.rejects(call('transcript:import', { visitId: '00000000-0000-4000-8000-000000000000', content: 'Doctor: Hi.' }), { code: 'not_found' });
+    await assert.rejects(call('transcript:import', { visitId, content: 'Doctor: Hi.' }, admin), { code: 'forbidden', reason: 'transcript.import_forbidden' });
+    await assert.rejects(call('transcript:import', { visitId: '00000000-0000-4000-8000-000000000000', content: 'Doctor: Hi.' }), { code: 'not_found', reason: 'visit.not_found' });
   });
 
   test('engines append live: a resent segment replaces itself (no duplicates), finalize locks, order is by time', async () => {
@@ -109,7 +111,7 @@ describe('transcript storage', () => {
     scribe.transcripts.finalize(visitId, 'asr-engine');
     scribe.transcripts.finalize(visitId, 'asr-engine');
     assert.equal(actions().filter((a) => a === 'transcript.finalized').length, 1, 'finalising twice records once');
-    assert.throws(() => scribe.transcripts.appendSegments(visitId, [seg('a3', 6000, 'late')]), { code: 'conflict' });
+    assert.throws(() => scribe.transcripts.appendSegments(visitId, [seg('a3', 6000, 'late')]), { code: 'conflict', reason: 'transcript.final' });
     t = await call<Transcript>('transcript:get', { visitId });
     assert.equal(t.final, true);
     assert.equal(t.segments.length, 3);
