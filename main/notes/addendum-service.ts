@@ -8,7 +8,8 @@ import type { VisitRecords } from '../store/visit-repository.js';
 import type { OutboxRepository } from '../writeback/outbox-repository.js';
 import type { AddendumRepository, StoredAddendum } from './addendum-repository.js';
 import type { NoteRepository } from './note-repository.js';
-import { addendumBeforeSigning, addendumEmpty, addendumNoteNotFound, addendumRevisionConflict, addendumSignedMeanwhile, addendumVisitNotFound, addendumWriterForbidden } from './notes-errors.js';
+import { visitNotFound } from '../store/errors.js';
+import { addendumBeforeSigning, addendumEmpty, addendumRevisionConflict, addendumSignedMeanwhile, addendumWriterForbidden, noteNotFound } from './note-errors.js';
 
 export interface AddendumServiceDeps {
   readonly store: Store;
@@ -59,9 +60,9 @@ export function createAddendumService(deps: AddendumServiceDeps): AddendumServic
     save({ visitId, baseRevision, text }, actor) {
       if (!WRITERS.has(actor.role)) throw addendumWriterForbidden();
       const saved = deps.store.transaction(() => {
-        if (!deps.visits.get(visitId)) throw addendumVisitNotFound();
+        if (!deps.visits.get(visitId)) throw visitNotFound();
         const note = deps.notes.get(visitId);
-        if (!note) throw addendumNoteNotFound();
+        if (!note) throw noteNotFound();
         if (note.signedRevision === undefined) throw addendumBeforeSigning();
         const { all, open: current } = openAddendum(deps.addenda, visitId);
         if (current) {

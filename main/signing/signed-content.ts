@@ -8,13 +8,15 @@ import type { VisitId } from '../../shared/ids.js';
 import type { Actor } from '../kernel/actor.js';
 import type { AddendumRepository } from '../notes/addendum-repository.js';
 import { openAddendum } from '../notes/addendum-service.js';
+import { noteNotFound } from '../notes/note-errors.js';
 import type { NoteRepository } from '../notes/note-repository.js';
+import { visitNotFound } from '../store/errors.js';
 import type { VisitRecords } from '../store/visit-repository.js';
 import { isLegalMove, VISIT_STATES } from '../visits/lifecycle.js';
 import type { SignedNotePayload } from '../writeback/delivery.js';
 import type { OutboxRepository } from '../writeback/outbox-repository.js';
 import type { SignedKind } from './signing-errors.js';
-import { emptyText, noOpenAddendum, noteAlreadySigned, noteNotFound, noteNotSigned, originalNotQueued, revisionChanged, visitNotFound, visitNotSignable } from './signing-errors.js';
+import { emptyText, noOpenAddendum, noteAlreadySigned, noteNotSigned, originalNotQueued, revisionChanged, visitNotSignable } from './signing-errors.js';
 
 /**
  * What a signature covers, read from the store inside the signing transaction. The request names

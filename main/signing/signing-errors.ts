@@ -11,10 +11,6 @@ const noun = (kind: SignedKind) => (kind === 'note' ? 'note' : 'addendum');
 export const signingRoleForbidden = (kind: SignedKind) =>
   new ScribeError('forbidden', `Only a clinician can sign ${kind === 'note' ? 'a note' : 'an addendum'}.`, { reason: 'signing.role_forbidden' });
 
-export const visitNotFound = () => new ScribeError('not_found', 'The visit was not found.', { reason: 'visit.not_found' });
-
-export const noteNotFound = () => new ScribeError('not_found', 'A note for this visit was not found.', { reason: 'note.not_found' });
-
 export const noteAlreadySigned = () => new ScribeError('conflict', 'This note is already signed.', { reason: 'signing.already_signed' });
 
 export const noteNotSigned = () =>
