@@ -27,7 +27,8 @@ export interface ImportHooks {
  * 'importing' that the next start-up removes.
  */
 export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, file: string, actor: Actor, hooks: ImportHooks): Promise<ImportSummary> {
-  const { store, audio, lifecycle, audit, logger, owner } = ctx;
+  const { store, audio, lifecycle, audit, logger, leases, followers } = ctx;
+  const owner = leases.owner;
   const source = await openAudioSource(file);
   try {
     hooks.requireVisit(visitId);
@@ -36,16 +37,15 @@ export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, fil
     if (state !== 'not_started' || audio.track(visitId)) {
       throw importNeedsNewVisit();
     }
-    ctx.requireConsentFor(visitId);
+    ctx.consent.requireFor(visitId);
     store.transaction(() => {
       if (audio.track(visitId)) throw visitChangedMeanwhile();
-      audio.createTrack(visitId, 'importing', owner, ctx.leaseUntil());
+      audio.createTrack(visitId, 'importing', owner, leases.leaseUntil());
     });
-    ctx.active.set(visitId, { follower: undefined });
-    ctx.startHeartbeat();
+    leases.hold(visitId);
     let follower: SegmentFollower | undefined;
     try {
-      follower = await ctx.follow(visitId);
+      follower = await followers.follow(visitId);
       let seq = 0;
       let total = 0;
       // The same few chunk buffers for the whole file: each batch is sealed and written before they
@@ -66,7 +66,7 @@ export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, fil
           if (track?.status !== 'importing' || track.owner?.instance !== owner.instance) {
             throw importTakenOver();
           }
-          lengths.forEach((length, slot) => audio.appendChunk(visitId, seq++, Buffer.from(slots[slot]!.buffer, 0, length * 2), ctx.leaseUntil()));
+          lengths.forEach((length, slot) => audio.appendChunk(visitId, seq++, Buffer.from(slots[slot]!.buffer, 0, length * 2), leases.leaseUntil()));
         });
         let at = firstSample;
         for (const [slot, length] of lengths.entries()) {
@@ -118,7 +118,7 @@ export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, fil
       logger.info('capture.imported', { visitId, durationMs: summary.durationMs, chunks: summary.chunks, sampleRate: summary.sourceSampleRate });
       return summary;
     } catch (error) {
-      await ctx.release(follower);
+      await followers.release(follower);
       follower = undefined;
       store.transaction(() => {
         const track = audio.track(visitId);
@@ -131,8 +131,8 @@ export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, fil
       if (error instanceof ScribeError) throw error;
       throw importFailed(error);
     } finally {
-      await ctx.release(follower);
-      ctx.active.delete(visitId);
+      await followers.release(follower);
+      leases.letGo(visitId);
     }
   } finally {
     await source.close();

@@ -1,19 +1,21 @@
-import type { VisitId } from '../../shared/ids.js';
 import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Logger } from '../log/logger.js';
 import type { AudioRepository, TrackOwner } from '../store/audio-repository.js';
 import type { ConsentRepository } from '../store/consent-repository.js';
 import type { Store } from '../store/store.js';
-import type { VisitRepository } from '../store/visit-repository.js';
+import type { VisitRecords } from '../store/visit-repository.js';
 import type { VisitLifecycle } from '../visits/lifecycle.js';
-import type { SegmentFollower } from './segment-follower.js';
+import type { CaptureConsent } from './capture-consent.js';
+import type { SegmentFollowers } from './segment-followers.js';
 import type { SegmenterOptions } from './speech-segmenter.js';
+import type { TrackLeases } from './track-leases.js';
 import type { VadProvider } from './vad-provider.js';
 
 export interface CaptureServiceDeps {
   readonly store: Store;
-  readonly visits: VisitRepository;
+  /** Visits are read here; their state changes only through the lifecycle. */
+  readonly visits: Pick<VisitRecords, 'get'>;
   /** How the capture parts move a visit (recording, transcribing): the only way its state changes. */
   readonly lifecycle: Pick<VisitLifecycle, 'transition'>;
   readonly audio: AudioRepository;
@@ -34,21 +36,15 @@ export interface CaptureServiceDeps {
 }
 
 /** What the capture service's parts (live recording, import, export) share. */
-export interface CaptureContext extends Required<Omit<CaptureServiceDeps, 'segmenter' | 'isProcessAlive' | 'requireConsent'>> {
-  readonly segmenter: Partial<SegmenterOptions> | undefined;
-  readonly isProcessAlive: ((pid: number) => boolean) | undefined;
-  /** The lease end to write now. */
-  leaseUntil(): string;
-  /** Tracks this process writes (recording, paused or importing): their leases are renewed. */
-  readonly active: Map<VisitId, ActiveTrack>;
-  startHeartbeat(): void;
-  /** A follower that stores segments and announces them, or undefined without a model. */
-  follow(visitId: VisitId): Promise<SegmentFollower | undefined>;
-  /** Stops a follower from `follow` and forgets it. */
-  release(follower: SegmentFollower | undefined): Promise<void>;
-  requireConsentFor(visitId: VisitId): void;
-}
-
-export interface ActiveTrack {
-  follower: SegmentFollower | undefined;
+export interface CaptureContext {
+  readonly store: Store;
+  readonly visits: Pick<VisitRecords, 'get'>;
+  readonly lifecycle: Pick<VisitLifecycle, 'transition'>;
+  readonly audio: AudioRepository;
+  readonly audit: AuditLog;
+  readonly logger: Logger;
+  /** The tracks this process writes, and the leases that say so. */
+  readonly leases: TrackLeases;
+  readonly followers: SegmentFollowers;
+  readonly consent: CaptureConsent;
 }

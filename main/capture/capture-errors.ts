@@ -3,13 +3,6 @@ import type { VisitState } from '../../shared/domain/visit.js';
 import type { ErrorDetails } from '../kernel/errors.js';
 import { NotFoundError, ScribeError } from '../kernel/errors.js';
 
-/** Recording was asked for before the patient's consent was recorded, and policy requires it. */
-export class ConsentRequiredError extends ScribeError {
-  constructor() {
-    super('forbidden', "Record the patient's consent to recording for this visit before starting.", { reason: 'capture.consent_required' });
-  }
-}
-
 /** The recording is not in a state that allows this step; the message says which step is possible. */
 export class CaptureStateError extends ScribeError {
   constructor(message: string, reason = 'capture.wrong_state', details?: ErrorDetails) {
@@ -55,6 +48,10 @@ export const describeState: Readonly<Record<VisitState, string>> = {
 const wrongState = (message: string, reason: string, details?: ErrorDetails) => new CaptureStateError(message, reason, details);
 
 // ---- consent ----------------------------------------------------------------------------------------
+
+/** Recording was asked for before the patient's consent was recorded, and policy requires it. */
+export const consentRequired = () =>
+  new ScribeError('forbidden', "Record the patient's consent to recording for this visit before starting.", { reason: 'capture.consent_required' });
 
 export const consentTimeInFuture = () => new ScribeError('bad_request', 'The time consent was given cannot be in the future.', { reason: 'consent.time_in_future' });
 
