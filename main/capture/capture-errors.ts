@@ -5,7 +5,7 @@ import { NotFoundError, ScribeError } from '../kernel/errors.js';
 
 /** The recording is not in a state that allows this step; the message says which step is possible. */
 export class CaptureStateError extends ScribeError {
-  constructor(message: string, reason = 'capture.wrong_state', details?: ErrorDetails) {
+  constructor(message: string, reason: string, details?: ErrorDetails) {
     super('conflict', message, { reason, details });
   }
 }

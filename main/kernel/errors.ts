@@ -6,7 +6,7 @@ export type ErrorDetails = Readonly<Record<string, string | number | boolean>>;
 export interface ScribeErrorOptions {
   readonly cause?: unknown;
   /** Stable id of what went wrong (`visit.illegal_transition`): what the UI and tests match on. */
-  readonly reason?: string;
+  readonly reason: string;
   readonly details?: ErrorDetails;
 }
 
@@ -19,25 +19,25 @@ export class ScribeError extends Error {
   readonly code: ApiErrorCode;
   readonly reason: string;
   readonly details: ErrorDetails | undefined;
-  constructor(code: ApiErrorCode, message: string, options?: ScribeErrorOptions) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: ApiErrorCode, message: string, options: ScribeErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.reason = options?.reason ?? code;
-    this.details = options?.details;
+    this.reason = options.reason;
+    this.details = options.details;
   }
 }
 
 /** `what` (`The visit`) was not found; `reason` says which kind of record (`visit.not_found`). */
 export class NotFoundError extends ScribeError {
-  constructor(what: string, reason = 'not_found') {
+  constructor(what: string, reason: string) {
     super('not_found', `${what} was not found.`, { reason });
   }
 }
 
 /** This actor may not do this; `reason` says which permission (`note.edit_forbidden`). */
 export class ForbiddenError extends ScribeError {
-  constructor(message: string, reason = 'forbidden', details?: ErrorDetails) {
+  constructor(message: string, reason: string, details?: ErrorDetails) {
     super('forbidden', message, { reason, details });
   }
 }

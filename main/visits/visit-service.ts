@@ -4,12 +4,13 @@ import type { VisitId } from '../../shared/ids.js';
 import type { Actor } from '../kernel/actor.js';
 import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { ForbiddenError, NotFoundError, ScribeError } from '../kernel/errors.js';
 import type { Store } from '../store/store.js';
 import type { VisitRecords } from '../store/visit-repository.js';
 import { isUniqueViolation } from '../store/visit-encounter-index.js';
 import type { VisitEncounterIndex } from '../store/visit-encounter-index.js';
 import type { VisitLifecycle } from './lifecycle.js';
+import { encounterOfAnotherPatient, markReadyForbidden, notReadyForSignature } from './visit-errors.js';
+import { visitNotFound } from '../store/errors.js';
 
 export interface VisitService {
   /** A visit with an encounter that already has one returns that visit instead (one visit per encounter). */
@@ -40,7 +41,7 @@ export function createVisitService({ store, visits, lifecycle, audit, events, en
     const id = input.encounterId === undefined ? undefined : encounters?.find(input.encounterId);
     const existing = id === undefined ? undefined : visits.get(id);
     if (existing && existing.patientId !== input.patientId) {
-      throw new ScribeError('conflict', 'A visit for this encounter already exists for a different patient; check the encounter ID.');
+      throw encounterOfAnotherPatient();
     }
     return existing;
   };
@@ -69,18 +70,18 @@ export function createVisitService({ store, visits, lifecycle, audit, events, en
     createOrOpen,
     get(id, actor) {
       const visit = visits.get(id);
-      if (!visit) throw new NotFoundError('The visit');
+      if (!visit) throw visitNotFound();
       audit.append({ actor: actor.id, action: 'visit.viewed', objectType: 'visit', objectId: id });
       return visit;
     },
     markReady(id, actor) {
-      if (actor.role !== 'clinician' && actor.role !== 'scribe') throw new ForbiddenError('Only clinicians and scribes can mark a note ready for signature.');
+      if (actor.role !== 'clinician' && actor.role !== 'scribe') throw markReadyForbidden();
       const visit = store.transaction(() => {
         const current = visits.get(id);
-        if (!current) throw new NotFoundError('The visit');
+        if (!current) throw visitNotFound();
         if (current.state === 'ready_for_signature') return current;
         if (!lifecycle.transition(id, MARKABLE, 'ready_for_signature')) {
-          throw new ScribeError('conflict', `Only a drafted note in review can be marked ready for signature; this visit is ${current.state.replaceAll('_', ' ')}.`);
+          throw notReadyForSignature(current.state);
         }
         audit.append({ actor: actor.id, action: 'visit.marked_ready', objectType: 'visit', objectId: id });
         return visits.get(id)!;

@@ -33,7 +33,7 @@ describe('consent before recording', () => {
     const visit = await h.newVisit({ consent: false });
     const refused = await h.fail('capture:start', { visitId: visit.id });
     assert.equal(refused.code, 'forbidden');
-    assert.match(refused.message, /consent/);
+    assert.equal(refused.reason, 'capture.consent_required');
     const status = await h.call<CaptureStatus>('capture:status', { visitId: visit.id });
     assert.deepEqual([status.visitState, status.capture, status.consent, status.consentRequired], ['not_started', 'idle', null, true]);
 
@@ -68,9 +68,11 @@ describe('consent before recording', () => {
 
   test('consent must say who gave it and cannot come from the future', async () => {
     const visit = await h.newVisit({ consent: false });
-    assert.match((await h.fail('visit:recordConsent', { visitId: visit.id, method: 'verbal', givenBy: 'guardian' })).message, /Name the guardian/);
+    const unnamed = await h.fail('visit:recordConsent', { visitId: visit.id, method: 'verbal', givenBy: 'guardian' });
+    assert.deepEqual([unnamed.reason, unnamed.details], ['consent.representative_name_missing', { givenBy: 'guardian' }]);
+    assert.match(unnamed.message, /Name the guardian/);
     const future = new Date(Date.now() + 3_600_000).toISOString();
-    assert.match((await h.fail('visit:recordConsent', { visitId: visit.id, method: 'verbal', obtainedAt: future })).message, /future/);
+    assert.equal((await h.fail('visit:recordConsent', { visitId: visit.id, method: 'verbal', obtainedAt: future })).reason, 'consent.time_in_future');
     assert.equal((await h.fail('visit:recordConsent', { visitId: visit.id, method: 'nodded' })).code, 'bad_request');
   });
 
@@ -78,7 +80,7 @@ describe('consent before recording', () => {
     let required = true;
     const service = h.otherService({ requireConsent: () => required });
     const visit = await h.newVisit({ consent: false });
-    await assert.rejects(service.start(visit.id, clinician), /consent/);
+    await assert.rejects(service.start(visit.id, clinician), { reason: 'capture.consent_required' });
     required = false;
     const status = await service.start(visit.id, clinician);
     assert.deepEqual([status.capture, status.consentRequired], ['recording', false]);
@@ -119,7 +121,7 @@ describe('frames', () => {
   test('a frame reusing a number with other audio is refused, and the stored one kept', async () => {
     const refused = await h.fail('capture:append', frame(visit.id, 2, distinctiveFrame(40)));
     assert.equal(refused.code, 'conflict');
-    assert.match(refused.message, /already stored with different audio/);
+    assert.deepEqual([refused.reason, refused.details], ['capture.frame_conflict', { seq: 2 }]);
     const wav = await streamToBuffer(h.scribe.capture.openAudio(visit.id, clinician, { fromMs: 200, toMs: 300 }).stream);
     assert.ok(wav.subarray(44).equals(distinctiveFrame(2)));
   });
@@ -133,7 +135,7 @@ describe('frames', () => {
     assert.equal(status.nextSeq, 9);
     assert.ok(h.logger.lines.some((l) => l.includes('"capture.gap"')));
     const late = await h.fail('capture:append', frame(visit.id, 6));
-    assert.match(late.message, /arrived after later frames/);
+    assert.deepEqual([late.reason, late.details], ['capture.frame_late', { seq: 6 }]);
   });
 
   test('malformed frames are refused before anything is stored', async () => {
@@ -149,15 +151,17 @@ describe('frames', () => {
   test('pause refuses frames; resume continues the numbering; stop hands the visit on', async () => {
     const paused = await h.call<CaptureStatus>('capture:pause', { visitId: visit.id });
     assert.deepEqual([paused.capture, paused.visitState], ['paused', 'recording']);
-    assert.match((await h.fail('capture:append', frame(visit.id, 9))).message, /paused/);
+    assert.equal((await h.fail('capture:append', frame(visit.id, 9))).reason, 'capture.paused');
     const resumed = await h.call<CaptureStatus>('capture:resume', { visitId: visit.id });
     assert.deepEqual([resumed.capture, resumed.nextSeq], ['recording', 9]);
     await h.call('capture:append', frame(visit.id, 9));
     const stopped = await h.call<CaptureStatus>('capture:stop', { visitId: visit.id });
     assert.deepEqual([stopped.capture, stopped.visitState, stopped.chunks, stopped.durationMs], ['stopped', 'transcribing', 7, 700]);
     assert.equal((await h.call<CaptureStatus>('capture:stop', { visitId: visit.id })).capture, 'stopped', 'stopping twice is harmless');
-    assert.match((await h.fail('capture:append', frame(visit.id, 10))).message, /already stopped/);
-    assert.match((await h.fail('capture:start', { visitId: visit.id })).message, /recorded already/);
+    assert.equal((await h.fail('capture:append', frame(visit.id, 10))).reason, 'capture.already_stopped');
+    const restart = await h.fail('capture:start', { visitId: visit.id });
+    assert.deepEqual([restart.reason, restart.details], ['capture.not_startable', { state: 'transcribing' }]);
+    assert.match(restart.message, /recorded already/);
     assert.deepEqual(auditActions(h, visit.id), ['visit.created', 'consent.recorded', 'capture.started', 'audio.played', 'capture.paused', 'capture.resumed', 'capture.stopped']);
   });
 
@@ -236,8 +240,8 @@ describe('two processes, one store', () => {
     await h.call('capture:start', { visitId: visit.id });
     await h.call('capture:append', frame(visit.id, 0));
     const other = h.otherService({ owner: { instance: 'other-window', pid: process.pid, host: 'elsewhere' } });
-    assert.throws(() => other.append(frame(visit.id, 1)), /being recorded in another window or process/);
-    await assert.rejects(other.start(visit.id, clinician), /being recorded in another/);
+    assert.throws(() => other.append(frame(visit.id, 1)), { reason: 'capture.recorded_elsewhere' });
+    await assert.rejects(other.start(visit.id, clinician), { reason: 'capture.recorded_elsewhere' });
     assert.deepEqual(other.recoverInterrupted(), { interrupted: [], discarded: [] });
     assert.equal((await h.call<CaptureStatus>('capture:status', { visitId: visit.id })).capture, 'recording');
     await h.call('capture:stop', { visitId: visit.id });
@@ -254,7 +258,7 @@ describe('two processes, one store', () => {
     assert.deepEqual(survivor.recoverInterrupted(), { interrupted: [visit.id], discarded: [] });
     const status = survivor.status(visit.id);
     assert.deepEqual([status.visitState, status.capture, status.nextSeq, status.durationMs], ['recording_interrupted', 'interrupted', 3, 300]);
-    assert.throws(() => survivor.append(frame(visit.id, 3)), /interrupted; resume it or finish it/);
+    assert.throws(() => survivor.append(frame(visit.id, 3)), { reason: 'capture.interrupted' });
     const resumed = await survivor.recover(visit.id, 'resume', clinician);
     assert.deepEqual([resumed.visitState, resumed.capture, resumed.nextSeq], ['recording', 'recording', 3]);
     assert.equal(survivor.append(frame(visit.id, 3)).durationMs, 400);
@@ -276,7 +280,7 @@ describe('two processes, one store', () => {
     await new Promise((resolve) => setTimeout(resolve, leaseMs * 3));
     const finished = await other.recover(visit.id, 'finish', clinician);
     assert.deepEqual([finished.visitState, finished.capture, finished.durationMs], ['transcribing', 'stopped', 100]);
-    await assert.rejects(other.recover(visit.id, 'resume', clinician), /Only an interrupted recording/);
+    await assert.rejects(other.recover(visit.id, 'resume', clinician), { reason: 'capture.not_recoverable', details: { state: 'transcribing' } });
     await other.close();
   });
 

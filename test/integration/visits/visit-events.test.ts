@@ -17,6 +17,7 @@ import type { Visit, VisitState } from '../../../shared/domain/visit.js';
 import type { VisitId } from '../../../shared/ids.js';
 import { noteDraft } from '../../helpers/note-draft.js';
 import { FAST_SCRYPT, SENTINEL, tempDir } from '../../helpers/temp-store.js';
+import { ApiCallError } from '../../../shared/api/errors.js';
 
 const clinician = { transport: 'web', actor: { id: 'dr-events', role: 'clinician' } } as const;
 const scribeUser = { transport: 'web', actor: { id: 'sc-events', role: 'scribe' } } as const;
@@ -31,7 +32,7 @@ describe('visit:changed from every state change', () => {
 
   async function call<T>(channel: string, request: unknown, ctx: Ctx = clinician): Promise<T> {
     const result = await scribe.dispatch(channel, request, ctx);
-    if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
+    if (!result.ok) throw new ApiCallError(result.error);
     return result.value as T;
   }
   const statesOf = (visitId: string) => changes.filter((c) => c.visitId === visitId).map((c) => c.state);
@@ -85,10 +86,10 @@ describe('visit:changed from every state change', () => {
     await call('capture:start', { visitId: visit.id });
     const note = await call<Note>('note:save', { visitId: visit.id, note: noteDraft(visit.id) });
 
-    await assert.rejects(call('visit:sign', { visitId: visit.id, revision: note.revision }), (error: Error & { code?: string }) => {
-      assert.equal(error.code, 'conflict');
-      assert.match(error.message, /while the visit is recording/);
-      return true;
+    await assert.rejects(call('visit:sign', { visitId: visit.id, revision: note.revision }), {
+      code: 'conflict',
+      reason: 'signing.visit_not_signable',
+      details: { kind: 'note', state: 'recording' },
     });
     assert.equal((await call<Visit>('visit:get', { id: visit.id })).state, 'recording');
     assert.equal((await call<{ signed: boolean }>('note:get', { visitId: visit.id })).signed, false, 'nothing was signed');
