@@ -1,3 +1,4 @@
+import { int16ToFloat } from '../../shared/audio/pcm.js';
 import { SAMPLES_PER_MS } from '../../shared/domain/capture.js';
 
 /** Analysis frames of 20 ms: short enough to see syllables, long enough to average a pitch period. */
@@ -6,10 +7,7 @@ export const FRAME_SAMPLES = 20 * SAMPLES_PER_MS;
 const FLOOR_DB = -90;
 
 export function toFloat32(pcm: Int16Array | Float32Array): Float32Array {
-  if (pcm instanceof Float32Array) return pcm;
-  const out = new Float32Array(pcm.length);
-  for (let i = 0; i < pcm.length; i += 1) out[i] = pcm[i]! / 32768;
-  return out;
+  return pcm instanceof Float32Array ? pcm : int16ToFloat(pcm);
 }
 
 /** Loudness of each 20 ms frame in dBFS (a sine at full scale is -3 dB). */

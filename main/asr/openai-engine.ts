@@ -2,7 +2,7 @@ import OpenAI, { toFile } from 'openai';
 import { z } from 'zod';
 import { createOpenAiClient } from '../openai/openai-connection-config.js';
 import { CAPTURE_SAMPLE_RATE, SAMPLES_PER_MS } from '../../shared/domain/capture.js';
-import { floatToInt16 } from '../capture/pcm.js';
+import { floatToInt16 } from '../../shared/audio/pcm.js';
 import { wavHeader } from '../capture/wav-header.js';
 import type { Logger } from '../log/logger.js';
 import { AsrError, cancelledError } from './asr-error.js';

@@ -1,3 +1,4 @@
+import { int16ToFloat } from '../../shared/audio/pcm.js';
 import type { SpeechSegment } from '../../shared/domain/capture.js';
 import { SAMPLES_PER_MS } from '../../shared/domain/capture.js';
 import type { VisitId } from '../../shared/ids.js';
@@ -76,7 +77,7 @@ export function createSegmentFollower(deps: SegmentFollowerDeps): SegmentFollowe
   async function process(samples: Int16Array): Promise<boolean> {
     for (let i = 0; i < samples.length; ) {
       const take = Math.min(window.length - filled, samples.length - i);
-      for (let k = 0; k < take; k += 1) window[filled + k] = samples[i + k]! / 32768;
+      int16ToFloat(samples.subarray(i, i + take), window.subarray(filled, filled + take));
       filled += take;
       i += take;
       if (filled === window.length) {

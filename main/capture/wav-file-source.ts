@@ -6,8 +6,8 @@ import { SNIFF_BYTES, sniffAudioFormat } from './audio-sniff.js';
 import { ByteReader } from './decoders/byte-reader.js';
 import { unsupported } from './decoders/compressed-decoder.js';
 import { openCompressedSource } from './decoders/compressed-source.js';
-import { floatToInt16 } from './pcm.js';
-import { Resampler } from './resampler.js';
+import { floatToInt16 } from '../../shared/audio/pcm.js';
+import { Resampler } from '../../shared/audio/resampler.js';
 import type { WavInfo } from './wav-header.js';
 import { readWavHeader } from './wav-header.js';
 

@@ -1,6 +1,6 @@
 import { CAPTURE_SAMPLE_RATE } from '../../../shared/domain/capture.js';
-import { floatToInt16 } from '../pcm.js';
-import { Resampler } from '../resampler.js';
+import { floatToInt16 } from '../../../shared/audio/pcm.js';
+import { Resampler } from '../../../shared/audio/resampler.js';
 import type { ByteReader } from './byte-reader.js';
 import type { CompressedDecoder, CompressedFormat, DecodedAudio, OpenDecoder } from './compressed-decoder.js';
 import { damaged } from './compressed-decoder.js';

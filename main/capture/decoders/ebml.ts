@@ -54,14 +54,6 @@ export function readInt(body: Uint8Array): number {
   return body[0]! & 0x80 ? unsigned - top : unsigned;
 }
 
-export function readFloat(body: Uint8Array): number {
-  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  if (body.length === 4) return view.getFloat32(0);
-  if (body.length === 8) return view.getFloat64(0);
-  if (body.length === 0) return 0;
-  throw new EbmlFormatError('float of invalid length');
-}
-
 export interface EbmlChild {
   readonly id: number;
   readonly body: Buffer;

@@ -1,4 +1,6 @@
-import { downmix, rms, StreamingResampler, toInt16 } from './resampler.js';
+import { floatToInt16 } from '../../../shared/audio/pcm.js';
+import { Resampler } from '../../../shared/audio/resampler.js';
+import { downmix, rms } from './mono.js';
 
 // The AudioWorklet global scope; TypeScript's DOM library does not describe it.
 declare const sampleRate: number;
@@ -23,7 +25,7 @@ export interface WorkletFrame {
  * message sends the partial last frame so stopping never drops the final words.
  */
 class PcmFrameProcessor extends Base {
-  private readonly resampler = new StreamingResampler(sampleRate);
+  private readonly resampler = new Resampler(sampleRate, 16_000);
   private frame = new Int16Array(FRAME_SAMPLES);
   private filled = 0;
   private levelSquares = 0;
@@ -57,7 +59,7 @@ class PcmFrameProcessor extends Base {
     const level = rms(mono);
     this.levelSquares += level * level * mono.length;
     this.levelCount += mono.length;
-    const samples = toInt16(this.resampler.push(mono));
+    const samples = floatToInt16(this.resampler.process(mono));
     let offset = 0;
     while (offset < samples.length) {
       const take = Math.min(FRAME_SAMPLES - this.filled, samples.length - offset);

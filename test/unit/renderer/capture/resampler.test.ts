@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
-import { downmix, rms, StreamingResampler, toInt16 } from '../../../../renderer/src/capture/resampler.js';
+import { downmix, rms } from '../../../../renderer/src/capture/mono.js';
+import { floatToInt16 } from '../../../../shared/audio/pcm.js';
+import { Resampler } from '../../../../shared/audio/resampler.js';
 
 const tone = (hz: number, rate: number, seconds: number) => Float32Array.from({ length: Math.round(rate * seconds) }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / rate));
 
 function resampleInBlocks(input: Float32Array, rate: number, block = 128): Float32Array {
-  const r = new StreamingResampler(rate);
+  const r = new Resampler(rate, 16_000);
   const parts: Float32Array[] = [];
-  for (let i = 0; i < input.length; i += block) parts.push(r.push(input.subarray(i, i + block)));
+  for (let i = 0; i < input.length; i += block) parts.push(r.process(input.subarray(i, i + block)));
   return Float32Array.from(parts.flatMap((p) => [...p]));
 }
 
@@ -35,5 +37,5 @@ test('block size does not change the output', () => {
 
 test('downmix averages channels and Int16 conversion clamps', () => {
   assert.deepEqual([...downmix([Float32Array.of(1, 0), Float32Array.of(0, 0.5)])], [0.5, 0.25]);
-  assert.deepEqual([...toInt16(Float32Array.of(-2, -1, 0, 1, 2))], [-32768, -32768, 0, 32767, 32767]);
+  assert.deepEqual([...floatToInt16(Float32Array.of(-2, -1, 0, 1, 2))], [-32768, -32768, 0, 32767, 32767]);
 });

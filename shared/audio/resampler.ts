@@ -4,6 +4,10 @@
  * into the 16 kHz recording. Exact rational stepping (no drift over hours); phases are tabulated, at
  * most MAX_PHASES of them (for unusual rate pairs the nearest phase is used, a timing error under
  * 1/1024 of a sample). Each phase's taps sum to one, so DC and level are kept.
+ *
+ * The one resampler of the app: the renderer's AudioWorklet brings the microphone to 16 kHz with it
+ * (a render quantum at a time, never flushed), and an imported file is brought to 16 kHz with it
+ * (flushed at the end, so the length is exact).
  */
 export interface ResamplerOptions {
   /** Sinc zero crossings on each side of the centre: filter length, i.e. sharpness. */

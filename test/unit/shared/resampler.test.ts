@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
-import { Resampler } from '../../../main/capture/resampler.js';
+import { Resampler } from '../../../shared/audio/resampler.js';
 
 function tone(hz: number, rate: number, seconds: number, phase = 0): Float32Array {
   const out = new Float32Array(Math.round(rate * seconds));
@@ -77,4 +77,21 @@ describe('resampler', () => {
     for (let i = out.length - 16_000; i < out.length - 1000; i += 1) err = Math.max(err, Math.abs(out[i]! - reference[i]!));
     assert.ok(err < 0.01, `largest difference at the end ${err}`);
   });
+});
+
+describe('one resampler for both callers', () => {
+  for (const inRate of [44_100, 48_000, 22_050]) {
+    test(`${inRate} Hz, as the worklet streams it (128-sample render quanta, never flushed): the same samples as an import, under 2 ms behind`, () => {
+      const input = tone(1000, inRate, 1.5);
+      const imported = resample(input, inRate, 16_000, 65_536);
+      const live = new Resampler(inRate, 16_000);
+      const parts: Float32Array[] = [];
+      for (let i = 0; i < input.length; i += 128) parts.push(live.process(input.subarray(i, i + 128)));
+      const streamed = Float32Array.from(parts.flatMap((p) => [...p]));
+      assert.equal(imported.length, 24_000);
+      assert.ok(imported.length - streamed.length <= 32, `${imported.length - streamed.length} samples held back`);
+      for (let i = 0; i < streamed.length; i += 1) assert.ok(Math.abs(streamed[i]! - imported[i]!) < 1e-6, `sample ${i}`);
+      assert.ok(Math.abs(dB(rms(streamed) / rms(input, 0))) < 0.05);
+    });
+  }
 });
