@@ -54,7 +54,7 @@ async function ingest(store: Store, variant: Variant, frames: readonly string[])
   const actor = { id: 'bench', role: 'clinician' } as const;
   const capture = createCaptureService({
     store,
-    visits: lifecycle.legacyRepository(),
+    visits,
     lifecycle,
     audio: createSqliteAudioRepository(audioStore),
     consents: createSqliteConsentRepository(store),

@@ -146,8 +146,6 @@ export function openScribe(options: ScribeOptions): Scribe {
   const visitRecords = createSqliteVisitRepository(store);
   // Every committed state change, by any service, reaches the UI as visit:changed from this one place.
   const lifecycle = createVisitLifecycle({ store, visits: visitRecords, onStateChanged: (visitId, state) => events.emit('visit:changed', { visitId, state }) });
-  // Temporary: the services not yet converted to the lifecycle get the old shape, its moves checked by the lifecycle.
-  const visitRepository = lifecycle.legacyRepository();
   const encounterIndex = createVisitEncounterIndex(store);
   const visits = createVisitService({ store, visits: visitRecords, lifecycle, audit, events, encounters: encounterIndex });
   const terminology = createTerminologyService({ store, releases: createSqliteTerminologyRepository(store), audit, logger });
@@ -187,7 +185,7 @@ export function openScribe(options: ScribeOptions): Scribe {
   const vad = options.vad ?? createVadProvider(() => loadSileroVad(findSileroModel()), logger);
   const capture = createCaptureService({
     store,
-    visits: visitRepository,
+    visits: visitRecords,
     lifecycle,
     audio: createSqliteAudioRepository(store),
     consents: createSqliteConsentRepository(store),
@@ -214,7 +212,7 @@ export function openScribe(options: ScribeOptions): Scribe {
   });
   const transcription = setUpTranscription({
     options: options.transcription,
-    visits: visitRepository,
+    visits: visitRecords,
     audio: createSqliteAudioRepository(store),
     capture,
     transcripts,

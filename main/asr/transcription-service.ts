@@ -8,7 +8,7 @@ import type { CaptureService } from '../capture/capture-service.js';
 import { ScribeError } from '../kernel/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { AudioRepository } from '../store/audio-repository.js';
-import type { VisitRepository } from '../store/visit-repository.js';
+import type { VisitRecords } from '../store/visit-repository.js';
 import type { TranscriptService } from '../transcripts/transcript-service.js';
 import { visitNotFound } from '../store/errors.js';
 import { AsrError, engineBusy, importedTranscript, liveNotStarted, noAudioToTranscribe, transcriptionClosing } from './asr-error.js';
@@ -34,7 +34,7 @@ export interface TranscriptionService {
 }
 
 export interface TranscriptionServiceDeps {
-  readonly visits: VisitRepository;
+  readonly visits: Pick<VisitRecords, 'get'>;
   readonly audio: AudioRepository;
   readonly capture: Pick<CaptureService, 'segments' | 'status'>;
   readonly transcripts: TranscriptService;

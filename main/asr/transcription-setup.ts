@@ -6,7 +6,7 @@ import type { CaptureService } from '../capture/capture-service.js';
 import type { Logger } from '../log/logger.js';
 import type { PolicyGate } from '../policy/policy-gate.js';
 import type { AudioRepository } from '../store/audio-repository.js';
-import type { VisitRepository } from '../store/visit-repository.js';
+import type { VisitRecords } from '../store/visit-repository.js';
 import type { TranscriptService } from '../transcripts/transcript-service.js';
 import type { EngineFactory } from './engine-factory.js';
 import { createEngineFactory } from './engine-factory.js';
@@ -40,7 +40,7 @@ export interface TranscriptionOptions {
 
 export interface TranscriptionSetupDeps {
   readonly options: TranscriptionOptions | undefined;
-  readonly visits: VisitRepository;
+  readonly visits: Pick<VisitRecords, 'get'>;
   readonly audio: AudioRepository;
   readonly capture: CaptureService;
   readonly transcripts: TranscriptService;
@@ -74,7 +74,7 @@ export function setUpTranscription(deps: TranscriptionSetupDeps): TranscriptionS
 }
 
 /** The medications and problem list kept with the visit (read from the EHR when it was started). */
-function storedVocabulary(visits: Pick<VisitRepository, 'get'>): (visitId: VisitId) => VisitVocabulary | undefined {
+function storedVocabulary(visits: Pick<VisitRecords, 'get'>): (visitId: VisitId) => VisitVocabulary | undefined {
   return (visitId) => {
     const patient = visits.get(visitId)?.patient;
     return patient ? { medications: patient.medications ?? [], problems: patient.problems ?? [] } : undefined;

@@ -80,10 +80,11 @@ export function openCaptureHarness(options: { vad?: VadProvider; dir?: string } 
     },
     otherService({ owner, leaseMs, isProcessAlive, vad, requireConsent }) {
       const { store } = scribe;
-      const lifecycle = createVisitLifecycle({ store, visits: createSqliteVisitRepository(store) });
+      const visits = createSqliteVisitRepository(store);
+      const lifecycle = createVisitLifecycle({ store, visits });
       return createCaptureService({
         store,
-        visits: lifecycle.legacyRepository(),
+        visits,
         lifecycle,
         audio: createSqliteAudioRepository(store),
         consents: createSqliteConsentRepository(store),
