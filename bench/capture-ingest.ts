@@ -50,7 +50,7 @@ interface Variant {
 async function ingest(store: Store, variant: Variant, frames: readonly string[]): Promise<{ cpuMs: number; wallMs: number }> {
   const audioStore: Store = variant.cipher === 'none' ? { ...store, cipher: clearCipher } : store;
   const visits = createSqliteVisitRepository(store);
-  const lifecycle = createVisitLifecycle({ store, visits });
+  const lifecycle = createVisitLifecycle({ store });
   const actor = { id: 'bench', role: 'clinician' } as const;
   const capture = createCaptureService({
     store,

@@ -145,7 +145,7 @@ export function openScribe(options: ScribeOptions): Scribe {
   const defaultTargets = options.defaultTargets ?? demoEhrTargets(options.dataDir);
   const visitRecords = createSqliteVisitRepository(store);
   // Every committed state change, by any service, reaches the UI as visit:changed from this one place.
-  const lifecycle = createVisitLifecycle({ store, visits: visitRecords, onStateChanged: (visitId, state) => events.emit('visit:changed', { visitId, state }) });
+  const lifecycle = createVisitLifecycle({ store, onStateChanged: (visitId, state) => events.emit('visit:changed', { visitId, state }) });
   const encounterIndex = createVisitEncounterIndex(store);
   const visits = createVisitService({ store, visits: visitRecords, lifecycle, audit, events, encounters: encounterIndex });
   const terminology = createTerminologyService({ store, releases: createSqliteTerminologyRepository(store), audit, logger });

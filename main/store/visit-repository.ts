@@ -30,17 +30,6 @@ export interface VisitRecords {
 }
 
 /**
- * @deprecated Temporary, while capture-service, sign-off and addendum-service (being reworked by their
- * owners) are converted to the lifecycle: VisitRecords plus the old move methods. Only
- * `VisitLifecycle.legacyRepository()` makes one, so even these moves are checked against the table.
- * When the last caller is converted, delete this interface and rename VisitRecords to VisitRepository.
- */
-export interface VisitRepository extends VisitRecords {
-  transition(id: VisitId, from: readonly VisitState[], to: VisitState): boolean;
-  setState(id: VisitId, state: VisitState): boolean;
-}
-
-/**
  * The raw state column. Only main/visits/lifecycle.ts may hold one (test/unit/visits/lifecycle-owner.test.ts
  * checks it): it writes whatever it is told, the lifecycle decides what is legal.
  */

@@ -1,7 +1,7 @@
 import { VisitState } from '../../shared/domain/visit.js';
 import type { VisitId } from '../../shared/ids.js';
 import type { Store } from '../store/store.js';
-import type { VisitRecords, VisitRepository, VisitStateColumnOptions } from '../store/visit-repository.js';
+import type { VisitStateColumnOptions } from '../store/visit-repository.js';
 import { createSqliteVisitStateColumn } from '../store/visit-repository.js';
 import { illegalTransition } from './visit-errors.js';
 
@@ -62,16 +62,13 @@ export interface VisitLifecycle {
    * visit is missing or in another state: the caller decides whether that is an error.
    */
   transition(visitId: VisitId, from: VisitState | readonly VisitState[], to: VisitState): boolean;
-  /** @deprecated See VisitRepository: the old shape, with its moves checked here, for the services not yet converted. */
-  legacyRepository(): VisitRepository;
 }
 
 export interface VisitLifecycleDeps extends VisitStateColumnOptions {
   readonly store: Store;
-  readonly visits: VisitRecords;
 }
 
-export function createVisitLifecycle({ store, visits, onStateChanged }: VisitLifecycleDeps): VisitLifecycle {
+export function createVisitLifecycle({ store, onStateChanged }: VisitLifecycleDeps): VisitLifecycle {
   const column = createSqliteVisitStateColumn(store, { onStateChanged });
 
   function transition(visitId: VisitId, from: VisitState | readonly VisitState[], to: VisitState): boolean {
@@ -83,18 +80,5 @@ export function createVisitLifecycle({ store, visits, onStateChanged }: VisitLif
     return froms.includes(to) && column.read(visitId) === to;
   }
 
-  return {
-    transition,
-    legacyRepository: () => ({
-      insert: (visit) => visits.insert(visit),
-      get: (id) => visits.get(id),
-      list: (query) => visits.list(query),
-      transition,
-      // The old unguarded setter, now a checked move from wherever the visit is.
-      setState(id, state) {
-        const current = column.read(id);
-        return current !== undefined && transition(id, [current], state);
-      },
-    }),
-  };
+  return { transition };
 }

@@ -81,7 +81,7 @@ export function openCaptureHarness(options: { vad?: VadProvider; dir?: string } 
     otherService({ owner, leaseMs, isProcessAlive, vad, requireConsent }) {
       const { store } = scribe;
       const visits = createSqliteVisitRepository(store);
-      const lifecycle = createVisitLifecycle({ store, visits });
+      const lifecycle = createVisitLifecycle({ store });
       return createCaptureService({
         store,
         visits,

@@ -85,7 +85,7 @@ describe('interrupted recordings', () => {
     try {
       const store = own.scribe.store;
       const audio = createSqliteAudioRepository(store);
-      const lifecycle = createVisitLifecycle({ store, visits: createSqliteVisitRepository(store) });
+      const lifecycle = createVisitLifecycle({ store });
       const self: TrackOwner = { instance: 'self', pid: process.pid, host: 'this-host' };
       const deadHere: TrackOwner = { instance: 'dead', pid: 4_000_001, host: 'this-host' };
       const sweep = createInterruptedRecordings({ store, audio, lifecycle, audit: own.scribe.audit, logger: own.logger, owner: self, isProcessAlive: (pid) => pid !== deadHere.pid });

@@ -155,7 +155,7 @@ describe("the patient's medications and problem list from the EHR", () => {
   test('a clinician token without medication access starts the visit with the problem list only, and says so', async () => {
     const repository = createSqliteVisitRepository(scribe.store);
     const encounters = createVisitEncounterIndex(scribe.store);
-    const visits = createVisitService({ store: scribe.store, visits: repository, lifecycle: createVisitLifecycle({ store: scribe.store, visits: repository }), audit: scribe.audit, events: createEventBus(), encounters });
+    const visits = createVisitService({ store: scribe.store, visits: repository, lifecycle: createVisitLifecycle({ store: scribe.store }), audit: scribe.audit, events: createEventBus(), encounters });
     // Stands in for a SMART session whose scopes leave out MedicationRequest.
     const tokens = createBackendTokenSource({ ...fx.config(), signingAlg: 'ES384', scope: 'system/Encounter.read system/Patient.read system/Condition.read', requestTimeoutMs: 5_000 });
     const connections = createEhrConnections({
@@ -192,7 +192,7 @@ describe("the patient's medications and problem list from the EHR", () => {
   test('an EHR that never answers the list reads starts the visit once their time is up', async () => {
     const repository = createSqliteVisitRepository(scribe.store);
     const encounters = createVisitEncounterIndex(scribe.store);
-    const visits = createVisitService({ store: scribe.store, visits: repository, lifecycle: createVisitLifecycle({ store: scribe.store, visits: repository }), audit: scribe.audit, events: createEventBus(), encounters });
+    const visits = createVisitService({ store: scribe.store, visits: repository, lifecycle: createVisitLifecycle({ store: scribe.store }), audit: scribe.audit, events: createEventBus(), encounters });
     // Nobody signed in: the workstation's backend client from the settings, as ehr:startVisit uses.
     const unused = createBackendTokenSource({ ...fx.config(), signingAlg: 'ES384', scope: 'system/Patient.read', requestTimeoutMs: 5_000 });
     const connections = createEhrConnections({ settings: () => scribe.settings.values(), defaultTarget: demoEhrTargets(tmp.dir).fhir, auth: { actor: () => undefined, tokens: unused } });

@@ -220,7 +220,7 @@ describe("a signed-in clinician's schedule", () => {
     try {
       const repository = createSqliteVisitRepository(scribe.store);
       const encounters = createVisitEncounterIndex(scribe.store);
-      const visits = createVisitService({ store: scribe.store, visits: repository, lifecycle: createVisitLifecycle({ store: scribe.store, visits: repository }), audit: scribe.audit, events: createEventBus(), encounters });
+      const visits = createVisitService({ store: scribe.store, visits: repository, lifecycle: createVisitLifecycle({ store: scribe.store }), audit: scribe.audit, events: createEventBus(), encounters });
       // The clinician's SMART token stands in as a token with read access (the sandbox grants user/*.read the same way).
       const tokens = createBackendTokenSource({ ...fx.config(), signingAlg: 'ES384', scope: 'system/*.read', requestTimeoutMs: 5_000 });
       const connections = createEhrConnections({

@@ -113,7 +113,7 @@ describe('visit:changed from every state change', () => {
     const visit = await call<Visit>('visit:create', { patientId: SENTINEL.patientId });
     const told: { state: VisitState; inTransaction: boolean }[] = [];
     const repo = createSqliteVisitRepository(scribe.store);
-    const lifecycle = createVisitLifecycle({ store: scribe.store, visits: repo, onStateChanged: (_id, state) => told.push({ state, inTransaction: scribe.store.db.inTransaction }) });
+    const lifecycle = createVisitLifecycle({ store: scribe.store, onStateChanged: (_id, state) => told.push({ state, inTransaction: scribe.store.db.inTransaction }) });
 
     assert.throws(() =>
       scribe.store.transaction(() => {

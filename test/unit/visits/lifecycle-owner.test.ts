@@ -38,12 +38,6 @@ const RULES: readonly Rule[] = [
     owners: [],
     sample: "deps.visits.setState(job.visitId, 'failed');",
   },
-  {
-    what: 'the temporary lifecycle-checked legacy repository',
-    pattern: /\blegacyRepository\s*\(/,
-    owners: ['main/visits/lifecycle.ts', 'main/compose.ts'],
-    sample: 'const visits = lifecycle.legacyRepository();',
-  },
 ];
 
 const isComment = (line: string) => /^\s*(?:\/\/|\/\*|\*)/.test(line);

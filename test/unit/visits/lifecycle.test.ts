@@ -29,7 +29,7 @@ describe('visit lifecycle', () => {
   beforeAll(() => {
     store = openStore({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider('lifecycle test passphrase', FAST_SCRYPT), mode: 'create' });
     visits = createSqliteVisitRepository(store);
-    lifecycle = createVisitLifecycle({ store, visits, onStateChanged: (visitId, state) => told.push({ visitId, state }) });
+    lifecycle = createVisitLifecycle({ store, onStateChanged: (visitId, state) => told.push({ visitId, state }) });
     column = createSqliteVisitStateColumn(store);
   });
   afterAll(() => {
