@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import stylistic from '@stylistic/eslint-plugin';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -11,11 +12,30 @@ const forbid = (patterns) => ({
 
 // Layers inside main/ (docs/architecture.md, "Layers"): foundation ← services ← api ← compose ← app / cli.
 const FOUNDATION = ['kernel', 'log', 'store', 'fhir'];
-const SERVICES = ['audit', 'policy', 'capture', 'asr', 'coding', 'drafting', 'notes', 'transcripts', 'visits', 'writeback', 'ehr', 'auth', 'diagnostics', 'openai', 'signing'];
+const SERVICES = [
+  'audit',
+  'policy',
+  'capture',
+  'asr',
+  'coding',
+  'drafting',
+  'notes',
+  'transcripts',
+  'visits',
+  'writeback',
+  'ehr',
+  'auth',
+  'diagnostics',
+  'openai',
+  'signing',
+];
 /** A relative import that climbs into one of these main/ folders (or compose.ts). */
 const into = (folders, compose = true) => `^(?:\\.\\./)+(?:(?:${folders.join('|')})/${compose ? '|compose\\.js$' : ''})`;
 const mainBase = [
-  { group: ['electron', 'electron/*'], message: 'Only main/app/ and main/preload.ts import electron; services take what they need as parameters.' },
+  {
+    group: ['electron', 'electron/*'],
+    message: 'Only main/app/ and main/preload.ts import electron; services take what they need as parameters.',
+  },
   { group: ['**/renderer/**'], message: 'main/ never imports the renderer.' },
 ];
 const layer = (files, regex, message, extra = []) => ({ files, rules: forbid([...mainBase, ...extra, { regex, message }]) });
@@ -23,10 +43,14 @@ const layer = (files, regex, message, extra = []) => ({ files, rules: forbid([..
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**'] },
   js.configs.recommended,
+  { plugins: { '@stylistic': stylistic } },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs', 'renderer/vite.config.ts'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs', 'renderer/vite.config.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
       globals: { ...globals.node },
     },
     rules: {
@@ -36,6 +60,12 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': 'error',
+      // Prettier lays lines out at 140 columns; only a string, template or regular-expression literal may run past
+      // (docs/contributing.md, "Formatting").
+      '@stylistic/max-len': [
+        'error',
+        { code: 140, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true, ignoreUrls: true },
+      ],
     },
   },
   {
@@ -61,7 +91,10 @@ export default tseslint.config(
   },
   {
     files: ['main/kernel/**/*.ts'],
-    rules: forbid([...mainBase, { regex: '^\\.\\./(?!\\.\\./shared/)', message: 'main/kernel/ is the base layer: it imports only shared/.' }]),
+    rules: forbid([
+      ...mainBase,
+      { regex: '^\\.\\./(?!\\.\\./shared/)', message: 'main/kernel/ is the base layer: it imports only shared/.' },
+    ]),
   },
   layer(
     FOUNDATION.filter((f) => f !== 'kernel').map((f) => `main/${f}/**/*.ts`),
@@ -73,8 +106,16 @@ export default tseslint.config(
     into(['api', 'app', 'cli', 'sandbox']),
     'Services never import the transports (api/, app/, cli/), the sandbox EHR or the composition root: take what you need as a parameter (compose.ts wires it).',
   ),
-  layer(['main/sandbox/**/*.ts'], into(['api', 'app', 'cli']), 'The sandbox EHR stands apart from the app: no api/, app/, cli/ or compose.ts.'),
-  layer(['main/api/**/*.ts'], into(['app', 'cli', 'sandbox']), 'main/api/ is the transport layer: it serves services and never imports app/, cli/, the sandbox or compose.ts.'),
+  layer(
+    ['main/sandbox/**/*.ts'],
+    into(['api', 'app', 'cli']),
+    'The sandbox EHR stands apart from the app: no api/, app/, cli/ or compose.ts.',
+  ),
+  layer(
+    ['main/api/**/*.ts'],
+    into(['app', 'cli', 'sandbox']),
+    'main/api/ is the transport layer: it serves services and never imports app/, cli/, the sandbox or compose.ts.',
+  ),
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.mjs'],
     rules: {

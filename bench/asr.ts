@@ -27,7 +27,8 @@ import { benchSpeakerLabelling } from './speaker-labelling.js';
  * - speaker-labelling accuracy on the corpora.
  */
 
-const speechSample = (i: number) => Math.round(6000 * (0.55 + 0.45 * Math.sin((2 * Math.PI * 4 * i) / 16_000)) * Math.sin((2 * Math.PI * 180 * i) / 16_000));
+const speechSample = (i: number) =>
+  Math.round(6000 * (0.55 + 0.45 * Math.sin((2 * Math.PI * 4 * i) / 16_000)) * Math.sin((2 * Math.PI * 180 * i) / 16_000));
 
 async function speechAudio(seconds: number): Promise<{ pcm: Int16Array; source: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'scribe-bench-asr-'));
@@ -53,13 +54,17 @@ async function speechAudio(seconds: number): Promise<{ pcm: Int16Array; source: 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { pcm: Int16Array.from({ length: seconds * 16_000 }, (_, i) => speechSample(i)), source: 'synthetic speech-like tone (espeak-ng not installed)' };
+  return {
+    pcm: Int16Array.from({ length: seconds * 16_000 }, (_, i) => speechSample(i)),
+    source: 'synthetic speech-like tone (espeak-ng not installed)',
+  };
 }
 
 /** ~25 s segments, as the voice-activity detector closes them. */
 function segmentsOf(pcm: Int16Array): SpeechInput[] {
   const inputs: SpeechInput[] = [];
-  for (let at = 0, i = 0; at < pcm.length; at += 25 * 16_000, i += 1) inputs.push({ id: `a${i}`, startMs: at / 16, pcm: pcm.subarray(at, at + 25 * 16_000) });
+  for (let at = 0, i = 0; at < pcm.length; at += 25 * 16_000, i += 1)
+    inputs.push({ id: `a${i}`, startMs: at / 16, pcm: pcm.subarray(at, at + 25 * 16_000) });
   return inputs;
 }
 
@@ -104,7 +109,9 @@ async function benchInstalledModels(pcm: Int16Array): Promise<unknown> {
 async function benchTinyModel(pcm: Int16Array): Promise<unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'scribe-bench-tiny-'));
   try {
-    const made = spawnSync('/usr/bin/python3', [join(packageRoot, 'test', 'helpers', 'tiny-whisper.py'), join(dir, 'tiny-random')], { encoding: 'utf8' });
+    const made = spawnSync('/usr/bin/python3', [join(packageRoot, 'test', 'helpers', 'tiny-whisper.py'), join(dir, 'tiny-random')], {
+      encoding: 'utf8',
+    });
     if (made.status !== 0) return 'not measured: python3-onnx / python3-numpy not installed, the tiny model cannot be generated';
     return { ...(await measureModel(dir, 'tiny-random', pcm)), note: 'random weights: plumbing cost only, not a speech model' };
   } finally {
@@ -176,7 +183,12 @@ async function benchQueueOverhead(segments: number): Promise<unknown> {
     const ms = performance.now() - started;
     if (!result.ok) throw new Error(result.error.message);
     const status = result.value as TranscriptionStatus;
-    return { segments: status.segmentsDone, transcriptSegments: status.transcriptSegments, msPerSegment: Math.round((ms / Math.max(1, status.segmentsDone)) * 100) / 100, totalMs: Math.round(ms) };
+    return {
+      segments: status.segmentsDone,
+      transcriptSegments: status.transcriptSegments,
+      msPerSegment: Math.round((ms / Math.max(1, status.segmentsDone)) * 100) / 100,
+      totalMs: Math.round(ms),
+    };
   } finally {
     scribe.close();
     rmSync(dir, { recursive: true, force: true });

@@ -28,7 +28,9 @@ function frame(seq: number): string {
     const i = seq * FRAME_SAMPLES + k;
     seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
     const envelope = 0.5 + 0.5 * Math.sin((2 * Math.PI * 4 * i) / 16_000);
-    const value = envelope * (0.3 * Math.sin((2 * Math.PI * 180 * i) / 16_000) + 0.1 * Math.sin((2 * Math.PI * 1200 * i) / 16_000)) + (seed / 2 ** 32 - 0.5) * 0.05;
+    const value =
+      envelope * (0.3 * Math.sin((2 * Math.PI * 180 * i) / 16_000) + 0.1 * Math.sin((2 * Math.PI * 1200 * i) / 16_000)) +
+      (seed / 2 ** 32 - 0.5) * 0.05;
     pcm.writeInt16LE(Math.round(value * 32767), k * 2);
   }
   return pcm.toString('base64');
@@ -84,7 +86,11 @@ async function ingest(store: Store, variant: Variant, frames: readonly string[])
  */
 export async function benchCaptureIngest(audioSeconds: number) {
   const dir = mkdtempSync(join(tmpdir(), 'scribe-bench-capture-'));
-  const store = openStore({ dataDir: dir, keyProvider: createPassphraseKeyProvider('bench passphrase', { N: 2 ** 12, r: 8, p: 1 }), mode: 'create' });
+  const store = openStore({
+    dataDir: dir,
+    keyProvider: createPassphraseKeyProvider('bench passphrase', { N: 2 ** 12, r: 8, p: 1 }),
+    mode: 'create',
+  });
   const vad = createVadProvider(() => loadSileroVad(findSileroModel()), nullLogger);
   try {
     const frames = Array.from({ length: Math.round(audioSeconds * 10) }, (_, seq) => frame(seq));

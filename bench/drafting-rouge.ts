@@ -66,7 +66,12 @@ function average(scores: readonly RougeTriple[]): Averages {
   return { rouge1: mean((s) => s.rouge1.f1), rouge2: mean((s) => s.rouge2.f1), rougeL: mean((s) => s.rougeL.f1) };
 }
 
-export function scoreSplit(encounters: readonly Encounter[]): { encounters: number; offlineDrafter: Averages; transcriptBaseline: Averages; meanWords: { draft: number; reference: number; transcript: number } } {
+export function scoreSplit(encounters: readonly Encounter[]): {
+  encounters: number;
+  offlineDrafter: Averages;
+  transcriptBaseline: Averages;
+  meanWords: { draft: number; reference: number; transcript: number };
+} {
   const drafted: RougeTriple[] = [];
   const baseline: RougeTriple[] = [];
   let draftWords = 0;

@@ -140,7 +140,14 @@ export function benchIcdSearch(queryCount = 1200) {
   const counts = countEntries(release.entries);
 
   started = performance.now();
-  const ours = loadTerminology(release.entries, { system: 'ICD-10-CM', version: `FY${release.fiscalYear}`, fiscalYear: release.fiscalYear, source: 'release', files: [], counts });
+  const ours = loadTerminology(release.entries, {
+    system: 'ICD-10-CM',
+    version: `FY${release.fiscalYear}`,
+    fiscalYear: release.fiscalYear,
+    source: 'release',
+    files: [],
+    counts,
+  });
   const oursBuildMs = performance.now() - started;
 
   started = performance.now();
@@ -170,7 +177,12 @@ export function benchIcdSearch(queryCount = 1200) {
       else misses.push(`${query}→${expected} (got ${list[0] ?? 'nothing'})`);
     }
     const n = ABBREVIATION_EXPECTATIONS.length;
-    return { hitAt1: Number((hit1 / n).toFixed(3)), hitAt5: Number((hit5 / n).toFixed(3)), misses: misses.length, firstMisses: misses.slice(0, 8) };
+    return {
+      hitAt1: Number((hit1 / n).toFixed(3)),
+      hitAt5: Number((hit5 / n).toFixed(3)),
+      misses: misses.length,
+      firstMisses: misses.slice(0, 8),
+    };
   };
   let sameTop1 = 0;
   let overlap = 0;
@@ -193,7 +205,10 @@ export function benchIcdSearch(queryCount = 1200) {
       miniSearch: accuracy(miniTop),
       // What MiniSearch finds when the person types the words instead of the abbreviation: ranking alone.
       miniSearchOnExpandedWords: accuracy(miniTop, expansionOf),
-      agreement: { sameTop1: Number((sameTop1 / ABBREVIATION_EXPECTATIONS.length).toFixed(3)), meanTop5Overlap: Number((overlap / ABBREVIATION_EXPECTATIONS.length).toFixed(3)) },
+      agreement: {
+        sameTop1: Number((sameTop1 / ABBREVIATION_EXPECTATIONS.length).toFixed(3)),
+        meanTop5Overlap: Number((overlap / ABBREVIATION_EXPECTATIONS.length).toFixed(3)),
+      },
     },
   };
 }

@@ -106,10 +106,16 @@ export function mtsDialogVisits(split: 'train' | 'valid', dir = CORPORA, minSegm
     const turns: { truth: Truth; text: string }[] = [];
     for (const line of r[col]!.split(/\r?\n/)) {
       const m = /^\s*(doctor|docotr|patient|guest_\w+|gest_\w+|doctor_\d)\s*:\s*(.*)$/i.exec(line);
-      if (m) turns.push({ truth: /^doc\w*$/i.test(m[1]!) && !/_/.test(m[1]!) ? 'clinician' : /^patient$/i.test(m[1]!) ? 'patient' : 'other', text: m[2]! });
+      if (m)
+        turns.push({
+          truth: /^doc\w*$/i.test(m[1]!) && !/_/.test(m[1]!) ? 'clinician' : /^patient$/i.test(m[1]!) ? 'patient' : 'other',
+          text: m[2]!,
+        });
       else if (turns.length > 0) turns[turns.length - 1]!.text += ` ${line}`;
     }
-    const segments: LabelledSegment[] = turns.flatMap((t) => sentences(t.text).map((text) => ({ startMs: 0, endMs: 0, text, truth: t.truth })));
+    const segments: LabelledSegment[] = turns.flatMap((t) =>
+      sentences(t.text).map((text) => ({ startMs: 0, endMs: 0, text, truth: t.truth })),
+    );
     if (segments.length >= minSegments) visits.push({ id: `mts-${split}-${r[idCol] ?? ''}`, segments, timed: false });
   }
   return visits;
@@ -139,7 +145,9 @@ function textGridIntervals(file: string): Interval[] {
 export function primock57Visits(dir = CORPORA): LabelledVisit[] {
   const folder = join(dir, 'primock57', 'transcripts');
   if (!existsSync(folder)) return [];
-  const doctors = readdirSync(folder).filter((f) => f.endsWith('_doctor.TextGrid')).sort();
+  const doctors = readdirSync(folder)
+    .filter((f) => f.endsWith('_doctor.TextGrid'))
+    .sort();
   return doctors.map((doctorFile) => {
     const utterances = [
       ...textGridIntervals(join(folder, doctorFile)).map((u) => ({ ...u, truth: 'clinician' as const })),
@@ -176,7 +184,13 @@ export interface SpeakerScore {
   /** Baseline: every segment labelled by the majority speaker of its visit (the best a constant can do). */
   readonly majorityBaseline: number;
   /** Third voices: how many segments the corpus gives to `other`, how many the labeller does, and how many agree. */
-  readonly other: { readonly truth: number; readonly labelled: number; readonly right: number; readonly precision: number | null; readonly recall: number | null };
+  readonly other: {
+    readonly truth: number;
+    readonly labelled: number;
+    readonly right: number;
+    readonly precision: number | null;
+    readonly recall: number | null;
+  };
 }
 
 export function scoreSpeakers(visits: readonly LabelledVisit[], model: SpeakerModel = DEFAULT_SPEAKER_MODEL): SpeakerScore {
@@ -210,7 +224,11 @@ export function scoreSpeakers(visits: readonly LabelledVisit[], model: SpeakerMo
     segmentAccuracy: round(right / Math.max(1, segments)),
     wordAccuracy: round(rightWords / Math.max(1, words)),
     majorityBaseline: round(majority / Math.max(1, segments)),
-    other: { ...other, precision: other.labelled ? round(other.right / other.labelled) : null, recall: other.truth ? round(other.right / other.truth) : null },
+    other: {
+      ...other,
+      precision: other.labelled ? round(other.right / other.labelled) : null,
+      recall: other.truth ? round(other.right / other.truth) : null,
+    },
   };
 }
 

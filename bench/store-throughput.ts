@@ -21,11 +21,18 @@ export function benchStoreThroughput(rows: number) {
   const store = openStore({ dataDir: dir, keyProvider: createPassphraseKeyProvider('bench passphrase'), mode: 'create' });
   try {
     const { db, cipher } = store;
-    db.exec('CREATE TABLE bench_plain (id TEXT PRIMARY KEY, value BLOB NOT NULL); CREATE TABLE bench_sealed (id TEXT PRIMARY KEY, value BLOB NOT NULL);');
+    db.exec(
+      'CREATE TABLE bench_plain (id TEXT PRIMARY KEY, value BLOB NOT NULL); CREATE TABLE bench_sealed (id TEXT PRIMARY KEY, value BLOB NOT NULL);',
+    );
     const values = Array.from({ length: rows }, () => randomBytes(VALUE_BYTES));
     const where = (id: string) => ({ table: 'bench_sealed', rowId: id, column: 'value' });
 
-    const run = (table: 'bench_plain' | 'bench_sealed', encode: (id: string, v: Buffer) => Buffer, decode: (id: string, v: Buffer) => Buffer, round: number) => {
+    const run = (
+      table: 'bench_plain' | 'bench_sealed',
+      encode: (id: string, v: Buffer) => Buffer,
+      decode: (id: string, v: Buffer) => Buffer,
+      round: number,
+    ) => {
       const insert = db.prepare(`INSERT INTO ${table} (id, value) VALUES (?, ?)`);
       const select = db.prepare(`SELECT value FROM ${table} WHERE id = ?`);
       const ids = values.map((_, i) => `r${round}-${i}`);
@@ -44,8 +51,22 @@ export function benchStoreThroughput(rows: number) {
     const sealed: ThroughputFigures[] = [];
     // Alternate the two so disk cache warm-up and fsync noise fall on both alike.
     for (let round = 0; round < 2; round += 1) {
-      plain.push(run('bench_plain', (_id, v) => v, (_id, v) => v, round));
-      sealed.push(run('bench_sealed', (id, v) => cipher.seal(v, where(id)), (id, v) => cipher.open(v, where(id)), round));
+      plain.push(
+        run(
+          'bench_plain',
+          (_id, v) => v,
+          (_id, v) => v,
+          round,
+        ),
+      );
+      sealed.push(
+        run(
+          'bench_sealed',
+          (id, v) => cipher.seal(v, where(id)),
+          (id, v) => cipher.open(v, where(id)),
+          round,
+        ),
+      );
     }
     const best = (list: ThroughputFigures[]): ThroughputFigures => ({
       writesPerSecond: Math.round(Math.max(...list.map((f) => f.writesPerSecond))),

@@ -17,7 +17,15 @@ import { openAudioSource } from '../main/capture/wav-file-source.js';
 import { wavHeader } from '../main/capture/wav-header.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const CLI_JS = join(packageRoot, 'dist', 'main', 'cli', 'index.js');
 const RENDERER_HTML = join(packageRoot, 'dist', 'renderer', 'index.html');
 
@@ -67,10 +75,17 @@ export async function startWebSession(env: Record<string, string>): Promise<WebS
     ...env,
   };
   execFileSync(process.execPath, [CLI_JS, 'init'], { env: fullEnv, cwd: packageRoot, stdio: 'ignore' });
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [CLI_JS, 'web', '--port', '0', '--json'], { env: fullEnv, cwd: packageRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [CLI_JS, 'web', '--port', '0', '--json'], {
+    env: fullEnv,
+    cwd: packageRoot,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   child.stderr.resume();
   const lines = createInterface({ input: child.stdout });
-  const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => Promise.reject(new Error('scribe web exited before printing its address')))])) as [string];
+  const [line] = (await Promise.race([
+    once(lines, 'line'),
+    once(child, 'exit').then(() => Promise.reject(new Error('scribe web exited before printing its address'))),
+  ])) as [string];
   lines.close();
   child.stdout.resume();
   const address = JSON.parse(line) as { url: string; origin: string; token: string };

@@ -5,7 +5,15 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { CORPORA, parseCsv } from './speaker-labelling.js';
 import type { TranscriptionLoopback, WebSession } from './visit-ui-support.js';
-import { browserBenchUnavailable, CHROMIUM, CHROMIUM_ARGS, spokenPattern, startTranscriptionLoopback, startWebSession, writeWav16k } from './visit-ui-support.js';
+import {
+  browserBenchUnavailable,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  spokenPattern,
+  startTranscriptionLoopback,
+  startWebSession,
+  writeWav16k,
+} from './visit-ui-support.js';
 
 /**
  * Issue 7's two browser figures, in real Chromium against `scribe web` on a temporary store:
@@ -43,7 +51,13 @@ function dialogueTurns(): { turns: string[]; source: string } {
   if (!existsSync(file)) return { turns: SENTENCES, source: 'built-in sentences (ACI-Bench not found)' };
   const [header, ...rows] = parseCsv(readFileSync(file, 'utf8'));
   const col = header!.indexOf('dialogue');
-  const dialogues = rows.filter((r) => r.length > col).map((r) => r[col]!.split('\n').map((l) => /^\[[a-z_]+\]\s*(.*)$/.exec(l.trim())?.[1] ?? '').filter((t) => t !== ''));
+  const dialogues = rows
+    .filter((r) => r.length > col)
+    .map((r) =>
+      r[col]!.split('\n')
+        .map((l) => /^\[[a-z_]+\]\s*(.*)$/.exec(l.trim())?.[1] ?? '')
+        .filter((t) => t !== ''),
+    );
   dialogues.sort((a, b) => b.length - a.length);
   return { turns: dialogues[0]!, source: `ACI-Bench validation, its longest dialogue (${dialogues[0]!.length} turns)` };
 }
@@ -78,13 +92,20 @@ interface StatusLike {
 let visitCount = 0;
 async function newVisit(web: WebSession, name: string): Promise<string> {
   visitCount += 1;
-  const visit = await web.call<{ id: string }>('visit:create', { patientId: `bench-pat-${visitCount}`, patient: { displayName: name, reasonForVisit: 'cough' } });
+  const visit = await web.call<{ id: string }>('visit:create', {
+    patientId: `bench-pat-${visitCount}`,
+    patient: { displayName: name, reasonForVisit: 'cough' },
+  });
   await web.call('visit:recordConsent', { visitId: visit.id, method: 'verbal' });
   return visit.id;
 }
 
 /** A visit `seconds` into its recording, its live transcript caught up. */
-async function visitInProgress(web: WebSession, audio: Int16Array, seconds: number): Promise<{ visitId: string; transcriptSegments: number }> {
+async function visitInProgress(
+  web: WebSession,
+  audio: Int16Array,
+  seconds: number,
+): Promise<{ visitId: string; transcriptSegments: number }> {
   const visitId = await newVisit(web, `Bench Patient ${visitCount + 1}`);
   await web.call('capture:start', { visitId });
   const frame = 16_000;
@@ -127,7 +148,10 @@ async function stopToDraft(page: Page, web: WebSession, visitId: string): Promis
   await page.getByText('Draft ready: the note was drafted from the transcript.').waitFor({ timeout: 120_000 });
   const draftReadyMs = performance.now() - clicked;
   await page.getByRole('link', { name: 'Review the note' }).click();
-  await page.getByRole('textbox', { name: /, sentence 1$/ }).first().waitFor({ timeout: 60_000 });
+  await page
+    .getByRole('textbox', { name: /, sentence 1$/ })
+    .first()
+    .waitFor({ timeout: 60_000 });
   const draftTextMs = performance.now() - clicked;
   const visit = await web.call<{ state: string }>('visit:get', { id: visitId });
   if (visit.state !== 'draft_ready') throw new Error(`the visit is ${visit.state}, not draft_ready`);
@@ -157,14 +181,21 @@ interface FrameFigures {
 async function observeFrames(page: Page, seconds: number): Promise<FrameFigures> {
   await page.evaluate(OBSERVE_FRAMES);
   await sleep(seconds * 1000);
-  const got = await page.evaluate<{ loaf: number[]; raf: number[]; loafSupported: boolean }>('(() => { window.__benchFrames.done = true; return window.__benchFrames; })()');
+  const got = await page.evaluate<{ loaf: number[]; raf: number[]; loafSupported: boolean }>(
+    '(() => { window.__benchFrames.done = true; return window.__benchFrames; })()',
+  );
   const raf = got.raf.slice(1);
   return {
     seconds,
     longAnimationFramesSupported: got.loafSupported,
     longAnimationFrames: got.loaf.length,
     longestFrameMs: round1(Math.max(0, ...got.loaf, ...raf)),
-    rafIntervalMs: { p50: round1(percentile(raf, 50)), p95: round1(percentile(raf, 95)), max: round1(Math.max(0, ...raf)), frames: raf.length },
+    rafIntervalMs: {
+      p50: round1(percentile(raf, 50)),
+      p95: round1(percentile(raf, 95)),
+      max: round1(Math.max(0, ...raf)),
+      frames: raf.length,
+    },
   };
 }
 
@@ -182,7 +213,10 @@ export async function benchVisitUi(): Promise<Record<string, unknown> | string> 
   try {
     loopback = await startTranscriptionLoopback(turns);
     const audio = await spokenPattern(SENTENCES);
-    writeFileSync(join(scratch, 'policy.json'), JSON.stringify({ openaiBaseUrls: [loopback.baseUrl], transcriptionEngines: ['openai', 'local'] }));
+    writeFileSync(
+      join(scratch, 'policy.json'),
+      JSON.stringify({ openaiBaseUrls: [loopback.baseUrl], transcriptionEngines: ['openai', 'local'] }),
+    );
     web = await startWebSession({
       SCRIBE_POLICY_FILE: join(scratch, 'policy.json'),
       SCRIBE_ASR_ENGINE: 'openai',
@@ -199,7 +233,13 @@ export async function benchVisitUi(): Promise<Record<string, unknown> | string> 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${micFile}`, '--autoplay-policy=no-user-gesture-required'],
+      args: [
+        ...CHROMIUM_ARGS,
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-audio-capture=${micFile}`,
+        '--autoplay-policy=no-user-gesture-required',
+      ],
     });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     context.setDefaultTimeout(30_000);

@@ -14,9 +14,21 @@ function job(i: number): DeliveryJob {
   const visitId = randomUUID() as VisitId;
   const signedAt = new Date().toISOString();
   const practitionerId = SANDBOX_PRACTITIONERS[i % SANDBOX_PRACTITIONERS.length]!.id;
-  const sentence = (id: string, text: string) => ({ id, text, evidence: ['seg-1'], support: 'supported' as const, origin: 'drafted' as const });
+  const sentence = (id: string, text: string) => ({
+    id,
+    text,
+    evidence: ['seg-1'],
+    support: 'supported' as const,
+    origin: 'drafted' as const,
+  });
   const codes = [
-    { code: 'E11.65', description: 'Type 2 diabetes mellitus with hyperglycemia', rank: 1, evidence: ['seg-1'], status: 'accepted' as const },
+    {
+      code: 'E11.65',
+      description: 'Type 2 diabetes mellitus with hyperglycemia',
+      rank: 1,
+      evidence: ['seg-1'],
+      status: 'accepted' as const,
+    },
     { code: 'I10', description: 'Essential (primary) hypertension', rank: 2, evidence: ['seg-1'], status: 'accepted' as const },
   ];
   const note: Note = {
@@ -25,7 +37,9 @@ function job(i: number): DeliveryJob {
     sections: ['hpi', 'exam', 'assessment', 'plan'].map((id, s) => ({
       id: id as Note['sections'][number]['id'],
       title: id.toUpperCase(),
-      sentences: Array.from({ length: 6 }, (_, k) => sentence(`s${s}-${k}`, `Synthetic benchmark sentence ${k} of section ${id}, note ${i}, with enough words to be realistic.`)),
+      sentences: Array.from({ length: 6 }, (_, k) =>
+        sentence(`s${s}-${k}`, `Synthetic benchmark sentence ${k} of section ${id}, note ${i}, with enough words to be realistic.`),
+      ),
     })),
     codes,
     drafter: { engine: 'offline' },
@@ -46,7 +60,13 @@ function job(i: number): DeliveryJob {
       practitioner: { id: practitionerId },
       note,
       noteText,
-      attestation: { visitId, revision: 1, noteSha256: createHash('sha256').update(noteText).digest('hex'), signedBy: practitionerId, signedAt },
+      attestation: {
+        visitId,
+        revision: 1,
+        noteSha256: createHash('sha256').update(noteText).digest('hex'),
+        signedBy: practitionerId,
+        signedAt,
+      },
       codes,
     },
   };
@@ -65,7 +85,13 @@ export async function benchWritebackFhir(notes = 200) {
   const key = await generateClientKeyPair('ES384');
   const sandbox = await startSandbox({ port: 0, backendClients: [{ clientId: 'bench', jwks: key.publicJwks }] });
   try {
-    const config = { baseUrl: sandbox.fhirBaseUrl, clientId: 'bench', privateKey: key.privateKey, signingAlg: 'ES384' as const, organizationId: 'sbx-clinic' };
+    const config = {
+      baseUrl: sandbox.fhirBaseUrl,
+      clientId: 'bench',
+      privateKey: key.privateKey,
+      signingAlg: 'ES384' as const,
+      organizationId: 'sbx-clinic',
+    };
     const deliverer = new FhirDeliverer({ config });
     const jobs = Array.from({ length: notes }, (_, i) => job(i));
     const signal = () => AbortSignal.timeout(30_000);
@@ -95,7 +121,9 @@ export async function benchWritebackFhir(notes = 200) {
     const token = await tokens.token();
     started = performance.now();
     for (let i = 0; i < notes; i += 1) {
-      const response = await fetch(`${sandbox.fhirBaseUrl}/Patient/${SANDBOX_PATIENTS[i % SANDBOX_PATIENTS.length]!.id}`, { headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`${sandbox.fhirBaseUrl}/Patient/${SANDBOX_PATIENTS[i % SANDBOX_PATIENTS.length]!.id}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       await response.arrayBuffer();
       if (!response.ok) throw new Error('bench read failed');
     }

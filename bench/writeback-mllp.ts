@@ -11,12 +11,20 @@ import { MllpDecoder, encodeMllpFrame } from '../main/writeback/hl7/mllp-frame.j
 import { startMllpListener } from '../main/writeback/hl7/mllp-listener.js';
 import { noteSha256 } from '../main/writeback/note-integrity.js';
 
-const CONFIG = { host: '127.0.0.1', receivingApplication: 'SANDBOX_EHR', receivingFacility: 'SANDBOX', patientIdAuthority: 'SANDBOX_MRN' } as const;
+const CONFIG = {
+  host: '127.0.0.1',
+  receivingApplication: 'SANDBOX_EHR',
+  receivingFacility: 'SANDBOX',
+  patientIdAuthority: 'SANDBOX_MRN',
+} as const;
 
 /** A synthetic signed note of typical size (about 2 KiB, 30 lines, 2 codes). */
 function syntheticPayload(): SignedNotePayload {
   const visitId = randomUUID();
-  const noteText = Array.from({ length: 30 }, (_, i) => `Line ${i + 1}: patient reports symptoms | pain ^ 4/10 & improving; plan unchanged.`).join('\n');
+  const noteText = Array.from(
+    { length: 30 },
+    (_, i) => `Line ${i + 1}: patient reports symptoms | pain ^ 4/10 & improving; plan unchanged.`,
+  ).join('\n');
   const signedAt = new Date().toISOString();
   const code = (c: string, d: string, rank: number) => ({ code: c, description: d, rank, evidence: [], status: 'accepted' as const });
   const codes = [code('E11.65', 'Type 2 diabetes mellitus with hyperglycemia', 1), code('I10', 'Essential (primary) hypertension', 2)];
@@ -54,7 +62,8 @@ export async function benchWritebackMllp(notes = 1000) {
   const signal = new AbortController().signal;
   try {
     const deliverer = new Hl7Deliverer({ config: { ...CONFIG, port: listener.port } });
-    const jobs = (n: number) => Array.from({ length: n }, (_, i) => ({ jobId: `bench-${i}`, idempotencyKey: randomUUID(), attempt: 1, payload }));
+    const jobs = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ jobId: `bench-${i}`, idempotencyKey: randomUUID(), attempt: 1, payload }));
     try {
       for (const job of jobs(50)) await deliverer.deliver(job, signal); // warm-up: JIT, connection
 
@@ -85,7 +94,9 @@ export async function benchWritebackMllp(notes = 1000) {
       const sequential = Math.round((notes / sequentialMs) * 1000);
       return {
         notes,
-        messageBytes: Buffer.byteLength(buildMdmT02({ idempotencyKey: randomUUID(), payload }, Hl7TargetConfig.parse({ ...CONFIG, port: 1 }), new Date()).text),
+        messageBytes: Buffer.byteLength(
+          buildMdmT02({ idempotencyKey: randomUUID(), payload }, Hl7TargetConfig.parse({ ...CONFIG, port: 1 }), new Date()).text,
+        ),
         deliveredPerSecond: { sequential, concurrent: Math.round((notes / concurrentMs) * 1000), inFlight },
         baseline: { rawMllpRoundTripsPerSecond: baseline },
         deliveredToBaseline: Number((sequential / baseline).toFixed(3)),
@@ -99,7 +110,9 @@ export async function benchWritebackMllp(notes = 1000) {
 }
 
 async function rawRoundTrips(count: number, payload: SignedNotePayload): Promise<number> {
-  const ack = encodeMllpFrame(buildAck({ to: { controlId: 'BENCH' }, code: 'AA', application: 'RAW', ackControlId: 'RAW1', now: new Date() }));
+  const ack = encodeMllpFrame(
+    buildAck({ to: { controlId: 'BENCH' }, code: 'AA', application: 'RAW', ackControlId: 'RAW1', now: new Date() }),
+  );
   const server = createServer((socket) => {
     const decoder = new MllpDecoder({ maxFrameBytes: 1 << 24 });
     socket.on('data', (chunk: Buffer) => {
@@ -109,7 +122,13 @@ async function rawRoundTrips(count: number, payload: SignedNotePayload): Promise
     socket.on('error', () => socket.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const client = new MllpClient({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, connectTimeoutMs: 5_000, ackTimeoutMs: 5_000, maxAckBytes: 1 << 20 });
+  const client = new MllpClient({
+    host: '127.0.0.1',
+    port: (server.address() as AddressInfo).port,
+    connectTimeoutMs: 5_000,
+    ackTimeoutMs: 5_000,
+    maxAckBytes: 1 << 20,
+  });
   const message = buildMdmT02({ idempotencyKey: randomUUID(), payload }, Hl7TargetConfig.parse({ ...CONFIG, port: 1 }), new Date()).text;
   try {
     for (let i = 0; i < 50; i += 1) await client.send(message, 'BENCH');

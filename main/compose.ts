@@ -80,7 +80,12 @@ export interface ScribeOptions {
   /** Who opened the store, for the audit record of a new store. */
   readonly actorId?: string;
   /** Where signed notes go, and the targets that can take them. */
-  readonly writeback?: { readonly route: OutboxRoute; readonly deliverers: Deliverers; readonly leaseMs?: number; readonly backoff?: BackoffPolicy };
+  readonly writeback?: {
+    readonly route: OutboxRoute;
+    readonly deliverers: Deliverers;
+    readonly leaseMs?: number;
+    readonly backoff?: BackoffPolicy;
+  };
   /** The machine policy, loaded by the caller before anything else (main/policy/machine-policy.ts); none when absent. */
   readonly policy?: LoadedPolicy;
   /** The voice-activity model; by default Silero VAD from the installed package, loaded on first use. */
@@ -128,7 +133,12 @@ export interface Scribe {
 
 export function openScribe(options: ScribeOptions): Scribe {
   const logger = options.logger ?? nullLogger;
-  const store = openStore({ dataDir: options.dataDir, keyProvider: options.keyProvider, mode: options.mode ?? 'open', clock: options.clock });
+  const store = openStore({
+    dataDir: options.dataDir,
+    keyProvider: options.keyProvider,
+    mode: options.mode ?? 'open',
+    clock: options.clock,
+  });
   const audit = createAuditLog(store);
   if (store.created) audit.append({ actor: options.actorId ?? 'system', action: 'store.created', objectType: 'store', objectId: 'local' });
   const events = createEventBus();
@@ -168,7 +178,15 @@ export function openScribe(options: ScribeOptions): Scribe {
   });
   const writeback = createWritebackService({ store, outbox, worker: outboxWorker, lifecycle, audit, events });
   const addendumRepository = createSqliteAddendumRepository(store);
-  const addenda = createAddendumService({ store, notes: noteRepository, addenda: addendumRepository, visits: visitRecords, outbox, audit, events });
+  const addenda = createAddendumService({
+    store,
+    notes: noteRepository,
+    addenda: addendumRepository,
+    visits: visitRecords,
+    outbox,
+    audit,
+    events,
+  });
   const signing = createSigningService({
     store,
     notes: noteRepository,
@@ -197,7 +215,13 @@ export function openScribe(options: ScribeOptions): Scribe {
   });
   // A recording whose process died shows as interrupted from the first screen on.
   capture.recoverInterrupted();
-  const transcripts = createTranscriptService({ store, transcripts: createSqliteTranscriptRepository(store), visits: visitRecords, audit, events });
+  const transcripts = createTranscriptService({
+    store,
+    transcripts: createSqliteTranscriptRepository(store),
+    visits: visitRecords,
+    audit,
+    events,
+  });
   const drafting = createDraftingService({
     visits: visitRecords,
     transcripts,
@@ -208,7 +232,8 @@ export function openScribe(options: ScribeOptions): Scribe {
     llmConfig: options.drafting?.llmConfig,
     validateCode: options.drafting?.validateCode ?? codeValidatorFrom((code) => terminology.validate(code)),
     suggestCodes: (input) => terminology.suggest(input),
-    assertEngineAllowed: (engine, baseUrl) => policy.assertEngineAllowed('drafting', engine, baseUrl === undefined ? undefined : { baseUrl }),
+    assertEngineAllowed: (engine, baseUrl) =>
+      policy.assertEngineAllowed('drafting', engine, baseUrl === undefined ? undefined : { baseUrl }),
   });
   const transcription = setUpTranscription({
     options: options.transcription,
@@ -229,15 +254,52 @@ export function openScribe(options: ScribeOptions): Scribe {
     logger,
     onChanged: (change) => events.emit('auth:changed', change),
   });
-  const pipeline = createVisitPipeline({ events, visits: visitRecords, lifecycle, transcripts, notes: noteRepository, drafting, audit, logger });
+  const pipeline = createVisitPipeline({
+    events,
+    visits: visitRecords,
+    lifecycle,
+    transcripts,
+    notes: noteRepository,
+    drafting,
+    audit,
+    logger,
+  });
   events.on('settings:changed', ({ keys }) => auth.settingsChanged(keys));
   const ehrConnections = createEhrConnections({ settings: () => settings.values(), defaultTarget: defaultTargets.fhir, auth });
   events.on('settings:changed', () => ehrConnections.reset());
-  const ehr = createEhrService({ connection: () => ehrConnections.current(), visits, visitRepository: visitRecords, encounters: encounterIndex, audit, clock, logger });
-  const handlers = createHandlers({ app: { ...appIdentity, schemaVersion: LATEST_SCHEMA_VERSION }, visits, audit, terminology, notes, writeback, addenda, signing, settings, capture, transcripts, drafting, transcription, auth, pipeline, ehr, desktop: options.desktop, connectionTester: createConnectionTester({ settings: () => settings.values(), defaults: defaultTargets, audit, logger, clock }) });
+  const ehr = createEhrService({
+    connection: () => ehrConnections.current(),
+    visits,
+    visitRepository: visitRecords,
+    encounters: encounterIndex,
+    audit,
+    clock,
+    logger,
+  });
+  const handlers = createHandlers({
+    app: { ...appIdentity, schemaVersion: LATEST_SCHEMA_VERSION },
+    visits,
+    audit,
+    terminology,
+    notes,
+    writeback,
+    addenda,
+    signing,
+    settings,
+    capture,
+    transcripts,
+    drafting,
+    transcription,
+    auth,
+    pipeline,
+    ehr,
+    desktop: options.desktop,
+    connectionTester: createConnectionTester({ settings: () => settings.values(), defaults: defaultTargets, audit, logger, clock }),
+  });
   const dispatch = createDispatcher(handlers, logger);
   logger.info('store.opened', { created: store.created, schemaVersion: LATEST_SCHEMA_VERSION });
-  if (settings.policy.sha256 !== null) logger.info('policy.applied', { policySha256: settings.policy.sha256, count: settings.view().policy.locked.length });
+  if (settings.policy.sha256 !== null)
+    logger.info('policy.applied', { policySha256: settings.policy.sha256, count: settings.view().policy.locked.length });
   return {
     store,
     audit,

@@ -11,8 +11,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const check = process.argv.includes('--check');
 const targets = [
   { file: `${root}schemas/policy.schema.json`, make: () => policyJsonSchemaText() },
-  { file: `${root}docs/deploying.md`, make: () => replaceBetweenMarkers(readFileSync(`${root}docs/deploying.md`, 'utf8'), renderPolicyReference()) },
-  { file: `${root}docs/configuration.md`, make: () => replaceBetweenMarkers(readFileSync(`${root}docs/configuration.md`, 'utf8'), renderPolicyReference()) },
+  {
+    file: `${root}docs/deploying.md`,
+    make: () => replaceBetweenMarkers(readFileSync(`${root}docs/deploying.md`, 'utf8'), renderPolicyReference()),
+  },
+  {
+    file: `${root}docs/configuration.md`,
+    make: () => replaceBetweenMarkers(readFileSync(`${root}docs/configuration.md`, 'utf8'), renderPolicyReference()),
+  },
 ];
 
 let stale = 0;

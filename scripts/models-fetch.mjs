@@ -64,10 +64,14 @@ async function intact(file, entry) {
 /** Why a fetch failed, in words for the person running it (never a stack trace). */
 function describeNetworkError(error, host) {
   const code = error?.cause?.code ?? error?.code;
-  if (['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNRESET', 'ETIMEDOUT'].includes(code) || error?.name === 'TypeError') {
+  if (
+    ['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNRESET', 'ETIMEDOUT'].includes(code) ||
+    error?.name === 'TypeError'
+  ) {
     return `Could not reach ${host} (${code ?? 'network error'}). models:fetch needs internet access (or HF_ENDPOINT set to a mirror); on an offline workstation, copy a models folder fetched elsewhere.`;
   }
-  if (error?.name === 'TimeoutError' || error?.name === 'AbortError') return `The download from ${host} stalled for ${IDLE_MS / 1000} s; try again.`;
+  if (error?.name === 'TimeoutError' || error?.name === 'AbortError')
+    return `The download from ${host} stalled for ${IDLE_MS / 1000} s; try again.`;
   return error?.message ?? String(error);
 }
 
@@ -89,7 +93,8 @@ async function download(url, target, entry, host) {
     } catch (error) {
       throw new FetchError(describeNetworkError(error, host));
     }
-    if (!response.ok || !response.body) throw new FetchError(`${host} answered HTTP ${response.status} for ${entry.path}; check the manifest's revision.`);
+    if (!response.ok || !response.body)
+      throw new FetchError(`${host} answered HTTP ${response.status} for ${entry.path}; check the manifest's revision.`);
     const hash = createHash('sha256');
     let received = 0;
     try {
@@ -108,7 +113,8 @@ async function download(url, target, entry, host) {
     await handle.close();
     if (received !== entry.size) throw new FetchError(`${entry.path} arrived with ${received} of ${entry.size} bytes; try again.`);
     const digest = hash.digest('hex');
-    if (digest !== entry.sha256) throw new FetchError(`${entry.path} does not match its SHA-256 in the manifest (got ${digest}); refused, nothing was installed.`);
+    if (digest !== entry.sha256)
+      throw new FetchError(`${entry.path} does not match its SHA-256 in the manifest (got ${digest}); refused, nothing was installed.`);
     await rename(partial, target);
   } finally {
     clearTimeout(timer);
@@ -142,7 +148,13 @@ async function fetchModel(model, root, endpoint) {
       }
     }
   }
-  const marker = { id: model.id, revision: model.revision, dtype: model.dtype, files: model.files.map(({ path, size, sha256 }) => ({ path, size, sha256 })), fetchedAt: new Date().toISOString() };
+  const marker = {
+    id: model.id,
+    revision: model.revision,
+    dtype: model.dtype,
+    files: model.files.map(({ path, size, sha256 }) => ({ path, size, sha256 })),
+    fetchedAt: new Date().toISOString(),
+  };
   await writeFile(join(folder, 'scribe-model.json'), `${JSON.stringify(marker, null, 2)}\n`);
   return folder;
 }
@@ -156,11 +168,19 @@ async function main() {
   }
   if (!existsSync(manifestPath)) throw new FetchError(`The manifest ${manifestPath} does not exist.`);
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
-  const model = options.model ? manifest.models.find((m) => m.id === options.model) : (manifest.models.find((m) => m.default) ?? manifest.models[0]);
+  const model = options.model
+    ? manifest.models.find((m) => m.id === options.model)
+    : (manifest.models.find((m) => m.default) ?? manifest.models[0]);
   if (!model) throw new FetchError(`No model ${options.model} in the manifest; it lists ${manifest.models.map((m) => m.id).join(', ')}.`);
   const unknown = model.files.filter((f) => !/^[0-9a-f]{64}$/.test(f.sha256 ?? '') || !Number.isInteger(f.size));
-  if (unknown.length > 0) throw new FetchError(`The manifest has no size or SHA-256 for ${unknown.map((f) => f.path).join(', ')}; refusing to fetch unverifiable files.`);
-  if (!/^[0-9a-f]{40}$/.test(model.revision)) throw new FetchError(`The manifest pins ${model.id} to "${model.revision}", which is not a commit id; refusing to fetch a moving revision.`);
+  if (unknown.length > 0)
+    throw new FetchError(
+      `The manifest has no size or SHA-256 for ${unknown.map((f) => f.path).join(', ')}; refusing to fetch unverifiable files.`,
+    );
+  if (!/^[0-9a-f]{40}$/.test(model.revision))
+    throw new FetchError(
+      `The manifest pins ${model.id} to "${model.revision}", which is not a commit id; refusing to fetch a moving revision.`,
+    );
   const root = resolve(options.dir ?? process.env.SCRIBE_MODELS_DIR ?? defaultModelsDir());
   const endpoint = options.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co';
   const folder = await fetchModel(model, root, endpoint);
@@ -171,7 +191,7 @@ async function main() {
 main().then(
   (code) => process.exit(code),
   (error) => {
-    console.error(`models:fetch: ${error instanceof FetchError ? error.message : error?.message ?? error}`);
+    console.error(`models:fetch: ${error instanceof FetchError ? error.message : (error?.message ?? error)}`);
     process.exit(1);
   },
 );

@@ -17,7 +17,8 @@ function fieldsOf(error: z.ZodError): string[] {
 }
 
 function toApiError(error: unknown): ApiError {
-  if (error instanceof ScribeError) return { code: error.code, reason: error.reason, message: error.message, ...(error.details ? { details: error.details } : {}) };
+  if (error instanceof ScribeError)
+    return { code: error.code, reason: error.reason, message: error.message, ...(error.details ? { details: error.details } : {}) };
   return { code: 'internal', message: 'Something went wrong inside Ambient Scribe. Nothing you entered was lost; try again.' };
 }
 
@@ -43,7 +44,12 @@ export function createDispatcher(handlers: HandlerTable, logger: Logger): Dispat
       return { ok: true, value };
     } catch (error) {
       const apiError = toApiError(error);
-      logger.error('api.error', { channel, transport: ctx.transport, code: apiError.code, type: error instanceof Error ? error.name : typeof error });
+      logger.error('api.error', {
+        channel,
+        transport: ctx.transport,
+        code: apiError.code,
+        type: error instanceof Error ? error.name : typeof error,
+      });
       return { ok: false, error: apiError };
     }
   };

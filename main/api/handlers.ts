@@ -45,7 +45,26 @@ export interface HandlerDeps {
 }
 
 /** The one handler table every transport serves. Handlers receive validated requests. */
-export function createHandlers({ app, visits, audit, terminology, notes, writeback, addenda, signing, settings, capture, transcripts, drafting, transcription, auth, pipeline, ehr, connectionTester, desktop = noDesktopShell }: HandlerDeps): HandlerTable {
+export function createHandlers({
+  app,
+  visits,
+  audit,
+  terminology,
+  notes,
+  writeback,
+  addenda,
+  signing,
+  settings,
+  capture,
+  transcripts,
+  drafting,
+  transcription,
+  auth,
+  pipeline,
+  ehr,
+  connectionTester,
+  desktop = noDesktopShell,
+}: HandlerDeps): HandlerTable {
   return {
     'app:info': (_request, ctx): AppInfo => ({ ...app, transport: ctx.transport, user: { id: ctx.actor.id, role: ctx.actor.role } }),
     'app:globalShortcut': () => desktop.globalShortcutStatus(),
@@ -69,7 +88,8 @@ export function createHandlers({ app, visits, audit, terminology, notes, writeba
     'note:addendum': (request, ctx) => addenda.save(request, ctx.actor),
     'visit:signAddendum': (request, ctx) => signing.signAddendum(request.visitId, request.revision, ctx.actor),
     'note:save': (request, ctx) => notes.save(request.visitId, request.baseRevision, request.note, ctx.actor),
-    'visit:sign': (request, ctx) => signing.signNote(request.visitId, request.revision, ctx.actor, { acknowledgeUnsupported: request.acknowledgeUnsupported }),
+    'visit:sign': (request, ctx) =>
+      signing.signNote(request.visitId, request.revision, ctx.actor, { acknowledgeUnsupported: request.acknowledgeUnsupported }),
     'outbox:list': () => ({ jobs: writeback.list() }),
     'outbox:retry': (request, ctx) => writeback.retry(request.jobId, ctx.actor),
     'outbox:run': () => writeback.runNow(),
@@ -96,7 +116,8 @@ export function createHandlers({ app, visits, audit, terminology, notes, writeba
     'visit:autoDraftStatus': (request) => pipeline.status(request.visitId),
     'audit:export': (request, ctx) => {
       if (ctx.actor.role === 'scribe') throw auditExportForbidden();
-      if (request.afterSeq === 0) audit.append({ actor: ctx.actor.id, action: 'audit.exported', objectType: 'audit_log', objectId: 'local' });
+      if (request.afterSeq === 0)
+        audit.append({ actor: ctx.actor.id, action: 'audit.exported', objectType: 'audit_log', objectId: 'local' });
       return auditPage(audit, request.afterSeq, request.limit);
     },
   };

@@ -122,11 +122,23 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     } catch {
       return refuse(res, 400, 'bad_request', 'The request body is not valid JSON.');
     }
-    sendJson(res, 200, await options.dispatch(channel, request, { transport: 'web', actor: typeof options.actor === 'function' ? options.actor() : options.actor }));
+    sendJson(
+      res,
+      200,
+      await options.dispatch(channel, request, {
+        transport: 'web',
+        actor: typeof options.actor === 'function' ? options.actor() : options.actor,
+      }),
+    );
   }
 
   function handleEvents(req: IncomingMessage, res: ServerResponse): void {
-    res.writeHead(200, { ...securityHeaders(), 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    res.writeHead(200, {
+      ...securityHeaders(),
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    });
     res.write(': connected\n\n');
     const unsubscribe = options.events.subscribeAll((event, payload) => {
       res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
@@ -140,7 +152,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!allowedHosts.has(req.headers.host ?? '')) return refuse(res, 403, 'forbidden', 'Unexpected Host header.');
-    if (req.headers.origin !== undefined && !allowedOrigins.has(req.headers.origin)) return refuse(res, 403, 'forbidden', 'Requests from other origins are refused.');
+    if (req.headers.origin !== undefined && !allowedOrigins.has(req.headers.origin))
+      return refuse(res, 403, 'forbidden', 'Requests from other origins are refused.');
     const { pathname } = new URL(req.url ?? '/', origin);
     if (!pathname.startsWith('/api/')) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'bad_request', 'Method not allowed.');

@@ -17,7 +17,8 @@ export const keychainPlaintextOnly = () =>
     'keychain.plaintext_only',
   );
 
-export const notLockedWithKeychain = () => new KeyUnavailableError('This store was not locked with the system keychain.', 'keychain.not_used_by_store');
+export const notLockedWithKeychain = () =>
+  new KeyUnavailableError('This store was not locked with the system keychain.', 'keychain.not_used_by_store');
 
 /** `stored` is shown only as a plain identifier: it comes from the database file. */
 export const keychainChanged = (stored: string, current: string) =>
@@ -28,6 +29,10 @@ export const keychainChanged = (stored: string, current: string) =>
   );
 
 export const keychainCannotDecrypt = () =>
-  new WrongKeyError('The system keychain could not unlock this store (its key may have been reset). Nothing was changed.', 'keychain.cannot_decrypt');
+  new WrongKeyError(
+    'The system keychain could not unlock this store (its key may have been reset). Nothing was changed.',
+    'keychain.cannot_decrypt',
+  );
 
-export const keychainWrongKey = () => new WrongKeyError('The system keychain returned a key that does not open this store. Nothing was changed.', 'keychain.wrong_key');
+export const keychainWrongKey = () =>
+  new WrongKeyError('The system keychain returned a key that does not open this store. Nothing was changed.', 'keychain.wrong_key');

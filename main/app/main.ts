@@ -46,7 +46,9 @@ const preloadPath = join(distDir, 'preload.cjs');
 const rendererRoot = join(distDir, 'renderer');
 
 // Both must happen before 'ready'.
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+]);
 app.enableSandbox();
 
 let mainWindow: BrowserWindow | null = null;
@@ -81,7 +83,8 @@ function openLog(): Logger {
   }
 }
 
-const notFound = () => new Response('Not found', { status: 404, headers: { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8' } });
+const notFound = () =>
+  new Response('Not found', { status: 404, headers: { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8' } });
 
 async function serveAppRequest(request: Request): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -190,8 +193,14 @@ async function start(): Promise<void> {
     // would unlock what IT locked). The error names each field and why.
     policy = loadMachinePolicy({ env: process.env, platform: process.platform, packaged: app.isPackaged });
   } catch (error) {
-    logger.error('policy.invalid', { type: error instanceof Error ? error.name : typeof error, count: error instanceof PolicyInvalidError ? error.problems.length : 0 });
-    dialog.showErrorBox('Ambient Scribe cannot start: machine policy', safeMessage(error, 'The machine policy could not be read. Ask IT to check it.'));
+    logger.error('policy.invalid', {
+      type: error instanceof Error ? error.name : typeof error,
+      count: error instanceof PolicyInvalidError ? error.problems.length : 0,
+    });
+    dialog.showErrorBox(
+      'Ambient Scribe cannot start: machine policy',
+      safeMessage(error, 'The machine policy could not be read. Ask IT to check it.'),
+    );
     app.quit();
     return;
   }
@@ -227,13 +236,25 @@ async function start(): Promise<void> {
     return;
   }
 
-  disposeIpc = registerIpcHandlers({ ipcMain, dispatch: scribe.dispatch, events: scribe.events, getMainWindow: () => mainWindow, actor: signedInActor(scribe.auth, actor) });
+  disposeIpc = registerIpcHandlers({
+    ipcMain,
+    dispatch: scribe.dispatch,
+    events: scribe.events,
+    getMainWindow: () => mainWindow,
+    actor: signedInActor(scribe.auth, actor),
+  });
   // EHR launch (http://127.0.0.1:<fhirLaunchPort>/launch), when the settings turn it on.
   void scribe.auth.startLaunchListener();
   mainWindow = createMainWindow();
   // After the window and its event forwarding exist, so a press always has somewhere to go.
   const services = scribe;
-  shortcut = startGlobalShortcut({ globalShortcut, events: services.events, accelerator: () => services.settings.values().globalShortcut, raiseWindow: raiseMainWindow, logger });
+  shortcut = startGlobalShortcut({
+    globalShortcut,
+    events: services.events,
+    accelerator: () => services.settings.values().globalShortcut,
+    raiseWindow: raiseMainWindow,
+    logger,
+  });
   // Signed notes go out in the background; the outbox survives restarts, so this only resumes it.
   scribe.outboxWorker.start(15_000);
   // A recorded visit's note is drafted as soon as its transcript is final (and any left over from before).

@@ -26,10 +26,5 @@ export function buildMenuTemplate(input: MenuInput): MenuItemConstructorOptions[
         { role: 'togglefullscreen' },
       ];
   const first: MenuItemConstructorOptions = input.isMac ? { role: 'appMenu' } : { label: 'File', submenu: [{ role: 'quit' }] };
-  return [
-    first,
-    { role: 'editMenu' },
-    { label: 'View', submenu: view },
-    { role: 'windowMenu' },
-  ];
+  return [first, { role: 'editMenu' }, { label: 'View', submenu: view }, { role: 'windowMenu' }];
 }

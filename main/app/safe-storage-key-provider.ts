@@ -1,6 +1,14 @@
 import { keyParamsDamaged } from '../store/errors.js';
 import type { KeyProvider, WrappedKey } from '../store/key-provider.js';
-import { keychainCannotDecrypt, keychainChanged, keychainPlaintextOnly, keychainUnavailable, keychainUnidentified, keychainWrongKey, notLockedWithKeychain } from './keychain-errors.js';
+import {
+  keychainCannotDecrypt,
+  keychainChanged,
+  keychainPlaintextOnly,
+  keychainUnavailable,
+  keychainUnidentified,
+  keychainWrongKey,
+  notLockedWithKeychain,
+} from './keychain-errors.js';
 
 /** The parts of Electron's safeStorage used here; a parameter, so tests can pass a fake. */
 export interface SafeStorageLike {

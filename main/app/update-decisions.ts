@@ -5,18 +5,31 @@ import type { Settings } from '../../shared/domain/policy.js';
  * plain Node. main/app/updater.ts applies them to electron-updater.
  */
 
-export type UpdateSettings = Pick<Settings, 'updatesDisabled' | 'updateServerUrl' | 'updateChannel' | 'updatePinnedVersion' | 'updateInstallOnQuit'>;
+export type UpdateSettings = Pick<
+  Settings,
+  'updatesDisabled' | 'updateServerUrl' | 'updateChannel' | 'updatePinnedVersion' | 'updateInstallOnQuit'
+>;
 
 export type UpdatePlan =
   | { readonly enabled: false; readonly reason: 'not_packaged' | 'disabled' | 'no_server' | 'platform_cannot_verify' }
-  | { readonly enabled: true; readonly feedUrl: string; readonly channel: string; readonly pinnedVersion: string | null; readonly installOnQuit: boolean };
+  | {
+      readonly enabled: true;
+      readonly feedUrl: string;
+      readonly channel: string;
+      readonly pinnedVersion: string | null;
+      readonly installOnQuit: boolean;
+    };
 
 /**
  * Whether to look for updates at all, and where. Linux is never updated by the app:
  * electron-updater checks only a SHA-512 published on the same server as the package there, no
  * publisher signature, so deb and AppImage updates come from IT's signed package repository.
  */
-export function planUpdates(input: { readonly settings: UpdateSettings; readonly platform: NodeJS.Platform; readonly packaged: boolean }): UpdatePlan {
+export function planUpdates(input: {
+  readonly settings: UpdateSettings;
+  readonly platform: NodeJS.Platform;
+  readonly packaged: boolean;
+}): UpdatePlan {
   const { settings } = input;
   if (!input.packaged) return { enabled: false, reason: 'not_packaged' };
   if (settings.updatesDisabled) return { enabled: false, reason: 'disabled' };
@@ -69,7 +82,10 @@ export function compareVersions(a: string, b: string): number {
 
 export type OfferDecision =
   | { readonly accept: true }
-  | { readonly accept: false; readonly reason: 'invalid_version' | 'same_version' | 'older_version' | 'not_pinned_version' | 'pinned_below_running' };
+  | {
+      readonly accept: false;
+      readonly reason: 'invalid_version' | 'same_version' | 'older_version' | 'not_pinned_version' | 'pinned_below_running';
+    };
 
 /**
  * Whether to take the version the server offers. Never a downgrade: an older app cannot open a
@@ -77,7 +93,8 @@ export type OfferDecision =
  * version, only that version.
  */
 export function decideOffer(offered: string, running: string, pinned: string | null): OfferDecision {
-  if (!parseVersion(offered) || !parseVersion(running) || (pinned !== null && !parseVersion(pinned))) return { accept: false, reason: 'invalid_version' };
+  if (!parseVersion(offered) || !parseVersion(running) || (pinned !== null && !parseVersion(pinned)))
+    return { accept: false, reason: 'invalid_version' };
   const order = compareVersions(offered, running);
   if (order === 0) return { accept: false, reason: 'same_version' };
   if (pinned !== null) {

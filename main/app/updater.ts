@@ -64,7 +64,11 @@ export interface UpdateController {
 }
 
 const errorCode = (error: unknown): string =>
-  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' && /^[A-Z][A-Z0-9_]{1,47}$/.test(error.code)
+  typeof error === 'object' &&
+  error !== null &&
+  'code' in error &&
+  typeof error.code === 'string' &&
+  /^[A-Z][A-Z0-9_]{1,47}$/.test(error.code)
     ? error.code
     : 'ERR_UPDATE_FAILED';
 
@@ -92,7 +96,8 @@ export function createUpdateController(deps: UpdateControllerDeps): UpdateContro
   let downloaded: string | null = null;
   let verification: 'pending' | 'passed' | 'failed' = 'pending';
   let checking: Promise<CheckOutcome> | null = null;
-  const verified = () => (deps.platform === 'win32' ? signatureChecked('win32', verification === 'passed') : signatureChecked(deps.platform, false));
+  const verified = () =>
+    deps.platform === 'win32' ? signatureChecked('win32', verification === 'passed') : signatureChecked(deps.platform, false);
 
   updater.logger = null; // its messages carry paths and URLs; we log our own events instead
   updater.autoDownload = false;

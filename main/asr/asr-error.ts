@@ -56,22 +56,32 @@ export const isCancelled = (error: unknown): boolean => error instanceof AsrErro
 
 export const cancelledError = () => new AsrError('cancelled', 'Transcription was cancelled.');
 
-export const noAudioToTranscribe = () => new ScribeError('conflict', 'This visit has no recorded audio to transcribe yet.', { reason: 'asr.no_audio' });
+export const noAudioToTranscribe = () =>
+  new ScribeError('conflict', 'This visit has no recorded audio to transcribe yet.', { reason: 'asr.no_audio' });
 
-export const audioRemoved = () => new ScribeError('conflict', "The visit's audio was removed; nothing more to transcribe.", { reason: 'asr.audio_removed' });
+export const audioRemoved = () =>
+  new ScribeError('conflict', "The visit's audio was removed; nothing more to transcribe.", { reason: 'asr.audio_removed' });
 
 export const importedTranscript = () =>
   new ScribeError('conflict', 'This visit has an imported transcript; it is not transcribed again.', { reason: 'asr.imported_transcript' });
 
 export const engineBusy = (engine: string) =>
-  new ScribeError('conflict', `This visit is already being transcribed with the ${engine} engine; cancel that first.`, { reason: 'asr.engine_busy', details: { engine } });
+  new ScribeError('conflict', `This visit is already being transcribed with the ${engine} engine; cancel that first.`, {
+    reason: 'asr.engine_busy',
+    details: { engine },
+  });
 
-export const transcriptionClosing = () => new ScribeError('unavailable', 'Transcription is shutting down.', { reason: 'asr.shutting_down' });
+export const transcriptionClosing = () =>
+  new ScribeError('unavailable', 'Transcription is shutting down.', { reason: 'asr.shutting_down' });
 
 /** What a run that failed on something other than a ScribeError reports: the audio is kept. */
 export const unexpectedFailure = () =>
-  new ScribeError('internal', 'Transcription failed unexpectedly; the audio is kept and can be transcribed again.', { reason: 'asr.unexpected' });
+  new ScribeError('internal', 'Transcription failed unexpectedly; the audio is kept and can be transcribed again.', {
+    reason: 'asr.unexpected',
+  });
 
-export const liveNotStarted = () => new ScribeError('internal', 'Live transcription could not start; the recording goes on.', { reason: 'asr.live_not_started' });
+export const liveNotStarted = () =>
+  new ScribeError('internal', 'Live transcription could not start; the recording goes on.', { reason: 'asr.live_not_started' });
 
-export const unknownEngineInEnv = () => new ScribeError('bad_request', 'SCRIBE_ASR_ENGINE must be local or openai.', { reason: 'asr.env_engine_unknown' });
+export const unknownEngineInEnv = () =>
+  new ScribeError('bad_request', 'SCRIBE_ASR_ENGINE must be local or openai.', { reason: 'asr.env_engine_unknown' });

@@ -67,7 +67,11 @@ export interface SampleWindow {
  * window's last `searchSamples` (a pause, when there is one), so no word is cut in two if it can
  * be helped. Whisper reads 30 s at a time; an upload has a size limit.
  */
-export function splitAtPauses(samples: Float32Array, maxSamples: number, searchSamples = Math.min(5 * 16_000, Math.floor(maxSamples / 3))): SampleWindow[] {
+export function splitAtPauses(
+  samples: Float32Array,
+  maxSamples: number,
+  searchSamples = Math.min(5 * 16_000, Math.floor(maxSamples / 3)),
+): SampleWindow[] {
   const windows: SampleWindow[] = [];
   let start = 0;
   while (samples.length - start > maxSamples) {

@@ -28,7 +28,11 @@ export function createEngineFactory(deps: EngineFactoryDeps): EngineFactory {
   return (name) => {
     if (name === 'local') {
       deps.policy.assertEngineAllowed('transcription', 'local');
-      return createLocalWhisperEngine({ modelsDirs: modelsSearchPath({ modelsDir: deps.modelsDir, env: deps.env ?? {} }), model: deps.localModel, logger: deps.logger });
+      return createLocalWhisperEngine({
+        modelsDirs: modelsSearchPath({ modelsDir: deps.modelsDir, env: deps.env ?? {} }),
+        model: deps.localModel,
+        logger: deps.logger,
+      });
     }
     const result = deps.openaiConfig?.() ?? { ok: false as const, problem: 'No transcription service is configured on this workstation.' };
     if (!result.ok) throw new AsrError('not_configured', result.problem);

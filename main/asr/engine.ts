@@ -29,8 +29,7 @@ export interface RecognizedSegment {
 }
 
 export type EngineProgress =
-  | { readonly phase: 'loading' }
-  | { readonly phase: 'transcribing'; readonly inputsDone: number; readonly inputsTotal: number };
+  { readonly phase: 'loading' } | { readonly phase: 'transcribing'; readonly inputsDone: number; readonly inputsTotal: number };
 
 export interface TranscribeOptions {
   readonly signal?: AbortSignal;

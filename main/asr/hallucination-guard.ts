@@ -104,13 +104,17 @@ export function collapseLoops(text: string): { text: string; looped: boolean } {
   let words = text.split(/\s+/).filter((w) => w !== '');
   let looped = false;
   const key = (w: string) => normalizeLine(w);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (let n = 1; n <= Math.floor(words.length / 3) && !changed; n += 1) {
       const needed = n <= 2 ? 4 : 3;
       for (let i = 0; i + n * needed <= words.length && !changed; i += 1) {
         let repeats = 1;
-        while (i + (repeats + 1) * n <= words.length && words.slice(i + repeats * n, i + (repeats + 1) * n).every((w, k) => key(w) === key(words[i + k]!))) repeats += 1;
+        while (
+          i + (repeats + 1) * n <= words.length &&
+          words.slice(i + repeats * n, i + (repeats + 1) * n).every((w, k) => key(w) === key(words[i + k]!))
+        )
+          repeats += 1;
         if (repeats >= needed) {
           words = [...words.slice(0, i + n), ...words.slice(i + repeats * n)];
           looped = true;
@@ -140,7 +144,8 @@ export function createHallucinationGuard(options: Partial<GuardOptions> = {}): H
   function judge(segment: RecognizedSegment, audio: AudioStats): GuardVerdict {
     if (audio.peakDb < o.silenceDb) return { keep: false, reason: 'silence' };
     if (audio.durationMs >= 400 && audio.modulationDb < o.noiseModulationDb) return { keep: false, reason: 'noise' };
-    if ((segment.noSpeechProb ?? 0) > 0.6 && (segment.avgLogprob ?? Number.NEGATIVE_INFINITY) < -1) return { keep: false, reason: 'no_speech' };
+    if ((segment.noSpeechProb ?? 0) > 0.6 && (segment.avgLogprob ?? Number.NEGATIVE_INFINITY) < -1)
+      return { keep: false, reason: 'no_speech' };
 
     const spoken = stripNonSpeech(segment.text);
     if (normalizeLine(spoken) === '') return { keep: false, reason: 'non_speech' };
@@ -157,7 +162,8 @@ export function createHallucinationGuard(options: Partial<GuardOptions> = {}): H
     if (words >= 3 && recent.includes(line)) return { keep: false, reason: 'repeated_line' };
     if (words / Math.max(1, audio.durationMs / 1000) > o.maxWordsPerSecond) return { keep: false, reason: 'implausible_rate' };
     // A loop is a sign the decoder lost its way: what is left is kept but trusted less.
-    const confidence = segment.confidence === undefined ? undefined : looped || segment.hitTokenLimit ? segment.confidence / 2 : segment.confidence;
+    const confidence =
+      segment.confidence === undefined ? undefined : looped || segment.hitTokenLimit ? segment.confidence / 2 : segment.confidence;
     return { keep: true, text, confidence, looped };
   }
 

@@ -114,18 +114,29 @@ export function createLocalWhisperEngine(options: LocalWhisperOptions): LocalWhi
         switch (message.type) {
           case 'ready':
             clearTimeout(timer);
-            logger.info('asr.local_model_loaded', { model: modelDisplayName(installed), ms: Math.round(performance.now() - started), threads });
+            logger.info('asr.local_model_loaded', {
+              model: modelDisplayName(installed),
+              ms: Math.round(performance.now() - started),
+              threads,
+            });
             // An idle worker never keeps the process alive (a CLI that forgot close() still exits).
             if (pending.size === 0) w.unref();
             resolve(w);
             return;
           case 'load_failed':
             clearTimeout(timer);
-            logger.warn('asr.local_model_load_failed', { model: modelDisplayName(installed), reason: message.reason, error: message.errorName });
+            logger.warn('asr.local_model_load_failed', {
+              model: modelDisplayName(installed),
+              reason: message.reason,
+              error: message.errorName,
+            });
             reject(
               message.reason === 'not_found'
                 ? new AsrError('model_not_installed', `The speech model in ${installed.path} is incomplete: ${MODELS_FETCH_HINT}.`)
-                : new AsrError('model_invalid', `The speech model in ${installed.path} could not be loaded; it may be damaged: ${MODELS_FETCH_HINT}.`),
+                : new AsrError(
+                    'model_invalid',
+                    `The speech model in ${installed.path} could not be loaded; it may be damaged: ${MODELS_FETCH_HINT}.`,
+                  ),
             );
             worker = undefined;
             ready = undefined;
@@ -191,11 +202,14 @@ export function createLocalWhisperEngine(options: LocalWhisperOptions): LocalWhi
       };
       const onAbort = () => stop();
       let timedOut = false;
-      const limit = setTimeout(() => {
-        timedOut = true;
-        logger.warn('asr.local_decode_timeout', { seconds: Math.round(seconds) });
-        stop();
-      }, timeout.baseMs + timeout.perAudioSecondMs * seconds);
+      const limit = setTimeout(
+        () => {
+          timedOut = true;
+          logger.warn('asr.local_decode_timeout', { seconds: Math.round(seconds) });
+          stop();
+        },
+        timeout.baseMs + timeout.perAudioSecondMs * seconds,
+      );
       pending.set(job, {
         resolve: (value) => {
           cleanup();
@@ -210,7 +224,9 @@ export function createLocalWhisperEngine(options: LocalWhisperOptions): LocalWhi
       signal?.addEventListener('abort', onAbort, { once: true });
       w.ref();
       // The copy is the worker's from now on (transferred, not cloned).
-      w.postMessage({ type: 'transcribe', job, audio, prompt: prompt ?? null, maxNewTokens: maxNewTokensFor(seconds) } satisfies ToWorker, [audio.buffer as ArrayBuffer]);
+      w.postMessage({ type: 'transcribe', job, audio, prompt: prompt ?? null, maxNewTokens: maxNewTokensFor(seconds) } satisfies ToWorker, [
+        audio.buffer as ArrayBuffer,
+      ]);
     });
   }
 

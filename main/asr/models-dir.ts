@@ -104,7 +104,9 @@ export function findWhisperModels(root: string): InstalledModel[] {
   const found: InstalledModel[] = [];
   const folders = (dir: string) => {
     try {
-      return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => join(dir, e.name));
+      return readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+        .map((e) => join(dir, e.name));
     } catch {
       return [];
     }

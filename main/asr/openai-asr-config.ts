@@ -16,7 +16,8 @@ export type OpenAiAsrConfig = OpenAiConnection & {
   readonly maxUploadBytes: number;
 };
 
-export type OpenAiAsrConfigResult = { readonly ok: true; readonly config: OpenAiAsrConfig } | { readonly ok: false; readonly problem: string };
+export type OpenAiAsrConfigResult =
+  { readonly ok: true; readonly config: OpenAiAsrConfig } | { readonly ok: false; readonly problem: string };
 
 export const DEFAULT_ASR_MODEL = 'gpt-4o-transcribe';
 /** Azure serves gpt-4o-transcribe from this API version on (whisper also works with it). */
@@ -27,7 +28,11 @@ export const OPENAI_MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 export const HOW_TO_CONFIGURE_ASR =
   'set OPENAI_API_KEY (and optionally SCRIBE_ASR_MODEL: gpt-4o-transcribe, gpt-4o-mini-transcribe or whisper-1), or SCRIBE_ASR_BASE_URL for an OpenAI-compatible transcription server, or AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY and AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT for Azure OpenAI';
 
-const UploadBytes = z.coerce.number().int().min(64 * 1024).max(OPENAI_MAX_UPLOAD_BYTES);
+const UploadBytes = z.coerce
+  .number()
+  .int()
+  .min(64 * 1024)
+  .max(OPENAI_MAX_UPLOAD_BYTES);
 
 const CONNECTION: OpenAiConnectionSpec = {
   baseUrlVar: 'SCRIBE_ASR_BASE_URL',
@@ -48,10 +53,14 @@ const CONNECTION: OpenAiConnectionSpec = {
 export function openAiAsrConfigFromEnv(env: NodeJS.ProcessEnv): OpenAiAsrConfigResult {
   const get = envReader(env);
   const upload = UploadBytes.safeParse(get('SCRIBE_ASR_MAX_UPLOAD_BYTES') ?? OPENAI_MAX_UPLOAD_BYTES);
-  if (!upload.success) return { ok: false, problem: `SCRIBE_ASR_MAX_UPLOAD_BYTES must be a number of bytes from 65536 to ${OPENAI_MAX_UPLOAD_BYTES}.` };
+  if (!upload.success)
+    return { ok: false, problem: `SCRIBE_ASR_MAX_UPLOAD_BYTES must be a number of bytes from 65536 to ${OPENAI_MAX_UPLOAD_BYTES}.` };
   const connection = openAiConnectionFromEnv(env, CONNECTION);
   if (!connection.ok) return connection;
-  return { ok: true, config: { ...connection.connection, model: get('SCRIBE_ASR_MODEL') ?? DEFAULT_ASR_MODEL, maxUploadBytes: upload.data } };
+  return {
+    ok: true,
+    config: { ...connection.connection, model: get('SCRIBE_ASR_MODEL') ?? DEFAULT_ASR_MODEL, maxUploadBytes: upload.data },
+  };
 }
 
 /** The address audio goes to, for the policy's allowed list and its audio-leaves-the-device rule. */

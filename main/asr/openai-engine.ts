@@ -28,21 +28,33 @@ const UPLOAD_OVERHEAD_BYTES = 16 * 1024;
 export function toAsrError(error: unknown): AsrError {
   if (error instanceof AsrError) return error;
   if (error instanceof OpenAI.APIUserAbortError) return cancelledError();
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return new AsrError('timeout', 'The transcription service did not answer in time.');
+  if (error instanceof OpenAI.APIConnectionTimeoutError)
+    return new AsrError('timeout', 'The transcription service did not answer in time.');
   if (error instanceof OpenAI.APIConnectionError) return new AsrError('unreachable', 'The transcription service could not be reached.');
   if (error instanceof OpenAI.APIError) {
     const status: number | undefined = typeof error.status === 'number' ? error.status : undefined;
     if (status === 401 || status === 403) {
-      return new AsrError('unauthorized', `The transcription service refused the credentials (HTTP ${status}); check the API key.`, { status });
+      return new AsrError('unauthorized', `The transcription service refused the credentials (HTTP ${status}); check the API key.`, {
+        status,
+      });
     }
-    if (status === 429) return new AsrError('rate_limited', 'The transcription service is rate-limiting requests (HTTP 429); try again shortly.', { status });
-    if (status !== undefined && status >= 500) return new AsrError('server_error', `The transcription service failed (HTTP ${status}); try again later.`, { status });
-    if (status === 404) return new AsrError('rejected', 'The transcription service does not know the configured model or deployment (HTTP 404).', { status });
-    if (status === 413) return new AsrError('rejected', 'The transcription service refused the audio as too large (HTTP 413); lower SCRIBE_ASR_MAX_UPLOAD_BYTES.', { status });
+    if (status === 429)
+      return new AsrError('rate_limited', 'The transcription service is rate-limiting requests (HTTP 429); try again shortly.', { status });
+    if (status !== undefined && status >= 500)
+      return new AsrError('server_error', `The transcription service failed (HTTP ${status}); try again later.`, { status });
+    if (status === 404)
+      return new AsrError('rejected', 'The transcription service does not know the configured model or deployment (HTTP 404).', { status });
+    if (status === 413)
+      return new AsrError(
+        'rejected',
+        'The transcription service refused the audio as too large (HTTP 413); lower SCRIBE_ASR_MAX_UPLOAD_BYTES.',
+        { status },
+      );
     return new AsrError('rejected', `The transcription service rejected the request (HTTP ${status ?? 'error'}).`, { status });
   }
   // JSON the SDK could not parse, and anything else thrown on the way back.
-  if (error instanceof SyntaxError) return new AsrError('invalid_response', 'The transcription service sent an answer that is not valid JSON.');
+  if (error instanceof SyntaxError)
+    return new AsrError('invalid_response', 'The transcription service sent an answer that is not valid JSON.');
   return new AsrError('unreachable', 'The transcription call failed before an answer arrived.');
 }
 
@@ -104,7 +116,11 @@ export function createOpenAiEngine(config: OpenAiAsrConfig, deps: OpenAiEngineDe
         },
         { signal },
       );
-      deps.logger.info('asr.openai_reply', { model: asrModelName(config), ms: Math.round(performance.now() - started), seconds: Math.round(samples.length / CAPTURE_SAMPLE_RATE) });
+      deps.logger.info('asr.openai_reply', {
+        model: asrModelName(config),
+        ms: Math.round(performance.now() - started),
+        seconds: Math.round(samples.length / CAPTURE_SAMPLE_RATE),
+      });
       return reply;
     } catch (error) {
       const mapped = toAsrError(error);
@@ -116,11 +132,16 @@ export function createOpenAiEngine(config: OpenAiAsrConfig, deps: OpenAiEngineDe
   function read(reply: unknown, inputId: string, window: { startMs: number; endMs: number }): RecognizedSegment[] {
     if (segmented) {
       const parsed = VerboseReply.safeParse(reply);
-      if (!parsed.success) throw new AsrError('invalid_response', 'The transcription service answered in an unexpected shape (no text or timed segments).');
+      if (!parsed.success)
+        throw new AsrError('invalid_response', 'The transcription service answered in an unexpected shape (no text or timed segments).');
       const segments = (parsed.data.segments ?? []).filter((s) => s.text.trim() !== '');
-      if (segments.length === 0) return placeChunks([{ text: parsed.data.text, start: 0, end: null }], window).map((p) => ({ inputId, ...p }));
+      if (segments.length === 0)
+        return placeChunks([{ text: parsed.data.text, start: 0, end: null }], window).map((p) => ({ inputId, ...p }));
       // placeChunks keeps every non-empty chunk, in order: placed[k] belongs to segments[k].
-      const placed = placeChunks(segments.map((s) => ({ text: s.text, start: s.start, end: s.end })), window);
+      const placed = placeChunks(
+        segments.map((s) => ({ text: s.text, start: s.start, end: s.end })),
+        window,
+      );
       return placed.map((p, k) => {
         const s = segments[k]!;
         return {
@@ -153,8 +174,16 @@ export function createOpenAiEngine(config: OpenAiAsrConfig, deps: OpenAiEngineDe
         const parts = splitAtPauses(samples, maxSamples);
         for (const [k, part] of parts.entries()) {
           if (signal?.aborted) throw cancelledError();
-          const reply = await upload(parts.length > 1 ? `${input.id}-${k}` : input.id, samples.subarray(part.start, part.end), prompt, signal);
-          const window = { startMs: input.startMs + Math.round(part.start / SAMPLES_PER_MS), endMs: input.startMs + Math.round(part.end / SAMPLES_PER_MS) };
+          const reply = await upload(
+            parts.length > 1 ? `${input.id}-${k}` : input.id,
+            samples.subarray(part.start, part.end),
+            prompt,
+            signal,
+          );
+          const window = {
+            startMs: input.startMs + Math.round(part.start / SAMPLES_PER_MS),
+            endMs: input.startMs + Math.round(part.end / SAMPLES_PER_MS),
+          };
           out.push(...read(reply, input.id, window));
         }
         onProgress?.({ phase: 'transcribing', inputsDone: i + 1, inputsTotal: inputs.length });

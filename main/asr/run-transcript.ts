@@ -25,7 +25,11 @@ const WINDOW_ID = /^w\d+-(\d+)\.\d+$/;
 const speechGroup = (inputId: string) => (inputId.startsWith('a') ? inputId : undefined);
 
 /** A piece of recognised text from the engine input `inputId`, before speakers are labelled. */
-export function newPiece(inputId: string, k: number, part: { startMs: number; endMs: number; text: string; confidence: number | undefined }): Piece {
+export function newPiece(
+  inputId: string,
+  k: number,
+  part: { startMs: number; endMs: number; text: string; confidence: number | undefined },
+): Piece {
   return { id: `${inputId}.${k}`, ...part, ...speakerCues(part.text), group: speechGroup(inputId), speaker: 'unknown' };
 }
 
@@ -37,7 +41,12 @@ export class RunTranscript {
   private readonly pieces: Piece[];
 
   constructor(stored: readonly TranscriptSegment[]) {
-    this.pieces = stored.map((s) => ({ ...s, confidence: s.confidence, ...speakerCues(s.text), group: speechGroup(s.id.split('.')[0] ?? s.id) }));
+    this.pieces = stored.map((s) => ({
+      ...s,
+      confidence: s.confidence,
+      ...speakerCues(s.text),
+      group: speechGroup(s.id.split('.')[0] ?? s.id),
+    }));
   }
 
   get size(): number {

@@ -33,7 +33,10 @@ const CUES: readonly Cue[] = [
     /\b(any (other )?questions|does that sound (good|okay|ok)|does that make sense|sound good|sounds like you|it sounds like|that's (good|great) to hear|nice to meet you|what can i do for you|how can i help)\b/,
   ),
   // Acknowledging and moving on (clinicians steer the visit), and dictation to the note.
-  ...cues(0.8, /^(okay|ok|alright|all right|great|perfect|wonderful|excellent|good|very good|fantastic|awesome)\b[ ,.!]*((okay|ok|alright|all right|great|good|so|and|um|uh)\b[ ,.!]*){0,3}$/),
+  ...cues(
+    0.8,
+    /^(okay|ok|alright|all right|great|perfect|wonderful|excellent|good|very good|fantastic|awesome)\b[ ,.!]*((okay|ok|alright|all right|great|good|so|and|um|uh)\b[ ,.!]*){0,3}$/,
+  ),
   ...cues(1.5, /\b(hey,? dragon|finalize the note|end of (note|dictation)|new paragraph|next (paragraph|section)|period\.? new line)\b/),
   // Reporting symptoms and history in the first person.
   ...cues(
@@ -44,9 +47,15 @@ const CUES: readonly Cue[] = [
     /\b(doctor|doc|dr)\b[ ,.?!]*$/,
   ),
   // Answering.
-  ...cues(-1.0, /^(yes|yeah|yep|yup|no|nope|nah|mm-?hmm|uh-?huh|uh-?uh|sure|correct|right|not really|i do|i don't|i did|i didn't|i have|i haven't|i am|i'm not|a little|sometimes|maybe|probably|once|twice|never|always)\b[ ,.!]*(\w+\b[ ,.!]*){0,4}$/),
+  ...cues(
+    -1.0,
+    /^(yes|yeah|yep|yup|no|nope|nah|mm-?hmm|uh-?huh|uh-?uh|sure|correct|right|not really|i do|i don't|i did|i didn't|i have|i haven't|i am|i'm not|a little|sometimes|maybe|probably|once|twice|never|always)\b[ ,.!]*(\w+\b[ ,.!]*){0,4}$/,
+  ),
   ...cues(-0.5, /\b(thank you|thanks)\b/),
-  ...cues(-1.0, /^((okay|ok|yeah|yes|alright|all right|um|uh|oh)[ ,.!]+)*((that|it) (sounds|would be|'?s) (good|great|fine|correct|right|perfect)\b|(sounds good|that's fine|that's correct|absolutely|definitely|of course|not at (all|this point)|not that i know of|i think so|i don't think so)\b)/),
+  ...cues(
+    -1.0,
+    /^((okay|ok|yeah|yes|alright|all right|um|uh|oh)[ ,.!]+)*((that|it) (sounds|would be|'?s) (good|great|fine|correct|right|perfect)\b|(sounds good|that's fine|that's correct|absolutely|definitely|of course|not at (all|this point)|not that i know of|i think so|i don't think so)\b)/,
+  ),
 ];
 
 /** The cue score of one piece of speech: positive leans clinician, negative leans patient. */

@@ -138,7 +138,11 @@ function transitions(change: number, model: SpeakerModel): number[][] {
 }
 
 /** Labels every segment; `gaps` false means the times carry no information (text-only sources). */
-export function labelSpeakers(segments: readonly SpeakerInput[], model: SpeakerModel = DEFAULT_SPEAKER_MODEL, options: { gaps?: boolean } = {}): LabelledSpeaker[] {
+export function labelSpeakers(
+  segments: readonly SpeakerInput[],
+  model: SpeakerModel = DEFAULT_SPEAKER_MODEL,
+  options: { gaps?: boolean } = {},
+): LabelledSpeaker[] {
   const n = segments.length;
   if (n === 0) return [];
   const useGaps = options.gaps ?? true;
@@ -157,7 +161,11 @@ export function labelSpeakers(segments: readonly SpeakerInput[], model: SpeakerM
     const before = segments[i - 1]!;
     const current = segments[i]!;
     const paused =
-      before.group !== undefined && current.group !== undefined ? before.group !== current.group : useGaps ? current.startMs - before.endMs >= model.pauseMs : undefined;
+      before.group !== undefined && current.group !== undefined
+        ? before.group !== current.group
+        : useGaps
+          ? current.startMs - before.endMs >= model.pauseMs
+          : undefined;
     let change = paused === undefined ? model.changeUnknownGap : paused ? model.changeAfterPause : model.changeWithinSegment;
     if (/\?\s*$/.test(before.text)) change += model.changeAfterQuestion;
     const t = transitions(change, model);

@@ -17,7 +17,7 @@ const normalise = (text: string) =>
     .trim();
 
 const RELATION =
-  "(daughter|son|wife|husband|mother|mom|mum|father|dad|parents?|partner|sister|brother|caregiver|carer|granddaughter|grandson|grandmother|grandfather|grandma|grandpa|aunt|uncle|niece|nephew|friend|guardian|fianc[eé]e?|boyfriend|girlfriend)";
+  '(daughter|son|wife|husband|mother|mom|mum|father|dad|parents?|partner|sister|brother|caregiver|carer|granddaughter|grandson|grandmother|grandfather|grandma|grandpa|aunt|uncle|niece|nephew|friend|guardian|fianc[eé]e?|boyfriend|girlfriend)';
 /** "I'm her daughter", "we are his parents", "I'm the interpreter", "this is the nurse": a new voice says who it is. */
 const INTRODUCTION = new RegExp(
   `\\b((i'm|i am|we're|we are) (his|her|their|the patient's|[a-z]+'s) ${RELATION}|(i'm|i am|i'll be|this is) (the|your) (interpreter|translator|nurse|medical assistant|nursing student|medical student)|i('ll| will) (interpret|translate))\\b`,
@@ -50,8 +50,11 @@ export function thirdVoiceScore(text: string): number {
 }
 
 /** "Are you his wife?", "your mom", "you two": the clinician turns to someone who came with the patient. */
-const ASKS_WHO = new RegExp(`\\b(are you (his|her|the patient's) ${RELATION}|is this your (${RELATION.slice(1, -1)}|mom|dad)|you (two|guys|all)|both of you|who (is|do) (this|we have)|the little one)\\b`);
-const ASKS_ABOUT = /\b(does|did|is|was|has|had|can|could|will|would|do|how's|how is|how has|how was|when did|when was|where does|what does|what did) (he|she)\b/;
+const ASKS_WHO = new RegExp(
+  `\\b(are you (his|her|the patient's) ${RELATION}|is this your (${RELATION.slice(1, -1)}|mom|dad)|you (two|guys|all)|both of you|who (is|do) (this|we have)|the little one)\\b`,
+);
+const ASKS_ABOUT =
+  /\b(does|did|is|was|has|had|can|could|will|would|do|how's|how is|how has|how was|when did|when was|where does|what does|what did) (he|she)\b/;
 
 /** "Mr. Alvarez, how are you feeling?": the clinician turns (back) to the patient by name. */
 const CALLS_BY_NAME = /^((hi|hello|good (morning|afternoon|evening)|and|so|okay|now)[ ,]+)?(mr|mrs|ms|miss|mister)\.? [a-z]+[,!?]/;

@@ -126,7 +126,12 @@ export class TranscriptionRun {
   start(): void {
     if (this.loop) return;
     const { audit, logger } = this.deps;
-    audit.append({ actor: this.actorId, action: this.engineName === 'local' ? 'transcription.started' : 'transcription.audio_sent', objectType: 'visit', objectId: this.visitId });
+    audit.append({
+      actor: this.actorId,
+      action: this.engineName === 'local' ? 'transcription.started' : 'transcription.audio_sent',
+      objectType: 'visit',
+      objectId: this.visitId,
+    });
     logger.info('asr.started', { visitId: this.visitId, engine: this.engineName, model: this.engine.model, resumed: this.transcript.size });
     this.loop = this.drive().then(
       () => undefined,
@@ -176,7 +181,12 @@ export class TranscriptionRun {
     }
     const safe = error instanceof ScribeError ? error : unexpectedFailure();
     this.error = { code: error instanceof AsrError ? error.failure : safe.code, message: safe.message };
-    this.deps.logger.error('asr.failed', { visitId: this.visitId, engine: this.engineName, code: this.error.code, type: error instanceof Error ? error.name : typeof error });
+    this.deps.logger.error('asr.failed', {
+      visitId: this.visitId,
+      engine: this.engineName,
+      code: this.error.code,
+      type: error instanceof Error ? error.name : typeof error,
+    });
     this.deps.audit.append({ actor: this.actorId, action: 'transcription.failed', objectType: 'visit', objectId: this.visitId });
     this.setState('failed');
   }
@@ -286,7 +296,12 @@ export class TranscriptionRun {
     this.deps.transcripts.finalize(this.visitId, this.actorId);
     this.final = true;
     this.segmentsPending = 0;
-    this.deps.logger.info('asr.finished', { visitId: this.visitId, engine: this.engineName, segments: this.transcript.size, dropped: this.dropped });
+    this.deps.logger.info('asr.finished', {
+      visitId: this.visitId,
+      engine: this.engineName,
+      segments: this.transcript.size,
+      dropped: this.dropped,
+    });
   }
 
   private waitForWork(): Promise<void> {

@@ -90,7 +90,12 @@ export function createTranscriptionService(deps: TranscriptionServiceDeps): Tran
     if (stored?.source === 'import') throw importedTranscript();
     const engine = engineFor(engineName);
     const vocabulary = { ...deps.vocabulary?.(visitId), reasonForVisit: visit.patient.reasonForVisit };
-    const prompt = transcriptionPrompt(vocabulary, { ...visit.patient, displayName: visit.patient.displayName, patientId: visit.patientId, encounterId: visit.encounterId });
+    const prompt = transcriptionPrompt(vocabulary, {
+      ...visit.patient,
+      displayName: visit.patient.displayName,
+      patientId: visit.patientId,
+      encounterId: visit.encounterId,
+    });
     const run = new TranscriptionRun(runDeps, { visitId, engineName, engine, prompt, actorId, stored });
     runs.set(visitId, run);
     run.start();
@@ -134,7 +139,12 @@ export function createTranscriptionService(deps: TranscriptionServiceDeps): Tran
       const shown = error instanceof ScribeError ? error : liveNotStarted();
       const code = error instanceof AsrError ? error.failure : shown.code;
       logger.warn('asr.live_not_started', { visitId, engine: engineName, code });
-      events.emit('transcription:progress', { ...idleStatus(visitId), state: 'failed', engine: engineName, error: { code, message: shown.message } });
+      events.emit('transcription:progress', {
+        ...idleStatus(visitId),
+        state: 'failed',
+        engine: engineName,
+        error: { code, message: shown.message },
+      });
     }
   }
 

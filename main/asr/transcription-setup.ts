@@ -55,7 +55,14 @@ export function setUpTranscription(deps: TranscriptionSetupDeps): TranscriptionS
   const o = deps.options ?? {};
   const engines =
     o.engines ??
-    createEngineFactory({ policy: deps.policy, logger: deps.logger, modelsDir: o.modelsDir, localModel: o.localModel, openaiConfig: o.openaiConfig, env: o.env });
+    createEngineFactory({
+      policy: deps.policy,
+      logger: deps.logger,
+      modelsDir: o.modelsDir,
+      localModel: o.localModel,
+      openaiConfig: o.openaiConfig,
+      env: o.env,
+    });
   return createTranscriptionService({
     visits: deps.visits,
     audio: deps.audio,

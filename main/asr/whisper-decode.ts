@@ -109,7 +109,9 @@ export function placeChunks(chunks: readonly DecodedChunk[], window: { startMs: 
     const text = chunk.text.trim();
     if (text === '') continue;
     const at = (seconds: number | null, fallback: number) =>
-      seconds === null || !Number.isFinite(seconds) ? fallback : Math.min(window.endMs, Math.max(window.startMs, Math.round(window.startMs + seconds * 1000)));
+      seconds === null || !Number.isFinite(seconds)
+        ? fallback
+        : Math.min(window.endMs, Math.max(window.startMs, Math.round(window.startMs + seconds * 1000)));
     const startMs = Math.max(floor, at(chunk.start, floor));
     const endMs = Math.max(startMs, at(chunk.end, window.endMs));
     placed.push({ startMs, endMs, text });

@@ -17,7 +17,13 @@ export interface WhisperDtype {
 }
 
 export type ToWorker =
-  | { readonly type: 'transcribe'; readonly job: number; readonly audio: Float32Array; readonly prompt: string | null; readonly maxNewTokens: number }
+  | {
+      readonly type: 'transcribe';
+      readonly job: number;
+      readonly audio: Float32Array;
+      readonly prompt: string | null;
+      readonly maxNewTokens: number;
+    }
   | { readonly type: 'cancel'; readonly job: number };
 
 /** Times in seconds from the start of the audio sent; null where Whisper gave none. */
@@ -41,5 +47,11 @@ export type FromWorker =
   | { readonly type: 'ready'; readonly timestamps: boolean; readonly multilingual: boolean }
   | { readonly type: 'load_failed'; readonly reason: 'not_found' | 'invalid'; readonly errorName: string }
   | { readonly type: 'progress'; readonly job: number; readonly tokens: number }
-  | { readonly type: 'result'; readonly job: number; readonly chunks: DecodedChunk[]; readonly stats: DecodeStats; readonly cancelled: boolean }
+  | {
+      readonly type: 'result';
+      readonly job: number;
+      readonly chunks: DecodedChunk[];
+      readonly stats: DecodeStats;
+      readonly cancelled: boolean;
+    }
   | { readonly type: 'failed'; readonly job: number; readonly errorName: string };

@@ -87,7 +87,11 @@ async function transcribe(loaded: Loaded, message: Extract<ToWorker, { type: 'tr
       : [];
   const promptIds = message.prompt ? pipe.tokenizer.encode(` ${message.prompt.trim()}`, { add_special_tokens: false }) : [];
   const prefix = decoderPrefix(
-    { startOfTranscript: generation.decoder_start_token_id, startOfPrevious: generation.prev_sot_token_id ?? tokenId(pipe, '<|startofprev|>'), languageAndTask },
+    {
+      startOfTranscript: generation.decoder_start_token_id,
+      startOfPrevious: generation.prev_sot_token_id ?? tokenId(pipe, '<|startofprev|>'),
+      languageAndTask,
+    },
     promptIds,
   );
   const init = timestamps || noTimestamps === undefined ? prefix.ids : [...prefix.ids, noTimestamps];
@@ -95,7 +99,8 @@ async function transcribe(loaded: Loaded, message: Extract<ToWorker, { type: 'tr
   const probe = new DecodeProbe(tokenId(pipe, '<|nospeech|>') ?? tokenId(pipe, '<|nocaptions|>'));
   class Probe extends tf.LogitsProcessor {
     override _call(inputIds: TokenList, logits: { data: unknown }) {
-      if (inputIds.length === 1 && logits.data instanceof Float32Array && logits.data.length === vocab) probe.observe(inputIds[0]!, logits.data);
+      if (inputIds.length === 1 && logits.data instanceof Float32Array && logits.data.length === vocab)
+        probe.observe(inputIds[0]!, logits.data);
       return logits;
     }
   }
@@ -186,14 +191,24 @@ async function main(): Promise<void> {
       const queued = jobs.findIndex((job) => job.job === message.job);
       if (queued >= 0) {
         jobs.splice(queued, 1);
-        post({ type: 'result', job: message.job, chunks: [], stats: { avgLogprob: null, noSpeechProb: null, tokens: 0, truncated: false }, cancelled: true });
+        post({
+          type: 'result',
+          job: message.job,
+          chunks: [],
+          stats: { avgLogprob: null, noSpeechProb: null, tokens: 0, truncated: false },
+          cancelled: true,
+        });
       }
       return;
     }
     jobs.push(message);
     void drain();
   });
-  post({ type: 'ready', timestamps: loaded.pipe.model.config.vocab_size > (loaded.pipe.model.generation_config.no_timestamps_token_id ?? Infinity) + 1, multilingual: Boolean(loaded.pipe.model.generation_config.is_multilingual) });
+  post({
+    type: 'ready',
+    timestamps: loaded.pipe.model.config.vocab_size > (loaded.pipe.model.generation_config.no_timestamps_token_id ?? Infinity) + 1,
+    multilingual: Boolean(loaded.pipe.model.generation_config.is_multilingual),
+  });
 }
 
 void main();

@@ -26,7 +26,10 @@ export interface AuditAnchor {
 
 export function createAuditAnchor(databasePath: string, key: Buffer): AuditAnchor {
   const file = join(dirname(databasePath), AUDIT_ANCHOR_FILE);
-  const mac = (p: AnchorPoint) => createHmac('sha256', key).update(JSON.stringify(['audit-anchor', p.seq, p.hash])).digest('hex');
+  const mac = (p: AnchorPoint) =>
+    createHmac('sha256', key)
+      .update(JSON.stringify(['audit-anchor', p.seq, p.hash]))
+      .digest('hex');
   return {
     read() {
       let text: string;
@@ -38,7 +41,8 @@ export function createAuditAnchor(databasePath: string, key: Buffer): AuditAncho
       }
       try {
         const parsed = JSON.parse(text) as { version?: unknown; seq?: unknown; hash?: unknown; mac?: unknown };
-        if (parsed.version !== 1 || typeof parsed.seq !== 'number' || typeof parsed.hash !== 'string' || typeof parsed.mac !== 'string') return { kind: 'invalid' };
+        if (parsed.version !== 1 || typeof parsed.seq !== 'number' || typeof parsed.hash !== 'string' || typeof parsed.mac !== 'string')
+          return { kind: 'invalid' };
         const point = { seq: parsed.seq, hash: parsed.hash };
         const expected = Buffer.from(mac(point), 'hex');
         const given = Buffer.from(parsed.mac, 'hex');

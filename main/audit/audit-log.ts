@@ -70,7 +70,8 @@ export function createAuditLog(store: Store): AuditLog {
   const hmac = (key: Buffer, fields: readonly unknown[]) => createHmac('sha256', key).update(JSON.stringify(fields)).digest('hex');
   const chainKey = store.deriveKey('audit-chain/v1');
   const headKey = store.deriveKey('audit-head/v1');
-  const mac = (seq: number, e: Omit<AuditEntry, 'seq' | 'hash'>) => hmac(chainKey, [seq, e.at, e.actor, e.action, e.objectType, e.objectId, e.prevHash]);
+  const mac = (seq: number, e: Omit<AuditEntry, 'seq' | 'hash'>) =>
+    hmac(chainKey, [seq, e.at, e.actor, e.action, e.objectType, e.objectId, e.prevHash]);
   const headMac = (seq: number, hash: string) => hmac(headKey, ['audit-head', seq, hash]);
   const anchor = createAuditAnchor(store.path, store.deriveKey('audit-anchor/v1'));
 
@@ -90,7 +91,8 @@ export function createAuditLog(store: Store): AuditLog {
     return statement;
   };
   const readHead = () => sql('SELECT seq, hash, mac, anchored FROM audit_head WHERE id = 1').get() as HeadRow | undefined;
-  const lastEntry = () => sql('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+  const lastEntry = () =>
+    sql('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
   const hashAt = (seq: number) => (sql('SELECT hash FROM audit_log WHERE seq = ?').get(seq) as { hash: string } | undefined)?.hash;
 
   /** Whether this process may move the anchor forward: only while the anchor agrees with the log, so evidence of a rollback stays. */
@@ -159,7 +161,11 @@ export function createAuditLog(store: Store): AuditLog {
       return verifyChain({ entries, mac, head, anchor: anchor.read() });
     } catch (error) {
       if (!isMissingTable(error) && !isAuditLogMissing(error)) throw error;
-      return { ok: false, entries: 0, problems: [{ seq: 0, kind: 'missing_table', message: "The audit log's tables are missing: they were dropped outside the app." }] };
+      return {
+        ok: false,
+        entries: 0,
+        problems: [{ seq: 0, kind: 'missing_table', message: "The audit log's tables are missing: they were dropped outside the app." }],
+      };
     }
   }
 

@@ -62,7 +62,11 @@ export function verifyChain(view: ChainView): AuditVerifyReport {
     lastSeq = entry.seq;
   }
   if (!first) {
-    problems.push({ seq: 1, kind: 'not_started', message: "The audit log is empty, but every store's log begins with its creation: it was emptied." });
+    problems.push({
+      seq: 1,
+      kind: 'not_started',
+      message: "The audit log is empty, but every store's log begins with its creation: it was emptied.",
+    });
   } else if (first.seq === 1 && first.action !== 'store.created') {
     problems.push({ seq: 1, kind: 'not_started', message: "Entry 1 is not the store's creation: the log was emptied and started again." });
   }
@@ -83,7 +87,9 @@ function headProblems(head: SealedHead | undefined, lastSeq: number, lastHash: s
 function anchorProblems(view: ChainView, lastSeq: number, hashAtAnchor: string | undefined): AuditProblem[] {
   const { anchor, head } = view;
   if (anchor.kind === 'missing') {
-    return head?.anchored ? [{ seq: lastSeq, kind: 'anchor_invalid', message: 'The audit anchor file beside the database is missing.' }] : [];
+    return head?.anchored
+      ? [{ seq: lastSeq, kind: 'anchor_invalid', message: 'The audit anchor file beside the database is missing.' }]
+      : [];
   }
   if (anchor.kind === 'invalid') {
     return [{ seq: lastSeq, kind: 'anchor_invalid', message: 'The audit anchor file beside the database was not written by this store.' }];
@@ -99,7 +105,13 @@ function anchorProblems(view: ChainView, lastSeq: number, hashAtAnchor: string |
     ];
   }
   if (hashAtAnchor !== anchor.point.hash) {
-    return [{ seq, kind: 'rolled_back', message: `Entry ${seq} is not the one the audit anchor recorded: the store was replaced by another copy.` }];
+    return [
+      {
+        seq,
+        kind: 'rolled_back',
+        message: `Entry ${seq} is not the one the audit anchor recorded: the store was replaced by another copy.`,
+      },
+    ];
   }
   return [];
 }

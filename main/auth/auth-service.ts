@@ -105,7 +105,9 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   });
 
   /** Starts an attempt up to the authorization URL the browser must open; a running one is superseded. */
-  const begin = async (ehrLaunch?: string): Promise<{ readonly started: SignInAttempt<AuthStatus>; readonly request: AuthorizationRequest }> => {
+  const begin = async (
+    ehrLaunch?: string,
+  ): Promise<{ readonly started: SignInAttempt<AuthStatus>; readonly request: AuthorizationRequest }> => {
     if (closed) throw appClosing();
     const config = options.config();
     if (!isUsable(config)) {

@@ -14,7 +14,8 @@ export interface AuthParts {
   readonly problem: SignInError | null;
 }
 
-const stateOf = (p: Pick<AuthParts, 'signingIn' | 'session'>): AuthState => (p.signingIn ? 'signing_in' : p.session ? 'signed_in' : 'signed_out');
+const stateOf = (p: Pick<AuthParts, 'signingIn' | 'session'>): AuthState =>
+  p.signingIn ? 'signing_in' : p.session ? 'signed_in' : 'signed_out';
 
 export function authStatus(p: AuthParts): AuthStatus {
   const { session } = p;
@@ -34,4 +35,7 @@ export function authStatus(p: AuthParts): AuthStatus {
   };
 }
 
-export const authChanged = (p: Pick<AuthParts, 'signingIn' | 'session' | 'problem'>): AuthChanged => ({ state: stateOf(p), problem: p.problem?.problem ?? null });
+export const authChanged = (p: Pick<AuthParts, 'signingIn' | 'session' | 'problem'>): AuthChanged => ({
+  state: stateOf(p),
+  problem: p.problem?.problem ?? null,
+});

@@ -28,8 +28,10 @@ function page(status: number, title: string, text: string): BrowserPage {
   };
 }
 
-export const signedInPage = (): BrowserPage => page(200, 'Signed in', 'You are signed in to Ambient Scribe. You can close this tab and go back to the app.');
+export const signedInPage = (): BrowserPage =>
+  page(200, 'Signed in', 'You are signed in to Ambient Scribe. You can close this tab and go back to the app.');
 
-export const problemPage = (status: number, message: string): BrowserPage => page(status, 'Sign-in did not complete', `${message} You can close this tab.`);
+export const problemPage = (status: number, message: string): BrowserPage =>
+  page(status, 'Sign-in did not complete', `${message} You can close this tab.`);
 
 export const notFoundPage = (): BrowserPage => page(404, 'Not found', 'Ambient Scribe has nothing at this address.');

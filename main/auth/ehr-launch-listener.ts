@@ -43,7 +43,8 @@ export function createEhrLaunchListener(o: EhrLaunchListenerOptions): EhrLaunchL
 
   const launchRoute = async (query: URLSearchParams): Promise<ListenerAnswer> => {
     const config = o.config();
-    if (!isUsable(config)) return problemPage(503, 'Ambient Scribe is not set up for sign-in yet (FHIR server address and sign-in client id).');
+    if (!isUsable(config))
+      return problemPage(503, 'Ambient Scribe is not set up for sign-in yet (FHIR server address and sign-in client id).');
     const request = checkLaunch(query, config.fhirBaseUrl);
     if (request.kind === 'refused') {
       o.logger.warn('auth.launch_refused', { reason: request.reason });
@@ -57,7 +58,8 @@ export function createEhrLaunchListener(o: EhrLaunchListenerOptions): EhrLaunchL
   };
 
   const callbackRoute = (query: URLSearchParams): Promise<ListenerAnswer> =>
-    (running && o.signInOn(running.listener)?.callback(query)) ?? Promise.resolve(problemPage(409, 'No sign-in is waiting. Launch Ambient Scribe from the EHR again.'));
+    (running && o.signInOn(running.listener)?.callback(query)) ??
+    Promise.resolve(problemPage(409, 'No sign-in is waiting. Launch Ambient Scribe from the EHR again.'));
 
   const stop = async () => {
     const stopping = running;
@@ -83,7 +85,10 @@ export function createEhrLaunchListener(o: EhrLaunchListenerOptions): EhrLaunchL
       o.logger.info('auth.launch_listening', { port: started.port });
       return `${started.origin}/launch`;
     } catch (error) {
-      o.logger.warn('auth.launch_listener_failed', { port, code: (error as { code?: unknown }).code === 'EADDRINUSE' ? 'port_in_use' : 'failed' });
+      o.logger.warn('auth.launch_listener_failed', {
+        port,
+        code: (error as { code?: unknown }).code === 'EADDRINUSE' ? 'port_in_use' : 'failed',
+      });
       return null;
     }
   };

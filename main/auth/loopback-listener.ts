@@ -43,7 +43,8 @@ export async function startLoopbackListener(options: LoopbackListenerOptions): P
   let origin = '';
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const host = req.headers.host ?? '';
-    if (host !== new URL(origin).host && host !== `localhost:${new URL(origin).port}`) return send(res, problemPage(400, 'This address belongs to Ambient Scribe on this computer.'));
+    if (host !== new URL(origin).host && host !== `localhost:${new URL(origin).port}`)
+      return send(res, problemPage(400, 'This address belongs to Ambient Scribe on this computer.'));
     if (req.method !== 'GET') return send(res, problemPage(405, 'Ambient Scribe only answers the browser here.'));
     const url = new URL(req.url ?? '/', origin);
     const route = Object.hasOwn(options.routes, url.pathname) ? options.routes[url.pathname] : undefined;

@@ -1,6 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import { normalizeBaseUrl } from './sign-in-config.js';
-import { accessDenied, authorizationRefused, noAuthorizationCode, tokenEndpointUnreachable, tokenExchangeRefused, tokenExchangeTimedOut } from './auth-errors.js';
+import {
+  accessDenied,
+  authorizationRefused,
+  noAuthorizationCode,
+  tokenEndpointUnreachable,
+  tokenExchangeRefused,
+  tokenExchangeTimedOut,
+} from './auth-errors.js';
 import { SignInError } from './sign-in-error.js';
 
 /**
@@ -22,7 +29,14 @@ const AUTHORIZATION_ERRORS = new Set([
   'consent_required',
   'interaction_required',
 ]);
-const TOKEN_ERRORS = ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'];
+const TOKEN_ERRORS = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+];
 /** RFC 6749 Appendix A.11: VSCHAR. */
 const CODE = /^[\x20-\x7E]{1,4096}$/;
 const LAUNCH = /^[\x21-\x7E]{1,2048}$/;
@@ -58,7 +72,9 @@ export function checkCallback(query: URLSearchParams, expectedState: string): Ca
   return { kind: 'code', code };
 }
 
-export type LaunchCheck = { readonly kind: 'refused'; readonly status: number; readonly reason: string; readonly message: string } | { readonly kind: 'launch'; readonly launch: string };
+export type LaunchCheck =
+  | { readonly kind: 'refused'; readonly status: number; readonly reason: string; readonly message: string }
+  | { readonly kind: 'launch'; readonly launch: string };
 
 /**
  * An EHR launch (`?iss=…&launch=…`). Any web page can send a browser to the launch URL, so only the
@@ -67,9 +83,15 @@ export type LaunchCheck = { readonly kind: 'refused'; readonly status: number; r
 export function checkLaunch(query: URLSearchParams, fhirBaseUrl: string): LaunchCheck {
   const iss = query.get('iss');
   const launch = query.get('launch');
-  if (iss === null || launch === null || !LAUNCH.test(launch)) return { kind: 'refused', status: 400, reason: 'incomplete', message: 'This launch does not name its EHR and launch context.' };
+  if (iss === null || launch === null || !LAUNCH.test(launch))
+    return { kind: 'refused', status: 400, reason: 'incomplete', message: 'This launch does not name its EHR and launch context.' };
   if (normalizeBaseUrl(iss) !== normalizeBaseUrl(fhirBaseUrl)) {
-    return { kind: 'refused', status: 403, reason: 'iss_not_configured', message: 'This launch came from an EHR Ambient Scribe is not set up for, so it was refused.' };
+    return {
+      kind: 'refused',
+      status: 403,
+      reason: 'iss_not_configured',
+      message: 'This launch came from an EHR Ambient Scribe is not set up for, so it was refused.',
+    };
   }
   return { kind: 'launch', launch };
 }

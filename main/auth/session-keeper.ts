@@ -67,7 +67,13 @@ export function createSessionKeeper(o: SessionKeeperOptions): SessionKeeper {
     const token = ended.revocable();
     if (!ended.revocationEndpoint || !token) return;
     try {
-      const status = await revokeToken({ endpoint: ended.revocationEndpoint, ...token, clientId: ended.clientId, fetch: o.fetch, timeoutMs: Math.min(o.requestTimeoutMs, 5_000) });
+      const status = await revokeToken({
+        endpoint: ended.revocationEndpoint,
+        ...token,
+        clientId: ended.clientId,
+        fetch: o.fetch,
+        timeoutMs: Math.min(o.requestTimeoutMs, 5_000),
+      });
       o.logger.info('auth.revoked', { status });
     } catch (error) {
       o.logger.warn('auth.revoke_failed', { type: error instanceof Error ? error.name : typeof error });
@@ -147,7 +153,12 @@ export function createSessionKeeper(o: SessionKeeperOptions): SessionKeeper {
       });
       session = fresh;
       audit(fresh, 'auth.signed_in');
-      o.logger.info('auth.signed_in', { launch: fresh.launch, scopes: fresh.scopes().length, refreshable: fresh.refreshable(), context: fresh.context().patientId !== null });
+      o.logger.info('auth.signed_in', {
+        launch: fresh.launch,
+        scopes: fresh.scopes().length,
+        refreshable: fresh.refreshable(),
+        context: fresh.context().patientId !== null,
+      });
       scheduleExpiry(fresh);
     },
     async signOut() {
@@ -161,7 +172,8 @@ export function createSessionKeeper(o: SessionKeeperOptions): SessionKeeper {
     },
     followSettings(config) {
       const current = session;
-      if (current && (config.fhirBaseUrl !== current.fhirBaseUrl || config.clientId !== current.clientId)) lose(current, ehrSettingsChanged(), true);
+      if (current && (config.fhirBaseUrl !== current.fhirBaseUrl || config.clientId !== current.clientId))
+        lose(current, ehrSettingsChanged(), true);
     },
     close() {
       release()?.forget();

@@ -3,7 +3,14 @@ import type { JWTVerifyGetKey } from 'jose';
 import type { LaunchKind, SignedInUser } from '../../shared/domain/auth.js';
 import type { Logger } from '../log/logger.js';
 import { race } from '../fhir/smart-backend-auth.js';
-import { ehrDidNotAnswer, launchNotOn, notABearerToken, signInAddressesChanged, signInCouldNotStart, signInTimedOut } from './auth-errors.js';
+import {
+  ehrDidNotAnswer,
+  launchNotOn,
+  notABearerToken,
+  signInAddressesChanged,
+  signInCouldNotStart,
+  signInTimedOut,
+} from './auth-errors.js';
 import { problemPage, signedInPage } from './browser-pages.js';
 import { isSignInUrlAllowed } from './browser-url.js';
 import { identifyClinician } from './clinician-identity.js';
@@ -40,7 +47,8 @@ export interface SignInGrant {
   readonly revocationEndpoint: string | undefined;
 }
 
-export type AttemptOutcome = { readonly kind: 'signed_in'; readonly grant: SignInGrant } | { readonly kind: 'failed'; readonly error: SignInError };
+export type AttemptOutcome =
+  { readonly kind: 'signed_in'; readonly grant: SignInGrant } | { readonly kind: 'failed'; readonly error: SignInError };
 
 export interface AuthorizationRequest {
   /** The EHR's authorization URL with this attempt's state, PKCE challenge and redirect URI. */
@@ -125,7 +133,10 @@ export function createSignInAttempt<Report>(o: SignInAttemptOptions<Report>): Si
   /** Everything after the browser comes back with a code: exchange, identity, grant. */
   const exchange = async (w: Waiting, code: string): Promise<SignInGrant> => {
     // The code goes in encoded: fhirclient puts it into the token request body as it is given.
-    const client = await race(fhirclientFor(w.origin, w.storage).ready({ stateKey: w.stateKey, code: encodeURIComponent(code) }), AbortSignal.timeout(o.requestTimeoutMs));
+    const client = await race(
+      fhirclientFor(w.origin, w.storage).ready({ stateKey: w.stateKey, code: encodeURIComponent(code) }),
+      AbortSignal.timeout(o.requestTimeoutMs),
+    );
     const response = client.state.tokenResponse ?? {};
     if (!response.access_token || (response.token_type !== undefined && !/^bearer$/i.test(response.token_type))) throw notABearerToken();
     const user = await identifyClinician({
@@ -139,7 +150,15 @@ export function createSignInAttempt<Report>(o: SignInAttemptOptions<Report>): Si
       fetch: o.fetch,
       timeoutMs: o.requestTimeoutMs,
     });
-    return { client, storage: w.storage, user, launch, fhirBaseUrl: o.config.fhirBaseUrl, clientId: o.config.clientId, revocationEndpoint: w.endpoints.revocationEndpoint };
+    return {
+      client,
+      storage: w.storage,
+      user,
+      launch,
+      fhirBaseUrl: o.config.fhirBaseUrl,
+      clientId: o.config.clientId,
+      revocationEndpoint: w.endpoints.revocationEndpoint,
+    };
   };
 
   const callback = async (query: URLSearchParams): Promise<ListenerAnswer> => {
@@ -195,7 +214,12 @@ export function createSignInAttempt<Report>(o: SignInAttemptOptions<Report>): Si
       );
       // fhirclient read the SMART configuration itself and keeps it for the process's life: it must agree with ours.
       const state = (await storage.get(stateKey)) as FhirclientState | undefined;
-      if (typeof url !== 'string' || !isSignInUrlAllowed(url, endpoints.authorizationEndpoint) || state?.tokenUri !== endpoints.tokenEndpoint || !state.codeVerifier) {
+      if (
+        typeof url !== 'string' ||
+        !isSignInUrlAllowed(url, endpoints.authorizationEndpoint) ||
+        state?.tokenUri !== endpoints.tokenEndpoint ||
+        !state.codeVerifier
+      ) {
         throw signInAddressesChanged();
       }
       throwIfEnded();

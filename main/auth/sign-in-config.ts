@@ -17,7 +17,9 @@ export interface UsableSignInConfig extends SignInConfig {
 
 export const normalizeBaseUrl = (url: string) => url.replace(/\/+$/, '');
 
-export function signInConfigFrom(settings: Pick<Settings, 'fhirBaseUrl' | 'fhirSignInClientId' | 'fhirSignInScope' | 'fhirLaunchPort'>): SignInConfig {
+export function signInConfigFrom(
+  settings: Pick<Settings, 'fhirBaseUrl' | 'fhirSignInClientId' | 'fhirSignInScope' | 'fhirLaunchPort'>,
+): SignInConfig {
   return {
     fhirBaseUrl: settings.fhirBaseUrl === null ? null : normalizeBaseUrl(settings.fhirBaseUrl),
     clientId: settings.fhirSignInClientId,

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { isLoopbackUrl } from '../../shared/domain/policy.js';
-import { ehrDidNotAnswer, ehrUnreachable, insecureEndpoints, noIssuer, noPkce, noSigningKeys, noSmartConfiguration, smartConfigurationUnreadable } from './auth-errors.js';
+import {
+  ehrDidNotAnswer,
+  ehrUnreachable,
+  insecureEndpoints,
+  noIssuer,
+  noPkce,
+  noSigningKeys,
+  noSmartConfiguration,
+  smartConfigurationUnreadable,
+} from './auth-errors.js';
 
 /**
  * The EHR's SMART endpoints, read from {fhirBaseUrl}/.well-known/smart-configuration before every

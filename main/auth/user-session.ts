@@ -109,7 +109,10 @@ export function createUserSession(o: UserSessionOptions): UserSession {
     scopes,
     context: () => {
       const response = client ? tokenResponseOf(client) : {};
-      return { patientId: typeof response.patient === 'string' ? response.patient : null, encounterId: typeof response.encounter === 'string' ? response.encounter : null };
+      return {
+        patientId: typeof response.patient === 'string' ? response.patient : null,
+        encounterId: typeof response.encounter === 'string' ? response.encounter : null,
+      };
     },
     expiresAt,
     refreshable,

@@ -38,7 +38,13 @@ export function openWavStream(ctx: CaptureContext, visitId: VisitId, actor: Acto
  * then hard-linked into place, which also refuses to replace an existing file), and only then is the
  * export recorded in the audit log.
  */
-export async function exportWavFile(ctx: CaptureContext, visitId: VisitId, file: string, actor: Actor, range: AudioRange = {}): Promise<{ durationMs: number }> {
+export async function exportWavFile(
+  ctx: CaptureContext,
+  visitId: VisitId,
+  file: string,
+  actor: Actor,
+  range: AudioRange = {},
+): Promise<{ durationMs: number }> {
   const track = readableTrack(ctx, visitId);
   if (existsSync(file)) throw exportFileExists();
   const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.partial`);

@@ -5,7 +5,14 @@ import type { VisitId } from '../../shared/ids.js';
 import type { Actor } from '../kernel/actor.js';
 import { ScribeError } from '../kernel/errors.js';
 import type { CaptureContext } from './capture-context.js';
-import { AudioImportError, importFailed, importNeedsNewVisit, importTakenOver, visitChangedDuringImport, visitChangedMeanwhile } from './capture-errors.js';
+import {
+  AudioImportError,
+  importFailed,
+  importNeedsNewVisit,
+  importTakenOver,
+  visitChangedDuringImport,
+  visitChangedMeanwhile,
+} from './capture-errors.js';
 import { samplesToMs } from './pcm.js';
 import type { SegmentFollower } from './segment-follower.js';
 import { openAudioSource } from './wav-file-source.js';
@@ -26,7 +33,13 @@ export interface ImportHooks {
  * chunks already written are removed, and a process that dies mid-import leaves a track marked
  * 'importing' that the next start-up removes.
  */
-export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, file: string, actor: Actor, hooks: ImportHooks): Promise<ImportSummary> {
+export async function importAudioFile(
+  ctx: CaptureContext,
+  visitId: VisitId,
+  file: string,
+  actor: Actor,
+  hooks: ImportHooks,
+): Promise<ImportSummary> {
   const { store, audio, lifecycle, audit, logger, leases, followers } = ctx;
   const owner = leases.owner;
   const source = await openAudioSource(file);
@@ -66,7 +79,9 @@ export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, fil
           if (track?.status !== 'importing' || track.owner?.instance !== owner.instance) {
             throw importTakenOver();
           }
-          lengths.forEach((length, slot) => audio.appendChunk(visitId, seq++, Buffer.from(slots[slot]!.buffer, 0, length * 2), leases.leaseUntil()));
+          lengths.forEach((length, slot) =>
+            audio.appendChunk(visitId, seq++, Buffer.from(slots[slot]!.buffer, 0, length * 2), leases.leaseUntil()),
+          );
         });
         let at = firstSample;
         for (const [slot, length] of lengths.entries()) {
@@ -77,7 +92,7 @@ export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, fil
       };
 
       for await (const block of source.blocks()) {
-        for (let i = 0; i < block.length; ) {
+        for (let i = 0; i < block.length;) {
           const take = Math.min(CHUNK_SAMPLES - filled, block.length - i);
           slots[lengths.length]!.set(block.subarray(i, i + take), filled);
           filled += take;
@@ -101,8 +116,11 @@ export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, fil
       const segmentsFinal = follower?.healthy ?? false;
       store.transaction(() => {
         const done =
-          audio.updateTrack(visitId, { from: ['importing'], ownedBy: owner.instance }, { status: 'stopped', owner: null, leaseUntil: null, segmentsFinal }) &&
-          lifecycle.transition(visitId, 'not_started', 'transcribing');
+          audio.updateTrack(
+            visitId,
+            { from: ['importing'], ownedBy: owner.instance },
+            { status: 'stopped', owner: null, leaseUntil: null, segmentsFinal },
+          ) && lifecycle.transition(visitId, 'not_started', 'transcribing');
         if (!done) throw visitChangedDuringImport();
         audit.append({ actor: actor.id, action: 'audio.imported', objectType: 'visit', objectId: visitId });
       });
@@ -115,7 +133,12 @@ export async function importAudioFile(ctx: CaptureContext, visitId: VisitId, fil
         chunks: seq,
         segments: audio.segmentCount(visitId),
       };
-      logger.info('capture.imported', { visitId, durationMs: summary.durationMs, chunks: summary.chunks, sampleRate: summary.sourceSampleRate });
+      logger.info('capture.imported', {
+        visitId,
+        durationMs: summary.durationMs,
+        chunks: summary.chunks,
+        sampleRate: summary.sourceSampleRate,
+      });
       return summary;
     } catch (error) {
       await followers.release(follower);

@@ -23,7 +23,13 @@ export interface AudioRangeResult {
  * the answer stays small). Read through the capture service's WAV stream, which records the
  * listening in the audit log.
  */
-export async function readAudioRange(capture: CaptureService, visitId: VisitId, fromMs: number, toMs: number, actor: Actor): Promise<AudioRangeResult> {
+export async function readAudioRange(
+  capture: CaptureService,
+  visitId: VisitId,
+  fromMs: number,
+  toMs: number,
+  actor: Actor,
+): Promise<AudioRangeResult> {
   const totalMs = capture.status(visitId).durationMs;
   const wav = capture.openAudio(visitId, actor, { fromMs, toMs });
   const parts: Buffer[] = [];

@@ -60,5 +60,9 @@ export function wavStream(audio: AudioRepository, visitId: VisitId, totalSamples
     // Chunks are gap-free by construction; a shortfall means the store changed underneath us.
     if (written !== sampleCount) throw new Error('stored audio ended before the length its track records');
   }
-  return { stream: Readable.from(bytes(), { objectMode: false }), sampleCount, durationMs: Math.round(sampleCount / (CAPTURE_SAMPLE_RATE / 1000)) };
+  return {
+    stream: Readable.from(bytes(), { objectMode: false }),
+    sampleCount,
+    durationMs: Math.round(sampleCount / (CAPTURE_SAMPLE_RATE / 1000)),
+  };
 }

@@ -30,7 +30,8 @@ function sniffRiff(head: Buffer): SniffResult {
 // (@audio/decode-aac) is FAAD2 under GPL-2.0, which a proprietary desktop app cannot ship.
 function sniffMp4(head: Buffer): SniffResult {
   const brand = ascii(head, 8, 4);
-  if (brand.startsWith('M4A') || brand.startsWith('M4B') || brand.startsWith('M4P')) return { kind: 'audio', name: 'M4A (AAC/ALAC in MP4)' };
+  if (brand.startsWith('M4A') || brand.startsWith('M4B') || brand.startsWith('M4P'))
+    return { kind: 'audio', name: 'M4A (AAC/ALAC in MP4)' };
   if (brand.startsWith('3g')) return { kind: 'audio', name: '3GP' };
   if (brand === 'qt  ') return { kind: 'audio', name: 'QuickTime movie' };
   return { kind: 'audio', name: `MP4 (brand ${brand.replace(/[^\x20-\x7e]/g, '?').trim() || 'unknown'})` };
@@ -47,7 +48,9 @@ function sniffOgg(head: Buffer): SniffResult {
 }
 
 function sniffMatroska(head: Buffer): SniffResult {
-  return head.includes('webm', 0, 'latin1') ? { kind: 'audio', name: 'WebM', decoder: 'matroska' } : { kind: 'audio', name: 'Matroska (MKA/MKV)', decoder: 'matroska' };
+  return head.includes('webm', 0, 'latin1')
+    ? { kind: 'audio', name: 'WebM', decoder: 'matroska' }
+    : { kind: 'audio', name: 'Matroska (MKA/MKV)', decoder: 'matroska' };
 }
 
 /** Text (an exported transcript, a CSV, an HTML page): printable UTF-8 with no control bytes. */

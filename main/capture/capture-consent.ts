@@ -57,7 +57,15 @@ export function createCaptureConsent({ store, visits, consents, audit, logger, r
     },
     summary(visitId) {
       const consent = consents.latest(visitId);
-      return consent ? { method: consent.method, givenBy: consent.givenBy, obtainedAt: consent.obtainedAt, confirmedBy: consent.confirmedBy, recordedAt: consent.recordedAt } : null;
+      return consent
+        ? {
+            method: consent.method,
+            givenBy: consent.givenBy,
+            obtainedAt: consent.obtainedAt,
+            confirmedBy: consent.confirmedBy,
+            recordedAt: consent.recordedAt,
+          }
+        : null;
     },
   };
 }

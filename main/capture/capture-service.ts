@@ -1,4 +1,13 @@
-import type { AppendResult, AudioFrame, CaptureStatus, Consent, ImportSummary, RecordConsentRequest, RecoverAction, SpeechSegment } from '../../shared/domain/capture.js';
+import type {
+  AppendResult,
+  AudioFrame,
+  CaptureStatus,
+  Consent,
+  ImportSummary,
+  RecordConsentRequest,
+  RecoverAction,
+  SpeechSegment,
+} from '../../shared/domain/capture.js';
 import type { Visit } from '../../shared/domain/visit.js';
 import type { VisitId } from '../../shared/ids.js';
 import type { Actor } from '../kernel/actor.js';
@@ -128,7 +137,8 @@ export function createCaptureService(deps: CaptureServiceDeps): CaptureService {
       return { segments: audio.segments(visitId, afterIndex), complete: audio.track(visitId)?.segmentsFinal ?? false };
     },
 
-    importFile: (visitId, file, actor) => importAudioFile(ctx, visitId, file, actor, { requireVisit, sweepOne: (id) => interrupted.check(id) }),
+    importFile: (visitId, file, actor) =>
+      importAudioFile(ctx, visitId, file, actor, { requireVisit, sweepOne: (id) => interrupted.check(id) }),
 
     exportFile: (visitId, file, actor, range) => exportWavFile(ctx, visitId, file, actor, range),
 

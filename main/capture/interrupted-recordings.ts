@@ -33,7 +33,15 @@ export interface InterruptedRecordingsDeps {
   readonly isProcessAlive: ((pid: number) => boolean) | undefined;
 }
 
-export function createInterruptedRecordings({ store, audio, lifecycle, audit, logger, owner, isProcessAlive }: InterruptedRecordingsDeps): InterruptedRecordings {
+export function createInterruptedRecordings({
+  store,
+  audio,
+  lifecycle,
+  audit,
+  logger,
+  owner,
+  isProcessAlive,
+}: InterruptedRecordingsDeps): InterruptedRecordings {
   function sweep(track: AudioTrack, result: SweepResult): void {
     const visitId = track.visitId;
     const changed = store.transaction(() => {

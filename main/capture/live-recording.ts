@@ -173,7 +173,9 @@ export function createLiveRecording(ctx: CaptureContext, interrupted: Interrupte
         await activate(visitId);
       } else {
         store.transaction(() => {
-          const moved = audio.updateTrack(visitId, { from: ['interrupted'] }, { status: 'stopped' }) && lifecycle.transition(visitId, 'recording_interrupted', 'transcribing');
+          const moved =
+            audio.updateTrack(visitId, { from: ['interrupted'] }, { status: 'stopped' }) &&
+            lifecycle.transition(visitId, 'recording_interrupted', 'transcribing');
           if (!moved) throw visitChangedMeanwhile();
           audit.append({ actor: actor.id, action: 'capture.stopped', objectType: 'visit', objectId: visitId });
         });

@@ -52,7 +52,11 @@ export function createSegmentFollower(deps: SegmentFollowerDeps): SegmentFollowe
   const last = audio.lastSegment(visitId);
   const from = last ? last.endMs * SAMPLES_PER_MS : 0;
   let nextIndex = last ? last.index + 1 : 0;
-  const segmenter = new SpeechSegmenter({ ...deps.segmenterOptions, sampleRate: SAMPLES_PER_MS * 1000, windowSamples: model.windowSamples }, from, from);
+  const segmenter = new SpeechSegmenter(
+    { ...deps.segmenterOptions, sampleRate: SAMPLES_PER_MS * 1000, windowSamples: model.windowSamples },
+    from,
+    from,
+  );
   const stream = model.createStream();
   const window = new Float32Array(model.windowSamples);
   let filled = 0;
@@ -65,7 +69,11 @@ export function createSegmentFollower(deps: SegmentFollowerDeps): SegmentFollowe
   function store(spans: readonly SampleSpan[], limit = Number.POSITIVE_INFINITY): void {
     for (const span of spans) {
       const endSample = Math.min(span.endSample, limit);
-      const segment = { index: nextIndex, startMs: Math.floor(span.startSample / SAMPLES_PER_MS), endMs: Math.ceil(endSample / SAMPLES_PER_MS) };
+      const segment = {
+        index: nextIndex,
+        startMs: Math.floor(span.startSample / SAMPLES_PER_MS),
+        endMs: Math.ceil(endSample / SAMPLES_PER_MS),
+      };
       if (segment.endMs <= segment.startMs) continue;
       audio.insertSegment(visitId, segment);
       nextIndex += 1;
@@ -75,7 +83,7 @@ export function createSegmentFollower(deps: SegmentFollowerDeps): SegmentFollowe
 
   /** Runs the samples that start at `readPosition` through the model; false if stopped on the way. */
   async function process(samples: Int16Array): Promise<boolean> {
-    for (let i = 0; i < samples.length; ) {
+    for (let i = 0; i < samples.length;) {
       const take = Math.min(window.length - filled, samples.length - i);
       int16ToFloat(samples.subarray(i, i + take), window.subarray(filled, filled + take));
       filled += take;

@@ -21,7 +21,12 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-export function ownerIsGone(track: AudioTrack, self: TrackOwner, now: Date, processAlive: (pid: number) => boolean = isProcessAlive): boolean {
+export function ownerIsGone(
+  track: AudioTrack,
+  self: TrackOwner,
+  now: Date,
+  processAlive: (pid: number) => boolean = isProcessAlive,
+): boolean {
   const owner = track.owner;
   if (!owner) return true;
   if (owner.instance === self.instance) return false;

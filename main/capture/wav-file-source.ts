@@ -44,12 +44,20 @@ export async function openAudioSource(file: string): Promise<AudioSource> {
     handle = await open(file, 'r');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission was denied' : code === 'EISDIR' ? 'it is a folder' : 'it could not be opened';
+    const reason =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission was denied'
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : 'it could not be opened';
     throw new AudioImportError('unreadable', `The audio file cannot be read: ${reason}. Nothing was imported.`, { cause });
   }
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) throw new AudioImportError('unreadable', 'The audio file cannot be read: it is not a regular file. Nothing was imported.');
+    if (!stat.isFile())
+      throw new AudioImportError('unreadable', 'The audio file cannot be read: it is not a regular file. Nothing was imported.');
     const size = stat.size;
     if (size === 0) throw new AudioImportError('empty', 'The file is empty (0 bytes). Nothing was imported.');
     const readAt = async (position: number, length: number) => {
@@ -59,7 +67,8 @@ export async function openAudioSource(file: string): Promise<AudioSource> {
       return buffer.subarray(0, bytesRead);
     };
     const sniffed = sniffAudioFormat(await readAt(0, SNIFF_BYTES));
-    if (sniffed.kind === 'not_audio') throw new AudioImportError('not_audio', `This file is not audio (it looks like ${sniffed.name}). Nothing was imported.`);
+    if (sniffed.kind === 'not_audio')
+      throw new AudioImportError('not_audio', `This file is not audio (it looks like ${sniffed.name}). Nothing was imported.`);
     if (sniffed.kind === 'audio') {
       if (!sniffed.decoder) throw unsupported(sniffed.name);
       const compressed = await openCompressedSource(sniffed.decoder, new ByteReader(readAt, size));
@@ -112,14 +121,15 @@ function sampleReader(bytes: Buffer, info: WavInfo): (offset: number) => number 
 }
 
 async function* decode(handle: FileHandle, info: WavInfo): AsyncGenerator<Int16Array> {
-  const passThrough = info.encoding === 'pcm' && info.bitsPerSample === 16 && info.channels === 1 && info.sampleRate === CAPTURE_SAMPLE_RATE;
+  const passThrough =
+    info.encoding === 'pcm' && info.bitsPerSample === 16 && info.channels === 1 && info.sampleRate === CAPTURE_SAMPLE_RATE;
   const resampler = info.sampleRate === CAPTURE_SAMPLE_RATE ? undefined : new Resampler(info.sampleRate, CAPTURE_SAMPLE_RATE);
   const blockBytes = Math.max(1, Math.floor(READ_BYTES / info.blockAlign)) * info.blockAlign;
   const end = info.dataOffset + info.dataBytes;
   // One read buffer for the whole file: every block is consumed before the next read (the caller
   // copies what it keeps), so an hour of audio allocates no more than a minute would.
   const reusable = Buffer.allocUnsafe(blockBytes);
-  for (let position = info.dataOffset; position < end; ) {
+  for (let position = info.dataOffset; position < end;) {
     const buffer = reusable.subarray(0, Math.min(blockBytes, end - position));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
     if (bytesRead < buffer.length) {

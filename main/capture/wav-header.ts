@@ -44,7 +44,8 @@ const CODEC_NAMES: Readonly<Record<number, string>> = {
 };
 
 const invalid = (reason: string) => new AudioImportError('invalid_header', `The WAV header is invalid: ${reason}. Nothing was imported.`);
-const truncatedHeader = () => new AudioImportError('truncated', 'The WAV file is truncated: it ends inside its header, before any audio. Nothing was imported.');
+const truncatedHeader = () =>
+  new AudioImportError('truncated', 'The WAV file is truncated: it ends inside its header, before any audio. Nothing was imported.');
 
 interface Format {
   readonly encoding: 'pcm' | 'float';
@@ -63,21 +64,33 @@ function parseFormat(fmt: Buffer): Format {
   const bitsPerSample = fmt.readUInt16LE(14);
   if (tag === FORMAT_EXTENSIBLE) {
     if (fmt.length < 40) throw invalid('its extensible format chunk is too short');
-    if (!fmt.subarray(26, 40).equals(KSDATAFORMAT_TAIL)) throw new AudioImportError('unsupported_format', 'Unsupported format: a WAV with a vendor-specific encoding; convert to WAV (16-bit PCM) and import again.');
+    if (!fmt.subarray(26, 40).equals(KSDATAFORMAT_TAIL))
+      throw new AudioImportError(
+        'unsupported_format',
+        'Unsupported format: a WAV with a vendor-specific encoding; convert to WAV (16-bit PCM) and import again.',
+      );
     tag = fmt.readUInt16LE(24);
   }
   if (tag !== FORMAT_PCM && tag !== FORMAT_FLOAT) {
     const codec = CODEC_NAMES[tag] ?? `codec 0x${tag.toString(16).padStart(4, '0')}`;
-    throw new AudioImportError('unsupported_format', `Unsupported format: WAV with ${codec} audio; convert to WAV (16-bit PCM) and import again.`);
+    throw new AudioImportError(
+      'unsupported_format',
+      `Unsupported format: WAV with ${codec} audio; convert to WAV (16-bit PCM) and import again.`,
+    );
   }
   if (channels < 1 || channels > MAX_CHANNELS) throw invalid(`it declares ${channels} channels`);
-  if (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) throw invalid(`its sample rate of ${sampleRate} Hz is outside ${MIN_SAMPLE_RATE}-${MAX_SAMPLE_RATE} Hz`);
+  if (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE)
+    throw invalid(`its sample rate of ${sampleRate} Hz is outside ${MIN_SAMPLE_RATE}-${MAX_SAMPLE_RATE} Hz`);
   const encoding = tag === FORMAT_FLOAT ? 'float' : 'pcm';
   const supported = encoding === 'float' ? [32, 64] : [8, 16, 24, 32];
   if (!supported.includes(bitsPerSample)) {
-    throw new AudioImportError('unsupported_format', `Unsupported format: ${encoding === 'float' ? 'floating-point' : 'PCM'} WAV with ${bitsPerSample}-bit samples; convert to WAV (16-bit PCM) and import again.`);
+    throw new AudioImportError(
+      'unsupported_format',
+      `Unsupported format: ${encoding === 'float' ? 'floating-point' : 'PCM'} WAV with ${bitsPerSample}-bit samples; convert to WAV (16-bit PCM) and import again.`,
+    );
   }
-  if (blockAlign !== (channels * bitsPerSample) / 8) throw invalid(`its block size (${blockAlign}) does not match ${channels} channel(s) of ${bitsPerSample} bits`);
+  if (blockAlign !== (channels * bitsPerSample) / 8)
+    throw invalid(`its block size (${blockAlign}) does not match ${channels} channel(s) of ${bitsPerSample} bits`);
   return { encoding, bitsPerSample, channels, sampleRate, blockAlign };
 }
 
@@ -95,7 +108,10 @@ export async function readWavHeader(readAt: ReadAt, fileSize: number): Promise<W
   let position = 12;
   for (let chunks = 0; chunks < MAX_CHUNKS_BEFORE_DATA; chunks += 1) {
     const header = await readAt(position, 8);
-    if (header.length < 8) throw format ? new AudioImportError('truncated', 'The WAV file is truncated: it ends before its audio data. Nothing was imported.') : truncatedHeader();
+    if (header.length < 8)
+      throw format
+        ? new AudioImportError('truncated', 'The WAV file is truncated: it ends before its audio data. Nothing was imported.')
+        : truncatedHeader();
     const id = header.toString('latin1', 0, 4);
     const size = header.readUInt32LE(4);
     const body = position + 8;
@@ -123,7 +139,10 @@ export async function readWavHeader(readAt: ReadAt, fileSize: number): Promise<W
     }
     // Chunks are padded to an even length.
     position = body + size + (size % 2);
-    if (position > fileSize) throw format ? new AudioImportError('truncated', 'The WAV file is truncated: it ends before its audio data. Nothing was imported.') : truncatedHeader();
+    if (position > fileSize)
+      throw format
+        ? new AudioImportError('truncated', 'The WAV file is truncated: it ends before its audio data. Nothing was imported.')
+        : truncatedHeader();
   }
   throw invalid('too many chunks before the audio data');
 }

@@ -8,44 +8,64 @@ export const apiCallFailed = (error: ApiError) =>
 
 export const noKeyGiven = () => new KeyUnavailableError('No key given: set SCRIBE_PASSPHRASE or pass --key-file FILE.', 'cli.no_key_given');
 
-export const invalidRole = () => new ScribeError('bad_request', 'SCRIBE_ROLE must be clinician, scribe or admin.', { reason: 'cli.invalid_role' });
+export const invalidRole = () =>
+  new ScribeError('bad_request', 'SCRIBE_ROLE must be clinician, scribe or admin.', { reason: 'cli.invalid_role' });
 
-export const rendererNotBuilt = () => new ScribeError('unavailable', 'The renderer is not built; run `npm run build` first.', { reason: 'cli.renderer_not_built' });
+export const rendererNotBuilt = () =>
+  new ScribeError('unavailable', 'The renderer is not built; run `npm run build` first.', { reason: 'cli.renderer_not_built' });
 
 /** Commands that write a file never overwrite one. */
-export const outputFileExists = () => new ScribeError('conflict', 'That file already exists; choose a new name.', { reason: 'file.already_exists' });
+export const outputFileExists = () =>
+  new ScribeError('conflict', 'That file already exists; choose a new name.', { reason: 'file.already_exists' });
 
-export const encounterOrPatient = () => new ScribeError('bad_request', 'Give an encounter id or --patient <patient-id>, not both.', { reason: 'cli.encounter_or_patient' });
+export const encounterOrPatient = () =>
+  new ScribeError('bad_request', 'Give an encounter id or --patient <patient-id>, not both.', { reason: 'cli.encounter_or_patient' });
 
 export const reasonNeedsPatient = () =>
-  new ScribeError('bad_request', "--reason goes with --patient; an encounter's reason comes from the EHR.", { reason: 'cli.reason_needs_patient' });
+  new ScribeError('bad_request', "--reason goes with --patient; an encounter's reason comes from the EHR.", {
+    reason: 'cli.reason_needs_patient',
+  });
 
-export const invalidVisitId = () => new ScribeError('bad_request', 'Invalid request: check the visit id.', { reason: 'cli.invalid_visit_id', details: { field: 'visitId' } });
+export const invalidVisitId = () =>
+  new ScribeError('bad_request', 'Invalid request: check the visit id.', { reason: 'cli.invalid_visit_id', details: { field: 'visitId' } });
 
-export const invalidMilliseconds = () => new ScribeError('bad_request', 'Times are whole milliseconds, 0 or more.', { reason: 'cli.invalid_milliseconds' });
+export const invalidMilliseconds = () =>
+  new ScribeError('bad_request', 'Times are whole milliseconds, 0 or more.', { reason: 'cli.invalid_milliseconds' });
 
 /** The file's name may itself hold a patient's name, so these describe the problem, not the path. */
-export const transcriptFileMissing = () => new ScribeError('bad_request', 'The transcript file does not exist.', { reason: 'cli.transcript_file_missing' });
+export const transcriptFileMissing = () =>
+  new ScribeError('bad_request', 'The transcript file does not exist.', { reason: 'cli.transcript_file_missing' });
 
 export const transcriptFileUnopenable = (errno: string) =>
   new ScribeError('bad_request', 'The transcript file cannot be opened.', { reason: 'cli.transcript_file_unopenable', details: { errno } });
 
 export const transcriptFileTooLarge = () =>
-  new ScribeError('bad_request', 'The transcript file is larger than 10 MB; split it or check that it is a transcript.', { reason: 'cli.transcript_file_too_large' });
+  new ScribeError('bad_request', 'The transcript file is larger than 10 MB; split it or check that it is a transcript.', {
+    reason: 'cli.transcript_file_too_large',
+  });
 
-export const transcriptFileNotText = () => new ScribeError('bad_request', 'The transcript file is not text (it holds binary data).', { reason: 'cli.transcript_file_not_text' });
+export const transcriptFileNotText = () =>
+  new ScribeError('bad_request', 'The transcript file is not text (it holds binary data).', { reason: 'cli.transcript_file_not_text' });
 
-export const addendumTextOrFile = () => new ScribeError('bad_request', 'Give the addendum with exactly one of --text or --file.', { reason: 'cli.addendum_text_or_file' });
+export const addendumTextOrFile = () =>
+  new ScribeError('bad_request', 'Give the addendum with exactly one of --text or --file.', { reason: 'cli.addendum_text_or_file' });
 
 export const addendumFileUnreadable = (errno: string) =>
-  new ScribeError('bad_request', `The addendum file could not be read (${errno}).`, { reason: 'cli.addendum_file_unreadable', details: { errno } });
+  new ScribeError('bad_request', `The addendum file could not be read (${errno}).`, {
+    reason: 'cli.addendum_file_unreadable',
+    details: { errno },
+  });
 
-export const noAddendumToSign = () => new ScribeError('conflict', 'This visit has no unsigned addendum to sign.', { reason: 'signing.no_open_addendum' });
+export const noAddendumToSign = () =>
+  new ScribeError('conflict', 'This visit has no unsigned addendum to sign.', { reason: 'signing.no_open_addendum' });
 
 export const invalidRate = () => new ScribeError('bad_request', 'Rates are numbers from 0 to 1.', { reason: 'cli.invalid_rate' });
 
-export const notAJwks = () => new ScribeError('bad_request', 'The --client-jwks file is not a JWKS ({"keys": [...]}).', { reason: 'cli.client_jwks_invalid' });
+export const notAJwks = () =>
+  new ScribeError('bad_request', 'The --client-jwks file is not a JWKS ({"keys": [...]}).', { reason: 'cli.client_jwks_invalid' });
 
-export const invalidLineCount = () => new ScribeError('bad_request', '--lines must be a whole number from 0 to 100000.', { reason: 'cli.invalid_line_count' });
+export const invalidLineCount = () =>
+  new ScribeError('bad_request', '--lines must be a whole number from 0 to 100000.', { reason: 'cli.invalid_line_count' });
 
-export const keyFileNeeded = () => new ScribeError('bad_request', '--create-key-file needs --key-file FILE.', { reason: 'cli.key_file_needed' });
+export const keyFileNeeded = () =>
+  new ScribeError('bad_request', '--create-key-file needs --key-file FILE.', { reason: 'cli.key_file_needed' });

@@ -46,8 +46,16 @@ function renderCommand(path: string, command: Command): string[] {
 }
 
 /** The Markdown reference of every command, argument and option of `scribe`. */
-export function renderCliReference(program: Command = buildProgram({ io: { out: () => {}, err: () => {} }, env: {}, untilStopped: () => Promise.resolve() })): string {
-  const lines = ['### Global options', '', 'Before the command, e.g. `scribe --data-dir DIR visit list`.', '', ...optionTable(program.options)];
+export function renderCliReference(
+  program: Command = buildProgram({ io: { out: () => {}, err: () => {} }, env: {}, untilStopped: () => Promise.resolve() }),
+): string {
+  const lines = [
+    '### Global options',
+    '',
+    'Before the command, e.g. `scribe --data-dir DIR visit list`.',
+    '',
+    ...optionTable(program.options),
+  ];
   for (const command of program.commands) lines.push(...renderCommand(`scribe ${command.name()}`, command));
   return lines.join('\n').trimEnd();
 }

@@ -17,7 +17,11 @@ export const json = (value: unknown) => JSON.stringify(value, null, 2);
 export function formatVisitList(visits: readonly VisitSummary[]): string {
   if (visits.length === 0) return 'No visits.';
   return visits
-    .map((v) => [v.createdAt.slice(0, 16).replace('T', ' '), v.state.padEnd(21), v.patientName ?? '(unnamed)', `patient ${v.patientId}`, v.id].join('  '))
+    .map((v) =>
+      [v.createdAt.slice(0, 16).replace('T', ' '), v.state.padEnd(21), v.patientName ?? '(unnamed)', `patient ${v.patientId}`, v.id].join(
+        '  ',
+      ),
+    )
     .join('\n');
 }
 

@@ -31,7 +31,10 @@ export interface CliContext {
   withScribe<T>(mode: OpenMode, fn: (scribe: Scribe, call: Call) => Promise<T> | T, actor?: Actor): Promise<T>;
 }
 
-export function createCliContext(program: Command, deps: { io: Io; env: NodeJS.ProcessEnv; logger: Logger; untilStopped: () => Promise<void> }): CliContext {
+export function createCliContext(
+  program: Command,
+  deps: { io: Io; env: NodeJS.ProcessEnv; logger: Logger; untilStopped: () => Promise<void> },
+): CliContext {
   const globals = () => program.opts<GlobalOptions>();
   // Read per command, before the store opens: an unusable policy stops the command first.
   const policy = () => loadMachinePolicy({ env: deps.env, platform: process.platform, packaged: packageRoot.includes('.asar') });

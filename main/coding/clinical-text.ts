@@ -42,24 +42,94 @@ interface Cue {
 const cue = (text: string, kind: CueKind, scope: 'forward' | 'backward' = 'forward'): Cue => ({ words: text.split(' '), kind, scope });
 
 const CUES: readonly Cue[] = [
-  ...['no', 'not', 'denies', 'denied', 'deny', 'without', 'negative for', 'free of', 'absence of', 'ruled out', 'resolved', 'never'].map((t) => cue(t, 'negated')),
+  ...['no', 'not', 'denies', 'denied', 'deny', 'without', 'negative for', 'free of', 'absence of', 'ruled out', 'resolved', 'never'].map(
+    (t) => cue(t, 'negated'),
+  ),
   ...['ruled out', 'unlikely', 'excluded', 'resolved', 'negative'].map((t) => cue(t, 'negated', 'backward')),
   ...[
-    'possible', 'possibly', 'probable', 'probably', 'suspected', 'suspect', 'suspicious for', 'questionable', 'likely', 'rule out', 'r o',
-    'versus', 'vs', 'concern for', 'concerning for', 'consider', 'cannot exclude', 'differential', 'ddx', 'may have', 'might', 'could be',
-    'presumed', 'presumptive', 'working diagnosis', 'consistent with', 'suggestive of', 'evaluate for', 'evaluation for', 'screen for', 'assess for',
-    'risk', 'risks', 'prevent', 'prevention', 'avoid', 'monitor for', 'watch for', 'if', 'etiologies', 'etiology',
+    'possible',
+    'possibly',
+    'probable',
+    'probably',
+    'suspected',
+    'suspect',
+    'suspicious for',
+    'questionable',
+    'likely',
+    'rule out',
+    'r o',
+    'versus',
+    'vs',
+    'concern for',
+    'concerning for',
+    'consider',
+    'cannot exclude',
+    'differential',
+    'ddx',
+    'may have',
+    'might',
+    'could be',
+    'presumed',
+    'presumptive',
+    'working diagnosis',
+    'consistent with',
+    'suggestive of',
+    'evaluate for',
+    'evaluation for',
+    'screen for',
+    'assess for',
+    'risk',
+    'risks',
+    'prevent',
+    'prevention',
+    'avoid',
+    'monitor for',
+    'watch for',
+    'if',
+    'etiologies',
+    'etiology',
   ].map((t) => cue(t, 'uncertain')),
   ...['?'].map((t) => cue(t, 'uncertain', 'backward')),
-  ...['history of', 'hx of', 'h o', 'past medical history', 'pmh', 'status post', 's p', 'family history', 'fhx', 'prior', 'previous', 'remote'].map((t) =>
-    cue(t, 'past'),
-  ),
+  ...[
+    'history of',
+    'hx of',
+    'h o',
+    'past medical history',
+    'pmh',
+    'status post',
+    's p',
+    'family history',
+    'fhx',
+    'prior',
+    'previous',
+    'remote',
+  ].map((t) => cue(t, 'past')),
 ];
 
 /** Words that end a cue's reach: a new statement starts ("denies chest pain but reports dyspnea"). */
 const SCOPE_BREAKS = new Set([
-  'but', 'however', 'although', 'though', 'except', 'whereas', 'yet', 'reports', 'presents', 'endorses', 'complains', 'admits',
-  'notes', 'has', 'have', 'is', 'are', 'was', 'were', 'given', 'because', 'since',
+  'but',
+  'however',
+  'although',
+  'though',
+  'except',
+  'whereas',
+  'yet',
+  'reports',
+  'presents',
+  'endorses',
+  'complains',
+  'admits',
+  'notes',
+  'has',
+  'have',
+  'is',
+  'are',
+  'was',
+  'were',
+  'given',
+  'because',
+  'since',
 ]);
 
 export function readClinicalText(text: string, table: AbbreviationTable): ClinicalText {
@@ -74,7 +144,8 @@ export function readClinicalText(text: string, table: AbbreviationTable): Clinic
       const clause = plain[i]!.clause;
       const span = plain[i]!.span;
       if (c.scope === 'forward') {
-        for (let j = i + raw.length; j < plain.length && plain[j]!.span === span && !SCOPE_BREAKS.has(plain[j]!.raw); j += 1) state[j]![c.kind] = true;
+        for (let j = i + raw.length; j < plain.length && plain[j]!.span === span && !SCOPE_BREAKS.has(plain[j]!.raw); j += 1)
+          state[j]![c.kind] = true;
       } else {
         for (let j = i - 1; j >= 0 && plain[j]!.clause === clause && !SCOPE_BREAKS.has(plain[j]!.raw); j -= 1) state[j]![c.kind] = true;
       }
@@ -85,7 +156,12 @@ export function readClinicalText(text: string, table: AbbreviationTable): Clinic
     const previous = stateAt.get(w.offset);
     const s = state[i]!;
     // The parts of one hyphenated word share its offset: any part's cue marks the whole.
-    stateAt.set(w.offset, previous ? { negated: previous.negated || s.negated, uncertain: previous.uncertain || s.uncertain, past: previous.past || s.past } : s);
+    stateAt.set(
+      w.offset,
+      previous
+        ? { negated: previous.negated || s.negated, uncertain: previous.uncertain || s.uncertain, past: previous.past || s.past }
+        : s,
+    );
   });
 
   const sequence: ClinicalToken[] = [];
@@ -126,7 +202,8 @@ export function readClinicalText(text: string, table: AbbreviationTable): Clinic
         sequence.push({ stem: stemmed, clause: w.clause, offset: w.offset, asserted: isAsserted, negated: s.negated });
         note(stemmed, w.clause, isAsserted, s.negated);
       }
-      for (const expansion of abbreviation.expansions.slice(1)) for (const part of queryWords(expansion)) note(stem(part), w.clause, isAsserted, s.negated);
+      for (const expansion of abbreviation.expansions.slice(1))
+        for (const part of queryWords(expansion)) note(stem(part), w.clause, isAsserted, s.negated);
       continue;
     }
     sequence.push({ stem: w.stem, clause: w.clause, offset: w.offset, asserted: isAsserted, negated: s.negated });

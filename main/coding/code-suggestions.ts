@@ -77,10 +77,15 @@ export function suggestCodes(input: SuggestionInput, terminology: Terminology): 
       seen.codes.add(chosen.entry.code);
       seen.sentences.add(sentence.id);
       conceptsSeen.set(match.concept.id, seen);
-      record({ code: chosen.entry.code, hintScope: chosen.hintScope, conceptId: match.concept.id, words: undefined }, sentence.id, index * 10_000 + match.offset);
+      record(
+        { code: chosen.entry.code, hintScope: chosen.hintScope, conceptId: match.concept.id, words: undefined },
+        sentence.id,
+        index * 10_000 + match.offset,
+      );
     }
     for (const found of fallback(text, spans)) {
-      if (categories.has(found.entry.code.slice(0, 3)) || (isSymptom(found.entry.code) && found.words.every((w) => consumed.has(w)))) continue;
+      if (categories.has(found.entry.code.slice(0, 3)) || (isSymptom(found.entry.code) && found.words.every((w) => consumed.has(w))))
+        continue;
       const general = terminology.index.analysis(found.entry.code)?.unspecified ?? false;
       const parent = codeSet.parent(found.entry.code);
       record(
@@ -95,7 +100,8 @@ export function suggestCodes(input: SuggestionInput, terminology: Terminology): 
 
   applyCombinations(findings, conceptsSeen, terminology);
   // Body mass index is reported only beside a diagnosis it supports (guideline I.B.14).
-  const weightDiagnosis = ['obesity', 'morbid-obesity', 'overweight'].some((id) => conceptsSeen.has(id)) || [...findings.keys()].some((c) => c.startsWith('E66'));
+  const weightDiagnosis =
+    ['obesity', 'morbid-obesity', 'overweight'].some((id) => conceptsSeen.has(id)) || [...findings.keys()].some((c) => c.startsWith('E66'));
   for (const [code, f] of findings) if (f.conceptId === 'bmi' && !weightDiagnosis) findings.delete(code);
   dropSupersededDefaults(findings);
 
@@ -160,7 +166,14 @@ interface ConceptMatch {
  * name (the "2" of "type 2 diabetes" is no CKD stage), unless the code names that whole condition
  * (E11.22 "with diabetic chronic kidney disease" may use the words of "CKD").
  */
-function states(text: ClinicalText, spans: readonly ConceptMatch[], word: string, required: ReadonlySet<string>, own?: ConceptMatch, clause?: number): boolean {
+function states(
+  text: ClinicalText,
+  spans: readonly ConceptMatch[],
+  word: string,
+  required: ReadonlySet<string>,
+  own?: ConceptMatch,
+  clause?: number,
+): boolean {
   let seen = false;
   for (let i = 0; i < text.sequence.length; i += 1) {
     const token = text.sequence[i]!;
@@ -196,7 +209,8 @@ function conceptMatcher(list: readonly Concept[]): (text: ClinicalText) => Conce
         ?.find(({ stems }) => stems.every((s, k) => seq[i + k]?.stem === s && seq[i + k]?.clause === start.clause));
       if (!candidate) continue;
       const span = seq.slice(i, i + candidate.stems.length);
-      if (span.every((t) => t.asserted)) found.push({ concept: candidate.concept, stems: candidate.stems, offset: start.offset, start: i, end: i + candidate.stems.length });
+      if (span.every((t) => t.asserted))
+        found.push({ concept: candidate.concept, stems: candidate.stems, offset: start.offset, start: i, end: i + candidate.stems.length });
       i += candidate.stems.length - 1;
     }
     return found;
@@ -306,16 +320,23 @@ function fallbackIndex(terminology: Terminology): (text: ClinicalText, spans: re
 
 /** A transcript segment supports a code when it asserts the same condition (any concept of the code's category). */
 function supports(text: ClinicalText, matches: readonly ConceptMatch[], f: Finding): boolean {
-  if (f.conceptId) return matches.some((m) => m.concept.id === f.conceptId || releaseCode(m.concept.code).slice(0, 3) === f.code.slice(0, 3));
+  if (f.conceptId)
+    return matches.some((m) => m.concept.id === f.conceptId || releaseCode(m.concept.code).slice(0, 3) === f.code.slice(0, 3));
   if (f.words) return [...text.asserted.values()].some((stems) => f.words!.every((w) => stems.has(w)));
   return false;
 }
 
 /** Hypertension with heart failure and/or CKD: ICD-10-CM presumes the link (guideline I.C.9.a). */
-function applyCombinations(findings: Map<string, Finding>, seen: ReadonlyMap<string, { codes: Set<string>; sentences: Set<string> }>, terminology: Terminology): void {
+function applyCombinations(
+  findings: Map<string, Finding>,
+  seen: ReadonlyMap<string, { codes: Set<string>; sentences: Set<string> }>,
+  terminology: Terminology,
+): void {
   for (const rule of combinations) {
     const base = seen.get(rule.replaces);
-    const parts = rule.with.map((id) => (id === 'chronic-kidney-disease' ? mergeSeen(seen.get(id), seen.get('end-stage-renal-disease')) : seen.get(id)));
+    const parts = rule.with.map((id) =>
+      id === 'chronic-kidney-disease' ? mergeSeen(seen.get(id), seen.get('end-stage-renal-disease')) : seen.get(id),
+    );
     if (!base || parts.some((p) => p === undefined)) continue;
     const stage5 = parts.some((p) => [...p!.codes].some((c) => c === 'N185' || c === 'N186'));
     const code = releaseCode(stage5 && rule.stage5 ? rule.stage5 : rule.code);
@@ -324,13 +345,23 @@ function applyCombinations(findings: Map<string, Finding>, seen: ReadonlyMap<str
     if (replaced.length === 0) continue;
     for (const f of replaced) findings.delete(f.code);
     const sentences = [...new Set([...replaced.flatMap((f) => f.sentences), ...parts.flatMap((p) => [...p!.sentences])])];
-    findings.set(code, { code, hintScope: undefined, conceptId: rule.replaces, words: undefined, sentences, first: Math.min(...replaced.map((f) => f.first)) });
+    findings.set(code, {
+      code,
+      hintScope: undefined,
+      conceptId: rule.replaces,
+      words: undefined,
+      sentences,
+      first: Math.min(...replaced.map((f) => f.first)),
+    });
     // The rules run from the most complete combination down: one applies.
     return;
   }
 }
 
-function mergeSeen(a: { codes: Set<string>; sentences: Set<string> } | undefined, b: { codes: Set<string>; sentences: Set<string> } | undefined) {
+function mergeSeen(
+  a: { codes: Set<string>; sentences: Set<string> } | undefined,
+  b: { codes: Set<string>; sentences: Set<string> } | undefined,
+) {
   if (!a) return b;
   if (!b) return a;
   return { codes: new Set([...a.codes, ...b.codes]), sentences: new Set([...a.sentences, ...b.sentences]) };
@@ -350,12 +381,18 @@ function dropSupersededDefaults(findings: Map<string, Finding>): void {
   }
 }
 
-function specificityHint(entry: IcdEntry, scope: readonly string[] | undefined, terminology: Terminology): CodeSuggestion['specificityHint'] {
+function specificityHint(
+  entry: IcdEntry,
+  scope: readonly string[] | undefined,
+  terminology: Terminology,
+): CodeSuggestion['specificityHint'] {
   if (!scope) return undefined;
   const { codeSet, common } = terminology;
   const choices = scope.flatMap((prefix) => codeSet.billableBelow(prefix)).filter((e) => e.code !== entry.code);
   if (choices.length === 0) return undefined;
-  const picked = [...choices].sort((a, b) => Number(common.has(b.code)) - Number(common.has(a.code)) || a.order - b.order).slice(0, HINT_CHOICES);
+  const picked = [...choices]
+    .sort((a, b) => Number(common.has(b.code)) - Number(common.has(a.code)) || a.order - b.order)
+    .slice(0, HINT_CHOICES);
   const where = scope.map((p) => `${withDot(p)} (${codeSet.get(p)?.title ?? 'its group'})`).join(', ');
   return {
     message: `${withDot(entry.code)} is the least specific choice. ${choices.length} more specific billable code${choices.length === 1 ? '' : 's'} under ${where} apply if the note documents more (type, stage, site, complication), such as ${picked.map((e) => `${withDot(e.code)} ${e.title}`).join('; ')}.`,

@@ -248,7 +248,8 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
       }
       const before = ordered.length;
       // Only the best few need ordering; the rest only count.
-      for (const id of topK(candidates, Math.max(0, options.limit - before), compare)) add(entries[id], viaExpansion[id] ? 'abbreviation' : 'words');
+      for (const id of topK(candidates, Math.max(0, options.limit - before), compare))
+        add(entries[id], viaExpansion[id] ? 'abbreviation' : 'words');
       return { total: before + candidates.length, hits: ordered.slice(0, options.limit) };
     } finally {
       resetScratch(touched);

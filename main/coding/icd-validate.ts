@@ -58,7 +58,14 @@ export function validateCode(codeSet: CodeSet, input: string, ranking: ChoiceRan
   const base = { input: input.trim(), code: shown, version };
   const entry = codeSet.get(code);
   if (entry?.billable) {
-    return { ...base, status: 'billable', billable: true, description: entry.title, alternatives: [], message: `${shown} is billable: ${entry.title} (ICD-10-CM ${version}).` };
+    return {
+      ...base,
+      status: 'billable',
+      billable: true,
+      description: entry.title,
+      alternatives: [],
+      message: `${shown} is billable: ${entry.title} (ICD-10-CM ${version}).`,
+    };
   }
   const below = choicesBelow(codeSet, code, ranking);
   if (entry || below.length > 0) {

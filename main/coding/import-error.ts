@@ -10,7 +10,8 @@ export interface ReleaseProblem {
 /** How many problems one import reports before it stops reading: a wrong file would give one per line. */
 export const MAX_PROBLEMS = 20;
 
-export const describeProblem = (p: ReleaseProblem): string => (p.line > 0 ? `${p.file} line ${p.line}: ${p.message}` : `${p.file}: ${p.message}`);
+export const describeProblem = (p: ReleaseProblem): string =>
+  p.line > 0 ? `${p.file} line ${p.line}: ${p.message}` : `${p.file}: ${p.message}`;
 
 /**
  * A release that failed validation. Messages name files, line numbers, columns and codes (public
@@ -20,7 +21,10 @@ export class TerminologyImportError extends ScribeError {
   readonly problems: readonly ReleaseProblem[];
   constructor(problems: readonly ReleaseProblem[], unchanged: string) {
     const shown = problems.slice(0, 5).map(describeProblem);
-    const more = problems.length > shown.length ? ` (and ${problems.length - shown.length} more problem${problems.length - shown.length === 1 ? '' : 's'})` : '';
+    const more =
+      problems.length > shown.length
+        ? ` (and ${problems.length - shown.length} more problem${problems.length - shown.length === 1 ? '' : 's'})`
+        : '';
     super('bad_request', `The ICD-10-CM release was not imported: ${shown.join('; ')}${more}. ${unchanged}`, {
       reason: 'terminology.release_invalid',
       details: { problems: problems.length },

@@ -22,7 +22,11 @@ const FIRST_FISCAL_YEAR = 2016;
  * billable hierarchy, and, when both files are given, that the codes file lists exactly the order
  * file's billable codes with the same titles. Returns undefined when any problem was recorded.
  */
-export function checkRelease(texts: readonly ReleaseText[], fiscalYearOption: number | undefined, problems: ProblemList): Release | undefined {
+export function checkRelease(
+  texts: readonly ReleaseText[],
+  fiscalYearOption: number | undefined,
+  problems: ProblemList,
+): Release | undefined {
   const orderTexts = texts.filter((t) => t.kind === 'order');
   const codesTexts = texts.filter((t) => t.kind === 'codes');
   if (orderTexts.length > 1) problems.add(orderTexts[1]!.name, 0, 'more than one order file was given; import one release at a time');
@@ -42,7 +46,8 @@ export function checkRelease(texts: readonly ReleaseText[], fiscalYearOption: nu
     if (problems.empty) checkHierarchy(orderText.name, orderLines, problems);
   }
   if (codesLines && codesText) checkDuplicates(codesText.name, codesLines, problems);
-  if (orderLines && orderText && codesLines && codesText && problems.empty) checkAgreement(orderText.name, orderLines, codesText.name, codesLines, problems);
+  if (orderLines && orderText && codesLines && codesText && problems.empty)
+    checkAgreement(orderText.name, orderLines, codesText.name, codesLines, problems);
   if (!problems.empty) return undefined;
 
   const entries: IcdEntry[] = orderLines
@@ -109,7 +114,11 @@ function checkHierarchy(file: string, lines: readonly OrderLine[], problems: Pro
     if (!parent) continue;
     hasChild.add(parent.code);
     if (parent.billable) {
-      problems.add(file, parent.line, `${withDot(parent.code)} is marked billable (flag 1) but has codes below it, such as ${withDot(entry.code)} on line ${entry.line}`);
+      problems.add(
+        file,
+        parent.line,
+        `${withDot(parent.code)} is marked billable (flag 1) but has codes below it, such as ${withDot(entry.code)} on line ${entry.line}`,
+      );
     }
   }
   for (const entry of lines) {
@@ -119,7 +128,13 @@ function checkHierarchy(file: string, lines: readonly OrderLine[], problems: Pro
   }
 }
 
-function checkAgreement(orderFile: string, orderLines: readonly OrderLine[], codesFile: string, codesLines: readonly CodesLine[], problems: ProblemList): void {
+function checkAgreement(
+  orderFile: string,
+  orderLines: readonly OrderLine[],
+  codesFile: string,
+  codesLines: readonly CodesLine[],
+  problems: ProblemList,
+): void {
   const billable = new Map(orderLines.filter((l) => l.billable).map((l) => [l.code, l]));
   if (billable.size !== codesLines.length) {
     problems.add(codesFile, 0, `the codes file has ${codesLines.length} lines but the order file marks ${billable.size} codes billable`);
@@ -129,7 +144,8 @@ function checkAgreement(orderFile: string, orderLines: readonly OrderLine[], cod
     listed.add(code);
     const inOrder = billable.get(code);
     if (!inOrder) problems.add(codesFile, line, `${withDot(code)} is not a billable code of the order file`);
-    else if (inOrder.title !== title) problems.add(codesFile, line, `the title of ${withDot(code)} differs from the order file's (line ${inOrder.line})`);
+    else if (inOrder.title !== title)
+      problems.add(codesFile, line, `the title of ${withDot(code)} differs from the order file's (line ${inOrder.line})`);
   }
   for (const entry of billable.values()) {
     if (!listed.has(entry.code)) problems.add(orderFile, entry.line, `${withDot(entry.code)} is billable but missing from the codes file`);

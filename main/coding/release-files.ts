@@ -48,7 +48,8 @@ export function readReleaseFiles(paths: readonly string[], problems: ProblemList
       problems.add(name, 0, 'the file cannot be read (check the path and its permissions)');
       continue;
     }
-    if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) texts.push(...readZip(name, fiscalYearInName(basename(path)), bytes, problems));
+    if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])))
+      texts.push(...readZip(name, fiscalYearInName(basename(path)), bytes, problems));
     else {
       const kind = kindOf(basename(path), name, bytes, problems);
       if (kind) texts.push({ name, kind, text: bytes.toString('latin1'), fiscalYear: fiscalYearInName(basename(path)) });

@@ -41,7 +41,11 @@ function checkCodeField(field: string, file: string, n: number, columns: string,
     return undefined;
   }
   if (!RELEASE_CODE.test(code)) {
-    problems.add(file, n, `the code field (columns ${columns}) does not hold an ICD-10-CM code (a letter, then 2 to 6 letters or digits, upper case, no dot)`);
+    problems.add(
+      file,
+      n,
+      `the code field (columns ${columns}) does not hold an ICD-10-CM code (a letter, then 2 to 6 letters or digits, upper case, no dot)`,
+    );
     return undefined;
   }
   return code;
@@ -55,14 +59,20 @@ export function parseOrderFile(file: string, text: string, problems: ProblemList
     const n = index + 1;
     if (line.length === 0) return problems.add(file, n, 'the line is empty');
     if (!PRINTABLE_ASCII.test(line)) return problems.add(file, n, 'the line holds characters other than printable ASCII');
-    if (line.length < 78) return problems.add(file, n, `the line has ${line.length} characters; the order file layout needs at least 78 (a long title from column 78)`);
+    if (line.length < 78)
+      return problems.add(
+        file,
+        n,
+        `the line has ${line.length} characters; the order file layout needs at least 78 (a long title from column 78)`,
+      );
     if (!/^\d{5}$/.test(line.slice(0, 5))) return problems.add(file, n, 'columns 1-5 must hold a five-digit order number');
     if (line[5] !== ' ' || line[13] !== ' ' || line[15] !== ' ' || line[76] !== ' ') {
       return problems.add(file, n, 'columns 6, 14, 16 and 77 must be spaces; a field is shifted');
     }
     const order = Number.parseInt(line.slice(0, 5), 10);
     const expected = (out.at(-1)?.order ?? 0) + 1;
-    if (order !== expected) return problems.add(file, n, `order number ${order} where ${expected} was expected; a line is missing, repeated or out of place`);
+    if (order !== expected)
+      return problems.add(file, n, `order number ${order} where ${expected} was expected; a line is missing, repeated or out of place`);
     const code = checkCodeField(line.slice(6, 13), file, n, '7-13', problems);
     if (code === undefined) return;
     const flag = line[14];
@@ -86,10 +96,12 @@ export function parseCodesFile(file: string, text: string, problems: ProblemList
     const n = index + 1;
     if (line.length === 0) return problems.add(file, n, 'the line is empty');
     if (!PRINTABLE_ASCII.test(line)) return problems.add(file, n, 'the line holds characters other than printable ASCII');
-    if (line.length < 9) return problems.add(file, n, `the line has ${line.length} characters; the codes file layout needs a title from column 9`);
+    if (line.length < 9)
+      return problems.add(file, n, `the line has ${line.length} characters; the codes file layout needs a title from column 9`);
     const code = checkCodeField(line.slice(0, 7), file, n, '1-7', problems);
     if (code === undefined) return;
-    if (line[7] !== ' ' || line[8] === ' ') return problems.add(file, n, 'the title must start in column 9 after a space in column 8; a field is shifted');
+    if (line[7] !== ' ' || line[8] === ' ')
+      return problems.add(file, n, 'the title must start in column 9 after a space in column 8; a field is shifted');
     const title = line.slice(8);
     if (title.endsWith(' ')) return problems.add(file, n, 'the title has trailing spaces; a field is shifted');
     out.push({ line: n, code, title });

@@ -55,7 +55,10 @@ export function readings(groups: readonly Group[], limit = 32): { phrase: string
     for (const partial of out) {
       for (const alternative of group) {
         if (next.length >= limit) break;
-        next.push({ phrase: [...partial.phrase, ...alternative.terms.map((t) => t.stem)], expansion: partial.expansion || alternative.expansion });
+        next.push({
+          phrase: [...partial.phrase, ...alternative.terms.map((t) => t.stem)],
+          expansion: partial.expansion || alternative.expansion,
+        });
       }
     }
     out = next;

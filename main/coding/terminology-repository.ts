@@ -45,14 +45,18 @@ interface CodeRow {
 export function createSqliteTerminologyRepository(store: Store): TerminologyRepository {
   const { db } = store;
   const selectActive = db.prepare('SELECT * FROM terminology_releases WHERE system = ? AND active = 1');
-  const selectCodes = db.prepare('SELECT code, order_no, billable, short_title, title FROM icd10cm_codes WHERE release_id = ? ORDER BY order_no');
+  const selectCodes = db.prepare(
+    'SELECT code, order_no, billable, short_title, title FROM icd10cm_codes WHERE release_id = ? ORDER BY order_no',
+  );
   const deactivate = db.prepare('UPDATE terminology_releases SET active = 0 WHERE system = ? AND active = 1');
   const dropCodes = db.prepare('DELETE FROM icd10cm_codes WHERE release_id <> ?');
   const insertRelease = db.prepare(
     `INSERT INTO terminology_releases (id, system, fiscal_year, files, sha256, total_codes, billable_codes, imported_at, imported_by, active)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
   );
-  const insertCode = db.prepare('INSERT INTO icd10cm_codes (release_id, code, order_no, billable, short_title, title) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertCode = db.prepare(
+    'INSERT INTO icd10cm_codes (release_id, code, order_no, billable, short_title, title) VALUES (?, ?, ?, ?, ?, ?)',
+  );
 
   return {
     active() {

@@ -66,7 +66,9 @@ export function createTerminologyService({ store, releases, audit, logger }: Ter
     const id = active?.id ?? STARTER;
     if (loaded?.id === id) return loaded.terminology;
     const started = performance.now();
-    const terminology = active ? loadTerminology(releases.entries(active.id), releaseInfo(active)) : loadTerminology(starterEntries, starterInfo);
+    const terminology = active
+      ? loadTerminology(releases.entries(active.id), releaseInfo(active))
+      : loadTerminology(starterEntries, starterInfo);
     loaded = { id, terminology };
     logger.info('terminology.loaded', {
       source: terminology.codeSet.info.source,
@@ -92,7 +94,12 @@ export function createTerminologyService({ store, releases, audit, logger }: Ter
       return {
         version: terminology.codeSet.info.version,
         total: results.total,
-        hits: results.hits.map((hit) => ({ code: withDot(hit.entry.code), description: hit.entry.title, billable: hit.entry.billable, matchedBy: hit.matchedBy })),
+        hits: results.hits.map((hit) => ({
+          code: withDot(hit.entry.code),
+          description: hit.entry.title,
+          billable: hit.entry.billable,
+          matchedBy: hit.matchedBy,
+        })),
       };
     },
     validate(code) {
@@ -133,7 +140,12 @@ export function createTerminologyService({ store, releases, audit, logger }: Ter
         audit.append({ actor: actor.id, action: 'terminology.imported', objectType: 'terminology', objectId: record.id });
       });
       const ms = performance.now() - started;
-      logger.info('terminology.imported', { fiscalYear: record.fiscalYear, codes: counts.total, billable: counts.billable, ms: Math.round(ms) });
+      logger.info('terminology.imported', {
+        fiscalYear: record.fiscalYear,
+        codes: counts.total,
+        billable: counts.billable,
+        ms: Math.round(ms),
+      });
       return { info: releaseInfo(record), unchanged: false, ms };
     },
   };

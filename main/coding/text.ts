@@ -6,12 +6,53 @@
 
 /** Words that never decide a match. */
 const STOPWORDS = new Set([
-  'a', 'an', 'and', 'the', 'of', 'in', 'on', 'to', 'for', 'by', 'or', 'as', 'at', 'with', 'due', 'from', 'into',
-  'is', 'are', 'be', 'was', 'were', 'this', 'that', 'than', 'per', 'its', 'has', 'have', 'had',
+  'a',
+  'an',
+  'and',
+  'the',
+  'of',
+  'in',
+  'on',
+  'to',
+  'for',
+  'by',
+  'or',
+  'as',
+  'at',
+  'with',
+  'due',
+  'from',
+  'into',
+  'is',
+  'are',
+  'be',
+  'was',
+  'were',
+  'this',
+  'that',
+  'than',
+  'per',
+  'its',
+  'has',
+  'have',
+  'had',
 ]);
 
 /** Words that make a title general or residual rather than saying what the condition is. */
-const MARKERS = new Set(['unspecified', 'uncomplicated', 'specified', 'other', 'site', 'not', 'elsewhere', 'classified', 'nos', 'without', 'so', 'stated']);
+const MARKERS = new Set([
+  'unspecified',
+  'uncomplicated',
+  'specified',
+  'other',
+  'site',
+  'not',
+  'elsewhere',
+  'classified',
+  'nos',
+  'without',
+  'so',
+  'stated',
+]);
 
 /** Clinician spellings mapped onto the word ICD-10-CM titles use. */
 const LEMMAS: ReadonlyMap<string, string> = new Map([
@@ -100,10 +141,19 @@ export function words(text: string): Word[] {
       }
       continue;
     }
-    if (c === 40 || c === 91) depth += 1; // ( [
-    else if (c === 41 || c === 93) depth = Math.max(0, depth - 1); // ) ]
-    else if (c === 44) clause += 1; // ,
-    else if (c === 59 || c === 58 || c === 33 || c === 63 || (c === 46 && !(i + 1 < n && lower.charCodeAt(i + 1) >= 48 && lower.charCodeAt(i + 1) <= 57))) {
+    if (c === 40 || c === 91)
+      depth += 1; // ( [
+    else if (c === 41 || c === 93)
+      depth = Math.max(0, depth - 1); // ) ]
+    else if (c === 44)
+      clause += 1; // ,
+    else if (
+      c === 59 ||
+      c === 58 ||
+      c === 33 ||
+      c === 63 ||
+      (c === 46 && !(i + 1 < n && lower.charCodeAt(i + 1) >= 48 && lower.charCodeAt(i + 1) <= 57))
+    ) {
       // ; : ! ? and a period not before a digit
       clause += 1;
       span += 1;

@@ -19,7 +19,13 @@ export type StoreDiagnostics =
 
 export interface DiagnosticsInput {
   readonly app: { readonly name: string; readonly version: string };
-  readonly platform: { readonly os: string; readonly release: string; readonly arch: string; readonly node: string; readonly electron?: string };
+  readonly platform: {
+    readonly os: string;
+    readonly release: string;
+    readonly arch: string;
+    readonly node: string;
+    readonly electron?: string;
+  };
   readonly createdAt: Date;
   readonly schemaVersion: number;
   /** Effective settings, or the problems of a machine policy that stopped the app. */
@@ -55,20 +61,19 @@ Nothing in this bundle holds patient data: no names, identifiers, dates of birth
 
 /** The files of a bundle, by name. Pure: the tests read exactly what would be zipped. */
 export function diagnosticsFiles(input: DiagnosticsInput): Record<string, Uint8Array> {
-  const store =
-    input.store.available
-      ? {
-          available: true,
-          schemaVersion: input.store.schemaVersion,
-          audit: {
-            ok: input.store.audit.ok,
-            entries: input.store.audit.entries,
-            problems: input.store.audit.problems.map((p) => ({ seq: p.seq, kind: p.kind })),
-          },
-          tables: input.store.tables,
-          visitsByState: input.store.visitsByState,
-        }
-      : input.store;
+  const store = input.store.available
+    ? {
+        available: true,
+        schemaVersion: input.store.schemaVersion,
+        audit: {
+          ok: input.store.audit.ok,
+          entries: input.store.audit.entries,
+          problems: input.store.audit.problems.map((p) => ({ seq: p.seq, kind: p.kind })),
+        },
+        tables: input.store.tables,
+        visitsByState: input.store.visitsByState,
+      }
+    : input.store;
   return {
     'README.txt': strToU8(README),
     'manifest.json': json({
@@ -78,7 +83,9 @@ export function diagnosticsFiles(input: DiagnosticsInput): Record<string, Uint8A
       schemaVersion: input.schemaVersion,
     }),
     'settings.json': json({
-      policy: input.settings ? { file: input.settings.policy.file, locked: input.settings.policy.locked, valid: true } : { valid: false, problems: input.policyProblems },
+      policy: input.settings
+        ? { file: input.settings.policy.file, locked: input.settings.policy.locked, valid: true }
+        : { valid: false, problems: input.policyProblems },
       settings: input.settings ? settingsForSupport(input.settings) : null,
     }),
     'store.json': json(store),

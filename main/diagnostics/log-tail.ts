@@ -13,7 +13,9 @@ export interface LogTail {
 
 function readLines(file: string): string[] {
   try {
-    return readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '');
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
   } catch {
     return [];
   }

@@ -16,7 +16,12 @@ export interface AssembledNote {
  * when it cites at least one segment and every segment it cites exists in this visit's transcript;
  * unknown ids are removed from its evidence, and the sentence is marked so a reviewer sees it.
  */
-export function assembleNote(visitId: VisitId, template: NoteTemplate, drafted: DraftedNote, segmentIds: ReadonlySet<string>): AssembledNote {
+export function assembleNote(
+  visitId: VisitId,
+  template: NoteTemplate,
+  drafted: DraftedNote,
+  segmentIds: ReadonlySet<string>,
+): AssembledNote {
   const bySection = new Map<SectionId, NoteSentence[]>(template.sections.map((s) => [s.id, []]));
   let next = 1;
   let unsupported = 0;
@@ -37,7 +42,9 @@ export function assembleNote(visitId: VisitId, template: NoteTemplate, drafted: 
 
   const sentencesCiting = (segments: readonly string[]) => {
     const wanted = new Set(segments);
-    const hits = sections.flatMap((section) => section.sentences.filter((s) => s.evidence.some((id) => wanted.has(id))).map((s) => ({ section: section.id, id: s.id })));
+    const hits = sections.flatMap((section) =>
+      section.sentences.filter((s) => s.evidence.some((id) => wanted.has(id))).map((s) => ({ section: section.id, id: s.id })),
+    );
     // The assessment is where a code's reason is written; other sections only when it has none.
     const assessed = hits.filter((h) => h.section === 'assessment');
     return (assessed.length > 0 ? assessed : hits).map((h) => h.id);
@@ -47,7 +54,13 @@ export function assembleNote(visitId: VisitId, template: NoteTemplate, drafted: 
   for (const code of drafted.codes) {
     if (seen.has(code.code)) continue;
     seen.add(code.code);
-    codes.push({ code: code.code, description: code.description, rank: codes.length + 1, evidence: sentencesCiting(code.evidence), status: 'suggested' });
+    codes.push({
+      code: code.code,
+      description: code.description,
+      rank: codes.length + 1,
+      evidence: sentencesCiting(code.evidence),
+      status: 'suggested',
+    });
   }
   return { draft: { visitId, template: template.id, sections, codes, drafter: { ...drafted.drafter } }, unsupportedSentences: unsupported };
 }

@@ -62,7 +62,11 @@ export function createDraftingService(deps: DraftingServiceDeps): DraftingServic
   function llm(): { ok: true; drafter: LlmDrafter; baseUrl: string } | { ok: false; problem: string } {
     const settings = deps.llmConfig?.() ?? { ok: false as const, problem: `No language model is configured: ${HOW_TO_CONFIGURE}.` };
     if (!settings.ok) return settings;
-    return { ok: true, drafter: makeLlm(settings.config, { validateCode: deps.validateCode, logger: deps.logger }), baseUrl: llmBaseUrl(settings.config) };
+    return {
+      ok: true,
+      drafter: makeLlm(settings.config, { validateCode: deps.validateCode, logger: deps.logger }),
+      baseUrl: llmBaseUrl(settings.config),
+    };
   }
 
   return {
@@ -104,7 +108,13 @@ export function createDraftingService(deps: DraftingServiceDeps): DraftingServic
           return await model.drafter.draft({
             segments: transcript.segments,
             template,
-            identifiers: { displayName: visit.patient.displayName, mrn: visit.patient.mrn, birthDate: visit.patient.birthDate, patientId: visit.patientId, encounterId: visit.encounterId },
+            identifiers: {
+              displayName: visit.patient.displayName,
+              mrn: visit.patient.mrn,
+              birthDate: visit.patient.birthDate,
+              patientId: visit.patientId,
+              encounterId: visit.encounterId,
+            },
           });
         } catch (error) {
           if (error instanceof LlmError) return error;
@@ -144,7 +154,12 @@ export function createDraftingService(deps: DraftingServiceDeps): DraftingServic
         droppedCodes: drafted.droppedCodes,
         ms: Math.round(performance.now() - started),
       });
-      return { note, ...(fallback === undefined ? {} : { fallback: { reason: fallback } }), unsupportedSentences, droppedCodes: drafted.droppedCodes };
+      return {
+        note,
+        ...(fallback === undefined ? {} : { fallback: { reason: fallback } }),
+        unsupportedSentences,
+        droppedCodes: drafted.droppedCodes,
+      };
     },
   };
 }

@@ -67,7 +67,11 @@ const followUp: NoteTemplate = {
   foldInto: { ros: 'hpi', allergies: 'medications' },
 };
 
-export const TEMPLATES: Readonly<Record<NoteTemplateId, NoteTemplate>> = { soap, 'history-physical': historyPhysical, 'follow-up': followUp };
+export const TEMPLATES: Readonly<Record<NoteTemplateId, NoteTemplate>> = {
+  soap,
+  'history-physical': historyPhysical,
+  'follow-up': followUp,
+};
 
 /** The section a drafted sentence for `section` lands in under this template. */
 export function targetSection(template: NoteTemplate, section: SectionId): SectionId | undefined {

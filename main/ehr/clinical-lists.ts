@@ -93,7 +93,12 @@ export function problemNames(conditions: readonly FhirCondition[], patientId: st
   );
 }
 
-export async function readClinicalLists(reader: FhirReader, patientId: string, logger: Logger, timeoutMs = CLINICAL_LISTS_TIMEOUT_MS): Promise<ClinicalLists> {
+export async function readClinicalLists(
+  reader: FhirReader,
+  patientId: string,
+  logger: Logger,
+  timeoutMs = CLINICAL_LISTS_TIMEOUT_MS,
+): Promise<ClinicalLists> {
   const signal = AbortSignal.timeout(timeoutMs);
   const count = String(CLINICAL_LIST_MAX_ITEMS);
   // The typed form: every FHIR server takes it, and the sandbox's engine matches only it.
@@ -106,16 +111,31 @@ export async function readClinicalLists(reader: FhirReader, patientId: string, l
   })();
   const problemsRead = (async () => {
     const what = 'problem list';
-    const query = new URLSearchParams({ patient, category: 'problem-list-item', 'clinical-status': 'active,recurrence,relapse', _count: count });
+    const query = new URLSearchParams({
+      patient,
+      category: 'problem-list-item',
+      'clinical-status': 'active,recurrence,relapse',
+      _count: count,
+    });
     const page = readSearchPage(await reader.get(`Condition?${query.toString()}`, what, signal), what);
     return problemNames(resourcesOf(page, 'Condition', FhirCondition, what), patientId);
   })();
   const [medications, problems] = await Promise.allSettled([medicationsRead, problemsRead]);
-  const reasonOf = (r: PromiseSettledResult<unknown>) => (r.status === 'fulfilled' ? 'read' : r.reason instanceof EhrError ? r.reason.problem : 'internal');
-  const status = { medications: medications.status === 'fulfilled' ? 'read' : 'unavailable', problems: problems.status === 'fulfilled' ? 'read' : 'unavailable' } as const;
+  const reasonOf = (r: PromiseSettledResult<unknown>) =>
+    r.status === 'fulfilled' ? 'read' : r.reason instanceof EhrError ? r.reason.problem : 'internal';
+  const status = {
+    medications: medications.status === 'fulfilled' ? 'read' : 'unavailable',
+    problems: problems.status === 'fulfilled' ? 'read' : 'unavailable',
+  } as const;
   if (status.medications !== 'read' || status.problems !== 'read') {
-    const httpStatus = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' && r.reason instanceof EhrError ? r.reason.status : undefined);
-    logger.info('ehr.clinical_lists_unavailable', { medications: reasonOf(medications), problems: reasonOf(problems), medicationsStatus: httpStatus(medications), problemsStatus: httpStatus(problems) });
+    const httpStatus = (r: PromiseSettledResult<unknown>) =>
+      r.status === 'rejected' && r.reason instanceof EhrError ? r.reason.status : undefined;
+    logger.info('ehr.clinical_lists_unavailable', {
+      medications: reasonOf(medications),
+      problems: reasonOf(problems),
+      medicationsStatus: httpStatus(medications),
+      problemsStatus: httpStatus(problems),
+    });
   }
   return {
     medications: medications.status === 'fulfilled' ? medications.value : [],

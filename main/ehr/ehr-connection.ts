@@ -52,11 +52,19 @@ export function createEhrConnections(deps: EhrConnectionDeps): EhrConnections {
       config = FhirTargetConfig.parse(await fhirTargetFromSettings(deps.settings(), deps.defaultTarget));
     } catch (error) {
       const why = error instanceof ScribeError ? ` ${error.message}` : '';
-      throw new EhrError('not_configured', `The EHR connection is not set up, so today's schedule cannot be read.${why} You can still create a visit by hand.`, { cause: error });
+      throw new EhrError(
+        'not_configured',
+        `The EHR connection is not set up, so today's schedule cannot be read.${why} You can still create a visit by hand.`,
+        { cause: error },
+      );
     }
     return {
       baseUrl: config.baseUrl,
-      tokens: createBackendTokenSource({ ...config, requestTimeoutMs: Math.min(config.requestTimeoutMs, timeoutMs), ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
+      tokens: createBackendTokenSource({
+        ...config,
+        requestTimeoutMs: Math.min(config.requestTimeoutMs, timeoutMs),
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      }),
     };
   };
 
@@ -68,7 +76,12 @@ export function createEhrConnections(deps: EhrConnectionDeps): EhrConnections {
       if (signedIn && settings.fhirBaseUrl !== null) {
         // Sign-in only works against the configured EHR, and a change of EHR ends the session.
         return {
-          reader: createFhirReader({ baseUrl: settings.fhirBaseUrl, tokens: deps.auth.tokens, timeoutMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
+          reader: createFhirReader({
+            baseUrl: settings.fhirBaseUrl,
+            tokens: deps.auth.tokens,
+            timeoutMs,
+            ...(deps.fetch ? { fetch: deps.fetch } : {}),
+          }),
           source,
           practitionerId: signedIn.id,
         };
@@ -82,7 +95,10 @@ export function createEhrConnections(deps: EhrConnectionDeps): EhrConnections {
         if (backend === attempt) backend = undefined;
         throw error;
       }
-      return { reader: createFhirReader({ baseUrl: built.baseUrl, tokens: built.tokens, timeoutMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) }), source };
+      return {
+        reader: createFhirReader({ baseUrl: built.baseUrl, tokens: built.tokens, timeoutMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
+        source,
+      };
     },
     reset() {
       backend = undefined;

@@ -41,7 +41,9 @@ export class EhrError extends ScribeError {
 
   static server(status: number, outcome: boolean): EhrError {
     const what = status >= 500 ? 'is having trouble' : 'turned the request down';
-    return new EhrError('server_error', `The EHR ${what} (HTTP ${status}${outcome ? ', with an OperationOutcome' : ''}). ${MANUAL}`, { status });
+    return new EhrError('server_error', `The EHR ${what} (HTTP ${status}${outcome ? ', with an OperationOutcome' : ''}). ${MANUAL}`, {
+      status,
+    });
   }
 
   static badResponse(what: string, status?: number): EhrError {

@@ -1,4 +1,12 @@
-import type { EhrPatient, PatientSearchRequest, PatientSearchResult, Schedule, ScheduleEntry, StartPatientVisitRequest, StartVisitResult } from '../../shared/domain/ehr.js';
+import type {
+  EhrPatient,
+  PatientSearchRequest,
+  PatientSearchResult,
+  Schedule,
+  ScheduleEntry,
+  StartPatientVisitRequest,
+  StartVisitResult,
+} from '../../shared/domain/ehr.js';
 import type { PatientContext } from '../../shared/domain/visit.js';
 import type { Actor } from '../kernel/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -12,7 +20,18 @@ import type { ClinicalLists } from './clinical-lists.js';
 import type { EhrConnection } from './ehr-connection.js';
 import { EhrError } from './ehr-error.js';
 import type { FhirReader } from './fhir-reader.js';
-import { FhirEncounter, FhirPatient, FhirPractitioner, formatName, practitionerRefOf, readSearchPage, referencedId, resourcesOf, toEhrEncounter, toEhrPatient } from './fhir-mapping.js';
+import {
+  FhirEncounter,
+  FhirPatient,
+  FhirPractitioner,
+  formatName,
+  practitionerRefOf,
+  readSearchPage,
+  referencedId,
+  resourcesOf,
+  toEhrEncounter,
+  toEhrPatient,
+} from './fhir-mapping.js';
 import type { SearchPage } from './fhir-mapping.js';
 import { localDay } from './local-day.js';
 
@@ -57,13 +76,19 @@ const SEARCH_LIMIT = 20;
 const ID_CHUNK = 50;
 const NOT_ON_SCHEDULE = new Set(['cancelled', 'entered-in-error']);
 
-const chunks = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+const chunks = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 export function createEhrService(deps: EhrServiceDeps): EhrService {
   const { visits, visitRepository, encounters, audit, clock, logger } = deps;
 
   /** A search and its following pages, up to `maxPages`. */
-  const searchPages = async (reader: FhirReader, path: string, what: string, maxPages: number): Promise<{ pages: SearchPage[]; more: boolean }> => {
+  const searchPages = async (
+    reader: FhirReader,
+    path: string,
+    what: string,
+    maxPages: number,
+  ): Promise<{ pages: SearchPage[]; more: boolean }> => {
     const pages = [readSearchPage(await reader.get(path, what), what)];
     while (pages.at(-1)!.next && pages.length < maxPages) pages.push(readSearchPage(await reader.getUrl(pages.at(-1)!.next!, what), what));
     return { pages, more: pages.at(-1)!.next !== undefined };
@@ -73,7 +98,12 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
   const fetchPatients = async (reader: FhirReader, ids: readonly string[]): Promise<EhrPatient[]> => {
     const found: EhrPatient[] = [];
     for (const chunk of chunks(ids, ID_CHUNK)) {
-      const { pages } = await searchPages(reader, `Patient?${new URLSearchParams({ _id: chunk.join(','), _count: String(chunk.length) }).toString()}`, 'patient lookup', 1);
+      const { pages } = await searchPages(
+        reader,
+        `Patient?${new URLSearchParams({ _id: chunk.join(','), _count: String(chunk.length) }).toString()}`,
+        'patient lookup',
+        1,
+      );
       for (const page of pages) found.push(...resourcesOf(page, 'Patient', FhirPatient, 'patient lookup').map(toEhrPatient));
     }
     return found;
@@ -84,7 +114,13 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
     const names = new Map<string, string>();
     try {
       for (const chunk of chunks(ids, ID_CHUNK)) {
-        const page = readSearchPage(await reader.get(`Practitioner?${new URLSearchParams({ _id: chunk.join(','), _count: String(chunk.length) }).toString()}`, 'practitioner lookup'), 'practitioner lookup');
+        const page = readSearchPage(
+          await reader.get(
+            `Practitioner?${new URLSearchParams({ _id: chunk.join(','), _count: String(chunk.length) }).toString()}`,
+            'practitioner lookup',
+          ),
+          'practitioner lookup',
+        );
         for (const p of resourcesOf(page, 'Practitioner', FhirPractitioner, 'practitioner lookup')) {
           const name = formatName(p.name, true);
           if (name) names.set(p.id, name);
@@ -104,13 +140,19 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
 
   /** The patient as the EHR has them, by id. */
   const readPatient = async (reader: FhirReader, patientId: string, subject: string): Promise<EhrPatient> => {
-    const patient = FhirPatient.safeParse(await readOrNotFound(reader, `Patient/${encodeURIComponent(patientId)}`, 'patient read', subject));
+    const patient = FhirPatient.safeParse(
+      await readOrNotFound(reader, `Patient/${encodeURIComponent(patientId)}`, 'patient read', subject),
+    );
     if (!patient.success || patient.data.id !== patientId) throw EhrError.badResponse('patient read');
     return toEhrPatient(patient.data);
   };
 
   /** A new visit's patient context: the EHR's details and, when it gives them, the active lists. */
-  const patientContext = async (reader: FhirReader, p: EhrPatient, reasonForVisit: string | undefined): Promise<{ context: PatientContext; clinicalLists: ClinicalLists['status'] }> => {
+  const patientContext = async (
+    reader: FhirReader,
+    p: EhrPatient,
+    reasonForVisit: string | undefined,
+  ): Promise<{ context: PatientContext; clinicalLists: ClinicalLists['status'] }> => {
     // Never a reason not to create the visit: each list that cannot be read is left out, and the result says so.
     const lists = await readClinicalLists(reader, p.patientId, logger, deps.clinicalListsTimeoutMs);
     const context: PatientContext = {
@@ -139,9 +181,19 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
       query.append('_count', String(PAGE_SIZE));
       const { pages, more } = await searchPages(connection.reader, `Encounter?${query.toString()}`, 'schedule request', MAX_PAGES);
 
-      const found = pages.flatMap((page) => resourcesOf(page, 'Encounter', FhirEncounter, 'schedule request')).filter((e) => !NOT_ON_SCHEDULE.has(e.status));
-      const patients = new Map(pages.flatMap((page) => resourcesOf(page, 'Patient', FhirPatient, 'schedule request')).map((p) => [p.id, toEhrPatient(p)]));
-      const missing = [...new Set(found.map((e) => referencedId(e.subject?.reference, 'Patient')).filter((id): id is string => id !== undefined && !patients.has(id)))];
+      const found = pages
+        .flatMap((page) => resourcesOf(page, 'Encounter', FhirEncounter, 'schedule request'))
+        .filter((e) => !NOT_ON_SCHEDULE.has(e.status));
+      const patients = new Map(
+        pages.flatMap((page) => resourcesOf(page, 'Patient', FhirPatient, 'schedule request')).map((p) => [p.id, toEhrPatient(p)]),
+      );
+      const missing = [
+        ...new Set(
+          found
+            .map((e) => referencedId(e.subject?.reference, 'Patient'))
+            .filter((id): id is string => id !== undefined && !patients.has(id)),
+        ),
+      ];
       for (const p of await fetchPatients(connection.reader, missing)) patients.set(p.patientId, p);
       const unnamed = [
         ...new Set(
@@ -163,13 +215,23 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
           return visit ? { ...e, visit } : e;
         });
       audit.append({ actor: actor.id, action: 'ehr.schedule_viewed', objectType: 'ehr_schedule', objectId: `count:${entries.length}` });
-      logger.info('ehr.schedule', { source: connection.source, scope: mine ? 'mine' : 'everyone', count: entries.length, truncated: more, ms: Math.round(performance.now() - started) });
+      logger.info('ehr.schedule', {
+        source: connection.source,
+        scope: mine ? 'mine' : 'everyone',
+        count: entries.length,
+        truncated: more,
+        ms: Math.round(performance.now() - started),
+      });
       return { date: day.date, source: connection.source, scope: mine ? 'mine' : 'everyone', entries, truncated: more };
     },
 
     async searchPatients(request, actor) {
       const connection = await deps.connection();
-      const words = (text: string) => text.split(/[\s,]+/).filter(Boolean).slice(0, 4);
+      const words = (text: string) =>
+        text
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .slice(0, 4);
       const common: [string, string][] = request.birthDate ? [['birthdate', request.birthDate]] : [];
       const queries: [string, string][][] = [];
       if (request.text !== undefined) {
@@ -194,7 +256,12 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
       for (const r of ordered) for (const p of r.patients) if (!byId.has(p.patientId)) byId.set(p.patientId, p);
       const patients = [...byId.values()].slice(0, SEARCH_LIMIT);
       const truncated = results.some((r) => r.more) || byId.size > SEARCH_LIMIT;
-      audit.append({ actor: actor.id, action: 'ehr.patients_searched', objectType: 'ehr_patient_search', objectId: `count:${patients.length}` });
+      audit.append({
+        actor: actor.id,
+        action: 'ehr.patients_searched',
+        objectType: 'ehr_patient_search',
+        objectId: `count:${patients.length}`,
+      });
       logger.info('ehr.patient_search', { source: connection.source, count: patients.length, truncated });
       return { patients, truncated };
     },
@@ -205,10 +272,16 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
       // Already started: open it, even when the EHR is unreachable now.
       if (visit) return { visit, created: false };
       const { reader } = await deps.connection();
-      const encounter = FhirEncounter.safeParse(await readOrNotFound(reader, `Encounter/${encodeURIComponent(encounterId)}`, 'encounter read', 'The encounter'));
+      const encounter = FhirEncounter.safeParse(
+        await readOrNotFound(reader, `Encounter/${encodeURIComponent(encounterId)}`, 'encounter read', 'The encounter'),
+      );
       if (!encounter.success || encounter.data.id !== encounterId) throw EhrError.badResponse('encounter read');
       const patientId = referencedId(encounter.data.subject?.reference, 'Patient');
-      if (!patientId) throw new EhrError('bad_response', 'The encounter does not name a patient, so no visit can be started from it. You can still create a visit by hand.');
+      if (!patientId)
+        throw new EhrError(
+          'bad_response',
+          'The encounter does not name a patient, so no visit can be started from it. You can still create a visit by hand.',
+        );
       const patient = await readPatient(reader, patientId, "The encounter's patient");
       const entry = toEhrEncounter(encounter.data, new Map([[patientId, patient]]), new Map());
       const { context, clinicalLists } = await patientContext(reader, patient, entry!.reason);
@@ -231,7 +304,9 @@ async function readOrNotFound(reader: FhirReader, path: string, what: string, su
     return await reader.get(path, what);
   } catch (error) {
     if (error instanceof EhrError && (error.status === 404 || error.status === 410)) {
-      throw new EhrError('not_found', `${subject} is not on the EHR (it may have been removed). You can still create a visit by hand.`, { status: error.status });
+      throw new EhrError('not_found', `${subject} is not on the EHR (it may have been removed). You can still create a visit by hand.`, {
+        status: error.status,
+      });
     }
     throw error;
   }

@@ -53,7 +53,12 @@ const SearchBundle = z.looseObject({
   total: z.number().int().nonnegative().optional(),
   link: z.array(z.looseObject({ relation: Str, url: Str })).optional(),
   entry: z
-    .array(z.looseObject({ resource: z.looseObject({ resourceType: Str }).optional(), search: z.looseObject({ mode: Str.optional() }).optional() }))
+    .array(
+      z.looseObject({
+        resource: z.looseObject({ resourceType: Str }).optional(),
+        search: z.looseObject({ mode: Str.optional() }).optional(),
+      }),
+    )
     .optional(),
 });
 
@@ -98,12 +103,16 @@ const clip = (text: string, max: number) => (text.length > max ? text.slice(0, m
 
 export function formatName(names: readonly z.infer<typeof HumanName>[] | undefined, withPrefix: boolean): string | undefined {
   const list = names ?? [];
-  const name = list.find((n) => n.use === 'official') ?? list.find((n) => n.use === 'usual') ?? list.find((n) => n.use !== 'old') ?? list[0];
+  const name =
+    list.find((n) => n.use === 'official') ?? list.find((n) => n.use === 'usual') ?? list.find((n) => n.use !== 'old') ?? list[0];
   if (!name) return undefined;
   const parts = name.text?.trim()
     ? [name.text.trim()]
     : [...(withPrefix ? (name.prefix ?? []) : []), ...(name.given ?? []), name.family ?? '', ...(withPrefix ? (name.suffix ?? []) : [])];
-  const text = parts.map((p) => p.trim()).filter(Boolean).join(' ');
+  const text = parts
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .join(' ');
   return text ? clip(text, 200) : undefined;
 }
 
@@ -111,7 +120,12 @@ const MR = /^(MR|MRN)$/i;
 
 /** The medical record number: an identifier typed MR (HL7 v2 table 0203). Other identifiers (SSN, insurance) are never shown as one. */
 export function mrnOf(identifiers: FhirPatient['identifier']): string | undefined {
-  const mrn = (identifiers ?? []).find((i) => i.value?.trim() && (i.type?.coding?.some((c) => c.code !== undefined && MR.test(c.code)) || /^(MRN|medical record number)$/i.test(i.type?.text?.trim() ?? '')));
+  const mrn = (identifiers ?? []).find(
+    (i) =>
+      i.value?.trim() &&
+      (i.type?.coding?.some((c) => c.code !== undefined && MR.test(c.code)) ||
+        /^(MRN|medical record number)$/i.test(i.type?.text?.trim() ?? '')),
+  );
   return mrn?.value ? clip(mrn.value.trim(), 64) : undefined;
 }
 
@@ -140,7 +154,8 @@ export function toEhrPatient(p: FhirPatient): EhrPatient {
   };
 }
 
-export const conceptText = (c: z.infer<typeof CodeableConcept> | undefined) => c?.text?.trim() || c?.coding?.find((x) => x.display?.trim())?.display?.trim();
+export const conceptText = (c: z.infer<typeof CodeableConcept> | undefined) =>
+  c?.text?.trim() || c?.coding?.find((x) => x.display?.trim())?.display?.trim();
 
 const PRIMARY = ['PPRF', 'ATND', 'PRF', 'PART'];
 
@@ -162,7 +177,10 @@ export function toEhrEncounter(
 ): EhrEncounter | undefined {
   const patientId = referencedId(e.subject?.reference, 'Patient');
   if (!patientId) return undefined;
-  const patient = patients.get(patientId) ?? { patientId, ...(e.subject?.display?.trim() ? { displayName: clip(e.subject.display.trim(), 200) } : {}) };
+  const patient = patients.get(patientId) ?? {
+    patientId,
+    ...(e.subject?.display?.trim() ? { displayName: clip(e.subject.display.trim(), 200) } : {}),
+  };
   const who = practitionerRefOf(e);
   const practitioner = who?.display?.trim() || practitioners.get(referencedId(who?.reference, 'Practitioner') ?? '');
   const start = instantOf(e.period?.start);

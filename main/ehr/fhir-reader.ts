@@ -22,7 +22,8 @@ export interface FhirReaderOptions {
   readonly fetch?: typeof fetch;
 }
 
-const NETWORK_CODES = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|EPIPE|UND_ERR_[A-Z_]+|CERT_[A-Z_]+|ERR_TLS_[A-Z_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_[A-Z_]+)$/;
+const NETWORK_CODES =
+  /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|EPIPE|UND_ERR_[A-Z_]+|CERT_[A-Z_]+|ERR_TLS_[A-Z_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_[A-Z_]+)$/;
 
 function networkCode(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
@@ -36,8 +37,13 @@ function networkCode(error: unknown): string | undefined {
 function tokenFailure(error: unknown): EhrError {
   if (error instanceof EhrError) return error;
   if (error instanceof FhirDeliveryError) {
-    if (error.kind === 'unreachable' || error.code === 'timeout' || error.code === 'connection_lost') return EhrError.unreachable(error.code, error);
-    return new EhrError('unauthorized', `The EHR's authorization server did not give this workstation access (${error.code}). Check the FHIR connection settings.`, { cause: error });
+    if (error.kind === 'unreachable' || error.code === 'timeout' || error.code === 'connection_lost')
+      return EhrError.unreachable(error.code, error);
+    return new EhrError(
+      'unauthorized',
+      `The EHR's authorization server did not give this workstation access (${error.code}). Check the FHIR connection settings.`,
+      { cause: error },
+    );
   }
   if ((error as { name?: unknown })?.name === 'SignInError') {
     return new EhrError('unauthorized', 'Your EHR session has ended. Sign in again to see your schedule.', { cause: error });
@@ -70,7 +76,8 @@ export function createFhirReader(o: FhirReaderOptions): FhirReader {
         text = await response.text();
       } catch (error) {
         const name = (error as { name?: unknown })?.name;
-        if (name === 'TimeoutError' || (name === 'AbortError' && timeout.aborted)) throw EhrError.unreachable(`no answer within ${Math.round(o.timeoutMs / 1000)} s`, error);
+        if (name === 'TimeoutError' || (name === 'AbortError' && timeout.aborted))
+          throw EhrError.unreachable(`no answer within ${Math.round(o.timeoutMs / 1000)} s`, error);
         if (name === 'AbortError') throw error;
         throw EhrError.unreachable(networkCode(error), error);
       }
@@ -86,9 +93,14 @@ export function createFhirReader(o: FhirReaderOptions): FhirReader {
         if (response.ok) throw EhrError.badResponse(what, response.status);
       }
       if (response.status === 401 || response.status === 403) {
-        throw new EhrError('unauthorized', `The EHR refused access to the ${what} (HTTP ${response.status}). Check the FHIR connection's scopes, or sign in again.`, { status: response.status });
+        throw new EhrError(
+          'unauthorized',
+          `The EHR refused access to the ${what} (HTTP ${response.status}). Check the FHIR connection's scopes, or sign in again.`,
+          { status: response.status },
+        );
       }
-      if (!response.ok) throw EhrError.server(response.status, (body as { resourceType?: unknown } | undefined)?.resourceType === 'OperationOutcome');
+      if (!response.ok)
+        throw EhrError.server(response.status, (body as { resourceType?: unknown } | undefined)?.resourceType === 'OperationOutcome');
       return body;
     }
   };

@@ -40,9 +40,15 @@ const FHIR_JSON = 'application/fhir+json';
 
 function parseCapabilities(body: unknown): ServerCapabilities {
   const cs = body as CapabilityStatement | undefined;
-  if (cs?.resourceType !== 'CapabilityStatement') throw new FhirDeliveryError('retry', 'bad_response', 'The EHR sent something other than a CapabilityStatement from /metadata.');
+  if (cs?.resourceType !== 'CapabilityStatement')
+    throw new FhirDeliveryError('retry', 'bad_response', 'The EHR sent something other than a CapabilityStatement from /metadata.');
   const fhirVersion = cs.fhirVersion ?? '';
-  if (!fhirVersion.startsWith('4.0')) throw new FhirDeliveryError('failed', 'unsupported_fhir_version', `The EHR speaks FHIR ${fhirVersion || '(unknown)'}; write-back needs FHIR R4 (4.0.x).`);
+  if (!fhirVersion.startsWith('4.0'))
+    throw new FhirDeliveryError(
+      'failed',
+      'unsupported_fhir_version',
+      `The EHR speaks FHIR ${fhirVersion || '(unknown)'}; write-back needs FHIR R4 (4.0.x).`,
+    );
   const server = (cs.rest ?? []).find((r) => r.mode === 'server');
   const transactions = (server?.interaction ?? []).some((i) => i.code === 'transaction');
   const resources = new Map((server?.resource ?? []).map((r) => [r.type, r]));
@@ -59,7 +65,14 @@ export function createFhirClient(o: FhirClientOptions): FhirClient {
   const now = o.now ?? Date.now;
   let capabilities: { value: ServerCapabilities; at: number } | undefined;
 
-  const send = async (method: string, path: string, what: string, signal: AbortSignal, body?: unknown, headers: Record<string, string> = {}) => {
+  const send = async (
+    method: string,
+    path: string,
+    what: string,
+    signal: AbortSignal,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     for (let attempt = 0; ; attempt += 1) {
       const token = await o.tokens.token(signal);
       let response: Response;
@@ -84,13 +97,21 @@ export function createFhirClient(o: FhirClientOptions): FhirClient {
         parsed = text ? JSON.parse(text) : undefined;
       } catch (error) {
         if (!response.ok) parsed = undefined;
-        else if (error instanceof SyntaxError) throw new FhirDeliveryError('retry', 'bad_response', `The EHR's answer to the ${what} could not be read; it will be resent.`, { status: response.status });
+        else if (error instanceof SyntaxError)
+          throw new FhirDeliveryError('retry', 'bad_response', `The EHR's answer to the ${what} could not be read; it will be resent.`, {
+            status: response.status,
+          });
         else throw classifyNetworkError(error, signal, what);
       }
       if (response.status === 401) {
         o.tokens.invalidate(token);
         if (attempt === 0) continue;
-        throw new FhirDeliveryError('failed', 'unauthorized', `The EHR turned down a freshly issued access token for the ${what} (HTTP 401). Check this workstation's registration with the EHR.`, { status: 401 });
+        throw new FhirDeliveryError(
+          'failed',
+          'unauthorized',
+          `The EHR turned down a freshly issued access token for the ${what} (HTTP 401). Check this workstation's registration with the EHR.`,
+          { status: 401 },
+        );
       }
       if (!response.ok) throw classifyHttpFailure(response.status, parsed, response.headers.get('retry-after'), what);
       return { status: response.status, body: parsed };
@@ -99,7 +120,8 @@ export function createFhirClient(o: FhirClientOptions): FhirClient {
 
   const asResource = <T extends Resource>(body: unknown, type: string, what: string): T => {
     const resource = body as T | undefined;
-    if (resource?.resourceType !== type) throw new FhirDeliveryError('retry', 'bad_response', `The EHR's answer to the ${what} was not a ${type}; it will be resent.`);
+    if (resource?.resourceType !== type)
+      throw new FhirDeliveryError('retry', 'bad_response', `The EHR's answer to the ${what} was not a ${type}; it will be resent.`);
     return resource;
   };
 
@@ -113,12 +135,24 @@ export function createFhirClient(o: FhirClientOptions): FhirClient {
     async transaction(bundle, signal) {
       const { body } = await send('POST', '', 'note transaction', signal, bundle);
       const result = asResource<Bundle>(body, 'Bundle', 'note transaction');
-      if (result.type !== 'transaction-response') throw new FhirDeliveryError('retry', 'bad_response', 'The EHR answered the transaction with something other than a transaction-response; it will be resent.');
+      if (result.type !== 'transaction-response')
+        throw new FhirDeliveryError(
+          'retry',
+          'bad_response',
+          'The EHR answered the transaction with something other than a transaction-response; it will be resent.',
+        );
       return result;
     },
     async create(resource, ifNoneExist, signal) {
       const what = `${resource.resourceType} create`;
-      const { status, body } = await send('POST', resource.resourceType, what, signal, resource, ifNoneExist ? { 'if-none-exist': ifNoneExist } : {});
+      const { status, body } = await send(
+        'POST',
+        resource.resourceType,
+        what,
+        signal,
+        resource,
+        ifNoneExist ? { 'if-none-exist': ifNoneExist } : {},
+      );
       return { status, resource: asResource(body, resource.resourceType, what) };
     },
     async read<T extends Resource>(resourceType: T['resourceType'], id: string, signal: AbortSignal): Promise<T> {

@@ -11,9 +11,11 @@ let baseLoaded = false;
 
 export function loadBaseR4Definitions(): void {
   if (baseLoaded) return;
-  for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) indexStructureDefinitionBundle(readJson(file) as Bundle);
+  for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json'])
+    indexStructureDefinitionBundle(readJson(file) as Bundle);
   // Base R4 and US Core search parameters only: Medplum's own extensions are not part of an EHR's surface.
-  for (const file of ['fhir/r4/search-parameters.json', 'fhir/r4/search-parameters-uscore.json']) indexSearchParameterBundle(readJson(file) as Bundle<SearchParameter>);
+  for (const file of ['fhir/r4/search-parameters.json', 'fhir/r4/search-parameters-uscore.json'])
+    indexSearchParameterBundle(readJson(file) as Bundle<SearchParameter>);
   baseLoaded = true;
 }
 

@@ -14,7 +14,12 @@ export class FhirDeliveryError extends Error {
   readonly reason: string;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
-  constructor(kind: FailureKind, code: string, reason: string, options: { status?: number | undefined; retryAfterMs?: number | undefined; cause?: unknown } = {}) {
+  constructor(
+    kind: FailureKind,
+    code: string,
+    reason: string,
+    options: { status?: number | undefined; retryAfterMs?: number | undefined; cause?: unknown } = {},
+  ) {
     super(`FHIR delivery ${kind}: ${code}${options.status ? ` (HTTP ${options.status})` : ''}`, { cause: options.cause });
     this.name = 'FhirDeliveryError';
     this.kind = kind;
@@ -26,7 +31,16 @@ export class FhirDeliveryError extends Error {
 }
 
 /** Nothing was sent: the server refused the connection or its name did not resolve. */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_NONAME',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 const TLS = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_)/;
 
 function errorCode(error: unknown): string | undefined {
@@ -43,14 +57,29 @@ function errorCode(error: unknown): string | undefined {
 export function classifyNetworkError(error: unknown, jobSignal: AbortSignal | undefined, what: string): FhirDeliveryError {
   if (error instanceof FhirDeliveryError) return error;
   const name = (error as { name?: unknown } | undefined)?.name;
-  if (jobSignal?.aborted) return new FhirDeliveryError('retry', 'aborted', `The ${what} was cut short before an answer came back; it will be resent.`, { cause: error });
+  if (jobSignal?.aborted)
+    return new FhirDeliveryError('retry', 'aborted', `The ${what} was cut short before an answer came back; it will be resent.`, {
+      cause: error,
+    });
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new FhirDeliveryError('retry', 'timeout', `The EHR did not answer the ${what} in time; it will be resent (a resend never duplicates the note).`, { cause: error });
+    return new FhirDeliveryError(
+      'retry',
+      'timeout',
+      `The EHR did not answer the ${what} in time; it will be resent (a resend never duplicates the note).`,
+      { cause: error },
+    );
   }
   const code = errorCode(error);
-  if (code && UNREACHABLE.has(code)) return new FhirDeliveryError('unreachable', 'unreachable', `The EHR could not be reached (${code}).`, { cause: error });
-  if (code && TLS.test(code)) return new FhirDeliveryError('unreachable', 'tls_error', `The EHR's TLS certificate was not accepted (${code}).`, { cause: error });
-  return new FhirDeliveryError('retry', 'connection_lost', `The connection to the EHR was lost during the ${what}${code ? ` (${code})` : ''}; it will be resent.`, { cause: error });
+  if (code && UNREACHABLE.has(code))
+    return new FhirDeliveryError('unreachable', 'unreachable', `The EHR could not be reached (${code}).`, { cause: error });
+  if (code && TLS.test(code))
+    return new FhirDeliveryError('unreachable', 'tls_error', `The EHR's TLS certificate was not accepted (${code}).`, { cause: error });
+  return new FhirDeliveryError(
+    'retry',
+    'connection_lost',
+    `The connection to the EHR was lost during the ${what}${code ? ` (${code})` : ''}; it will be resent.`,
+    { cause: error },
+  );
 }
 
 /** Retry-After as seconds or an HTTP date, capped at an hour. */
@@ -102,14 +131,22 @@ export function classifyHttpFailure(status: number, body: unknown, retryAfterHea
   return new FhirDeliveryError('failed', code, `The EHR refused the ${what} (HTTP ${status})${said}`, { status });
 }
 
-export const noFhirServer = () => new ScribeError('unavailable', 'No FHIR server is set up (setting fhirBaseUrl).', { reason: 'fhir.not_configured' });
+export const noFhirServer = () =>
+  new ScribeError('unavailable', 'No FHIR server is set up (setting fhirBaseUrl).', { reason: 'fhir.not_configured' });
 
 export const fhirClientIncomplete = () =>
-  new ScribeError('unavailable', 'The FHIR connection needs a client id and a private key file (settings fhirClientId, fhirPrivateKeyFile).', {
-    reason: 'fhir.client_incomplete',
-  });
+  new ScribeError(
+    'unavailable',
+    'The FHIR connection needs a client id and a private key file (settings fhirClientId, fhirPrivateKeyFile).',
+    {
+      reason: 'fhir.client_incomplete',
+    },
+  );
 
-export const fhirKeyFileUnreadable = () => new ScribeError('unavailable', 'The FHIR private key file cannot be read.', { reason: 'fhir.key_file_unreadable' });
+export const fhirKeyFileUnreadable = () =>
+  new ScribeError('unavailable', 'The FHIR private key file cannot be read.', { reason: 'fhir.key_file_unreadable' });
 
 export const notAFhirKeyFile = () =>
-  new ScribeError('unavailable', 'The FHIR private key file is not a key file this app can use ({ "alg", "privateKey" as a JWK }).', { reason: 'fhir.key_file_invalid' });
+  new ScribeError('unavailable', 'The FHIR private key file is not a key file this app can use ({ "alg", "privateKey" as a JWK }).', {
+    reason: 'fhir.key_file_invalid',
+  });

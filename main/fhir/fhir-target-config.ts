@@ -46,7 +46,11 @@ export const FhirTargetConfig = z.object({
   organizationId: z.string().min(1).max(64).optional(),
   requestTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
   /** How long a read CapabilityStatement is trusted before it is read again. */
-  capabilityTtlMs: z.number().int().min(0).default(10 * 60_000),
+  capabilityTtlMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(10 * 60_000),
 });
 /** The default scopes plus the medication list, for clients registered with it (the sandbox's is). */
 export const SCOPE_WITH_MEDICATIONS = `${FhirTargetConfig.shape.scope.parse(undefined)} system/MedicationRequest.read`;

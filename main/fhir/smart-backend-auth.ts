@@ -85,7 +85,12 @@ export function createBackendTokenSource(o: BackendAuthOptions): InspectableToke
   const discoverTokenUrl = async (): Promise<string> => {
     if (tokenUrl) return tokenUrl;
     const parsed = SmartConfiguration.safeParse(await get(`${o.baseUrl}/.well-known/smart-configuration`, 'SMART configuration request'));
-    if (!parsed.success) throw new FhirDeliveryError('failed', 'auth_discovery', 'The EHR does not publish a SMART token endpoint (/.well-known/smart-configuration).');
+    if (!parsed.success)
+      throw new FhirDeliveryError(
+        'failed',
+        'auth_discovery',
+        'The EHR does not publish a SMART token endpoint (/.well-known/smart-configuration).',
+      );
     tokenUrl = parsed.data.token_endpoint;
     return tokenUrl;
   };
@@ -98,7 +103,12 @@ export function createBackendTokenSource(o: BackendAuthOptions): InspectableToke
       signingKey = await key;
     } catch (cause) {
       key = undefined;
-      throw new FhirDeliveryError('failed', 'auth_key', `The workstation's private key cannot sign ${o.signingAlg} assertions; check the FHIR connection settings.`, { cause });
+      throw new FhirDeliveryError(
+        'failed',
+        'auth_key',
+        `The workstation's private key cannot sign ${o.signingAlg} assertions; check the FHIR connection settings.`,
+        { cause },
+      );
     }
     const seconds = Math.floor(now() / 1000);
     const assertion = await new SignJWT({})
@@ -133,14 +143,20 @@ export function createBackendTokenSource(o: BackendAuthOptions): InspectableToke
       if (oauth.success && (response.status === 400 || response.status === 401)) {
         const said = `${oauth.data.error}${oauth.data.error_description ? `: ${oauth.data.error_description}` : ''}`;
         const code = oauth.data.error === 'invalid_scope' ? 'auth_scope' : 'auth_rejected';
-        throw new FhirDeliveryError('failed', code, `The EHR's authorization server refused this workstation (${said}). Check the client id, the scopes, and that the EHR holds this workstation's public key.`, {
-          status: response.status,
-        });
+        throw new FhirDeliveryError(
+          'failed',
+          code,
+          `The EHR's authorization server refused this workstation (${said}). Check the client id, the scopes, and that the EHR holds this workstation's public key.`,
+          {
+            status: response.status,
+          },
+        );
       }
       throw classifyHttpFailure(response.status, body, response.headers.get('retry-after'), 'token request');
     }
     const parsed = TokenResponse.safeParse(body);
-    if (!parsed.success) throw new FhirDeliveryError('retry', 'auth_bad_response', 'The authorization server sent a token response that could not be read.');
+    if (!parsed.success)
+      throw new FhirDeliveryError('retry', 'auth_bad_response', 'The authorization server sent a token response that could not be read.');
     const lifetimeMs = (parsed.data.expires_in ?? 300) * 1000;
     // Refresh a little early so a token never expires between our check and the EHR's.
     return { token: parsed.data.access_token, refreshAt: now() + lifetimeMs - Math.min(60_000, lifetimeMs / 5), scope: parsed.data.scope };

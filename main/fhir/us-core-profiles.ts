@@ -58,7 +58,11 @@ export function fixUpProvenanceProfile(sd: StructureDefinition): StructureDefini
   if (at < 0) return sd;
   const children: ElementDefinition[] = elements
     .filter((e) => e.id?.startsWith('Provenance.agent.') && !e.id.includes(':'))
-    .map((e) => ({ ...structuredClone(e), id: e.id!.replace('Provenance.agent.', 'Provenance.entity.agent.'), path: e.path.replace('Provenance.agent.', 'Provenance.entity.agent.') }));
+    .map((e) => ({
+      ...structuredClone(e),
+      id: e.id!.replace('Provenance.agent.', 'Provenance.entity.agent.'),
+      path: e.path.replace('Provenance.agent.', 'Provenance.entity.agent.'),
+    }));
   const fixed: ElementDefinition = { ...elements[at]!, type: [{ code: 'BackboneElement' }] };
   delete fixed.contentReference;
   return { ...sd, snapshot: { ...sd.snapshot, element: [...elements.slice(0, at), fixed, ...children, ...elements.slice(at + 1)] } };

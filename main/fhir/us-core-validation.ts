@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { evalFhirPath, OperationOutcomeError, validateResource } from '@medplum/core';
-import type { Condition, DocumentReference, ElementDefinition, OperationOutcomeIssue, Provenance, Reference, Resource, StructureDefinition } from '@medplum/fhirtypes';
+import type {
+  Condition,
+  DocumentReference,
+  ElementDefinition,
+  OperationOutcomeIssue,
+  Provenance,
+  Reference,
+  Resource,
+  StructureDefinition,
+} from '@medplum/fhirtypes';
 import { baseR4Terminology } from './fhir-definitions.js';
 import { FHIR_SYSTEMS } from './fhir-systems.js';
 import { createTerminology } from './terminology.js';
@@ -78,7 +87,8 @@ function planFor(sd: StructureDefinition): Plan {
         }
       }
     }
-    if (e.binding?.strength === 'required' && e.binding.valueSet) bindings.push({ path, valueSet: e.binding.valueSet, name: valueSetName(e.binding.valueSet) });
+    if (e.binding?.strength === 'required' && e.binding.valueSet)
+      bindings.push({ path, valueSet: e.binding.valueSet, name: valueSetName(e.binding.valueSet) });
     const targets = (e.type ?? []).filter((t) => t.code === 'Reference').flatMap((t) => t.targetProfile ?? []);
     if (targets.length > 0) references.push({ path, targets });
   }
@@ -164,7 +174,8 @@ export function createResourceValidator(profiles: ProfileSet): ResourceValidator
         } catch {
           continue;
         }
-        if (result.length === 1 && result[0] === false) issues.push({ severity: 'error', expression: c.path, message: `Constraint ${c.key} failed.` });
+        if (result.length === 1 && result[0] === false)
+          issues.push({ severity: 'error', expression: c.path, message: `Constraint ${c.key} failed.` });
       }
     }
     for (const b of plan.bindings) {
@@ -188,10 +199,19 @@ export function createResourceValidator(profiles: ProfileSet): ResourceValidator
         if (!codings.some((c) => systems.has(c.system ?? ''))) continue;
         count += 1;
         if (!codings.some((coding) => inValueSet(members, coding, false))) {
-          issues.push({ severity: 'error', expression: s.path, message: `Code not in the required value set ${valueSetName(s.valueSet)} (slice ${s.slice}).` });
+          issues.push({
+            severity: 'error',
+            expression: s.path,
+            message: `Code not in the required value set ${valueSetName(s.valueSet)} (slice ${s.slice}).`,
+          });
         }
       }
-      if (count < s.min) issues.push({ severity: 'error', expression: s.path, message: `Slice ${s.slice} needs at least ${s.min} value(s) from ${valueSetName(s.valueSet)}.` });
+      if (count < s.min)
+        issues.push({
+          severity: 'error',
+          expression: s.path,
+          message: `Slice ${s.slice} needs at least ${s.min} value(s) from ${valueSetName(s.valueSet)}.`,
+        });
     }
     for (const r of plan.references) {
       const allowed = r.targets.map((url) => profiles.typeOfProfile(url));
@@ -200,8 +220,14 @@ export function createResourceValidator(profiles: ProfileSet): ResourceValidator
         const ref = (value as Reference).reference;
         if (!ref) continue;
         const type = referenceType(ref, resource, context);
-        if (!type) issues.push({ severity: 'error', expression: r.path, message: 'Reference target cannot be resolved to a resource type.' });
-        else if (!allowed.includes(type)) issues.push({ severity: 'error', expression: r.path, message: `Reference to a ${type}; expected ${[...new Set(allowed)].join(' or ')}.` });
+        if (!type)
+          issues.push({ severity: 'error', expression: r.path, message: 'Reference target cannot be resolved to a resource type.' });
+        else if (!allowed.includes(type))
+          issues.push({
+            severity: 'error',
+            expression: r.path,
+            message: `Reference to a ${type}; expected ${[...new Set(allowed)].join(' or ')}.`,
+          });
       }
     }
     return issues;
@@ -234,13 +260,17 @@ function checkDocumentReference(resource: DocumentReference, outgoing: boolean, 
     if (a.data !== undefined && !BASE64.test(a.data)) error(`${where}.data`, 'Attachment data is not base64.');
     if (a.data !== undefined && BASE64.test(a.data)) {
       const bytes = Buffer.from(a.data, 'base64');
-      if (a.hash !== undefined && a.hash !== createHash('sha1').update(bytes).digest('base64')) error(`${where}.hash`, 'Attachment hash does not match its data (SHA-1, base64).');
+      if (a.hash !== undefined && a.hash !== createHash('sha1').update(bytes).digest('base64'))
+        error(`${where}.hash`, 'Attachment hash does not match its data (SHA-1, base64).');
       if (a.size !== undefined && a.size !== bytes.length) error(`${where}.size`, 'Attachment size does not match its data.');
     }
     if (outgoing && (!a.data || a.data.length === 0)) error(`${where}.data`, 'The note must travel inline as attachment data.');
     if (outgoing && !a.hash) error(`${where}.hash`, 'The note attachment must carry its hash.');
   });
-  if (outgoing && !resource.category?.some((c) => c.coding?.some((k) => k.system === FHIR_SYSTEMS.usCoreDocumentCategory && k.code === 'clinical-note'))) {
+  if (
+    outgoing &&
+    !resource.category?.some((c) => c.coding?.some((k) => k.system === FHIR_SYSTEMS.usCoreDocumentCategory && k.code === 'clinical-note'))
+  ) {
     error('DocumentReference.category', 'A clinical note must carry the US Core clinical-note category.');
   }
   if (outgoing && !resource.identifier?.some((id) => id.system === FHIR_SYSTEMS.noteIdentifier && id.value)) {
@@ -250,7 +280,8 @@ function checkDocumentReference(resource: DocumentReference, outgoing: boolean, 
 
 function checkCondition(resource: Condition, outgoing: boolean, error: Report): void {
   (resource.code?.coding ?? []).forEach((c, i) => {
-    if (c.system === FHIR_SYSTEMS.icd10cm && !ICD10CM_SHAPE.test(c.code ?? '')) error(`Condition.code.coding[${i}].code`, 'Not a well-formed ICD-10-CM code.');
+    if (c.system === FHIR_SYSTEMS.icd10cm && !ICD10CM_SHAPE.test(c.code ?? ''))
+      error(`Condition.code.coding[${i}].code`, 'Not a well-formed ICD-10-CM code.');
   });
   if (outgoing && !resource.code?.coding?.some((c) => c.system === FHIR_SYSTEMS.icd10cm && c.display)) {
     error('Condition.code', 'An ICD-10-CM coding with its official display is required.');

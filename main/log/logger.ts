@@ -27,13 +27,15 @@ export function formatLogLine(level: LogLevel, event: string, fields: LogFields,
 
 /** A logger writing redacted JSON lines to `write`; a failing sink loses the line, never the caller's work. */
 export function createLogger(write: (line: string) => void, now: () => Date = () => new Date()): Logger {
-  const log = (level: LogLevel) => (event: string, fields: LogFields = {}) => {
-    try {
-      write(formatLogLine(level, event, fields, now()));
-    } catch {
-      // Logging must not take the app down (full disk, closed stream).
-    }
-  };
+  const log =
+    (level: LogLevel) =>
+    (event: string, fields: LogFields = {}) => {
+      try {
+        write(formatLogLine(level, event, fields, now()));
+      } catch {
+        // Logging must not take the app down (full disk, closed stream).
+      }
+    };
   return { info: log('info'), warn: log('warn'), error: log('error') };
 }
 

@@ -22,8 +22,14 @@ const SEMVER = /^\d{1,5}\.\d{1,5}\.\d{1,5}(-[0-9A-Za-z.-]{1,32})?$/;
 const SHA256 = /^(?=.*[a-f])[0-9a-f]{64}$/;
 
 type Check = (value: string) => boolean;
-const matches = (pattern: RegExp): Check => (value) => pattern.test(value);
-const oneOf = (...checks: Check[]): Check => (value) => checks.some((check) => check(value));
+const matches =
+  (pattern: RegExp): Check =>
+  (value) =>
+    pattern.test(value);
+const oneOf =
+  (...checks: Check[]): Check =>
+  (value) =>
+    checks.some((check) => check(value));
 
 /** Keys whose string values may be logged, with the shape each value must have. */
 const STRING_FIELDS: Readonly<Record<string, Check>> = {
@@ -70,7 +76,8 @@ const STRING_FIELDS: Readonly<Record<string, Check>> = {
 };
 
 /** Key names that say "patient data" whatever the value looks like: dropped even as numbers. */
-const PHI_KEY = /name|patient|encounter|mrn|dob|birth|ssn|address|phone|email|mail|text|note|transcript|summary|subject|person|reasonfor|diagnos|message|body|url|path|file|user|actor/i;
+const PHI_KEY =
+  /name|patient|encounter|mrn|dob|birth|ssn|address|phone|email|mail|text|note|transcript|summary|subject|person|reasonfor|diagnos|message|body|url|path|file|user|actor/i;
 
 /** Numbers that measure rather than identify (`textLength`, `fileCount`) may keep such key names. */
 const MEASURE_KEY = /(count|length|size|bytes|chars|ms|total)$/i;

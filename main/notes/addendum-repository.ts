@@ -61,13 +61,26 @@ export function createSqliteAddendumRepository(store: Store): AddendumRepository
   return {
     list(visitId) {
       const rows = selectLatest.all({ visitId }) as { seq: number; revision: number; at: string; author: string; body: Buffer }[];
-      return rows.map((row) => ({ seq: row.seq, revision: row.revision, at: row.at, author: row.author, text: decode(visitId, row.seq, row.revision, row.body) }));
+      return rows.map((row) => ({
+        seq: row.seq,
+        revision: row.revision,
+        at: row.at,
+        author: row.author,
+        text: decode(visitId, row.seq, row.revision, row.body),
+      }));
     },
     saveText(visitId, seq, text, author) {
       return store.transaction(() => {
         const revision = (selectMaxRevision.get(visitId) as { revision: number }).revision + 1;
         const at = clock.now().toISOString();
-        insertRevision.run({ visitId, revision, at, author, seq, body: cipher.sealJson({ visitId, seq, text }, bodyAt(visitId, revision)) });
+        insertRevision.run({
+          visitId,
+          revision,
+          at,
+          author,
+          seq,
+          body: cipher.sealJson({ visitId, seq, text }, bodyAt(visitId, revision)),
+        });
         return { seq, revision, at, author, text };
       });
     },
@@ -75,7 +88,14 @@ export function createSqliteAddendumRepository(store: Store): AddendumRepository
       insertAttestation.run(attestation);
     },
     attestations(visitId) {
-      const rows = selectAttestations.all(visitId) as { visit_id: string; seq: number; revision: number; note_sha256: string; signed_by: string; signed_at: string }[];
+      const rows = selectAttestations.all(visitId) as {
+        visit_id: string;
+        seq: number;
+        revision: number;
+        note_sha256: string;
+        signed_by: string;
+        signed_at: string;
+      }[];
       return rows.map((row) => ({
         visitId: row.visit_id as VisitId,
         seq: row.seq,

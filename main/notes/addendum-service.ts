@@ -9,7 +9,14 @@ import type { OutboxRepository } from '../writeback/outbox-repository.js';
 import type { AddendumRepository, StoredAddendum } from './addendum-repository.js';
 import type { NoteRepository } from './note-repository.js';
 import { visitNotFound } from '../store/errors.js';
-import { addendumBeforeSigning, addendumEmpty, addendumRevisionConflict, addendumSignedMeanwhile, addendumWriterForbidden, noteNotFound } from './note-errors.js';
+import {
+  addendumBeforeSigning,
+  addendumEmpty,
+  addendumRevisionConflict,
+  addendumSignedMeanwhile,
+  addendumWriterForbidden,
+  noteNotFound,
+} from './note-errors.js';
 
 export interface AddendumServiceDeps {
   readonly store: Store;
@@ -50,11 +57,26 @@ export function createAddendumService(deps: AddendumServiceDeps): AddendumServic
       return deps.addenda.list(visitId).map((stored): NoteAddendum => {
         const signature = signatures.get(stored.seq);
         const job = jobs.get(stored.seq);
-        const base = { visitId, seq: stored.seq, revision: stored.revision, text: stored.text, updatedAt: stored.at, updatedBy: stored.author };
+        const base = {
+          visitId,
+          seq: stored.seq,
+          revision: stored.revision,
+          text: stored.text,
+          updatedAt: stored.at,
+          updatedBy: stored.author,
+        };
         if (!signature) return { ...base, state: 'draft' };
         const state = job ? (job.waiting ? 'waiting' : job.state) : 'queued';
         const reason = job?.waiting ?? (job && job.state !== 'delivered' ? job.lastError : undefined);
-        return { ...base, state, signedBy: signature.signedBy, signedAt: signature.signedAt, sha256: signature.sha256, jobId: job?.id, ...(reason ? { reason } : {}) };
+        return {
+          ...base,
+          state,
+          signedBy: signature.signedBy,
+          signedAt: signature.signedAt,
+          sha256: signature.sha256,
+          jobId: job?.id,
+          ...(reason ? { reason } : {}),
+        };
       });
     },
     save({ visitId, baseRevision, text }, actor) {
@@ -73,11 +95,24 @@ export function createAddendumService(deps: AddendumServiceDeps): AddendumServic
         }
         const seq = current?.seq ?? (all.at(-1)?.seq ?? 0) + 1;
         const stored = deps.addenda.saveText(visitId, seq, text, actor.id);
-        deps.audit.append({ actor: actor.id, action: current ? 'note.addendum_edited' : 'note.addendum_started', objectType: 'visit', objectId: visitId });
+        deps.audit.append({
+          actor: actor.id,
+          action: current ? 'note.addendum_edited' : 'note.addendum_started',
+          objectType: 'visit',
+          objectId: visitId,
+        });
         return stored;
       });
       deps.events.emit('addendum:changed', { visitId, seq: saved.seq, revision: saved.revision });
-      return { visitId, seq: saved.seq, revision: saved.revision, text: saved.text, updatedAt: saved.at, updatedBy: saved.author, state: 'draft' };
+      return {
+        visitId,
+        seq: saved.seq,
+        revision: saved.revision,
+        text: saved.text,
+        updatedAt: saved.at,
+        updatedBy: saved.author,
+        state: 'draft',
+      };
     },
   };
 }

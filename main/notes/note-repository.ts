@@ -88,10 +88,15 @@ export function createSqliteNoteRepository(store: Store): NoteRepository {
     },
     attestation(visitId) {
       const row = selectAttestation.get(visitId) as
-        | { visit_id: string; revision: number; note_sha256: string; signed_by: string; signed_at: string }
-        | undefined;
+        { visit_id: string; revision: number; note_sha256: string; signed_by: string; signed_at: string } | undefined;
       if (!row) return undefined;
-      return { visitId: row.visit_id as VisitId, revision: row.revision, noteSha256: row.note_sha256, signedBy: row.signed_by, signedAt: row.signed_at };
+      return {
+        visitId: row.visit_id as VisitId,
+        revision: row.revision,
+        noteSha256: row.note_sha256,
+        signedBy: row.signed_by,
+        signedAt: row.signed_at,
+      };
     },
   };
 }

@@ -63,7 +63,12 @@ export function createNoteService({ store, notes, visits, lifecycle, audit, even
         const note = notes.saveRevision(visitId, draft, actor.id, kind);
         if (kind === 'draft') lifecycle.transition(visitId, DRAFTABLE, 'draft_ready');
         if (kind === 'edit') lifecycle.transition(visitId, 'draft_ready', 'in_review');
-        audit.append({ actor: actor.id, action: kind === 'draft' ? 'note.drafted' : 'note.edited', objectType: 'visit', objectId: visitId });
+        audit.append({
+          actor: actor.id,
+          action: kind === 'draft' ? 'note.drafted' : 'note.edited',
+          objectType: 'visit',
+          objectId: visitId,
+        });
         return note;
       });
       events.emit('note:changed', { visitId, revision: saved.revision });

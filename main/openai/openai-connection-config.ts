@@ -27,7 +27,8 @@ export type OpenAiConnection =
       readonly maxRetries: number;
     };
 
-export type OpenAiConnectionResult = { readonly ok: true; readonly connection: OpenAiConnection } | { readonly ok: false; readonly problem: string };
+export type OpenAiConnectionResult =
+  { readonly ok: true; readonly connection: OpenAiConnection } | { readonly ok: false; readonly problem: string };
 
 /** The variables one engine reads, its defaults, and its words for "nothing is configured". */
 export interface OpenAiConnectionSpec {
@@ -117,9 +118,20 @@ export function connectionModelName(connection: OpenAiConnection, model: string 
 
 export function createOpenAiClient(connection: OpenAiConnection): OpenAI {
   // Every option explicit, so the SDK never falls back to process.env on its own.
-  const common = { apiKey: connection.apiKey, timeout: connection.timeoutMs, maxRetries: connection.maxRetries, organization: null, project: null };
+  const common = {
+    apiKey: connection.apiKey,
+    timeout: connection.timeoutMs,
+    maxRetries: connection.maxRetries,
+    organization: null,
+    project: null,
+  };
   if (connection.kind === 'azure') {
-    return new AzureOpenAI({ ...common, endpoint: connection.endpoint, deployment: connection.deployment, apiVersion: connection.apiVersion });
+    return new AzureOpenAI({
+      ...common,
+      endpoint: connection.endpoint,
+      deployment: connection.deployment,
+      apiVersion: connection.apiVersion,
+    });
   }
   return new OpenAI({ ...common, baseURL: connection.baseURL ?? OPENAI_BASE_URL });
 }

@@ -7,8 +7,10 @@ import { settingKeys } from '../../shared/domain/policy.js';
  */
 export function resolveEffectiveSettings(defaults: Settings, user: Partial<Settings>, policy: PolicyValues): EffectiveSettings {
   const entry = <K extends SettingKey>(key: K) => {
-    if (Object.hasOwn(policy, key) && policy[key] !== undefined) return { value: policy[key] as Settings[K], source: 'policy' as const, locked: true };
-    if (Object.hasOwn(user, key) && user[key] !== undefined) return { value: user[key] as Settings[K], source: 'user' as const, locked: false };
+    if (Object.hasOwn(policy, key) && policy[key] !== undefined)
+      return { value: policy[key] as Settings[K], source: 'policy' as const, locked: true };
+    if (Object.hasOwn(user, key) && user[key] !== undefined)
+      return { value: user[key] as Settings[K], source: 'user' as const, locked: false };
     return { value: defaults[key], source: 'default' as const, locked: false };
   };
   return Object.fromEntries(settingKeys.map((key) => [key, entry(key)])) as EffectiveSettings;

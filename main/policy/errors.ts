@@ -40,10 +40,15 @@ export const refusedBySetting = (setting: SettingKey, what: string, locked: bool
     : new ForbiddenError(`${what} (turned off in settings).`, 'settings.refused', { setting });
 
 export const settingsLocked = (keys: readonly SettingKey[]) =>
-  new LockedByPolicyError(`Your organisation's policy locks ${keys.join(', ')}. Nothing was changed.`, 'policy.settings_locked', { settings: keys.join(',') });
+  new LockedByPolicyError(`Your organisation's policy locks ${keys.join(', ')}. Nothing was changed.`, 'policy.settings_locked', {
+    settings: keys.join(','),
+  });
 
-export const invalidSettings = () => new ScribeError('bad_request', 'Invalid settings: name known settings with valid values.', { reason: 'settings.invalid' });
+export const invalidSettings = () =>
+  new ScribeError('bad_request', 'Invalid settings: name known settings with valid values.', { reason: 'settings.invalid' });
 
-export const scribesCannotChangeSettings = () => new ForbiddenError('Scribes cannot change settings. Nothing was changed.', 'settings.scribe_forbidden');
+export const scribesCannotChangeSettings = () =>
+  new ForbiddenError('Scribes cannot change settings. Nothing was changed.', 'settings.scribe_forbidden');
 
-export const signingRolesAdminOnly = () => new ForbiddenError('Only an administrator can change who may sign. Nothing was changed.', 'settings.signing_roles_admin_only');
+export const signingRolesAdminOnly = () =>
+  new ForbiddenError('Only an administrator can change who may sign. Nothing was changed.', 'settings.signing_roles_admin_only');

@@ -17,7 +17,8 @@ export interface LoadedPolicy {
 
 export const noPolicy: LoadedPolicy = { file: null, values: {}, sha256: null };
 
-export type PolicyValidation = { readonly ok: true; readonly values: PolicyValues } | { readonly ok: false; readonly problems: readonly PolicyProblem[] };
+export type PolicyValidation =
+  { readonly ok: true; readonly values: PolicyValues } | { readonly ok: false; readonly problems: readonly PolicyProblem[] };
 
 const MAX_POLICY_BYTES = 1024 * 1024;
 const WHOLE_FILE = '(file)';

@@ -29,13 +29,16 @@ export function policyJsonSchema(): JsonSchema {
   const generated = z.toJSONSchema(PolicyFile, { target: 'draft-2020-12', io: 'input' }) as JsonSchema;
   const properties: Record<string, JsonSchema> = {};
   for (const [key, property] of Object.entries(generated.properties ?? {})) {
-    properties[key] = (settingKeys as string[]).includes(key) ? { ...property, default: settingDefaults[key as keyof typeof settingDefaults] } : property;
+    properties[key] = (settingKeys as string[]).includes(key)
+      ? { ...property, default: settingDefaults[key as keyof typeof settingDefaults] }
+      : property;
   }
   return {
     $schema: generated['$schema'],
     $id: POLICY_SCHEMA_ID,
     title: 'Ambient Scribe machine policy',
-    description: 'Settings IT locks for every user of a workstation. Every setting present is locked; settings left out stay with the user.',
+    description:
+      'Settings IT locks for every user of a workstation. Every setting present is locked; settings left out stay with the user.',
     ...generated,
     properties,
   };

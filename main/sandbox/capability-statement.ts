@@ -63,7 +63,9 @@ export function buildCapabilityStatement(o: CapabilityOptions): CapabilityStatem
           searchParam: [
             { name: '_id', type: 'token' },
             { name: 'identifier', type: 'token' },
-            ...(r.type === 'Patient' || r.type === 'Practitioner' || r.type === 'Organization' || r.type === 'Medication' ? [] : [{ name: 'patient', type: 'reference' as const }]),
+            ...(r.type === 'Patient' || r.type === 'Practitioner' || r.type === 'Organization' || r.type === 'Medication'
+              ? []
+              : [{ name: 'patient', type: 'reference' as const }]),
           ],
         })),
         interaction: [...(o.transactions ? [{ code: 'transaction' as const }] : []), { code: 'batch' }, { code: 'search-system' }],

@@ -88,21 +88,40 @@ export function createFhirServer(o: FhirServerOptions): FhirServer {
   };
 
   /** Validation plus referential integrity: what a real EHR refuses before it stores anything. */
-  const check = (resource: Resource, prefix: string, bundleTypes?: ReadonlyMap<string, string>): (ValidationIssue & { prefix: string })[] => {
+  const check = (
+    resource: Resource,
+    prefix: string,
+    bundleTypes?: ReadonlyMap<string, string>,
+  ): (ValidationIssue & { prefix: string })[] => {
     const issues = o.validator.validate(resource, { mode: 'incoming', bundleTypes }).filter((i) => i.severity === 'error');
     for (const { path, reference } of collectReferences(resource)) {
       if (reference.startsWith('#')) continue;
       if (reference.startsWith('urn:uuid:')) {
-        if (!bundleTypes?.has(reference)) issues.push({ severity: 'error', expression: `${resource.resourceType}.${path}`, message: 'Reference to a bundle entry that is not in the bundle.' });
+        if (!bundleTypes?.has(reference))
+          issues.push({
+            severity: 'error',
+            expression: `${resource.resourceType}.${path}`,
+            message: 'Reference to a bundle entry that is not in the bundle.',
+          });
         continue;
       }
       const local = reference.startsWith(`${o.fhirBaseUrl}/`) ? reference.slice(o.fhirBaseUrl.length + 1) : reference;
       const m = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(local);
       if (!m) {
-        if (!/^https?:\/\//.test(reference)) issues.push({ severity: 'error', expression: `${resource.resourceType}.${path}`, message: 'Reference is not of the form Type/id.' });
+        if (!/^https?:\/\//.test(reference))
+          issues.push({
+            severity: 'error',
+            expression: `${resource.resourceType}.${path}`,
+            message: 'Reference is not of the form Type/id.',
+          });
         continue;
       }
-      if (!o.repo.has(m[1]!, m[2]!)) issues.push({ severity: 'error', expression: `${resource.resourceType}.${path}`, message: `Referenced ${m[1]} does not exist on this server.` });
+      if (!o.repo.has(m[1]!, m[2]!))
+        issues.push({
+          severity: 'error',
+          expression: `${resource.resourceType}.${path}`,
+          message: `Referenced ${m[1]} does not exist on this server.`,
+        });
     }
     return issues.map((i) => ({ ...i, prefix }));
   };
@@ -139,7 +158,12 @@ export function createFhirServer(o: FhirServerOptions): FhirServer {
     return ids[0];
   };
 
-  const createOne = async (type: string, resource: Resource, ifNoneExist: string | undefined, headers: IncomingMessage['headers']): Promise<Reply> => {
+  const createOne = async (
+    type: string,
+    resource: Resource,
+    ifNoneExist: string | undefined,
+    headers: IncomingMessage['headers'],
+  ): Promise<Reply> => {
     const issues = check(resource, type);
     if (issues.length > 0) return { status: 422, body: validationOutcome(issues) };
     if (ifNoneExist) {
@@ -156,7 +180,8 @@ export function createFhirServer(o: FhirServerOptions): FhirServer {
     if (input?.resourceType !== 'Bundle' || (input.type !== 'transaction' && input.type !== 'batch')) {
       throw new Rejection(400, outcome('invalid', 'Expected a transaction or batch Bundle.'));
     }
-    if (input.type === 'transaction' && !o.transactions) throw new Rejection(400, outcome('not-supported', 'This server does not support transactions.'));
+    if (input.type === 'transaction' && !o.transactions)
+      throw new Rejection(400, outcome('not-supported', 'This server does not support transactions.'));
     const entries = input.entry ?? [];
     if (entries.length === 0) throw new Rejection(400, outcome('invalid', 'The Bundle has no entries.'));
     const bundleTypes = new Map<string, string>();
@@ -165,9 +190,11 @@ export function createFhirServer(o: FhirServerOptions): FhirServer {
     for (const [i, e] of entries.entries()) {
       const method = e.request?.method;
       const type = (e.request?.url ?? '').split(/[/?]/)[0] ?? '';
-      if (!method || !type) throw new Rejection(400, outcome('invalid', 'Each entry needs request.method and request.url.', `Bundle.entry[${i}].request`));
+      if (!method || !type)
+        throw new Rejection(400, outcome('invalid', 'Each entry needs request.method and request.url.', `Bundle.entry[${i}].request`));
       requireScope(token, type, method === 'GET' || method === 'HEAD' ? 'read' : 'write');
-      if ((method === 'POST' || method === 'PUT') && e.resource) issues.push(...check(e.resource, `Bundle.entry[${i}].resource`, bundleTypes));
+      if ((method === 'POST' || method === 'PUT') && e.resource)
+        issues.push(...check(e.resource, `Bundle.entry[${i}].resource`, bundleTypes));
     }
     if (issues.length > 0) return { status: 422, body: validationOutcome(issues) };
     if (input.type === 'batch') return toReply(await route('POST', '', input, headers), 'POST');
@@ -233,12 +260,14 @@ export function createFhirServer(o: FhirServerOptions): FhirServer {
     requireScope(token, type, 'write');
     return serialized(async () => {
       if (method === 'POST' && !second) {
-        if ((body as Resource | undefined)?.resourceType !== type) throw new Rejection(400, outcome('invalid', `The body is not a ${type}.`));
+        if ((body as Resource | undefined)?.resourceType !== type)
+          throw new Rejection(400, outcome('invalid', `The body is not a ${type}.`));
         const header = req.headers['if-none-exist'];
         return createOne(type, body as Resource, Array.isArray(header) ? header[0] : header, req.headers);
       }
       if (method === 'PUT' && second) {
-        if ((body as Resource | undefined)?.resourceType !== type) throw new Rejection(400, outcome('invalid', `The body is not a ${type}.`));
+        if ((body as Resource | undefined)?.resourceType !== type)
+          throw new Rejection(400, outcome('invalid', `The body is not a ${type}.`));
         const issues = check(body as Resource, type);
         if (issues.length > 0) return { status: 422, body: validationOutcome(issues) };
       }
@@ -269,7 +298,13 @@ export function createFhirServer(o: FhirServerOptions): FhirServer {
     }
     if (decision === 'error') {
       const retryAfter = faults.retryAfterSeconds !== undefined ? { 'retry-after': String(faults.retryAfterSeconds) } : undefined;
-      return sendJson(res, faults.errorStatus, outcome('transient', 'Injected fault: the sandbox EHR is failing on purpose.'), FHIR_JSON, retryAfter);
+      return sendJson(
+        res,
+        faults.errorStatus,
+        outcome('transient', 'Injected fault: the sandbox EHR is failing on purpose.'),
+        FHIR_JSON,
+        retryAfter,
+      );
     }
 
     let result: Reply;

@@ -30,7 +30,10 @@ export async function loadOrCreateSandboxClientKey(file: string): Promise<{ key:
   if (text !== undefined) {
     const parsed = KeyFile.safeParse(JSON.parse(text));
     if (!parsed.success) throw notASandboxClientKey();
-    return { key: { alg: parsed.data.alg, privateKey: parsed.data.privateKey, publicJwks: publicJwksOf(parsed.data.privateKey) }, created: false };
+    return {
+      key: { alg: parsed.data.alg, privateKey: parsed.data.privateKey, publicJwks: publicJwksOf(parsed.data.privateKey) },
+      created: false,
+    };
   }
   const key = await generateClientKeyPair('ES384');
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });

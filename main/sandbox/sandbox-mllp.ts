@@ -29,7 +29,9 @@ export interface SandboxMllpListener extends SandboxListener {
  * closed after storing, and the request delay a slow ACK.
  *   startSandbox({ extraListeners: [sandboxMllpListener({ port: 0 })] })
  */
-export function sandboxMllpListener(options: { readonly port?: number; readonly onStart?: (listener: MllpListener) => void } = {}): SandboxListenerFactory {
+export function sandboxMllpListener(
+  options: { readonly port?: number; readonly onStart?: (listener: MllpListener) => void } = {},
+): SandboxListenerFactory {
   return async (context) => {
     const mllp = await startMllpListener({
       host: context.host,

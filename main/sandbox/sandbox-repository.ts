@@ -114,7 +114,9 @@ export class SandboxRepository extends MemoryRepository {
     ids.add(id);
     const identifiers = (resource as { identifier?: Identifier[] | Identifier }).identifier ?? [];
     const keys = [
-      ...(Array.isArray(identifiers) ? identifiers : [identifiers]).filter((i) => i.value).map((i) => this.tokenKey(type, 'identifier', i.system ?? '', i.value!)),
+      ...(Array.isArray(identifiers) ? identifiers : [identifiers])
+        .filter((i) => i.value)
+        .map((i) => this.tokenKey(type, 'identifier', i.system ?? '', i.value!)),
       ...(resource.meta?.tag ?? []).filter((t) => t.code).map((t) => this.tokenKey(type, '_tag', t.system ?? '', t.code!)),
     ];
     for (const key of keys) {

@@ -184,7 +184,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const seededPatients = new Set(SANDBOX_PATIENTS.map((p) => p.id));
     const seededEncounters = new Set(SANDBOX_PATIENTS.map((_p, i) => sandboxEncounterId(i)));
     const createLaunch = (context: LaunchContext) =>
-      seededPatients.has(context.patient) && (context.encounter === undefined || seededEncounters.has(context.encounter)) ? auth.createLaunch(context) : undefined;
+      seededPatients.has(context.patient) && (context.encounter === undefined || seededEncounters.has(context.encounter))
+        ? auth.createLaunch(context)
+        : undefined;
     const adminDeps = { faults, expireTokens: () => auth.expireTokens(), counts: () => repository.counts(), createLaunch, fhirBaseUrl };
     handler = (req, res) => {
       const path = (req.url ?? '/').split('?')[0]!;
@@ -212,7 +214,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       listeners: extra.map((l) => ({ name: l.name, address: l.address })),
     });
     logger.info('sandbox.started', { port, profiles: profiles.source, listeners: extra.length });
-    return { fhirBaseUrl, auth: auth.urls, faults, repository, listeners: extra, expireTokens: () => auth.expireTokens(), createLaunch, describe, close };
+    return {
+      fhirBaseUrl,
+      auth: auth.urls,
+      faults,
+      repository,
+      listeners: extra,
+      expireTokens: () => auth.expireTokens(),
+      createLaunch,
+      describe,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
@@ -220,7 +232,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 /** The seeded resources that fail their own profile: empty unless the seed or the profiles changed. */
-export function invalidSeedResources(today: Date, usCoreDir: string | null = defaultUsCoreDir()): { resource: Resource; messages: string[] }[] {
+export function invalidSeedResources(
+  today: Date,
+  usCoreDir: string | null = defaultUsCoreDir(),
+): { resource: Resource; messages: string[] }[] {
   const validator = createResourceValidator(loadUsCoreProfiles(usCoreDir));
   return sandboxSeed(today)
     .map((resource) => ({ resource, messages: errorsOf(validator.validate(resource)).map((i) => `${i.expression}: ${i.message}`) }))

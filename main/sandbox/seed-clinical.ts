@@ -38,8 +38,19 @@ interface SeedChart {
   readonly problems: readonly SeedProblem[];
 }
 
-const HYPERTENSION: SeedProblem = { snomed: '59621000', icd10: 'I10', display: 'Essential hypertension', clinicalStatus: 'active', onset: '2016-05-02' };
-const LISINOPRIL: SeedMedication = { rxnorm: '314076', display: 'lisinopril 10 MG Oral Tablet', status: 'active', authoredOn: '2024-02-12' };
+const HYPERTENSION: SeedProblem = {
+  snomed: '59621000',
+  icd10: 'I10',
+  display: 'Essential hypertension',
+  clinicalStatus: 'active',
+  onset: '2016-05-02',
+};
+const LISINOPRIL: SeedMedication = {
+  rxnorm: '314076',
+  display: 'lisinopril 10 MG Oral Tablet',
+  status: 'active',
+  authoredOn: '2024-02-12',
+};
 
 /** Patient 1 comes for a blood pressure follow-up, patient 5 for a diabetes check (see seed.ts). */
 export const SANDBOX_CHARTS: readonly SeedChart[] = [
@@ -48,14 +59,26 @@ export const SANDBOX_CHARTS: readonly SeedChart[] = [
     practitionerId: 'sbx-practitioner-1',
     medications: [
       LISINOPRIL,
-      { rxnorm: '866427', display: '24 HR metoprolol succinate 25 MG Extended Release Oral Tablet', status: 'active', authoredOn: '2024-02-12' },
+      {
+        rxnorm: '866427',
+        display: '24 HR metoprolol succinate 25 MG Extended Release Oral Tablet',
+        status: 'active',
+        authoredOn: '2024-02-12',
+      },
       { rxnorm: '617310', display: 'atorvastatin 20 MG Oral Tablet', status: 'active', authoredOn: '2023-08-30' },
       { rxnorm: '197361', display: 'amlodipine 5 MG Oral Tablet', status: 'stopped', authoredOn: '2022-01-10' },
     ],
     problems: [
       HYPERTENSION,
       { snomed: '55822004', icd10: 'E78.5', display: 'Hyperlipidemia', clinicalStatus: 'active', onset: '2019-11-20' },
-      { snomed: '10509002', icd10: 'J20.9', display: 'Acute bronchitis', clinicalStatus: 'resolved', onset: '2023-01-14', abated: '2023-02-04' },
+      {
+        snomed: '10509002',
+        icd10: 'J20.9',
+        display: 'Acute bronchitis',
+        clinicalStatus: 'resolved',
+        onset: '2023-01-14',
+        abated: '2023-02-04',
+      },
     ],
   },
   {
@@ -64,25 +87,40 @@ export const SANDBOX_CHARTS: readonly SeedChart[] = [
     medications: [
       { rxnorm: '861007', display: 'metformin hydrochloride 500 MG Oral Tablet', status: 'active', authoredOn: '2021-06-03' },
       { ...LISINOPRIL, authoredOn: '2020-09-18' },
-      { rxnorm: '261551', display: 'insulin glargine 100 UNT/ML Injectable Solution', status: 'active', authoredOn: '2024-10-01', asReference: true },
+      {
+        rxnorm: '261551',
+        display: 'insulin glargine 100 UNT/ML Injectable Solution',
+        status: 'active',
+        authoredOn: '2024-10-01',
+        asReference: true,
+      },
     ],
-    problems: [{ snomed: '44054006', icd10: 'E11.9', display: 'Type 2 diabetes mellitus', clinicalStatus: 'active', onset: '2012-03-08' }, { ...HYPERTENSION, onset: '2015-07-21' }],
+    problems: [
+      { snomed: '44054006', icd10: 'E11.9', display: 'Type 2 diabetes mellitus', clinicalStatus: 'active', onset: '2012-03-08' },
+      { ...HYPERTENSION, onset: '2015-07-21' },
+    ],
   },
 ];
 
 function medicationRequest(chart: SeedChart, m: SeedMedication, n: number): Resource[] {
   const id = `sbx-medrx-${chart.patientId.replace('sbx-patient-', '')}-${n + 1}`;
   const concept = { coding: [{ system: RXNORM, code: m.rxnorm, display: m.display }], text: m.display };
-  const medication: Medication | undefined = m.asReference ? { resourceType: 'Medication', id: `${id}-med`, meta: { profile: [US_CORE_MEDICATION] }, code: concept } : undefined;
+  const medication: Medication | undefined = m.asReference
+    ? { resourceType: 'Medication', id: `${id}-med`, meta: { profile: [US_CORE_MEDICATION] }, code: concept }
+    : undefined;
   const request: MedicationRequest = {
     resourceType: 'MedicationRequest',
     id,
     meta: { profile: [US_CORE_MEDICATION_REQUEST] },
     status: m.status,
     intent: 'order',
-    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/medicationrequest-category', code: 'community', display: 'Community' }] }],
+    category: [
+      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/medicationrequest-category', code: 'community', display: 'Community' }] },
+    ],
     reportedBoolean: false,
-    ...(medication ? { medicationReference: { reference: `Medication/${medication.id}`, display: m.display } } : { medicationCodeableConcept: concept }),
+    ...(medication
+      ? { medicationReference: { reference: `Medication/${medication.id}`, display: m.display } }
+      : { medicationCodeableConcept: concept }),
     subject: { reference: `Patient/${chart.patientId}` },
     authoredOn: m.authoredOn,
     requester: { reference: `Practitioner/${chart.practitionerId}` },
@@ -98,7 +136,13 @@ function condition(chart: SeedChart, p: SeedProblem, n: number): Condition {
     meta: { profile: [US_CORE_PROBLEM] },
     clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: p.clinicalStatus }] },
     verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' }] },
-    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'problem-list-item', display: 'Problem List Item' }] }],
+    category: [
+      {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'problem-list-item', display: 'Problem List Item' },
+        ],
+      },
+    ],
     code: {
       coding: [
         { system: SNOMED, code: p.snomed, display: p.display },
@@ -115,7 +159,10 @@ function condition(chart: SeedChart, p: SeedProblem, n: number): Condition {
 
 /** The charts' resources, Medications before the requests that reference them. */
 export function sandboxClinicalSeed(): Resource[] {
-  return SANDBOX_CHARTS.flatMap((chart) => [...chart.medications.flatMap((m, i) => medicationRequest(chart, m, i)), ...chart.problems.map((p, i) => condition(chart, p, i))]);
+  return SANDBOX_CHARTS.flatMap((chart) => [
+    ...chart.medications.flatMap((m, i) => medicationRequest(chart, m, i)),
+    ...chart.problems.map((p, i) => condition(chart, p, i)),
+  ]);
 }
 
 /** Conditions the sandbox starts with: tests counting the Conditions write-back made subtract these. */

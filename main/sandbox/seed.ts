@@ -22,12 +22,57 @@ export const SANDBOX_PRACTITIONERS: readonly (SeedPerson & { readonly staffId: s
   { id: 'sbx-practitioner-3', given: 'Noor', family: 'Nurse-Practitioner-Sandbox', staffId: 'SBX-STAFF-03' },
 ];
 
-export const SANDBOX_PATIENTS: readonly (SeedPerson & { readonly mrn: string; readonly gender: Patient['gender']; readonly birthDate: string; readonly reason: string })[] = [
-  { id: 'sbx-patient-1', given: 'Ada', family: 'Fakename-Sandbox', mrn: 'SBX-MRN-0001', gender: 'female', birthDate: '1958-04-12', reason: 'Blood pressure follow-up' },
-  { id: 'sbx-patient-2', given: 'Bram', family: 'Notreal-Sandbox', mrn: 'SBX-MRN-0002', gender: 'male', birthDate: '1971-09-30', reason: 'Cough for two weeks' },
-  { id: 'sbx-patient-3', given: 'Cleo', family: 'Synthetic-Sandbox', mrn: 'SBX-MRN-0003', gender: 'female', birthDate: '1990-01-05', reason: 'Annual physical' },
-  { id: 'sbx-patient-4', given: 'Dov', family: 'Example-Sandbox', mrn: 'SBX-MRN-0004', gender: 'male', birthDate: '2012-11-17', reason: 'Sore throat' },
-  { id: 'sbx-patient-5', given: 'Esme', family: 'Placeholder-Sandbox', mrn: 'SBX-MRN-0005', gender: 'unknown', birthDate: '1944-06-21', reason: 'Diabetes check' },
+export const SANDBOX_PATIENTS: readonly (SeedPerson & {
+  readonly mrn: string;
+  readonly gender: Patient['gender'];
+  readonly birthDate: string;
+  readonly reason: string;
+})[] = [
+  {
+    id: 'sbx-patient-1',
+    given: 'Ada',
+    family: 'Fakename-Sandbox',
+    mrn: 'SBX-MRN-0001',
+    gender: 'female',
+    birthDate: '1958-04-12',
+    reason: 'Blood pressure follow-up',
+  },
+  {
+    id: 'sbx-patient-2',
+    given: 'Bram',
+    family: 'Notreal-Sandbox',
+    mrn: 'SBX-MRN-0002',
+    gender: 'male',
+    birthDate: '1971-09-30',
+    reason: 'Cough for two weeks',
+  },
+  {
+    id: 'sbx-patient-3',
+    given: 'Cleo',
+    family: 'Synthetic-Sandbox',
+    mrn: 'SBX-MRN-0003',
+    gender: 'female',
+    birthDate: '1990-01-05',
+    reason: 'Annual physical',
+  },
+  {
+    id: 'sbx-patient-4',
+    given: 'Dov',
+    family: 'Example-Sandbox',
+    mrn: 'SBX-MRN-0004',
+    gender: 'male',
+    birthDate: '2012-11-17',
+    reason: 'Sore throat',
+  },
+  {
+    id: 'sbx-patient-5',
+    given: 'Esme',
+    family: 'Placeholder-Sandbox',
+    mrn: 'SBX-MRN-0005',
+    gender: 'unknown',
+    birthDate: '1944-06-21',
+    reason: 'Diabetes check',
+  },
 ];
 
 export const SANDBOX_ORGANIZATION_ID = 'sbx-clinic';
@@ -81,7 +126,11 @@ function encounter(index: number, today: Date): Encounter {
     subject: { reference: `Patient/${p.id}` },
     participant: [
       {
-        type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'PPRF', display: 'primary performer' }] }],
+        type: [
+          {
+            coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'PPRF', display: 'primary performer' }],
+          },
+        ],
         individual: { reference: `Practitioner/${doctor.id}`, display: `Dr. ${doctor.given} ${doctor.family}` },
       },
     ],

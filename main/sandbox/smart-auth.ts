@@ -203,7 +203,10 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
     // SMART: the token response's scope lists everything granted (openid, fhirUser, launch, offline_access
     // too); oidc-provider lists only the resource's scopes there. Clients decide on it whether they may refresh.
     const grant = oidc.entities['Grant'] as { getOIDCScope?: () => string } | undefined;
-    const granted = [...(grant?.getOIDCScope?.() ?? '').split(' '), ...(typeof body['scope'] === 'string' ? body['scope'].split(' ') : [])].filter(Boolean);
+    const granted = [
+      ...(grant?.getOIDCScope?.() ?? '').split(' '),
+      ...(typeof body['scope'] === 'string' ? body['scope'].split(' ') : []),
+    ].filter(Boolean);
     if (granted.length > 0) body['scope'] = [...new Set(granted)].join(' ');
     const context = grantId ? contextByGrant.get(grantId) : undefined;
     if (context?.patient) body['patient'] = context.patient;
@@ -230,10 +233,15 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
     const clientId = param(details, 'client_id');
     if (!accountId) throw new Error('consent without login');
     const grant = (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ?? new provider.Grant({ accountId, clientId });
-    const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+    const missing = details.prompt.details as {
+      missingOIDCScope?: string[];
+      missingOIDCClaims?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+      grant.addResourceScope(indicator, scopes.join(' '));
     const grantId = await grant.save();
     const launch = launchOf(details);
     const patient = details.lastSubmission?.['patient'];
@@ -243,12 +251,18 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
   };
 
   /** Standalone launch/patient asks the clinician for a patient; an EHR launch already names one. */
-  const asksForPatient = (details: InteractionDetails) => param(details, 'scope').split(' ').includes('launch/patient') && !launchOf(details);
+  const asksForPatient = (details: InteractionDetails) =>
+    param(details, 'scope').split(' ').includes('launch/patient') && !launchOf(details);
 
   const loginPage = (details: InteractionDetails, problem?: string) => {
     const wantsPatient = asksForPatient(details);
     const radio = (name: string, list: SmartAuthOptions['practitioners']) =>
-      list.map((p, i) => `<label><input type="radio" name="${name}" value="${escapeHtml(p.id)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(p.display)}</label><br>`).join('\n');
+      list
+        .map(
+          (p, i) =>
+            `<label><input type="radio" name="${name}" value="${escapeHtml(p.id)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(p.display)}</label><br>`,
+        )
+        .join('\n');
     return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sandbox EHR sign-in</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto}fieldset{margin:1rem 0}</style></head>
@@ -275,20 +289,37 @@ ${wantsPatient ? `<fieldset><legend>Patient</legend>${radio('patient', options.p
   const interaction = async (req: IncomingMessage, res: ServerResponse) => {
     const details = await provider.interactionDetails(req, res);
     if (details.prompt.name === 'consent') return finishConsent(req, res, details);
-    if (details.prompt.name !== 'login') return sendHtml(res, 400, '<!doctype html><title>Unsupported</title><p>This sandbox only signs in and consents.</p>');
+    if (details.prompt.name !== 'login')
+      return sendHtml(res, 400, '<!doctype html><title>Unsupported</title><p>This sandbox only signs in and consents.</p>');
     if (launchOf(details) === null) {
-      return provider.interactionFinished(req, res, { error: 'invalid_request', error_description: 'The launch is unknown or has expired; launch the app from the EHR again.' }, { mergeWithLastSubmission: false });
+      return provider.interactionFinished(
+        req,
+        res,
+        { error: 'invalid_request', error_description: 'The launch is unknown or has expired; launch the app from the EHR again.' },
+        { mergeWithLastSubmission: false },
+      );
     }
     if (req.method === 'GET') return sendHtml(res, 200, loginPage(details));
     const form = new URLSearchParams((await readBody(req, 16 * 1024)).toString('utf8'));
     if (form.get('decision') === 'deny') {
-      return provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The clinician cancelled the sign-in.' }, { mergeWithLastSubmission: false });
+      return provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'The clinician cancelled the sign-in.' },
+        { mergeWithLastSubmission: false },
+      );
     }
     const practitioner = options.practitioners.find((p) => p.id === form.get('practitioner'));
     const wantsPatient = asksForPatient(details);
     const patient = options.patients.find((p) => p.id === form.get('patient'));
-    if (!practitioner || (wantsPatient && !patient)) return sendHtml(res, 400, loginPage(details, 'Pick a practitioner and, if asked, a patient.'));
-    await provider.interactionFinished(req, res, { login: { accountId: practitioner.id }, ...(patient ? { patient: patient.id } : {}) }, { mergeWithLastSubmission: false });
+    if (!practitioner || (wantsPatient && !patient))
+      return sendHtml(res, 400, loginPage(details, 'Pick a practitioner and, if asked, a patient.'));
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: practitioner.id }, ...(patient ? { patient: patient.id } : {}) },
+      { mergeWithLastSubmission: false },
+    );
   };
 
   return {
@@ -298,7 +329,12 @@ ${wantsPatient ? `<fieldset><legend>Patient</legend>${radio('patient', options.p
       const rest = original.slice(issuerPath.length) || '/';
       if (/^\/interaction\/[A-Za-z0-9_-]+\/?(\?.*)?$/.test(rest) && (req.method === 'GET' || req.method === 'POST')) {
         interaction(req, res).catch(() => {
-          if (!res.headersSent) sendHtml(res, 400, '<!doctype html><title>Sign-in expired</title><p>This sign-in has expired or is unknown. Start again from the app.</p>');
+          if (!res.headersSent)
+            sendHtml(
+              res,
+              400,
+              '<!doctype html><title>Sign-in expired</title><p>This sign-in has expired or is unknown. Start again from the app.</p>',
+            );
         });
         return;
       }
@@ -307,7 +343,11 @@ ${wantsPatient ? `<fieldset><legend>Patient</legend>${radio('patient', options.p
         const url = new URL(rest, 'http://sandbox.invalid');
         const aud = url.searchParams.get('aud');
         if (aud !== null && aud.replace(/\/+$/, '') !== fhirBaseUrl) {
-          sendHtml(res, 400, '<!doctype html><title>Unknown audience</title><p>The aud parameter does not name this sandbox FHIR server.</p>');
+          sendHtml(
+            res,
+            400,
+            '<!doctype html><title>Unknown audience</title><p>The aud parameter does not name this sandbox FHIR server.</p>',
+          );
           return;
         }
         // SMART sends `aud`; oidc-provider's resource indicators read `resource`.
@@ -347,7 +387,17 @@ ${wantsPatient ? `<fieldset><legend>Patient</legend>${radio('patient', options.p
       grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
       token_endpoint_auth_methods_supported: ['private_key_jwt', 'none'],
       token_endpoint_auth_signing_alg_values_supported: SIGNING_ALGS,
-      scopes_supported: [...OIDC_SCOPES, 'system/*.read', 'system/*.write', 'user/*.read', 'user/*.write', 'patient/*.read', 'system/*.cruds', 'user/*.cruds', 'patient/*.rs'],
+      scopes_supported: [
+        ...OIDC_SCOPES,
+        'system/*.read',
+        'system/*.write',
+        'user/*.read',
+        'user/*.write',
+        'patient/*.read',
+        'system/*.cruds',
+        'user/*.cruds',
+        'patient/*.rs',
+      ],
       response_types_supported: ['code'],
       code_challenge_methods_supported: ['S256'],
       capabilities: [
@@ -376,4 +426,3 @@ ${wantsPatient ? `<fieldset><legend>Patient</legend>${radio('patient', options.p
     },
   };
 }
-

@@ -29,7 +29,8 @@ const PERMISSIONS = ['read', 'write', '*', 'c', 'r', 'rs', 'cu', 'cud', 'cruds',
 /** Every resource scope string the authorization server recognises (oidc-provider needs the literal list). */
 export function allResourceScopes(): string[] {
   const out: string[] = [];
-  for (const level of ['system', 'user', 'patient']) for (const type of SCOPED_RESOURCE_TYPES) for (const p of PERMISSIONS) out.push(`${level}/${type}.${p}`);
+  for (const level of ['system', 'user', 'patient'])
+    for (const type of SCOPED_RESOURCE_TYPES) for (const p of PERMISSIONS) out.push(`${level}/${type}.${p}`);
   return out;
 }
 

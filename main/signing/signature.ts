@@ -13,7 +13,13 @@ export interface Signature {
 /** The one builder of attestation and payload, for a note and an addendum alike. */
 export function signatureOver(content: SignedContent, signer: Signer, at: Date): Signature {
   const { visit } = content;
-  const attestation: Attestation = { visitId: visit.id, revision: content.revision, noteSha256: noteSha256(content.text), signedBy: signer.id, signedAt: at.toISOString() };
+  const attestation: Attestation = {
+    visitId: visit.id,
+    revision: content.revision,
+    noteSha256: noteSha256(content.text),
+    signedBy: signer.id,
+    signedAt: at.toISOString(),
+  };
   const payload: SignedNotePayload = {
     visitId: visit.id,
     patient: { ...visit.patient, id: visit.patientId },
@@ -23,7 +29,9 @@ export function signatureOver(content: SignedContent, signer: Signer, at: Date):
     noteText: content.text,
     attestation,
     codes: content.codes,
-    ...(content.follows ? { addendum: { seq: content.seq, parentJobId: content.follows.jobId, parentIdempotencyKey: content.follows.idempotencyKey } } : {}),
+    ...(content.follows
+      ? { addendum: { seq: content.seq, parentJobId: content.follows.jobId, parentIdempotencyKey: content.follows.idempotencyKey } }
+      : {}),
   };
   return { attestation, payload };
 }

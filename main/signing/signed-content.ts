@@ -16,7 +16,15 @@ import { isLegalMove, VISIT_STATES } from '../visits/lifecycle.js';
 import type { SignedNotePayload } from '../writeback/delivery.js';
 import type { OutboxRepository } from '../writeback/outbox-repository.js';
 import type { SignedKind } from './signing-errors.js';
-import { emptyText, noOpenAddendum, noteAlreadySigned, noteNotSigned, originalNotQueued, revisionChanged, visitNotSignable } from './signing-errors.js';
+import {
+  emptyText,
+  noOpenAddendum,
+  noteAlreadySigned,
+  noteNotSigned,
+  originalNotQueued,
+  revisionChanged,
+  visitNotSignable,
+} from './signing-errors.js';
 
 /**
  * What a signature covers, read from the store inside the signing transaction. The request names

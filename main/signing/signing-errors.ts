@@ -9,14 +9,19 @@ export type SignedKind = 'note' | 'addendum';
 const noun = (kind: SignedKind) => (kind === 'note' ? 'note' : 'addendum');
 
 export const signingRoleForbidden = (kind: SignedKind) =>
-  new ScribeError('forbidden', `Only a clinician can sign ${kind === 'note' ? 'a note' : 'an addendum'}.`, { reason: 'signing.role_forbidden' });
+  new ScribeError('forbidden', `Only a clinician can sign ${kind === 'note' ? 'a note' : 'an addendum'}.`, {
+    reason: 'signing.role_forbidden',
+  });
 
 export const noteAlreadySigned = () => new ScribeError('conflict', 'This note is already signed.', { reason: 'signing.already_signed' });
 
 export const noteNotSigned = () =>
-  new ScribeError('conflict', 'The note is not signed yet: edit the note itself; an addendum is for changes after signing.', { reason: 'signing.note_not_signed' });
+  new ScribeError('conflict', 'The note is not signed yet: edit the note itself; an addendum is for changes after signing.', {
+    reason: 'signing.note_not_signed',
+  });
 
-export const noOpenAddendum = () => new ScribeError('conflict', 'There is no unsigned addendum to sign.', { reason: 'signing.no_open_addendum' });
+export const noOpenAddendum = () =>
+  new ScribeError('conflict', 'There is no unsigned addendum to sign.', { reason: 'signing.no_open_addendum' });
 
 /** The signature named a revision other than the current one: the signer did not see what is there now. */
 export const revisionChanged = (kind: SignedKind, current: number) =>
@@ -28,15 +33,21 @@ export const revisionChanged = (kind: SignedKind, current: number) =>
     { reason: 'signing.revision_changed', details: { kind, current } },
   );
 
-export const emptyText = (kind: SignedKind) => new ScribeError('bad_request', `An empty ${noun(kind)} cannot be signed.`, { reason: 'signing.empty_text', details: { kind } });
+export const emptyText = (kind: SignedKind) =>
+  new ScribeError('bad_request', `An empty ${noun(kind)} cannot be signed.`, { reason: 'signing.empty_text', details: { kind } });
 
 export const visitNotSignable = (kind: SignedKind, state: VisitState) =>
-  new ScribeError('conflict', `${kind === 'note' ? 'A note' : 'An addendum'} cannot be signed while the visit is ${state.replaceAll('_', ' ')}.`, {
-    reason: 'signing.visit_not_signable',
-    details: { kind, state },
-  });
+  new ScribeError(
+    'conflict',
+    `${kind === 'note' ? 'A note' : 'An addendum'} cannot be signed while the visit is ${state.replaceAll('_', ' ')}.`,
+    {
+      reason: 'signing.visit_not_signable',
+      details: { kind, state },
+    },
+  );
 
-export const originalNotQueued = () => new ScribeError('conflict', 'The original note has no outbox job to follow.', { reason: 'signing.original_not_queued' });
+export const originalNotQueued = () =>
+  new ScribeError('conflict', 'The original note has no outbox job to follow.', { reason: 'signing.original_not_queued' });
 
 /**
  * A signature asked for on a note with drafted sentences no transcript line backs, without saying

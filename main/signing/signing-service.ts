@@ -44,8 +44,16 @@ export interface SignAddendumResult {
  * (SHA-256 of its text, signer, time), locked, and queued as one outbox job, in one transaction.
  */
 export interface SigningService {
-  /** A note with drafted sentences no transcript line backs is signed only when `acknowledgeUnsupported` says the clinician checked them. */
-  signNote(visitId: VisitId, revision: number, actor: Actor, options?: { readonly acknowledgeUnsupported?: boolean | undefined }): SignNoteResult;
+  /**
+   * A note with drafted sentences no transcript line backs is signed only when `acknowledgeUnsupported`
+   * says the clinician checked them.
+   */
+  signNote(
+    visitId: VisitId,
+    revision: number,
+    actor: Actor,
+    options?: { readonly acknowledgeUnsupported?: boolean | undefined },
+  ): SignNoteResult;
   /** The open addendum, sent after the original note on the route the original took. */
   signAddendum(visitId: VisitId, revision: number, actor: Actor): SignAddendumResult;
 }
@@ -80,7 +88,12 @@ export function createSigningService(deps: SigningDeps): SigningService {
       settleVisit(content);
       deps.audit.append({ actor: actor.id, action: SIGNED_ACTION[kind], objectType: 'visit', objectId: visitId });
       if (unsupported.count > 0) {
-        deps.audit.append({ actor: actor.id, action: 'note.unsupported_acknowledged', objectType: 'visit', objectId: `${visitId}:count:${unsupported.count}` });
+        deps.audit.append({
+          actor: actor.id,
+          action: 'note.unsupported_acknowledged',
+          objectType: 'visit',
+          objectId: `${visitId}:count:${unsupported.count}`,
+        });
       }
       deps.audit.append({ actor: actor.id, action: 'outbox.queued', objectType: 'outbox_job', objectId: job.id });
       return { attestation, seq: content.seq, jobId: job.id };

@@ -102,13 +102,20 @@ const toTrack = (row: TrackRow): AudioTrack => ({
   sampleCount: row.sample_count,
   chunkCount: row.chunk_count,
   segmentsFinal: row.segments_final === 1,
-  owner: row.owner_instance !== null && row.owner_pid !== null && row.owner_host !== null ? { instance: row.owner_instance, pid: row.owner_pid, host: row.owner_host } : undefined,
+  owner:
+    row.owner_instance !== null && row.owner_pid !== null && row.owner_host !== null
+      ? { instance: row.owner_instance, pid: row.owner_pid, host: row.owner_host }
+      : undefined,
   leaseUntil: row.lease_until ?? undefined,
   startedAt: row.started_at,
   updatedAt: row.updated_at,
 });
 
-const toSegment = (row: { idx: number; start_ms: number; end_ms: number }): SpeechSegment => ({ index: row.idx, startMs: row.start_ms, endMs: row.end_ms });
+const toSegment = (row: { idx: number; start_ms: number; end_ms: number }): SpeechSegment => ({
+  index: row.idx,
+  startMs: row.start_ms,
+  endMs: row.end_ms,
+});
 
 const inList = (values: readonly unknown[]) => values.map(() => '?').join(', ');
 
@@ -161,7 +168,9 @@ export function createSqliteAudioRepository(store: Store): AudioRepository {
     },
     tracksWithStatus(statuses) {
       if (statuses.length === 0) return [];
-      const rows = db.prepare(`SELECT * FROM audio_tracks WHERE status IN (${inList(statuses)}) ORDER BY visit_id`).all(...statuses) as TrackRow[];
+      const rows = db
+        .prepare(`SELECT * FROM audio_tracks WHERE status IN (${inList(statuses)}) ORDER BY visit_id`)
+        .all(...statuses) as TrackRow[];
       return rows.map(toTrack);
     },
     createTrack(visitId, status, owner, leaseUntil) {
@@ -211,7 +220,10 @@ export function createSqliteAudioRepository(store: Store): AudioRepository {
       return (selectChunksFrom.all(visitId, visitId, fromSample, limit) as ChunkRow[]).map((row) => decodeChunk(visitId, row));
     },
     gaps(visitId) {
-      return (selectGaps.all(visitId) as { prev_seq: number; seq: number }[]).map((g) => ({ afterSeq: g.prev_seq, missing: g.seq - g.prev_seq - 1 }));
+      return (selectGaps.all(visitId) as { prev_seq: number; seq: number }[]).map((g) => ({
+        afterSeq: g.prev_seq,
+        missing: g.seq - g.prev_seq - 1,
+      }));
     },
     deleteAudio(visitId) {
       db.prepare('DELETE FROM speech_segments WHERE visit_id = ?').run(visitId);

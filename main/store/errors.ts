@@ -44,18 +44,23 @@ export class IntegrityError extends ScribeError {
   readonly rowId: string;
   readonly column: string;
   constructor(where: { table: string; rowId: string; column: string }, options?: { cause?: unknown }) {
-    super('integrity', `Stored value ${where.table}.${where.column} of row ${where.rowId} failed its integrity check; it was altered outside the app.`, {
-      cause: options?.cause,
-      reason: 'store.integrity_failed',
-      details: { table: where.table, column: where.column },
-    });
+    super(
+      'integrity',
+      `Stored value ${where.table}.${where.column} of row ${where.rowId} failed its integrity check; it was altered outside the app.`,
+      {
+        cause: options?.cause,
+        reason: 'store.integrity_failed',
+        details: { table: where.table, column: where.column },
+      },
+    );
     this.table = where.table;
     this.rowId = where.rowId;
     this.column = where.column;
   }
 }
 
-export const wrongKey = (message = 'The passphrase or key does not open this store. Nothing was changed.') => new WrongKeyError(message, 'store.wrong_key');
+export const wrongKey = (message = 'The passphrase or key does not open this store. Nothing was changed.') =>
+  new WrongKeyError(message, 'store.wrong_key');
 
 const describeKind: Record<KeyProviderKind, string> = {
   passphrase: 'a passphrase',
@@ -64,20 +69,28 @@ const describeKind: Record<KeyProviderKind, string> = {
 };
 
 export const wrongKeyKind = (stored: KeyProviderKind, given: KeyProviderKind) =>
-  new WrongKeyError(`This store is unlocked with ${describeKind[stored]}, not ${describeKind[given]}. Nothing was changed.`, 'store.wrong_key_kind', { stored, given });
+  new WrongKeyError(
+    `This store is unlocked with ${describeKind[stored]}, not ${describeKind[given]}. Nothing was changed.`,
+    'store.wrong_key_kind',
+    { stored, given },
+  );
 
-export const keyFileNotCreated = (errno: string) => new KeyUnavailableError(`Could not create the key file (${errno}).`, 'store.key_file_not_created', { errno });
+export const keyFileNotCreated = (errno: string) =>
+  new KeyUnavailableError(`Could not create the key file (${errno}).`, 'store.key_file_not_created', { errno });
 
-export const keyFileUnreadable = (errno: string) => new KeyUnavailableError(`Could not read the key file (${errno}).`, 'store.key_file_unreadable', { errno });
+export const keyFileUnreadable = (errno: string) =>
+  new KeyUnavailableError(`Could not read the key file (${errno}).`, 'store.key_file_unreadable', { errno });
 
-export const notAKeyFile = () => new KeyUnavailableError('The key file is not a Scribe key file (expected 32 bytes in base64).', 'store.key_file_invalid');
+export const notAKeyFile = () =>
+  new KeyUnavailableError('The key file is not a Scribe key file (expected 32 bytes in base64).', 'store.key_file_invalid');
 
 export const keyParamsDamaged = () => new KeyUnavailableError('The stored key parameters are damaged.', 'store.key_params_damaged');
 
 export const passphraseTooShort = (minLength: number) =>
   new KeyUnavailableError(`The passphrase must be at least ${minLength} characters.`, 'store.passphrase_too_short', { minLength });
 
-export const keyRecordMissing = () => new KeyUnavailableError('The store has no key record; it was not initialised completely.', 'store.key_record_missing');
+export const keyRecordMissing = () =>
+  new KeyUnavailableError('The store has no key record; it was not initialised completely.', 'store.key_record_missing');
 
 /** The visit repository lives in the store, so the visit every service looks up is missing here. */
 export const visitNotFound = () => new NotFoundError('The visit', 'visit.not_found');

@@ -37,7 +37,11 @@ export function createKeyFileKeyProvider(path: string): KeyProvider {
     kind: 'key-file',
     wrap(dataKey) {
       const salt = randomBytes(16);
-      return { kind: 'key-file', params: { salt: salt.toString('base64') }, blob: wrapWithKek(deriveKek(fileKey, salt), dataKey, 'key-file') };
+      return {
+        kind: 'key-file',
+        params: { salt: salt.toString('base64') },
+        blob: wrapWithKek(deriveKek(fileKey, salt), dataKey, 'key-file'),
+      };
     },
     unwrap(wrapped) {
       const salt = wrapped.params['salt'];

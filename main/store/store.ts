@@ -42,8 +42,7 @@ export interface Store {
 
 function readWrappedKey(db: Database): WrappedKey {
   const row = db.prepare('SELECT kind, params, wrapped FROM keyring WHERE id = 1').get() as
-    | { kind: KeyProviderKind; params: string; wrapped: Buffer }
-    | undefined;
+    { kind: KeyProviderKind; params: string; wrapped: Buffer } | undefined;
   if (!row) throw keyRecordMissing();
   return { kind: row.kind, params: JSON.parse(row.params) as WrappedKey['params'], blob: row.wrapped };
 }

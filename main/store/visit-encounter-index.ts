@@ -26,7 +26,9 @@ export function createVisitEncounterIndex(store: Store): VisitEncounterIndex {
 
   // Visits made before migration 007 (or by an older app on this store) get their key once. When two
   // old visits share an encounter the oldest keeps it; the other stays findable by its own id only.
-  const pending = db.prepare('SELECT id, encounter_ref FROM visits WHERE encounter_ref IS NOT NULL AND encounter_key IS NULL ORDER BY created_at, id').all() as {
+  const pending = db
+    .prepare('SELECT id, encounter_ref FROM visits WHERE encounter_ref IS NOT NULL AND encounter_key IS NULL ORDER BY created_at, id')
+    .all() as {
     id: string;
     encounter_ref: Buffer;
   }[];

@@ -11,7 +11,14 @@ import type { VisitRecords } from '../store/visit-repository.js';
 import type { ConcreteFormat } from './import/parse-transcript.js';
 import { parseTranscript } from './import/parse-transcript.js';
 import type { StoredTranscript, TranscriptRepository, UpsertResult } from './transcript-repository.js';
-import { importForbidden, importLocked, invalidSegments, transcriptExists, transcriptFinal, transcriptNotFound } from './transcript-errors.js';
+import {
+  importForbidden,
+  importLocked,
+  invalidSegments,
+  transcriptExists,
+  transcriptFinal,
+  transcriptNotFound,
+} from './transcript-errors.js';
 import { visitNotFound } from '../store/errors.js';
 
 export interface TranscriptImportResult {
@@ -47,7 +54,10 @@ const EDITORS = new Set(['clinician', 'scribe']);
 /** While audio is being captured the engine owns the transcript; once signed, the note's evidence depends on it. */
 const IMPORT_LOCKED: ReadonlySet<VisitState> = new Set(['recording', 'transcribing', 'signed', 'delivered', 'failed']);
 
-const EngineSegment = TranscriptSegmentSchema.extend({ id: SegmentId }).refine((s) => s.endMs >= s.startMs, { message: 'ends before it starts', path: ['endMs'] });
+const EngineSegment = TranscriptSegmentSchema.extend({ id: SegmentId }).refine((s) => s.endMs >= s.startMs, {
+  message: 'ends before it starts',
+  path: ['endMs'],
+});
 
 export function createTranscriptService({ store, transcripts, visits, audit, events }: TranscriptServiceDeps): TranscriptService {
   const requireVisit = (visitId: VisitId) => {
@@ -83,7 +93,12 @@ export function createTranscriptService({ store, transcripts, visits, audit, eve
           throw transcriptExists(existing.segmentCount);
         }
         transcripts.replace(visitId, segments, 'import', true);
-        audit.append({ actor: actor.id, action: existing ? 'transcript.replaced' : 'transcript.imported', objectType: 'visit', objectId: visitId });
+        audit.append({
+          actor: actor.id,
+          action: existing ? 'transcript.replaced' : 'transcript.imported',
+          objectType: 'visit',
+          objectId: visitId,
+        });
         return existing !== undefined;
       });
       announce(visitId);

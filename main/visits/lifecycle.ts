@@ -30,7 +30,7 @@ const deliveryMoves: VisitMove[] = DELIVERY_STATES.flatMap((from) =>
 export const VISIT_MOVES: readonly VisitMove[] = [
   { from: 'not_started', to: 'recording', trigger: 'capture: recording starts' },
   { from: 'recording', to: 'transcribing', trigger: 'capture: recording stops' },
-  { from: 'recording', to: 'recording_interrupted', trigger: "capture: the recording process is gone (lease sweep)" },
+  { from: 'recording', to: 'recording_interrupted', trigger: 'capture: the recording process is gone (lease sweep)' },
   { from: 'recording_interrupted', to: 'recording', trigger: 'capture: an interrupted recording is resumed' },
   { from: 'recording_interrupted', to: 'transcribing', trigger: 'capture: an interrupted recording is finished as it is' },
   { from: 'not_started', to: 'transcribing', trigger: 'capture: an audio file is imported' },

@@ -12,9 +12,12 @@ export const illegalTransition = (from: VisitState, to: VisitState) =>
 
 /** The encounter already has a visit for another patient: refused rather than mixed up. */
 export const encounterOfAnotherPatient = () =>
-  new ScribeError('conflict', 'A visit for this encounter already exists for a different patient; check the encounter ID.', { reason: 'visit.encounter_patient_mismatch' });
+  new ScribeError('conflict', 'A visit for this encounter already exists for a different patient; check the encounter ID.', {
+    reason: 'visit.encounter_patient_mismatch',
+  });
 
-export const markReadyForbidden = () => new ForbiddenError('Only clinicians and scribes can mark a note ready for signature.', 'visit.mark_ready_forbidden');
+export const markReadyForbidden = () =>
+  new ForbiddenError('Only clinicians and scribes can mark a note ready for signature.', 'visit.mark_ready_forbidden');
 
 export const notReadyForSignature = (state: VisitState) =>
   new ScribeError('conflict', `Only a drafted note in review can be marked ready for signature; this visit is ${words(state)}.`, {

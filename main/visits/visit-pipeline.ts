@@ -83,7 +83,12 @@ export function createVisitPipeline(deps: VisitPipelineDeps): VisitPipeline {
     report({ visitId, state: 'drafting' });
     try {
       const result = await deps.drafting.draft({ visitId, engine: 'auto', template: 'soap', replaceEdits: false }, AUTO_DRAFT_ACTOR);
-      deps.logger.info('pipeline.drafted', { visitId, engine: result.note.drafter.engine, revision: result.note.revision, fallback: result.fallback !== undefined });
+      deps.logger.info('pipeline.drafted', {
+        visitId,
+        engine: result.note.drafter.engine,
+        revision: result.note.revision,
+        fallback: result.fallback !== undefined,
+      });
       report({ visitId, state: 'drafted' });
     } catch (error) {
       // Shutting down: the store may be closing under the draft; the next start drafts the visit.

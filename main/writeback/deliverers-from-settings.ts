@@ -15,7 +15,10 @@ import type { Deliverers } from './router.js';
  * key file, say) is left out: its jobs then fail with "not configured", visible in the outbox,
  * while the other targets keep working.
  */
-export async function deliverersFromSettings(settings: Settings, deps: { defaults: DefaultTargets; logger: Logger; clock: Clock }): Promise<Deliverers> {
+export async function deliverersFromSettings(
+  settings: Settings,
+  deps: { defaults: DefaultTargets; logger: Logger; clock: Clock },
+): Promise<Deliverers> {
   const deliverers: { -readonly [K in keyof Deliverers]: Deliverers[K] } = {};
   const wants = (target: 'fhir' | 'hl7v2' | 'file-drop') =>
     settings.ehrRouting === target || (settings.ehrRouting === 'fhir-then-hl7v2' && (target === 'fhir' || target === 'hl7v2'));
@@ -28,13 +31,21 @@ export async function deliverersFromSettings(settings: Settings, deps: { default
   }
   if (wants('hl7v2')) {
     try {
-      deliverers.hl7v2 = new Hl7Deliverer({ config: hl7TargetFromSettings(settings, deps.defaults.hl7), logger: deps.logger, clock: deps.clock });
+      deliverers.hl7v2 = new Hl7Deliverer({
+        config: hl7TargetFromSettings(settings, deps.defaults.hl7),
+        logger: deps.logger,
+        clock: deps.clock,
+      });
     } catch (error) {
       deps.logger.warn('writeback.target_unavailable', { target: 'hl7v2', code: error instanceof ScribeError ? error.code : 'internal' });
     }
   }
   if (wants('file-drop') && settings.fileDropFolder !== null) {
-    deliverers['file-drop'] = new FileDropDeliverer({ config: { folder: settings.fileDropFolder }, logger: deps.logger, clock: deps.clock });
+    deliverers['file-drop'] = new FileDropDeliverer({
+      config: { folder: settings.fileDropFolder },
+      logger: deps.logger,
+      clock: deps.clock,
+    });
   }
   return deliverers;
 }

@@ -44,8 +44,16 @@ export interface ParentDelivery {
 export type DeliveryTarget = 'fhir' | 'hl7v2' | 'file-drop';
 
 export type DeliveryReceipt =
-  | { readonly target: 'fhir'; readonly resources: readonly { readonly type: string; readonly id: string; readonly versionId?: string | undefined }[] }
-  | { readonly target: 'hl7v2'; readonly ackCode: 'AA' | 'CA'; readonly messageControlId: string; readonly ackControlId?: string | undefined }
+  | {
+      readonly target: 'fhir';
+      readonly resources: readonly { readonly type: string; readonly id: string; readonly versionId?: string | undefined }[];
+    }
+  | {
+      readonly target: 'hl7v2';
+      readonly ackCode: 'AA' | 'CA';
+      readonly messageControlId: string;
+      readonly ackControlId?: string | undefined;
+    }
   | { readonly target: 'file-drop'; readonly files: readonly string[] };
 
 /**

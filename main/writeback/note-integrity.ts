@@ -16,6 +16,7 @@ export function signedTextMismatch(payload: SignedNotePayload): Extract<Delivery
   return {
     kind: 'failed',
     code: 'note_hash_mismatch',
-    reason: 'The note text does not match the signature (its SHA-256 differs from the attestation); it was not sent. Review and sign the note again.',
+    reason:
+      'The note text does not match the signature (its SHA-256 differs from the attestation); it was not sent. Review and sign the note again.',
   };
 }

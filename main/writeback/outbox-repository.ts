@@ -30,7 +30,10 @@ export interface AttemptResult {
  */
 export interface OutboxRepository {
   /** `addendum`: the job of addendum `seq`, sent only once `parentJobId` (the original note's job) is delivered. */
-  enqueue(job: { visitId: VisitId; route: OutboxRoute; payload: SignedNotePayload; addendum?: { seq: number; parentJobId: string } }): { id: string; idempotencyKey: string };
+  enqueue(job: { visitId: VisitId; route: OutboxRoute; payload: SignedNotePayload; addendum?: { seq: number; parentJobId: string } }): {
+    id: string;
+    idempotencyKey: string;
+  };
   claimDue(workerId: string, leaseMs: number, limit: number): ClaimedJob[];
   markDelivered(jobId: string, workerId: string, target: DeliveryTarget, receipt: DeliveryReceipt): boolean;
   markRetry(jobId: string, workerId: string, result: AttemptResult, nextAttemptAt: Date): boolean;
@@ -86,11 +89,19 @@ export function createSqliteOutboxRepository(store: Store): OutboxRepository {
      WHERE id = @id AND ((state = 'queued' AND next_attempt_at <= @now) OR (state = 'sending' AND claimed_until <= @now))`,
   );
   const finish = (set: string) =>
-    db.prepare(`UPDATE outbox_jobs SET ${set}, claimed_by = NULL, claimed_until = NULL, updated_at = @now WHERE id = @id AND state = 'sending' AND claimed_by = @workerId`);
-  const delivered = finish(`state = 'delivered', target = @target, receipt = @receipt, delivered_at = @now, last_error_code = NULL, last_error = NULL`);
-  const retry = finish(`state = 'queued', target = COALESCE(@target, target), next_attempt_at = @next, last_error_code = @code, last_error = @error`);
+    db.prepare(
+      `UPDATE outbox_jobs SET ${set}, claimed_by = NULL, claimed_until = NULL, updated_at = @now WHERE id = @id AND state = 'sending' AND claimed_by = @workerId`,
+    );
+  const delivered = finish(
+    `state = 'delivered', target = @target, receipt = @receipt, delivered_at = @now, last_error_code = NULL, last_error = NULL`,
+  );
+  const retry = finish(
+    `state = 'queued', target = COALESCE(@target, target), next_attempt_at = @next, last_error_code = @code, last_error = @error`,
+  );
   const failed = finish(`state = 'failed', target = COALESCE(@target, target), last_error_code = @code, last_error = @error`);
-  const requeue = db.prepare(`UPDATE outbox_jobs SET state = 'queued', next_attempt_at = @now, updated_at = @now WHERE id = @id AND state = 'failed'`);
+  const requeue = db.prepare(
+    `UPDATE outbox_jobs SET state = 'queued', next_attempt_at = @now, updated_at = @now WHERE id = @id AND state = 'failed'`,
+  );
   const withParent = 'SELECT j.*, p.state AS parent_state FROM outbox_jobs j LEFT JOIN outbox_jobs p ON p.id = j.parent_job_id';
   const selectAll = db.prepare(`${withParent} ORDER BY j.created_at DESC`);
   const selectOne = db.prepare(`${withParent} WHERE j.id = ?`);
@@ -133,7 +144,16 @@ export function createSqliteOutboxRepository(store: Store): OutboxRepository {
       const id = randomUUID();
       const key = randomUUID();
       const seq = addendum?.seq ?? 0;
-      insert.run({ id, visitId, seq, parentJobId: addendum?.parentJobId ?? null, key, route, now: now(), payload: cipher.sealJson(payload, at(id, 'payload')) });
+      insert.run({
+        id,
+        visitId,
+        seq,
+        parentJobId: addendum?.parentJobId ?? null,
+        key,
+        route,
+        now: now(),
+        payload: cipher.sealJson(payload, at(id, 'payload')),
+      });
       return { id, idempotencyKey: key };
     },
     claimDue(workerId, leaseMs, limit) {
@@ -162,7 +182,10 @@ export function createSqliteOutboxRepository(store: Store): OutboxRepository {
     },
     markRetry(id, workerId, result, nextAttemptAt) {
       const error = cipher.seal(Buffer.from(result.reason, 'utf8'), at(id, 'last_error'));
-      return retry.run({ id, workerId, target: result.target ?? null, next: nextAttemptAt.toISOString(), code: result.code, error, now: now() }).changes === 1;
+      return (
+        retry.run({ id, workerId, target: result.target ?? null, next: nextAttemptAt.toISOString(), code: result.code, error, now: now() })
+          .changes === 1
+      );
     },
     markFailed(id, workerId, result) {
       const error = cipher.seal(Buffer.from(result.reason, 'utf8'), at(id, 'last_error'));
@@ -191,6 +214,7 @@ export function createSqliteOutboxRepository(store: Store): OutboxRepository {
 
 function waitingReason(parentState: OutboxState | null | undefined): string | undefined {
   if (parentState === 'delivered') return undefined;
-  if (parentState === 'failed') return 'Waiting for the original note, whose delivery failed: fix and retry the original note first; this addendum follows it.';
+  if (parentState === 'failed')
+    return 'Waiting for the original note, whose delivery failed: fix and retry the original note first; this addendum follows it.';
   return 'Waiting for the original note to be delivered; this addendum is sent right after it.';
 }

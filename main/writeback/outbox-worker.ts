@@ -50,7 +50,8 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<RunSummary> | undefined;
 
-  const emit = (job: ClaimedJob, state: 'delivered' | 'queued' | 'failed') => deps.events.emit('outbox:changed', { jobId: job.id, visitId: job.visitId, state });
+  const emit = (job: ClaimedJob, state: 'delivered' | 'queued' | 'failed') =>
+    deps.events.emit('outbox:changed', { jobId: job.id, visitId: job.visitId, state });
 
   const currentDeliverers = () => (typeof deps.deliverers === 'function' ? deps.deliverers() : Promise.resolve(deps.deliverers));
 
@@ -68,9 +69,14 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         ),
       )
       .catch((error: unknown) => ({
-      target: job.target,
-      outcome: { kind: 'retry' as const, retryAfterMs: undefined, code: 'internal', reason: `The delivery failed unexpectedly (${error instanceof Error ? error.name : 'error'}); it will be retried.` },
-    }));
+        target: job.target,
+        outcome: {
+          kind: 'retry' as const,
+          retryAfterMs: undefined,
+          code: 'internal',
+          reason: `The delivery failed unexpectedly (${error instanceof Error ? error.name : 'error'}); it will be retried.`,
+        },
+      }));
 
     switch (outcome.kind) {
       case 'delivered': {

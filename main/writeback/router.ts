@@ -32,7 +32,10 @@ export async function routeDelivery(
   const attempt = async (target: DeliveryTarget): Promise<RoutedOutcome> => {
     const deliverer = deliverers[target];
     if (!deliverer) {
-      return { target: undefined, outcome: { kind: 'failed', code: 'not_configured', reason: `No ${target} connection is configured on this workstation.` } };
+      return {
+        target: undefined,
+        outcome: { kind: 'failed', code: 'not_configured', reason: `No ${target} connection is configured on this workstation.` },
+      };
     }
     return { target, outcome: await deliverer.deliver(job, signal) };
   };

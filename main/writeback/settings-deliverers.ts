@@ -7,7 +7,11 @@ import { deliverersFromSettings } from './deliverers-from-settings.js';
 import type { Deliverers } from './router.js';
 
 /** The delivery targets for the current settings, built once and rebuilt after a settings change. */
-export function settingsDeliverers(settings: SettingsService, events: EventBus, deps: { defaults: DefaultTargets; logger: Logger; clock: Clock }): () => Promise<Deliverers> {
+export function settingsDeliverers(
+  settings: SettingsService,
+  events: EventBus,
+  deps: { defaults: DefaultTargets; logger: Logger; clock: Clock },
+): () => Promise<Deliverers> {
   let current: Promise<Deliverers> | undefined;
   events.on('settings:changed', () => {
     current = undefined;

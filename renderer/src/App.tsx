@@ -34,7 +34,8 @@ function CurrentView({ route, info }: { route: Route; info: AppInfoState }) {
 /** Window titles never name a patient: only the app and, while it runs, that a recording is on. */
 function useWindowTitle(phase: string): void {
   useEffect(() => {
-    document.title = phase === 'recording' ? 'Recording — Ambient Scribe' : phase === 'paused' ? 'Recording paused — Ambient Scribe' : 'Ambient Scribe';
+    document.title =
+      phase === 'recording' ? 'Recording — Ambient Scribe' : phase === 'paused' ? 'Recording paused — Ambient Scribe' : 'Ambient Scribe';
   }, [phase]);
 }
 

@@ -2,26 +2,47 @@ import type { OutboxJobSummary, OutboxRoute } from '../../shared/domain/outbox.j
 import type { SettingsView } from '../../shared/domain/policy.js';
 
 const targetLabels: Record<NonNullable<OutboxJobSummary['target']>, string> = { fhir: 'FHIR', hl7v2: 'HL7 v2', 'file-drop': 'File drop' };
-const routeLabels: Record<OutboxRoute, string> = { fhir: 'FHIR', hl7v2: 'HL7 v2', 'file-drop': 'File drop', 'fhir-then-hl7v2': 'FHIR, then HL7 v2' };
+const routeLabels: Record<OutboxRoute, string> = {
+  fhir: 'FHIR',
+  hl7v2: 'HL7 v2',
+  'file-drop': 'File drop',
+  'fhir-then-hl7v2': 'FHIR, then HL7 v2',
+};
 
 export function whereLabel(job: Pick<OutboxJobSummary, 'route' | 'target'>): string {
   return job.target ? targetLabels[job.target] : routeLabels[job.route];
 }
 
 /** Refusals by the EHR itself (HTTP 4xx, validation): someone has to look at its reason. */
-const FAILED_BY_EHR: ReadonlySet<string> = new Set(['rejected', 'invalid_resource', 'invalid_job', 'conflict', 'not_found', 'gone', 'precondition_failed', 'too_large', 'http_error', 'bad_request']);
+const FAILED_BY_EHR: ReadonlySet<string> = new Set([
+  'rejected',
+  'invalid_resource',
+  'invalid_job',
+  'conflict',
+  'not_found',
+  'gone',
+  'precondition_failed',
+  'too_large',
+  'http_error',
+  'bad_request',
+]);
 
 /** What a person should do about a job's last error, by its code; the server's own words are shown beside it. */
 export function adviceFor(job: Pick<OutboxJobSummary, 'state' | 'lastErrorCode'>): string {
   const code = job.lastErrorCode ?? '';
   if (job.state !== 'failed') return 'Nothing to do: it is sent again automatically.';
-  if (code === 'not_configured') return 'This workstation has no connection to the EHR set up. Ask IT to set it up in Settings, then press Retry.';
-  if (code.startsWith('auth_') || code === 'unauthorized') return 'The EHR did not accept this workstation’s credentials. Ask IT to check the EHR connection, then press Retry.';
+  if (code === 'not_configured')
+    return 'This workstation has no connection to the EHR set up. Ask IT to set it up in Settings, then press Retry.';
+  if (code.startsWith('auth_') || code === 'unauthorized')
+    return 'The EHR did not accept this workstation’s credentials. Ask IT to check the EHR connection, then press Retry.';
   if (code.startsWith('folder_') || code === 'disk_full' || code === 'write_error' || code === 'name_conflict')
     return 'The export folder could not be written. Check the folder (or ask IT), then press Retry.';
-  if (code === 'note_hash_mismatch' || code === 'invalid_note') return 'The note could not be sent as signed. Do not retry; tell IT so they can check the note.';
-  if (code === 'partial_write') return 'The EHR took part of the note and refused the rest. Tell IT before retrying, so the EHR record can be checked first.';
-  if (code === 'duplicate_found') return 'The EHR already holds a note with this identifier. Check the patient’s record in the EHR before doing anything else.';
+  if (code === 'note_hash_mismatch' || code === 'invalid_note')
+    return 'The note could not be sent as signed. Do not retry; tell IT so they can check the note.';
+  if (code === 'partial_write')
+    return 'The EHR took part of the note and refused the rest. Tell IT before retrying, so the EHR record can be checked first.';
+  if (code === 'duplicate_found')
+    return 'The EHR already holds a note with this identifier. Check the patient’s record in the EHR before doing anything else.';
   if (code === 'unsupported_fhir_version' || code === 'not_supported' || code === 'tls_error')
     return 'The EHR connection is not set up the way this app needs. Ask IT to check the EHR connection, then press Retry.';
   if (FAILED_BY_EHR.has(code) || code.startsWith('hl7_'))
@@ -38,16 +59,30 @@ export interface Destination {
 export function destinationOf(view: SettingsView): Destination {
   const s = view.settings;
   // With no FHIR server set up, the app writes to the sandbox EHR on this computer (a demo, not a real EHR).
-  const fhir = s.fhirBaseUrl.value ? `the FHIR server at ${s.fhirBaseUrl.value}` : 'the sandbox EHR on this computer (no FHIR server is set up)';
-  const hl7 = s.mllpHost.value ? `the HL7 v2 interface at ${s.mllpHost.value}:${s.mllpPort.value}${s.mllpTls.value ? ' (TLS)' : ''}` : 'the HL7 v2 interface (not set up)';
+  const fhir = s.fhirBaseUrl.value
+    ? `the FHIR server at ${s.fhirBaseUrl.value}`
+    : 'the sandbox EHR on this computer (no FHIR server is set up)';
+  const hl7 = s.mllpHost.value
+    ? `the HL7 v2 interface at ${s.mllpHost.value}:${s.mllpPort.value}${s.mllpTls.value ? ' (TLS)' : ''}`
+    : 'the HL7 v2 interface (not set up)';
   switch (s.ehrRouting.value) {
     case 'fhir':
-      return { title: `To ${fhir}`, detail: 'As a progress note (DocumentReference), a diagnosis (Condition) for each accepted code, and a record that you signed it with AI assistance (Provenance).' };
+      return {
+        title: `To ${fhir}`,
+        detail:
+          'As a progress note (DocumentReference), a diagnosis (Condition) for each accepted code, and a record that you signed it with AI assistance (Provenance).',
+      };
     case 'hl7v2':
       return { title: `To ${hl7}`, detail: 'As an HL7 v2 document message (MDM^T02) with the note and the accepted codes.' };
     case 'file-drop':
-      return { title: `To the folder ${s.fileDropFolder.value ?? '(not set up)'}`, detail: 'As PDF, text and JSON files that the EMR imports.' };
+      return {
+        title: `To the folder ${s.fileDropFolder.value ?? '(not set up)'}`,
+        detail: 'As PDF, text and JSON files that the EMR imports.',
+      };
     case 'fhir-then-hl7v2':
-      return { title: `To ${fhir}; if it cannot be reached, to ${hl7}`, detail: 'As a progress note with a diagnosis for each accepted code.' };
+      return {
+        title: `To ${fhir}; if it cannot be reached, to ${hl7}`,
+        detail: 'As a progress note with a diagnosis for each accepted code.',
+      };
   }
 }

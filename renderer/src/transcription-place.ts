@@ -51,8 +51,12 @@ export function transcriptionPlace(view: SettingsView, running?: TranscriptionEn
     };
   }
   return cloudIsRemote
-    ? { kind: 'cloud', headline: `Transcribed by a cloud service (${hostOf(cloudUrl)})`, detail: 'Audio leaves this computer, encrypted in transit, for transcription.' }
+    ? {
+        kind: 'cloud',
+        headline: `Transcribed by a cloud service (${hostOf(cloudUrl)})`,
+        detail: 'Audio leaves this computer, encrypted in transit, for transcription.',
+      }
     : cloudUrl === undefined
       ? { kind: 'cloud', headline: 'Transcribed by an outside service', detail: 'Audio leaves this computer for transcription.' }
-    : { kind: 'local', headline: 'Transcribed by a service on this computer', detail: 'Audio does not leave this computer.' };
+      : { kind: 'local', headline: 'Transcribed by a service on this computer', detail: 'Audio does not leave this computer.' };
 }

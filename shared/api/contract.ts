@@ -9,7 +9,15 @@ import { DraftRequest, DraftResult } from '../domain/drafting.js';
 import { Transcript, TranscriptImportRequest, TranscriptImportResult } from '../domain/transcript.js';
 import { TranscribeRequest, TranscriptionStatus } from '../domain/transcription.js';
 import { NewVisit, Visit, VisitState } from '../domain/visit.js';
-import { PatientSearchRequest, PatientSearchResult, Schedule, ScheduleRequest, StartEncounterRequest, StartPatientVisitRequest, StartVisitResult } from '../domain/ehr.js';
+import {
+  PatientSearchRequest,
+  PatientSearchResult,
+  Schedule,
+  ScheduleRequest,
+  StartEncounterRequest,
+  StartPatientVisitRequest,
+  StartVisitResult,
+} from '../domain/ehr.js';
 import { AutoDraftStatus } from '../domain/auto-draft.js';
 import { SettingsUpdate, SettingsView } from '../domain/policy.js';
 import { ConnectionTestResult } from '../domain/connection-test.js';
@@ -36,7 +44,14 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
-export const VisitSummary = Visit.pick({ id: true, patientId: true, encounterId: true, state: true, createdAt: true, updatedAt: true }).extend({
+export const VisitSummary = Visit.pick({
+  id: true,
+  patientId: true,
+  encounterId: true,
+  state: true,
+  createdAt: true,
+  updatedAt: true,
+}).extend({
   patientName: z.string().optional(),
 });
 export type VisitSummary = z.infer<typeof VisitSummary>;
@@ -53,7 +68,9 @@ export const NoteDraft = Note.omit({ revision: true, updatedAt: true, updatedBy:
 export const NoteView = z.object({
   note: Note,
   signed: z.boolean(),
-  revisions: z.array(z.object({ revision: z.number().int(), at: IsoDateTime, author: z.string(), kind: z.enum(['draft', 'edit', 'addendum']) })),
+  revisions: z.array(
+    z.object({ revision: z.number().int(), at: IsoDateTime, author: z.string(), kind: z.enum(['draft', 'edit', 'addendum']) }),
+  ),
   /** Addenda written after signing, in order, each with its own signature and delivery state. */
   addenda: z.array(NoteAddendum),
 });
@@ -62,7 +79,10 @@ export const MAX_AUDIO_RANGE_MS = 60_000;
 
 export const AudioRangeRequest = z
   .object({ visitId: VisitId, fromMs: z.number().int().nonnegative(), toMs: z.number().int().positive() })
-  .refine((r) => r.toMs > r.fromMs && r.toMs - r.fromMs <= MAX_AUDIO_RANGE_MS, { message: 'a range is longer than 0 and at most 60 s', path: ['toMs'] });
+  .refine((r) => r.toMs > r.fromMs && r.toMs - r.fromMs <= MAX_AUDIO_RANGE_MS, {
+    message: 'a range is longer than 0 and at most 60 s',
+    path: ['toMs'],
+  });
 
 export const AudioRange = z.object({
   visitId: VisitId,

@@ -4,7 +4,10 @@
  */
 
 /** Int16 samples as floats, into `out` (which may be a view into a larger buffer). */
-export function int16ToFloat(samples: Int16Array, out: Float32Array<ArrayBuffer> = new Float32Array(samples.length)): Float32Array<ArrayBuffer> {
+export function int16ToFloat(
+  samples: Int16Array,
+  out: Float32Array<ArrayBuffer> = new Float32Array(samples.length),
+): Float32Array<ArrayBuffer> {
   for (let i = 0; i < samples.length; i += 1) out[i] = samples[i]! / 32768;
   return out;
 }

@@ -56,7 +56,8 @@ export class Resampler {
   private produced = 0;
 
   constructor(inRate: number, outRate: number, options: ResamplerOptions = {}) {
-    if (!Number.isInteger(inRate) || !Number.isInteger(outRate) || inRate <= 0 || outRate <= 0) throw new RangeError('sample rates must be positive integers');
+    if (!Number.isInteger(inRate) || !Number.isInteger(outRate) || inRate <= 0 || outRate <= 0)
+      throw new RangeError('sample rates must be positive integers');
     this.inRate = inRate;
     this.outRate = outRate;
     const g = gcd(inRate, outRate);

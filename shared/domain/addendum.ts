@@ -27,7 +27,10 @@ export const NoteAddendum = z.object({
   state: AddendumState,
   signedBy: z.string().optional(),
   signedAt: IsoDateTime.optional(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   jobId: z.string().optional(),
   /** Why a signed addendum is not delivered yet, in plain words (may quote the EHR: never logged). */
   reason: z.string().optional(),

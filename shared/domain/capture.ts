@@ -86,7 +86,11 @@ const MAX_FRAME_BASE64 = Math.ceil(MAX_FRAME_BYTES / 3) * 4;
 
 export const AudioFrame = z.object({
   visitId: VisitId,
-  seq: z.number().int().nonnegative().max(2 ** 31 - 1),
+  seq: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(2 ** 31 - 1),
   /** Base64 of 16 kHz mono Int16 little-endian samples. */
   pcm: z.base64().min(4).max(MAX_FRAME_BASE64),
 });

@@ -7,10 +7,36 @@ import { z } from 'zod';
 
 export const DEFAULT_GLOBAL_SHORTCUT = 'CommandOrControl+Shift+Space';
 
-const MODIFIERS = ['command', 'cmd', 'control', 'ctrl', 'commandorcontrol', 'cmdorctrl', 'alt', 'option', 'altgr', 'shift', 'super', 'meta'];
+const MODIFIERS = [
+  'command',
+  'cmd',
+  'control',
+  'ctrl',
+  'commandorcontrol',
+  'cmdorctrl',
+  'alt',
+  'option',
+  'altgr',
+  'shift',
+  'super',
+  'meta',
+];
 /** Modifiers that keep a shortcut from swallowing ordinary typing in every other program. */
-const STRONG_MODIFIERS = new Set(['command', 'cmd', 'control', 'ctrl', 'commandorcontrol', 'cmdorctrl', 'alt', 'option', 'altgr', 'super', 'meta']);
-const KEY = /^([A-Za-z0-9]|F([1-9]|1[0-9]|2[0-4])|Space|Tab|Backspace|Delete|Insert|Return|Enter|Up|Down|Left|Right|Home|End|PageUp|PageDown|Escape|Esc|Plus|[-=[\];',./`\\])$/i;
+const STRONG_MODIFIERS = new Set([
+  'command',
+  'cmd',
+  'control',
+  'ctrl',
+  'commandorcontrol',
+  'cmdorctrl',
+  'alt',
+  'option',
+  'altgr',
+  'super',
+  'meta',
+]);
+const KEY =
+  /^([A-Za-z0-9]|F([1-9]|1[0-9]|2[0-4])|Space|Tab|Backspace|Delete|Insert|Return|Enter|Up|Down|Left|Right|Home|End|PageUp|PageDown|Escape|Esc|Plus|[-=[\];',./`\\])$/i;
 
 function acceleratorProblem(value: string): string | undefined {
   const parts = value.split('+');
@@ -19,9 +45,11 @@ function acceleratorProblem(value: string): string | undefined {
   const key = parts.at(-1) ?? '';
   const modifiers = parts.slice(0, -1).map((part) => part.toLowerCase());
   if (!KEY.test(key)) return 'must end in one key: a letter, a digit, F1–F24, Space, or a named key such as PageUp';
-  if (modifiers.some((modifier) => !MODIFIERS.includes(modifier))) return 'modifiers are CommandOrControl, Control, Command, Alt, Option, Shift, Super or Meta';
+  if (modifiers.some((modifier) => !MODIFIERS.includes(modifier)))
+    return 'modifiers are CommandOrControl, Control, Command, Alt, Option, Shift, Super or Meta';
   if (new Set(modifiers).size !== modifiers.length) return 'must not repeat a modifier';
-  if (!modifiers.some((modifier) => STRONG_MODIFIERS.has(modifier))) return 'must include CommandOrControl, Control, Command, Alt or Super, so it cannot take over typing in other programs';
+  if (!modifiers.some((modifier) => STRONG_MODIFIERS.has(modifier)))
+    return 'must include CommandOrControl, Control, Command, Alt or Super, so it cannot take over typing in other programs';
   return undefined;
 }
 
@@ -53,8 +81,29 @@ export type ShortcutPressed = z.infer<typeof ShortcutPressed>;
 /** How people read an accelerator: `Ctrl+Shift+Space`, or `⌘ Shift Space` on macOS. */
 export function acceleratorLabel(accelerator: string, isMac: boolean): string {
   const names: Record<string, string> = isMac
-    ? { commandorcontrol: '⌘', cmdorctrl: '⌘', command: '⌘', cmd: '⌘', control: 'Control', ctrl: 'Control', alt: 'Option', option: 'Option', super: '⌘', meta: '⌘' }
-    : { commandorcontrol: 'Ctrl', cmdorctrl: 'Ctrl', control: 'Ctrl', ctrl: 'Ctrl', command: 'Win', cmd: 'Win', option: 'Alt', super: 'Win', meta: 'Win' };
+    ? {
+        commandorcontrol: '⌘',
+        cmdorctrl: '⌘',
+        command: '⌘',
+        cmd: '⌘',
+        control: 'Control',
+        ctrl: 'Control',
+        alt: 'Option',
+        option: 'Option',
+        super: '⌘',
+        meta: '⌘',
+      }
+    : {
+        commandorcontrol: 'Ctrl',
+        cmdorctrl: 'Ctrl',
+        control: 'Ctrl',
+        ctrl: 'Ctrl',
+        command: 'Win',
+        cmd: 'Win',
+        option: 'Alt',
+        super: 'Win',
+        meta: 'Win',
+      };
   const parts = accelerator.split('+').map((part) => names[part.toLowerCase()] ?? part);
   return parts.join(isMac ? ' ' : '+');
 }

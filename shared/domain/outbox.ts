@@ -8,8 +8,16 @@ export const OutboxState = z.enum(['queued', 'sending', 'delivered', 'failed']);
 export type OutboxState = z.infer<typeof OutboxState>;
 
 const Receipt = z.discriminatedUnion('target', [
-  z.object({ target: z.literal('fhir'), resources: z.array(z.object({ type: z.string(), id: z.string(), versionId: z.string().optional() })) }),
-  z.object({ target: z.literal('hl7v2'), ackCode: z.enum(['AA', 'CA']), messageControlId: z.string(), ackControlId: z.string().optional() }),
+  z.object({
+    target: z.literal('fhir'),
+    resources: z.array(z.object({ type: z.string(), id: z.string(), versionId: z.string().optional() })),
+  }),
+  z.object({
+    target: z.literal('hl7v2'),
+    ackCode: z.enum(['AA', 'CA']),
+    messageControlId: z.string(),
+    ackControlId: z.string().optional(),
+  }),
   z.object({ target: z.literal('file-drop'), files: z.array(z.string()) }),
 ]);
 

@@ -80,7 +80,10 @@ const Hl7Name = z
   .string()
   .min(1)
   .max(180)
-  .regex(/^[^\s|^~\\&\p{Cc}]([^|^~\\&\p{Cc}]*[^\s|^~\\&\p{Cc}])?$/u, 'must not contain | ^ ~ \\ & or control characters, nor start or end with a space');
+  .regex(
+    /^[^\s|^~\\&\p{Cc}]([^|^~\\&\p{Cc}]*[^\s|^~\\&\p{Cc}])?$/u,
+    'must not contain | ^ ~ \\ & or control characters, nor start or end with a space',
+  );
 
 const SemVer = z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'must be a version such as 1.4.2');
 
@@ -93,8 +96,15 @@ export const Settings = z.object({
       'Where signed notes go: `fhir` (FHIR R4 transaction), `hl7v2` (MDM^T02 over MLLP), `file-drop` (files in a folder an EMR imports), or `fhir-then-hl7v2` (FHIR, falling back to HL7 v2).',
   }),
   fhirBaseUrl: ServiceUrl.nullable().meta({ description: 'FHIR R4 base URL of the EHR, e.g. `https://ehr.example.org/fhir/R4`.' }),
-  fhirClientId: z.string().min(1).max(256).nullable().meta({ description: 'SMART Backend Services client id registered with the EHR for unattended write-back.' }),
-  fhirTokenUrl: ServiceUrl.nullable().meta({ description: "The EHR's OAuth 2.0 token endpoint (client_credentials with private_key_jwt)." }),
+  fhirClientId: z
+    .string()
+    .min(1)
+    .max(256)
+    .nullable()
+    .meta({ description: 'SMART Backend Services client id registered with the EHR for unattended write-back.' }),
+  fhirTokenUrl: ServiceUrl.nullable().meta({
+    description: "The EHR's OAuth 2.0 token endpoint (client_credentials with private_key_jwt).",
+  }),
   fhirScope: z
     .string()
     .max(2048)
@@ -105,7 +115,8 @@ export const Settings = z.object({
         'Scopes the write-back client asks for, space-separated, as registered with the EHR. `null`: writing and reading back DocumentReference, Condition and Provenance, and reading Encounter and Patient. Add `system/MedicationRequest.read` (and register it) to give transcription the active medication list of visits started from the schedule.',
     }),
   fhirPrivateKeyFile: AbsolutePath.nullable().meta({
-    description: 'Full path of the PEM or JWK private key that signs the client assertion. Keep the file readable only by the users who run the app.',
+    description:
+      'Full path of the PEM or JWK private key that signs the client assertion. Keep the file readable only by the users who run the app.',
   }),
   fhirSignInClientId: z
     .string()
@@ -121,57 +132,60 @@ export const Settings = z.object({
     description:
       'Scopes asked for at clinician sign-in, space-separated; must include `openid` and `fhirUser` (who signed in). Add `launch/patient` to pick a patient at standalone sign-in; an EHR launch adds `launch` itself. `offline_access` lets the session renew its token without asking the clinician again.',
   }),
-  fhirLaunchPort: z
-    .number()
-    .int()
-    .min(1024)
-    .max(65535)
-    .nullable()
-    .meta({
-      description:
-        'Port on 127.0.0.1 where the app takes EHR launches (`http://127.0.0.1:PORT/launch?iss=…&launch=…`); register that URL as the launch URL in the EHR. `null`: EHR launch is off.',
-    }),
+  fhirLaunchPort: z.number().int().min(1024).max(65535).nullable().meta({
+    description:
+      'Port on 127.0.0.1 where the app takes EHR launches (`http://127.0.0.1:PORT/launch?iss=…&launch=…`); register that URL as the launch URL in the EHR. `null`: EHR launch is off.',
+  }),
   mllpHost: HostName.nullable().meta({ description: 'HL7 v2 interface engine host for MLLP.' }),
   mllpPort: z.number().int().min(1).max(65535).meta({ description: 'HL7 v2 MLLP port.' }),
   mllpTls: z.boolean().meta({ description: 'Wrap MLLP in TLS. Turn off only on a network segment you trust.' }),
-  hl7SendingApplication: Hl7Name.meta({ description: 'MSH-3 sending application: how the interface engine knows this app (also the namespace of TXA-12).' }),
+  hl7SendingApplication: Hl7Name.meta({
+    description: 'MSH-3 sending application: how the interface engine knows this app (also the namespace of TXA-12).',
+  }),
   hl7SendingFacility: Hl7Name.nullable().meta({ description: 'MSH-4 sending facility, e.g. the clinic. `null`: left empty.' }),
   hl7ReceivingApplication: Hl7Name.nullable().meta({
-    description: 'MSH-5 receiving application the interface engine routes on. Required with `mllpHost`; `null` with no `mllpHost` uses the sandbox EHR\'s.',
+    description:
+      "MSH-5 receiving application the interface engine routes on. Required with `mllpHost`; `null` with no `mllpHost` uses the sandbox EHR's.",
   }),
   hl7ReceivingFacility: Hl7Name.nullable().meta({
-    description: 'MSH-6 receiving facility. Required with `mllpHost`; `null` with no `mllpHost` uses the sandbox EHR\'s.',
+    description: "MSH-6 receiving facility. Required with `mllpHost`; `null` with no `mllpHost` uses the sandbox EHR's.",
   }),
   hl7PatientIdAuthority: Hl7Name.nullable().meta({
-    description: "PID-3.4 assigning authority of the EHR's patient ids (its MRN namespace). Required with `mllpHost`; `null` with no `mllpHost` uses the sandbox EHR's.",
+    description:
+      "PID-3.4 assigning authority of the EHR's patient ids (its MRN namespace). Required with `mllpHost`; `null` with no `mllpHost` uses the sandbox EHR's.",
   }),
   hl7PatientIdType: z.enum(['MR', 'PI', 'PT', 'PN']).meta({
-    description: "PID-3.5 identifier type of the EHR's patient id (HL7 table 0203): `PI` patient internal id (a FHIR Patient id), `MR` medical record number, `PT` patient external id, `PN` person number.",
+    description:
+      "PID-3.5 identifier type of the EHR's patient id (HL7 table 0203): `PI` patient internal id (a FHIR Patient id), `MR` medical record number, `PT` patient external id, `PN` person number.",
   }),
-  hl7ProcessingId: z.enum(['P', 'T', 'D']).meta({ description: 'MSH-11 processing id: `P` production, `T` training (test systems), `D` debugging.' }),
-  fileDropFolder: AbsolutePath.nullable().meta({ description: 'Folder for the `file-drop` route (a local or UNC path the EMR imports from).' }),
+  hl7ProcessingId: z
+    .enum(['P', 'T', 'D'])
+    .meta({ description: 'MSH-11 processing id: `P` production, `T` training (test systems), `D` debugging.' }),
+  fileDropFolder: AbsolutePath.nullable().meta({
+    description: 'Folder for the `file-drop` route (a local or UNC path the EMR imports from).',
+  }),
   transcriptionEngines: z
     .array(TranscriptionEngine)
     .max(TranscriptionEngine.options.length)
     .refine(unique, 'must not repeat an engine')
-    .meta({ description: 'Transcription engines that may run: `local` (Whisper on this machine) and/or `openai` (an OpenAI-compatible service).' }),
-  draftingEngines: z
-    .array(DraftingEngine)
-    .max(DraftingEngine.options.length)
-    .refine(unique, 'must not repeat an engine')
-    .meta({ description: 'Note drafting engines that may run: `llm` (an OpenAI-compatible model) and/or `offline` (rule-based, on this machine).' }),
+    .meta({
+      description: 'Transcription engines that may run: `local` (Whisper on this machine) and/or `openai` (an OpenAI-compatible service).',
+    }),
+  draftingEngines: z.array(DraftingEngine).max(DraftingEngine.options.length).refine(unique, 'must not repeat an engine').meta({
+    description: 'Note drafting engines that may run: `llm` (an OpenAI-compatible model) and/or `offline` (rule-based, on this machine).',
+  }),
   audioMayLeaveDevice: z.boolean().meta({
     description:
       '`false` means audio never leaves this machine: transcription through a service that is not on this machine (127.0.0.1 / localhost) refuses to run, whatever `transcriptionEngines` says.',
   }),
-  openaiBaseUrls: z
-    .array(ServiceUrl)
-    .max(20)
-    .meta({ description: 'OpenAI-compatible base URLs the `openai` and `llm` engines may call (a request goes only to a URL on this list, or below it).' }),
+  openaiBaseUrls: z.array(ServiceUrl).max(20).meta({
+    description:
+      'OpenAI-compatible base URLs the `openai` and `llm` engines may call (a request goes only to a URL on this list, or below it).',
+  }),
   consentRequired: z.boolean().meta({ description: "Recording starts only after the patient's consent is confirmed in the app." }),
   globalShortcut: Accelerator.nullable().meta({
     description:
-      'Keyboard shortcut that starts and stops recording while another program (the EHR) is in front, as an Electron accelerator with Ctrl/Cmd, Alt or Super, e.g. `CommandOrControl+Shift+Space`. `null`: no OS-wide shortcut (Ctrl+Shift+Space, ⌘ Shift Space on macOS, still works while the app\'s window is in front).',
+      "Keyboard shortcut that starts and stops recording while another program (the EHR) is in front, as an Electron accelerator with Ctrl/Cmd, Alt or Super, e.g. `CommandOrControl+Shift+Space`. `null`: no OS-wide shortcut (Ctrl+Shift+Space, ⌘ Shift Space on macOS, still works while the app's window is in front).",
   }),
   audioRetentionDays: z
     .number()
@@ -179,9 +193,12 @@ export const Settings = z.object({
     .min(0)
     .max(3650)
     .meta({ description: "Days a visit's audio is kept after the EHR confirmed the note (0: purge as soon as it is confirmed)." }),
-  updatesDisabled: z.boolean().meta({ description: 'Turn automatic updates off (for example when updates are deployed by MSI / Group Policy or a package repository).' }),
+  updatesDisabled: z.boolean().meta({
+    description: 'Turn automatic updates off (for example when updates are deployed by MSI / Group Policy or a package repository).',
+  }),
   updateServerUrl: ServiceUrl.nullable().meta({
-    description: 'Generic update server (the folder holding `latest.yml`, `latest-mac.yml` and the installers). No server: no update checks.',
+    description:
+      'Generic update server (the folder holding `latest.yml`, `latest-mac.yml` and the installers). No server: no update checks.',
   }),
   updateChannel: z
     .string()
@@ -199,7 +216,9 @@ export const Settings = z.object({
     .max(PolicyRole.options.length)
     .refine(unique, 'must not repeat a role')
     .meta({ description: 'Roles that may sign a note and send it to the EHR.' }),
-  webBridgeAllowed: z.boolean().meta({ description: 'Allow `scribe web` (the browser UI on 127.0.0.1 for development and tests). Installed builds never start it.' }),
+  webBridgeAllowed: z
+    .boolean()
+    .meta({ description: 'Allow `scribe web` (the browser UI on 127.0.0.1 for development and tests). Installed builds never start it.' }),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingKey = keyof Settings;

@@ -62,7 +62,8 @@ describe('a later change to a signed, delivered note becomes an addendum', skipW
   const outputs: string[] = [];
 
   const addenda = () => page.getByRole('region', { name: 'Addenda' });
-  const noSeriousIssues = async (where: string) => assert.deepEqual(await seriousAccessibilityIssues(page), [], `accessibility of ${where}`);
+  const noSeriousIssues = async (where: string) =>
+    assert.deepEqual(await seriousAccessibilityIssues(page), [], `accessibility of ${where}`);
   const stored = async () => ((await web.call('note:get', { visitId })) as { value: { addenda: Addendum[] } }).value.addenda;
   /** The review page as people reach a delivered note: from the outbox. */
   const openReview = async () => {
@@ -81,13 +82,29 @@ describe('a later change to a signed, delivered note becomes an addendum', skipW
     const policy = join(ws.dataDir, 'policy.json');
     await writeFile(
       policy,
-      JSON.stringify({ ehrRouting: 'fhir', fhirBaseUrl: ehr.sandbox.fhirBaseUrl, fhirTokenUrl: ehr.sandbox.auth.token, fhirClientId: TEST_CLIENT_ID, fhirPrivateKeyFile: keyFile }),
+      JSON.stringify({
+        ehrRouting: 'fhir',
+        fhirBaseUrl: ehr.sandbox.fhirBaseUrl,
+        fhirTokenUrl: ehr.sandbox.auth.token,
+        fhirClientId: TEST_CLIENT_ID,
+        fhirPrivateKeyFile: keyFile,
+      }),
     );
     webEnv = { SCRIBE_POLICY_FILE: policy };
     const asClinician = { ...webEnv, SCRIBE_USER: CLINICIAN, SCRIBE_ROLE: 'clinician' };
 
     // The note: drafted offline from a transcript, signed by the clinician and delivered to the EHR.
-    const args = ['visit', 'create', '--patient', PATIENT_ID, '--encounter', sandboxEncounterId(PATIENT_INDEX), '--name', PATIENT, '--json'];
+    const args = [
+      'visit',
+      'create',
+      '--patient',
+      PATIENT_ID,
+      '--encounter',
+      sandboxEncounterId(PATIENT_INDEX),
+      '--name',
+      PATIENT,
+      '--json',
+    ];
     visitId = (JSON.parse(await ws.scribe(args, webEnv)) as { id: string }).id;
     const file = join(ws.dataDir, 'visit.txt');
     await writeFile(file, TRANSCRIPT);
@@ -113,11 +130,22 @@ describe('a later change to a signed, delivered note becomes an addendum', skipW
     await openReview();
     await page.getByText('Signed and locked', { exact: true }).waitFor();
     const note = page.getByRole('region', { name: 'Note' });
-    await note.getByText(/acute pharyngitis/i).first().waitFor();
+    await note
+      .getByText(/acute pharyngitis/i)
+      .first()
+      .waitFor();
     const fields = 'input:not([type=hidden]), textarea, select, [contenteditable]:not([contenteditable=false])';
     assert.equal(await note.locator(fields).count(), 0, 'no editable field in the note');
-    assert.equal(await page.getByRole('region', { name: 'Diagnosis codes (ICD-10-CM)' }).locator(fields).count(), 0, 'no editable field in the codes');
-    assert.equal(await page.getByRole('button', { name: /^(Add sentence|Accept|Reject|Sign and send)/ }).count(), 0, 'no edit, code or sign control');
+    assert.equal(
+      await page.getByRole('region', { name: 'Diagnosis codes (ICD-10-CM)' }).locator(fields).count(),
+      0,
+      'no editable field in the codes',
+    );
+    assert.equal(
+      await page.getByRole('button', { name: /^(Add sentence|Accept|Reject|Sign and send)/ }).count(),
+      0,
+      'no edit, code or sign control',
+    );
     // The code nobody accepted before signing was not sent, and says so.
     const codes = page.getByRole('region', { name: 'Diagnosis codes (ICD-10-CM)' });
     await codes.getByText('Not accepted, not sent', { exact: true }).waitFor();
@@ -131,7 +159,9 @@ describe('a later change to a signed, delivered note becomes an addendum', skipW
     const box = addenda().getByLabel('Add addendum');
     await box.fill(FIRST_WORDS);
     // Saved half a second after typing stops, with no button pressed.
-    await addenda().getByText(new RegExp(`^Last saved by ${SCRIBE} on `)).waitFor();
+    await addenda()
+      .getByText(new RegExp(`^Last saved by ${SCRIBE} on `))
+      .waitFor();
     await addenda().getByLabel('Addendum 1 (not signed yet)').waitFor();
     assert.deepEqual(
       (await stored()).map((a) => [a.seq, a.text, a.state]),
@@ -192,7 +222,9 @@ describe('a later change to a signed, delivered note becomes an addendum', skipW
     await sign.click();
     await dialog.waitFor({ state: 'hidden' });
 
-    const signed = addenda().getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Addendum 1' }) });
+    const signed = addenda()
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('heading', { name: 'Addendum 1' }) });
     await signed.getByText(new RegExp(`^Signed by ${CLINICIAN} on `)).waitFor();
     await signed.getByText('Delivered to the EHR', { exact: true }).waitFor({ timeout: 30_000 });
     assert.equal((await signed.locator('pre').textContent()) ?? '', ADDENDUM);
@@ -217,7 +249,11 @@ describe('a later change to a signed, delivered note becomes an addendum', skipW
     assert.equal(addendum.relatesTo?.[0]?.code, 'appends');
     assert.equal(addendum.relatesTo?.[0]?.target.reference, `DocumentReference/${original.id}`);
     assert.equal(Buffer.from(addendum.content[0]!.attachment.data ?? '', 'base64').toString('utf8'), ADDENDUM);
-    assert.match(Buffer.from(original.content[0]!.attachment.data ?? '', 'base64').toString('utf8'), /pharyngitis/i, 'the original is unchanged');
+    assert.match(
+      Buffer.from(original.content[0]!.attachment.data ?? '', 'base64').toString('utf8'),
+      /pharyngitis/i,
+      'the original is unchanged',
+    );
     assert.equal(addendum.context?.encounter?.[0]?.reference, `Encounter/${sandboxEncounterId(PATIENT_INDEX)}`);
   });
 

@@ -29,8 +29,15 @@ describe('EHR connection settings and deliberate sign-off in the browser', skipW
     ws = await createWorkstation({ user: 'sbx-practitioner-1', role: 'clinician' });
     // A sandbox on free ports, so this runs beside anything holding 8910/2575.
     const { ready } = await ws.background(['sandbox', '--port', '0', '--json']);
-    const sandbox = ready as { fhirBaseUrl: string; clientKeyFile: string; backendClientIds: string[]; listeners: { name: string; address: string }[] };
-    const mllpPort = Number(new URL(sandbox.listeners.find((l) => l.address.startsWith('mllp://'))!.address.replace('mllp://', 'http://')).port);
+    const sandbox = ready as {
+      fhirBaseUrl: string;
+      clientKeyFile: string;
+      backendClientIds: string[];
+      listeners: { name: string; address: string }[];
+    };
+    const mllpPort = Number(
+      new URL(sandbox.listeners.find((l) => l.address.startsWith('mllp://'))!.address.replace('mllp://', 'http://')).port,
+    );
     const policy = join(ws.dataDir, 'policy.json');
     await writeFile(policy, JSON.stringify({ hl7ProcessingId: 'T' }));
     web = await ws.web({ SCRIBE_POLICY_FILE: policy });
@@ -75,7 +82,10 @@ describe('EHR connection settings and deliberate sign-off in the browser', skipW
     const checks = live.getByRole('listitem');
     assert.equal(await checks.count(), 4);
     const texts = await checks.allInnerTexts();
-    assert.ok(texts.every((text) => text.startsWith('Works')), texts.join('\n'));
+    assert.ok(
+      texts.every((text) => text.startsWith('Works')),
+      texts.join('\n'),
+    );
     assert.match(texts.join('\n'), /FHIR 4\.0\.1 and takes transactions/);
     assert.match(texts.join('\n'), /No message was sent/);
     assert.deepEqual(await seriousAccessibilityIssues(page), [], 'accessibility issues on the settings page');

@@ -28,7 +28,10 @@ describe("today's schedule from the sandbox EHR, in the browser", skipWhen(e2eSk
   const ok = (result: { ok: boolean; error?: { message: string } }) => assert.ok(result.ok, result.error?.message);
   const schedule = () => page.getByRole('region', { name: 'Today’s schedule' });
   const localVisits = () => page.getByRole('region', { name: 'Today’s visits' });
-  const row = (name: string) => schedule().getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${name}`) }) });
+  const row = (name: string) =>
+    schedule()
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${name}`) }) });
 
   beforeAll(async () => {
     ws = await createWorkstation({ user: 'sc.schedule', role: 'scribe' });
@@ -37,7 +40,14 @@ describe("today's schedule from the sandbox EHR, in the browser", skipWhen(e2eSk
     const ready = sandbox.ready as { fhirBaseUrl: string; clientKeyFile: string; backendClientIds: string[] };
     // IT points the workstation at the EHR (scribes cannot change settings); the scribe then works.
     const it = await ws.web({ SCRIBE_USER: 'it.admin', SCRIBE_ROLE: 'admin' });
-    ok(await it.call('settings:update', { fhirBaseUrl: ready.fhirBaseUrl, fhirClientId: ready.backendClientIds[0], fhirPrivateKeyFile: ready.clientKeyFile, fhirScope: SCOPE_WITH_MEDICATIONS }));
+    ok(
+      await it.call('settings:update', {
+        fhirBaseUrl: ready.fhirBaseUrl,
+        fhirClientId: ready.backendClientIds[0],
+        fhirPrivateKeyFile: ready.clientKeyFile,
+        fhirScope: SCOPE_WITH_MEDICATIONS,
+      }),
+    );
     await it.stop();
     web = await ws.web();
     ({ browser, page } = await openAppPage(seen, { height: 900 }));
@@ -54,7 +64,13 @@ describe("today's schedule from the sandbox EHR, in the browser", skipWhen(e2eSk
     await row(names[0]!).waitFor();
     const rows = schedule().getByRole('row');
     assert.equal(await rows.count(), 1 + SANDBOX_PATIENTS.length, 'a header row and one row per seeded encounter');
-    assert.deepEqual(await schedule().getByRole('rowheader').allInnerTexts().then((t) => t.map((x) => x.split('\n')[0])), names);
+    assert.deepEqual(
+      await schedule()
+        .getByRole('rowheader')
+        .allInnerTexts()
+        .then((t) => t.map((x) => x.split('\n')[0])),
+      names,
+    );
     const first = row(names[0]!);
     await first.getByText('Blood pressure follow-up').waitFor();
     await first.getByText('MRN SBX-MRN-0001 · born 1958-04-12').waitFor();
@@ -81,7 +97,10 @@ describe("today's schedule from the sandbox EHR, in the browser", skipWhen(e2eSk
     assert.equal(await started.getByRole('link', { name: 'Open' }).getAttribute('href'), `#/visits/${visitId}`);
     await localVisits().getByRole('link', { name: names[1]! }).waitFor();
 
-    const again = (await web.call('ehr:startVisit', { encounterId: 'sbx-encounter-2' })) as { ok: boolean; value: { visit: { id: string; patient: { reasonForVisit?: string; mrn?: string } }; created: boolean } };
+    const again = (await web.call('ehr:startVisit', { encounterId: 'sbx-encounter-2' })) as {
+      ok: boolean;
+      value: { visit: { id: string; patient: { reasonForVisit?: string; mrn?: string } }; created: boolean };
+    };
     ok(again);
     assert.deepEqual([again.value.visit.id, again.value.created], [visitId, false]);
     assert.equal(again.value.visit.patient.mrn, 'SBX-MRN-0002');
@@ -105,12 +124,27 @@ describe("today's schedule from the sandbox EHR, in the browser", skipWhen(e2eSk
     // Down twice from the first result: the third patient; up from the first wraps to the last.
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
-    assert.equal(await listbox.getByRole('option', { selected: true }).innerText().then((t) => t.split('\n')[0]), names[2]);
-    assert.equal(await search.getAttribute('aria-activedescendant'), await listbox.getByRole('option', { selected: true }).getAttribute('id'));
+    assert.equal(
+      await listbox
+        .getByRole('option', { selected: true })
+        .innerText()
+        .then((t) => t.split('\n')[0]),
+      names[2],
+    );
+    assert.equal(
+      await search.getAttribute('aria-activedescendant'),
+      await listbox.getByRole('option', { selected: true }).getAttribute('id'),
+    );
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('ArrowUp');
-    assert.equal(await listbox.getByRole('option', { selected: true }).innerText().then((t) => t.split('\n')[0]), names[4]);
+    assert.equal(
+      await listbox
+        .getByRole('option', { selected: true })
+        .innerText()
+        .then((t) => t.split('\n')[0]),
+      names[4],
+    );
     await page.keyboard.press('Enter');
     const picked = page.getByRole('group', { name: new RegExp(`^${names[4]}`) });
     await picked.getByLabel('Reason for visit (optional)').fill('Follow-up of rash');
@@ -138,12 +172,19 @@ describe("today's schedule from the sandbox EHR, in the browser", skipWhen(e2eSk
     await row(names[0]!).waitFor();
     await stopSandbox();
     await schedule().getByRole('button', { name: 'Refresh schedule' }).click();
-    await schedule().getByRole('alert').getByText(/^EHR unreachable/).waitFor();
+    await schedule()
+      .getByRole('alert')
+      .getByText(/^EHR unreachable/)
+      .waitFor();
     await schedule().getByText('The schedule below may be out of date.').waitFor();
 
     const search = page.getByRole('combobox', { name: 'Find a patient on the EHR' });
     await search.fill('Ada');
-    await page.getByRole('alert').filter({ hasText: /^EHR unreachable/ }).nth(1).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /^EHR unreachable/ })
+      .nth(1)
+      .waitFor();
 
     await page.getByLabel('Patient ID').fill('manual-77');
     await page.getByLabel('Patient name').fill('Typed Byhand-Sandbox');

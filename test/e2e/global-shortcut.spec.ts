@@ -35,7 +35,7 @@ describe('the global start/stop shortcut, delivered as app:shortcut', skipWhen(e
   let withoutConsent = '';
   const seen = { console: [] as string[], errors: [] as string[] };
 
-  const call = async <T,>(channel: string, request: unknown): Promise<T> => {
+  const call = async <T>(channel: string, request: unknown): Promise<T> => {
     const result = await scribe.dispatch(channel, request, ctx);
     assert.ok(result.ok, `${channel}: ${JSON.stringify(result)}`);
     return result.value as T;
@@ -66,10 +66,19 @@ describe('the global start/stop shortcut, delivered as app:shortcut', skipWhen(e
         },
       },
     });
-    withConsent = (await call<{ id: string }>('visit:create', { patientId: 'pat-key-1', patient: { displayName: 'Perpetua Kestrelwing' } })).id;
-    withoutConsent = (await call<{ id: string }>('visit:create', { patientId: 'pat-key-2', patient: { displayName: 'Ignatius Fernsby' } })).id;
+    withConsent = (await call<{ id: string }>('visit:create', { patientId: 'pat-key-1', patient: { displayName: 'Perpetua Kestrelwing' } }))
+      .id;
+    withoutConsent = (await call<{ id: string }>('visit:create', { patientId: 'pat-key-2', patient: { displayName: 'Ignatius Fernsby' } }))
+      .id;
     await call('visit:recordConsent', { visitId: withConsent, method: 'verbal' });
-    bridge = await startWebBridge({ dispatch: scribe.dispatch, events: scribe.events, actor, staticDir: join(ROOT, 'dist', 'renderer'), packaged: false, logger: nullLogger });
+    bridge = await startWebBridge({
+      dispatch: scribe.dispatch,
+      events: scribe.events,
+      actor,
+      staticDir: join(ROOT, 'dist', 'renderer'),
+      packaged: false,
+      logger: nullLogger,
+    });
     ({ browser, page } = await openAppPage(seen, { fakeMedia: true }));
     await page.goto(bridge.url);
     await page.getByRole('heading', { level: 1 }).first().waitFor();
@@ -97,7 +106,10 @@ describe('the global start/stop shortcut, delivered as app:shortcut', skipWhen(e
     press();
     await page.locator('.recording-phase-recording').waitFor();
     await until('the store to be recording', async () => (await capture(withConsent)) === 'recording');
-    await until('audio to be stored', async () => (await call<{ durationMs: number }>('capture:status', { visitId: withConsent })).durationMs >= 500);
+    await until(
+      'audio to be stored',
+      async () => (await call<{ durationMs: number }>('capture:status', { visitId: withConsent })).durationMs >= 500,
+    );
     await screenshot(page, 'global-shortcut-recording');
     press();
     await page.locator('.recording-phase-idle').waitFor();
@@ -111,7 +123,9 @@ describe('the global start/stop shortcut, delivered as app:shortcut', skipWhen(e
     await pause(500);
     press();
     await page.getByText('Record the patient’s consent before recording.').waitFor({ state: 'attached' });
-    await until('the consent step to have focus', () => page.evaluate<boolean>(`document.activeElement?.closest('form') !== null && document.activeElement?.tagName === 'INPUT'`));
+    await until('the consent step to have focus', () =>
+      page.evaluate<boolean>(`document.activeElement?.closest('form') !== null && document.activeElement?.tagName === 'INPUT'`),
+    );
     await pause(500);
     assert.equal(await capture(withoutConsent), 'idle');
     assert.equal(raises, 1);

@@ -11,7 +11,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { WebServer, Workstation } from '../helpers/e2e-web.js';
-import { createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues, TIMEOUT_MS, watchPage } from '../helpers/e2e-web.js';
+import {
+  createWorkstation,
+  e2eSkipReason,
+  openAppPage,
+  screenshot,
+  seriousAccessibilityIssues,
+  TIMEOUT_MS,
+  watchPage,
+} from '../helpers/e2e-web.js';
 import type { OpenAiAudioLoopback } from '../helpers/openai-audio-loopback.js';
 import { startOpenAiAudioLoopback } from '../helpers/openai-audio-loopback.js';
 import type { Dialogue } from '../helpers/speech-wav.js';
@@ -48,7 +56,9 @@ describe('recording a visit through the UI with the fake microphone', skipWhen(e
     writeWav16(sourceFile, speech.audio);
     assert.ok(speech.durationMs > 6_000 && speech.durationMs < 11_000, `the dialogue should be 6–11 s, is ${speech.durationMs} ms`);
 
-    const created = JSON.parse(await ws.scribe(['visit', 'create', '--patient', 'pat-rec-1', '--encounter', 'enc-rec-1', '--name', PATIENT, '--json'])) as { id: string };
+    const created = JSON.parse(
+      await ws.scribe(['visit', 'create', '--patient', 'pat-rec-1', '--encounter', 'enc-rec-1', '--name', PATIENT, '--json']),
+    ) as { id: string };
     visitId = created.id;
     // Live transcription through an OpenAI-compatible service on this machine (a loopback stand-in
     // that answers each uploaded speech segment with the next line of the dialogue).
@@ -91,7 +101,10 @@ describe('recording a visit through the UI with the fake microphone', skipWhen(e
     await page.getByRole('button', { name: 'Start recording' }).click();
     await page.locator('.recording-phase-recording').waitFor();
     assert.equal(await page.title(), 'Recording — Ambient Scribe', 'the window title says recording, never who');
-    await page.getByRole('banner').getByRole('link', { name: /^Recording/ }).waitFor();
+    await page
+      .getByRole('banner')
+      .getByRole('link', { name: /^Recording/ })
+      .waitFor();
 
     const storedMs = async () => ((await web.call('capture:status', { visitId })) as { value: { durationMs: number } }).value.durationMs;
     // Wait until the stored audio covers the source, checking the meter moves while speech plays.
@@ -141,15 +154,24 @@ describe('recording a visit through the UI with the fake microphone', skipWhen(e
       if (found.correlation > best.correlation) best = { correlation: found.correlation, lagMs: found.lag * 50 + shiftMs };
     }
     const { correlation, lagMs } = best;
-    console.log(`source ${speech.durationMs} ms, stored ${Math.round(storedMs)} ms (${(deviation * 100).toFixed(2)} %), correlation ${correlation.toFixed(3)} at lag ${lagMs} ms`);
+    console.log(
+      `source ${speech.durationMs} ms, stored ${Math.round(storedMs)} ms (${(deviation * 100).toFixed(2)} %), correlation ${correlation.toFixed(3)} at lag ${lagMs} ms`,
+    );
     assert.ok(deviation <= 0.02, `stored ${Math.round(storedMs)} ms against ${speech.durationMs} ms of source`);
     assert.ok(correlation >= 0.9, `RMS envelope correlation ${correlation.toFixed(3)}`);
   });
 
   it('starts and stops with the keyboard shortcut, pauses and resumes without a gap', async () => {
-    const second = JSON.parse(await ws.scribe(['visit', 'create', '--patient', 'pat-rec-2', '--name', `${PATIENT} II`, '--json'])) as { id: string };
+    const second = JSON.parse(await ws.scribe(['visit', 'create', '--patient', 'pat-rec-2', '--name', `${PATIENT} II`, '--json'])) as {
+      id: string;
+    };
     await ws.scribe(['visit', 'consent', second.id, '--method', 'written']);
-    const status = async () => ((await web.call('capture:status', { visitId: second.id })) as { value: { capture: string; durationMs: number; gaps: unknown[]; chunks: number } }).value;
+    const status = async () =>
+      (
+        (await web.call('capture:status', { visitId: second.id })) as {
+          value: { capture: string; durationMs: number; gaps: unknown[]; chunks: number };
+        }
+      ).value;
     const until = async (check: (s: Awaited<ReturnType<typeof status>>) => boolean, what: string) => {
       const deadline = Date.now() + TIMEOUT_MS;
       for (;;) {
@@ -180,17 +202,26 @@ describe('recording a visit through the UI with the fake microphone', skipWhen(e
     await page.locator('body').press('Control+Shift+Space');
     const stopped = await until((s) => s.capture === 'stopped', 'the shortcut stopped the recording');
     assert.deepEqual(stopped.gaps, [], 'the chunk sequence has no gap across pause and resume');
-    await page.getByRole('banner').getByRole('link', { name: /^Recording/ }).waitFor({ state: 'detached' });
+    await page
+      .getByRole('banner')
+      .getByRole('link', { name: /^Recording/ })
+      .waitFor({ state: 'detached' });
   });
 
   it('shows a recording cut off by a crash as interrupted, and resumes it into the same visit', async () => {
-    const third = JSON.parse(await ws.scribe(['visit', 'create', '--patient', 'pat-rec-3', '--name', `${PATIENT} III`, '--json'])) as { id: string };
+    const third = JSON.parse(await ws.scribe(['visit', 'create', '--patient', 'pat-rec-3', '--name', `${PATIENT} III`, '--json'])) as {
+      id: string;
+    };
     await ws.scribe(['visit', 'consent', third.id, '--method', 'verbal']);
     await page.goto(`${web.address.origin}/#/visits/${third.id}`);
     await page.getByRole('button', { name: 'Start recording' }).click();
     await page.locator('.recording-phase-recording').waitFor();
     const statusOf = async (server: WebServer) =>
-      ((await server.call('capture:status', { visitId: third.id })) as { value: { capture: string; durationMs: number; gaps: unknown[]; nextSeq: number } }).value;
+      (
+        (await server.call('capture:status', { visitId: third.id })) as {
+          value: { capture: string; durationMs: number; gaps: unknown[]; nextSeq: number };
+        }
+      ).value;
     for (let ms = 0; ms < 1_500; ms = (await statusOf(web)).durationMs) await new Promise((resolve) => setTimeout(resolve, 50));
 
     await web.crash();
@@ -201,7 +232,10 @@ describe('recording a visit through the UI with the fake microphone', skipWhen(e
     page = await page.context().newPage();
     watchPage(page, seen);
     await page.goto(web.address.url);
-    await page.getByRole('row', { name: new RegExp(`${PATIENT} III`) }).getByText('Recording interrupted').waitFor();
+    await page
+      .getByRole('row', { name: new RegExp(`${PATIENT} III`) })
+      .getByText('Recording interrupted')
+      .waitFor();
     await page.getByRole('link', { name: `${PATIENT} III` }).click();
     await page.getByRole('heading', { level: 2, name: 'Recording interrupted' }).waitFor();
     assert.deepEqual(await seriousAccessibilityIssues(page), []);
@@ -209,7 +243,8 @@ describe('recording a visit through the UI with the fake microphone', skipWhen(e
 
     await page.getByRole('button', { name: 'Resume recording into this visit' }).click();
     await page.locator('.recording-phase-recording').waitFor();
-    for (let ms = before.durationMs; ms < before.durationMs + 1_000; ms = (await statusOf(web)).durationMs) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let ms = before.durationMs; ms < before.durationMs + 1_000; ms = (await statusOf(web)).durationMs)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     await page.getByRole('button', { name: 'Stop recording' }).click();
     await page.getByText(/Recording finished/).waitFor({ timeout: 30_000 });
     const after = await statusOf(web);

@@ -13,7 +13,17 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ClipboardReader, WebServer, Workstation } from '../helpers/e2e-web.js';
-import { clipboardReader, CHROMIUM, CHROMIUM_ARGS, createWorkstation, e2eSkipReason, screenshot, seriousAccessibilityIssues, TIMEOUT_MS, watchPage } from '../helpers/e2e-web.js';
+import {
+  clipboardReader,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  createWorkstation,
+  e2eSkipReason,
+  screenshot,
+  seriousAccessibilityIssues,
+  TIMEOUT_MS,
+  watchPage,
+} from '../helpers/e2e-web.js';
 import type { Dialogue } from '../helpers/speech-wav.js';
 import { dialogue, espeakMissing, writeWav16 } from '../helpers/speech-wav.js';
 import { skipWhen } from '../helpers/skip.js';
@@ -49,7 +59,8 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
     await page.bringToFront();
     return text;
   };
-  const noSeriousIssues = async (where: string) => assert.deepEqual(await seriousAccessibilityIssues(page), [], `accessibility issues on ${where}`);
+  const noSeriousIssues = async (where: string) =>
+    assert.deepEqual(await seriousAccessibilityIssues(page), [], `accessibility issues on ${where}`);
 
   beforeAll(async () => {
     // The signing clinician is one of the sandbox EHR's practitioners, so the Provenance it receives resolves.
@@ -77,7 +88,23 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
     await writeFile(policy, JSON.stringify({ audioMayLeaveDevice: false, consentRequired: true }));
 
     // The sandbox EHR's seeded patient and today's encounter, so the signed note has somewhere to go.
-    visitId = (JSON.parse(await ws.scribe(['visit', 'create', '--patient', 'sbx-patient-1', '--encounter', 'sbx-encounter-1', '--name', PATIENT, '--mrn', MRN, '--json'])) as { id: string }).id;
+    visitId = (
+      JSON.parse(
+        await ws.scribe([
+          'visit',
+          'create',
+          '--patient',
+          'sbx-patient-1',
+          '--encounter',
+          'sbx-encounter-1',
+          '--name',
+          PATIENT,
+          '--mrn',
+          MRN,
+          '--json',
+        ]),
+      ) as { id: string }
+    ).id;
     await ws.scribe(['visit', 'import-transcript', visitId, transcript]);
     await ws.scribe(['visit', 'consent', visitId, '--method', 'verbal']);
     await ws.scribe(['visit', 'import-audio', visitId, wav]);
@@ -90,7 +117,11 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
     }
     web = await ws.web({ SCRIBE_POLICY_FILE: policy });
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'],
+    });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
     await context.grantPermissions(['clipboard-write'], { origin: web.address.origin });
     clipboard = await clipboardReader(context);
@@ -178,8 +209,14 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
     assert.equal(await sentence('History of present illness').inputValue(), EDIT_HPI);
     assert.equal(await sentence('Plan').inputValue(), EDIT_PLAN);
     assert.equal(await sentence('Plan', 2).inputValue(), ADDED);
-    const stored = ((await web.call('note:get', { visitId })) as { value: { note: { revision: number; sections: { id: string; sentences: { text: string; origin: string }[] }[] }; revisions: { author: string; kind: string }[] } })
-      .value;
+    const stored = (
+      (await web.call('note:get', { visitId })) as {
+        value: {
+          note: { revision: number; sections: { id: string; sentences: { text: string; origin: string }[] }[] };
+          revisions: { author: string; kind: string }[];
+        };
+      }
+    ).value;
     assert.ok(stored.note.revision > first, 'the reload did not lose the last edit');
     const plan = stored.note.sections.find((s) => s.id === 'plan')!;
     assert.deepEqual(
@@ -189,7 +226,10 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
         [ADDED, 'added'],
       ],
     );
-    assert.ok(stored.revisions.filter((r) => r.kind === 'edit').every((r) => r.author === CLINICIAN), 'each edit is a revision with its author');
+    assert.ok(
+      stored.revisions.filter((r) => r.kind === 'edit').every((r) => r.author === CLINICIAN),
+      'each edit is a revision with its author',
+    );
     await page.getByText('Edited', { exact: true }).first().waitFor();
     await page.getByText('Added by a reviewer').waitFor();
   });
@@ -218,7 +258,8 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
     await page.locator('.code-row').filter({ hasText: 'R51.9' }).getByText('Accepted', { exact: true }).waitFor();
     await savedStatus().waitFor();
 
-    const note = ((await web.call('note:get', { visitId })) as { value: { note: { codes: { code: string; status: string }[] } } }).value.note;
+    const note = ((await web.call('note:get', { visitId })) as { value: { note: { codes: { code: string; status: string }[] } } }).value
+      .note;
     assert.deepEqual(
       note.codes.map((c) => [c.code, c.status]),
       [
@@ -237,8 +278,13 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
     await page.getByRole('button', { name: 'Copy whole note' }).click();
     const whole = await clipboardText();
     assert.match(whole, /^CHIEF COMPLAINT\n/);
-    const order = ['CHIEF COMPLAINT', 'HISTORY OF PRESENT ILLNESS', 'MEDICATIONS', 'ALLERGIES', 'VITAL SIGNS', 'ASSESSMENT', 'PLAN'].map((h) => whole.indexOf(`${h}\n`));
-    assert.ok(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)), `sections in EMR order: ${order.join(',')}`);
+    const order = ['CHIEF COMPLAINT', 'HISTORY OF PRESENT ILLNESS', 'MEDICATIONS', 'ALLERGIES', 'VITAL SIGNS', 'ASSESSMENT', 'PLAN'].map(
+      (h) => whole.indexOf(`${h}\n`),
+    );
+    assert.ok(
+      order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)),
+      `sections in EMR order: ${order.join(',')}`,
+    );
     assert.ok(whole.includes(`PLAN\n${EDIT_PLAN}\n${ADDED}`));
     await page.getByRole('button', { name: 'Copy accepted codes' }).click();
     assert.equal(await clipboardText(), 'I10 Essential (primary) hypertension\nR51.9 Headache, unspecified');
@@ -255,7 +301,11 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
     const signButton = dialog.getByRole('button', { name: 'Sign and send' });
     assert.equal(await signButton.getAttribute('aria-disabled'), 'true');
     await signButton.click({ force: true });
-    assert.equal(((await web.call('visit:get', { id: visitId })) as { value: { state: string } }).value.state, 'in_review', 'one click does not sign');
+    assert.equal(
+      ((await web.call('visit:get', { id: visitId })) as { value: { state: string } }).value.state,
+      'in_review',
+      'one click does not sign',
+    );
     await noSeriousIssues('the sign-off dialog');
     await screenshot(page, 'sign-off-confirm', { window: true });
 
@@ -288,7 +338,13 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
       await row.getByText('What to do:').waitFor();
       const attempts = Number(await row.locator('td').nth(2).textContent());
       await row.getByRole('button', { name: 'Retry' }).click();
-      await page.getByRole('row').filter({ hasText: PATIENT }).locator('td').nth(2).filter({ hasText: String(attempts + 1) }).waitFor();
+      await page
+        .getByRole('row')
+        .filter({ hasText: PATIENT })
+        .locator('td')
+        .nth(2)
+        .filter({ hasText: String(attempts + 1) })
+        .waitFor();
     }
     await noSeriousIssues('the outbox');
     await screenshot(page, 'outbox');
@@ -299,7 +355,10 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
     const leave = page.getByRole('checkbox', { name: 'Audio may leave this computer' });
     await leave.waitFor();
     assert.equal(await leave.isDisabled(), true, 'a setting the policy locks cannot be changed');
-    await page.getByText(/Locked by your organisation’s policy \(.*policy\.json\)/).first().waitFor();
+    await page
+      .getByText(/Locked by your organisation’s policy \(.*policy\.json\)/)
+      .first()
+      .waitFor();
     await page.getByText(/2 settings are locked by the machine policy/).waitFor();
     await page.getByText('ICD-10-CM starter-fy2026').waitFor();
 
@@ -307,7 +366,9 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
     await recording.getByLabel('Keep audio for this many days after the EHR confirms the note').fill('14');
     await recording.getByRole('button', { name: 'Save' }).click();
     await recording.getByText('Saved.').waitFor();
-    const settings = (await web.call('settings:get', {})) as { value: { settings: { audioRetentionDays: { value: number; source: string } } } };
+    const settings = (await web.call('settings:get', {})) as {
+      value: { settings: { audioRetentionDays: { value: number; source: string } } };
+    };
     assert.deepEqual(settings.value.settings.audioRetentionDays, { value: 14, source: 'user', locked: false });
 
     await page.getByRole('button', { name: 'Verify audit log' }).click();
@@ -339,7 +400,11 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
     await small.goto(web.address.url);
     await small.goto(`${web.address.origin}/#/review/${visitId}`);
     await small.getByRole('heading', { level: 1, name: `Review: ${PATIENT}` }).waitFor({ timeout: TIMEOUT_MS });
-    assert.equal(await small.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, 'the review page reflows at 200 % zoom');
+    assert.equal(
+      await small.evaluate('document.documentElement.scrollWidth <= window.innerWidth'),
+      true,
+      'the review page reflows at 200 % zoom',
+    );
     await screenshot(small, 'review-zoom200');
     await zoomed.close();
   });

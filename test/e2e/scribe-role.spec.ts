@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { WebServer, Workstation } from '../helpers/e2e-web.js';
-import { clipboardReader, createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues } from '../helpers/e2e-web.js';
+import {
+  clipboardReader,
+  createWorkstation,
+  e2eSkipReason,
+  openAppPage,
+  screenshot,
+  seriousAccessibilityIssues,
+} from '../helpers/e2e-web.js';
 import { skipWhen } from '../helpers/skip.js';
 
 const PATIENT = 'Barnabas Wetherspoonly';
@@ -36,7 +43,8 @@ describe('a scribe edits and hands over, but cannot sign', skipWhen(e2eSkipReaso
 
   beforeAll(async () => {
     ws = await createWorkstation({ user: 'sc.jordan', role: 'scribe' });
-    visitId = (JSON.parse(await ws.scribe(['visit', 'create', '--patient', 'pat-scribe-1', '--name', PATIENT, '--json'])) as { id: string }).id;
+    visitId = (JSON.parse(await ws.scribe(['visit', 'create', '--patient', 'pat-scribe-1', '--name', PATIENT, '--json'])) as { id: string })
+      .id;
     const file = join(ws.dataDir, 'visit.txt');
     await writeFile(file, TRANSCRIPT);
     await ws.scribe(['visit', 'import-transcript', visitId, file]);
@@ -71,7 +79,9 @@ describe('a scribe edits and hands over, but cannot sign', skipWhen(e2eSkipReaso
   });
 
   it('refuses a crafted sign call from the scribe', async () => {
-    const note = (await web.call('note:get', { visitId })) as { value: { note: { revision: number; sections: { id: string; sentences: { text: string }[] }[] }; signed: boolean } };
+    const note = (await web.call('note:get', { visitId })) as {
+      value: { note: { revision: number; sections: { id: string; sentences: { text: string }[] }[] }; signed: boolean };
+    };
     assert.equal(note.value.note.sections.find((s) => s.id === 'hpi')?.sentences[0]?.text, EDITED);
     const signed = await web.call('visit:sign', { visitId, revision: note.value.note.revision });
     assert.equal(signed.ok, false);
@@ -86,11 +96,15 @@ describe('a scribe edits and hands over, but cannot sign', skipWhen(e2eSkipReaso
   });
 
   it('imports a transcript file in the browser and drafts from it', async () => {
-    const second = (JSON.parse(await ws.scribe(['visit', 'create', '--patient', 'pat-scribe-2', '--name', `${PATIENT} II`, '--json'])) as { id: string }).id;
+    const second = (
+      JSON.parse(await ws.scribe(['visit', 'create', '--patient', 'pat-scribe-2', '--name', `${PATIENT} II`, '--json'])) as { id: string }
+    ).id;
     await page.goto(`${web.address.origin}/#/review/${second}`);
     await page.getByRole('heading', { level: 1, name: `Review: ${PATIENT} II` }).waitFor();
     await page.getByText('This visit has no transcript yet.').waitFor();
-    await page.getByLabel(/Import a transcript made elsewhere/).setInputFiles({ name: 'visit.txt', mimeType: 'text/plain', buffer: Buffer.from(TRANSCRIPT) });
+    await page
+      .getByLabel(/Import a transcript made elsewhere/)
+      .setInputFiles({ name: 'visit.txt', mimeType: 'text/plain', buffer: Buffer.from(TRANSCRIPT) });
     await page.locator('.transcript-row').filter({ hasText: 'No known drug allergies.' }).waitFor();
     assert.equal(await page.locator('.transcript-row').count(), 7);
     await page.getByLabel('Drafting engine').selectOption('offline');

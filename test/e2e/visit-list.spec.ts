@@ -244,7 +244,11 @@ describe('visit list in the browser through the web bridge', skipWhen(e2eSkipRea
 
   it('refuses API calls without the right token', async () => {
     const call = (headers: Record<string, string>) =>
-      fetch(`${address.origin}/api/call/visit:list`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', ...headers } });
+      fetch(`${address.origin}/api/call/visit:list`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'Content-Type': 'application/json', ...headers },
+      });
 
     const noToken = await call({});
     assert.equal(noToken.status, 401);
@@ -265,6 +269,7 @@ describe('visit list in the browser through the web bridge', skipWhen(e2eSkipRea
     const cspViolations = consoleErrors.filter((text) => /Content Security Policy|Refused to/i.test(text));
     assert.deepEqual(cspViolations, []);
     assert.deepEqual(pageErrors, []);
-    for (const sentinel of SENTINELS) assert.ok(!webOutput.includes(sentinel), `scribe web output contains a patient detail (${sentinel.length} chars)`);
+    for (const sentinel of SENTINELS)
+      assert.ok(!webOutput.includes(sentinel), `scribe web output contains a patient detail (${sentinel.length} chars)`);
   });
 });

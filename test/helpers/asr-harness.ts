@@ -32,7 +32,9 @@ export function whiteNoise(seconds: number, amplitude = 3000, seed = 3): Int16Ar
     x = (x * 1103515245 + 12345) & 0x7fffffff;
     return x / 0x7fffffff - 0.5;
   };
-  return Int16Array.from({ length: Math.round(seconds * 16_000) }, () => Math.round(amplitude * (uniform() + uniform() + uniform() + uniform())));
+  return Int16Array.from({ length: Math.round(seconds * 16_000) }, () =>
+    Math.round(amplitude * (uniform() + uniform() + uniform() + uniform())),
+  );
 }
 
 /**
@@ -65,7 +67,10 @@ export interface EngineCall {
  * An engine driven by the test: `answer` says what each input holds; `delayMs` makes it slow.
  * It honours cancellation like the real engines.
  */
-export function scriptedEngine(answer: (input: SpeechInput, call: number) => Omit<RecognizedSegment, 'inputId'>[] | Error, delayMs = 0): TranscriptionEngine & { calls: EngineCall[] } {
+export function scriptedEngine(
+  answer: (input: SpeechInput, call: number) => Omit<RecognizedSegment, 'inputId'>[] | Error,
+  delayMs = 0,
+): TranscriptionEngine & { calls: EngineCall[] } {
   const calls: EngineCall[] = [];
   return {
     name: 'local',
@@ -135,7 +140,10 @@ export function openAsrScribe(options: { vad?: VadProvider; transcription?: Tran
       return result.error;
     },
     async newVisit(patient = {}) {
-      const visit = await harness.call<Visit>('visit:create', { patientId: SENTINEL.patientId, patient: { displayName: SENTINEL.name, mrn: SENTINEL.mrn, birthDate: SENTINEL.birthDate, ...patient } });
+      const visit = await harness.call<Visit>('visit:create', {
+        patientId: SENTINEL.patientId,
+        patient: { displayName: SENTINEL.name, mrn: SENTINEL.mrn, birthDate: SENTINEL.birthDate, ...patient },
+      });
       await harness.call('visit:recordConsent', { visitId: visit.id, method: 'verbal' });
       return visit;
     },

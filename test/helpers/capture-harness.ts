@@ -24,7 +24,10 @@ export const cliCtx = { transport: 'cli', actor: clinician } as const;
 /** Log lines kept in memory, to assert that no PHI reaches them. */
 export function memoryLogger(): Logger & { readonly lines: string[] } {
   const lines: string[] = [];
-  const write = (level: string) => (event: string, fields: Record<string, unknown> = {}) => lines.push(JSON.stringify({ level, event, ...fields }));
+  const write =
+    (level: string) =>
+    (event: string, fields: Record<string, unknown> = {}) =>
+      lines.push(JSON.stringify({ level, event, ...fields }));
   return { lines, info: write('info'), warn: write('warn'), error: write('error') };
 }
 
@@ -74,7 +77,10 @@ export function openCaptureHarness(options: { vad?: VadProvider; dir?: string } 
       return result.error;
     },
     async newVisit({ consent = true } = {}) {
-      const visit = await harness.call<Visit>('visit:create', { patientId: SENTINEL.patientId, patient: { displayName: SENTINEL.name, mrn: SENTINEL.mrn } });
+      const visit = await harness.call<Visit>('visit:create', {
+        patientId: SENTINEL.patientId,
+        patient: { displayName: SENTINEL.name, mrn: SENTINEL.mrn },
+      });
       if (consent) await harness.call('visit:recordConsent', { visitId: visit.id, method: 'verbal' });
       return visit;
     },

@@ -22,7 +22,8 @@ function statusKb(field: 'VmRSS' | 'VmHWM'): number {
 }
 
 const [dataDir, warmVisitId, warmFile, visitId, file] = process.argv.slice(2);
-if (!dataDir || !warmVisitId || !warmFile || !visitId || !file) throw new Error('usage: capture-import-child.ts DATA_DIR WARM_VISIT WARM_FILE VISIT FILE');
+if (!dataDir || !warmVisitId || !warmFile || !visitId || !file)
+  throw new Error('usage: capture-import-child.ts DATA_DIR WARM_VISIT WARM_FILE VISIT FILE');
 const actor = { id: 'dr-import', role: 'clinician' } as const;
 
 const vad = createVadProvider(() => loadSileroVad(findSileroModel()), nullLogger);
@@ -60,7 +61,8 @@ sampledPeak = Math.max(sampledPeak, statusKb('VmRSS'));
 const peak = resetPeak ? Math.max(statusKb('VmHWM'), sampledPeak) : sampledPeak;
 scribe.close();
 await vad.release();
-process.stdout.write(`${JSON.stringify({
+process.stdout.write(
+  `${JSON.stringify({
     coldBaseline,
     warmPeak,
     baseline,
@@ -71,4 +73,5 @@ process.stdout.write(`${JSON.stringify({
     resetPeak,
     elapsedMs,
     summary,
-  })}\n`);
+  })}\n`,
+);

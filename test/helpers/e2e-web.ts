@@ -131,7 +131,11 @@ export async function createWorkstation(defaults: { user: string; role: 'clinici
   await scribe(['init']);
 
   const web = async (extra?: Record<string, string>): Promise<WebServer> => {
-    const child = spawn(process.execPath, [CLI_JS, 'web', '--port', '0', '--json'], { env: env(extra), cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_JS, 'web', '--port', '0', '--json'], {
+      env: env(extra),
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     const line = await firstLine(child, () => output);
@@ -229,7 +233,9 @@ export function watchPage(page: Page, sink: { console: string[]; errors: string[
 
 const AXE_PATH = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 
-export const axeMissing = existsSync(AXE_PATH) ? undefined : 'axe-core is not installed (node_modules/axe-core/axe.min.js): the accessibility check is skipped';
+export const axeMissing = existsSync(AXE_PATH)
+  ? undefined
+  : 'axe-core is not installed (node_modules/axe-core/axe.min.js): the accessibility check is skipped';
 
 interface AxeViolation {
   readonly id: string;
@@ -245,7 +251,9 @@ interface AxeViolation {
 export async function seriousAccessibilityIssues(page: Page): Promise<string[]> {
   if (axeMissing) return [];
   await page.evaluate(readFileSync(AXE_PATH, 'utf8'));
-  const violations = await page.evaluate<AxeViolation[]>(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`);
+  const violations = await page.evaluate<AxeViolation[]>(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`,
+  );
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);

@@ -22,7 +22,11 @@ export function fetchBrowser() {
   };
   const request = async (url: string, init: RequestInit = {}): Promise<FetchPage> => {
     let current = url;
-    let response = await fetch(current, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([n, v]) => `${n}=${v}`).join('; ') } });
+    let response = await fetch(current, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([n, v]) => `${n}=${v}`).join('; ') },
+    });
     for (let hops = 0; hops < 15; hops += 1) {
       remember(response);
       const location = response.headers.get('location');
@@ -39,7 +43,11 @@ export function fetchBrowser() {
       const action = /<form method="post" action="([^"]+)"/.exec(page.html)?.[1];
       if (!action) throw new Error('no login form on the page');
       const body = new URLSearchParams({ practitioner, decision, ...(patient ? { patient } : {}) });
-      return request(new URL(action.replace(/&#47;/g, '/'), page.url).href, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() });
+      return request(new URL(action.replace(/&#47;/g, '/'), page.url).href, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: body.toString(),
+      });
     },
   };
 }

@@ -13,7 +13,10 @@ export const TEST_CLIENT_ID = 'test-backend';
 /** Everything logged, as JSON lines, so tests can assert what never appears in logs. */
 export function recordingLogger(): Logger & { readonly lines: string[] } {
   const lines: string[] = [];
-  const write = (level: string) => (event: string, fields: LogFields = {}) => lines.push(JSON.stringify({ level, event, ...fields }));
+  const write =
+    (level: string) =>
+    (event: string, fields: LogFields = {}) =>
+      lines.push(JSON.stringify({ level, event, ...fields }));
   return { lines, info: write('info'), warn: write('warn'), error: write('error') };
 }
 
@@ -45,7 +48,9 @@ export async function startFhirSandbox(options: SandboxOptions = {}): Promise<Fh
   });
   const reader = createBackendTokenSource({ ...config(), scope: 'system/*.read', signingAlg: 'ES384', requestTimeoutMs: 5_000 });
   const get = async <T>(path: string): Promise<T> => {
-    const response = await fetch(`${sandbox.fhirBaseUrl}/${path}`, { headers: { authorization: `Bearer ${await reader.token()}`, accept: 'application/fhir+json' } });
+    const response = await fetch(`${sandbox.fhirBaseUrl}/${path}`, {
+      headers: { authorization: `Bearer ${await reader.token()}`, accept: 'application/fhir+json' },
+    });
     if (!response.ok) throw new Error(`GET ${path.split('?')[0]} -> ${response.status}`);
     return (await response.json()) as T;
   };
@@ -54,7 +59,8 @@ export async function startFhirSandbox(options: SandboxOptions = {}): Promise<Fh
     key,
     logger,
     config,
-    deliverer: (overrides = {}, fetchImpl) => new FhirDeliverer({ config: config(overrides), logger, ...(fetchImpl ? { fetch: fetchImpl } : {}) }),
+    deliverer: (overrides = {}, fetchImpl) =>
+      new FhirDeliverer({ config: config(overrides), logger, ...(fetchImpl ? { fetch: fetchImpl } : {}) }),
     get,
     async search<T extends Resource>(type: T['resourceType'], query: string) {
       const bundle = await get<{ entry?: { resource: T }[] }>(`${type}?${query}`);

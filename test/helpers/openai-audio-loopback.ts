@@ -44,7 +44,8 @@ export function parseMultipart(body: Buffer, contentType: string): { fields: Rec
     const data = part.subarray(split + 4);
     const name = /name="([^"]*)"/.exec(head)?.[1] ?? '';
     const filename = /filename="([^"]*)"/.exec(head)?.[1];
-    if (filename !== undefined) file = { filename, contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? '', data: Buffer.from(data) };
+    if (filename !== undefined)
+      file = { filename, contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? '', data: Buffer.from(data) };
     else (fields[name] ??= []).push(data.toString('utf8'));
     at = next;
   }
@@ -52,13 +53,24 @@ export function parseMultipart(body: Buffer, contentType: string): { fields: Rec
 }
 
 /** A Whisper-style verbose_json reply. */
-export function verboseReply(segments: { start: number; end: number; text: string; avg_logprob?: number; no_speech_prob?: number }[]): Record<string, unknown> {
+export function verboseReply(
+  segments: { start: number; end: number; text: string; avg_logprob?: number; no_speech_prob?: number }[],
+): Record<string, unknown> {
   return {
     task: 'transcribe',
     language: 'english',
     duration: segments.at(-1)?.end ?? 0,
     text: segments.map((s) => s.text).join(''),
-    segments: segments.map((s, id) => ({ id, seek: 0, tokens: [], temperature: 0, compression_ratio: 1.2, avg_logprob: -0.2, no_speech_prob: 0.01, ...s })),
+    segments: segments.map((s, id) => ({
+      id,
+      seek: 0,
+      tokens: [],
+      temperature: 0,
+      compression_ratio: 1.2,
+      avg_logprob: -0.2,
+      no_speech_prob: 0.01,
+      ...s,
+    })),
   };
 }
 

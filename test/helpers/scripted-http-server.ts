@@ -23,7 +23,10 @@ export interface ScriptedServer<R> {
   close(): Promise<void>;
 }
 
-export async function startScriptedServer<R>(parse: (body: Buffer, req: IncomingMessage) => R, script: (request: R, index: number) => ScriptedReply): Promise<ScriptedServer<R>> {
+export async function startScriptedServer<R>(
+  parse: (body: Buffer, req: IncomingMessage) => R,
+  script: (request: R, index: number) => ScriptedReply,
+): Promise<ScriptedServer<R>> {
   const requests: R[] = [];
   const state = { script };
   const timers = new Set<NodeJS.Timeout>();

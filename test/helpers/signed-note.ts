@@ -38,7 +38,13 @@ export const FIXTURE_REJECTED_CODE = { code: 'J06.9', description: 'Acute upper 
 /** A sentence with every HL7 v2 delimiter, an escape-looking sequence and non-ASCII text. */
 export const TRICKY_SENTENCE = 'Pain 7/10 | worse at night ^ after meals ~ stairs & cold; path C:\\temp\\E\\ stays; café naïve 日本 🩺.';
 
-const sentence = (id: string, text: string) => ({ id, text, evidence: ['seg-1'], support: 'supported' as const, origin: 'drafted' as const });
+const sentence = (id: string, text: string) => ({
+  id,
+  text,
+  evidence: ['seg-1'],
+  support: 'supported' as const,
+  origin: 'drafted' as const,
+});
 
 export function buildSignedNotePayload(options: SignedNoteFixtureOptions = {}): SignedNotePayload {
   const visitId = (options.visitId ?? randomUUID()) as VisitId;
@@ -50,7 +56,10 @@ export function buildSignedNotePayload(options: SignedNoteFixtureOptions = {}): 
     {
       id: 'hpi',
       title: 'History of present illness',
-      sentences: [sentence('s2', `${SENTINEL.name} (MRN ${SENTINEL.mrn}) reports higher fasting glucose this month.`), sentence('s3', TRICKY_SENTENCE)],
+      sentences: [
+        sentence('s2', `${SENTINEL.name} (MRN ${SENTINEL.mrn}) reports higher fasting glucose this month.`),
+        sentence('s3', TRICKY_SENTENCE),
+      ],
     },
     {
       id: 'assessment',
@@ -60,10 +69,20 @@ export function buildSignedNotePayload(options: SignedNoteFixtureOptions = {}): 
         ...(options.extraText === undefined ? [] : [sentence('s5', options.extraText)]),
       ],
     },
-    { id: 'plan', title: 'Plan', sentences: [sentence('s6', 'Increase metformin to 1000 mg twice daily.'), sentence('s7', 'Recheck HbA1c in 3 months.')] },
+    {
+      id: 'plan',
+      title: 'Plan',
+      sentences: [sentence('s6', 'Increase metformin to 1000 mg twice daily.'), sentence('s7', 'Recheck HbA1c in 3 months.')],
+    },
   ];
   const codes: CodeSuggestion[] = [
-    ...accepted.map((c, i) => ({ code: c.code, description: c.description, rank: i + 1, evidence: ['seg-1'], status: 'accepted' as const })),
+    ...accepted.map((c, i) => ({
+      code: c.code,
+      description: c.description,
+      rank: i + 1,
+      evidence: ['seg-1'],
+      status: 'accepted' as const,
+    })),
     { ...FIXTURE_REJECTED_CODE, rank: accepted.length + 1, evidence: [], status: 'rejected' as const },
   ];
   const note: Note = {
@@ -101,6 +120,14 @@ export function buildSignedNotePayload(options: SignedNoteFixtureOptions = {}): 
   };
 }
 
-export function buildDeliveryJob(payload: SignedNotePayload = buildSignedNotePayload(), overrides: Partial<Omit<DeliveryJob, 'payload'>> = {}): DeliveryJob {
-  return { jobId: overrides.jobId ?? randomUUID(), idempotencyKey: overrides.idempotencyKey ?? randomUUID(), attempt: overrides.attempt ?? 1, payload };
+export function buildDeliveryJob(
+  payload: SignedNotePayload = buildSignedNotePayload(),
+  overrides: Partial<Omit<DeliveryJob, 'payload'>> = {},
+): DeliveryJob {
+  return {
+    jobId: overrides.jobId ?? randomUUID(),
+    idempotencyKey: overrides.idempotencyKey ?? randomUUID(),
+    attempt: overrides.attempt ?? 1,
+    payload,
+  };
 }

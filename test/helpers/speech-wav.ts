@@ -6,7 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 export const espeakMissing: string | undefined =
-  spawnSync('espeak-ng', ['--version'], { stdio: 'ignore' }).status === 0 ? undefined : 'espeak-ng is not installed (apt-get install espeak-ng)';
+  spawnSync('espeak-ng', ['--version'], { stdio: 'ignore' }).status === 0
+    ? undefined
+    : 'espeak-ng is not installed (apt-get install espeak-ng)';
 
 export interface MonoAudio {
   readonly sampleRate: number;
@@ -52,7 +54,8 @@ export function readWav(file: string): MonoAudio {
 
 export function writeWav16(file: string, audio: MonoAudio): void {
   const data = Buffer.alloc(audio.samples.length * 2);
-  for (let i = 0; i < audio.samples.length; i += 1) data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(audio.samples[i]! * 32767))), i * 2);
+  for (let i = 0; i < audio.samples.length; i += 1)
+    data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(audio.samples[i]! * 32767))), i * 2);
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'latin1');
   header.writeUInt32LE(36 + data.length, 4);
@@ -98,7 +101,11 @@ export function dialogue(lines: readonly DialogueLine[], options: { leadMs?: num
   const parts = lines.map((line) => ({ line, audio: speak(line.text, line.speaker === 'clinician' ? 'en-us' : 'en-us+f3') }));
   const rate = parts[0]?.audio.sampleRate ?? 22_050;
   const gap = Math.round((gapMs / 1000) * rate);
-  const total = Math.round((leadMs / 1000) * rate) + parts.reduce((sum, p) => sum + p.audio.samples.length + gap, 0) - gap + Math.round(((options.tailMs ?? 0) / 1000) * rate);
+  const total =
+    Math.round((leadMs / 1000) * rate) +
+    parts.reduce((sum, p) => sum + p.audio.samples.length + gap, 0) -
+    gap +
+    Math.round(((options.tailMs ?? 0) / 1000) * rate);
   const samples = new Float32Array(total);
   let at = Math.round((leadMs / 1000) * rate);
   const segments = parts.map(({ line, audio }, index) => {
@@ -152,7 +159,11 @@ export function pearson(a: readonly number[], b: readonly number[]): number {
  * The best correlation of two envelopes over lags of 0..maxLag windows (the recording starts a
  * little after the source because the fake device starts late), and the lag it was found at.
  */
-export function bestAlignedCorrelation(source: readonly number[], recorded: readonly number[], maxLag: number): { correlation: number; lag: number } {
+export function bestAlignedCorrelation(
+  source: readonly number[],
+  recorded: readonly number[],
+  maxLag: number,
+): { correlation: number; lag: number } {
   let best = { correlation: -1, lag: 0 };
   for (let lag = -maxLag; lag <= maxLag; lag += 1) {
     const a = lag >= 0 ? source : source.slice(-lag);

@@ -27,14 +27,45 @@ export function makeTestPki(): TestPki {
   const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   try {
     const makeCa = (name: string) =>
-      openssl('req', '-x509', ...ecKey, '-keyout', path(`${name}.key`), '-out', path(`${name}.crt`), '-days', '1', '-subj', `/CN=Ambient Scribe test ${name}`,
-        '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+      openssl(
+        'req',
+        '-x509',
+        ...ecKey,
+        '-keyout',
+        path(`${name}.key`),
+        '-out',
+        path(`${name}.crt`),
+        '-days',
+        '1',
+        '-subj',
+        `/CN=Ambient Scribe test ${name}`,
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      );
     makeCa('ca');
     makeCa('other-ca');
     const leaf = (name: string, ext: string) => {
       writeFileSync(path(`${name}.ext`), ext);
       openssl('req', '-new', ...ecKey, '-keyout', path(`${name}.key`), '-out', path(`${name}.csr`), '-subj', `/CN=${name}`);
-      openssl('x509', '-req', '-in', path(`${name}.csr`), '-CA', path('ca.crt'), '-CAkey', path('ca.key'), '-CAcreateserial', '-out', path(`${name}.crt`), '-days', '1', '-extfile', path(`${name}.ext`));
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        path(`${name}.csr`),
+        '-CA',
+        path('ca.crt'),
+        '-CAkey',
+        path('ca.key'),
+        '-CAcreateserial',
+        '-out',
+        path(`${name}.crt`),
+        '-days',
+        '1',
+        '-extfile',
+        path(`${name}.ext`),
+      );
     };
     leaf('server', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
     leaf('client', 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n');

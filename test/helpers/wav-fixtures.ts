@@ -51,7 +51,8 @@ export async function writeWav(file: string, spec: WavSpec, frames: number, samp
     if (spec.encoding === 'pcm16') {
       const view = new Int16Array(block.buffer, block.byteOffset, n * spec.channels);
       for (let i = 0; i < n; i += 1) {
-        for (let c = 0; c < spec.channels; c += 1) view[i * spec.channels + c] = Math.max(-32768, Math.min(32767, Math.round(sample(start + i, c) * 32768)));
+        for (let c = 0; c < spec.channels; c += 1)
+          view[i * spec.channels + c] = Math.max(-32768, Math.min(32767, Math.round(sample(start + i, c) * 32768)));
       }
     } else {
       for (let i = 0; i < n; i += 1) {
@@ -95,7 +96,7 @@ export async function writeDistinctiveWav(file: string, frames: number): Promise
   const out = createWriteStream(file);
   out.write(wavHeaderFor({ sampleRate: 16_000, channels: 1, encoding: 'pcm16' }, frames));
   const source = distinctivePeriod();
-  for (let written = 0; written < frames; ) {
+  for (let written = 0; written < frames;) {
     const at = written % DISTINCTIVE_PERIOD;
     const n = Math.min(DISTINCTIVE_PERIOD - at, frames - written);
     if (!out.write(source.subarray(at * 2, (at + n) * 2))) await once(out, 'drain');

@@ -4,7 +4,14 @@ import { boundedList, FhirCondition, FhirMedicationRequest, medicationNames, pro
 import { PatientContext } from '../../shared/domain/visit.js';
 
 const ME = 'pat-1';
-const rx = (over: Record<string, unknown>) => FhirMedicationRequest.parse({ resourceType: 'MedicationRequest', id: 'm', status: 'active', subject: { reference: `Patient/${ME}` }, ...over });
+const rx = (over: Record<string, unknown>) =>
+  FhirMedicationRequest.parse({
+    resourceType: 'MedicationRequest',
+    id: 'm',
+    status: 'active',
+    subject: { reference: `Patient/${ME}` },
+    ...over,
+  });
 const problem = (over: Record<string, unknown>) =>
   FhirCondition.parse({
     resourceType: 'Condition',
@@ -30,7 +37,12 @@ describe('medication names', () => {
       ],
       ME,
     );
-    assert.deepEqual(names, ['lisinopril 10 MG Oral Tablet', 'metformin 500 MG Oral Tablet', 'insulin glargine 100 UNT/ML', 'atorvastatin 20 MG']);
+    assert.deepEqual(names, [
+      'lisinopril 10 MG Oral Tablet',
+      'metformin 500 MG Oral Tablet',
+      'insulin glargine 100 UNT/ML',
+      'atorvastatin 20 MG',
+    ]);
   });
 });
 

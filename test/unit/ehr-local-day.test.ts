@@ -57,7 +57,11 @@ describe('the local day the schedule asks for', () => {
   test('half- and three-quarter-hour offsets are written exactly', () => {
     inZone('Asia/Kolkata', () => {
       assert.equal(localDay(new Date('2026-11-21T18:29:59Z')).date, '2026-11-21');
-      assert.deepEqual(localDay(new Date('2026-11-21T18:30:00Z')), { date: '2026-11-22', start: '2026-11-22T00:00:00+05:30', end: '2026-11-23T00:00:00+05:30' });
+      assert.deepEqual(localDay(new Date('2026-11-21T18:30:00Z')), {
+        date: '2026-11-22',
+        start: '2026-11-22T00:00:00+05:30',
+        end: '2026-11-23T00:00:00+05:30',
+      });
     });
     inZone('Pacific/Chatham', () => {
       assert.equal(withLocalOffset(new Date('2026-01-15T00:00:00Z')), '2026-01-15T13:45:00+13:45');
@@ -66,7 +70,11 @@ describe('the local day the schedule asks for', () => {
 
   test('UTC itself', () => {
     inZone('UTC', () => {
-      assert.deepEqual(localDay(new Date('2026-12-31T23:59:59.999Z')), { date: '2026-12-31', start: '2026-12-31T00:00:00+00:00', end: '2027-01-01T00:00:00+00:00' });
+      assert.deepEqual(localDay(new Date('2026-12-31T23:59:59.999Z')), {
+        date: '2026-12-31',
+        start: '2026-12-31T00:00:00+00:00',
+        end: '2027-01-01T00:00:00+00:00',
+      });
     });
   });
 
@@ -106,6 +114,9 @@ describe('the local day the schedule asks for', () => {
       ['ge2026-11-21T00:00:00-08:00', 'lt2026-11-22T00:00:00-08:00'],
       ['ge2026-11-22T00:00:00-08:00', 'lt2026-11-23T00:00:00-08:00'],
     ]);
-    assert.ok(paths.every((p) => p.startsWith('Encounter?') && !p.includes('participant=')), 'nobody signed in: no practitioner filter');
+    assert.ok(
+      paths.every((p) => p.startsWith('Encounter?') && !p.includes('participant=')),
+      'nobody signed in: no practitioner filter',
+    );
   });
 });

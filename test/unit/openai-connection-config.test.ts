@@ -4,10 +4,19 @@ import { openAiAsrConfigFromEnv } from '../../main/asr/openai-asr-config.js';
 import { llmConfigFromEnv } from '../../main/drafting/llm/llm-config.js';
 
 describe('one OpenAI connection reader for transcription and drafting', () => {
-  const azureForDrafting = { AZURE_OPENAI_ENDPOINT: 'https://clinic.openai.azure.com', AZURE_OPENAI_API_KEY: 'k', AZURE_OPENAI_DEPLOYMENT: 'notes' };
+  const azureForDrafting = {
+    AZURE_OPENAI_ENDPOINT: 'https://clinic.openai.azure.com',
+    AZURE_OPENAI_API_KEY: 'k',
+    AZURE_OPENAI_DEPLOYMENT: 'notes',
+  };
 
   test('the shared key and Azure endpoint serve both; each engine keeps its own deployment, timeout and retries', () => {
-    const env = { ...azureForDrafting, AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT: 'stt', SCRIBE_ASR_TIMEOUT_MS: '9000', SCRIBE_LLM_MAX_RETRIES: '3' };
+    const env = {
+      ...azureForDrafting,
+      AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT: 'stt',
+      SCRIBE_ASR_TIMEOUT_MS: '9000',
+      SCRIBE_LLM_MAX_RETRIES: '3',
+    };
     const asr = openAiAsrConfigFromEnv(env);
     const llm = llmConfigFromEnv(env);
     assert.ok(asr.ok && asr.config.kind === 'azure' && llm.ok && llm.config.kind === 'azure');
@@ -30,7 +39,11 @@ describe('one OpenAI connection reader for transcription and drafting', () => {
     assert.deepEqual(asr, { ok: false, problem: 'Azure OpenAI transcription is half configured: set AZURE_OPENAI_API_KEY.' });
     const llm = llmConfigFromEnv({ AZURE_OPENAI_ENDPOINT: 'https://x.example', AZURE_OPENAI_API_KEY: 'k' });
     assert.deepEqual(llm, { ok: false, problem: 'Azure OpenAI is half configured: set AZURE_OPENAI_DEPLOYMENT.' });
-    const badEndpoint = openAiAsrConfigFromEnv({ AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT: 'stt', AZURE_OPENAI_ENDPOINT: 'clinic.azure', AZURE_OPENAI_API_KEY: 'k' });
+    const badEndpoint = openAiAsrConfigFromEnv({
+      AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT: 'stt',
+      AZURE_OPENAI_ENDPOINT: 'clinic.azure',
+      AZURE_OPENAI_API_KEY: 'k',
+    });
     assert.deepEqual(badEndpoint, { ok: false, problem: 'AZURE_OPENAI_ENDPOINT must be an http(s) URL.' });
   });
 

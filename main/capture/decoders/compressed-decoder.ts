@@ -26,13 +26,20 @@ export interface CompressedDecoder {
 }
 
 export const damaged = (format: string, detail: string, cause?: unknown) =>
-  new AudioImportError('damaged', `The ${format} file is damaged: ${detail}. Nothing was imported.`, cause === undefined ? undefined : { cause });
+  new AudioImportError(
+    'damaged',
+    `The ${format} file is damaged: ${detail}. Nothing was imported.`,
+    cause === undefined ? undefined : { cause },
+  );
 
 export const truncated = (format: string, detail = 'it ends in the middle of its audio') =>
   new AudioImportError('truncated', `The ${format} file is truncated: ${detail}. Nothing was imported.`);
 
 export const unsupported = (what: string) =>
-  new AudioImportError('unsupported_format', `Unsupported format: ${what}; convert to WAV, FLAC, MP3, Ogg (Opus or Vorbis) or WebM (Opus) and import again.`);
+  new AudioImportError(
+    'unsupported_format',
+    `Unsupported format: ${what}; convert to WAV, FLAC, MP3, Ogg (Opus or Vorbis) or WebM (Opus) and import again.`,
+  );
 
 /** What the wasm decoders report as `errors`: we fail on the first, naming only the frame. */
 export interface DecoderErrors {

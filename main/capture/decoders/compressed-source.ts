@@ -39,7 +39,8 @@ export async function openCompressedSource(format: CompressedFormat, reader: Byt
     const first = await decoded.next();
     const primed: DecodedAudio | undefined = first.done ? undefined : first.value;
     const sampleRate = primed?.sampleRate ?? CAPTURE_SAMPLE_RATE;
-    if (!Number.isInteger(sampleRate) || sampleRate < 8_000 || sampleRate > 192_000) throw damaged(decoder.formatName, `its sample rate (${sampleRate} Hz) is not one we can use`);
+    if (!Number.isInteger(sampleRate) || sampleRate < 8_000 || sampleRate > 192_000)
+      throw damaged(decoder.formatName, `its sample rate (${sampleRate} Hz) is not one we can use`);
     return {
       formatName: decoder.formatName,
       sampleRate,
@@ -53,7 +54,12 @@ export async function openCompressedSource(format: CompressedFormat, reader: Byt
   }
 }
 
-async function* convert(format: string, primed: DecodedAudio | undefined, rest: AsyncGenerator<DecodedAudio>, sampleRate: number): AsyncGenerator<Int16Array> {
+async function* convert(
+  format: string,
+  primed: DecodedAudio | undefined,
+  rest: AsyncGenerator<DecodedAudio>,
+  sampleRate: number,
+): AsyncGenerator<Int16Array> {
   if (!primed) return;
   const resampler = sampleRate === CAPTURE_SAMPLE_RATE ? undefined : new Resampler(sampleRate, CAPTURE_SAMPLE_RATE);
   let mono = new Float32Array(0);

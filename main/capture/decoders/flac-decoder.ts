@@ -59,7 +59,7 @@ export async function openFlac(reader: ByteReader): Promise<CompressedDecoder> {
   const kept: Buffer[] = [await reader.read(4)];
   if (kept[0]!.toString('latin1') !== 'fLaC') throw damaged('FLAC', 'it does not start with a FLAC header');
   let info: StreamInfo | undefined;
-  for (let last = false; !last; ) {
+  for (let last = false; !last;) {
     const blockHeader = await reader.read(4);
     if (blockHeader.length < 4) throw truncated('FLAC', 'it ends inside its header, before any audio');
     last = (blockHeader[0]! & 0x80) !== 0;
@@ -124,8 +124,12 @@ export async function openFlac(reader: ByteReader): Promise<CompressedDecoder> {
       const seconds = (n: number) => (n / streamInfo.sampleRate).toFixed(1);
       // The decoder holds back at most a frame or two; audio that stopped well before the end of the
       // file means frames it could not read, not a file that ends early.
-      if (reader.size - lastAudioAt > 4 * READ_BYTES) throw damaged('FLAC', `only ${seconds(decoded)} s of its ${seconds(streamInfo.totalSamples)} s could be decoded`);
-      throw truncated('FLAC', `its header declares ${seconds(streamInfo.totalSamples)} s of audio but the file holds ${seconds(decoded)} s`);
+      if (reader.size - lastAudioAt > 4 * READ_BYTES)
+        throw damaged('FLAC', `only ${seconds(decoded)} s of its ${seconds(streamInfo.totalSamples)} s could be decoded`);
+      throw truncated(
+        'FLAC',
+        `its header declares ${seconds(streamInfo.totalSamples)} s of audio but the file holds ${seconds(decoded)} s`,
+      );
     }
   }
 

@@ -65,7 +65,8 @@ const CODEC_NAMES: Readonly<Record<string, string>> = {
   A_EAC3: 'E-AC-3',
   A_OPUS: 'Opus',
 };
-const codecName = (codec: string) => CODEC_NAMES[codec] ?? CODEC_NAMES[Object.keys(CODEC_NAMES).find((k) => codec.startsWith(k)) ?? ''] ?? 'an unknown codec';
+const codecName = (codec: string) =>
+  CODEC_NAMES[codec] ?? CODEC_NAMES[Object.keys(CODEC_NAMES).find((k) => codec.startsWith(k)) ?? ''] ?? 'an unknown codec';
 
 /**
  * A streaming Matroska/WebM demuxer for one Opus audio track: reads the EBML header and the track
@@ -96,7 +97,8 @@ export class MatroskaDemuxer {
         const element = await this.next();
         if (!element) throw damaged(this.formatLabel, 'it has no track list');
         if (element.id === ID.Tracks) {
-          if (element.size === UNKNOWN_SIZE || element.size > MAX_TRACKS_BYTES) throw damaged(this.formatLabel, 'its track list is invalid');
+          if (element.size === UNKNOWN_SIZE || element.size > MAX_TRACKS_BYTES)
+            throw damaged(this.formatLabel, 'its track list is invalid');
           this.opus = this.pickTrack(await this.body(element.size));
           return this.opus;
         }
@@ -142,7 +144,8 @@ export class MatroskaDemuxer {
 
   private async readHeader(): Promise<void> {
     const element = await this.next();
-    if (element?.id !== ID.EBML || element.size === UNKNOWN_SIZE || element.size > 4096) throw damaged('Matroska', 'its EBML header is invalid');
+    if (element?.id !== ID.EBML || element.size === UNKNOWN_SIZE || element.size > 4096)
+      throw damaged('Matroska', 'its EBML header is invalid');
     const header = await this.body(element.size);
     let docType = 'matroska';
     for (const child of children(header)) if (child.id === ID.DocType) docType = child.body.toString('latin1').replace(/\0+$/, '');
@@ -237,7 +240,8 @@ export class MatroskaDemuxer {
       }
       const dataStart = this.reader.position;
       const parent = this.stack.at(-1);
-      if (parent && size !== UNKNOWN_SIZE && parent.end !== Infinity && dataStart + size > parent.end) throw damaged(this.formatLabel, 'an element overruns its parent');
+      if (parent && size !== UNKNOWN_SIZE && parent.end !== Infinity && dataStart + size > parent.end)
+        throw damaged(this.formatLabel, 'an element overruns its parent');
       return { id, size, dataStart };
     }
   }

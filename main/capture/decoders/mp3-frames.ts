@@ -35,7 +35,9 @@ export function parseMpegHeader(b: Uint8Array): MpegFrameHeader | undefined {
   const sampleRate = SAMPLE_RATES[version][rateIndex]!;
   const padding = (b[2]! >> 1) & 0x01;
   const frameBytes =
-    layer === 1 ? (Math.floor((12 * bitrate) / sampleRate) + padding) * 4 : Math.floor(((layer === 3 && version !== 1 ? 72 : 144) * bitrate) / sampleRate) + padding;
+    layer === 1
+      ? (Math.floor((12 * bitrate) / sampleRate) + padding) * 4
+      : Math.floor(((layer === 3 && version !== 1 ? 72 : 144) * bitrate) / sampleRate) + padding;
   return { version, layer, sampleRate, channels: b[3]! >> 6 === 3 ? 1 : 2, frameBytes };
 }
 
@@ -47,7 +49,8 @@ function declaredFrames(frame: Buffer, header: MpegFrameHeader): number | undefi
   const sideInfo = header.version === 1 ? (header.channels === 1 ? 17 : 32) : header.channels === 1 ? 9 : 17;
   const xing = 4 + sideInfo;
   const tag = frame.toString('latin1', xing, xing + 4);
-  if ((tag === 'Xing' || tag === 'Info') && frame.length >= xing + 12 && frame.readUInt32BE(xing + 4) & 0x01) return frame.readUInt32BE(xing + 8);
+  if ((tag === 'Xing' || tag === 'Info') && frame.length >= xing + 12 && frame.readUInt32BE(xing + 4) & 0x01)
+    return frame.readUInt32BE(xing + 8);
   if (frame.toString('latin1', 36, 40) === 'VBRI' && frame.length >= 36 + 18) return frame.readUInt32BE(36 + 14);
   return undefined;
 }

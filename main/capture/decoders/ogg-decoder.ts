@@ -42,7 +42,11 @@ export async function openOgg(reader: ByteReader): Promise<CompressedDecoder> {
     channels = packet[11]!;
     decoder = new OggVorbisDecoder();
   } else {
-    const codec = packet.toString('latin1', 0, 8).startsWith('Speex') ? 'Speex' : packet.toString('latin1', 1, 5) === 'FLAC' ? 'FLAC' : 'an unknown codec';
+    const codec = packet.toString('latin1', 0, 8).startsWith('Speex')
+      ? 'Speex'
+      : packet.toString('latin1', 1, 5) === 'FLAC'
+        ? 'FLAC'
+        : 'an unknown codec';
     throw unsupported(`Ogg with ${codec} audio`);
   }
   if (channels < 1) throw damaged(format, 'its header declares 0 channels');
@@ -54,7 +58,9 @@ export async function openOgg(reader: ByteReader): Promise<CompressedDecoder> {
   }
   const toAudio = (result: DecoderResult): DecodedAudio | undefined => {
     failOnDecoderErrors(format, result);
-    return result.samplesDecoded > 0 ? { channelData: result.channelData, samples: result.samplesDecoded, sampleRate: result.sampleRate } : undefined;
+    return result.samplesDecoded > 0
+      ? { channelData: result.channelData, samples: result.samplesDecoded, sampleRate: result.sampleRate }
+      : undefined;
   };
 
   async function* blocks(): AsyncGenerator<DecodedAudio> {

@@ -11,7 +11,9 @@ function formatStatus(status: AuthStatus): string {
   return [
     `Signed in as ${user?.displayName ?? '(name not given)'} (${user?.fhirUser ?? '?'}) at ${status.fhirBaseUrl ?? '?'}`,
     `Scopes      ${status.scopes.join(' ')}`,
-    ...(status.context.patientId ? [`Patient     ${status.context.patientId}${status.context.encounterId ? `, encounter ${status.context.encounterId}` : ''}`] : []),
+    ...(status.context.patientId
+      ? [`Patient     ${status.context.patientId}${status.context.encounterId ? `, encounter ${status.context.encounterId}` : ''}`]
+      : []),
     `Token until ${status.expiresAt ?? '(not said)'}${status.refreshable ? ', renewable' : ''}`,
     'Signed out again: a command-line session ends with the command.',
   ].join('\n');
@@ -22,7 +24,9 @@ export function registerAuthCommands(program: Command, cli: CliContext): void {
   const auth = program.command('auth').description('clinician sign-in with SMART on FHIR');
   auth
     .command('sign-in')
-    .description('sign in at the EHR (prints the address to open in your browser), show who you are and what the EHR granted, then sign out')
+    .description(
+      'sign in at the EHR (prints the address to open in your browser), show who you are and what the EHR granted, then sign out',
+    )
     .addOption(new Option('--timeout <seconds>', 'how long to wait for the browser').argParser((v) => Number.parseInt(v, 10)).default(300))
     .option('--json', 'print JSON lines: {"open": URL}, then the sign-in status')
     .action(async (o: { timeout: number; json?: boolean }) => {
@@ -30,7 +34,11 @@ export function registerAuthCommands(program: Command, cli: CliContext): void {
         const service = createAuthService({
           config: () => signInConfigFrom(scribe.settings.values()),
           openBrowser: (url) => {
-            cli.io.out(o.json ? JSON.stringify({ open: url }) : `Open this address in your browser and sign in:\n\n  ${url}\n\nWaiting for the EHR (Ctrl+C to stop)…`);
+            cli.io.out(
+              o.json
+                ? JSON.stringify({ open: url })
+                : `Open this address in your browser and sign in:\n\n  ${url}\n\nWaiting for the EHR (Ctrl+C to stop)…`,
+            );
             return Promise.resolve();
           },
           audit: scribe.audit,
@@ -40,7 +48,8 @@ export function registerAuthCommands(program: Command, cli: CliContext): void {
         try {
           await service.signIn({ mode: 'standalone' });
           const done = await Promise.race([service.settled(), cli.untilStopped().then(() => service.cancel())]);
-          if (done.state !== 'signed_in') throw new SignInError(done.problem?.code ?? 'cancelled', done.problem?.message ?? 'Sign-in did not complete.');
+          if (done.state !== 'signed_in')
+            throw new SignInError(done.problem?.code ?? 'cancelled', done.problem?.message ?? 'Sign-in did not complete.');
           await service.signOut();
           return done;
         } finally {

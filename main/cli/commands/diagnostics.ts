@@ -32,7 +32,7 @@ export function registerDiagnosticsCommands(program: Command, cli: CliContext): 
     .description('write a redacted zip for support: versions, settings, audit summary, counts, recent log lines')
     .argument('<file>', 'a .zip file that does not exist yet')
     .addOption(new Option('--lines <n>', 'how many recent log lines').argParser((v) => Number.parseInt(v, 10)).default(500))
-    .option('--log-dir <dir>', 'log folder (default: $SCRIBE_LOG_DIR or the desktop app\'s log folder)')
+    .option('--log-dir <dir>', "log folder (default: $SCRIBE_LOG_DIR or the desktop app's log folder)")
     .action(async (file: string, o: ExportOptions) => {
       if (existsSync(file)) throw outputFileExists();
       if (!Number.isInteger(o.lines) || o.lines < 0 || o.lines > 100_000) throw invalidLineCount();
@@ -43,7 +43,10 @@ export function registerDiagnosticsCommands(program: Command, cli: CliContext): 
       try {
         const machine = cli.policy();
         const user = readUserSettings(resolveDataDir(cli.globals(), cli.env));
-        settings = { settings: resolveEffectiveSettings(settingDefaults, user.values, machine.values), policy: { file: machine.file, locked: lockedKeys(machine.values) } };
+        settings = {
+          settings: resolveEffectiveSettings(settingDefaults, user.values, machine.values),
+          policy: { file: machine.file, locked: lockedKeys(machine.values) },
+        };
       } catch (error) {
         if (!(error instanceof PolicyInvalidError)) throw error;
         policyProblems = error.problems;
@@ -67,7 +70,13 @@ export function registerDiagnosticsCommands(program: Command, cli: CliContext): 
       const logDir = o.logDir ?? cli.env['SCRIBE_LOG_DIR'] ?? defaultLogDir(cli.env);
       const size = writeDiagnosticsBundle(file, {
         app: appIdentity,
-        platform: { os: process.platform, release: release(), arch: arch(), node: process.versions.node, electron: process.versions['electron'] },
+        platform: {
+          os: process.platform,
+          release: release(),
+          arch: arch(),
+          node: process.versions.node,
+          electron: process.versions['electron'],
+        },
         createdAt: new Date(),
         schemaVersion: LATEST_SCHEMA_VERSION,
         settings,

@@ -28,7 +28,8 @@ function summary(result: DraftResult): string {
   const engine = note.drafter.engine === 'llm' ? `language model ${note.drafter.model ?? ''}`.trim() : 'offline drafter';
   const parts = [`Draft saved as revision ${note.revision} of visit ${note.visitId} (${engine}, template ${note.template}).`];
   if (result.fallback) parts.push(`Drafted offline because the language model was not used: ${result.fallback.reason}`);
-  if (result.unsupportedSentences > 0) parts.push(`${result.unsupportedSentences} sentence(s) cite nothing in the transcript and are marked ${UNSUPPORTED_MARK.trim()}.`);
+  if (result.unsupportedSentences > 0)
+    parts.push(`${result.unsupportedSentences} sentence(s) cite nothing in the transcript and are marked ${UNSUPPORTED_MARK.trim()}.`);
   if (result.droppedCodes > 0) parts.push(`${result.droppedCodes} proposed code(s) were not billable ICD-10-CM codes and were dropped.`);
   return parts.join('\n');
 }
@@ -39,7 +40,11 @@ export function registerDraftCommands(_program: Command, visit: Command, cli: Cl
     .command('draft')
     .description("draft the visit's note from its transcript and save it as a draft revision")
     .argument('<id>', 'visit id')
-    .addOption(new Option('--engine <engine>', 'auto: the language model when configured and answering, else offline').choices(DraftEngineChoice.options).default('auto'))
+    .addOption(
+      new Option('--engine <engine>', 'auto: the language model when configured and answering, else offline')
+        .choices(DraftEngineChoice.options)
+        .default('auto'),
+    )
     .addOption(new Option('--template <template>', 'note template').choices(NoteTemplateId.options).default('soap'))
     .option('--replace-edits', 'draft again even though people have edited the note (their edits stay in the history)')
     .option('--json', 'print JSON')

@@ -10,19 +10,32 @@ const time = (iso: string | undefined) => {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 };
 
-const who = (p: EhrPatient) => [p.displayName ?? '(unnamed)', p.mrn ? `MRN ${p.mrn}` : undefined, p.birthDate ? `born ${p.birthDate}` : undefined].filter(Boolean).join(', ');
+const who = (p: EhrPatient) =>
+  [p.displayName ?? '(unnamed)', p.mrn ? `MRN ${p.mrn}` : undefined, p.birthDate ? `born ${p.birthDate}` : undefined]
+    .filter(Boolean)
+    .join(', ');
 
 export function formatSchedule(s: Schedule): string {
   const head = `${s.date}: ${s.entries.length} encounter${s.entries.length === 1 ? '' : 's'} (${s.source === 'sandbox' ? 'sandbox EHR' : 'EHR'}, ${s.scope === 'mine' ? 'yours' : 'everyone'})${s.truncated ? ', more on the EHR than shown' : ''}`;
   const rows = s.entries.map((e) =>
-    [time(e.start), who(e.patient), e.reason ?? '', e.practitioner ?? '', e.visit ? `visit ${e.visit.id} ${e.visit.state}` : 'not started', `encounter ${e.encounterId}`].join('  '),
+    [
+      time(e.start),
+      who(e.patient),
+      e.reason ?? '',
+      e.practitioner ?? '',
+      e.visit ? `visit ${e.visit.id} ${e.visit.state}` : 'not started',
+      `encounter ${e.encounterId}`,
+    ].join('  '),
   );
   return [head, ...rows].join('\n');
 }
 
 export function formatPatients(r: PatientSearchResult): string {
   if (r.patients.length === 0) return 'No patients found.';
-  return [...r.patients.map((p) => `${who(p)}  patient ${p.patientId}`), ...(r.truncated ? ['More patients match: narrow the search.'] : [])].join('\n');
+  return [
+    ...r.patients.map((p) => `${who(p)}  patient ${p.patientId}`),
+    ...(r.truncated ? ['More patients match: narrow the search.'] : []),
+  ].join('\n');
 }
 
 /** `scribe ehr schedule`, `scribe ehr patients`, `scribe ehr start [--patient]`: the EHR's side of the visit list. */
@@ -45,12 +58,16 @@ export function registerEhrCommands(program: Command, cli: CliContext): Command 
     .option('--birth-date <yyyy-mm-dd>', 'date of birth')
     .option('--json', 'print JSON')
     .action(async (o: { name?: string; mrn?: string; birthDate?: string; json?: boolean }) => {
-      const result = await cli.withScribe('open', (_s, call) => call('ehr:patientSearch', { name: o.name, mrn: o.mrn, birthDate: o.birthDate }));
+      const result = await cli.withScribe('open', (_s, call) =>
+        call('ehr:patientSearch', { name: o.name, mrn: o.mrn, birthDate: o.birthDate }),
+      );
       cli.io.out(o.json ? json(result) : formatPatients(result));
     });
   ehr
     .command('start')
-    .description("open the encounter's visit, creating it from the EHR the first time; or, with --patient, create a new visit for a patient")
+    .description(
+      "open the encounter's visit, creating it from the EHR the first time; or, with --patient, create a new visit for a patient",
+    )
     .argument('[encounter-id]', "the encounter's id in the EHR")
     .option('--patient <patient-id>', "the patient's id in the EHR (see `scribe ehr patients`), for a visit not on the schedule")
     .option('--reason <text>', 'reason for the visit, with --patient')
@@ -59,11 +76,16 @@ export function registerEhrCommands(program: Command, cli: CliContext): Command 
       if ((encounterId === undefined) === (o.patient === undefined)) throw encounterOrPatient();
       if (o.reason !== undefined && o.patient === undefined) throw reasonNeedsPatient();
       const result = await cli.withScribe('open', (_s, call) =>
-        o.patient !== undefined ? call('ehr:createVisitForPatient', { patientId: o.patient, reasonForVisit: o.reason }) : call('ehr:startVisit', { encounterId: encounterId! }),
+        o.patient !== undefined
+          ? call('ehr:createVisitForPatient', { patientId: o.patient, reasonForVisit: o.reason })
+          : call('ehr:startVisit', { encounterId: encounterId! }),
       );
       const { visit, created, clinicalLists } = result;
       const missing = clinicalLists ? (['medications', 'problems'] as const).filter((list) => clinicalLists[list] === 'unavailable') : [];
-      const note = missing.length > 0 ? ` The ${missing.map((l) => (l === 'medications' ? 'medication list' : 'problem list')).join(' and ')} could not be read from the EHR; the visit goes on without.` : '';
+      const note =
+        missing.length > 0
+          ? ` The ${missing.map((l) => (l === 'medications' ? 'medication list' : 'problem list')).join(' and ')} could not be read from the EHR; the visit goes on without.`
+          : '';
       cli.io.out(o.json ? json(result) : `${created ? 'Created' : 'Opened existing'} visit ${visit.id}.${note}`);
     });
   return ehr;

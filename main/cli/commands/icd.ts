@@ -28,7 +28,9 @@ export function registerIcdCommands(program: Command, cli: CliContext): void {
     .option('--billable', 'billable codes only')
     .option('--json', 'print JSON')
     .action(async (text: string, o: { limit: number; billable?: boolean; json?: boolean }) => {
-      const result = await cli.withScribe('open', (_s, call) => call('icd:search', { query: text, limit: o.limit, billableOnly: o.billable ?? false }));
+      const result = await cli.withScribe('open', (_s, call) =>
+        call('icd:search', { query: text, limit: o.limit, billableOnly: o.billable ?? false }),
+      );
       cli.io.out(o.json ? json(result) : formatSearchResult(result));
     });
   icd

@@ -17,8 +17,8 @@ function formatJobs(jobs: readonly OutboxJobSummary[]): string {
             : job.waiting
               ? job.waiting
               : job.lastError
-              ? `retrying at ${job.nextAttemptAt ?? ''} after: ${job.lastError}`
-              : 'waiting to be sent';
+                ? `retrying at ${job.nextAttemptAt ?? ''} after: ${job.lastError}`
+                : 'waiting to be sent';
       const what = job.addendum ? `  addendum ${job.addendum.seq}` : '';
       return `${job.id}  visit ${job.visitId}${what}  ${where}  attempts ${job.attempts}  ${detail}`;
     })
@@ -33,7 +33,10 @@ export function registerWritebackCommands(program: Command, visit: Command, cli:
     .argument('<id>', 'visit id')
     .requiredOption('--as <practitioner-id>', 'the signing clinician')
     .option('--revision <n>', 'the note revision you reviewed (default: the current one)', (v) => Number.parseInt(v, 10))
-    .option('--acknowledge-unsupported', 'confirm you checked the sentences that have no support in the transcript (required when the note has any)')
+    .option(
+      '--acknowledge-unsupported',
+      'confirm you checked the sentences that have no support in the transcript (required when the note has any)',
+    )
     .option('--json', 'print JSON')
     .action(async (id: string, o: { as: string; revision?: number; acknowledgeUnsupported?: boolean; json?: boolean }) => {
       const result = await cli.withScribe(
@@ -44,7 +47,11 @@ export function registerWritebackCommands(program: Command, visit: Command, cli:
         },
         { ...resolveActor(cli.env), id: o.as },
       );
-      cli.io.out(o.json ? json(result) : `Signed revision ${result.attestation.revision} (SHA-256 ${result.attestation.noteSha256.slice(0, 12)}…); outbox job ${result.jobId} queued.`);
+      cli.io.out(
+        o.json
+          ? json(result)
+          : `Signed revision ${result.attestation.revision} (SHA-256 ${result.attestation.noteSha256.slice(0, 12)}…); outbox job ${result.jobId} queued.`,
+      );
     });
 
   const outbox = program.command('outbox').description('signed notes on their way to the EHR');

@@ -13,7 +13,10 @@ import { json } from '../output.js';
 import type { CliContext } from '../session.js';
 
 export function formatProblems(file: string, problems: readonly PolicyProblem[]): string {
-  return [`${file} is NOT a valid policy (${problems.length} problem${problems.length === 1 ? '' : 's'}):`, ...problems.map((p) => `  ${p.field}: ${p.reason}`)].join('\n');
+  return [
+    `${file} is NOT a valid policy (${problems.length} problem${problems.length === 1 ? '' : 's'}):`,
+    ...problems.map((p) => `  ${p.field}: ${p.reason}`),
+  ].join('\n');
 }
 
 export function formatSettingsView(view: SettingsView): string {
@@ -29,7 +32,7 @@ export function formatSettingsView(view: SettingsView): string {
 }
 
 export function registerPolicyCommands(program: Command, cli: CliContext): void {
-  const policy = program.command('policy').description("the machine-wide policy IT uses to lock settings");
+  const policy = program.command('policy').description('the machine-wide policy IT uses to lock settings');
   policy
     .command('validate')
     .description('check a policy file; exit 0 when valid, 1 with each field and reason when not')

@@ -37,7 +37,10 @@ export function registerSandboxCommand(program: Command, cli: CliContext): void 
     .option('--client-key <file>', "the demo backend client's key pair, created if missing (default: DATA_DIR/sandbox-client-key.json)")
     .option('--client-jwks <file>', 'also register this public JWKS for a backend client (see --client-id)')
     .option('--client-id <id>', 'client id for --client-jwks', 'external-backend')
-    .option('--us-core-dir <dir>', 'US Core 8.0.0 profiles folder (default: ../shared/interop-samples/us-core-profiles or $SCRIBE_US_CORE_DIR)')
+    .option(
+      '--us-core-dir <dir>',
+      'US Core 8.0.0 profiles folder (default: ../shared/interop-samples/us-core-profiles or $SCRIBE_US_CORE_DIR)',
+    )
     .addOption(new Option('--error-rate <rate>', 'answer this share of FHIR requests with 503').argParser(rate))
     .addOption(new Option('--drop-after-commit-rate <rate>', 'commit this share of writes, then drop the connection').argParser(rate))
     .addOption(new Option('--timeout-rate <rate>', 'never answer this share of FHIR requests').argParser(rate))
@@ -68,7 +71,9 @@ export function registerSandboxCommand(program: Command, cli: CliContext): void 
         },
         logger: cli.logger,
         // HL7 v2 MLLP listener; with --port 0 (tests) it too takes a free port.
-        extraListeners: [(await import('../../sandbox/sandbox-mllp.js')).sandboxMllpListener({ port: o.port === 0 ? 0 : SANDBOX_DEFAULTS.mllpPort })],
+        extraListeners: [
+          (await import('../../sandbox/sandbox-mllp.js')).sandboxMllpListener({ port: o.port === 0 ? 0 : SANDBOX_DEFAULTS.mllpPort }),
+        ],
       });
       const d = sandbox.describe();
       if (o.json) {

@@ -8,10 +8,13 @@ import type { CliContext } from '../session.js';
 
 function summary(status: TranscriptionStatus): string {
   const engine = status.engine ? `${status.engine}${status.model ? ` (${status.model})` : ''}` : 'no engine';
-  const dropped = status.segmentsDropped > 0 ? `; ${status.segmentsDropped} piece(s) of engine output kept out as silence, noise or hallucination` : '';
-  if (status.final && status.segmentsDone === 0 && status.engine === null) return `The transcript is already final (${status.transcriptSegments} segments).`;
+  const dropped =
+    status.segmentsDropped > 0 ? `; ${status.segmentsDropped} piece(s) of engine output kept out as silence, noise or hallucination` : '';
+  if (status.final && status.segmentsDone === 0 && status.engine === null)
+    return `The transcript is already final (${status.transcriptSegments} segments).`;
   const head = `Transcribed ${status.segmentsDone} speech segment(s) with ${engine}: the transcript has ${status.transcriptSegments} segment(s)${dropped}.`;
-  if (status.state === 'following') return `${head}\nThe recording is still going on; the transcript grows while this process runs and is final once it stops.`;
+  if (status.state === 'following')
+    return `${head}\nThe recording is still going on; the transcript grows while this process runs and is final once it stops.`;
   if (status.state === 'cancelled') return `${head}\nCancelled; run the command again to carry on.`;
   return `${head}\nThe transcript is final. Next: scribe visit draft ${status.visitId}`;
 }
@@ -22,7 +25,12 @@ export function registerTranscribeCommands(program: Command, visit: Command, cli
     .command('transcribe')
     .description("transcribe the visit's recorded audio (what is not transcribed yet) and finalise the transcript")
     .argument('<id>', 'visit id')
-    .addOption(new Option('--engine <engine>', 'local: Whisper on this machine; openai: an OpenAI-compatible service (if policy allows audio to leave)').choices(TranscriptionEngine.options))
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'local: Whisper on this machine; openai: an OpenAI-compatible service (if policy allows audio to leave)',
+      ).choices(TranscriptionEngine.options),
+    )
     .option('--json', 'print JSON')
     .action(async (id: string, o: { engine?: TranscriptionEngine; json?: boolean }) => {
       const status = await cli.withScribe('open', async (scribe, call) => {
@@ -50,16 +58,25 @@ export function registerTranscribeCommands(program: Command, visit: Command, cli
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) => {
       const dirs = modelsSearchPath({ modelsDir: (cli.globals() as { modelsDir?: string }).modelsDir, env: cli.env });
-      const found = dirs.map((dir) => ({ dir, models: findWhisperModels(dir).map((m) => ({ id: m.id, name: modelDisplayName(m), dtype: m.dtype, bytes: m.bytes })) }));
+      const found = dirs.map((dir) => ({
+        dir,
+        models: findWhisperModels(dir).map((m) => ({ id: m.id, name: modelDisplayName(m), dtype: m.dtype, bytes: m.bytes })),
+      }));
       if (o.json) {
         cli.io.out(json({ folders: found }));
         return;
       }
       const lines = found.flatMap(({ dir, models: list }) => [
         `${dir}:`,
-        ...(list.length === 0 ? ['  (no Whisper model)'] : list.map((m) => `  ${m.id}  encoder ${m.dtype.encoder_model}, decoder ${m.dtype.decoder_model_merged}, ${Math.round(m.bytes / 1e6)} MB`)),
+        ...(list.length === 0
+          ? ['  (no Whisper model)']
+          : list.map(
+              (m) =>
+                `  ${m.id}  encoder ${m.dtype.encoder_model}, decoder ${m.dtype.decoder_model_merged}, ${Math.round(m.bytes / 1e6)} MB`,
+            )),
       ]);
-      if (found.every((f) => f.models.length === 0)) lines.push('No speech model installed: run `npm run models:fetch` on a machine with internet access and copy the folder here.');
+      if (found.every((f) => f.models.length === 0))
+        lines.push('No speech model installed: run `npm run models:fetch` on a machine with internet access and copy the folder here.');
       cli.io.out(lines.join('\n'));
     });
 }

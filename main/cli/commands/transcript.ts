@@ -47,8 +47,14 @@ export function registerTranscriptCommands(_program: Command, visit: Command, cl
     .option('--json', 'print JSON')
     .action(async (id: string, file: string, o: { format: TranscriptFormat; replace?: boolean; json?: boolean }) => {
       const content = await readTranscriptFile(file);
-      const result = await cli.withScribe('open', (_s, call) => call('transcript:import', { visitId: id, content, format: o.format, replace: o.replace ?? false }));
-      cli.io.out(o.json ? json(result) : `Imported ${result.segments} segments (${result.format})${result.replaced ? ', replacing the previous transcript' : ''}. Next: scribe visit draft ${result.visitId}`);
+      const result = await cli.withScribe('open', (_s, call) =>
+        call('transcript:import', { visitId: id, content, format: o.format, replace: o.replace ?? false }),
+      );
+      cli.io.out(
+        o.json
+          ? json(result)
+          : `Imported ${result.segments} segments (${result.format})${result.replaced ? ', replacing the previous transcript' : ''}. Next: scribe visit draft ${result.visitId}`,
+      );
     });
   visit
     .command('transcript')

@@ -30,7 +30,11 @@ export function registerWebCommand(program: Command, cli: CliContext): void {
           packaged: packageRoot.includes('.asar'),
           logger: cli.logger,
         });
-        cli.io.out(o.json ? JSON.stringify({ url: bridge.url, origin: bridge.origin, token: bridge.token }) : `Ambient Scribe is at ${bridge.url}\nPress Ctrl+C to stop.`);
+        cli.io.out(
+          o.json
+            ? JSON.stringify({ url: bridge.url, origin: bridge.origin, token: bridge.token })
+            : `Ambient Scribe is at ${bridge.url}\nPress Ctrl+C to stop.`,
+        );
         await cli.untilStopped();
         await bridge.close();
       });

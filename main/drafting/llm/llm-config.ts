@@ -8,7 +8,8 @@ import { connectionBaseUrl, connectionModelName, envReader, openAiConnectionFrom
  * Read once per drafting call from the environment the caller gives, so a changed setting needs no
  * restart.
  */
-export type LlmConfig = (Extract<OpenAiConnection, { kind: 'openai' }> & { readonly model: string }) | Extract<OpenAiConnection, { kind: 'azure' }>;
+export type LlmConfig =
+  (Extract<OpenAiConnection, { kind: 'openai' }> & { readonly model: string }) | Extract<OpenAiConnection, { kind: 'azure' }>;
 
 export type LlmConfigResult = { readonly ok: true; readonly config: LlmConfig } | { readonly ok: false; readonly problem: string };
 
@@ -25,7 +26,13 @@ const CONNECTION: OpenAiConnectionSpec = {
   defaultTimeoutMs: 60_000,
   retriesVar: 'SCRIBE_LLM_MAX_RETRIES',
   defaultRetries: 1,
-  azure: { deploymentVar: 'AZURE_OPENAI_DEPLOYMENT', apiVersionVar: 'OPENAI_API_VERSION', defaultApiVersion: DEFAULT_AZURE_API_VERSION, chosenBy: 'endpoint', what: '' },
+  azure: {
+    deploymentVar: 'AZURE_OPENAI_DEPLOYMENT',
+    apiVersionVar: 'OPENAI_API_VERSION',
+    defaultApiVersion: DEFAULT_AZURE_API_VERSION,
+    chosenBy: 'endpoint',
+    what: '',
+  },
   notConfigured: `No language model is configured: ${HOW_TO_CONFIGURE}.`,
 };
 

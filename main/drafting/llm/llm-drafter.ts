@@ -40,10 +40,18 @@ export function toLlmError(error: unknown): LlmError {
   if (error instanceof OpenAI.APIConnectionError) return new LlmError('unreachable', 'The language model service could not be reached.');
   if (error instanceof OpenAI.APIError) {
     const status: number | undefined = typeof error.status === 'number' ? error.status : undefined;
-    if (status === 401 || status === 403) return new LlmError('unauthorized', `The language model service refused the credentials (HTTP ${status}); check the API key.`, status);
-    if (status === 429) return new LlmError('rate_limited', 'The language model service is rate-limiting requests (HTTP 429); try again shortly.', status);
-    if (status !== undefined && status >= 500) return new LlmError('server_error', `The language model service failed (HTTP ${status}); try again later.`, status);
-    if (status === 404) return new LlmError('rejected', 'The language model service does not know the configured model or deployment (HTTP 404).', status);
+    if (status === 401 || status === 403)
+      return new LlmError(
+        'unauthorized',
+        `The language model service refused the credentials (HTTP ${status}); check the API key.`,
+        status,
+      );
+    if (status === 429)
+      return new LlmError('rate_limited', 'The language model service is rate-limiting requests (HTTP 429); try again shortly.', status);
+    if (status !== undefined && status >= 500)
+      return new LlmError('server_error', `The language model service failed (HTTP ${status}); try again later.`, status);
+    if (status === 404)
+      return new LlmError('rejected', 'The language model service does not know the configured model or deployment (HTTP 404).', status);
     return new LlmError('rejected', `The language model service rejected the request (HTTP ${status ?? 'error'}).`, status);
   }
   return new LlmError('unreachable', 'The language model call failed before an answer arrived.');
@@ -92,7 +100,10 @@ export function createLlmDrafter(config: LlmConfig, deps: LlmDrafterDeps): LlmDr
         model,
         temperature: 0,
         messages: extra ? [...messages, { role: 'user', content: PROMPT.retry }] : messages,
-        response_format: { type: 'json_schema', json_schema: { name: 'clinical_note', strict: true, schema: noteOutputJsonSchema(template) } },
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: 'clinical_note', strict: true, schema: noteOutputJsonSchema(template) },
+        },
       });
 
       const started = performance.now();
@@ -105,7 +116,11 @@ export function createLlmDrafter(config: LlmConfig, deps: LlmDrafterDeps): LlmDr
         deps.logger.warn('drafting.llm_invalid_reply', { model: modelName(config), why: result.why, attempt: 2 });
         throw new LlmError('invalid_response', 'The language model twice returned a reply that is not a valid note; nothing was saved.');
       }
-      deps.logger.info('drafting.llm_reply', { model: modelName(config), promptVersion: PROMPT.version, ms: Math.round(performance.now() - started) });
+      deps.logger.info('drafting.llm_reply', {
+        model: modelName(config),
+        promptVersion: PROMPT.version,
+        ms: Math.round(performance.now() - started),
+      });
 
       const sections: DraftedSections = {};
       for (const section of result.output.sections) {
@@ -120,7 +135,12 @@ export function createLlmDrafter(config: LlmConfig, deps: LlmDrafterDeps): LlmDr
         else dropped += 1;
       }
       if (dropped > 0) deps.logger.info('drafting.llm_codes_dropped', { count: dropped });
-      return { sections, codes, drafter: { engine: 'llm', model: modelName(config), promptVersion: PROMPT.version }, droppedCodes: dropped };
+      return {
+        sections,
+        codes,
+        drafter: { engine: 'llm', model: modelName(config), promptVersion: PROMPT.version },
+        droppedCodes: dropped,
+      };
     },
   };
 }

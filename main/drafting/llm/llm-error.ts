@@ -1,7 +1,16 @@
 import type { ApiErrorCode } from '../../../shared/api/errors.js';
 import { ScribeError } from '../../kernel/errors.js';
 
-export type LlmFailure = 'not_configured' | 'timeout' | 'unreachable' | 'unauthorized' | 'rate_limited' | 'server_error' | 'rejected' | 'invalid_response' | 'refused';
+export type LlmFailure =
+  | 'not_configured'
+  | 'timeout'
+  | 'unreachable'
+  | 'unauthorized'
+  | 'rate_limited'
+  | 'server_error'
+  | 'rejected'
+  | 'invalid_response'
+  | 'refused';
 
 const CODES: Record<LlmFailure, ApiErrorCode> = {
   not_configured: 'unavailable',

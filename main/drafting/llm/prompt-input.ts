@@ -43,7 +43,11 @@ export function createRedactor(ids: PatientIdentifiers): (text: string) => strin
   if (ids.birthDate) for (const pattern of birthDatePatterns(ids.birthDate)) rules.push([pattern, '[birth date]']);
   const name = ids.displayName?.trim();
   if (name) {
-    const parts = new Set([name, ...name.split(/[\s,]+/), ...name.split(/[\s,-]+/)].map((p) => p.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')).filter((p) => p.length >= 2));
+    const parts = new Set(
+      [name, ...name.split(/[\s,]+/), ...name.split(/[\s,-]+/)]
+        .map((p) => p.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ''))
+        .filter((p) => p.length >= 2),
+    );
     // Longest first, so "Quillfeather-Sentinel" goes before "Quillfeather".
     for (const part of [...parts].sort((a, b) => b.length - a.length)) {
       rules.push([new RegExp(`(?<![\\p{L}\\p{N}])${escape(part)}(?![\\p{L}\\p{N}])`, 'giu'), '[patient]']);

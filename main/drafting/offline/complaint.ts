@@ -22,10 +22,18 @@ export function statedComplaint(sentence: string): string | undefined {
 
 /** "I've been having this pain in my right knee" → "right knee pain"; "my back hurts" → "back pain". */
 export function symptomComplaint(sentence: string): string | undefined {
-  const words = stripLeading(sentence).replace(/[.,;?!]/g, '').split(/\s+/);
+  const words = stripLeading(sentence)
+    .replace(/[.,;?!]/g, '')
+    .split(/\s+/);
   for (let i = 0; i < words.length; i += 1) {
     const w = words[i]!;
-    if (!SYMPTOMS.has(w) || /^(?:better|worse|worsening|improving|improved|sleep|sleeping|weight|history|fall|fell|breath|pop|popping|clicking|limp|stress|stressed|worry|worried|flare|flares|bleed|cut|broke|broken|injured|injury|accident|burning|racing|frequency)$/.test(w)) continue;
+    if (
+      !SYMPTOMS.has(w) ||
+      /^(?:better|worse|worsening|improving|improved|sleep|sleeping|weight|history|fall|fell|breath|pop|popping|clicking|limp|stress|stressed|worry|worried|flare|flares|bleed|cut|broke|broken|injured|injury|accident|burning|racing|frequency)$/.test(
+        w,
+      )
+    )
+      continue;
     if (/^(?:hurt|hurts|hurting)$/.test(w)) {
       const part = bodyPartBefore(words, i) ?? bodyPartAfter(words, i + 1);
       return part ? `${part} pain` : undefined;

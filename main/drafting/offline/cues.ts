@@ -26,7 +26,8 @@ export const FINDING =
 export const RESULT =
   /\b(?:x-?rays?|mri|ct|cat scan|ultrasound|echocardiogram|echo|ekg|ecg|labs?|lab work|blood work|bloodwork|a1c|hemoglobin|results?|glucose|urinalysis|urine|culture|biopsy|scan|imaging|cholesterol|ldl|creatinine|kidney function|thyroid|tsh|psa|white (?:blood )?count|ejection fraction|stress test|mammogram|colonoscopy)\b/;
 
-export const RESULT_VERB = /\b(?:shows?|showed|shown|demonstrat\w*|reveal\w*|came back|looks?|looked|was|were|is|are|normal|elevated|high|low|negative|positive|within|unremarkable|consistent)\b/;
+export const RESULT_VERB =
+  /\b(?:shows?|showed|shown|demonstrat\w*|reveal\w*|came back|looks?|looked|was|were|is|are|normal|elevated|high|low|negative|positive|within|unremarkable|consistent)\b/;
 
 /** The clinician guiding the patient through the exam rather than reporting a finding. */
 export const EXAM_INSTRUCTION =

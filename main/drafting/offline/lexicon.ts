@@ -105,7 +105,10 @@ export const ROS_SYSTEMS: readonly (readonly [system: string, pattern: RegExp])[
   ['Constitutional', /\b(fevers?|chills|sweats|weight (loss|gain|changes?)|fatigue|tired|appetite|malaise)\b/],
   ['Eyes', /\b(vision|blurr|eye)/],
   ['ENT', /\b(sore throat|ear|hearing|sinus|congestion|runny nose|nose|throat|swallow)/],
-  ['Cardiovascular', /\b(chest pain|chest|palpitations|heart racing|leg swelling|swelling in (your|his|her|the) (legs|ankles|feet)|edema)\b/],
+  [
+    'Cardiovascular',
+    /\b(chest pain|chest|palpitations|heart racing|leg swelling|swelling in (your|his|her|the) (legs|ankles|feet)|edema)\b/,
+  ],
   ['Respiratory', /\b(shortness of breath|short of breath|cough|wheez|breathing)/],
   ['Gastrointestinal', /\b(nausea|vomit|diarrhea|constipation|abdominal|stomach|belly|bowel|blood in (the|your) stool|heartburn|reflux)/],
   ['Genitourinary', /\b(urin|bladder|burning|discharge|incontinence)/],
@@ -118,10 +121,44 @@ export const ROS_SYSTEMS: readonly (readonly [system: string, pattern: RegExp])[
 /** Abbreviations and names notes write in capitals. */
 export const CASING: ReadonlyMap<string, string> = new Map(
   Object.entries({
-    mri: 'MRI', ct: 'CT', ekg: 'EKG', ecg: 'ECG', copd: 'COPD', chf: 'CHF', gerd: 'GERD', uti: 'UTI', acl: 'ACL', mcl: 'MCL',
-    a1c: 'A1c', bmi: 'BMI', nsaid: 'NSAID', nsaids: 'NSAIDs', hiv: 'HIV', ptsd: 'PTSD', adhd: 'ADHD', ibs: 'IBS', er: 'ER',
-    icu: 'ICU', bp: 'BP', hctz: 'HCTZ', covid: 'COVID', ldl: 'LDL', hdl: 'HDL', tsh: 'TSH', psa: 'PSA', cbc: 'CBC', ent: 'ENT',
-    i: 'I', "i'm": "I'm", "i've": "I've", "i'll": "I'll", "i'd": "I'd", 'x-ray': 'X-ray', afib: 'AFib', dvt: 'DVT', pt: 'PT',
+    mri: 'MRI',
+    ct: 'CT',
+    ekg: 'EKG',
+    ecg: 'ECG',
+    copd: 'COPD',
+    chf: 'CHF',
+    gerd: 'GERD',
+    uti: 'UTI',
+    acl: 'ACL',
+    mcl: 'MCL',
+    a1c: 'A1c',
+    bmi: 'BMI',
+    nsaid: 'NSAID',
+    nsaids: 'NSAIDs',
+    hiv: 'HIV',
+    ptsd: 'PTSD',
+    adhd: 'ADHD',
+    ibs: 'IBS',
+    er: 'ER',
+    icu: 'ICU',
+    bp: 'BP',
+    hctz: 'HCTZ',
+    covid: 'COVID',
+    ldl: 'LDL',
+    hdl: 'HDL',
+    tsh: 'TSH',
+    psa: 'PSA',
+    cbc: 'CBC',
+    ent: 'ENT',
+    i: 'I',
+    "i'm": "I'm",
+    "i've": "I've",
+    "i'll": "I'll",
+    "i'd": "I'd",
+    'x-ray': 'X-ray',
+    afib: 'AFib',
+    dvt: 'DVT',
+    pt: 'PT',
   }),
 );
 
@@ -137,4 +174,5 @@ export function isClinicalWord(word: string): boolean {
 }
 
 /** Suffixes of generic drug classes: an unknown word with one of these before a dose is a medicine. */
-export const DRUG_SUFFIX = /(pril|sartan|olol|dipine|statin|formin|gliptin|gliflozin|glutide|azole|cillin|mycin|oxacin|cycline|prazole|tidine|triptan|setron|lukast|afil|osin|pine|pam|lam|done|codone|barb|parin|xaban|mab|nib|vir|tine|pine|ide|one|ine|ol)$/;
+export const DRUG_SUFFIX =
+  /(pril|sartan|olol|dipine|statin|formin|gliptin|gliflozin|glutide|azole|cillin|mycin|oxacin|cycline|prazole|tidine|triptan|setron|lukast|afil|osin|pine|pam|lam|done|codone|barb|parin|xaban|mab|nib|vir|tine|pine|ide|one|ine|ol)$/;

@@ -16,14 +16,21 @@ export interface PlannedMedication {
 }
 
 const VERBS: readonly (readonly [MedicationChange, RegExp])[] = [
-  ['stopped', /\b(?:stop(?:ping)?|discontinu(?:e|ing)|come off|get (?:you )?off|take (?:you )?off|switch (?:you )?(?:over )?(?:from|off))\b/g],
-  ['started', /\b(?:start(?:ing)?|begin|prescrib(?:e|ing)|put (?:you|him|her|them) on|add(?:ing)?|switch (?:you )?(?:over )?to|trial of)\b/g],
+  [
+    'stopped',
+    /\b(?:stop(?:ping)?|discontinu(?:e|ing)|come off|get (?:you )?off|take (?:you )?off|switch (?:you )?(?:over )?(?:from|off))\b/g,
+  ],
+  [
+    'started',
+    /\b(?:start(?:ing)?|begin|prescrib(?:e|ing)|put (?:you|him|her|them) on|add(?:ing)?|switch (?:you )?(?:over )?to|trial of)\b/g,
+  ],
   ['increased', /\b(?:increas(?:e|ing)|rais(?:e|ing)|bump(?:ing)? up|go up on)\b/g],
   ['decreased', /\b(?:decreas(?:e|ing)|lower(?:ing)?|reduc(?:e|ing)|cut back|go down on)\b/g],
   ['changed', /\b(?:adjust(?:ing)?|chang(?:e|ing))\b/g],
 ];
 /** Said near the verb, these make it something not done today: "don't stop", "we may start", "allergic to". */
-const NOT_DONE = /\b(?:not|don't|won't|no need|never|shouldn't|may|might|could|consider(?:ing)?|think about|hold off|allergic|used to|tried|instead of|rather than)\b|n't\b/;
+const NOT_DONE =
+  /\b(?:not|don't|won't|no need|never|shouldn't|may|might|could|consider(?:ing)?|think about|hold off|allergic|used to|tried|instead of|rather than)\b|n't\b/;
 /** Anywhere earlier in the sentence, these make it a later possibility: "if the strep test is positive, start…". */
 const LATER = /\b(?:if|unless|eventually|hopefully|in the future|down the road|at some point)\b/;
 /** How far before a drug's name its verb may stand: "start you on a low dose of metformin". */
@@ -72,7 +79,10 @@ const bare = (text: string) => text.replace(/\.$/, '');
  * The medication list with the plan's changes: a stopped medicine already listed is marked stopped;
  * a new dose replaces the listed one; a medicine not yet listed is added with its change.
  */
-export function withMedicationChanges(list: readonly DraftedSentence[] | undefined, planned: readonly PlannedMedication[]): DraftedSentence[] | undefined {
+export function withMedicationChanges(
+  list: readonly DraftedSentence[] | undefined,
+  planned: readonly PlannedMedication[],
+): DraftedSentence[] | undefined {
   if (planned.length === 0) return list ? [...list] : undefined;
   const out = [...(list ?? [])];
   for (const { med, change, evidence } of planned) {

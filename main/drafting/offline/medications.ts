@@ -9,12 +9,53 @@ const UNIT = String.raw`(mg|milligrams?|mcg|micrograms?|g|grams?|units?|ml|milli
 const FREQUENCY = String.raw`(once|twice|three times|four times|\d+ times)\s+(?:a|per)\s+(day|week|month)|(?:every|each)\s+(?:day|morning|night|evening|\d+\s+hours|other day|week)|(?:a|per)\s+day|daily|nightly|weekly|at (?:night|bedtime)|in the (?:morning|evening)|as needed|bid|tid|qid|prn|qd|qhs`;
 const NAME = String.raw`([a-z][a-z-]{2,})`;
 
-const DOSE_AFTER = new RegExp(String.raw`\b${NAME}\s+(?:(?:to|at|of|is|was)\s+)?(\d+(?:\.\d+)?)\s*${UNIT}\b(?:[^.?!,;]{0,20}?\b(${FREQUENCY}))?`, 'g');
+const DOSE_AFTER = new RegExp(
+  String.raw`\b${NAME}\s+(?:(?:to|at|of|is|was)\s+)?(\d+(?:\.\d+)?)\s*${UNIT}\b(?:[^.?!,;]{0,20}?\b(${FREQUENCY}))?`,
+  'g',
+);
 const DOSE_BEFORE = new RegExp(String.raw`\b(\d+(?:\.\d+)?)\s*${UNIT}\s+of\s+${NAME}\b(?:[^.?!,;]{0,20}?\b(${FREQUENCY}))?`, 'g');
 // The frequency sits in a lookahead so that every word is tried as a name ("also some tylenol as needed").
 const NAMED = new RegExp(String.raw`\b${NAME}\b(?=(?:[^.?!,;]{0,20}?\b(${FREQUENCY}))?)`, 'g');
 
-const NOT_DRUGS = new Set(['one', 'done', 'gone', 'alone', 'phone', 'bone', 'line', 'fine', 'mine', 'nine', 'time', 'some', 'side', 'inside', 'outside', 'wide', 'ride', 'while', 'medicine', 'routine', 'caffeine', 'nicotine', 'vaccine', 'online', 'taking', 'about', 'around', 'like', 'take', 'control', 'alcohol', 'cholesterol', 'protocol', 'school', 'pool', 'tool', 'lol']);
+const NOT_DRUGS = new Set([
+  'one',
+  'done',
+  'gone',
+  'alone',
+  'phone',
+  'bone',
+  'line',
+  'fine',
+  'mine',
+  'nine',
+  'time',
+  'some',
+  'side',
+  'inside',
+  'outside',
+  'wide',
+  'ride',
+  'while',
+  'medicine',
+  'routine',
+  'caffeine',
+  'nicotine',
+  'vaccine',
+  'online',
+  'taking',
+  'about',
+  'around',
+  'like',
+  'take',
+  'control',
+  'alcohol',
+  'cholesterol',
+  'protocol',
+  'school',
+  'pool',
+  'tool',
+  'lol',
+]);
 
 export interface Medication {
   readonly name: string;
@@ -24,7 +65,18 @@ export interface Medication {
   readonly text: string;
 }
 
-const UNIT_SHORT: Record<string, string> = { milligram: 'mg', milligrams: 'mg', microgram: 'mcg', micrograms: 'mcg', gram: 'g', grams: 'g', milliliter: 'mL', milliliters: 'mL', ml: 'mL', unit: 'units' };
+const UNIT_SHORT: Record<string, string> = {
+  milligram: 'mg',
+  milligrams: 'mg',
+  microgram: 'mcg',
+  micrograms: 'mcg',
+  gram: 'g',
+  grams: 'g',
+  milliliter: 'mL',
+  milliliters: 'mL',
+  ml: 'mL',
+  unit: 'units',
+};
 
 function isDrug(word: string, withDose: boolean): boolean {
   if (DRUGS.has(word)) return true;

@@ -4,13 +4,32 @@
  * unit follows ("that one" is not a number; "one week" is).
  */
 const UNITS: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
 };
 const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
 const NUMBER_WORD = new Set([...Object.keys(UNITS), ...Object.keys(TENS), 'hundred', 'thousand']);
 
-const UNIT_AFTER = /^(?:days?|weeks?|months?|years?|hours?|minutes?|seconds?|times?|mg|milligrams?|micrograms?|mcg|grams?|units?|ml|cc|pounds?|lbs?|kilos?|kilograms?|percent|%|tablets?|pills?|puffs?|drops?|doses?|cups?|drinks?|packs?|cigarettes?|servings?|nights?|mornings?|inches?|centimeters?|cm|millimeters?|mm|feet|foot|degrees?|beats?|out|over|point|am|pm|o'clock|year-old|day-old|week-old|month-old)$/;
+const UNIT_AFTER =
+  /^(?:days?|weeks?|months?|years?|hours?|minutes?|seconds?|times?|mg|milligrams?|micrograms?|mcg|grams?|units?|ml|cc|pounds?|lbs?|kilos?|kilograms?|percent|%|tablets?|pills?|puffs?|drops?|doses?|cups?|drinks?|packs?|cigarettes?|servings?|nights?|mornings?|inches?|centimeters?|cm|millimeters?|mm|feet|foot|degrees?|beats?|out|over|point|am|pm|o'clock|year-old|day-old|week-old|month-old)$/;
 
 interface Run {
   value: number;

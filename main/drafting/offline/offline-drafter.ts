@@ -167,16 +167,21 @@ function inferPronouns(utterances: readonly Utterance[], sex: OfflineDraftOption
 
 /** "hey dragon, show me the chest x-ray": commands to a dictation assistant, not part of the visit. */
 function withoutVoiceCommands(text: string): string {
-  return text.replace(/\bhey,? (?:dragon|dax|computer)\b[,.]?\s*[^.?!]*[.?!]?/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/\bhey,? (?:dragon|dax|computer)\b[,.]?\s*[^.?!]*[.?!]?/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Narration that moves the visit along without saying anything clinical: "let's look at your results". */
-const TRANSITION = /^(?:let's|let me|i(?:'m| am) going to|i want to|we(?:'re| are) going to|now,? )\s*(?:go ahead and |just )?(?:look at|take a look at|review|go over|talk about|pull up)\b/;
+const TRANSITION =
+  /^(?:let's|let me|i(?:'m| am) going to|i want to|we(?:'re| are) going to|now,? )\s*(?:go ahead and |just )?(?:look at|take a look at|review|go over|talk about|pull up)\b/;
 
 /** The clinician restating history: "you have a history of", "58-year-old male", "I see you're on". */
 const HISTORY_RECAP =
   /\b(?:history of|year[- ]old|presents?|here (?:for|today)|you(?:'ve| have)(?: been)? (?:had|been|noticed|mentioned|told)|you(?:'re| are) (?:on|taking|still)|you (?:had|were|mentioned|said|told|noticed|reported|described|endorsed|denied)|diagnosed|i see (?:that|here|in)|your chart|you (?:take|use)|endorsing|denying)\b/;
-const CHIT_CHAT = /\b(?:glad|sorry|great|nice|awesome|wonderful|weather|weekend|vacation|holiday|love|fun|enjoy|congratulations|kids?|dog|cat)\b/;
+const CHIT_CHAT =
+  /\b(?:glad|sorry|great|nice|awesome|wonderful|weather|weekend|vacation|holiday|love|fun|enjoy|congratulations|kids?|dog|cat)\b/;
 
 /** Greetings, thanks, scheduling chatter and acknowledgements: nothing a note keeps. */
 const SMALL_TALK =
@@ -191,7 +196,12 @@ const SMALL_TALK =
 export function draftOffline(segments: readonly TranscriptSegment[], options: OfflineDraftOptions = {}): DraftedNote {
   const utterances = correctSwappedRoles(
     segments
-      .map((segment) => ({ segmentId: segment.id, role: roleOf(segment), otherVoice: segment.speaker === 'other', sentences: splitSentences(withoutVoiceCommands(normalizeSpeech(segment.text))) }))
+      .map((segment) => ({
+        segmentId: segment.id,
+        role: roleOf(segment),
+        otherVoice: segment.speaker === 'other',
+        sentences: splitSentences(withoutVoiceCommands(normalizeSpeech(segment.text))),
+      }))
       .filter((u) => u.sentences.length > 0),
   );
   const p = inferPronouns(utterances, options.sex);
@@ -275,7 +285,11 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
     for (const sentence of u.sentences) takeFacts(sentence.text, evidence, false);
     if (openingAsked && !u.otherVoice && (complaint?.rank ?? 0) < 5) {
       // The reason comes first in an answer; a symptom mentioned further on is history, not the complaint.
-      const answered = u.sentences.slice(0, 2).filter((s) => !s.question).map((s) => complaintFromAnswer(s.text)).find((c) => c !== undefined);
+      const answered = u.sentences
+        .slice(0, 2)
+        .filter((s) => !s.question)
+        .map((s) => complaintFromAnswer(s.text))
+        .find((c) => c !== undefined);
       if (answered) complaint = { text: answered, evidence, rank: 5 };
     }
     openingAsked = false;
@@ -335,7 +349,8 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
     if (INSTRUCTION_CUE.test(s)) return out.add('patient_instructions', rewriteInstruction(s, p), evidence);
     if (FOLLOW_UP.test(s)) return out.add('plan', rewritePlan(s, p), evidence);
     if (RESULT.test(s) && RESULT_VERB.test(s) && !PLAN_CUE.test(s)) return out.add('exam', rewriteResult(s, p), evidence);
-    if (ASSESSMENT_CUE.test(s) && !/\b(?:going to|want to|will|let's|'ll)\b/.test(s)) return out.add('assessment', rewritePlan(s, p), evidence);
+    if (ASSESSMENT_CUE.test(s) && !/\b(?:going to|want to|will|let's|'ll)\b/.test(s))
+      return out.add('assessment', rewritePlan(s, p), evidence);
     if (PLAN_CUE.test(s)) return out.add('plan', rewritePlan(s, p), evidence);
     if (clinicalWeight(s) >= 2) out.add('assessment', rewritePlan(s, p), evidence);
   }
@@ -350,9 +365,14 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
 }
 
 /** The schedule's reason for visit, cited to the first sentence in the visit's first third that says it. */
-function reasonComplaint(utterances: readonly Utterance[], reason: string | undefined): { text: string; evidence: string[]; rank: number } | undefined {
+function reasonComplaint(
+  utterances: readonly Utterance[],
+  reason: string | undefined,
+): { text: string; evidence: string[]; rank: number } | undefined {
   const words = reason ? reasonWords(reason) : [];
   if (!reason || words.length === 0) return undefined;
-  const said = utterances.slice(0, Math.max(4, Math.ceil(utterances.length / 3))).find((u) => u.sentences.some((s) => saysReason(words, s.text)));
+  const said = utterances
+    .slice(0, Math.max(4, Math.ceil(utterances.length / 3)))
+    .find((u) => u.sentences.some((s) => saysReason(words, s.text)));
   return said ? { text: reason.trim(), evidence: [said.segmentId], rank: 4 } : undefined;
 }

@@ -19,20 +19,38 @@ export const PRONOUNS = {
 } as const satisfies Record<string, Pronouns>;
 
 const ADVERBS = new Set(
-  'just really also still usually never always actually definitely probably sometimes only even already mostly generally normally certainly honestly basically literally currently recently typically occasionally rarely hardly kind sort of mainly mostly first then finally'.split(' '),
+  'just really also still usually never always actually definitely probably sometimes only even already mostly generally normally certainly honestly basically literally currently recently typically occasionally rarely hardly kind sort of mainly mostly first then finally'.split(
+    ' ',
+  ),
 );
 const UNCHANGED = new Set(
-  "can could will would should might may must did didn't was wasn't had hadn't can't won't wouldn't couldn't shouldn't went took felt got saw fell ate came thought made ran hurt broke lost gave began kept left slept woke told said knew found bought put tried used became brought heard noticed started stopped".split(' '),
+  "can could will would should might may must did didn't was wasn't had hadn't can't won't wouldn't couldn't shouldn't went took felt got saw fell ate came thought made ran hurt broke lost gave began kept left slept woke told said knew found bought put tried used became brought heard noticed started stopped".split(
+    ' ',
+  ),
 );
 const SINGULAR: Record<string, string> = {
-  am: 'is', are: 'is', were: 'was', have: 'has', do: 'does', "don't": "doesn't", "haven't": "hasn't", "aren't": "isn't",
-  "weren't": "wasn't", go: 'goes', "'m": 'is', "i'm": 'is', "'ve": 'has', was: 'was',
+  am: 'is',
+  are: 'is',
+  were: 'was',
+  have: 'has',
+  do: 'does',
+  "don't": "doesn't",
+  "haven't": "hasn't",
+  "aren't": "isn't",
+  "weren't": "wasn't",
+  go: 'goes',
+  "'m": 'is',
+  "i'm": 'is',
+  "'ve": 'has',
+  was: 'was',
 };
 const PLURAL: Record<string, string> = { am: 'are', was: 'were', "wasn't": "weren't", "'m": 'are' };
 
 /** Words that follow a subject but are not verbs ("you and I", "you all"): left alone. */
 const NOT_VERB = new Set(
-  'and or but on in at to for with from of by the a an all both guys too here there again so as if because who that this what how when where which then now also not no yes okay alright right either neither just really'.split(' '),
+  'and or but on in at to for with from of by the a an all both guys too here there again so as if because who that this what how when where which then now also not no yes okay alright right either neither just really'.split(
+    ' ',
+  ),
 );
 
 function singularVerb(word: string): string {
@@ -122,7 +140,9 @@ export function firstToThird(text: string, p: Pronouns): string {
 
 /** Words after which "you" is an object ("call you", "for you"), not a subject. */
 const BEFORE_OBJECT = new Set(
-  'to for with at on about from by of into give gave tell told see saw call let send get ask help refer put want make keep bring show thank meet examine check start prescribe advise bother remind follow'.split(' '),
+  'to for with at on about from by of into give gave tell told see saw call let send get ask help refer put want make keep bring show thank meet examine check start prescribe advise bother remind follow'.split(
+    ' ',
+  ),
 );
 
 const AFTER_OBJECT = new Set(['on', 'in', 'at', 'back', 'up', 'down', 'out', 'over', 'off', 'through']);

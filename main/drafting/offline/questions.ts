@@ -14,14 +14,17 @@ export interface QaSentence {
   readonly text: string;
 }
 
-const NO = /^(?:no|nope|nah|not really|never|none|negative|not that i(?:'ve)? (?:know|noticed)|not at all|i don't(?: think so)?|i haven't|i have not|i didn't|i did not|i do not|i'm not|nothing)\b/;
-const YES = /^(?:yes|yeah|yep|yup|uh-huh|i do|i have|i did|i am|i'm|a little|a bit|some|sometimes|definitely|correct|right|sure|kind of|sort of|occasionally|mostly|absolutely)\b/;
+const NO =
+  /^(?:no|nope|nah|not really|never|none|negative|not that i(?:'ve)? (?:know|noticed)|not at all|i don't(?: think so)?|i haven't|i have not|i didn't|i did not|i do not|i'm not|nothing)\b/;
+const YES =
+  /^(?:yes|yeah|yep|yup|uh-huh|i do|i have|i did|i am|i'm|a little|a bit|some|sometimes|definitely|correct|right|sure|kind of|sort of|occasionally|mostly|absolutely)\b/;
 
 const SYMPTOM_QUESTION =
   /(?:^|\b)(?:do you (?:have|get|feel|notice|experience)|have you (?:had|noticed|been having|experienced|felt|been feeling|had any|ever had)|are you (?:having|experiencing|feeling|getting|noticing)|did you (?:have|notice|get|feel|experience)|is there|any(?: other)?|how about|what about)\s+(?:any\s+)?(.+)$/;
 /** "so no issues, no feelings of wanting to harm yourself?" */
 const NEGATIVE_QUESTION = /(?:^|,\s*)no\s+(?!,)(.+)$/;
-const DURATION_QUESTION = /\bhow long\b|\bwhen did (?:this|that|it|the \w+|these|those|all this|you first) (?:\w+ )?(?:start|begin|happen|notice)|\bwhen did you (?:first )?(?:notice|start)/;
+const DURATION_QUESTION =
+  /\bhow long\b|\bwhen did (?:this|that|it|the \w+|these|those|all this|you first) (?:\w+ )?(?:start|begin|happen|notice)|\bwhen did you (?:first )?(?:notice|start)/;
 const SEVERITY_QUESTION = /\bscale\b|\bout of 10\b|\bhow (?:bad|severe|intense)\b|\brate (?:your|the) pain\b/;
 const AUX_QUESTION = /^(?:so |and |okay |now )*(are|were|do|did|have|has|can|could|will|is) you\s+(.+)$/;
 
@@ -32,7 +35,10 @@ function cleanTopic(topic: string, p: Pronouns): string {
     .replace(/,\s*(?=,|$)/g, '')
     .replace(/,\s+(?:or|and)\s+/g, ' or ')
     .replace(/[?.,]+$/, '')
-    .replace(/\b(?:at all|lately|recently|or anything(?: like that)?|anything like that|or anything else|that you know of|right now|today|since then)\b/g, '')
+    .replace(
+      /\b(?:at all|lately|recently|or anything(?: like that)?|anything like that|or anything else|that you know of|right now|today|since then)\b/g,
+      '',
+    )
     .replace(/\bshort of breath\b/g, 'shortness of breath')
     .replace(/[\s,]+$/, '')
     .replace(/\s+/g, ' ')
@@ -99,9 +105,17 @@ export function answerQuestion(question: string, answer: string, p: Pronouns): {
   if (topic && said === 'no') return { sentences: [{ section: 'ros', text: `Denies ${topic}.` }], consumed: short };
   if (topic && said === 'yes') return { sentences: [{ section: 'hpi', text: `Reports ${topic}.` }], consumed: short };
 
-  if (DURATION_QUESTION.test(question) && wordCount(answer) <= 14 && /\d|\bsince\b|\bago\b|\blast\b|\byesterday\b|\bweek|\bmonth|\byear|\bday/.test(answer)) {
-    const when = stripLeading(answer).replace(/^(?:it's been|it has been|it was|probably|maybe|about|i think|i'd say|oh)\s+/, (x) => (x.startsWith('about') ? x : ''));
-    const text = /\bago\b|\bsince\b|\byesterday\b|\blast\b/.test(when) ? `This started ${when}` : `This has been going on for ${when.replace(/^for\s+/, '')}`;
+  if (
+    DURATION_QUESTION.test(question) &&
+    wordCount(answer) <= 14 &&
+    /\d|\bsince\b|\bago\b|\blast\b|\byesterday\b|\bweek|\bmonth|\byear|\bday/.test(answer)
+  ) {
+    const when = stripLeading(answer).replace(/^(?:it's been|it has been|it was|probably|maybe|about|i think|i'd say|oh)\s+/, (x) =>
+      x.startsWith('about') ? x : '',
+    );
+    const text = /\bago\b|\bsince\b|\byesterday\b|\blast\b/.test(when)
+      ? `This started ${when}`
+      : `This has been going on for ${when.replace(/^for\s+/, '')}`;
     return { sentences: [{ section: 'hpi', text }], consumed: true };
   }
   if (SEVERITY_QUESTION.test(question)) {

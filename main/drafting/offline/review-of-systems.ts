@@ -16,13 +16,16 @@ function bySystem(denied: string): { system: string; item: string }[] | undefine
     .map((part) => part.trim())
     .filter((part) => part !== '' && !/^(?:anything(?: else)?|etc|things like that)$/.test(part));
   const systems = parts.map(systemOf);
-  if (parts.length > 1 && systems.every(Boolean) && parts.every(hasSymptom) && new Set(systems).size > 1) return parts.map((item, i) => ({ system: systems[i]!, item }));
+  if (parts.length > 1 && systems.every(Boolean) && parts.every(hasSymptom) && new Set(systems).size > 1)
+    return parts.map((item, i) => ({ system: systems[i]!, item }));
   const system = systemOf(denied);
   return system ? [{ system, item: denied }] : undefined;
 }
 
 /** "Denies fever." "Denies chills." → "Constitutional: Denies fever and chills." as notes group them by system. */
-export function groupReviewOfSystems(sections: Partial<Record<SectionId, DraftedSentence[]>>): Partial<Record<SectionId, DraftedSentence[]>> {
+export function groupReviewOfSystems(
+  sections: Partial<Record<SectionId, DraftedSentence[]>>,
+): Partial<Record<SectionId, DraftedSentence[]>> {
   const ros = sections.ros;
   if (!ros || ros.length === 0) return sections;
   const groups = new Map<string, { items: string[]; evidence: Set<string> }>();

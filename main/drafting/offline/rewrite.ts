@@ -31,8 +31,10 @@ export function rewritePatient(sentence: string, p: Pronouns): { text: string; n
 
 /** The clinician talking about the patient's history to them: "you have a history of X" → "She has a history of X". */
 export function rewriteClinicianHistory(sentence: string, p: Pronouns): string {
-  const s = stripLeading(sentence)
-    .replace(/^(?:i see (?:here )?(?:that )?|i know (?:that )?|i understand (?:that )?|it looks like (?:that )?|i(?:'m| am) looking (?:through|at) your (?:chart|records?)(?: and)?(?: it looks like)?(?: that)?\s*|according to (?:your|the) (?:chart|records?),?\s*|i was reviewing your (?:chart|records?)(?: and)?\s*)/, '');
+  const s = stripLeading(sentence).replace(
+    /^(?:i see (?:here )?(?:that )?|i know (?:that )?|i understand (?:that )?|it looks like (?:that )?|i(?:'m| am) looking (?:through|at) your (?:chart|records?)(?: and)?(?: it looks like)?(?: that)?\s*|according to (?:your|the) (?:chart|records?),?\s*|i was reviewing your (?:chart|records?)(?: and)?\s*)/,
+    '',
+  );
   return secondToThird(s, p);
 }
 
@@ -40,7 +42,10 @@ export function rewriteClinicianHistory(sentence: string, p: Pronouns): string {
 export function rewriteExam(sentence: string, p: Pronouns): string {
   let s = stripLeading(sentence)
     .replace(/^(?:on|in) (?:your|the) (?:physical )?exam(?:ination)?,?\s*/, '')
-    .replace(/^(?:i(?:'m| am) (?:just )?going to |let me |let's |i'll )?(?:listen to|take a (?:quick )?(?:look|listen)(?: at)?|look at|check|examine|feel)\s+(?:your|the)\s+/, '')
+    .replace(
+      /^(?:i(?:'m| am) (?:just )?going to |let me |let's |i'll )?(?:listen to|take a (?:quick )?(?:look|listen)(?: at)?|look at|check|examine|feel)\s+(?:your|the)\s+/,
+      '',
+    )
     .replace(/^(?:if you can |can you )?take (?:a )?(?:deep )?breaths?\s*/, '')
     .replace(/\bi (?:do |can |could )?(?:appreciate|hear|see|feel|note|notice)\s+(?:that\s+)?/g, '')
     .replace(/\bi (?:don't|do not|can't|cannot) (?:appreciate|hear|see|feel|note|notice)\s+(?:any\s+)?/g, 'no ')
@@ -54,7 +59,10 @@ export function rewriteExam(sentence: string, p: Pronouns): string {
 /** Results the clinician reads out: "looking at your chest x-ray, it does look like you have fluid" → "chest x-ray: fluid". */
 export function rewriteResult(sentence: string, p: Pronouns): string {
   const s = stripLeading(sentence)
-    .replace(/^(?:so,?\s*)?(?:looking (?:here )?at|i (?:reviewed|looked at|have)|i've reviewed|i got|we got|we have)\s+(?:the results of\s+)?/, '')
+    .replace(
+      /^(?:so,?\s*)?(?:looking (?:here )?at|i (?:reviewed|looked at|have)|i've reviewed|i got|we got|we have)\s+(?:the results of\s+)?/,
+      '',
+    )
     .replace(/\byour\b/g, 'the')
     .replace(/\bit does look like\b/g, 'it shows')
     .replace(/\bi (?:do |can )?see\b/g, 'it shows');
@@ -92,7 +100,11 @@ export function rewritePlan(sentence: string, p: Pronouns): string {
   const s = withoutFraming(stripLeading(sentence).replace(/^(?:so |and |also |then )+/, ''))
     .replace(/\b(\d+(?:\.\d+)?) milligrams?\b/g, '$1 mg')
     .replace(/\b(\d+(?:\.\d+)?) micrograms?\b/g, '$1 mcg');
-  const imperative = s.replace(PLAN_LEAD, '').replace(/^(start|keep|continue|maintain|put)\s+you\s+(on|back on)\b/, (_m, verb: string, on: string) => (verb === 'put' ? `${verb} ${on === 'on' ? 'on' : on}` : verb));
+  const imperative = s
+    .replace(PLAN_LEAD, '')
+    .replace(/^(start|keep|continue|maintain|put)\s+you\s+(on|back on)\b/, (_m, verb: string, on: string) =>
+      verb === 'put' ? `${verb} ${on === 'on' ? 'on' : on}` : verb,
+    );
   return secondToThird(imperative, p);
 }
 
@@ -114,7 +126,8 @@ const PROBLEM_LEAD =
   /^(?:(?:and|so|now|lastly|finally|next|then|also|alright|okay)[, ]+)*(?:for|regarding|as far as|in terms of|with regards? to|as for|moving on to|now for|in regards to)\s+(?:your|the|his|her)\s+(?:(?:first|second|third|fourth|next|last|other|final)\s+(?:problem|issue|concern)\s*,?\s*(?:(?:of |which is |is )?(?:your|the)\s+)?)?([a-z0-9' -]{3,60}?)(?:,\s*|\s+(?=i\b|we\b|it\b|you\b|that\b))(.*)$/;
 
 /** "from a diabetes standpoint, let's increase…" */
-const STANDPOINT = /^(?:(?:and|so|now|then|also|my impression[a-z ]*?(?:at this time)?)[, ]+)*from an? ([a-z0-9' -]{3,50}?) (?:standpoint|perspective|point of view)[, ]+(.*)$/;
+const STANDPOINT =
+  /^(?:(?:and|so|now|then|also|my impression[a-z ]*?(?:at this time)?)[, ]+)*from an? ([a-z0-9' -]{3,50}?) (?:standpoint|perspective|point of view)[, ]+(.*)$/;
 
 /** "for your first problem, your congestive heart failure, I think…" → problem + the rest. */
 export function splitProblem(sentence: string): { problem: string; rest: string } | undefined {
@@ -124,7 +137,11 @@ export function splitProblem(sentence: string): { problem: string; rest: string 
   const m = PROBLEM_LEAD.exec(stripped);
   if (!m) return undefined;
   // The problem is a noun phrase ending in a clinical word: "diabetes as long as" → "diabetes".
-  const words = m[1]!.replace(/^(?:your|the)\s+/, '').replace(/\s+(?:problem|issue)$/, '').trim().split(' ');
+  const words = m[1]!
+    .replace(/^(?:your|the)\s+/, '')
+    .replace(/\s+(?:problem|issue)$/, '')
+    .trim()
+    .split(' ');
   while (words.length > 0 && !isClinicalWord(words.at(-1)!)) words.pop();
   const problem = words.join(' ');
   if (!problem || /^(?:first|second|next|last|other) (?:problem|issue)$/.test(problem)) return undefined;
@@ -134,7 +151,9 @@ export function splitProblem(sentence: string): { problem: string; rest: string 
 /** Splits "I think you're retaining fluid, and I want to increase your lasix" into its two clauses. */
 export function splitClauses(sentence: string): string[] {
   return sentence
-    .split(/,?\s+(?:and|but|so)\s+(?=(?:i|we)(?:'m|'ll|'d| am| will| want| would| think| do| also| need| recommend| can| are going)\b)|;\s+/)
+    .split(
+      /,?\s+(?:and|but|so)\s+(?=(?:i|we)(?:'m|'ll|'d| am| will| want| would| think| do| also| need| recommend| can| are going)\b)|;\s+/,
+    )
     .map((s) => s.trim())
     .filter(Boolean);
 }

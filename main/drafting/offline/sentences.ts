@@ -15,7 +15,8 @@ const SUBJECTS = /^(?:you|your|it|that|this|there|the|any|they|he|she|long|often
 /** Phrases that start a new clause in a clinician's running narration. */
 const CLAUSE_START = /^(?:let's|let|i'm|i|if|listen|take|looks|we're|we|now|tell)$/;
 /** Words that bind what follows to what came before: no new sentence after them. */
-const BINDING = /^(?:because|that|and|or|but|if|when|so|since|as|which|who|to|for|of|the|a|an|what|where|how|cause|until|unless|while|then)$/;
+const BINDING =
+  /^(?:because|that|and|or|but|if|when|so|since|as|which|who|to|for|of|the|a|an|what|where|how|cause|until|unless|while|then)$/;
 const CLAUSE_NEXT: Record<string, RegExp> = {
   "let's": /./,
   let: /^me$/,
@@ -47,7 +48,8 @@ function isBoundaryAt(words: readonly string[], i: number, current: number, punc
   if (WEAK.has(w) && current >= 5) return true;
   // Run-on speech: "… with the horses and they were moving some hay but they developed …".
   if ((w === 'and' || w === 'but') && current >= 10 && /^(?:i|we|he|she|they|it|that's|then|i'm|i've)$/.test(next)) return true;
-  if (QUESTION_WORD.test(w) && SUBJECTS.test(next) && current >= 4 && !/^(?:and|or|what|that|if|how|when)$/.test(words[i - 1] ?? '')) return true;
+  if (QUESTION_WORD.test(w) && SUBJECTS.test(next) && current >= 4 && !/^(?:and|or|what|that|if|how|when)$/.test(words[i - 1] ?? ''))
+    return true;
   if (w === 'and' && QUESTION_WORD.test(next) && SUBJECTS.test(words[i + 2] ?? '')) return true;
   const clause = CLAUSE_NEXT[w];
   return clause !== undefined && CLAUSE_START.test(w) && clause.test(next) && current >= 5;

@@ -11,13 +11,34 @@ export const OPENING_QUESTION =
   /\b(?:what brings you (?:in|here|to (?:see )?(?:me|us)|back)|what(?:'s| is| has) brought you in|what(?:'s| is) bringing you in|what can (?:i|we) do for you|how can (?:i|we) help|what(?:'s| is) going on|what are you (?:here|in) for|what seems to be the (?:problem|trouble)|what(?:'s| is) the reason for (?:your|the|today's) visit)\b/;
 
 /** Words that make a phrase a reason to be seen even without a clinical term. */
-const VISIT_WORDS = /\b(?:follow(?:-| )?up|check(?:-| )?up|checkup|physical|exam|refill|screening|results?|readings|numbers|levels|sugars?)\b/;
+const VISIT_WORDS =
+  /\b(?:follow(?:-| )?up|check(?:-| )?up|checkup|physical|exam|refill|screening|results?|readings|numbers|levels|sugars?)\b/;
 
 /** How a measurement has been ("my sugars have been up" → "elevated sugars"). */
-const LEVEL: Record<string, string> = { high: 'high', higher: 'high', elevated: 'elevated', up: 'elevated', low: 'low', lower: 'low', down: 'low', abnormal: 'abnormal', irregular: 'irregular' };
+const LEVEL: Record<string, string> = {
+  high: 'high',
+  higher: 'high',
+  elevated: 'elevated',
+  up: 'elevated',
+  low: 'low',
+  lower: 'low',
+  down: 'low',
+  abnormal: 'abnormal',
+  irregular: 'irregular',
+};
 const MEASURE = /\b(?:pressure|sugars?|glucose|readings|numbers|levels?|weight|heart rate|pulse|cholesterol|a1c)\b/;
 /** How a part of the body has been ("my right knee has been swollen" → "swollen right knee"). */
-const STATE: Record<string, string> = { swollen: 'swollen', red: 'red', itchy: 'itchy', sore: 'sore', stiff: 'stiff', numb: 'numb', tight: 'tight', worse: 'worsening', worsening: 'worsening' };
+const STATE: Record<string, string> = {
+  swollen: 'swollen',
+  red: 'red',
+  itchy: 'itchy',
+  sore: 'sore',
+  stiff: 'stiff',
+  numb: 'numb',
+  tight: 'tight',
+  worse: 'worsening',
+  worsening: 'worsening',
+};
 
 /** "my blood pressure readings at home have been high" → subject and how it has been. */
 const DESCRIBED =
@@ -26,7 +47,8 @@ const DESCRIBED =
 const REPORTED =
   /^i(?:'ve| have)?(?: also| still| just| really)? (?:been )?(?:having|had|have|got|gotten|getting|experiencing|noticed|noticing)\s+(?:(?:a lot of|lots of|a|an|some|this|these|that|the|like)\s+)*(.+)$/;
 /** Where a reported complaint's noun phrase ends: its duration, timing and the next clause. */
-const PHRASE_END = /\s+(?:for|since|over|lately|recently|the past|the last|that|which|and|but|when|ever|after|every|off and on|on and off|now)\b.*$/;
+const PHRASE_END =
+  /\s+(?:for|since|over|lately|recently|the past|the last|that|which|and|but|when|ever|after|every|off and on|on and off|now)\b.*$/;
 
 const isReason = (phrase: string) => clinicalWeight(phrase) > 0 || VISIT_WORDS.test(phrase);
 
@@ -48,8 +70,12 @@ export function complaintFromAnswer(sentence: string): string | undefined {
   const what = reported?.[1]!.replace(PHRASE_END, '').replace(/\bmy\s+/g, '');
   if (what && wordCount(what) <= 7 && isReason(what)) return what;
   // "My knee." "A blood pressure check.": the answer is the noun phrase itself.
-  const bare = s.replace(/^(?:just|mostly|mainly)\s+/, '').replace(/^(?:a|an|the|some)\s+/, '').replace(/\bmy\s+/g, '');
-  if (wordCount(bare) <= 6 && isReason(bare) && !/\b(?:i|i'm|i've|it|it's|is|are|was|were|has|have|been|you|do|did|not|no)\b/.test(bare)) return bare;
+  const bare = s
+    .replace(/^(?:just|mostly|mainly)\s+/, '')
+    .replace(/^(?:a|an|the|some)\s+/, '')
+    .replace(/\bmy\s+/g, '');
+  if (wordCount(bare) <= 6 && isReason(bare) && !/\b(?:i|i'm|i've|it|it's|is|are|was|were|has|have|been|you|do|did|not|no)\b/.test(bare))
+    return bare;
   return undefined;
 }
 

@@ -39,7 +39,9 @@ const VITALS: readonly VitalPattern[] = [
   },
   {
     name: 'oxygen saturation',
-    pattern: new RegExp(String.raw`\b(?:oxygen saturation|o2 sat(?:uration)?s?|sats?|saturation|pulse ox(?:imetry)?|oxygen(?: level)?|spo2)${GAP}\b(\d{2,3})\s*(?:%|percent)?`),
+    pattern: new RegExp(
+      String.raw`\b(?:oxygen saturation|o2 sat(?:uration)?s?|sats?|saturation|pulse ox(?:imetry)?|oxygen(?: level)?|spo2)${GAP}\b(\d{2,3})\s*(?:%|percent)?`,
+    ),
     format: (m) => (Number(m[1]) >= 50 && Number(m[1]) <= 100 ? `SpO2 ${m[1]}% on room air.`.replace(' on room air', '') : undefined),
   },
   {

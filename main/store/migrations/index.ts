@@ -10,9 +10,17 @@ import { auditHeadSeal } from './008-audit-head-seal.js';
 
 import type { Migration } from './migration.js';
 
-
 /** Append-only: never edit a released migration, add the next number. */
-export const migrations: readonly Migration[] = [initial, capture, terminology, notesOutbox, transcripts, addenda, visitEncounterKey, auditHeadSeal];
+export const migrations: readonly Migration[] = [
+  initial,
+  capture,
+  terminology,
+  notesOutbox,
+  transcripts,
+  addenda,
+  visitEncounterKey,
+  auditHeadSeal,
+];
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;
 
 export function schemaVersion(db: Database): number {

@@ -6,7 +6,16 @@ import { cueEndsBeforeStart, cueTimeInvalid, cueTimingExpected, noCues, webVttHe
 
 const TIMING = /^(\S+)\s+-->\s+(\S+)(?:\s+.*)?$/;
 const VOICE = /<v(?:\.[^\s>]*)?\s+([^>]*)>/g;
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&nbsp;': ' ', '&lrm;': '', '&rlm;': '', '&quot;': '"', '&#39;': "'" };
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&nbsp;': ' ',
+  '&lrm;': '',
+  '&rlm;': '',
+  '&quot;': '"',
+  '&#39;': "'",
+};
 
 function plain(text: string): string {
   return text

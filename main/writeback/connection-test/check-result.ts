@@ -6,7 +6,13 @@ export function checkResult(
   step: string,
   title: string,
   started: number,
-  outcome: { status: ConnectionCheckStatus; code: string; message: string; hint?: string | undefined; details?: ConnectionCheck['details'] },
+  outcome: {
+    status: ConnectionCheckStatus;
+    code: string;
+    message: string;
+    hint?: string | undefined;
+    details?: ConnectionCheck['details'];
+  },
 ): ConnectionCheck {
   return {
     target,
@@ -23,7 +29,15 @@ export function checkResult(
 
 /** The steps that were not run because an earlier one failed. */
 export function skipped(target: ConnectionCheckTarget, steps: readonly { step: string; title: string }[]): ConnectionCheck[] {
-  return steps.map(({ step, title }) => ({ target, step, title, status: 'skipped', code: 'skipped', message: 'Not checked: the step before it failed.', ms: 0 }));
+  return steps.map(({ step, title }) => ({
+    target,
+    step,
+    title,
+    status: 'skipped',
+    code: 'skipped',
+    message: 'Not checked: the step before it failed.',
+    ms: 0,
+  }));
 }
 
 /** Settles with `work`, or with undefined after `ms` (the work is left to finish on its own). */

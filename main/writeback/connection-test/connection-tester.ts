@@ -36,7 +36,8 @@ export function createConnectionTester(deps: ConnectionTesterDeps): ConnectionTe
       const route = settings.ehrRouting;
       const testedAt = deps.clock.now().toISOString();
       const runs: Promise<ConnectionCheck[]>[] = [];
-      if (route === 'fhir' || route === 'fhir-then-hl7v2') runs.push(checkFhir({ settings, defaultTarget: deps.defaults.fhir, timeoutMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) }));
+      if (route === 'fhir' || route === 'fhir-then-hl7v2')
+        runs.push(checkFhir({ settings, defaultTarget: deps.defaults.fhir, timeoutMs, ...(deps.fetch ? { fetch: deps.fetch } : {}) }));
       if (route === 'hl7v2' || route === 'fhir-then-hl7v2') runs.push(checkHl7(settings, timeoutMs, deps.logger, deps.defaults.hl7));
       if (route === 'file-drop') runs.push(checkFileDrop(settings.fileDropFolder, timeoutMs));
       const checks = (await Promise.all(runs)).flat();

@@ -64,7 +64,8 @@ function hintFor(code: string, o: { sandbox: boolean; timeoutMs: number; clientI
   }
 }
 
-const asDeliveryError = (error: unknown, what: string) => (error instanceof FhirDeliveryError ? error : classifyNetworkError(error, undefined, what));
+const asDeliveryError = (error: unknown, what: string) =>
+  error instanceof FhirDeliveryError ? error : classifyNetworkError(error, undefined, what);
 
 /**
  * The FHIR route, step by step, sending no patient data and creating nothing: the capability
@@ -80,7 +81,10 @@ export async function checkFhir(o: FhirCheckOptions): Promise<ConnectionCheck[]>
 
   let config: FhirTargetConfig;
   try {
-    config = FhirTargetConfig.parse({ ...(await fhirTargetFromSettings(o.settings, o.defaultTarget)), requestTimeoutMs: Math.max(1000, o.timeoutMs) });
+    config = FhirTargetConfig.parse({
+      ...(await fhirTargetFromSettings(o.settings, o.defaultTarget)),
+      requestTimeoutMs: Math.max(1000, o.timeoutMs),
+    });
   } catch (error) {
     return [
       checkResult('fhir', 'fhir.config', 'FHIR settings', started, {
@@ -95,7 +99,14 @@ export async function checkFhir(o: FhirCheckOptions): Promise<ConnectionCheck[]>
   const hint = (code: string) => hintFor(code, { sandbox, timeoutMs: o.timeoutMs, clientId: config.clientId });
   const failed = (index: number, error: FhirDeliveryError) => {
     const step = STEPS[index]!;
-    checks.push(checkResult('fhir', step.step, step.title, started, { status: 'failed', code: error.code, message: error.reason, hint: hint(error.code) }));
+    checks.push(
+      checkResult('fhir', step.step, step.title, started, {
+        status: 'failed',
+        code: error.code,
+        message: error.reason,
+        hint: hint(error.code),
+      }),
+    );
     return [...checks, ...skipped('fhir', STEPS.slice(index + 1))];
   };
   const where = sandbox ? `The sandbox EHR (${config.baseUrl})` : `The EHR at ${config.baseUrl}`;
@@ -103,21 +114,35 @@ export async function checkFhir(o: FhirCheckOptions): Promise<ConnectionCheck[]>
   // 1. The capability statement, read as anyone may (most EHRs publish it without a token).
   let response: Response;
   try {
-    response = await doFetch(`${config.baseUrl}/metadata`, { headers: { accept: 'application/fhir+json' }, signal: AbortSignal.timeout(o.timeoutMs) });
+    response = await doFetch(`${config.baseUrl}/metadata`, {
+      headers: { accept: 'application/fhir+json' },
+      signal: AbortSignal.timeout(o.timeoutMs),
+    });
   } catch (error) {
     return failed(0, classifyNetworkError(error, undefined, 'capability request'));
   }
   const body: unknown = await response.json().catch(() => undefined);
   const protectedMetadata = response.status === 401 || response.status === 403;
-  if (!response.ok && !protectedMetadata) return failed(0, classifyHttpFailure(response.status, body, response.headers.get('retry-after'), 'capability request'));
+  if (!response.ok && !protectedMetadata)
+    return failed(0, classifyHttpFailure(response.status, body, response.headers.get('retry-after'), 'capability request'));
   if (!protectedMetadata) {
     const cs = body as CapabilityStatement | undefined;
     if (cs?.resourceType !== 'CapabilityStatement') {
-      return failed(0, new FhirDeliveryError('failed', 'not_fhir', `${config.baseUrl}/metadata answered, but not with a FHIR CapabilityStatement.`));
+      return failed(
+        0,
+        new FhirDeliveryError('failed', 'not_fhir', `${config.baseUrl}/metadata answered, but not with a FHIR CapabilityStatement.`),
+      );
     }
     const fhirVersion = cs.fhirVersion ?? '';
     if (!fhirVersion.startsWith('4.0')) {
-      return failed(0, new FhirDeliveryError('failed', 'unsupported_fhir_version', `The EHR speaks FHIR ${fhirVersion || '(version not stated)'}; write-back needs FHIR R4 (4.0.x).`));
+      return failed(
+        0,
+        new FhirDeliveryError(
+          'failed',
+          'unsupported_fhir_version',
+          `The EHR speaks FHIR ${fhirVersion || '(version not stated)'}; write-back needs FHIR R4 (4.0.x).`,
+        ),
+      );
     }
     const transactions = (cs.rest ?? []).some((r) => r.mode === 'server' && (r.interaction ?? []).some((i) => i.code === 'transaction'));
     checks.push(
@@ -157,7 +182,9 @@ export async function checkFhir(o: FhirCheckOptions): Promise<ConnectionCheck[]>
         granted === undefined
           ? `Client ${config.clientId} got a token; the authorization server did not list the scopes it granted.`
           : `Client ${config.clientId} got a token with ${granted.length > 0 ? granted.join(' ') : 'no scopes'}.${missing.length > 0 ? ` Not granted: ${missing.join(' ')}.` : ''}`,
-      ...(missing.length > 0 ? { hint: `Without these, the EHR may refuse notes: ask the EHR team to grant them to client ${config.clientId}.` } : {}),
+      ...(missing.length > 0
+        ? { hint: `Without these, the EHR may refuse notes: ask the EHR team to grant them to client ${config.clientId}.` }
+        : {}),
       ...(granted ? { details: { grantedScopes: granted } } : {}),
     }),
   );
@@ -171,6 +198,12 @@ export async function checkFhir(o: FhirCheckOptions): Promise<ConnectionCheck[]>
   } catch (error) {
     return failed(2, asDeliveryError(error, 'test search'));
   }
-  checks.push(checkResult('fhir', STEPS[2].step, STEPS[2].title, started, { status: 'ok', code: 'ok', message: 'The EHR accepted the token (a search that matches nothing).' }));
+  checks.push(
+    checkResult('fhir', STEPS[2].step, STEPS[2].title, started, {
+      status: 'ok',
+      code: 'ok',
+      message: 'The EHR accepted the token (a search that matches nothing).',
+    }),
+  );
   return checks;
 }

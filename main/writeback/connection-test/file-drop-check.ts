@@ -16,11 +16,17 @@ const errno = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.
  */
 export async function checkFileDrop(folder: string | null, timeoutMs: number): Promise<ConnectionCheck[]> {
   let started = performance.now();
-  const result = (step: 'folder' | 'write', outcome: Parameters<typeof checkResult>[4]) => checkResult('file-drop', `file-drop.${step}`, TITLE[step], started, outcome);
+  const result = (step: 'folder' | 'write', outcome: Parameters<typeof checkResult>[4]) =>
+    checkResult('file-drop', `file-drop.${step}`, TITLE[step], started, outcome);
   const later = skipped('file-drop', [{ step: 'file-drop.write', title: TITLE.write }]);
   if (folder === null) {
     return [
-      result('folder', { status: 'failed', code: 'not_configured', message: 'No file drop folder is set.', hint: 'Set "File drop folder" under EHR connection to the folder the EMR imports from.' }),
+      result('folder', {
+        status: 'failed',
+        code: 'not_configured',
+        message: 'No file drop folder is set.',
+        hint: 'Set "File drop folder" under EHR connection to the folder the EMR imports from.',
+      }),
       ...later,
     ];
   }
@@ -39,15 +45,31 @@ export async function checkFileDrop(folder: string | null, timeoutMs: number): P
         message: `The folder ${folder} does not exist.`,
         hint: 'Check the path, and that the network share is connected. Ambient Scribe does not create the folder, so an unmounted share is noticed instead of filling a local folder.',
       },
-      ENOTDIR: { message: `${folder} is not a folder (it, or a part of the path, is a file).`, hint: 'Check the path: it must name the folder the EMR imports from.' },
-      EACCES: { message: `The folder ${folder} cannot be opened by this account.`, hint: 'Ask IT to give the account that runs Ambient Scribe access to the folder.' },
+      ENOTDIR: {
+        message: `${folder} is not a folder (it, or a part of the path, is a file).`,
+        hint: 'Check the path: it must name the folder the EMR imports from.',
+      },
+      EACCES: {
+        message: `The folder ${folder} cannot be opened by this account.`,
+        hint: 'Ask IT to give the account that runs Ambient Scribe access to the folder.',
+      },
       timeout: {
         message: `The folder ${folder} did not answer within ${seconds(timeoutMs)}.`,
         hint: 'A network share may be slow or disconnected: check the connection to the file server.',
       },
     };
-    const failure = failures[folderCode] ?? { message: `The folder ${folder} cannot be read (${folderCode}).`, hint: 'Check the path and the folder permissions.' };
-    return [result('folder', { status: 'failed', code: folderCode === 'ENOENT' ? 'folder_missing' : folderCode === 'timeout' ? 'timeout' : 'folder_unusable', ...failure }), ...later];
+    const failure = failures[folderCode] ?? {
+      message: `The folder ${folder} cannot be read (${folderCode}).`,
+      hint: 'Check the path and the folder permissions.',
+    };
+    return [
+      result('folder', {
+        status: 'failed',
+        code: folderCode === 'ENOENT' ? 'folder_missing' : folderCode === 'timeout' ? 'timeout' : 'folder_unusable',
+        ...failure,
+      }),
+      ...later,
+    ];
   }
   const folderOk = result('folder', { status: 'ok', code: 'ok', message: `The folder ${folder} exists.` });
 
@@ -72,13 +94,37 @@ export async function checkFileDrop(folder: string | null, timeoutMs: number): P
     return [folderOk, result('write', { status: 'ok', code: 'ok', message: 'A test file was written, forced to disk and removed.' })];
   }
   const failures: Record<string, { code: string; message: string; hint: string }> = {
-    EACCES: { code: 'not_writable', message: 'This account may not write files in the folder.', hint: 'Ask IT to give the account that runs Ambient Scribe permission to create and delete files there.' },
-    EPERM: { code: 'not_writable', message: 'This account may not write files in the folder.', hint: 'Ask IT to give the account that runs Ambient Scribe permission to create and delete files there.' },
-    EROFS: { code: 'read_only', message: 'The folder is on a read-only drive or share.', hint: 'Use a folder on a writable drive or share.' },
+    EACCES: {
+      code: 'not_writable',
+      message: 'This account may not write files in the folder.',
+      hint: 'Ask IT to give the account that runs Ambient Scribe permission to create and delete files there.',
+    },
+    EPERM: {
+      code: 'not_writable',
+      message: 'This account may not write files in the folder.',
+      hint: 'Ask IT to give the account that runs Ambient Scribe permission to create and delete files there.',
+    },
+    EROFS: {
+      code: 'read_only',
+      message: 'The folder is on a read-only drive or share.',
+      hint: 'Use a folder on a writable drive or share.',
+    },
     ENOSPC: { code: 'disk_full', message: 'The drive holding the folder is full.', hint: 'Free space on the drive or share.' },
-    EDQUOT: { code: 'disk_full', message: "The account's disk quota on the folder's drive is used up.", hint: 'Ask IT to raise the quota or free space.' },
-    timeout: { code: 'timeout', message: `Writing to the folder did not finish within ${seconds(timeoutMs)}.`, hint: 'A network share may be slow or disconnected: check the connection to the file server.' },
+    EDQUOT: {
+      code: 'disk_full',
+      message: "The account's disk quota on the folder's drive is used up.",
+      hint: 'Ask IT to raise the quota or free space.',
+    },
+    timeout: {
+      code: 'timeout',
+      message: `Writing to the folder did not finish within ${seconds(timeoutMs)}.`,
+      hint: 'A network share may be slow or disconnected: check the connection to the file server.',
+    },
   };
-  const failure = failures[writeCode] ?? { code: 'write_failed', message: `A test file could not be written in the folder (${writeCode}).`, hint: 'Check the folder permissions and the drive.' };
+  const failure = failures[writeCode] ?? {
+    code: 'write_failed',
+    message: `A test file could not be written in the folder (${writeCode}).`,
+    hint: 'Check the folder permissions and the drive.',
+  };
   return [folderOk, result('write', { status: 'failed', ...failure })];
 }

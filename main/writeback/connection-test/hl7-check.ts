@@ -35,7 +35,12 @@ function hintFor(failure: MllpFailure, o: { sandbox: boolean; where: string; tls
 }
 
 /** Opens the MLLP connection (and TLS handshake) the HL7 v2 route uses, then closes it: no message is sent. */
-export async function checkHl7(settings: Hl7IdentitySettings, timeoutMs: number, logger: Logger, whenUnset: Hl7ReceiverDefaults | undefined): Promise<ConnectionCheck[]> {
+export async function checkHl7(
+  settings: Hl7IdentitySettings,
+  timeoutMs: number,
+  logger: Logger,
+  whenUnset: Hl7ReceiverDefaults | undefined,
+): Promise<ConnectionCheck[]> {
   const started = performance.now();
   let config: Hl7TargetConfig;
   try {
@@ -55,7 +60,15 @@ export async function checkHl7(settings: Hl7IdentitySettings, timeoutMs: number,
   const sandbox = settings.mllpHost === null;
   const tls = config.tls !== undefined;
   const where = `${config.host}:${config.port}`;
-  const client = new MllpClient({ host: config.host, port: config.port, tls: config.tls, connectTimeoutMs: timeoutMs, ackTimeoutMs: timeoutMs, maxAckBytes: config.maxAckBytes, logger });
+  const client = new MllpClient({
+    host: config.host,
+    port: config.port,
+    tls: config.tls,
+    connectTimeoutMs: timeoutMs,
+    ackTimeoutMs: timeoutMs,
+    maxAckBytes: config.maxAckBytes,
+    logger,
+  });
   const probe = await client.probe();
   client.close();
   const target = sandbox ? `the sandbox EHR's HL7 listener at ${where}` : `the HL7 v2 receiver at ${where}`;

@@ -11,7 +11,11 @@ export function parentDocumentId(job: DeliveryJob): string {
   const receipt = job.parent?.receipt;
   const doc = receipt?.target === 'fhir' ? receipt.resources.find((r) => r.type === 'DocumentReference') : undefined;
   if (!doc) {
-    throw new FhirDeliveryError('failed', 'parent_not_in_fhir', 'The original note has no DocumentReference in this EHR to append the addendum to; it was not sent.');
+    throw new FhirDeliveryError(
+      'failed',
+      'parent_not_in_fhir',
+      'The original note has no DocumentReference in this EHR to append the addendum to; it was not sent.',
+    );
   }
   return doc.id;
 }

@@ -61,17 +61,24 @@ export class FhirDeliverer implements Deliverer {
     this.validator = createResourceValidator(options.profiles ?? loadUsCoreProfiles());
     const tokens = createBackendTokenSource({ ...this.config, fetch: options.fetch });
     this.client = createFhirClient({ ...this.config, tokens, fetch: options.fetch });
-    if (this.validator.profiles.source !== 'us-core-8.0.0') this.logger.warn('fhir.profiles_absent', { source: this.validator.profiles.source });
+    if (this.validator.profiles.source !== 'us-core-8.0.0')
+      this.logger.warn('fhir.profiles_absent', { source: this.validator.profiles.source });
   }
 
   /** What `deliver` would send, validated, without sending it (for previews and tests). */
-  prepare(job: DeliveryJob, organizationId: string | undefined = this.config.organizationId): { resources: NoteResources; problems: string[] } {
+  prepare(
+    job: DeliveryJob,
+    organizationId: string | undefined = this.config.organizationId,
+  ): { resources: NoteResources; problems: string[] } {
     const options = { organizationId, softwareName: this.software.name, softwareVersion: this.software.version };
     const resources = job.payload.addendum ? buildAddendumResources(job, options) : buildNoteResources(job, options);
     const bundleTypes = bundleTypesOf(resources);
     const problems = resources.entries.flatMap((e) => {
-      const label = e.resource.resourceType === 'Condition' ? `Condition ${e.resource.code?.coding?.[0]?.code ?? ''}`.trim() : e.resource.resourceType;
-      return errorsOf(this.validator.validate(e.resource, { mode: 'outgoing', bundleTypes })).map((i) => `${label}: ${i.expression}: ${i.message}`);
+      const label =
+        e.resource.resourceType === 'Condition' ? `Condition ${e.resource.code?.coding?.[0]?.code ?? ''}`.trim() : e.resource.resourceType;
+      return errorsOf(this.validator.validate(e.resource, { mode: 'outgoing', bundleTypes })).map(
+        (i) => `${label}: ${i.expression}: ${i.message}`,
+      );
     });
     return { resources, problems };
   }
@@ -81,7 +88,8 @@ export class FhirDeliverer implements Deliverer {
     const progress = { wrote: false };
     try {
       if (signal.aborted) throw new FhirDeliveryError('retry', 'aborted', 'The delivery was cancelled before it started.');
-      if (!IDEMPOTENCY_KEY.test(job.idempotencyKey)) throw new FhirDeliveryError('failed', 'invalid_job', 'The job idempotency key cannot be used in a FHIR search.');
+      if (!IDEMPOTENCY_KEY.test(job.idempotencyKey))
+        throw new FhirDeliveryError('failed', 'invalid_job', 'The job idempotency key cannot be used in a FHIR search.');
       const organizationId = this.config.organizationId ?? (await this.discoverOrganization(job, signal));
       if (!organizationId) {
         throw new FhirDeliveryError(
@@ -92,7 +100,11 @@ export class FhirDeliverer implements Deliverer {
       }
       const { resources, problems } = this.prepare(job, organizationId);
       if (problems.length > 0) {
-        throw new FhirDeliveryError('failed', 'invalid_resource', `The note was not sent: it does not conform to US Core 8.0.0. ${problems.join('; ')}`);
+        throw new FhirDeliveryError(
+          'failed',
+          'invalid_resource',
+          `The note was not sent: it does not conform to US Core 8.0.0. ${problems.join('; ')}`,
+        );
       }
       const capabilities = await this.client.capabilities(signal);
       const receipt = capabilities.transactions
@@ -108,8 +120,15 @@ export class FhirDeliverer implements Deliverer {
       return { kind: 'delivered', receipt };
     } catch (error) {
       const failure = this.classify(error, signal, progress.wrote);
-      this.logger.warn('fhir.delivery_problem', { jobId: job.jobId, attempt: job.attempt, kind: failure.kind, code: failure.code, status: failure.status });
-      if (failure.kind === 'retry') return { kind: 'retry', code: failure.code, reason: failure.reason, retryAfterMs: failure.retryAfterMs };
+      this.logger.warn('fhir.delivery_problem', {
+        jobId: job.jobId,
+        attempt: job.attempt,
+        kind: failure.kind,
+        code: failure.code,
+        status: failure.status,
+      });
+      if (failure.kind === 'retry')
+        return { kind: 'retry', code: failure.code, reason: failure.reason, retryAfterMs: failure.retryAfterMs };
       return { kind: failure.kind, code: failure.code, reason: failure.reason };
     }
   }
@@ -120,20 +139,30 @@ export class FhirDeliverer implements Deliverer {
         ? error
         : signal.aborted
           ? new FhirDeliveryError('retry', 'aborted', 'The delivery was cut short; it will be resent.', { cause: error })
-          : new FhirDeliveryError('retry', 'internal', `The delivery failed unexpectedly (${error instanceof Error ? error.name : 'error'}); it will be resent.`, { cause: error });
+          : new FhirDeliveryError(
+              'retry',
+              'internal',
+              `The delivery failed unexpectedly (${error instanceof Error ? error.name : 'error'}); it will be resent.`,
+              { cause: error },
+            );
     if (!wrote) return failure;
     // Part of the note may be in the EHR: "unreachable" must not send it elsewhere, and a refusal
     // must say so (routing must not fall back to another target on this code).
     if (failure.kind === 'unreachable') return new FhirDeliveryError('retry', 'connection_lost', failure.reason, { cause: failure });
     if (failure.kind === 'failed') {
-      return new FhirDeliveryError('failed', 'partial_write', `Part of the note was written to the EHR before it refused the rest. ${failure.reason}`, { status: failure.status, cause: failure });
+      return new FhirDeliveryError(
+        'failed',
+        'partial_write',
+        `Part of the note was written to the EHR before it refused the rest. ${failure.reason}`,
+        { status: failure.status, cause: failure },
+      );
     }
     return failure;
   }
 
   /** The encounter's serviceProvider, else the patient's managingOrganization (reads only). */
   private async discoverOrganization(job: DeliveryJob, signal: AbortSignal): Promise<string | undefined> {
-    const orgId = (ref: string | undefined) => parseLocation(ref)?.type === 'Organization' ? parseLocation(ref)?.id : undefined;
+    const orgId = (ref: string | undefined) => (parseLocation(ref)?.type === 'Organization' ? parseLocation(ref)?.id : undefined);
     const { encounterId, patient } = job.payload;
     if (encounterId) {
       const encounter = await this.client.read<Encounter>('Encounter', encounterId, signal);
@@ -151,11 +180,20 @@ export class FhirDeliverer implements Deliverer {
     const response: Bundle = await this.client.transaction(bundle, signal);
     const entries = response.entry ?? [];
     if (entries.length !== resources.entries.length) {
-      throw new FhirDeliveryError('retry', 'bad_response', 'The EHR answered the transaction with a different number of entries; it will be resent.');
+      throw new FhirDeliveryError(
+        'retry',
+        'bad_response',
+        'The EHR answered the transaction with a different number of entries; it will be resent.',
+      );
     }
     const receipt = entries.map((e, i) => {
       const status = e.response?.status ?? '';
-      if (!/^2\d\d/.test(status)) throw new FhirDeliveryError('retry', 'bad_response', `The EHR reported entry ${i + 1} of the transaction as ${status || 'unknown'}; it will be resent.`);
+      if (!/^2\d\d/.test(status))
+        throw new FhirDeliveryError(
+          'retry',
+          'bad_response',
+          `The EHR reported entry ${i + 1} of the transaction as ${status || 'unknown'}; it will be resent.`,
+        );
       const r = receiptOf(e.resource, e.response?.location);
       if (!r) throw new FhirDeliveryError('retry', 'bad_response', 'The EHR did not say where it stored the note; it will be resent.');
       return r;
@@ -178,7 +216,8 @@ export class FhirDeliverer implements Deliverer {
       // No conditional create: look first. One workstation sends a job at a time (the outbox lease).
       const query = new URLSearchParams(entry.ifNoneExist).toString();
       const existing = await this.client.search(type, query, signal);
-      if (existing.length > 1) throw new FhirDeliveryError('failed', 'duplicate_found', `The EHR already holds more than one ${type} for this note.`);
+      if (existing.length > 1)
+        throw new FhirDeliveryError('failed', 'duplicate_found', `The EHR already holds more than one ${type} for this note.`);
       if (existing[0]) return existing[0];
       return (await this.client.create(resource, undefined, signal)).resource;
     };

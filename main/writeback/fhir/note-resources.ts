@@ -4,7 +4,6 @@ import { FHIR_SYSTEMS } from '../../fhir/fhir-systems.js';
 import type { NoteResourceOptions, NoteResources, PlannedEntry } from './resource-plan.js';
 import { PROGRESS_NOTE, signedTextDocument, signedTextReferences, stableUuid } from './signed-document.js';
 
-
 /**
  * The FHIR resources one signed note becomes: a DocumentReference (the note, LOINC 11506-3 progress
  * note, inline as text/plain), a Condition per accepted ICD-10-CM code (encounter diagnosis), and a
@@ -52,7 +51,11 @@ export function buildNoteResources(job: DeliveryJob, options: NoteResourceOption
       recorder: clinician,
       asserter: clinician,
     };
-    return { fullUrl: stableUuid(key, `condition:${c.code}`), resource: condition, ifNoneExist: `identifier=${FHIR_SYSTEMS.conditionIdentifier}|${value}` };
+    return {
+      fullUrl: stableUuid(key, `condition:${c.code}`),
+      resource: condition,
+      ifNoneExist: `identifier=${FHIR_SYSTEMS.conditionIdentifier}|${value}`,
+    };
   });
 
   const device: Device = {
@@ -77,7 +80,10 @@ export function buildNoteResources(job: DeliveryJob, options: NoteResourceOption
       },
       {
         // The draft and the code suggestions came from software; the clinician reviewed and signed.
-        type: { coding: [{ system: FHIR_SYSTEMS.provenanceParticipant, code: 'assembler', display: 'Assembler' }], text: 'AI-assisted drafting' },
+        type: {
+          coding: [{ system: FHIR_SYSTEMS.provenanceParticipant, code: 'assembler', display: 'Assembler' }],
+          text: 'AI-assisted drafting',
+        },
         who: { reference: `#${SCRIBE_DEVICE_ID}`, display: options.softwareName },
         ...(organization ? { onBehalfOf: organization } : {}),
       },
@@ -95,13 +101,11 @@ export function toTransactionBundle(resources: NoteResources): Bundle {
   return {
     resourceType: 'Bundle',
     type: 'transaction',
-    entry: resources.entries.map(
-      (e): BundleEntry => ({
-        fullUrl: e.fullUrl,
-        resource: e.resource,
-        request: { method: 'POST', url: e.resource.resourceType, ifNoneExist: e.ifNoneExist },
-      }),
-    ),
+    entry: resources.entries.map((e): BundleEntry => ({
+      fullUrl: e.fullUrl,
+      resource: e.resource,
+      request: { method: 'POST', url: e.resource.resourceType, ifNoneExist: e.ifNoneExist },
+    })),
   };
 }
 

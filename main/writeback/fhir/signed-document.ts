@@ -13,7 +13,6 @@ export function stableUuid(key: string, role: string): string {
   return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-
 /** Who and what a signed text is about, as references: the same for a note and its addenda. */
 export interface SignedTextReferences {
   readonly patient: Reference<Patient>;
@@ -27,7 +26,10 @@ export function signedTextReferences(job: DeliveryJob, options: NoteResourceOpti
   return {
     patient: { reference: `Patient/${payload.patient.id}` },
     encounter: payload.encounterId ? { reference: `Encounter/${payload.encounterId}` } : undefined,
-    clinician: { reference: `Practitioner/${payload.practitioner.id}`, ...(payload.practitioner.name ? { display: payload.practitioner.name } : {}) },
+    clinician: {
+      reference: `Practitioner/${payload.practitioner.id}`,
+      ...(payload.practitioner.name ? { display: payload.practitioner.name } : {}),
+    },
     organization: options.organizationId ? { reference: `Organization/${options.organizationId}` } : undefined,
   };
 }
@@ -71,10 +73,18 @@ export function signedTextDocument(
           title: text.title,
           creation: signedAt,
         },
-        format: { system: 'http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode', code: 'urn:ihe:iti:xds:2017:mimeTypeSufficient', display: 'mimeType Sufficient' },
+        format: {
+          system: 'http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode',
+          code: 'urn:ihe:iti:xds:2017:mimeTypeSufficient',
+          display: 'mimeType Sufficient',
+        },
       },
     ],
     ...(encounter ? { context: { encounter: [encounter] } } : {}),
   };
-  return { fullUrl: stableUuid(key, 'document'), resource: documentReference, ifNoneExist: `identifier=${FHIR_SYSTEMS.noteIdentifier}|${key}` };
+  return {
+    fullUrl: stableUuid(key, 'document'),
+    resource: documentReference,
+    ifNoneExist: `identifier=${FHIR_SYSTEMS.noteIdentifier}|${key}`,
+  };
 }

@@ -14,7 +14,10 @@ import { FileDropSidecar, ICD10CM_SYSTEM, SIDECAR_FORMAT } from './sidecar.js';
 
 export const FileDropConfig = z.object({
   /** The folder the EMR imports from. It must exist: creating it would hide an unmounted share. */
-  folder: z.string().min(1).refine((p) => isAbsolute(p), 'must be an absolute path'),
+  folder: z
+    .string()
+    .min(1)
+    .refine((p) => isAbsolute(p), 'must be an absolute path'),
 });
 export type FileDropConfig = z.infer<typeof FileDropConfig>;
 
@@ -29,7 +32,9 @@ export const LEDGER_DIR = join('.ambient-scribe', 'delivered');
 
 /** The three files' shared name: from the idempotency key, so a resend looks for exactly what an earlier attempt wrote. */
 export function dropFileBase(idempotencyKey: string): string {
-  const safe = /^[A-Za-z0-9-]{1,64}$/.test(idempotencyKey) ? idempotencyKey : createHash('sha256').update(idempotencyKey, 'utf8').digest('hex').slice(0, 32);
+  const safe = /^[A-Za-z0-9-]{1,64}$/.test(idempotencyKey)
+    ? idempotencyKey
+    : createHash('sha256').update(idempotencyKey, 'utf8').digest('hex').slice(0, 32);
   return `scribe-note-${safe}`;
 }
 
@@ -91,7 +96,11 @@ export class FileDropDeliverer implements Deliverer {
       if (await this.ledgerHas(base, job.idempotencyKey)) return delivered;
       const existing = await this.readSidecar(names.sidecar, job.idempotencyKey);
       if (existing === 'other') {
-        return { kind: 'failed', code: 'name_conflict', reason: `The drop folder already holds ${names.sidecar} for another note; nothing was written.` };
+        return {
+          kind: 'failed',
+          code: 'name_conflict',
+          reason: `The drop folder already holds ${names.sidecar} for another note; nothing was written.`,
+        };
       }
       if (existing === 'ours') {
         await this.recordDelivered(base, job.idempotencyKey, files);
@@ -156,13 +165,27 @@ export class FileDropDeliverer implements Deliverer {
       signedAt: payload.attestation.signedAt,
       noteRevision: payload.attestation.revision,
       noteSha256: sha256(text),
-      codes: payload.codes.filter((c) => c.status === 'accepted').map((c) => ({ system: ICD10CM_SYSTEM, code: c.code, display: c.description })),
+      codes: payload.codes
+        .filter((c) => c.status === 'accepted')
+        .map((c) => ({ system: ICD10CM_SYSTEM, code: c.code, display: c.description })),
       aiAssisted: !addendum,
       ...(addendum && parentBase
-        ? { addendumTo: { idempotencyKey: addendum.parentIdempotencyKey, seq: addendum.seq, files: [`${parentBase}.pdf`, `${parentBase}.txt`, `${parentBase}.json`] } }
+        ? {
+            addendumTo: {
+              idempotencyKey: addendum.parentIdempotencyKey,
+              seq: addendum.seq,
+              files: [`${parentBase}.pdf`, `${parentBase}.txt`, `${parentBase}.json`],
+            },
+          }
         : {}),
       text: { file: names.text, sha256: sha256(text), bytes: text.length, encoding: 'utf-8' },
-      pdf: { file: names.pdf, sha256: sha256(pdf.bytes), bytes: pdf.bytes.length, pages: pdf.pages, exactText: pdf.replacedCharacters === 0 },
+      pdf: {
+        file: names.pdf,
+        sha256: sha256(pdf.bytes),
+        bytes: pdf.bytes.length,
+        pages: pdf.pages,
+        exactText: pdf.replacedCharacters === 0,
+      },
     };
     return { pdf: pdf.bytes, text, sidecar: Buffer.from(`${JSON.stringify(sidecar, null, 2)}\n`, 'utf8') };
   }
@@ -199,7 +222,11 @@ export class FileDropDeliverer implements Deliverer {
       const dir = join(this.folder, LEDGER_DIR);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const temp = join(dir, `.${base}.${randomBytes(6).toString('hex')}.tmp`);
-      await writeNewFileDurably(temp, Buffer.from(JSON.stringify({ idempotencyKey, files, deliveredAt: this.clock.now().toISOString() }), 'utf8'), 0o600);
+      await writeNewFileDurably(
+        temp,
+        Buffer.from(JSON.stringify({ idempotencyKey, files, deliveredAt: this.clock.now().toISOString() }), 'utf8'),
+        0o600,
+      );
       await rename(temp, join(dir, `${base}.json`));
     } catch (error) {
       this.logger.warn('file_drop.ledger_write_failed', { code: (error as NodeJS.ErrnoException).code ?? 'error' });
@@ -220,7 +247,12 @@ export class FileDropDeliverer implements Deliverer {
 }
 
 function pdfHeader(payload: SignedNotePayload): string {
-  const parts = ['Progress note', payload.patient.displayName, payload.patient.birthDate && `DOB ${payload.patient.birthDate}`, payload.patient.mrn && `MRN ${payload.patient.mrn}`];
+  const parts = [
+    'Progress note',
+    payload.patient.displayName,
+    payload.patient.birthDate && `DOB ${payload.patient.birthDate}`,
+    payload.patient.mrn && `MRN ${payload.patient.mrn}`,
+  ];
   return parts.filter(Boolean).join('  |  ');
 }
 
@@ -233,15 +265,27 @@ function fsFailure(error: unknown): DeliveryOutcome {
   switch (code) {
     case 'ENOENT':
     case 'ENOTDIR':
-      return { kind: 'unreachable', code: 'folder_missing', reason: 'The drop folder disappeared while the note was being written; it will be written again.' };
+      return {
+        kind: 'unreachable',
+        code: 'folder_missing',
+        reason: 'The drop folder disappeared while the note was being written; it will be written again.',
+      };
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
-      return { kind: 'failed', code: 'folder_not_writable', reason: `This workstation may not write to the drop folder (${code}). Ask IT to grant write access, then retry.` };
+      return {
+        kind: 'failed',
+        code: 'folder_not_writable',
+        reason: `This workstation may not write to the drop folder (${code}). Ask IT to grant write access, then retry.`,
+      };
     case 'ENOSPC':
     case 'EDQUOT':
       return { kind: 'retry', code: 'disk_full', reason: 'The drop folder is full; the note will be written when space is free.' };
     default:
-      return { kind: 'retry', code: 'write_error', reason: `Writing to the drop folder failed (${code || 'error'}); it will be tried again.` };
+      return {
+        kind: 'retry',
+        code: 'write_error',
+        reason: `Writing to the drop folder failed (${code || 'error'}); it will be tried again.`,
+      };
   }
 }

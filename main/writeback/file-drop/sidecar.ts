@@ -37,7 +37,9 @@ export const FileDropSidecar = z.object({
   /** True for a drafted note; false for an addendum, which is the clinician's own words. */
   aiAssisted: z.boolean(),
   /** Set on an addendum: the note it adds to (that note's key and files), and which addendum this is. */
-  addendumTo: z.object({ idempotencyKey: z.string().min(1), seq: z.number().int().positive(), files: z.array(z.string().min(1)) }).optional(),
+  addendumTo: z
+    .object({ idempotencyKey: z.string().min(1), seq: z.number().int().positive(), files: z.array(z.string().min(1)) })
+    .optional(),
   text: FileEntry.extend({ encoding: z.literal('utf-8') }),
   pdf: FileEntry.extend({
     pages: z.number().int().positive(),

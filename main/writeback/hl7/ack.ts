@@ -112,7 +112,17 @@ export function buildAck(options: {
   ];
   if (options.error) {
     const { hl7ErrorCode, text } = options.error;
-    segments.push(segment('ERR', undefined, undefined, field(hl7ErrorCode, HL7_ERROR_TEXT[hl7ErrorCode] ?? 'Error', 'HL70357'), 'E', ...Array.from({ length: 3 }, () => undefined), text));
+    segments.push(
+      segment(
+        'ERR',
+        undefined,
+        undefined,
+        field(hl7ErrorCode, HL7_ERROR_TEXT[hl7ErrorCode] ?? 'Error', 'HL70357'),
+        'E',
+        ...Array.from({ length: 3 }, () => undefined),
+        text,
+      ),
+    );
   }
   return `${new Hl7Message(segments, HL7_CONTEXT).toString()}${HL7_CONTEXT.segmentSeparator}`;
 }

@@ -48,7 +48,12 @@ export const Hl7TargetConfig = z.object({
   connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
   ackTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
   /** An ACK bigger than this is refused; ours are a few hundred bytes. */
-  maxAckBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  maxAckBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
 });
 export type Hl7TargetConfig = z.infer<typeof Hl7TargetConfig>;
 export type Hl7TargetConfigInput = z.input<typeof Hl7TargetConfig>;

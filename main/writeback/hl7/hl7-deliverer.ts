@@ -76,7 +76,10 @@ export class Hl7Deliverer implements Deliverer {
   }
 }
 
-/** AA/CA delivered; AE/CE and anything that may have reached the receiver retried with the same MSH-10; AR/CR failed; nothing sent → unreachable. */
+/**
+ * AA/CA delivered; AE/CE and anything that may have reached the receiver retried with the same MSH-10;
+ * AR/CR failed; nothing sent → unreachable.
+ */
 export function toOutcome(result: MllpSendResult, controlId: string): DeliveryOutcome {
   if (!result.ok) {
     switch (result.failure) {
@@ -91,7 +94,11 @@ export function toOutcome(result: MllpSendResult, controlId: string): DeliveryOu
       case 'ack_too_large':
       case 'aborted':
       case 'busy':
-        return { kind: 'retry', code: result.failure, reason: `${result.detail} The note will be sent again with the same message id, which the receiver deduplicates.` };
+        return {
+          kind: 'retry',
+          code: result.failure,
+          reason: `${result.detail} The note will be sent again with the same message id, which the receiver deduplicates.`,
+        };
     }
   }
   const { ack } = result;
@@ -99,7 +106,10 @@ export function toOutcome(result: MllpSendResult, controlId: string): DeliveryOu
   switch (ack.code) {
     case 'AA':
     case 'CA':
-      return { kind: 'delivered', receipt: { target: 'hl7v2', ackCode: ack.code, messageControlId: controlId, ackControlId: ack.ackControlId || undefined } };
+      return {
+        kind: 'delivered',
+        receipt: { target: 'hl7v2', ackCode: ack.code, messageControlId: controlId, ackControlId: ack.ackControlId || undefined },
+      };
     case 'AE':
     case 'CE':
       return { kind: 'retry', code: `hl7_${ack.code.toLowerCase()}`, reason: `The HL7 receiver reported an error (${ack.code})${said}` };

@@ -3,7 +3,10 @@ import type { Hl7TargetConfigInput } from './hl7-config.js';
 import { noHl7Receiver, receiverIdentityMissing } from './hl7-errors.js';
 
 /** The receiver used when no MLLP host is set (the demo EHR's listener); its fields fill what the settings leave unset. */
-export type Hl7ReceiverDefaults = Pick<Hl7TargetConfigInput, 'host' | 'port' | 'receivingApplication' | 'receivingFacility' | 'patientIdAuthority' | 'patientIdType'>;
+export type Hl7ReceiverDefaults = Pick<
+  Hl7TargetConfigInput,
+  'host' | 'port' | 'receivingApplication' | 'receivingFacility' | 'patientIdAuthority' | 'patientIdType'
+>;
 
 /** The settings that name this app, the receiver and the patient id namespace in each message. */
 export type Hl7IdentitySettings = Pick<
@@ -43,9 +46,15 @@ export function hl7TargetFromSettings(settings: Hl7IdentitySettings, whenUnset: 
       patientIdAuthority: settings.hl7PatientIdAuthority ?? whenUnset.patientIdAuthority,
     };
   }
-  const { hl7ReceivingApplication: receivingApplication, hl7ReceivingFacility: receivingFacility, hl7PatientIdAuthority: patientIdAuthority } = settings;
+  const {
+    hl7ReceivingApplication: receivingApplication,
+    hl7ReceivingFacility: receivingFacility,
+    hl7PatientIdAuthority: patientIdAuthority,
+  } = settings;
   if (receivingApplication === null || receivingFacility === null || patientIdAuthority === null) {
-    const missing = (['hl7ReceivingApplication', 'hl7ReceivingFacility', 'hl7PatientIdAuthority'] as const).filter((key) => settings[key] === null);
+    const missing = (['hl7ReceivingApplication', 'hl7ReceivingFacility', 'hl7PatientIdAuthority'] as const).filter(
+      (key) => settings[key] === null,
+    );
     throw receiverIdentityMissing(missing);
   }
   return {

@@ -67,8 +67,10 @@ export function readMdmT02(message: Hl7Message): { ok: true; document: MdmDocume
   const msh = message.header;
   const [type, trigger] = [hl7Value(msh, 9, 1), hl7Value(msh, 9, 2)];
   if (type !== 'MDM') return { ok: false, problem: { hl7ErrorCode: '200', text: `Unsupported message type ${type || '(none)'}.` } };
-  if (trigger !== 'T02' && trigger !== 'T06') return { ok: false, problem: { hl7ErrorCode: '201', text: `Unsupported MDM trigger event ${trigger || '(none)'}.` } };
-  if (!hl7Value(msh, 12).startsWith('2.5')) return { ok: false, problem: { hl7ErrorCode: '203', text: 'Unsupported HL7 version (2.5.x expected).' } };
+  if (trigger !== 'T02' && trigger !== 'T06')
+    return { ok: false, problem: { hl7ErrorCode: '201', text: `Unsupported MDM trigger event ${trigger || '(none)'}.` } };
+  if (!hl7Value(msh, 12).startsWith('2.5'))
+    return { ok: false, problem: { hl7ErrorCode: '203', text: 'Unsupported HL7 version (2.5.x expected).' } };
   if (!hl7Value(msh, 10)) return { ok: false, problem: { hl7ErrorCode: '101', text: 'MSH-10 (message control id) is missing.' } };
 
   const pid = message.getSegment('PID');
@@ -76,10 +78,12 @@ export function readMdmT02(message: Hl7Message): { ok: true; document: MdmDocume
   const txa = message.getSegment('TXA');
   const observations = message.getAllSegments('OBX');
   const missing = [!pid && 'PID', !pv1 && 'PV1', !txa && 'TXA', observations.length === 0 && 'OBX'].filter(Boolean);
-  if (missing.length > 0) return { ok: false, problem: { hl7ErrorCode: '100', text: `Required segment(s) missing: ${missing.join(', ')}.` } };
+  if (missing.length > 0)
+    return { ok: false, problem: { hl7ErrorCode: '100', text: `Required segment(s) missing: ${missing.join(', ')}.` } };
   if (!hl7Value(pid, 3)) return { ok: false, problem: { hl7ErrorCode: '101', text: 'PID-3 (patient identifier) is missing.' } };
   if (!hl7Value(txa, 12)) return { ok: false, problem: { hl7ErrorCode: '101', text: 'TXA-12 (unique document number) is missing.' } };
-  if (trigger === 'T06' && !hl7Value(txa, 13)) return { ok: false, problem: { hl7ErrorCode: '101', text: 'TXA-13 (parent document number) is missing from an addendum.' } };
+  if (trigger === 'T06' && !hl7Value(txa, 13))
+    return { ok: false, problem: { hl7ErrorCode: '101', text: 'TXA-13 (parent document number) is missing from an addendum.' } };
   if (!hl7Value(txa, 17)) return { ok: false, problem: { hl7ErrorCode: '101', text: 'TXA-17 (document completion status) is missing.' } };
 
   const textLines: { setId: number; text: string }[] = [];
@@ -89,12 +93,21 @@ export function readMdmT02(message: Hl7Message): { ok: true; document: MdmDocume
     if (valueType === 'TX' || valueType === 'FT' || valueType === 'ST') {
       textLines.push({ setId: Number.parseInt(hl7Value(obx, 1), 10), text: hl7Text(obx, 5) });
     } else if (valueType === 'CWE' || valueType === 'CE') {
-      codes.push({ code: hl7Value(obx, 5, 1), description: hl7Value(obx, 5, 2), system: hl7Value(obx, 5, 3), observation: hl7Value(obx, 3, 1) });
+      codes.push({
+        code: hl7Value(obx, 5, 1),
+        description: hl7Value(obx, 5, 2),
+        system: hl7Value(obx, 5, 3),
+        observation: hl7Value(obx, 3, 1),
+      });
     } else {
-      return { ok: false, problem: { hl7ErrorCode: '102', text: `OBX-2 value type ${valueType || '(none)'} is not supported for documents.` } };
+      return {
+        ok: false,
+        problem: { hl7ErrorCode: '102', text: `OBX-2 value type ${valueType || '(none)'} is not supported for documents.` },
+      };
     }
   }
-  if (textLines.some((l) => !Number.isInteger(l.setId))) return { ok: false, problem: { hl7ErrorCode: '102', text: 'OBX-1 (set id) is not a number.' } };
+  if (textLines.some((l) => !Number.isInteger(l.setId)))
+    return { ok: false, problem: { hl7ErrorCode: '102', text: 'OBX-1 (set id) is not a number.' } };
   textLines.sort((a, b) => a.setId - b.setId);
 
   const identifiers = Array.from({ length: repetitionCount(pid, 3) }, (_, rep) => ({
@@ -145,7 +158,14 @@ export function readMdmT02(message: Hl7Message): { ok: true; document: MdmDocume
         authenticatedAt: hl7Value(txa, 22, 15),
       },
       noteText: textLines.map((l) => l.text).join('\n'),
-      noteObservation: textLines.length > 0 ? hl7Value(observations.find((o) => hl7Value(o, 2) !== 'CWE' && hl7Value(o, 2) !== 'CE'), 3, 1) : '',
+      noteObservation:
+        textLines.length > 0
+          ? hl7Value(
+              observations.find((o) => hl7Value(o, 2) !== 'CWE' && hl7Value(o, 2) !== 'CE'),
+              3,
+              1,
+            )
+          : '',
       codes,
     },
   };

@@ -26,7 +26,14 @@ export const ICD10CM_CODING_SYSTEM = 'I10C';
 
 export type MdmT02Settings = Pick<
   Hl7TargetConfig,
-  'receivingApplication' | 'receivingFacility' | 'sendingFacility' | 'processingId' | 'patientIdAuthority' | 'patientIdType' | 'patientClass' | 'completionStatus'
+  | 'receivingApplication'
+  | 'receivingFacility'
+  | 'sendingFacility'
+  | 'processingId'
+  | 'patientIdAuthority'
+  | 'patientIdType'
+  | 'patientClass'
+  | 'completionStatus'
 > &
   Partial<Pick<Hl7TargetConfig, 'sendingApplication'>>;
 
@@ -94,7 +101,9 @@ export function buildMdmT02(
       undefined,
       repeated(...patientIds),
       undefined,
-      patientName ? field(patientName.family, patientName.given, patientName.middle, undefined, patientName.prefix, patientName.degree) : undefined,
+      patientName
+        ? field(patientName.family, patientName.given, patientName.middle, undefined, patientName.prefix, patientName.degree)
+        : undefined,
       undefined,
       payload.patient.birthDate ? formatHl7Date(payload.patient.birthDate) : undefined,
       payload.patient.sex ? SEX[payload.patient.sex] : undefined,
@@ -136,14 +145,25 @@ export function buildMdmT02(
   let setId = 0;
   for (const line of payload.noteText.split('\n')) {
     setId += 1;
-    segments.push(segment('OBX', String(setId), 'TX', field(...NOTE_OBSERVATION), '1', line, ...blank(5), 'F', undefined, undefined, ts(signedAt)));
+    segments.push(
+      segment('OBX', String(setId), 'TX', field(...NOTE_OBSERVATION), '1', line, ...blank(5), 'F', undefined, undefined, ts(signedAt)),
+    );
   }
   payload.codes
     .filter((code) => code.status === 'accepted')
     .forEach((code, index) => {
       setId += 1;
       segments.push(
-        segment('OBX', String(setId), 'CWE', field(...DIAGNOSIS_OBSERVATION), String(index + 1), field(code.code, code.description, ICD10CM_CODING_SYSTEM), ...blank(5), 'F'),
+        segment(
+          'OBX',
+          String(setId),
+          'CWE',
+          field(...DIAGNOSIS_OBSERVATION),
+          String(index + 1),
+          field(code.code, code.description, ICD10CM_CODING_SYSTEM),
+          ...blank(5),
+          'F',
+        ),
       );
     });
 

@@ -38,7 +38,8 @@ export type MllpFailure =
   | 'busy';
 
 /** `detail` is safe to log and show: it names our configuration at most, never message content. */
-export type MllpSendResult = { readonly ok: true; readonly ack: ParsedAck } | { readonly ok: false; readonly failure: MllpFailure; readonly detail: string };
+export type MllpSendResult =
+  { readonly ok: true; readonly ack: ParsedAck } | { readonly ok: false; readonly failure: MllpFailure; readonly detail: string };
 
 type Failed = Extract<MllpSendResult, { ok: false }>;
 
@@ -120,7 +121,11 @@ export class MllpClient {
         : netConnect({ host, port });
       const timer = setTimeout(() => {
         socket.destroy();
-        resolve({ ok: false, failure: 'connect_timeout', detail: `No connection to the HL7 receiver at ${this.where} within ${connectTimeoutMs} ms.` });
+        resolve({
+          ok: false,
+          failure: 'connect_timeout',
+          detail: `No connection to the HL7 receiver at ${this.where} within ${connectTimeoutMs} ms.`,
+        });
       }, connectTimeoutMs);
       const onError = (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
@@ -164,7 +169,8 @@ class MllpConnection {
   }
 
   request(controlId: string, frame: Buffer, timeoutMs: number, signal: AbortSignal | undefined): Promise<MllpSendResult> {
-    if (this.closed) return Promise.resolve({ ok: false, failure: 'connection_lost', detail: 'The connection to the HL7 receiver was closed.' });
+    if (this.closed)
+      return Promise.resolve({ ok: false, failure: 'connection_lost', detail: 'The connection to the HL7 receiver was closed.' });
     clearTimeout(this.idleTimer);
     this.socket.ref();
     return new Promise((resolve) => {
@@ -234,9 +240,21 @@ class MllpConnection {
 
 function classifyConnectError(error: NodeJS.ErrnoException, where: string): Failed {
   const code = error.code ?? '';
-  if (code === 'ECONNREFUSED') return { ok: false, failure: 'connect_refused', detail: `The HL7 receiver at ${where} refused the connection.` };
-  if (/^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|HOSTNAME_MISMATCH)/.test(code) || /certificate|ssl|tls/i.test(error.message)) {
-    return { ok: false, failure: 'tls_error', detail: `The TLS handshake with the HL7 receiver at ${where} failed (${code || 'TLS error'}).` };
+  if (code === 'ECONNREFUSED')
+    return { ok: false, failure: 'connect_refused', detail: `The HL7 receiver at ${where} refused the connection.` };
+  if (
+    /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|HOSTNAME_MISMATCH)/.test(code) ||
+    /certificate|ssl|tls/i.test(error.message)
+  ) {
+    return {
+      ok: false,
+      failure: 'tls_error',
+      detail: `The TLS handshake with the HL7 receiver at ${where} failed (${code || 'TLS error'}).`,
+    };
   }
-  return { ok: false, failure: 'host_unreachable', detail: `The HL7 receiver at ${where} could not be reached (${code || 'network error'}).` };
+  return {
+    ok: false,
+    failure: 'host_unreachable',
+    detail: `The HL7 receiver at ${where} could not be reached (${code || 'network error'}).`,
+  };
 }

@@ -38,7 +38,10 @@ export class MllpDecoder {
     return this.state !== 'idle';
   }
 
-  /** Feeds one chunk; returns the frames it completed (payloads without the markers). Throws MllpFrameError on an oversized frame, then starts afresh. */
+  /**
+   * Feeds one chunk; returns the frames it completed (payloads without the markers). Throws MllpFrameError
+   * on an oversized frame, then starts afresh.
+   */
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
     let i = 0;

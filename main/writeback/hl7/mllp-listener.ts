@@ -47,7 +47,9 @@ export interface MllpListenerOptions {
   readonly port: number;
   /** Fixed faults, or a function read per message (the sandbox's live fault settings). */
   readonly faults?: MllpFaults | (() => MllpFaults) | undefined;
-  readonly tls?: { readonly key: string; readonly cert: string; readonly ca?: string | undefined; readonly requestCert?: boolean | undefined } | undefined;
+  readonly tls?:
+    | { readonly key: string; readonly cert: string; readonly ca?: string | undefined; readonly requestCert?: boolean | undefined }
+    | undefined;
   readonly application?: string | undefined;
   readonly facility?: string | undefined;
   readonly maxFrameBytes?: number | undefined;
@@ -207,7 +209,13 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
 
   const server: Server = options.tls
     ? createTlsServer(
-        { key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca, requestCert: options.tls.requestCert ?? false, rejectUnauthorized: options.tls.requestCert ?? false },
+        {
+          key: options.tls.key,
+          cert: options.tls.cert,
+          ca: options.tls.ca,
+          requestCert: options.tls.requestCert ?? false,
+          rejectUnauthorized: options.tls.requestCert ?? false,
+        },
         onConnection,
       )
     : createNetServer(onConnection);

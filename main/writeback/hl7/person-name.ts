@@ -43,7 +43,11 @@ export function splitPersonName(displayName: string | undefined): PersonName | u
   const comma = name.indexOf(',');
   if (comma >= 0) {
     const family = name.slice(0, comma).trim();
-    const [given = '', ...middle] = name.slice(comma + 1).trim().split(' ').filter(Boolean);
+    const [given = '', ...middle] = name
+      .slice(comma + 1)
+      .trim()
+      .split(' ')
+      .filter(Boolean);
     return { family, given, middle: middle.join(' '), prefix, degree };
   }
   const words = name.split(' ');

@@ -12,7 +12,9 @@ export const HL7_CONTEXT = new Hl7Context();
 export type Component = string | undefined | readonly (string | undefined)[];
 
 export function field(...components: Component[]): Hl7Field {
-  const escaped = components.map((c) => (Array.isArray(c) ? trimEnd(c.map(leaf)).join(HL7_CONTEXT.subcomponentSeparator) : leaf(c as string | undefined)));
+  const escaped = components.map((c) =>
+    Array.isArray(c) ? trimEnd(c.map(leaf)).join(HL7_CONTEXT.subcomponentSeparator) : leaf(c as string | undefined),
+  );
   return new Hl7Field([trimEnd(escaped)], HL7_CONTEXT);
 }
 

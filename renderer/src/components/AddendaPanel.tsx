@@ -173,7 +173,11 @@ export function AddendaPanel({ visitId, mayWrite, maySign }: Props) {
             }}
             onBlur={() => void save()}
           />
-          {open ? <p className="muted">Last saved by {open.updatedBy} on {dateTime(open.updatedAt)}.</p> : null}
+          {open ? (
+            <p className="muted">
+              Last saved by {open.updatedBy} on {dateTime(open.updatedAt)}.
+            </p>
+          ) : null}
           <div className="form-actions">
             <button
               type="button"
@@ -196,7 +200,11 @@ export function AddendaPanel({ visitId, mayWrite, maySign }: Props) {
         <SignDialog
           title={`Sign addendum ${open.seq}`}
           noun="addendum"
-          details={<p>It is sent to the same EHR as the note, as its own document pointing at the original, after the original note is delivered.</p>}
+          details={
+            <p>
+              It is sent to the same EHR as the note, as its own document pointing at the original, after the original note is delivered.
+            </p>
+          }
           text={open.text}
           attestation="I have reviewed this addendum and confirm it is accurate. Once signed, it cannot be changed."
           signLabel="Sign addendum"

@@ -22,14 +22,24 @@ function setStatus(content: NoteContent, code: string, status: CodeSuggestion['s
   return { ...content, codes: content.codes.map((c) => (c.code === code ? { ...c, status } : c)) };
 }
 
-function CodeRow({ code, doc, readOnly, signed, onShowEvidence, onReplace }: { code: CodeSuggestion; onReplace: (from: string, to: string) => void } & Omit<Props, 'content'>) {
-  const toggle = (status: 'accepted' | 'rejected') => doc.edit((content) => setStatus(content, code.code, code.status === status ? 'suggested' : status));
+function CodeRow({
+  code,
+  doc,
+  readOnly,
+  signed,
+  onShowEvidence,
+  onReplace,
+}: { code: CodeSuggestion; onReplace: (from: string, to: string) => void } & Omit<Props, 'content'>) {
+  const toggle = (status: 'accepted' | 'rejected') =>
+    doc.edit((content) => setStatus(content, code.code, code.status === status ? 'suggested' : status));
   return (
     <li className={`code-row code-${code.status}`}>
       <div className="code-main">
         <span className="code-value">{code.code}</span>
         <span className="code-description">{code.description}</span>
-        <span className={`badge badge-code-${code.status}`}>{signed && code.status === 'suggested' ? 'Not accepted, not sent' : statusLabels[code.status]}</span>
+        <span className={`badge badge-code-${code.status}`}>
+          {signed && code.status === 'suggested' ? 'Not accepted, not sent' : statusLabels[code.status]}
+        </span>
       </div>
       {code.evidence.length > 0 ? (
         <button type="button" className="button-link" onClick={() => onShowEvidence(code)}>
@@ -103,7 +113,14 @@ function CodeSearch({ existing, onAdd }: { existing: ReadonlySet<string>; onAdd:
   return (
     <div className="code-search">
       <label htmlFor={id}>Search ICD-10-CM to add a code</label>
-      <input id={id} type="search" value={query} onChange={(event) => setQuery(event.currentTarget.value)} placeholder="Code, words or abbreviation (e.g. T2DM)" autoComplete="off" />
+      <input
+        id={id}
+        type="search"
+        value={query}
+        onChange={(event) => setQuery(event.currentTarget.value)}
+        placeholder="Code, words or abbreviation (e.g. T2DM)"
+        autoComplete="off"
+      />
       <p className="visually-hidden" role="status">
         {query.trim().length >= 2 ? `${total} codes match.` : ''}
       </p>
@@ -173,7 +190,10 @@ export function CodePanel({ content, doc, readOnly, signed = false, onShowEviden
       doc.edit((current) => {
         if (current.codes.some((c) => c.code === result.code)) return current;
         const rank = current.codes.reduce((max, c) => Math.max(max, c.rank), 0) + 1;
-        return { ...current, codes: [...current.codes, { code: result.code, description: result.description, rank, evidence: [], status: 'accepted' }] };
+        return {
+          ...current,
+          codes: [...current.codes, { code: result.code, description: result.description, rank, evidence: [], status: 'accepted' }],
+        };
       });
       return `${result.code} added and accepted.`;
     } catch (failure) {
@@ -218,7 +238,15 @@ export function CodePanel({ content, doc, readOnly, signed = false, onShowEviden
         {[...content.codes]
           .sort((a, b) => a.rank - b.rank)
           .map((code) => (
-            <CodeRow key={code.code} code={code} doc={doc} readOnly={readOnly} signed={signed} onShowEvidence={onShowEvidence} onReplace={(a, b) => void replace(a, b)} />
+            <CodeRow
+              key={code.code}
+              code={code}
+              doc={doc}
+              readOnly={readOnly}
+              signed={signed}
+              onShowEvidence={onShowEvidence}
+              onReplace={(a, b) => void replace(a, b)}
+            />
           ))}
       </ul>
       {readOnly ? null : <CodeSearch existing={existing} onAdd={addCode} />}

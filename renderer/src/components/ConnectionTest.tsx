@@ -21,12 +21,14 @@ function Results({ result }: { result: ConnectionTestResult }) {
   return (
     <>
       <p className={result.ok ? 'result-ok' : 'alert'}>
-        {result.ok ? 'The EHR connection works.' : `The EHR connection does not work: ${failed} check${failed === 1 ? '' : 's'} failed.`} Nothing about patients was sent.
+        {result.ok ? 'The EHR connection works.' : `The EHR connection does not work: ${failed} check${failed === 1 ? '' : 's'} failed.`}{' '}
+        Nothing about patients was sent.
       </p>
       <ul className="connection-checks">
         {result.checks.map((check) => (
           <li key={check.step} className={`connection-check check-${check.status}`}>
-            <span className={`badge ${STATUS[check.status].badge}`}>{STATUS[check.status].label}</span> <strong>{check.title}</strong>: {check.message}
+            <span className={`badge ${STATUS[check.status].badge}`}>{STATUS[check.status].label}</span> <strong>{check.title}</strong>:{' '}
+            {check.message}
             {check.hint ? <p className="muted setting-hint">What to do: {check.hint}</p> : null}
           </li>
         ))}

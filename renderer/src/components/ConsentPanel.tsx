@@ -6,7 +6,11 @@ import { errorText } from '../error-text.js';
 import { clockTime } from '../format.js';
 
 const methodLabels: Record<ConsentMethod, string> = { verbal: 'Verbal', written: 'Written (signed form)' };
-const giverLabels: Record<ConsentGiver, string> = { patient: 'The patient', guardian: 'A parent or guardian', representative: 'A legal representative' };
+const giverLabels: Record<ConsentGiver, string> = {
+  patient: 'The patient',
+  guardian: 'A parent or guardian',
+  representative: 'A legal representative',
+};
 
 function ConsentForm({ visitId, onRecorded }: { visitId: string; onRecorded: () => void }) {
   const { api, announce } = useApp();
@@ -21,7 +25,8 @@ function ConsentForm({ visitId, onRecorded }: { visitId: string; onRecorded: () 
     event.preventDefault();
     if (saving) return;
     if (method === '') return setError('Choose how consent was given: verbally or in writing.');
-    if (givenBy !== 'patient' && name.trim() === '') return setError(`Enter the name of the ${givenBy === 'guardian' ? 'parent or guardian' : 'representative'} who consented.`);
+    if (givenBy !== 'patient' && name.trim() === '')
+      return setError(`Enter the name of the ${givenBy === 'guardian' ? 'parent or guardian' : 'representative'} who consented.`);
     setSaving(true);
     setError(undefined);
     try {
@@ -58,7 +63,14 @@ function ConsentForm({ visitId, onRecorded }: { visitId: string; onRecorded: () 
       {givenBy !== 'patient' ? (
         <div className="field">
           <label htmlFor={`${id}-name`}>Name of the person who consented</label>
-          <input id={`${id}-name`} value={name} onChange={(event) => setName(event.currentTarget.value)} maxLength={200} autoComplete="off" spellCheck={false} />
+          <input
+            id={`${id}-name`}
+            value={name}
+            onChange={(event) => setName(event.currentTarget.value)}
+            maxLength={200}
+            autoComplete="off"
+            spellCheck={false}
+          />
         </div>
       ) : null}
       {error ? (
@@ -82,8 +94,8 @@ export function ConsentPanel({ status, onRecorded }: { status: CaptureStatus; on
       <h2 id={heading}>Consent to record</h2>
       {consent ? (
         <p className="result-ok">
-          Consent recorded: {consent.method === 'verbal' ? 'verbal' : 'written'}, from {giverLabels[consent.givenBy].toLowerCase()}, confirmed by {consent.confirmedBy} at{' '}
-          <time dateTime={consent.obtainedAt}>{clockTime(consent.obtainedAt)}</time>.
+          Consent recorded: {consent.method === 'verbal' ? 'verbal' : 'written'}, from {giverLabels[consent.givenBy].toLowerCase()},
+          confirmed by {consent.confirmedBy} at <time dateTime={consent.obtainedAt}>{clockTime(consent.obtainedAt)}</time>.
         </p>
       ) : status.consentRequired ? (
         <>

@@ -20,7 +20,11 @@ export function DeliveryProgress({ job }: { job: OutboxJobSummary | undefined })
     <div className="delivery-progress">
       <ol className="delivery-steps" aria-label="Delivery progress">
         {steps.map((step, index) => (
-          <li key={step} className={index < reached ? 'step-done' : index === reached ? 'step-current' : 'step-todo'} aria-current={index === reached ? 'step' : undefined}>
+          <li
+            key={step}
+            className={index < reached ? 'step-done' : index === reached ? 'step-current' : 'step-todo'}
+            aria-current={index === reached ? 'step' : undefined}
+          >
             {step}
             {index < reached ? <span className="visually-hidden"> (done)</span> : null}
           </li>

@@ -5,7 +5,11 @@ import type { SettingsView } from '../../../shared/domain/policy.js';
 import { useApp } from '../app-context.js';
 import { errorText } from '../error-text.js';
 
-const templates: Record<NoteTemplateId, string> = { soap: 'SOAP note', 'history-physical': 'History and physical', 'follow-up': 'Follow-up visit' };
+const templates: Record<NoteTemplateId, string> = {
+  soap: 'SOAP note',
+  'history-physical': 'History and physical',
+  'follow-up': 'Follow-up visit',
+};
 
 interface Props {
   readonly visitId: string;
@@ -38,7 +42,8 @@ export function DraftControls({ visitId, transcriptFinal, hasNote, hasEdits, set
       const result = await run(() => api.visit.draft({ visitId, engine, template, replaceEdits }));
       const parts = [`Drafted with the ${result.note.drafter.engine === 'llm' ? 'language model' : 'offline drafter'}.`];
       if (result.fallback) parts.push(`The language model was not used: ${result.fallback.reason}`);
-      if (result.unsupportedSentences > 0) parts.push(`${result.unsupportedSentences} sentence(s) have no transcript evidence and are marked: check them.`);
+      if (result.unsupportedSentences > 0)
+        parts.push(`${result.unsupportedSentences} sentence(s) have no transcript evidence and are marked: check them.`);
       announce('Draft ready.');
       onDrafted(result, parts.join(' '));
     } catch (failure) {
@@ -50,7 +55,9 @@ export function DraftControls({ visitId, transcriptFinal, hasNote, hasEdits, set
 
   return (
     <div className="draft-controls">
-      {!transcriptFinal ? <p className="muted">Drafting starts once the transcript is final (after recording stops and transcription finishes).</p> : null}
+      {!transcriptFinal ? (
+        <p className="muted">Drafting starts once the transcript is final (after recording stops and transcription finishes).</p>
+      ) : null}
       <div className="draft-options">
         <div className="field">
           <label htmlFor={`${id}-engine`}>Drafting engine</label>
@@ -83,7 +90,12 @@ export function DraftControls({ visitId, transcriptFinal, hasNote, hasEdits, set
           Replace the edited note with a new draft (the edits stay in the revision history)
         </label>
       ) : null}
-      <button type="button" className="button-primary" onClick={() => void draft()} aria-disabled={busy || !transcriptFinal || (hasEdits && !replaceEdits) || undefined}>
+      <button
+        type="button"
+        className="button-primary"
+        onClick={() => void draft()}
+        aria-disabled={busy || !transcriptFinal || (hasEdits && !replaceEdits) || undefined}
+      >
         {busy ? 'Drafting…' : hasNote ? 'Draft again' : 'Draft the note'}
       </button>
       {error ? (

@@ -40,7 +40,9 @@ export function DraftStatusPanel({ visit, autoDraft, transcriptFinal }: Props) {
   } else if (ready) {
     body = (
       <>
-        <p className="result-ok">{state === 'draft_ready' ? 'Draft ready: the note was drafted from the transcript.' : 'The note is in review.'}</p>
+        <p className="result-ok">
+          {state === 'draft_ready' ? 'Draft ready: the note was drafted from the transcript.' : 'The note is in review.'}
+        </p>
         <p>
           <a className="button-primary" href={review}>
             Review the note

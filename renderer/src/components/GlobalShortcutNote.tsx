@@ -16,7 +16,8 @@ export function GlobalShortcutNote({ className = 'muted' }: { className?: string
     case 'in_use':
       return (
         <p className={className} data-global-shortcut="unavailable">
-          The global shortcut {keys} is unavailable (in use by another program). <kbd>{RECORD_SHORTCUT.label}</kbd> still works while Ambient Scribe is in front.
+          The global shortcut {keys} is unavailable (in use by another program). <kbd>{RECORD_SHORTCUT.label}</kbd> still works while
+          Ambient Scribe is in front.
         </p>
       );
     case 'invalid':

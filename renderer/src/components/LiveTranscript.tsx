@@ -9,7 +9,17 @@ import { speakerLabel } from '../speaker.js';
  * up to look at an earlier one. Screen readers are not interrupted by every new line (the clinician
  * is in the conversation); the log can be read at any time.
  */
-export function LiveTranscript({ transcript, recording, error, children }: { transcript: Transcript | null | undefined; recording: boolean; error: string | undefined; children?: ReactNode }) {
+export function LiveTranscript({
+  transcript,
+  recording,
+  error,
+  children,
+}: {
+  transcript: Transcript | null | undefined;
+  recording: boolean;
+  error: string | undefined;
+  children?: ReactNode;
+}) {
   const heading = useId();
   const log = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);

@@ -21,9 +21,21 @@ interface FieldSpec {
 const fieldSpecs: readonly FieldSpec[] = [
   { name: 'patientId', path: 'patientId', label: 'Patient ID', maxLength: 128, invalid: 'Enter a patient ID of up to 128 characters.' },
   { name: 'encounterId', path: 'encounterId', label: 'Encounter ID', maxLength: 128, invalid: 'An encounter ID has up to 128 characters.' },
-  { name: 'displayName', path: 'patient.displayName', label: 'Patient name', maxLength: 200, invalid: 'A patient name has up to 200 characters.' },
+  {
+    name: 'displayName',
+    path: 'patient.displayName',
+    label: 'Patient name',
+    maxLength: 200,
+    invalid: 'A patient name has up to 200 characters.',
+  },
   { name: 'mrn', path: 'patient.mrn', label: 'MRN', maxLength: 64, invalid: 'An MRN has up to 64 characters.' },
-  { name: 'birthDate', path: 'patient.birthDate', label: 'Birth date', type: 'date', invalid: 'Enter the birth date as a full date, or leave it empty.' },
+  {
+    name: 'birthDate',
+    path: 'patient.birthDate',
+    label: 'Birth date',
+    type: 'date',
+    invalid: 'Enter the birth date as a full date, or leave it empty.',
+  },
 ];
 
 type Values = Record<FieldName, string>;
@@ -39,7 +51,10 @@ function todayLocalDate(): string {
 
 /** Field paths may come as `patient.mrn`, `patient/mrn` or `patient[mrn]`; compare them one way. */
 function normalisePath(path: string): string {
-  return path.replace(/\[([^\]]+)\]/g, '.$1').replaceAll('/', '.').replace(/^\.+/, '');
+  return path
+    .replace(/\[([^\]]+)\]/g, '.$1')
+    .replaceAll('/', '.')
+    .replace(/^\.+/, '');
 }
 
 function specForPath(path: string): FieldSpec | undefined {

@@ -13,7 +13,9 @@ export function NoAccessScreen({ reason }: { reason: NoAccessReason }) {
       <p className="no-access-lead">
         Open the link printed by <code>scribe web</code> (it carries the access token).
       </p>
-      <p className="muted">The link works only on this computer, and only while <code>scribe web</code> is running.</p>
+      <p className="muted">
+        The link works only on this computer, and only while <code>scribe web</code> is running.
+      </p>
     </main>
   );
 }

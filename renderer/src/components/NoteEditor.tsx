@@ -23,7 +23,12 @@ function newSentenceId(): string {
 }
 
 function withSentences(content: NoteContent, sectionId: string, change: (sentences: NoteSentence[]) => NoteSentence[]): NoteContent {
-  return { ...content, sections: content.sections.map((section) => (section.id === sectionId ? { ...section, sentences: change([...section.sentences]) } : section)) };
+  return {
+    ...content,
+    sections: content.sections.map((section) =>
+      section.id === sectionId ? { ...section, sentences: change([...section.sentences]) } : section,
+    ),
+  };
 }
 
 function SentenceFlag({ sentence, id }: { sentence: NoteSentence; id: string }) {
@@ -71,14 +76,20 @@ function SectionEditor({ section, doc, readOnly, selectedId, onSelect }: { secti
 
   const addAfter = (index: number) => {
     const sentence: NoteSentence = { id: newSentenceId(), text: '', evidence: [], support: 'unsupported', origin: 'added' };
-    doc.edit((content) => withSentences(content, section.id, (sentences) => [...sentences.slice(0, index + 1), sentence, ...sentences.slice(index + 1)]));
+    doc.edit((content) =>
+      withSentences(content, section.id, (sentences) => [...sentences.slice(0, index + 1), sentence, ...sentences.slice(index + 1)]),
+    );
     focusSentence(sentence.id);
   };
 
   const onBlur = (sentence: NoteSentence) => {
     // A sentence emptied by the reviewer is taken out of the note.
-    const current = doc.getSnapshot().content?.sections.find((s) => s.id === section.id)?.sentences.find((s) => s.id === sentence.id);
-    if (current && current.text.trim() === '') doc.edit((content) => withSentences(content, section.id, (sentences) => sentences.filter((s) => s.id !== sentence.id)));
+    const current = doc
+      .getSnapshot()
+      .content?.sections.find((s) => s.id === section.id)
+      ?.sentences.find((s) => s.id === sentence.id);
+    if (current && current.text.trim() === '')
+      doc.edit((content) => withSentences(content, section.id, (sentences) => sentences.filter((s) => s.id !== sentence.id)));
     doc.saveNow();
   };
 
@@ -100,7 +111,11 @@ function SectionEditor({ section, doc, readOnly, selectedId, onSelect }: { secti
       <ol className="sentences" ref={list}>
         {section.sentences.map((sentence, index) => {
           const flagId = `${heading}-flag-${index}`;
-          const classes = ['sentence', sentence.support === 'unsupported' && sentence.origin !== 'added' ? 'is-unsupported' : '', sentence.id === selectedId ? 'is-selected' : '']
+          const classes = [
+            'sentence',
+            sentence.support === 'unsupported' && sentence.origin !== 'added' ? 'is-unsupported' : '',
+            sentence.id === selectedId ? 'is-selected' : '',
+          ]
             .filter(Boolean)
             .join(' ');
           return (

@@ -8,15 +8,23 @@ import { visitHref } from './VisitTable.js';
 const MIN_CHARS = 2;
 const DEBOUNCE_MS = 300;
 
-const details = (p: EhrPatient) => [p.mrn ? `MRN ${p.mrn}` : undefined, p.birthDate ? `born ${p.birthDate}` : undefined].filter(Boolean).join(' · ');
+const details = (p: EhrPatient) =>
+  [p.mrn ? `MRN ${p.mrn}` : undefined, p.birthDate ? `born ${p.birthDate}` : undefined].filter(Boolean).join(' · ');
 
 /** Which of the patient's lists the EHR would not give, as a sentence; empty when both were read. */
 const unreadLists = (status: StartVisitResult['clinicalLists']) => {
-  const missing = [status?.medications === 'unavailable' ? 'medication list' : undefined, status?.problems === 'unavailable' ? 'problem list' : undefined].filter(Boolean);
+  const missing = [
+    status?.medications === 'unavailable' ? 'medication list' : undefined,
+    status?.problems === 'unavailable' ? 'problem list' : undefined,
+  ].filter(Boolean);
   return missing.length === 0 ? '' : ` The ${missing.join(' and ')} could not be read from the EHR; the visit goes on without.`;
 };
 
-type Search = { readonly kind: 'idle' } | { readonly kind: 'searching' } | { readonly kind: 'done'; readonly patients: readonly EhrPatient[]; readonly truncated: boolean } | { readonly kind: 'failed'; readonly message: string };
+type Search =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'searching' }
+  | { readonly kind: 'done'; readonly patients: readonly EhrPatient[]; readonly truncated: boolean }
+  | { readonly kind: 'failed'; readonly message: string };
 
 /**
  * Finds a patient on the EHR by name or MRN (an ARIA 1.2 combobox: arrow keys move through the
@@ -95,7 +103,10 @@ export function PatientSearch({ api, onCreated }: { api: ScribeApi; onCreated: (
     setCreateError(undefined);
     try {
       // The EHR's details and lists, read again by main: nothing from the search result is trusted.
-      const { visit, clinicalLists } = await api.ehr.createVisitForPatient({ patientId: picked.patientId, reasonForVisit: reason.trim() === '' ? undefined : reason.trim() });
+      const { visit, clinicalLists } = await api.ehr.createVisitForPatient({
+        patientId: picked.patientId,
+        reasonForVisit: reason.trim() === '' ? undefined : reason.trim(),
+      });
       setCreated({ href: visitHref(visit), unread: unreadLists(clinicalLists) });
       setPicked(undefined);
       setReason('');
@@ -183,7 +194,14 @@ export function PatientSearch({ api, onCreated }: { api: ScribeApi; onCreated: (
           </p>
           <div className="field">
             <label htmlFor={`${id}-reason`}>Reason for visit (optional)</label>
-            <input id={`${id}-reason`} type="text" value={reason} onChange={(event) => setReason(event.currentTarget.value)} maxLength={500} autoComplete="off" />
+            <input
+              id={`${id}-reason`}
+              type="text"
+              value={reason}
+              onChange={(event) => setReason(event.currentTarget.value)}
+              maxLength={500}
+              autoComplete="off"
+            />
           </div>
           {createError ? (
             <p className="alert" role="alert">

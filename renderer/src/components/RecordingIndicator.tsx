@@ -7,7 +7,14 @@ export function RecordingIndicator() {
   const { recorder } = useApp();
   const state = useRecorderState(recorder);
   if (state.phase === 'idle' || !state.visitId) return null;
-  const label = state.phase === 'paused' ? 'Recording paused' : state.phase === 'starting' ? 'Starting recording' : state.phase === 'stopping' ? 'Stopping' : 'Recording';
+  const label =
+    state.phase === 'paused'
+      ? 'Recording paused'
+      : state.phase === 'starting'
+        ? 'Starting recording'
+        : state.phase === 'stopping'
+          ? 'Stopping'
+          : 'Recording';
   return (
     <div className={`recording-indicator recording-indicator-${state.phase}`}>
       <span className="recording-dot" aria-hidden="true" />

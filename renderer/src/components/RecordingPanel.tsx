@@ -146,7 +146,8 @@ export function RecordingPanel({ visit, status, onChanged, consentTarget, device
               Start recording
             </button>
             <p id={hintId} className="muted">
-              {consentMissing ? 'Record consent first. ' : ''}Shortcut: <kbd>{RECORD_SHORTCUT.label}</kbd> starts and stops recording from any page.
+              {consentMissing ? 'Record consent first. ' : ''}Shortcut: <kbd>{RECORD_SHORTCUT.label}</kbd> starts and stops recording from
+              any page.
             </p>
             <GlobalShortcutNote />
           </>
@@ -179,11 +180,13 @@ export function RecordingPanel({ visit, status, onChanged, consentTarget, device
       {finished && !otherRecording ? (
         status.chunks > 0 ? (
           <p className="result-ok">
-            Recording finished: {duration(status.durationMs)} of audio stored. <a href={routeHref('review', visit.id)}>Open the visit in Review</a>
+            Recording finished: {duration(status.durationMs)} of audio stored.{' '}
+            <a href={routeHref('review', visit.id)}>Open the visit in Review</a>
           </p>
         ) : (
           <p className="muted">
-            This visit was not recorded here (its transcript came from elsewhere). <a href={routeHref('review', visit.id)}>Open it in Review</a>
+            This visit was not recorded here (its transcript came from elsewhere).{' '}
+            <a href={routeHref('review', visit.id)}>Open it in Review</a>
           </p>
         )
       ) : null}

@@ -20,7 +20,11 @@ export function RecoveryPanel({ status, onChanged, deviceId }: { status: Capture
     if (busy || consentMissing) return;
     setBusy(true);
     setError(undefined);
-    const started = await recorder.start(status.visitId, { mode: 'resume_interrupted', firstSeq: status.nextSeq, deviceId: deviceId || undefined });
+    const started = await recorder.start(status.visitId, {
+      mode: 'resume_interrupted',
+      firstSeq: status.nextSeq,
+      deviceId: deviceId || undefined,
+    });
     setBusy(false);
     onChanged();
     if (started) announce('Recording resumed into the same visit.');
@@ -45,7 +49,8 @@ export function RecoveryPanel({ status, onChanged, deviceId }: { status: Capture
     <section className="panel panel-attention" aria-labelledby={heading}>
       <h2 id={heading}>Recording interrupted</h2>
       <p>
-        This visit’s recording stopped unexpectedly (the app or computer closed while it ran). The {duration(status.durationMs)} of audio stored before that is kept
+        This visit’s recording stopped unexpectedly (the app or computer closed while it ran). The {duration(status.durationMs)} of audio
+        stored before that is kept
         {status.gaps.length > 0 ? ', with a short gap where frames never arrived' : ''}.
       </p>
       {consentMissing ? <p className="muted">Consent must be recorded before recording resumes.</p> : null}

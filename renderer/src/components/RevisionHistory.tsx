@@ -14,8 +14,8 @@ export function RevisionHistory({ revisions }: { revisions: readonly Revision[] 
       <ol className="revision-list">
         {latestFirst.map((revision) => (
           <li key={revision.revision}>
-            <span className="revision-number">Revision {revision.revision}</span> {kindLabels[revision.kind] ?? revision.kind} by <span className="user-id">{revision.author}</span>,{' '}
-            <time dateTime={revision.at}>{dateTime(revision.at)}</time>
+            <span className="revision-number">Revision {revision.revision}</span> {kindLabels[revision.kind] ?? revision.kind} by{' '}
+            <span className="user-id">{revision.author}</span>, <time dateTime={revision.at}>{dateTime(revision.at)}</time>
           </li>
         ))}
       </ol>

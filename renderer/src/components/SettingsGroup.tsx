@@ -11,9 +11,28 @@ type Option = { readonly value: string; readonly label: string };
 export type FieldSpec =
   | { readonly key: SettingKey; readonly kind: 'boolean'; readonly label: string; readonly hint?: string }
   | { readonly key: SettingKey; readonly kind: 'text'; readonly label: string; readonly hint?: string; readonly placeholder?: string }
-  | { readonly key: SettingKey; readonly kind: 'number'; readonly label: string; readonly hint?: string; readonly min: number; readonly max: number }
-  | { readonly key: SettingKey; readonly kind: 'select'; readonly label: string; readonly hint?: string; readonly options: readonly Option[] }
-  | { readonly key: SettingKey; readonly kind: 'multi'; readonly label: string; readonly hint?: string; readonly options: readonly Option[] };
+  | {
+      readonly key: SettingKey;
+      readonly kind: 'number';
+      readonly label: string;
+      readonly hint?: string;
+      readonly min: number;
+      readonly max: number;
+    }
+  | {
+      readonly key: SettingKey;
+      readonly kind: 'select';
+      readonly label: string;
+      readonly hint?: string;
+      readonly options: readonly Option[];
+    }
+  | {
+      readonly key: SettingKey;
+      readonly kind: 'multi';
+      readonly label: string;
+      readonly hint?: string;
+      readonly options: readonly Option[];
+    };
 
 type Values = Partial<Record<SettingKey, unknown>>;
 
@@ -32,7 +51,8 @@ function LockNote({ view, field }: { view: SettingsView; field: FieldSpec }) {
   if (setting.locked) {
     return (
       <p className="lock-note">
-        <span className="lock-tag">Locked</span> by your organisation’s policy{view.policy.file ? ` (${view.policy.file})` : ''}. Ask IT to change it.
+        <span className="lock-tag">Locked</span> by your organisation’s policy{view.policy.file ? ` (${view.policy.file})` : ''}. Ask IT to
+        change it.
       </p>
     );
   }
@@ -40,10 +60,33 @@ function LockNote({ view, field }: { view: SettingsView; field: FieldSpec }) {
   return null;
 }
 
-function FieldInput({ field, value, disabled, id, describedBy, onChange }: { field: FieldSpec; value: unknown; disabled: boolean; id: string; describedBy: string; onChange: (value: unknown) => void }) {
+function FieldInput({
+  field,
+  value,
+  disabled,
+  id,
+  describedBy,
+  onChange,
+}: {
+  field: FieldSpec;
+  value: unknown;
+  disabled: boolean;
+  id: string;
+  describedBy: string;
+  onChange: (value: unknown) => void;
+}) {
   switch (field.kind) {
     case 'boolean':
-      return <input id={id} type="checkbox" checked={value === true} disabled={disabled} aria-describedby={describedBy} onChange={(event) => onChange(event.currentTarget.checked)} />;
+      return (
+        <input
+          id={id}
+          type="checkbox"
+          checked={value === true}
+          disabled={disabled}
+          aria-describedby={describedBy}
+          onChange={(event) => onChange(event.currentTarget.checked)}
+        />
+      );
     case 'text':
       return (
         <input
@@ -73,7 +116,13 @@ function FieldInput({ field, value, disabled, id, describedBy, onChange }: { fie
       );
     case 'select':
       return (
-        <select id={id} value={String(value)} disabled={disabled} aria-describedby={describedBy} onChange={(event) => onChange(event.currentTarget.value)}>
+        <select
+          id={id}
+          value={String(value)}
+          disabled={disabled}
+          aria-describedby={describedBy}
+          onChange={(event) => onChange(event.currentTarget.value)}
+        >
           {field.options.map((option) => (
             <option key={option.value} value={option.value}>
               {option.label}
@@ -111,7 +160,15 @@ function FieldInput({ field, value, disabled, id, describedBy, onChange }: { fie
  * A group of settings with one Save: locked ones are shown disabled with the reason, invalid ones
  * are marked with the server's field errors, and only changed values are sent.
  */
-export function SettingsGroup({ title, intro, fields, view, canEdit, onSaved, children }: {
+export function SettingsGroup({
+  title,
+  intro,
+  fields,
+  view,
+  canEdit,
+  onSaved,
+  children,
+}: {
   title: string;
   intro?: string;
   fields: readonly FieldSpec[];
@@ -178,7 +235,14 @@ export function SettingsGroup({ title, intro, fields, view, canEdit, onSaved, ch
               ) : (
                 <label htmlFor={inputId}>{field.label}</label>
               )}
-              <FieldInput field={field} value={values[field.key]} disabled={disabled} id={inputId} describedBy={hintId} onChange={(value) => setValues((v) => ({ ...v, [field.key]: value }))} />
+              <FieldInput
+                field={field}
+                value={values[field.key]}
+                disabled={disabled}
+                id={inputId}
+                describedBy={hintId}
+                onChange={(value) => setValues((v) => ({ ...v, [field.key]: value }))}
+              />
               <div id={hintId}>
                 {field.hint ? <p className="muted setting-hint">{field.hint}</p> : null}
                 <LockNote view={view} field={field} />

@@ -32,7 +32,19 @@ interface Props<T> {
  * goes; the signer confirms in a second deliberate step (tick the attestation, and the unsupported
  * sentences when there are any, then sign). A click on the sign button before that does nothing.
  */
-export function SignDialog<T>({ title, noun, details, text, extra, unsupported, attestation, signLabel, sign, afterSigning, onClose }: Props<T>) {
+export function SignDialog<T>({
+  title,
+  noun,
+  details,
+  text,
+  extra,
+  unsupported,
+  attestation,
+  signLabel,
+  sign,
+  afterSigning,
+  onClose,
+}: Props<T>) {
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const attestId = useId();
@@ -88,7 +100,9 @@ export function SignDialog<T>({ title, noun, details, text, extra, unsupported, 
               {text}
             </pre>
             {extra}
-            {unsupported ? <UnsupportedAcknowledgement summary={unsupported} checked={checkedUnsupported} onChange={setCheckedUnsupported} /> : null}
+            {unsupported ? (
+              <UnsupportedAcknowledgement summary={unsupported} checked={checkedUnsupported} onChange={setCheckedUnsupported} />
+            ) : null}
             <label className="attest" htmlFor={attestId}>
               <input id={attestId} type="checkbox" checked={attested} onChange={(event) => setAttested(event.currentTarget.checked)} />
               {attestation}

@@ -10,7 +10,12 @@ import { visitHref } from './VisitTable.js';
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 function patientDetails(entry: ScheduleEntry): string {
-  return [entry.patient.mrn ? `MRN ${entry.patient.mrn}` : undefined, entry.patient.birthDate ? `born ${entry.patient.birthDate}` : undefined].filter(Boolean).join(' · ');
+  return [
+    entry.patient.mrn ? `MRN ${entry.patient.mrn}` : undefined,
+    entry.patient.birthDate ? `born ${entry.patient.birthDate}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 interface Props {
@@ -30,7 +35,8 @@ export function TodaySchedule({ api, state, visits, everyone, onEveryoneChange }
   const [starting, setStarting] = useState<string | undefined>(undefined);
   const [startError, setStartError] = useState<string | undefined>(undefined);
 
-  const liveState = (entry: ScheduleEntry) => (entry.visit ? (visits?.find((v) => v.id === entry.visit!.id)?.state ?? entry.visit.state) : undefined);
+  const liveState = (entry: ScheduleEntry) =>
+    entry.visit ? (visits?.find((v) => v.id === entry.visit!.id)?.state ?? entry.visit.state) : undefined;
 
   const start = async (entry: ScheduleEntry) => {
     if (starting) return;
@@ -108,7 +114,9 @@ export function TodaySchedule({ api, state, visits, everyone, onEveryoneChange }
                 const patientCell = `${headingId}-patient-${index}`;
                 return (
                   <tr key={entry.encounterId}>
-                    <td className="time-cell">{entry.start ? <time dateTime={entry.start}>{timeFormat.format(new Date(entry.start))}</time> : '—'}</td>
+                    <td className="time-cell">
+                      {entry.start ? <time dateTime={entry.start}>{timeFormat.format(new Date(entry.start))}</time> : '—'}
+                    </td>
                     <th scope="row" className="patient-cell" id={patientCell}>
                       {name}
                       {details ? <span className="schedule-details">{details}</span> : null}
@@ -120,7 +128,11 @@ export function TodaySchedule({ api, state, visits, everyone, onEveryoneChange }
                     <td className="schedule-action">
                       <StateBadge state={visitState ?? 'not_started'} />
                       {entry.visit ? (
-                        <a className="button-secondary schedule-open" href={visitHref({ id: entry.visit.id, state: visitState ?? entry.visit.state })} aria-describedby={patientCell}>
+                        <a
+                          className="button-secondary schedule-open"
+                          href={visitHref({ id: entry.visit.id, state: visitState ?? entry.visit.state })}
+                          aria-describedby={patientCell}
+                        >
                           Open
                         </a>
                       ) : (

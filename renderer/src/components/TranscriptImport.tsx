@@ -40,7 +40,13 @@ export function TranscriptImport({ visitId }: { visitId: string }) {
   return (
     <div className="transcript-import">
       <label htmlFor={id}>Import a transcript made elsewhere (.txt, .vtt or .json)</label>
-      <input id={id} type="file" accept=".txt,.vtt,.json,text/plain,text/vtt,application/json" disabled={busy} onChange={(event) => void onFile(event)} />
+      <input
+        id={id}
+        type="file"
+        accept=".txt,.vtt,.json,text/plain,text/vtt,application/json"
+        disabled={busy}
+        onChange={(event) => void onFile(event)}
+      />
       {error ? (
         <p className="alert" role="alert">
           {error}

@@ -34,7 +34,8 @@ function playingSegment(segments: readonly TranscriptSegment[], positionMs: numb
 function AudioBar({ playback, audioMs }: { playback: Playback; audioMs: number }) {
   const { state, positionMs } = playback;
   const playing = state.kind === 'playing' || state.kind === 'loading';
-  if (audioMs === 0) return <p className="muted audio-bar">No audio is stored for this visit (its transcript was imported), so lines cannot be played.</p>;
+  if (audioMs === 0)
+    return <p className="muted audio-bar">No audio is stored for this visit (its transcript was imported), so lines cannot be played.</p>;
   return (
     <div className="audio-bar">
       <button type="button" className="button-secondary" onClick={() => (playing ? playback.pause() : playback.play(positionMs ?? 0))}>
@@ -70,7 +71,15 @@ export function TranscriptPane({ transcript, error, playback, audioMs, evidence,
   const onKeyDown = (event: KeyboardEvent<HTMLOListElement>) => {
     const index = segments.findIndex((s) => s.id === tabStop);
     const next =
-      event.key === 'ArrowDown' ? index + 1 : event.key === 'ArrowUp' ? index - 1 : event.key === 'Home' ? 0 : event.key === 'End' ? segments.length - 1 : undefined;
+      event.key === 'ArrowDown'
+        ? index + 1
+        : event.key === 'ArrowUp'
+          ? index - 1
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? segments.length - 1
+              : undefined;
     if (next === undefined || index === -1) return;
     event.preventDefault();
     const target = segments[Math.max(0, Math.min(segments.length - 1, next))];
@@ -94,7 +103,9 @@ export function TranscriptPane({ transcript, error, playback, audioMs, evidence,
     <section className="panel transcript-pane" aria-labelledby={heading}>
       <div className="panel-header">
         <h2 id={heading}>Transcript</h2>
-        {transcript ? <span className="muted">{transcript.final ? `${segments.length} lines, final` : `${segments.length} lines so far`}</span> : null}
+        {transcript ? (
+          <span className="muted">{transcript.final ? `${segments.length} lines, final` : `${segments.length} lines so far`}</span>
+        ) : null}
       </div>
       <AudioBar playback={playback} audioMs={audioMs} />
       <p className="evidence-status" role="status">
@@ -119,7 +130,11 @@ export function TranscriptPane({ transcript, error, playback, audioMs, evidence,
             const isEvidence = evidence.has(segment.id);
             const isPlaying = segment.id === playingId;
             return (
-              <li key={segment.id} data-segment={segment.id} className={`transcript-row${isEvidence ? ' is-evidence' : ''}${isPlaying ? ' is-playing' : ''}`}>
+              <li
+                key={segment.id}
+                data-segment={segment.id}
+                className={`transcript-row${isEvidence ? ' is-evidence' : ''}${isPlaying ? ' is-playing' : ''}`}
+              >
                 <button
                   type="button"
                   className="transcript-line-button"

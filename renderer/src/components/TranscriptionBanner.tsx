@@ -2,7 +2,15 @@ import type { SettingsView, TranscriptionEngine } from '../../../shared/domain/p
 import { transcriptionPlace } from '../transcription-place.js';
 
 /** Says plainly, before and during recording, whether speech is transcribed here or in the cloud. */
-export function TranscriptionBanner({ settings, engine, model }: { settings: SettingsView | undefined; engine?: TranscriptionEngine | null; model?: string | null }) {
+export function TranscriptionBanner({
+  settings,
+  engine,
+  model,
+}: {
+  settings: SettingsView | undefined;
+  engine?: TranscriptionEngine | null;
+  model?: string | null;
+}) {
   if (!settings) return null;
   const place = transcriptionPlace(settings, engine);
   const locked = settings.settings.transcriptionEngines.locked || settings.settings.audioMayLeaveDevice.locked;

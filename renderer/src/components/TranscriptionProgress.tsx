@@ -40,11 +40,17 @@ export function TranscriptionProgress({ transcription, settings, recordingDone, 
               Transcribing {where}
               {model}: {status.segmentsDone} of {status.segmentsDone + status.segmentsPending} speech segments done.
             </p>
-            <progress max={Math.max(1, status.segmentsDone + status.segmentsPending)} value={status.segmentsDone} aria-label="Transcription progress" />
+            <progress
+              max={Math.max(1, status.segmentsDone + status.segmentsPending)}
+              value={status.segmentsDone}
+              aria-label="Transcription progress"
+            />
           </>
         ) : null}
         {transcriptFinal ? <p className="muted">The transcript is final.</p> : null}
-        {!transcriptFinal && recordingDone && (state === 'idle' || state === 'finished') ? <p className="muted">This visit’s audio is not transcribed yet.</p> : null}
+        {!transcriptFinal && recordingDone && (state === 'idle' || state === 'finished') ? (
+          <p className="muted">This visit’s audio is not transcribed yet.</p>
+        ) : null}
       </div>
       {(state === 'failed' || state === 'cancelled') && !transcriptFinal ? (
         <p className="alert" role="alert">

@@ -5,7 +5,15 @@ import type { UnsupportedSummary } from '../../../shared/domain/unsupported-sent
  * In the sign dialog: how many drafted sentences have no support in the transcript, and where, with
  * the checkbox the clinician ticks to say they checked them. Renders nothing when there are none.
  */
-export function UnsupportedAcknowledgement({ summary, checked, onChange }: { summary: UnsupportedSummary; checked: boolean; onChange: (checked: boolean) => void }) {
+export function UnsupportedAcknowledgement({
+  summary,
+  checked,
+  onChange,
+}: {
+  summary: UnsupportedSummary;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
   const id = useId();
   if (summary.count === 0) return null;
   const plural = summary.count === 1 ? '' : 's';
@@ -25,8 +33,8 @@ export function UnsupportedAcknowledgement({ summary, checked, onChange }: { sum
         ))}
       </ul>
       <label className="attest" htmlFor={id}>
-        <input id={id} type="checkbox" checked={checked} onChange={(event) => onChange(event.currentTarget.checked)} />
-        I checked the {summary.count} unsupported sentence{plural} and {summary.count === 1 ? 'it is' : 'they are'} accurate.
+        <input id={id} type="checkbox" checked={checked} onChange={(event) => onChange(event.currentTarget.checked)} />I checked the{' '}
+        {summary.count} unsupported sentence{plural} and {summary.count === 1 ? 'it is' : 'they are'} accurate.
       </label>
     </div>
   );

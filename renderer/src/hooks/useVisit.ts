@@ -3,7 +3,10 @@ import type { ScribeApi } from '../../../shared/api/client.js';
 import type { Visit } from '../../../shared/domain/visit.js';
 import { errorText } from '../error-text.js';
 
-export type VisitState = { readonly status: 'loading' } | { readonly status: 'ready'; readonly visit: Visit } | { readonly status: 'error'; readonly message: string };
+export type VisitState =
+  | { readonly status: 'loading' }
+  | { readonly status: 'ready'; readonly visit: Visit }
+  | { readonly status: 'error'; readonly message: string };
 
 /**
  * One visit, read once (each read is an audited view) and kept current from `visit:changed`
@@ -19,7 +22,9 @@ export function useVisit(api: ScribeApi, visitId: string): VisitState {
       (failure: unknown) => current && setState({ status: 'error', message: errorText(failure) }),
     );
     const setVisitState = (state: Visit['state']) =>
-      setState((previous) => (previous.status === 'ready' && previous.visit.state !== state ? { status: 'ready', visit: { ...previous.visit, state } } : previous));
+      setState((previous) =>
+        previous.status === 'ready' && previous.visit.state !== state ? { status: 'ready', visit: { ...previous.visit, state } } : previous,
+      );
     // Main announces every committed state change (capture, drafting, edits, sign-off, delivery).
     const offs = [api.on('visit:changed', (event) => event.visitId === visitId && setVisitState(event.state))];
     return () => {

@@ -47,7 +47,10 @@ function contentOf(note: Note): NoteContent {
 
 /** Sentences still empty (just added, or cleared) are not stored: a note never carries blank lines. */
 function storable(content: NoteContent): NoteContent {
-  return { ...content, sections: content.sections.map((section) => ({ ...section, sentences: section.sentences.filter((s) => s.text.trim() !== '') })) };
+  return {
+    ...content,
+    sections: content.sections.map((section) => ({ ...section, sentences: section.sentences.filter((s) => s.text.trim() !== '') })),
+  };
 }
 
 /**
@@ -138,7 +141,10 @@ export class NoteDocument {
         (note) => {
           this.revision = note.revision;
           this.retryMs = 1_000;
-          const revisions = [...this.snapshot.revisions, { revision: note.revision, at: note.updatedAt, author: note.updatedBy, kind: 'edit' as const }];
+          const revisions = [
+            ...this.snapshot.revisions,
+            { revision: note.revision, at: note.updatedAt, author: note.updatedBy, kind: 'edit' as const },
+          ];
           this.update({ stored: note, revisions, save: this.dirty ? 'pending' : 'saved', message: undefined });
         },
         async (failure: unknown) => {
@@ -227,7 +233,9 @@ export class NoteDocument {
     try {
       const view = await this.api.note.get({ visitId: this.visitId });
       const theirs = new Set(view.note.sections.flatMap((section) => section.sentences.map((s) => s.text)));
-      const lost = mine.sections.flatMap((section) => section.sentences.filter((s) => !theirs.has(s.text)).map((s) => `${section.title}: ${s.text}`));
+      const lost = mine.sections.flatMap((section) =>
+        section.sentences.filter((s) => !theirs.has(s.text)).map((s) => `${section.title}: ${s.text}`),
+      );
       this.accept(view.note, { signed: view.signed, revisions: view.revisions });
       this.update({ conflict: { lost } });
     } catch (failure) {

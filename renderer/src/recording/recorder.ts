@@ -49,9 +49,12 @@ function levelFromRms(rms: number): number {
 
 function microphoneError(error: unknown): string {
   const name = error instanceof DOMException ? error.name : '';
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'Microphone access was refused. Allow the microphone for Ambient Scribe, then start again.';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'The chosen microphone was not found. Plug it in or pick another one, then start again.';
-  if (name === 'NotReadableError' || name === 'AbortError') return 'The microphone is in use by another program or not working. Close the other program, then start again.';
+  if (name === 'NotAllowedError' || name === 'SecurityError')
+    return 'Microphone access was refused. Allow the microphone for Ambient Scribe, then start again.';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError')
+    return 'The chosen microphone was not found. Plug it in or pick another one, then start again.';
+  if (name === 'NotReadableError' || name === 'AbortError')
+    return 'The microphone is in use by another program or not working. Close the other program, then start again.';
   return 'The microphone could not be started. Check it is connected, then start again.';
 }
 
@@ -169,7 +172,10 @@ export class Recorder {
     try {
       const result = await this.api.capture.append({ visitId, seq: frame.seq, pcm: frame.pcm });
       this.failures = 0;
-      this.update({ storedMs: Math.max(this.snapshot.storedMs, result.durationMs), ...(this.snapshot.saveProblem ? { saveProblem: undefined } : {}) });
+      this.update({
+        storedMs: Math.max(this.snapshot.storedMs, result.durationMs),
+        ...(this.snapshot.saveProblem ? { saveProblem: undefined } : {}),
+      });
     } catch (failure) {
       this.failures += 1;
       if (this.failures >= 3 || (failure instanceof ApiCallError && failure.code !== 'unavailable')) {
@@ -246,7 +252,11 @@ export class Recorder {
   async stop(): Promise<boolean> {
     const session = this.session;
     const visitId = this.snapshot.visitId;
-    if (!visitId || this.busy || (this.snapshot.phase !== 'recording' && this.snapshot.phase !== 'paused' && !(this.snapshot.phase === 'stopping' && !session))) {
+    if (
+      !visitId ||
+      this.busy ||
+      (this.snapshot.phase !== 'recording' && this.snapshot.phase !== 'paused' && !(this.snapshot.phase === 'stopping' && !session))
+    ) {
       return false;
     }
     this.busy = true;

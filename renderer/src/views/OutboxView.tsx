@@ -35,7 +35,8 @@ function JobDetail({ job, onRetry, retrying }: { job: OutboxJobSummary; onRetry:
   if (job.lastError) {
     return (
       <p>
-        Not delivered yet: {job.lastError} {job.nextAttemptAt ? `Next attempt at ${clockTime(job.nextAttemptAt)}.` : ''} It is sent again automatically.
+        Not delivered yet: {job.lastError} {job.nextAttemptAt ? `Next attempt at ${clockTime(job.nextAttemptAt)}.` : ''} It is sent again
+        automatically.
       </p>
     );
   }

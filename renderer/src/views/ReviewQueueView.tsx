@@ -54,7 +54,9 @@ export function ReviewQueueView() {
           </p>
         ) : null}
         {visits === undefined && !error ? <p className="muted">Loading…</p> : null}
-        {visits?.length === 0 ? <p className="empty-state">Nothing to review. Visits appear here once they are recorded and transcribed.</p> : null}
+        {visits?.length === 0 ? (
+          <p className="empty-state">Nothing to review. Visits appear here once they are recorded and transcribed.</p>
+        ) : null}
         {visits && visits.length > 0 ? (
           <div className="table-scroll" role="region" aria-labelledby={heading} tabIndex={0}>
             <table className="visit-table">

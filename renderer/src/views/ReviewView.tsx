@@ -50,7 +50,13 @@ function SaveStatus({ note }: { note: NoteSnapshot }) {
     );
   }
   const text =
-    note.save === 'saving' ? 'Saving…' : note.save === 'pending' ? 'Editing…' : note.signed ? 'Signed and locked' : `All changes saved (revision ${note.stored?.revision ?? 0})`;
+    note.save === 'saving'
+      ? 'Saving…'
+      : note.save === 'pending'
+        ? 'Editing…'
+        : note.signed
+          ? 'Signed and locked'
+          : `All changes saved (revision ${note.stored?.revision ?? 0})`;
   return <p className={`save-status save-${note.save}`}>{text}</p>;
 }
 
@@ -91,13 +97,18 @@ export function ReviewView({ visitId }: { visitId: string }) {
     setEvidence({
       ids: new Set(selection.sentence.evidence),
       sentenceId: selection.sentence.id,
-      label: count === 0 ? 'The selected sentence has no transcript evidence.' : `${count} transcript line${count === 1 ? '' : 's'} behind the selected ${selection.sectionTitle} sentence are highlighted.`,
+      label:
+        count === 0
+          ? 'The selected sentence has no transcript evidence.'
+          : `${count} transcript line${count === 1 ? '' : 's'} behind the selected ${selection.sectionTitle} sentence are highlighted.`,
     });
   };
 
   // A code's evidence names the note sentences that give its reason (or, from some engines, transcript lines directly).
   const showCodeEvidence = (code: CodeSuggestion) => {
-    const sentences = new Map((note.content?.sections ?? []).flatMap((section) => section.sentences.map((s) => [s.id, s.evidence] as const)));
+    const sentences = new Map(
+      (note.content?.sections ?? []).flatMap((section) => section.sentences.map((s) => [s.id, s.evidence] as const)),
+    );
     const ids = new Set(code.evidence.flatMap((id) => sentences.get(id) ?? [id]));
     setEvidence({ ids, label: `${ids.size} transcript line${ids.size === 1 ? '' : 's'} behind ${code.code} are highlighted.` });
   };
@@ -174,7 +185,9 @@ export function ReviewView({ visitId }: { visitId: string }) {
           evidence={evidence?.ids ?? emptyIds}
           evidenceLabel={evidence?.label}
           visitId={visitId}
-          importable={editor && (state === 'not_started' || state === 'draft_ready' || state === 'in_review' || state === 'ready_for_signature')}
+          importable={
+            editor && (state === 'not_started' || state === 'draft_ready' || state === 'in_review' || state === 'ready_for_signature')
+          }
         />
         <div className="note-column">
           <section className="panel note-panel" aria-labelledby={noteHeading}>
@@ -182,13 +195,21 @@ export function ReviewView({ visitId }: { visitId: string }) {
               <h2 id={noteHeading}>Note</h2>
               <div className="panel-tools">
                 <SaveStatus note={note} />
-                {content ? <CopyButton text={wholeNoteText(content.sections)} label="Copy whole note" visible="Copy whole note" className="button-secondary" /> : null}
+                {content ? (
+                  <CopyButton
+                    text={wholeNoteText(content.sections)}
+                    label="Copy whole note"
+                    visible="Copy whole note"
+                    className="button-secondary"
+                  />
+                ) : null}
               </div>
             </div>
             {note.conflict ? (
               <div className="alert" role="alert">
                 <p>
-                  <strong>Someone else saved this note while you were editing.</strong> Their version is shown now. Your last change was not saved
+                  <strong>Someone else saved this note while you were editing.</strong> Their version is shown now. Your last change was not
+                  saved
                   {note.conflict.lost.length > 0 ? '; here it is so you can enter it again:' : '.'}
                 </p>
                 {note.conflict.lost.length > 0 ? (
@@ -204,11 +225,13 @@ export function ReviewView({ visitId }: { visitId: string }) {
               </div>
             ) : null}
             <div role="status">{draftSummary && note.status === 'ready' ? <p className="form-status">{draftSummary}</p> : null}</div>
-            {note.updatedElsewhere && !note.conflict && !autoDrafted ? <p className="notice">This note was updated by someone else; you are seeing their latest version.</p> : null}
+            {note.updatedElsewhere && !note.conflict && !autoDrafted ? (
+              <p className="notice">This note was updated by someone else; you are seeing their latest version.</p>
+            ) : null}
             {autoDrafted && content && !note.signed ? (
               <p className="notice">
-                Drafted automatically when the transcript became final ({content.drafter.engine === 'llm' ? 'language model' : 'offline drafter'}). Check every sentence and
-                code before signing.
+                Drafted automatically when the transcript became final (
+                {content.drafter.engine === 'llm' ? 'language model' : 'offline drafter'}). Check every sentence and code before signing.
               </p>
             ) : null}
             {autoDrafting ? <p role="status">Drafting the note from the transcript…</p> : null}
@@ -222,7 +245,12 @@ export function ReviewView({ visitId }: { visitId: string }) {
               </p>
             ) : null}
             {note.status === 'none' && !transcriptFinal ? (
-              <TranscriptionProgress transcription={transcription} settings={settings.view} recordingDone={capture.status?.capture === 'stopped'} transcriptFinal={false} />
+              <TranscriptionProgress
+                transcription={transcription}
+                settings={settings.view}
+                recordingDone={capture.status?.capture === 'stopped'}
+                transcriptFinal={false}
+              />
             ) : null}
             {note.status === 'none' && !autoDrafting ? (
               editor ? (
@@ -243,8 +271,8 @@ export function ReviewView({ visitId }: { visitId: string }) {
               <>
                 {!readOnly ? (
                   <p className="muted">
-                    Edits are saved as you type. Select a sentence to see where it came from in the transcript; Enter adds a sentence below. Sentences marked
-                    unsupported have no transcript evidence.
+                    Edits are saved as you type. Select a sentence to see where it came from in the transcript; Enter adds a sentence below.
+                    Sentences marked unsupported have no transcript evidence.
                   </p>
                 ) : null}
                 <NoteEditor content={content} doc={doc} readOnly={readOnly} selectedId={evidence?.sentenceId} onSelect={selectSentence} />
@@ -258,7 +286,7 @@ export function ReviewView({ visitId }: { visitId: string }) {
                       hasEdits={hasEdits}
                       settings={settings.view}
                       onDrafted={onDrafted}
-                  run={runDraft}
+                      run={runDraft}
                     />
                   </details>
                 ) : null}
@@ -266,7 +294,9 @@ export function ReviewView({ visitId }: { visitId: string }) {
             ) : null}
           </section>
 
-          {content ? <CodePanel content={content} doc={doc} readOnly={readOnly} signed={note.signed} onShowEvidence={showCodeEvidence} /> : null}
+          {content ? (
+            <CodePanel content={content} doc={doc} readOnly={readOnly} signed={note.signed} onShowEvidence={showCodeEvidence} />
+          ) : null}
 
           {content ? (
             <section className="panel" aria-labelledby={signHeading}>
@@ -286,7 +316,9 @@ export function ReviewView({ visitId }: { visitId: string }) {
                   {state === 'ready_for_signature' ? (
                     <p className="notice">Ready for signature: a reviewer handed this note to the clinician.</p>
                   ) : (
-                    <p className="muted">When the note is right, {maySign ? 'sign it to send it to the EHR' : 'mark it ready so the clinician can sign it'}.</p>
+                    <p className="muted">
+                      When the note is right, {maySign ? 'sign it to send it to the EHR' : 'mark it ready so the clinician can sign it'}.
+                    </p>
                   )}
                   <div className="form-actions">
                     {editor && (state === 'draft_ready' || state === 'in_review') ? (

@@ -78,7 +78,12 @@ const ehrFields: readonly FieldSpec[] = [
     hint: 'Empty: notes go to the sandbox EHR on this computer (for demonstrations and tests only).',
   },
   { key: 'fhirTokenUrl', kind: 'text', label: 'FHIR token URL', placeholder: 'https://ehr.example.org/oauth2/token' },
-  { key: 'fhirScope', kind: 'text', label: 'FHIR write-back scopes', placeholder: 'default: note, condition, provenance, encounter and patient scopes' },
+  {
+    key: 'fhirScope',
+    kind: 'text',
+    label: 'FHIR write-back scopes',
+    placeholder: 'default: note, condition, provenance, encounter and patient scopes',
+  },
   { key: 'fhirClientId', kind: 'text', label: 'FHIR client ID' },
   { key: 'fhirPrivateKeyFile', kind: 'text', label: 'Private key file (full path)' },
   { key: 'mllpHost', kind: 'text', label: 'HL7 v2 host' },
@@ -154,8 +159,8 @@ export function SettingsView({ info }: { info: AppInfoState }) {
           {view ? (
             view.policy.file ? (
               <p>
-                {locked.length} setting{locked.length === 1 ? ' is' : 's are'} locked by the machine policy in <code>{view.policy.file}</code>. Locked settings are shown with
-                a lock and cannot be changed here.
+                {locked.length} setting{locked.length === 1 ? ' is' : 's are'} locked by the machine policy in{' '}
+                <code>{view.policy.file}</code>. Locked settings are shown with a lock and cannot be changed here.
               </p>
             ) : (
               <p>No machine policy is installed: every setting can be changed here by a clinician or administrator.</p>
@@ -167,7 +172,13 @@ export function SettingsView({ info }: { info: AppInfoState }) {
         </section>
         {view ? (
           <>
-            <SettingsGroup title="Transcription and drafting" fields={engineFields} view={view} canEdit={canEdit} onSaved={settings.replace} />
+            <SettingsGroup
+              title="Transcription and drafting"
+              fields={engineFields}
+              view={view}
+              canEdit={canEdit}
+              onSaved={settings.replace}
+            />
             <SettingsGroup title="Recording" fields={recordingFields} view={view} canEdit={canEdit} onSaved={settings.replace}>
               <GlobalShortcutNote />
             </SettingsGroup>

@@ -58,7 +58,9 @@ export function VisitView({ visitId }: { visitId: string }) {
   const recordingHere = recorderState.visitId === visitId && recorderState.phase !== 'idle';
   const state = visit.visit.state;
   // Once the recording is over, the page follows the visit on: transcription finishing, then the draft.
-  const afterRecording = !recordingHere && (status?.capture === 'stopped' || !(state === 'not_started' || state === 'recording' || state === 'recording_interrupted'));
+  const afterRecording =
+    !recordingHere &&
+    (status?.capture === 'stopped' || !(state === 'not_started' || state === 'recording' || state === 'recording_interrupted'));
   return (
     <div className="view">
       <p className="breadcrumb">
@@ -74,7 +76,9 @@ export function VisitView({ visitId }: { visitId: string }) {
       {status ? (
         <div className="record-layout">
           <div className="record-controls-column">
-            {visit.visit.state === 'recording_interrupted' && !recordingHere ? <RecoveryPanel status={status} onChanged={capture.reload} deviceId={deviceId} /> : null}
+            {visit.visit.state === 'recording_interrupted' && !recordingHere ? (
+              <RecoveryPanel status={status} onChanged={capture.reload} deviceId={deviceId} />
+            ) : null}
             <div ref={consentArea}>
               <ConsentPanel status={status} onRecorded={capture.reload} />
             </div>
@@ -86,7 +90,9 @@ export function VisitView({ visitId }: { visitId: string }) {
               deviceId={deviceId}
               onDeviceChange={setDeviceId}
             />
-            {afterRecording ? <DraftStatusPanel visit={visit.visit} autoDraft={autoDraft} transcriptFinal={transcript.transcript?.final ?? false} /> : null}
+            {afterRecording ? (
+              <DraftStatusPanel visit={visit.visit} autoDraft={autoDraft} transcriptFinal={transcript.transcript?.final ?? false} />
+            ) : null}
           </div>
           <LiveTranscript transcript={transcript.transcript} recording={recordingHere} error={transcript.error}>
             <TranscriptionProgress

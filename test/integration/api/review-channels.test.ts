@@ -36,7 +36,11 @@ describe('review channels: audio:range, visit:markReady, audit:export', () => {
   const newVisit = () => call<Visit>('visit:create', { patientId: SENTINEL.patientId, patient: { displayName: SENTINEL.name } });
 
   beforeAll(() => {
-    scribe = openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider('review channels passphrase', FAST_SCRYPT), mode: 'open-or-create' });
+    scribe = openScribe({
+      dataDir: tmp.dir,
+      keyProvider: createPassphraseKeyProvider('review channels passphrase', FAST_SCRYPT),
+      mode: 'open-or-create',
+    });
   });
   afterAll(() => {
     scribe.close();
@@ -74,17 +78,27 @@ describe('review channels: audio:range, visit:markReady, audit:export', () => {
   test('visit:markReady moves a drafted note to ready for signature, once, for clinicians and scribes only', async () => {
     const visit = await newVisit();
     await assert.rejects(call('visit:markReady', { visitId: visit.id }, scribeUser), { code: 'conflict' });
-    await call('transcript:import', { visitId: visit.id, content: 'Doctor: Any allergies?\nPatient: No known drug allergies.' }, scribeUser);
+    await call(
+      'transcript:import',
+      { visitId: visit.id, content: 'Doctor: Any allergies?\nPatient: No known drug allergies.' },
+      scribeUser,
+    );
     await call('visit:draft', { visitId: visit.id, engine: 'offline' }, scribeUser);
     await assert.rejects(call('visit:markReady', { visitId: visit.id }, admin), { code: 'forbidden' });
 
     const events: { visitId: string; state: string }[] = [];
-    const off = scribe.events.subscribeAll((event, payload) => event === 'visit:changed' && events.push(payload as { visitId: string; state: string }));
+    const off = scribe.events.subscribeAll(
+      (event, payload) => event === 'visit:changed' && events.push(payload as { visitId: string; state: string }),
+    );
     const ready = await call<Visit>('visit:markReady', { visitId: visit.id }, scribeUser);
     off();
     assert.equal(ready.state, 'ready_for_signature');
     assert.deepEqual(events, [{ visitId: visit.id, state: 'ready_for_signature' }]);
-    assert.equal((await call<Visit>('visit:markReady', { visitId: visit.id }, scribeUser)).state, 'ready_for_signature', 'marking twice is harmless');
+    assert.equal(
+      (await call<Visit>('visit:markReady', { visitId: visit.id }, scribeUser)).state,
+      'ready_for_signature',
+      'marking twice is harmless',
+    );
     const marked = [...scribe.audit.entries()].filter((e) => e.action === 'visit.marked_ready' && e.objectId === visit.id);
     assert.equal(marked.length, 1);
     assert.equal(marked[0]!.actor, 'sc-review');

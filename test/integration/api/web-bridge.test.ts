@@ -15,12 +15,15 @@ const actor = { id: 'dr-web', role: 'clinician' } as const;
 /** A raw HTTP request, so Host and path are sent exactly as given. */
 function raw(port: number, options: { path: string; method?: string; headers?: Record<string, string>; body?: string }) {
   return new Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: options.path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path: options.path, method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -44,8 +47,19 @@ describe('web bridge', () => {
     writeFileSync(`${staticDir}/index.html`, '<!doctype html><title>Ambient Scribe</title>');
     writeFileSync(`${staticDir}/assets/app.js`, 'console.log(1)');
     writeFileSync(`${tmp.dir}/secret.txt`, 'outside the static folder');
-    scribe = openScribe({ dataDir: `${tmp.dir}/data`, keyProvider: createPassphraseKeyProvider('bridge passphrase', FAST_SCRYPT), mode: 'create' });
-    bridge = await startWebBridge({ dispatch: scribe.dispatch, events: scribe.events, actor, staticDir, packaged: false, logger: nullLogger });
+    scribe = openScribe({
+      dataDir: `${tmp.dir}/data`,
+      keyProvider: createPassphraseKeyProvider('bridge passphrase', FAST_SCRYPT),
+      mode: 'create',
+    });
+    bridge = await startWebBridge({
+      dispatch: scribe.dispatch,
+      events: scribe.events,
+      actor,
+      staticDir,
+      packaged: false,
+      logger: nullLogger,
+    });
     port = Number(new URL(bridge.origin).port);
   });
   afterAll(async () => {
@@ -76,8 +90,14 @@ describe('web bridge', () => {
     assert.ok(body.ok);
     assert.equal(body.value.createdBy, 'dr-web');
 
-    const bad = (await (await call('visit:create', { patientId: '' })).json()) as { ok: boolean; error: { code: string; fields: string[] } };
-    assert.deepEqual(bad, { ok: false, error: { code: 'bad_request', message: 'Invalid request: check patientId.', fields: ['patientId'] } });
+    const bad = (await (await call('visit:create', { patientId: '' })).json()) as {
+      ok: boolean;
+      error: { code: string; fields: string[] };
+    };
+    assert.deepEqual(bad, {
+      ok: false,
+      error: { code: 'bad_request', message: 'Invalid request: check patientId.', fields: ['patientId'] },
+    });
 
     const notJson = await call('visit:list', '{not json');
     assert.equal(notJson.status, 400);
@@ -89,7 +109,12 @@ describe('web bridge', () => {
   });
 
   test('refuses foreign Host headers (DNS rebinding) and foreign origins', async () => {
-    const rebinding = await raw(port, { path: '/api/call/visit:list', method: 'POST', headers: { Host: 'evil.example:80', Authorization: `Bearer ${bridge.token}` }, body: '{}' });
+    const rebinding = await raw(port, {
+      path: '/api/call/visit:list',
+      method: 'POST',
+      headers: { Host: 'evil.example:80', Authorization: `Bearer ${bridge.token}` },
+      body: '{}',
+    });
     assert.equal(rebinding.status, 403);
     const foreign = await raw(port, {
       path: '/api/call/visit:list',
@@ -112,7 +137,10 @@ describe('web bridge', () => {
     assert.equal(index.status, 200);
     assert.match(String(index.headers['content-security-policy']), /script-src 'self'/);
     assert.equal(index.headers['x-content-type-options'], 'nosniff');
-    assert.equal((await raw(port, { path: '/visits/today', headers: { Host: `127.0.0.1:${port}` } })).body, '<!doctype html><title>Ambient Scribe</title>');
+    assert.equal(
+      (await raw(port, { path: '/visits/today', headers: { Host: `127.0.0.1:${port}` } })).body,
+      '<!doctype html><title>Ambient Scribe</title>',
+    );
     assert.equal((await raw(port, { path: '/assets/app.js', headers: { Host: `127.0.0.1:${port}` } })).body, 'console.log(1)');
     for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/..%5csecret.txt']) {
       const response = await raw(port, { path, headers: { Host: `127.0.0.1:${port}` } });
@@ -123,7 +151,10 @@ describe('web bridge', () => {
 
   test('pushes events to a connected client', async () => {
     const controller = new AbortController();
-    const response = await fetch(`${bridge.origin}/api/events`, { headers: { Authorization: `Bearer ${bridge.token}` }, signal: controller.signal });
+    const response = await fetch(`${bridge.origin}/api/events`, {
+      headers: { Authorization: `Bearer ${bridge.token}` },
+      signal: controller.signal,
+    });
     assert.equal(response.headers.get('content-type'), 'text/event-stream');
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();

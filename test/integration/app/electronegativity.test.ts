@@ -35,7 +35,10 @@ const distPreload = join(repoRoot, 'dist', 'preload.cjs');
 const scannerPackage = join(repoRoot, 'node_modules', '@doyensec', 'electronegativity', 'package.json');
 
 const missing = [join(distMain, 'app', 'main.js'), distPreload].filter((file) => !existsSync(file));
-const skip = missing.length > 0 ? `dist/ is missing ${missing.map((f) => relative(repoRoot, f)).join(', ')}: run \`npm run build:node && npm run build:preload\` first` : false;
+const skip =
+  missing.length > 0
+    ? `dist/ is missing ${missing.map((f) => relative(repoRoot, f)).join(', ')}: run \`npm run build:node && npm run build:preload\` first`
+    : false;
 
 const EXCLUDED_CHECKS = ['AvailableSecurityFixesGlobalCheck'];
 
@@ -149,7 +152,12 @@ function stageCanary(root: string): void {
 }
 
 function describe(findings: readonly Finding[]): string {
-  return findings.map((f) => `  ${f.severity}/${f.confidence} ${f.id} at ${f.file}:${f.line}${f.sample ? ` — ${f.sample.trim().slice(0, 120)}` : ''}\n    ${f.description}`).join('\n');
+  return findings
+    .map(
+      (f) =>
+        `  ${f.severity}/${f.confidence} ${f.id} at ${f.file}:${f.line}${f.sample ? ` — ${f.sample.trim().slice(0, 120)}` : ''}\n    ${f.description}`,
+    )
+    .join('\n');
 }
 
 test('sources are not newer than the compiled files the scan reads', skipWhen(skip), () => {
@@ -158,73 +166,88 @@ test('sources are not newer than the compiled files the scan reads', skipWhen(sk
     pairs.push([join(repoRoot, 'main', 'app', name), join(distMain, 'app', name.replace(/\.ts$/, '.js'))]);
   }
   const stale = pairs.filter(([source, built]) => !existsSync(built) || statSync(source).mtimeMs > statSync(built).mtimeMs);
-  assert.deepEqual(stale.map(([source]) => relative(repoRoot, source)), [], 'rebuild with `npm run build:node && npm run build:preload` before scanning');
+  assert.deepEqual(
+    stale.map(([source]) => relative(repoRoot, source)),
+    [],
+    'rebuild with `npm run build:node && npm run build:preload` before scanning',
+  );
 });
 
-test('electronegativity reports no HIGH finding in the compiled main process and preload', { ...skipWhen(skip), timeout: 180_000 }, async () => {
-  const root = mkdtempSync(join(tmpdir(), 'scribe-eng-'));
-  try {
-    stageApp(root);
-    stageCanary(root);
-    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
-    const electronVersion = pkg.devDependencies['electron'];
-    assert.ok(electronVersion && /^\d+\.\d+\.\d+$/.test(electronVersion), 'electron must be pinned to an exact version');
-    const outputFile = join(root, 'findings.json');
-    const config = {
-      scannerPackage,
-      electronVersion,
-      exclude: EXCLUDED_CHECKS.map((c) => c.toLowerCase()),
-      targets: { canary: join(root, 'canary'), app: join(root, 'app') },
-      outputFile,
-      csp: META_CSP,
-    };
-    await execFileAsync(process.execPath, ['-e', CHILD], {
-      env: { ...process.env, SCAN_CONFIG: JSON.stringify(config), LANG: 'en-US', NODE_OPTIONS: '' },
-      timeout: 150_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    const results = JSON.parse(readFileSync(outputFile, 'utf8')) as { canary: ScanResult; app: ScanResult; csp: CspNote[] };
+test(
+  'electronegativity reports no HIGH finding in the compiled main process and preload',
+  { ...skipWhen(skip), timeout: 180_000 },
+  async () => {
+    const root = mkdtempSync(join(tmpdir(), 'scribe-eng-'));
+    try {
+      stageApp(root);
+      stageCanary(root);
+      const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+      const electronVersion = pkg.devDependencies['electron'];
+      assert.ok(electronVersion && /^\d+\.\d+\.\d+$/.test(electronVersion), 'electron must be pinned to an exact version');
+      const outputFile = join(root, 'findings.json');
+      const config = {
+        scannerPackage,
+        electronVersion,
+        exclude: EXCLUDED_CHECKS.map((c) => c.toLowerCase()),
+        targets: { canary: join(root, 'canary'), app: join(root, 'app') },
+        outputFile,
+        csp: META_CSP,
+      };
+      await execFileAsync(process.execPath, ['-e', CHILD], {
+        env: { ...process.env, SCAN_CONFIG: JSON.stringify(config), LANG: 'en-US', NODE_OPTIONS: '' },
+        timeout: 150_000,
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      const results = JSON.parse(readFileSync(outputFile, 'utf8')) as { canary: ScanResult; app: ScanResult; csp: CspNote[] };
 
-    // The scanner works: it finds the canary's insecure window.
-    const canaryHigh = new Set(results.canary.issues.filter((f) => f.severity === 'HIGH').map((f) => f.id));
-    for (const id of ['CONTEXT_ISOLATION_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK']) {
-      assert.ok(canaryHigh.has(id), `the canary should trigger ${id}; got:\n${describe(results.canary.issues)}`);
+      // The scanner works: it finds the canary's insecure window.
+      const canaryHigh = new Set(results.canary.issues.filter((f) => f.severity === 'HIGH').map((f) => f.id));
+      for (const id of ['CONTEXT_ISOLATION_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK']) {
+        assert.ok(canaryHigh.has(id), `the canary should trigger ${id}; got:\n${describe(results.canary.issues)}`);
+      }
+
+      // It scanned our files, all of them, and parsed every one.
+      const app = results.app;
+      assert.ok(
+        app.atomicChecks > 20 && app.globalChecks > 3,
+        `too few checks ran (${app.atomicChecks} atomic, ${app.globalChecks} global)`,
+      );
+      const expected = [...jsFilesUnder(distMain).map((f) => join('main', f)), 'preload.js', join('renderer', 'index.html')];
+      for (const file of ['main/app/main.js', 'main/app/navigation.js', 'main/app/window-options.js', 'preload.js']) {
+        assert.ok(app.files.includes(file), `the scanner did not list ${file}`);
+      }
+      assert.deepEqual(
+        app.files.filter((f) => f !== 'package.json').sort(),
+        expected.sort(),
+        'the scanner should read exactly the staged files',
+      );
+      const parseErrors = app.errors.filter((e) => !e.tolerable);
+      assert.deepEqual(parseErrors, [], 'every compiled file must parse, or it was not checked');
+
+      // Global checks that fire when nothing is found stay silent only if our code was read.
+      const ids = new Set(app.issues.map((f) => f.id));
+      for (const id of ['LIMIT_NAVIGATION_GLOBAL_CHECK', 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK']) {
+        assert.equal(ids.has(id), false, `${id} fired for our app:\n${describe(app.issues.filter((f) => f.id === id))}`);
+      }
+
+      // The CSP was found and judged; the only note allowed is the accepted one, whose reason the
+      // evaluator gives directly (the scanner's own finding does not say which directive).
+      const cspFindings = app.issues.filter((f) => f.id === 'CSP_GLOBAL_CHECK');
+      assert.ok(
+        cspFindings.every((f) => f.file === join('renderer', 'index.html') && f.severity === 'LOW' && f.confidence === 'FIRM'),
+        `CSP_GLOBAL_CHECK says the CSP is missing, invalid or weak:\n${describe(cspFindings)}`,
+      );
+      assert.deepEqual(
+        results.csp.map(({ severity, directive, value }) => ({ severity, directive, value })),
+        ACCEPTED_CSP_NOTES,
+        `CSP evaluator notes:\n${results.csp.map((n) => `  ${n.severity} ${n.directive} ${n.value ?? ''}: ${n.description}`).join('\n')}`,
+      );
+
+      if (app.issues.length > 0) console.log(`electronegativity findings below HIGH (for review):\n${describe(app.issues)}`);
+      const high = app.issues.filter((f) => f.severity === 'HIGH');
+      assert.equal(high.length, 0, `HIGH findings:\n${describe(high)}`);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
-
-    // It scanned our files, all of them, and parsed every one.
-    const app = results.app;
-    assert.ok(app.atomicChecks > 20 && app.globalChecks > 3, `too few checks ran (${app.atomicChecks} atomic, ${app.globalChecks} global)`);
-    const expected = [...jsFilesUnder(distMain).map((f) => join('main', f)), 'preload.js', join('renderer', 'index.html')];
-    for (const file of ['main/app/main.js', 'main/app/navigation.js', 'main/app/window-options.js', 'preload.js']) {
-      assert.ok(app.files.includes(file), `the scanner did not list ${file}`);
-    }
-    assert.deepEqual(app.files.filter((f) => f !== 'package.json').sort(), expected.sort(), 'the scanner should read exactly the staged files');
-    const parseErrors = app.errors.filter((e) => !e.tolerable);
-    assert.deepEqual(parseErrors, [], 'every compiled file must parse, or it was not checked');
-
-    // Global checks that fire when nothing is found stay silent only if our code was read.
-    const ids = new Set(app.issues.map((f) => f.id));
-    for (const id of ['LIMIT_NAVIGATION_GLOBAL_CHECK', 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK']) {
-      assert.equal(ids.has(id), false, `${id} fired for our app:\n${describe(app.issues.filter((f) => f.id === id))}`);
-    }
-
-    // The CSP was found and judged; the only note allowed is the accepted one, whose reason the
-    // evaluator gives directly (the scanner's own finding does not say which directive).
-    const cspFindings = app.issues.filter((f) => f.id === 'CSP_GLOBAL_CHECK');
-    assert.ok(
-      cspFindings.every((f) => f.file === join('renderer', 'index.html') && f.severity === 'LOW' && f.confidence === 'FIRM'),
-      `CSP_GLOBAL_CHECK says the CSP is missing, invalid or weak:\n${describe(cspFindings)}`,
-    );
-    assert.deepEqual(
-      results.csp.map(({ severity, directive, value }) => ({ severity, directive, value })),
-      ACCEPTED_CSP_NOTES,
-      `CSP evaluator notes:\n${results.csp.map((n) => `  ${n.severity} ${n.directive} ${n.value ?? ''}: ${n.description}`).join('\n')}`,
-    );
-
-    if (app.issues.length > 0) console.log(`electronegativity findings below HIGH (for review):\n${describe(app.issues)}`);
-    const high = app.issues.filter((f) => f.severity === 'HIGH');
-    assert.equal(high.length, 0, `HIGH findings:\n${describe(high)}`);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+  },
+);

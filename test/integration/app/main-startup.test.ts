@@ -244,7 +244,9 @@ test('main: locks down the session and window, opens the store, serves IPC', { .
 
   // Before 'ready': the privileged scheme and the sandbox for every renderer.
   assert.ok(trace.schemes?.beforeReady, 'schemes must be registered before ready');
-  assert.deepEqual(trace.schemes?.schemes, [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
+  assert.deepEqual(trace.schemes?.schemes, [
+    { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  ]);
   assert.equal(trace.sandboxEnabledBeforeReady, true);
   assert.ok(trace.order.indexOf('requestSingleInstanceLock') < trace.order.indexOf('ready'));
 
@@ -255,7 +257,8 @@ test('main: locks down the session and window, opens the store, serves IPC', { .
     assert.ok(at > trace.order.indexOf('ready') && at < windowAt, `${step} must run after ready and before the window`);
   }
   assert.equal(trace.devicePermission, false);
-  for (const event of ['web-contents-created', 'before-quit', 'window-all-closed', 'second-instance']) assert.ok(trace.appHandlers.includes(event), event);
+  for (const event of ['web-contents-created', 'before-quit', 'window-all-closed', 'second-instance'])
+    assert.ok(trace.appHandlers.includes(event), event);
 
   // One window, hardened on creation, secure preferences, our URL.
   assert.equal(trace.windows.length, 1);
@@ -268,7 +271,13 @@ test('main: locks down the session and window, opens the store, serves IPC', { .
   assert.equal(prefs['spellcheck'], false);
   assert.equal(prefs['devTools'], true, 'unpackaged build');
   assert.equal(prefs['preload'], join(repoRoot, 'dist', 'preload.cjs'));
-  assert.deepEqual(trace.hardened?.sort(), ['setWindowOpenHandler', 'will-attach-webview', 'will-frame-navigate', 'will-navigate', 'will-redirect']);
+  assert.deepEqual(trace.hardened?.sort(), [
+    'setWindowOpenHandler',
+    'will-attach-webview',
+    'will-frame-navigate',
+    'will-navigate',
+    'will-redirect',
+  ]);
   assert.deepEqual(trace.loadedUrls, ['app://scribe/index.html']);
   assert.ok(trace.menuRoles.includes('toggleDevTools'), 'development menu');
 
@@ -286,7 +295,14 @@ test('main: locks down the session and window, opens the store, serves IPC', { .
   assert.equal(byUrl.get('POST')?.status, 405);
 
   // Permissions as installed in the session.
-  assert.deepEqual(trace.permission, { micMain: true, camera: false, notifications: false, micForeign: false, checkMic: true, checkForeign: false });
+  assert.deepEqual(trace.permission, {
+    micMain: true,
+    camera: false,
+    notifications: false,
+    micForeign: false,
+    checkMic: true,
+    checkForeign: false,
+  });
 
   // IPC: every channel, trusted calls reach the opened store, foreign frames are refused.
   assert.deepEqual([...trace.ipcChannels].sort(), [...channelNames].sort());
@@ -310,12 +326,16 @@ test('main: locks down the session and window, opens the store, serves IPC', { .
   assert.equal(trace.focused, 1);
 });
 
-test("main: an unprotected keychain ('basic_text') shows a clear error and quits without a window", { ...skipWhen(skip), timeout: 90_000 }, async () => {
-  const trace = await runMain('basic_text');
-  assert.equal(trace.windows.length, 0);
-  assert.equal(trace.ipcChannels.length, 0);
-  assert.ok(trace.quit >= 1);
-  assert.equal(trace.errorBoxes.length, 1);
-  assert.equal(trace.errorBoxes[0]?.title, 'Ambient Scribe cannot open its store');
-  assert.match(trace.errorBoxes[0]?.message ?? '', /keychain/);
-});
+test(
+  "main: an unprotected keychain ('basic_text') shows a clear error and quits without a window",
+  { ...skipWhen(skip), timeout: 90_000 },
+  async () => {
+    const trace = await runMain('basic_text');
+    assert.equal(trace.windows.length, 0);
+    assert.equal(trace.ipcChannels.length, 0);
+    assert.ok(trace.quit >= 1);
+    assert.equal(trace.errorBoxes.length, 1);
+    assert.equal(trace.errorBoxes[0]?.title, 'Ambient Scribe cannot open its store');
+    assert.match(trace.errorBoxes[0]?.message ?? '', /keychain/);
+  },
+);

@@ -22,9 +22,13 @@ import { tempDir } from '../../helpers/temp-store.js';
  */
 
 const require = createRequire(import.meta.url);
-const { NsisUpdater } = require('electron-updater') as { NsisUpdater: new (options: null, app: object) => UpdaterPort & Record<string, unknown> };
+const { NsisUpdater } = require('electron-updater') as {
+  NsisUpdater: new (options: null, app: object) => UpdaterPort & Record<string, unknown>;
+};
 const { ElectronHttpExecutor } = require('electron-updater/out/electronHttpExecutor.js') as {
-  ElectronHttpExecutor: new (login: null) => { createRequest(options: RequestOptions, callback: (res: IncomingMessage) => void): ClientRequest };
+  ElectronHttpExecutor: new (login: null) => {
+    createRequest(options: RequestOptions, callback: (res: IncomingMessage) => void): ClientRequest;
+  };
 };
 
 /** electron-updater's own downloader (redirects, SHA-512, cancellation) over Node's http instead of Electron's net. */
@@ -63,7 +67,9 @@ class UpdateServer {
       if (path === '/latest.yml') {
         const sha512 = createHash('sha512').update(this.installer).digest('base64');
         const staging = this.release.stagingPercentage === undefined ? '' : `stagingPercentage: ${this.release.stagingPercentage}\n`;
-        res.end(`version: ${this.release.version}\nfiles:\n  - url: ${exe}\n    sha512: ${sha512}\n    size: ${this.installer.length}\npath: ${exe}\nsha512: ${sha512}\nreleaseDate: '2026-11-21T09:30:00.000Z'\n${staging}`);
+        res.end(
+          `version: ${this.release.version}\nfiles:\n  - url: ${exe}\n    sha512: ${sha512}\n    size: ${this.installer.length}\npath: ${exe}\nsha512: ${sha512}\nreleaseDate: '2026-11-21T09:30:00.000Z'\n${staging}`,
+        );
       } else if (path === `/${exe}`) {
         res.end(this.release.tampered ? Buffer.concat([this.installer, Buffer.from('!')]) : this.installer);
       } else {
@@ -89,7 +95,11 @@ function recordingLogger() {
   return { logger, lines };
 }
 
-function harness(server: UpdateServer, url: string, options: { publisherInConfig?: boolean; settings?: Partial<UpdateSettings>; recording?: () => boolean } = {}) {
+function harness(
+  server: UpdateServer,
+  url: string,
+  options: { publisherInConfig?: boolean; settings?: Partial<UpdateSettings>; recording?: () => boolean } = {},
+) {
   const tmp = tempDir('scribe-updater-');
   const configPath = join(tmp.dir, 'resources', 'app-update.yml');
   mkdirSync(join(tmp.dir, 'resources'));
@@ -119,7 +129,9 @@ function harness(server: UpdateServer, url: string, options: { publisherInConfig
     signatureChecks.push({ publisherNames, file });
     const { readFileSync } = await import('node:fs');
     const signer = /signed-by:([^;]*);/.exec(readFileSync(file).subarray(0, 200).toString('latin1'))?.[1];
-    return signer !== undefined && publisherNames.includes(signer) ? null : `not signed by the application owner (${signer ?? 'no signature'})`;
+    return signer !== undefined && publisherNames.includes(signer)
+      ? null
+      : `not signed by the application owner (${signer ?? 'no signature'})`;
   };
   const installs: { isSilent: boolean }[] = [];
   updater['doInstall'] = (installOptions: { isSilent: boolean }) => {
@@ -152,7 +164,17 @@ function harness(server: UpdateServer, url: string, options: { publisherInConfig
     controller.beforeQuit();
     for (const handler of quitHandlers) handler(0);
   };
-  return { tmp, updater, controller, installs, restarts, signatureChecks, lines, quitApp, cacheDir: join(tmp.dir, 'cache', 'ambient-scribe-updater') };
+  return {
+    tmp,
+    updater,
+    controller,
+    installs,
+    restarts,
+    signatureChecks,
+    lines,
+    quitApp,
+    cacheDir: join(tmp.dir, 'cache', 'ambient-scribe-updater'),
+  };
 }
 
 describe('updates from a generic server through electron-updater', () => {
@@ -178,7 +200,10 @@ describe('updates from a generic server through electron-updater', () => {
     assert.deepEqual(await h.controller.checkNow(), { status: 'downloaded', version: '1.1.0' });
     assert.ok(h.signatureChecks.length >= 1);
     assert.ok(h.signatureChecks.every((c) => c.publisherNames.join() === PUBLISHER));
-    assert.ok(h.signatureChecks.some((c) => !c.file.includes('temp-')), 'the file that will run was checked, not only the temporary one');
+    assert.ok(
+      h.signatureChecks.some((c) => !c.file.includes('temp-')),
+      'the file that will run was checked, not only the temporary one',
+    );
     assert.deepEqual(h.installs, []);
     h.quitApp();
     assert.deepEqual(h.installs, [{ isSilent: true, isForceRunAfter: false, isAdminRightsRequired: false }]);
@@ -255,7 +280,10 @@ describe('updates from a generic server through electron-updater', () => {
   test('disabled by policy: not a single request to the server', async () => {
     server.publish({ version: '1.1.0', signedBy: PUBLISHER });
     const before = server.requests.length;
-    assert.deepEqual(await setup({ settings: { updatesDisabled: true } }).controller.checkNow(), { status: 'disabled', reason: 'disabled' });
+    assert.deepEqual(await setup({ settings: { updatesDisabled: true } }).controller.checkNow(), {
+      status: 'disabled',
+      reason: 'disabled',
+    });
     assert.equal(server.requests.length, before);
   });
 });

@@ -28,14 +28,18 @@ describe('models folder', () => {
       assert.throws(
         () => createLocalWhisperEngine({ modelsDirs: [tmp.dir], logger: memoryLogger() }),
         (e: unknown) =>
-          e instanceof AsrError && e.failure === 'model_not_installed' && e.message.includes(tmp.dir) && /npm run models:fetch/.test(e.message) && /SCRIBE_MODELS_DIR/.test(e.message),
+          e instanceof AsrError &&
+          e.failure === 'model_not_installed' &&
+          e.message.includes(tmp.dir) &&
+          /npm run models:fetch/.test(e.message) &&
+          /SCRIBE_MODELS_DIR/.test(e.message),
       );
     } finally {
       tmp.cleanup();
     }
   });
 
-  test('--models-dir / SCRIBE_MODELS_DIR replace the default folders; otherwise the per-user folder and a packaged app\'s resources', () => {
+  test("--models-dir / SCRIBE_MODELS_DIR replace the default folders; otherwise the per-user folder and a packaged app's resources", () => {
     assert.deepEqual(modelsSearchPath({ modelsDir: '/opt/models', env: { SCRIBE_MODELS_DIR: '/elsewhere' } }), ['/opt/models']);
     assert.deepEqual(modelsSearchPath({ env: { SCRIBE_MODELS_DIR: '/elsewhere' } }), ['/elsewhere']);
     const dirs = modelsSearchPath({ env: { XDG_CONFIG_HOME: '/home/u/.config' }, resourcesPath: '/opt/Ambient Scribe/resources' });
@@ -85,7 +89,10 @@ describe('local Whisper engine on a generated tiny model', skipWhen(tinyWhisperA
       for (const s of out) {
         const input = inputs.find((i) => i.id === s.inputId)!;
         const end = input.startMs + (input.pcm.length / 16_000) * 1000;
-        assert.ok(s.startMs >= input.startMs && s.endMs <= end && s.startMs <= s.endMs, `${s.startMs}-${s.endMs} outside ${input.startMs}-${end}`);
+        assert.ok(
+          s.startMs >= input.startMs && s.endMs <= end && s.startMs <= s.endMs,
+          `${s.startMs}-${s.endMs} outside ${input.startMs}-${end}`,
+        );
         assert.equal(typeof s.text, 'string');
         assert.ok(s.confidence !== undefined && s.confidence >= 0 && s.confidence <= 1);
         assert.ok(s.noSpeechProb !== undefined && s.noSpeechProb >= 0 && s.noSpeechProb <= 1);
@@ -114,7 +121,9 @@ describe('local Whisper engine on a generated tiny model', skipWhen(tinyWhisperA
   });
 
   test('the vocabulary prompt conditions the decoder but never appears in the text', async () => {
-    const out = await scripted.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(3) }], { prompt: 'Medications: metoprolol, lisinopril.' });
+    const out = await scripted.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(3) }], {
+      prompt: 'Medications: metoprolol, lisinopril.',
+    });
     assert.deepEqual(
       out.map((s) => s.text),
       ['Why not?', 'Yes!'],
@@ -131,7 +140,10 @@ describe('local Whisper engine on a generated tiny model', skipWhen(tinyWhisperA
     assert.equal(starts[0], 100_000);
     assert.ok(starts[1]! >= 127_000 && starts[1]! <= 128_000, String(starts[1]));
     assert.ok(starts[2]! >= 152_000 && starts[2]! <= 153_000, String(starts[2]));
-    assert.deepEqual([...out].sort((a, b) => a.startMs - b.startMs), out);
+    assert.deepEqual(
+      [...out].sort((a, b) => a.startMs - b.startMs),
+      out,
+    );
   });
 
   test('decoding runs off the main thread: it goes on while the main thread is busy, and the event loop stays free', async () => {
@@ -157,7 +169,10 @@ describe('local Whisper engine on a generated tiny model', skipWhen(tinyWhisperA
       }
       await pending;
       const together = performance.now() - started;
-      assert.ok(together < alone + blockMs * 0.6, `decode ${alone.toFixed(0)} ms alone, ${together.toFixed(0)} ms beside ${blockMs.toFixed(0)} ms of main-thread work`);
+      assert.ok(
+        together < alone + blockMs * 0.6,
+        `decode ${alone.toFixed(0)} ms alone, ${together.toFixed(0)} ms beside ${blockMs.toFixed(0)} ms of main-thread work`,
+      );
 
       const delay = monitorEventLoopDelay({ resolution: 5 });
       delay.enable();
@@ -203,7 +218,10 @@ describe('local Whisper engine on a generated tiny model', skipWhen(tinyWhisperA
   test('a decode that exceeds its time limit is stopped as stuck', async () => {
     const engine = createLocalWhisperEngine({ modelsDirs: [join(tmp.dir, 'loop')], logger, timeout: { baseMs: 1, perAudioSecondMs: 0 } });
     try {
-      await assert.rejects(engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(20) }]), (e: unknown) => e instanceof AsrError && e.failure === 'timeout');
+      await assert.rejects(
+        engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(20) }]),
+        (e: unknown) => e instanceof AsrError && e.failure === 'timeout',
+      );
     } finally {
       await engine.close();
     }
@@ -213,12 +231,24 @@ describe('local Whisper engine on a generated tiny model', skipWhen(tinyWhisperA
     const crashDir = join(tmp.dir, 'crash');
     mkdirSync(crashDir, { recursive: true });
     const crashing = join(crashDir, 'crashing-worker.mjs');
-    writeFileSync(crashing, "import { parentPort } from 'node:worker_threads';\nparentPort.postMessage({ type: 'ready', timestamps: true, multilingual: false });\nparentPort.on('message', () => process.exit(3));\n");
+    writeFileSync(
+      crashing,
+      "import { parentPort } from 'node:worker_threads';\nparentPort.postMessage({ type: 'ready', timestamps: true, multilingual: false });\nparentPort.on('message', () => process.exit(3));\n",
+    );
     const engine = createLocalWhisperEngine({ modelsDirs: [join(tmp.dir, 'random')], logger, workerUrl: new URL(`file://${crashing}`) });
     try {
-      await assert.rejects(engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]), (e: unknown) => e instanceof AsrError && e.failure === 'engine_failed' && e.retryable);
-      await assert.rejects(engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]), (e: unknown) => e instanceof AsrError && e.failure === 'engine_failed');
-      assert.ok(logger.lines.filter((l) => l.includes('asr.local_worker_stopped')).length >= 2, 'a new worker was started for the second call');
+      await assert.rejects(
+        engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]),
+        (e: unknown) => e instanceof AsrError && e.failure === 'engine_failed' && e.retryable,
+      );
+      await assert.rejects(
+        engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]),
+        (e: unknown) => e instanceof AsrError && e.failure === 'engine_failed',
+      );
+      assert.ok(
+        logger.lines.filter((l) => l.includes('asr.local_worker_stopped')).length >= 2,
+        'a new worker was started for the second call',
+      );
     } finally {
       await engine.close();
     }
@@ -229,7 +259,10 @@ describe('local Whisper engine on a generated tiny model', skipWhen(tinyWhisperA
     writeFileSync(join(damaged, 'onnx', 'decoder_model_merged.onnx'), 'not an onnx model');
     const engine = createLocalWhisperEngine({ modelsDirs: [join(tmp.dir, 'damaged')], logger });
     try {
-      await assert.rejects(engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]), (e: unknown) => e instanceof AsrError && e.failure === 'model_invalid' && e.message.includes(damaged));
+      await assert.rejects(
+        engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]),
+        (e: unknown) => e instanceof AsrError && e.failure === 'model_invalid' && e.message.includes(damaged),
+      );
     } finally {
       await engine.close();
     }

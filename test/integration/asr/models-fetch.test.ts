@@ -16,10 +16,20 @@ import { skipWhen } from '../../helpers/skip.js';
 const SCRIPT = fileURLToPath(new URL('../../../scripts/models-fetch.mjs', import.meta.url));
 const MANIFEST = fileURLToPath(new URL('../../../scripts/models-manifest.json', import.meta.url));
 const REVISION = 'a'.repeat(40);
-const FILES = ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx'];
+const FILES = [
+  'config.json',
+  'generation_config.json',
+  'preprocessor_config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'onnx/encoder_model.onnx',
+  'onnx/decoder_model_merged.onnx',
+];
 
 function run(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [SCRIPT, ...args], { env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent', SCRIBE_FETCH_BACKOFF_MS: '10', ...env } });
+  const child = spawn(process.execPath, [SCRIPT, ...args], {
+    env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent', SCRIBE_FETCH_BACKOFF_MS: '10', ...env },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -29,12 +39,28 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ status
 
 describe('the committed models manifest', () => {
   test('pins a commit and gives a size and SHA-256 for every file transformers.js loads', () => {
-    const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as { models: { id: string; revision: string; default?: boolean; dtype: Record<string, string>; files: { path: string; size: number; sha256: string }[] }[] };
+    const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as {
+      models: {
+        id: string;
+        revision: string;
+        default?: boolean;
+        dtype: Record<string, string>;
+        files: { path: string; size: number; sha256: string }[];
+      }[];
+    };
     const model = manifest.models.find((m) => m.default)!;
     assert.equal(model.id, 'onnx-community/whisper-base.en');
     assert.match(model.revision, /^[0-9a-f]{40}$/);
     const paths = model.files.map((f) => f.path);
-    for (const needed of ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged_quantized.onnx']) {
+    for (const needed of [
+      'config.json',
+      'generation_config.json',
+      'preprocessor_config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'onnx/encoder_model.onnx',
+      'onnx/decoder_model_merged_quantized.onnx',
+    ]) {
       assert.ok(paths.includes(needed), needed);
     }
     for (const file of model.files) {
@@ -72,7 +98,20 @@ describe('npm run models:fetch', skipWhen(tinyWhisperAvailable ? false : TINY_WH
       return { path, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
     });
     manifest = join(tmp.dir, 'manifest.json');
-    writeFileSync(manifest, JSON.stringify({ models: [{ id: 'test-org/tiny-whisper', revision: REVISION, default: true, dtype: { encoder_model: 'fp32', decoder_model_merged: 'fp32' }, files }] }));
+    writeFileSync(
+      manifest,
+      JSON.stringify({
+        models: [
+          {
+            id: 'test-org/tiny-whisper',
+            revision: REVISION,
+            default: true,
+            dtype: { encoder_model: 'fp32', decoder_model_merged: 'fp32' },
+            files,
+          },
+        ],
+      }),
+    );
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -88,9 +127,15 @@ describe('npm run models:fetch', skipWhen(tinyWhisperAvailable ? false : TINY_WH
     const result = await run(['--dir', dir, '--manifest', manifest, '--endpoint', endpoint]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /Installed test-org\/tiny-whisper/);
-    assert.ok(requests.every((url) => url.includes(`/resolve/${REVISION}/`)), 'only the pinned commit is asked for');
+    assert.ok(
+      requests.every((url) => url.includes(`/resolve/${REVISION}/`)),
+      'only the pinned commit is asked for',
+    );
     const found = findWhisperModels(dir);
-    assert.deepEqual(found.map((m) => m.id), ['test-org/tiny-whisper']);
+    assert.deepEqual(
+      found.map((m) => m.id),
+      ['test-org/tiny-whisper'],
+    );
     const marker = JSON.parse(readFileSync(join(dir, 'test-org', 'tiny-whisper', 'scribe-model.json'), 'utf8')) as { revision: string };
     assert.equal(marker.revision, REVISION);
 
@@ -132,11 +177,17 @@ describe('npm run models:fetch', skipWhen(tinyWhisperAvailable ? false : TINY_WH
 
   test('a manifest without hashes, or pinned to a branch, is refused before anything is fetched', async () => {
     const loose = join(tmp.dir, 'loose.json');
-    writeFileSync(loose, JSON.stringify({ models: [{ id: 'x/y', revision: 'main', files: [{ path: 'config.json', size: 1, sha256: 'a'.repeat(64) }] }] }));
+    writeFileSync(
+      loose,
+      JSON.stringify({ models: [{ id: 'x/y', revision: 'main', files: [{ path: 'config.json', size: 1, sha256: 'a'.repeat(64) }] }] }),
+    );
     const branch = await run(['--dir', join(tmp.dir, 'm'), '--manifest', loose, '--endpoint', endpoint]);
     assert.equal(branch.status, 1);
     assert.match(branch.stderr, /not a commit id/);
-    writeFileSync(loose, JSON.stringify({ models: [{ id: 'x/y', revision: REVISION, files: [{ path: 'config.json', size: 1, sha256: 'to-be-filled' }] }] }));
+    writeFileSync(
+      loose,
+      JSON.stringify({ models: [{ id: 'x/y', revision: REVISION, files: [{ path: 'config.json', size: 1, sha256: 'to-be-filled' }] }] }),
+    );
     const unhashed = await run(['--dir', join(tmp.dir, 'm'), '--manifest', loose, '--endpoint', endpoint]);
     assert.equal(unhashed.status, 1);
     assert.match(unhashed.stderr, /no size or SHA-256 for config\.json/);

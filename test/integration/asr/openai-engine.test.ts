@@ -15,7 +15,9 @@ import { ScribeError } from '../../../main/kernel/errors.js';
 
 /** A speech-like test signal: a 220 Hz tone whose loudness rises and falls four times a second. */
 function speechLike(seconds: number): Int16Array {
-  return Int16Array.from({ length: Math.round(seconds * 16_000) }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 220 * i) / 16_000) * (0.55 + 0.45 * Math.sin((2 * Math.PI * 4 * i) / 16_000))));
+  return Int16Array.from({ length: Math.round(seconds * 16_000) }, (_, i) =>
+    Math.round(8000 * Math.sin((2 * Math.PI * 220 * i) / 16_000) * (0.55 + 0.45 * Math.sin((2 * Math.PI * 4 * i) / 16_000))),
+  );
 }
 
 const allowAll = () => undefined;
@@ -79,7 +81,15 @@ describe('OpenAI transcription engine against a loopback OpenAI audio API', () =
   });
 
   test('gpt-4o-transcribe: json with token log-probabilities; the text spans the segment', async () => {
-    server.script = () => ({ body: { text: 'My knee hurts when I climb stairs.', logprobs: [{ token: 'My', logprob: -0.05, bytes: [] }, { token: ' knee', logprob: -0.15, bytes: [] }] } });
+    server.script = () => ({
+      body: {
+        text: 'My knee hurts when I climb stairs.',
+        logprobs: [
+          { token: 'My', logprob: -0.05, bytes: [] },
+          { token: ' knee', logprob: -0.15, bytes: [] },
+        ],
+      },
+    });
     const engine = createOpenAiEngine(config({ model: 'gpt-4o-transcribe' }), { logger, assertAllowed: allowAll });
     const out = await engine.transcribe([{ id: 'a0', startMs: 500, pcm: speechLike(2) }]);
     const fields = server.requests[0]!.fields;
@@ -110,11 +120,17 @@ describe('OpenAI transcription engine against a loopback OpenAI audio API', () =
     assert.equal(samples, pcm.length, 'every sample is sent exactly once');
     // Each part's text is placed where the part starts, all within the segment and in order.
     assert.ok(out.every((s) => s.inputId === 'a9' && s.startMs >= 60_000 && s.endMs <= 68_000));
-    assert.deepEqual([...out].sort((a, b) => a.startMs - b.startMs), out);
+    assert.deepEqual(
+      [...out].sort((a, b) => a.startMs - b.startMs),
+      out,
+    );
   });
 
   test('HTTP 401 is a clear "check the API key" error and is not retried', async () => {
-    server.script = () => ({ status: 401, body: { error: { message: 'Incorrect API key provided: sk-test-key. SECRET-ECHO', type: 'invalid_request_error' } } });
+    server.script = () => ({
+      status: 401,
+      body: { error: { message: 'Incorrect API key provided: sk-test-key. SECRET-ECHO', type: 'invalid_request_error' } },
+    });
     const engine = createOpenAiEngine(config({ maxRetries: 2 }), { logger, assertAllowed: allowAll });
     await assert.rejects(engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]), (error: unknown) => {
       assert.ok(error instanceof AsrError);
@@ -129,16 +145,25 @@ describe('OpenAI transcription engine against a loopback OpenAI audio API', () =
   test('HTTP 429 and 5xx are retried with backoff; what still fails is rate_limited / server_error', async () => {
     server.script = () => ({ status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after-ms': '10' } });
     const engine = createOpenAiEngine(config({ maxRetries: 2 }), { logger, assertAllowed: allowAll });
-    await assert.rejects(engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]), (e: unknown) => e instanceof AsrError && e.failure === 'rate_limited' && e.retryable);
+    await assert.rejects(
+      engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]),
+      (e: unknown) => e instanceof AsrError && e.failure === 'rate_limited' && e.retryable,
+    );
     assert.equal(server.requests.length, 3);
 
     server.requests.length = 0;
     server.script = () => ({ status: 503, body: { error: { message: 'overloaded' } }, headers: { 'retry-after-ms': '10' } });
-    await assert.rejects(engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]), (e: unknown) => e instanceof AsrError && e.failure === 'server_error' && /HTTP 503/.test(e.message));
+    await assert.rejects(
+      engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]),
+      (e: unknown) => e instanceof AsrError && e.failure === 'server_error' && /HTTP 503/.test(e.message),
+    );
     assert.equal(server.requests.length, 3);
 
     server.requests.length = 0;
-    server.script = (_r, i) => (i === 0 ? { status: 500, body: {}, headers: { 'retry-after-ms': '10' } } : { body: verboseReply([{ start: 0, end: 1, text: ' Better now.' }]) });
+    server.script = (_r, i) =>
+      i === 0
+        ? { status: 500, body: {}, headers: { 'retry-after-ms': '10' } }
+        : { body: verboseReply([{ start: 0, end: 1, text: ' Better now.' }]) };
     const out = await engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]);
     assert.equal(out[0]!.text, 'Better now.');
     assert.equal(server.requests.length, 2);
@@ -148,18 +173,30 @@ describe('OpenAI transcription engine against a loopback OpenAI audio API', () =
     server.script = () => ({ delayMs: 1_500, body: verboseReply([{ start: 0, end: 1, text: ' Late.' }]) });
     const engine = createOpenAiEngine(config({ timeoutMs: 200 }), { logger, assertAllowed: allowAll });
     const started = performance.now();
-    await assert.rejects(engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]), (e: unknown) => e instanceof AsrError && e.failure === 'timeout' && /did not answer in time/.test(e.message));
+    await assert.rejects(
+      engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]),
+      (e: unknown) => e instanceof AsrError && e.failure === 'timeout' && /did not answer in time/.test(e.message),
+    );
     assert.ok(performance.now() - started < 1_400);
   });
 
   test('malformed bodies are invalid_response: not JSON, and JSON of the wrong shape', async () => {
     const engine = createOpenAiEngine(config(), { logger, assertAllowed: allowAll });
     server.script = () => ({ body: '{"text": "unterminated' });
-    await assert.rejects(engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]), (e: unknown) => e instanceof AsrError && e.failure === 'invalid_response');
+    await assert.rejects(
+      engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]),
+      (e: unknown) => e instanceof AsrError && e.failure === 'invalid_response',
+    );
     server.script = () => ({ body: { segments: 'not a list' } });
-    await assert.rejects(engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]), (e: unknown) => e instanceof AsrError && e.failure === 'invalid_response');
+    await assert.rejects(
+      engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]),
+      (e: unknown) => e instanceof AsrError && e.failure === 'invalid_response',
+    );
     server.script = () => ({ body: verboseReply([{ start: -4, end: 1, text: ' Negative time.' }]) });
-    await assert.rejects(engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]), (e: unknown) => e instanceof AsrError && e.failure === 'invalid_response');
+    await assert.rejects(
+      engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]),
+      (e: unknown) => e instanceof AsrError && e.failure === 'invalid_response',
+    );
   });
 
   test('cancelling aborts the upload in flight', async () => {
@@ -174,7 +211,17 @@ describe('OpenAI transcription engine against a loopback OpenAI audio API', () =
   test('Azure OpenAI: the deployment path, api-version and api-key header', async () => {
     server.script = () => ({ body: { text: 'Hello from Azure.' } });
     const engine = createOpenAiEngine(
-      { kind: 'azure', endpoint: server.origin, apiKey: 'azure-key', deployment: 'transcribe-dep', apiVersion: '2025-03-01-preview', model: 'gpt-4o-transcribe', timeoutMs: 5_000, maxRetries: 0, maxUploadBytes: 25 * 1024 * 1024 },
+      {
+        kind: 'azure',
+        endpoint: server.origin,
+        apiKey: 'azure-key',
+        deployment: 'transcribe-dep',
+        apiVersion: '2025-03-01-preview',
+        model: 'gpt-4o-transcribe',
+        timeoutMs: 5_000,
+        maxRetries: 0,
+        maxUploadBytes: 25 * 1024 * 1024,
+      },
       { logger, assertAllowed: allowAll },
     );
     assert.equal(engine.model, 'azure:transcribe-dep');
@@ -205,16 +252,28 @@ describe('policy decides whether audio may leave the machine', () => {
 
   test('audio may not leave the device: a cloud service is refused before any audio is read, and says why', () => {
     const policy = gate({ audioMayLeaveDevice: false, openaiBaseUrls: ['https://api.openai.com/v1'] }, ['audioMayLeaveDevice']);
-    const factory = createEngineFactory({ policy, logger: memoryLogger(), openaiConfig: () => openAiAsrConfigFromEnv({ OPENAI_API_KEY: 'k' }) });
+    const factory = createEngineFactory({
+      policy,
+      logger: memoryLogger(),
+      openaiConfig: () => openAiAsrConfigFromEnv({ OPENAI_API_KEY: 'k' }),
+    });
     assert.throws(
       () => factory('openai'),
-      (e: unknown) => e instanceof ScribeError && e.code === 'locked_by_policy' && e.reason === 'policy.refused' && /Audio may not leave this machine/.test(e.message),
+      (e: unknown) =>
+        e instanceof ScribeError &&
+        e.code === 'locked_by_policy' &&
+        e.reason === 'policy.refused' &&
+        /Audio may not leave this machine/.test(e.message),
     );
   });
 
   test('an on-premises server on this machine may take audio when it is on the allowed list', async () => {
     const policy = gate({ audioMayLeaveDevice: false, openaiBaseUrls: [server.baseUrl] });
-    const factory = createEngineFactory({ policy, logger: memoryLogger(), openaiConfig: () => openAiAsrConfigFromEnv({ SCRIBE_ASR_BASE_URL: server.baseUrl, SCRIBE_ASR_MAX_RETRIES: '0' }) });
+    const factory = createEngineFactory({
+      policy,
+      logger: memoryLogger(),
+      openaiConfig: () => openAiAsrConfigFromEnv({ SCRIBE_ASR_BASE_URL: server.baseUrl, SCRIBE_ASR_MAX_RETRIES: '0' }),
+    });
     const engine = factory('openai');
     const out = await engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]);
     assert.equal(out[0]!.text, 'Fine.');
@@ -222,17 +281,38 @@ describe('policy decides whether audio may leave the machine', () => {
 
   test('a policy change during the visit stops the next upload', async () => {
     let mayLeave = true;
-    const policy = createPolicyGate({ values: () => ({ ...settingDefaults, audioMayLeaveDevice: mayLeave, openaiBaseUrls: ['https://transcribe.example.org/v1'] }), isLocked: () => true });
+    const policy = createPolicyGate({
+      values: () => ({ ...settingDefaults, audioMayLeaveDevice: mayLeave, openaiBaseUrls: ['https://transcribe.example.org/v1'] }),
+      isLocked: () => true,
+    });
     const engine = createOpenAiEngine(
-      { kind: 'openai', apiKey: 'k', baseURL: 'https://transcribe.example.org/v1', model: 'whisper-1', timeoutMs: 1000, maxRetries: 0, maxUploadBytes: 25 * 1024 * 1024 },
+      {
+        kind: 'openai',
+        apiKey: 'k',
+        baseURL: 'https://transcribe.example.org/v1',
+        model: 'whisper-1',
+        timeoutMs: 1000,
+        maxRetries: 0,
+        maxUploadBytes: 25 * 1024 * 1024,
+      },
       { logger: memoryLogger(), assertAllowed: (baseUrl) => policy.assertEngineAllowed('transcription', 'openai', { baseUrl }) },
     );
     mayLeave = false;
-    await assert.rejects(engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]), { reason: 'policy.refused', details: { setting: 'audioMayLeaveDevice' } });
+    await assert.rejects(engine.transcribe([{ id: 'a0', startMs: 0, pcm: speechLike(1) }]), {
+      reason: 'policy.refused',
+      details: { setting: 'audioMayLeaveDevice' },
+    });
   });
 
   test('not configured: a clear message naming what to set', () => {
-    const factory = createEngineFactory({ policy: gate({ audioMayLeaveDevice: true }), logger: memoryLogger(), openaiConfig: () => openAiAsrConfigFromEnv({}) });
-    assert.throws(() => factory('openai'), (e: unknown) => e instanceof AsrError && e.failure === 'not_configured' && /OPENAI_API_KEY/.test(e.message));
+    const factory = createEngineFactory({
+      policy: gate({ audioMayLeaveDevice: true }),
+      logger: memoryLogger(),
+      openaiConfig: () => openAiAsrConfigFromEnv({}),
+    });
+    assert.throws(
+      () => factory('openai'),
+      (e: unknown) => e instanceof AsrError && e.failure === 'not_configured' && /OPENAI_API_KEY/.test(e.message),
+    );
   });
 });

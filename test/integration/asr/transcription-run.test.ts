@@ -50,11 +50,19 @@ function runFor(h: AsrScribe, visitId: VisitId, engine: TranscriptionEngine, ext
     pollMs: 60_000,
     ...extra,
   };
-  const run = new TranscriptionRun(deps, { visitId, engineName: 'local', engine, prompt: undefined, actorId: 'dr-asr', stored: h.scribe.transcripts.read(visitId) });
+  const run = new TranscriptionRun(deps, {
+    visitId,
+    engineName: 'local',
+    engine,
+    prompt: undefined,
+    actorId: 'dr-asr',
+    stored: h.scribe.transcripts.read(visitId),
+  });
   return { run, progress };
 }
 
-const auditActions = (h: AsrScribe) => (h.scribe.store.db.prepare('SELECT action FROM audit_log').all() as { action: string }[]).map((a) => a.action);
+const auditActions = (h: AsrScribe) =>
+  (h.scribe.store.db.prepare('SELECT action FROM audit_log').all() as { action: string }[]).map((a) => a.action);
 
 describe('a transcription run', () => {
   test('transcribes each speech segment of a stopped recording once, reports its progress, and finalises the transcript', async () => {
@@ -132,7 +140,8 @@ describe('a transcription run', () => {
   test('a failure that may pass is retried; one that will not stops the run with its reason, recorded in the audit log', async () => {
     let failures = 0;
     const flaky = scriptedEngine((input) => {
-      if (input.id === 'a1' && failures++ === 0) return new AsrError('server_error', 'The transcription service failed (HTTP 503); try again later.', { status: 503 });
+      if (input.id === 'a1' && failures++ === 0)
+        return new AsrError('server_error', 'The transcription service failed (HTTP 503); try again later.', { status: 503 });
       return [{ startMs: input.startMs, endMs: input.startMs + 1_000, text: `Said in ${input.id}.` }];
     });
     const h = openAsrScribe({ vad: energyVad() });
@@ -149,7 +158,9 @@ describe('a transcription run', () => {
 
       const other = await h.newVisit();
       await importAudio(h, other.id, threeTurns());
-      const rejecting = scriptedEngine(() => new AsrError('rejected', 'The transcription service rejected the request (HTTP 400).', { status: 400 }));
+      const rejecting = scriptedEngine(
+        () => new AsrError('rejected', 'The transcription service rejected the request (HTTP 400).', { status: 400 }),
+      );
       const failed = runFor(h, other.id, rejecting, { retryDelaysMs: [10, 10] });
       failed.run.start();
       await assert.rejects(failed.run.caughtUp(), (e: unknown) => e instanceof AsrError && e.reason === 'asr.rejected');
@@ -185,7 +196,11 @@ describe('a transcription run', () => {
       const turn = concat(speechLike(1.5), silence(0.8));
       for (let seq = 0, i = 0; i < turn.length; seq += 1, i += 1_600) {
         const part = turn.subarray(i, i + 1_600);
-        await h.call('capture:append', { visitId: visit.id, seq, pcm: Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('base64') });
+        await h.call('capture:append', {
+          visitId: visit.id,
+          seq,
+          pcm: Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('base64'),
+        });
       }
       await segment;
       run.wake();

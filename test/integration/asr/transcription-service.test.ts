@@ -25,7 +25,13 @@ function frames(samples: Int16Array): string[] {
 }
 
 function writeWav(file: string, samples: Int16Array): void {
-  writeFileSync(file, Buffer.concat([wavHeaderFor({ sampleRate: 16_000, channels: 1, encoding: 'pcm16' }, samples.length), Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength)]));
+  writeFileSync(
+    file,
+    Buffer.concat([
+      wavHeaderFor({ sampleRate: 16_000, channels: 1, encoding: 'pcm16' }, samples.length),
+      Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength),
+    ]),
+  );
 }
 
 function concat(...parts: Int16Array[]): Int16Array {
@@ -58,7 +64,17 @@ const LINES = [
 describe('live transcription while recording', () => {
   test('a slow engine never holds up capture: every frame is stored, the transcript grows during the visit, and is final after stop', async () => {
     // 400 ms per speech segment, five times slower than the audio arrives below.
-    const engine = scriptedEngine((input) => [{ startMs: input.startMs, endMs: input.startMs + Math.round((input.pcm.length / 16_000) * 1000), text: LINES[Number(input.id.slice(1)) % LINES.length]!, confidence: 0.9 }], 400);
+    const engine = scriptedEngine(
+      (input) => [
+        {
+          startMs: input.startMs,
+          endMs: input.startMs + Math.round((input.pcm.length / 16_000) * 1000),
+          text: LINES[Number(input.id.slice(1)) % LINES.length]!,
+          confidence: 0.9,
+        },
+      ],
+      400,
+    );
     const h = openAsrScribe({ vad: energyVad(), transcription: { live: true, engines: () => engine } });
     try {
       const visit = await h.newVisit();
@@ -91,9 +107,16 @@ describe('live transcription while recording', () => {
       assert.deepEqual(stopped.gaps, []);
       assert.ok(slowest < 250, `slowest append ${slowest.toFixed(0)} ms`);
       assert.ok(duringRecording > 0, 'the transcript grew while the visit was recorded');
-      assert.ok(beforeStop.segmentsPending > 0 || beforeStop.segmentsDone < LINES.length, 'the engine was still behind when recording stopped');
+      assert.ok(
+        beforeStop.segmentsPending > 0 || beforeStop.segmentsDone < LINES.length,
+        'the engine was still behind when recording stopped',
+      );
 
-      await eventually(async () => (await h.call<TranscriptionStatus>('transcription:status', { visitId: visit.id })).state === 'finished', 15_000, 'transcription to finish');
+      await eventually(
+        async () => (await h.call<TranscriptionStatus>('transcription:status', { visitId: visit.id })).state === 'finished',
+        15_000,
+        'transcription to finish',
+      );
       const transcript = await h.call<Transcript>('transcript:get', { visitId: visit.id });
       assert.equal(transcript.final, true);
       assert.equal(transcript.source, 'asr');
@@ -112,7 +135,10 @@ describe('live transcription while recording', () => {
       const states = progress.map((p) => p.state);
       assert.ok(states.includes('following') && states.includes('running'), states.join(','));
       assert.equal(states.at(-1), 'finished');
-      assert.ok(progress.some((p) => p.segmentsDone > 0 && p.segmentsDone < LINES.length), 'progress while the engine works');
+      assert.ok(
+        progress.some((p) => p.segmentsDone > 0 && p.segmentsDone < LINES.length),
+        'progress while the engine works',
+      );
       assert.ok(!JSON.stringify(progress).includes('cough'));
     } finally {
       h.cleanup();
@@ -123,9 +149,30 @@ describe('live transcription while recording', () => {
 describe('transcribing a recorded visit', () => {
   test('without a voice-activity model the audio is read in windows; silence, repeated lines and subtitle phrases are kept out', async () => {
     const engine = scriptedEngine((input) => [
-      { startMs: input.startMs, endMs: input.startMs + 2_500, text: ' I have had this cough since last Tuesday.', confidence: 0.8, avgLogprob: -0.2, noSpeechProb: 0.05 },
-      { startMs: input.startMs + 2_500, endMs: input.startMs + 5_000, text: ' I have had this cough since last Tuesday.', confidence: 0.8, avgLogprob: -0.2, noSpeechProb: 0.05 },
-      { startMs: input.startMs + 5_000, endMs: input.startMs + 10_000, text: ' Thank you.', confidence: 0.9, avgLogprob: -0.1, noSpeechProb: 0.1 },
+      {
+        startMs: input.startMs,
+        endMs: input.startMs + 2_500,
+        text: ' I have had this cough since last Tuesday.',
+        confidence: 0.8,
+        avgLogprob: -0.2,
+        noSpeechProb: 0.05,
+      },
+      {
+        startMs: input.startMs + 2_500,
+        endMs: input.startMs + 5_000,
+        text: ' I have had this cough since last Tuesday.',
+        confidence: 0.8,
+        avgLogprob: -0.2,
+        noSpeechProb: 0.05,
+      },
+      {
+        startMs: input.startMs + 5_000,
+        endMs: input.startMs + 10_000,
+        text: ' Thank you.',
+        confidence: 0.9,
+        avgLogprob: -0.1,
+        noSpeechProb: 0.1,
+      },
       { startMs: input.startMs + 10_000, endMs: input.startMs + 12_000, text: ' [BLANK_AUDIO]' },
     ]);
     const h = openAsrScribe({ transcription: { engines: () => engine } });
@@ -177,7 +224,8 @@ describe('transcribing a recorded visit', () => {
   test('a failure stops the run with a clear error; the next run carries on without duplicating anything', async () => {
     let broken = true;
     const engine = scriptedEngine((input) => {
-      if (broken && input.startMs >= 50_000) return new AsrError('rejected', 'The transcription service rejected the request (HTTP 400).', { status: 400 });
+      if (broken && input.startMs >= 50_000)
+        return new AsrError('rejected', 'The transcription service rejected the request (HTTP 400).', { status: 400 });
       return [{ startMs: input.startMs, endMs: input.startMs + 1_000, text: `Line at ${input.startMs} ms.` }];
     });
     const h = openAsrScribe({ transcription: { engines: () => engine } });
@@ -237,12 +285,19 @@ describe('transcribing a recorded visit', () => {
   });
 
   test('cancelling stops the run; it is audited; a later run finishes the job', async () => {
-    const engine = scriptedEngine((input) => [{ startMs: input.startMs, endMs: input.startMs + 1_000, text: `Window ${input.startMs}.` }], 600);
+    const engine = scriptedEngine(
+      (input) => [{ startMs: input.startMs, endMs: input.startMs + 1_000, text: `Window ${input.startMs}.` }],
+      600,
+    );
     const h = openAsrScribe({ transcription: { engines: () => engine } });
     try {
       const visit = await h.newVisit();
       await importAudio(h, visit.id, speechLike(70));
-      const running = h.scribe.dispatch('visit:transcribe', { visitId: visit.id }, { transport: 'cli', actor: { id: 'dr-asr', role: 'clinician' } });
+      const running = h.scribe.dispatch(
+        'visit:transcribe',
+        { visitId: visit.id },
+        { transport: 'cli', actor: { id: 'dr-asr', role: 'clinician' } },
+      );
       await new Promise((resolve) => setTimeout(resolve, 150));
       const cancelled = await h.call<TranscriptionStatus>('transcription:cancel', { visitId: visit.id });
       assert.equal(cancelled.state, 'cancelled');
@@ -261,7 +316,9 @@ describe('transcribing a recorded visit', () => {
   });
 
   test("the visit's vocabulary reaches the engine as a prompt; the patient's name, record number and birth date never do", async () => {
-    const engine = scriptedEngine((input) => [{ startMs: input.startMs, endMs: input.startMs + 1_000, text: 'Take the metformin with food.' }]);
+    const engine = scriptedEngine((input) => [
+      { startMs: input.startMs, endMs: input.startMs + 1_000, text: 'Take the metformin with food.' },
+    ]);
     const h = openAsrScribe({
       transcription: {
         engines: () => engine,
@@ -317,7 +374,10 @@ describe('transcribing a recorded visit', () => {
       await importAudio(h, visit.id, speechLike(2));
       const refused = await h.fail('visit:transcribe', { visitId: visit.id, engine: 'local' });
       assert.equal(refused.code, 'unavailable');
-      assert.match(refused.message, /No speech recognition model is installed \(looked in \/nonexistent\/scribe-models\).*npm run models:fetch/);
+      assert.match(
+        refused.message,
+        /No speech recognition model is installed \(looked in \/nonexistent\/scribe-models\).*npm run models:fetch/,
+      );
     } finally {
       h.cleanup();
     }

@@ -49,7 +49,12 @@ describe('the EHR launch listener', () => {
     return { made, launches, abandoned, logger, configure: (next: Partial<SignInConfig>) => (current = { ...current, ...next }) };
   }
 
-  const configured = (launchPort: number | null): SignInConfig => ({ fhirBaseUrl: EHR, clientId: 'scribe', scope: 'openid fhirUser', launchPort });
+  const configured = (launchPort: number | null): SignInConfig => ({
+    fhirBaseUrl: EHR,
+    clientId: 'scribe',
+    scope: 'openid fhirUser',
+    launchPort,
+  });
   const get = (url: string) => fetch(url, { redirect: 'manual' });
 
   test('a launch from the configured EHR starts a sign-in and sends the browser to its authorization URL; others are refused', async () => {
@@ -112,7 +117,8 @@ describe('the EHR launch listener', () => {
     made.settingsChanged(['updateChannel']);
     assert.equal(made.url(), launchUrl, 'other settings leave it alone');
     made.settingsChanged(['fhirLaunchPort']);
-    for (let i = 0; i < 50 && made.url() !== `http://127.0.0.1:${second}/launch`; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 50 && made.url() !== `http://127.0.0.1:${second}/launch`; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(made.url(), `http://127.0.0.1:${second}/launch`);
     assert.deepEqual(
       abandoned.map((a) => [a.listener, a.why.reason]),

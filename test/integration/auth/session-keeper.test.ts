@@ -79,7 +79,8 @@ describe('the session keeper', () => {
     return { made, audited, ended, logger, renewed: () => renewed };
   }
 
-  const readPatient = (token: string) => fetch(`${sandbox.fhirBaseUrl}/Patient/sbx-patient-1`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+  const readPatient = (token: string) =>
+    fetch(`${sandbox.fhirBaseUrl}/Patient/sbx-patient-1`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
   const until = async (what: () => boolean) => {
     for (let i = 0; i < 100 && !what(); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
   };

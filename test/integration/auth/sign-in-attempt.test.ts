@@ -25,7 +25,12 @@ describe('a sign-in attempt', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, usCoreDir: null });
-    config = { fhirBaseUrl: sandbox.fhirBaseUrl, clientId: SANDBOX_DEFAULTS.clinicianClientId, scope: 'openid fhirUser offline_access user/*.read', launchPort: null };
+    config = {
+      fhirBaseUrl: sandbox.fhirBaseUrl,
+      clientId: SANDBOX_DEFAULTS.clinicianClientId,
+      scope: 'openid fhirUser offline_access user/*.read',
+      launchPort: null,
+    };
   });
   afterAll(async () => {
     await sandbox.close();
@@ -71,11 +76,19 @@ describe('a sign-in attempt', () => {
     assert.equal(await made.done, 1, 'settled once');
     const [outcome] = outcomes;
     assert.ok(outcome?.kind === 'signed_in');
-    assert.deepEqual(outcome.grant.user, { practitionerId: 'sbx-practitioner-3', fhirUser: 'Practitioner/sbx-practitioner-3', displayName: 'Dr. Noor Nurse-Practitioner-Sandbox' });
+    assert.deepEqual(outcome.grant.user, {
+      practitionerId: 'sbx-practitioner-3',
+      fhirUser: 'Practitioner/sbx-practitioner-3',
+      displayName: 'Dr. Noor Nurse-Practitioner-Sandbox',
+    });
     assert.equal(outcome.grant.launch, 'standalone');
     assert.equal(outcome.grant.revocationEndpoint, `${sandbox.auth.issuer}/token/revocation`);
     const token = outcome.grant.client.state.tokenResponse?.access_token;
-    assert.equal((await fetch(`${sandbox.fhirBaseUrl}/Patient/sbx-patient-1`, { headers: { authorization: `Bearer ${token}` } })).status, 200, 'the token works at the EHR');
+    assert.equal(
+      (await fetch(`${sandbox.fhirBaseUrl}/Patient/sbx-patient-1`, { headers: { authorization: `Bearer ${token}` } })).status,
+      200,
+      'the token works at the EHR',
+    );
 
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(await stillListening(redirectUri), false, 'nothing listens on the redirect URI any more');
@@ -160,12 +173,19 @@ describe('a sign-in attempt', () => {
       assert.equal(outcome.grant.client.state.tokenResponse?.patient, 'sbx-patient-2');
       assert.equal(outcome.grant.client.state.tokenResponse?.encounter, 'sbx-encounter-2');
       assert.equal(made.isOn(launchListener), false, 'an ended attempt is on no listener');
-      assert.equal((await fetch(`${launchListener.origin}/callback?state=x&code=y`)).status, 409, 'the launch listener still answers: the ended attempt is no longer waiting');
+      assert.equal(
+        (await fetch(`${launchListener.origin}/callback?state=x&code=y`)).status,
+        409,
+        'the launch listener still answers: the ended attempt is no longer waiting',
+      );
     });
 
     test('with EHR launch turned off by the time the endpoints are known: refused as launch_refused', async () => {
       const { made } = attempt({ ehr: { launch: 'L-1', listener: () => undefined } });
-      await assert.rejects(made.start(), (e: unknown) => e instanceof SignInError && e.reason === 'auth.launch_not_on' && e.problem === 'launch_refused');
+      await assert.rejects(
+        made.start(),
+        (e: unknown) => e instanceof SignInError && e.reason === 'auth.launch_not_on' && e.problem === 'launch_refused',
+      );
     });
   });
 });

@@ -30,7 +30,10 @@ async function serveJson(body: (path: string) => unknown): Promise<{ url: string
     res.end(JSON.stringify(value ?? {}));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe('clinician sign-in: failure paths and lifecycle', () => {
@@ -40,7 +43,12 @@ describe('clinician sign-in: failure paths and lifecycle', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, usCoreDir: null });
-    config = { fhirBaseUrl: sandbox.fhirBaseUrl, clientId: SANDBOX_DEFAULTS.clinicianClientId, scope: 'openid fhirUser offline_access user/*.read', launchPort: null };
+    config = {
+      fhirBaseUrl: sandbox.fhirBaseUrl,
+      clientId: SANDBOX_DEFAULTS.clinicianClientId,
+      scope: 'openid fhirUser offline_access user/*.read',
+      launchPort: null,
+    };
   });
   afterAll(async () => {
     for (const s of services) await s.close();
@@ -56,14 +64,24 @@ describe('clinician sign-in: failure paths and lifecycle', () => {
     const openBrowser: BrowserOpener = async (url) => {
       pages.push(await browser.open(url));
     };
-    const auth = createAuthService({ config: () => config, openBrowser, logger, onChanged: (c) => changes.push(c), requestTimeoutMs: 5_000, ...options });
+    const auth = createAuthService({
+      config: () => config,
+      openBrowser,
+      logger,
+      onChanged: (c) => changes.push(c),
+      requestTimeoutMs: 5_000,
+      ...options,
+    });
     services.push(auth);
     return { auth, browser, pages, logger, changes };
   }
 
   test('not set up: a clear error, nothing listens, the status says why', async () => {
     const { auth } = make({ config: () => ({ ...config, clientId: null }) });
-    await assert.rejects(auth.signIn({ mode: 'standalone' }), (e: unknown) => e instanceof SignInError && e.problem === 'not_configured' && e.code === 'unavailable');
+    await assert.rejects(
+      auth.signIn({ mode: 'standalone' }),
+      (e: unknown) => e instanceof SignInError && e.problem === 'not_configured' && e.code === 'unavailable',
+    );
     const status = auth.status();
     assert.equal(status.configured, false);
     assert.equal(status.state, 'signed_out');
@@ -193,7 +211,11 @@ describe('clinician sign-in: failure paths and lifecycle', () => {
     const launchUrl = await auth.startLaunchListener();
     assert.ok(launchUrl);
     const listener = new URL(launchUrl);
-    assert.equal((await fetch(launchUrl, { headers: { host: `rebound.example:${listener.port}` } })).status, 400, 'a DNS-rebound Host is refused');
+    assert.equal(
+      (await fetch(launchUrl, { headers: { host: `rebound.example:${listener.port}` } })).status,
+      400,
+      'a DNS-rebound Host is refused',
+    );
     assert.equal((await fetch(`${launchUrl}?iss=${encodeURIComponent(sandbox.fhirBaseUrl)}`)).status, 400, 'no launch id');
     const launchId = sandbox.createLaunch({ patient: 'sbx-patient-2', encounter: 'sbx-encounter-2' });
     assert.ok(launchId);
@@ -228,7 +250,10 @@ describe('clinician sign-in: failure paths and lifecycle', () => {
       ] as const) {
         const server = await serveJson(() => config);
         try {
-          await assert.rejects(discover(`${server.url}/fhir`), (e: unknown) => e instanceof SignInError && e.problem === problem && words.test(e.message) && !e.message.includes(server.url));
+          await assert.rejects(
+            discover(`${server.url}/fhir`),
+            (e: unknown) => e instanceof SignInError && e.problem === problem && words.test(e.message) && !e.message.includes(server.url),
+          );
         } finally {
           await server.close();
         }
@@ -237,7 +262,11 @@ describe('clinician sign-in: failure paths and lifecycle', () => {
 
     test('the keys come from openid-configuration when the SMART configuration does not list them', async () => {
       const server = await serveJson((path) =>
-        path.endsWith('/smart-configuration') ? { ...good, jwks_uri: undefined } : path.endsWith('/openid-configuration') ? { issuer: good.issuer, jwks_uri: good.jwks_uri } : undefined,
+        path.endsWith('/smart-configuration')
+          ? { ...good, jwks_uri: undefined }
+          : path.endsWith('/openid-configuration')
+            ? { issuer: good.issuer, jwks_uri: good.jwks_uri }
+            : undefined,
       );
       try {
         // The issuer is on ehr.example.org, which this test cannot reach: the fallback is asked for, and fails cleanly.
@@ -249,7 +278,10 @@ describe('clinician sign-in: failure paths and lifecycle', () => {
 
     test('an EHR that does not answer: discovery_failed, without its address in the message', async () => {
       const url = `http://127.0.0.1:${await closedPort()}/fhir`;
-      await assert.rejects(discover(url), (e: unknown) => e instanceof SignInError && e.problem === 'discovery_failed' && !e.message.includes('127.0.0.1'));
+      await assert.rejects(
+        discover(url),
+        (e: unknown) => e instanceof SignInError && e.problem === 'discovery_failed' && !e.message.includes('127.0.0.1'),
+      );
     });
   });
 });

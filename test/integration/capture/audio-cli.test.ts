@@ -20,7 +20,7 @@ function visitFootprint(dir: string, visitId: string) {
   try {
     const count = (sql: string) => (db.prepare(sql).get(visitId) as { n: number }).n;
     return {
-      state: (db.prepare('SELECT state, updated_at FROM visits WHERE id = ?').get(visitId) as { state: string; updated_at: string }),
+      state: db.prepare('SELECT state, updated_at FROM visits WHERE id = ?').get(visitId) as { state: string; updated_at: string },
       tracks: count('SELECT COUNT(*) AS n FROM audio_tracks WHERE visit_id = ?'),
       chunks: count('SELECT COUNT(*) AS n FROM audio_chunks WHERE visit_id = ?'),
       segments: count('SELECT COUNT(*) AS n FROM speech_segments WHERE visit_id = ?'),
@@ -39,7 +39,12 @@ describe('scribe visit import-audio / export-audio', skipWhen(cliBuilt ? false :
 
   beforeAll(async () => {
     // A store made with cheap scrypt: every CLI command below unlocks it quickly.
-    const s = openScribe({ dataDir: env.SCRIBE_DATA_DIR, keyProvider: createPassphraseKeyProvider(PASSPHRASE, FAST_SCRYPT), mode: 'create', vad: noVad });
+    const s = openScribe({
+      dataDir: env.SCRIBE_DATA_DIR,
+      keyProvider: createPassphraseKeyProvider(PASSPHRASE, FAST_SCRYPT),
+      mode: 'create',
+      vad: noVad,
+    });
     const ctx = { transport: 'cli', actor: { id: 'dr-cli', role: 'clinician' } } as const;
     for (let i = 0; i < 7; i += 1) {
       const created = await s.dispatch('visit:create', { patientId: SENTINEL.patientId, patient: { displayName: SENTINEL.name } }, ctx);
@@ -79,14 +84,46 @@ describe('scribe visit import-audio / export-audio', skipWhen(cliBuilt ? false :
         expect: /The WAV file is truncated: its header declares 10\.0 s of audio but the file holds 2\.0 s\. Nothing was imported\./,
       },
       { name: 'a WAV cut inside its header', bytes: () => header(1000).subarray(0, 30), expect: /truncated: it ends inside its header/ },
-      { name: 'a WAV with a wrong header', bytes: badFmt, expect: /The WAV header is invalid: it declares 0 channels\. Nothing was imported\./ },
-      { name: 'a PDF', bytes: () => Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n'), expect: /This file is not audio \(it looks like PDF document\)/ },
-      { name: 'a text file', bytes: () => Buffer.from(`Note for ${SENTINEL.name}: follow up in two weeks.\n`), expect: /This file is not audio \(it looks like text\)/ },
-      { name: 'FLAC', bytes: () => Buffer.concat([Buffer.from('fLaC'), Buffer.alloc(60)]), expect: /The FLAC file is damaged: its STREAMINFO block is invalid\. Nothing was imported\./ },
-      { name: 'MP3', bytes: () => Buffer.concat([Buffer.from('ID3'), Buffer.from([4, 0, 0, 0, 0, 0, 0]), Buffer.alloc(60)]), expect: /The MP3 file is damaged: no audio frames were found in it\. Nothing was imported\./ },
-      { name: 'M4A', bytes: () => Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypM4A '), Buffer.alloc(60)]), expect: /Unsupported format: M4A/ },
-      { name: 'WebM', bytes: () => Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x84]), Buffer.from('webm'), Buffer.alloc(60)]), expect: /The WebM file is damaged: its structure is invalid\./ },
-      { name: 'Ogg Opus', bytes: () => Buffer.concat([Buffer.from('OggS'), Buffer.alloc(24), Buffer.from('OpusHead'), Buffer.alloc(40)]), expect: /The Ogg file is damaged: a page fails its checksum\./ },
+      {
+        name: 'a WAV with a wrong header',
+        bytes: badFmt,
+        expect: /The WAV header is invalid: it declares 0 channels\. Nothing was imported\./,
+      },
+      {
+        name: 'a PDF',
+        bytes: () => Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n'),
+        expect: /This file is not audio \(it looks like PDF document\)/,
+      },
+      {
+        name: 'a text file',
+        bytes: () => Buffer.from(`Note for ${SENTINEL.name}: follow up in two weeks.\n`),
+        expect: /This file is not audio \(it looks like text\)/,
+      },
+      {
+        name: 'FLAC',
+        bytes: () => Buffer.concat([Buffer.from('fLaC'), Buffer.alloc(60)]),
+        expect: /The FLAC file is damaged: its STREAMINFO block is invalid\. Nothing was imported\./,
+      },
+      {
+        name: 'MP3',
+        bytes: () => Buffer.concat([Buffer.from('ID3'), Buffer.from([4, 0, 0, 0, 0, 0, 0]), Buffer.alloc(60)]),
+        expect: /The MP3 file is damaged: no audio frames were found in it\. Nothing was imported\./,
+      },
+      {
+        name: 'M4A',
+        bytes: () => Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypM4A '), Buffer.alloc(60)]),
+        expect: /Unsupported format: M4A/,
+      },
+      {
+        name: 'WebM',
+        bytes: () => Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x82, 0x84]), Buffer.from('webm'), Buffer.alloc(60)]),
+        expect: /The WebM file is damaged: its structure is invalid\./,
+      },
+      {
+        name: 'Ogg Opus',
+        bytes: () => Buffer.concat([Buffer.from('OggS'), Buffer.alloc(24), Buffer.from('OpusHead'), Buffer.alloc(40)]),
+        expect: /The Ogg file is damaged: a page fails its checksum\./,
+      },
     ];
     for (const c of cases) {
       test(c.name, () => {
@@ -140,7 +177,12 @@ describe('scribe visit import-audio / export-audio', skipWhen(cliBuilt ? false :
       const seconds = 12.5;
       const wav = file(`in-${spec.sampleRate}.wav`);
       // A 440 Hz tone on the left, 660 Hz on the right (or both in mono).
-      await writeWav(wav, spec, Math.round(spec.sampleRate * seconds), (i, channel) => 0.4 * Math.sin((2 * Math.PI * (channel ? 660 : 440) * i) / spec.sampleRate));
+      await writeWav(
+        wav,
+        spec,
+        Math.round(spec.sampleRate * seconds),
+        (i, channel) => 0.4 * Math.sin((2 * Math.PI * (channel ? 660 : 440) * i) / spec.sampleRate),
+      );
       const imported = scribe(['visit', 'import-audio', visit, wav], env);
       assert.equal(imported.status, 0, imported.stderr);
       const out = file(`out-${spec.sampleRate}.wav`);
@@ -153,31 +195,48 @@ describe('scribe visit import-audio / export-audio', skipWhen(cliBuilt ? false :
       let err = 0;
       for (let i = 1000; i < samples.length - 1000; i += 7) {
         const t = i / 16_000;
-        const expected = spec.channels === 2 ? 0.2 * Math.sin(2 * Math.PI * 440 * t) + 0.2 * Math.sin(2 * Math.PI * 660 * t) : 0.4 * Math.sin(2 * Math.PI * 440 * t);
+        const expected =
+          spec.channels === 2
+            ? 0.2 * Math.sin(2 * Math.PI * 440 * t) + 0.2 * Math.sin(2 * Math.PI * 660 * t)
+            : 0.4 * Math.sin(2 * Math.PI * 440 * t);
         err = Math.max(err, Math.abs(samples[i]! / 32768 - expected));
       }
       assert.ok(err < 0.01, `largest difference from the expected signal: ${err}`);
     });
   }
 
-  test('an Ogg Opus file imports; the same file damaged is refused first and leaves the visit as it was', skipWhen(ffmpegMissing ?? false), async () => {
-    const visit = visits[6]!;
-    const wav = file('opus-source.wav');
-    await writeWav(wav, { sampleRate: 48_000, channels: 2, encoding: 'pcm16' }, 48_000 * 9, (i, channel) => 0.3 * Math.sin((2 * Math.PI * (channel ? 330 : 220) * i) / 48_000));
-    const opus = encode(wav, file('visit.opus'), ['-c:a', 'libopus', '-b:a', '64k']);
-    const before = visitFootprint(env.SCRIBE_DATA_DIR, visit);
-    const refused = scribe(['visit', 'import-audio', visit, corruptFile(opus, file('visit-damaged.opus'))], env);
-    assert.equal(refused.status, 1, refused.stdout);
-    assert.match(refused.stderr, /The Ogg Opus file is damaged: a page fails its checksum\. Nothing was imported\./);
-    assert.deepEqual(visitFootprint(env.SCRIBE_DATA_DIR, visit), before);
-    const imported = scribe(['visit', 'import-audio', visit, opus, '--json'], env);
-    assert.equal(imported.status, 0, imported.stderr);
-    const summary = JSON.parse(imported.stdout) as { durationMs: number; sourceFormat: string; sourceSampleRate: number; sourceChannels: number };
-    assert.deepEqual([summary.sourceFormat, summary.sourceSampleRate, summary.sourceChannels], ['Ogg Opus', 48_000, 2]);
-    assert.ok(Math.abs(summary.durationMs - 9000) <= 180, `${summary.durationMs} ms`);
-    const after = visitFootprint(env.SCRIBE_DATA_DIR, visit);
-    assert.deepEqual([after.state.state, after.chunks], ['transcribing', Math.ceil(summary.durationMs / 1000)]);
-  });
+  test(
+    'an Ogg Opus file imports; the same file damaged is refused first and leaves the visit as it was',
+    skipWhen(ffmpegMissing ?? false),
+    async () => {
+      const visit = visits[6]!;
+      const wav = file('opus-source.wav');
+      await writeWav(
+        wav,
+        { sampleRate: 48_000, channels: 2, encoding: 'pcm16' },
+        48_000 * 9,
+        (i, channel) => 0.3 * Math.sin((2 * Math.PI * (channel ? 330 : 220) * i) / 48_000),
+      );
+      const opus = encode(wav, file('visit.opus'), ['-c:a', 'libopus', '-b:a', '64k']);
+      const before = visitFootprint(env.SCRIBE_DATA_DIR, visit);
+      const refused = scribe(['visit', 'import-audio', visit, corruptFile(opus, file('visit-damaged.opus'))], env);
+      assert.equal(refused.status, 1, refused.stdout);
+      assert.match(refused.stderr, /The Ogg Opus file is damaged: a page fails its checksum\. Nothing was imported\./);
+      assert.deepEqual(visitFootprint(env.SCRIBE_DATA_DIR, visit), before);
+      const imported = scribe(['visit', 'import-audio', visit, opus, '--json'], env);
+      assert.equal(imported.status, 0, imported.stderr);
+      const summary = JSON.parse(imported.stdout) as {
+        durationMs: number;
+        sourceFormat: string;
+        sourceSampleRate: number;
+        sourceChannels: number;
+      };
+      assert.deepEqual([summary.sourceFormat, summary.sourceSampleRate, summary.sourceChannels], ['Ogg Opus', 48_000, 2]);
+      assert.ok(Math.abs(summary.durationMs - 9000) <= 180, `${summary.durationMs} ms`);
+      const after = visitFootprint(env.SCRIBE_DATA_DIR, visit);
+      assert.deepEqual([after.state.state, after.chunks], ['transcribing', Math.ceil(summary.durationMs / 1000)]);
+    },
+  );
 
   test('export of a visit without audio, and of an unknown visit, are clear errors; nothing is written', () => {
     const s = scribe(['visit', 'export-audio', visits[1]!, file('none.wav')], env);

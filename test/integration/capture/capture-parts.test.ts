@@ -38,7 +38,15 @@ describe('track leases', () => {
   test('a held track has its lease renewed on the heartbeat; letting go stops the renewals', async () => {
     const owner = otherOwner(1);
     const lost: VisitId[] = [];
-    const leases = createTrackLeases({ store: h.scribe.store, audio, logger: h.logger, owner, leaseMs: 60_000, heartbeatMs: 20, onLost: (visitId) => lost.push(visitId) });
+    const leases = createTrackLeases({
+      store: h.scribe.store,
+      audio,
+      logger: h.logger,
+      owner,
+      leaseMs: 60_000,
+      heartbeatMs: 20,
+      onLost: (visitId) => lost.push(visitId),
+    });
     try {
       const visit = await h.newVisit();
       audio.createTrack(visit.id, 'recording', owner, new Date(Date.now() + 1_000).toISOString());
@@ -61,7 +69,15 @@ describe('track leases', () => {
   test('a track another process took over is let go at the next renewal, its entry handed to onLost', async () => {
     const lost: [VisitId, ActiveTrack][] = [];
     const owner = otherOwner(2);
-    const leases = createTrackLeases({ store: h.scribe.store, audio, logger: h.logger, owner, leaseMs: 60_000, heartbeatMs: 60_000, onLost: (visitId, entry) => lost.push([visitId, entry]) });
+    const leases = createTrackLeases({
+      store: h.scribe.store,
+      audio,
+      logger: h.logger,
+      owner,
+      leaseMs: 60_000,
+      heartbeatMs: 60_000,
+      onLost: (visitId, entry) => lost.push([visitId, entry]),
+    });
     try {
       const visit = await h.newVisit();
       audio.createTrack(visit.id, 'recording', owner, new Date().toISOString());
@@ -88,7 +104,15 @@ describe('interrupted recordings', () => {
       const lifecycle = createVisitLifecycle({ store });
       const self: TrackOwner = { instance: 'self', pid: process.pid, host: 'this-host' };
       const deadHere: TrackOwner = { instance: 'dead', pid: 4_000_001, host: 'this-host' };
-      const sweep = createInterruptedRecordings({ store, audio, lifecycle, audit: own.scribe.audit, logger: own.logger, owner: self, isProcessAlive: (pid) => pid !== deadHere.pid });
+      const sweep = createInterruptedRecordings({
+        store,
+        audio,
+        lifecycle,
+        audit: own.scribe.audit,
+        logger: own.logger,
+        owner: self,
+        isProcessAlive: (pid) => pid !== deadHere.pid,
+      });
       const farFuture = new Date(Date.now() + 3_600_000).toISOString();
 
       const died = await own.newVisit();
@@ -121,7 +145,14 @@ describe('interrupted recordings', () => {
 
 describe('consent', () => {
   const consentFor = (required: () => boolean) =>
-    createCaptureConsent({ store: h.scribe.store, visits: createSqliteVisitRepository(h.scribe.store), consents: createSqliteConsentRepository(h.scribe.store), audit: h.scribe.audit, logger: h.logger, requireConsent: required });
+    createCaptureConsent({
+      store: h.scribe.store,
+      visits: createSqliteVisitRepository(h.scribe.store),
+      consents: createSqliteConsentRepository(h.scribe.store),
+      audit: h.scribe.audit,
+      logger: h.logger,
+      requireConsent: required,
+    });
 
   test('is asked for only while policy requires it; once recorded, its summary names no one', async () => {
     let required = true;
@@ -145,12 +176,24 @@ describe('consent', () => {
     const consent = consentFor(() => true);
     const visit = await h.newVisit({ consent: false });
     const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
-    assert.throws(() => consent.record({ visitId: visit.id, method: 'verbal', givenBy: 'patient', obtainedAt: inAnHour }, clinician), hasReason('consent.time_in_future'));
-    assert.throws(() => consent.record({ visitId: visit.id, method: 'verbal', givenBy: 'representative' }, clinician), hasReason('consent.representative_name_missing'));
-    assert.throws(() => consent.record({ visitId: 'no-such-visit' as VisitId, method: 'verbal', givenBy: 'patient' }, clinician), hasReason('visit.not_found'));
+    assert.throws(
+      () => consent.record({ visitId: visit.id, method: 'verbal', givenBy: 'patient', obtainedAt: inAnHour }, clinician),
+      hasReason('consent.time_in_future'),
+    );
+    assert.throws(
+      () => consent.record({ visitId: visit.id, method: 'verbal', givenBy: 'representative' }, clinician),
+      hasReason('consent.representative_name_missing'),
+    );
+    assert.throws(
+      () => consent.record({ visitId: 'no-such-visit' as VisitId, method: 'verbal', givenBy: 'patient' }, clinician),
+      hasReason('visit.not_found'),
+    );
     assert.equal(consent.summary(visit.id), null);
     const withinSkew = new Date(Date.now() + 60_000).toISOString();
-    assert.equal(consent.record({ visitId: visit.id, method: 'verbal', givenBy: 'patient', obtainedAt: withinSkew }, clinician).obtainedAt, withinSkew);
+    assert.equal(
+      consent.record({ visitId: visit.id, method: 'verbal', givenBy: 'patient', obtainedAt: withinSkew }, clinician).obtainedAt,
+      withinSkew,
+    );
   });
 });
 

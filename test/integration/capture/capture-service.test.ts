@@ -72,7 +72,10 @@ describe('consent before recording', () => {
     assert.deepEqual([unnamed.reason, unnamed.details], ['consent.representative_name_missing', { givenBy: 'guardian' }]);
     assert.match(unnamed.message, /Name the guardian/);
     const future = new Date(Date.now() + 3_600_000).toISOString();
-    assert.equal((await h.fail('visit:recordConsent', { visitId: visit.id, method: 'verbal', obtainedAt: future })).reason, 'consent.time_in_future');
+    assert.equal(
+      (await h.fail('visit:recordConsent', { visitId: visit.id, method: 'verbal', obtainedAt: future })).reason,
+      'consent.time_in_future',
+    );
     assert.equal((await h.fail('visit:recordConsent', { visitId: visit.id, method: 'nodded' })).code, 'bad_request');
   });
 
@@ -162,12 +165,21 @@ describe('frames', () => {
     const restart = await h.fail('capture:start', { visitId: visit.id });
     assert.deepEqual([restart.reason, restart.details], ['capture.not_startable', { state: 'transcribing' }]);
     assert.match(restart.message, /recorded already/);
-    assert.deepEqual(auditActions(h, visit.id), ['visit.created', 'consent.recorded', 'capture.started', 'audio.played', 'capture.paused', 'capture.resumed', 'capture.stopped']);
+    assert.deepEqual(auditActions(h, visit.id), [
+      'visit.created',
+      'consent.recorded',
+      'capture.started',
+      'audio.played',
+      'capture.paused',
+      'capture.resumed',
+      'capture.stopped',
+    ]);
   });
 
   test('no audio or patient data reaches the logs', () => {
     const text = h.logger.lines.join('\n');
-    for (const marker of [SENTINEL.name, SENTINEL.mrn, SENTINEL.patientId, distinctiveFrame(1).toString('base64').slice(0, 40)]) assert.ok(!text.includes(marker));
+    for (const marker of [SENTINEL.name, SENTINEL.mrn, SENTINEL.patientId, distinctiveFrame(1).toString('base64').slice(0, 40)])
+      assert.ok(!text.includes(marker));
   });
 });
 
@@ -224,7 +236,10 @@ describe('reading audio back', () => {
     raw.prepare('UPDATE audio_chunks SET pcm = ? WHERE visit_id = ? AND seq = 1').run(two.pcm, visit.id);
     raw.prepare('UPDATE audio_chunks SET pcm = ? WHERE visit_id = ? AND seq = 2').run(one.pcm, visit.id);
     raw.close();
-    await assert.rejects(streamToBuffer(h.scribe.capture.openAudio(visit.id, clinician).stream), (error: unknown) => error instanceof IntegrityError && error.rowId === `${visit.id}/1`);
+    await assert.rejects(
+      streamToBuffer(h.scribe.capture.openAudio(visit.id, clinician).stream),
+      (error: unknown) => error instanceof IntegrityError && error.rowId === `${visit.id}/1`,
+    );
   });
 });
 
@@ -235,7 +250,7 @@ describe('two processes, one store', () => {
   });
   afterAll(() => h.cleanup());
 
-  test("a live recording of another process is neither written to nor taken over", async () => {
+  test('a live recording of another process is neither written to nor taken over', async () => {
     const visit = await h.newVisit();
     await h.call('capture:start', { visitId: visit.id });
     await h.call('capture:append', frame(visit.id, 0));
@@ -257,13 +272,21 @@ describe('two processes, one store', () => {
     const survivor = h.otherService({ owner: { instance: 'restarted', pid: process.pid, host: 'this-host' }, isProcessAlive: () => false });
     assert.deepEqual(survivor.recoverInterrupted(), { interrupted: [visit.id], discarded: [] });
     const status = survivor.status(visit.id);
-    assert.deepEqual([status.visitState, status.capture, status.nextSeq, status.durationMs], ['recording_interrupted', 'interrupted', 3, 300]);
+    assert.deepEqual(
+      [status.visitState, status.capture, status.nextSeq, status.durationMs],
+      ['recording_interrupted', 'interrupted', 3, 300],
+    );
     assert.throws(() => survivor.append(frame(visit.id, 3)), { reason: 'capture.interrupted' });
     const resumed = await survivor.recover(visit.id, 'resume', clinician);
     assert.deepEqual([resumed.visitState, resumed.capture, resumed.nextSeq], ['recording', 'recording', 3]);
     assert.equal(survivor.append(frame(visit.id, 3)).durationMs, 400);
     await survivor.stop(visit.id, clinician);
-    assert.deepEqual(auditActions(h, visit.id).slice(-4), ['capture.started', 'capture.interrupted', 'capture.recovered', 'capture.stopped']);
+    assert.deepEqual(auditActions(h, visit.id).slice(-4), [
+      'capture.started',
+      'capture.interrupted',
+      'capture.recovered',
+      'capture.stopped',
+    ]);
     assert.equal([...h.scribe.audit.entries()].find((e) => e.action === 'capture.interrupted')?.actor, 'system');
     await survivor.close();
   });
@@ -280,7 +303,10 @@ describe('two processes, one store', () => {
     await new Promise((resolve) => setTimeout(resolve, leaseMs * 3));
     const finished = await other.recover(visit.id, 'finish', clinician);
     assert.deepEqual([finished.visitState, finished.capture, finished.durationMs], ['transcribing', 'stopped', 100]);
-    await assert.rejects(other.recover(visit.id, 'resume', clinician), { reason: 'capture.not_recoverable', details: { state: 'transcribing' } });
+    await assert.rejects(other.recover(visit.id, 'resume', clinician), {
+      reason: 'capture.not_recoverable',
+      details: { state: 'transcribing' },
+    });
     await other.close();
   });
 
@@ -289,7 +315,12 @@ describe('two processes, one store', () => {
     const { createSqliteAudioRepository } = await import('../../../main/store/audio-repository.js');
     const audio = createSqliteAudioRepository(h.scribe.store);
     h.scribe.store.transaction(() => {
-      audio.createTrack(visit.id, 'importing', { instance: 'import-crashed', pid: 2 ** 22 + 19, host: 'gone' }, new Date(Date.now() - 1000).toISOString());
+      audio.createTrack(
+        visit.id,
+        'importing',
+        { instance: 'import-crashed', pid: 2 ** 22 + 19, host: 'gone' },
+        new Date(Date.now() - 1000).toISOString(),
+      );
       audio.appendChunk(visit.id, 0, distinctiveFrame(0), new Date(Date.now() - 1000).toISOString());
     });
     const reopened = h.reopen();

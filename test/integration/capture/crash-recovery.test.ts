@@ -29,7 +29,12 @@ describe('a recording process killed mid-visit', () => {
   afterAll(() => tmp.cleanup());
 
   test('loses at most the last second, leaves no gap, and the visit can be resumed', async () => {
-    const setup = openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider(CAPTURE_PASSPHRASE, FAST_SCRYPT), mode: 'create', vad: noVad });
+    const setup = openScribe({
+      dataDir: tmp.dir,
+      keyProvider: createPassphraseKeyProvider(CAPTURE_PASSPHRASE, FAST_SCRYPT),
+      mode: 'create',
+      vad: noVad,
+    });
     const created = await setup.dispatch('visit:create', { patientId: 'pat-crash' }, cliCtx);
     assert.ok(created.ok);
     const visit = created.value as Visit;
@@ -54,10 +59,13 @@ describe('a recording process killed mid-visit', () => {
       const [word, value] = line.split(' ');
       if (word === 'started') {
         t0 = Number(value);
-        setTimeout(() => {
-          killedAt = Date.now();
-          child.kill('SIGKILL');
-        }, Math.max(0, t0 + killAfterMs - Date.now()));
+        setTimeout(
+          () => {
+            killedAt = Date.now();
+            child.kill('SIGKILL');
+          },
+          Math.max(0, t0 + killAfterMs - Date.now()),
+        );
       } else if (word === 'ack' && !killedAt) {
         lastAck = Number(value);
       }
@@ -70,7 +78,8 @@ describe('a recording process killed mid-visit', () => {
     const files = [`${tmp.dir}/scribe.db`, `${tmp.dir}/scribe.db-wal`].filter((f) => existsSync(f));
     for (const file of files) {
       const bytes = readFileSync(file);
-      for (const seq of [0, Math.floor(lastAck / 2), lastAck]) assert.equal(bytes.indexOf(distinctiveFrame(seq).subarray(640, 704)), -1, `frame ${seq} in clear in ${file}`);
+      for (const seq of [0, Math.floor(lastAck / 2), lastAck])
+        assert.equal(bytes.indexOf(distinctiveFrame(seq).subarray(640, 704)), -1, `frame ${seq} in clear in ${file}`);
     }
 
     const h = openCaptureHarness({ dir: tmp.dir });
@@ -81,7 +90,10 @@ describe('a recording process killed mid-visit', () => {
       assert.equal(status.chunks, status.nextSeq, 'frames 0..n-1, each once');
       assert.ok(status.nextSeq >= lastAck + 1, `every acknowledged frame is kept (kept ${status.nextSeq}, acknowledged ${lastAck + 1})`);
       const capturedAtKill = Math.floor((killedAt - t0) / FRAME_MS);
-      assert.ok(status.durationMs >= (capturedAtKill - 10) * FRAME_MS, `kept ${status.durationMs} ms of the ${capturedAtKill * FRAME_MS} ms captured before the kill`);
+      assert.ok(
+        status.durationMs >= (capturedAtKill - 10) * FRAME_MS,
+        `kept ${status.durationMs} ms of the ${capturedAtKill * FRAME_MS} ms captured before the kill`,
+      );
 
       // The audio kept is exactly what was sent.
       const pcm = (await streamToBuffer(h.scribe.capture.openAudio(visit.id, clinician).stream)).subarray(44);
@@ -89,12 +101,24 @@ describe('a recording process killed mid-visit', () => {
 
       const resumed = await h.call<CaptureStatus>('capture:recover', { visitId: visit.id, action: 'resume' });
       assert.deepEqual([resumed.visitState, resumed.nextSeq], ['recording', status.nextSeq]);
-      await h.call('capture:append', { visitId: visit.id, seq: resumed.nextSeq, pcm: distinctiveFrame(resumed.nextSeq).toString('base64') });
+      await h.call('capture:append', {
+        visitId: visit.id,
+        seq: resumed.nextSeq,
+        pcm: distinctiveFrame(resumed.nextSeq).toString('base64'),
+      });
       const stopped = await h.call<CaptureStatus>('capture:stop', { visitId: visit.id });
       assert.deepEqual([stopped.visitState, stopped.chunks, stopped.gaps], ['transcribing', status.nextSeq + 1, []]);
       assert.deepEqual(
         [...h.scribe.audit.entries()].filter((e) => e.objectId === visit.id).map((e) => e.action),
-        ['visit.created', 'consent.recorded', 'capture.started', 'capture.interrupted', 'audio.played', 'capture.recovered', 'capture.stopped'],
+        [
+          'visit.created',
+          'consent.recorded',
+          'capture.started',
+          'capture.interrupted',
+          'audio.played',
+          'capture.recovered',
+          'capture.stopped',
+        ],
       );
     } finally {
       h.cleanup();

@@ -45,7 +45,10 @@ describe('Silero VAD model', () => {
       assert.ok(sileroModelCandidates({ resourcesPath: tmp.dir }).includes(join(packaged, SILERO_MODEL_FILE)));
       assert.ok(sileroModelCandidates().every((candidate) => !/^https?:/.test(candidate)));
       assert.equal(findSileroModel({ override: join(packaged, SILERO_MODEL_FILE) }), join(packaged, SILERO_MODEL_FILE));
-      assert.throws(() => findSileroModel({ override: join(tmp.dir, 'missing.onnx') }), (error: unknown) => error instanceof VadUnavailableError && error.reason === 'vad.model_missing');
+      assert.throws(
+        () => findSileroModel({ override: join(tmp.dir, 'missing.onnx') }),
+        (error: unknown) => error instanceof VadUnavailableError && error.reason === 'vad.model_missing',
+      );
     } finally {
       tmp.cleanup();
     }
@@ -55,7 +58,10 @@ describe('Silero VAD model', () => {
     const tmp = tempDir('scribe-badmodel-');
     try {
       writeFileSync(join(tmp.dir, 'bad.onnx'), 'not a model');
-      await assert.rejects(loadSileroVad(join(tmp.dir, 'bad.onnx')), (error: unknown) => error instanceof VadUnavailableError && error.reason === 'vad.model_unloadable');
+      await assert.rejects(
+        loadSileroVad(join(tmp.dir, 'bad.onnx')),
+        (error: unknown) => error instanceof VadUnavailableError && error.reason === 'vad.model_unloadable',
+      );
     } finally {
       tmp.cleanup();
     }
@@ -102,7 +108,10 @@ describe('speech segmentation on spoken audio', skipWhen(espeakAvailable ? false
     all.set(a, rate);
     all.set(b, rate + a.length + 2 * rate);
     fixture = join(tmp.dir, 'visit.wav');
-    writeFileSync(fixture, Buffer.concat([wavHeaderFor({ sampleRate: rate, channels: 1, encoding: 'pcm16' }, all.length), Buffer.from(all.buffer)]));
+    writeFileSync(
+      fixture,
+      Buffer.concat([wavHeaderFor({ sampleRate: rate, channels: 1, encoding: 'pcm16' }, all.length), Buffer.from(all.buffer)]),
+    );
     truth = speechSpans(all, rate);
     assert.equal(truth.length, 2, 'the fixture holds two utterances');
     vad = createVadProvider(() => loadSileroVad(findSileroModel()), nullLogger);
@@ -124,8 +133,14 @@ describe('speech segmentation on spoken audio', skipWhen(espeakAvailable ? false
     assert.equal(imported.length, 2, `segments ${JSON.stringify(imported)} for speech ${JSON.stringify(truth)}`);
     imported.forEach((segment, i) => {
       const speech = truth[i]!;
-      assert.ok(segment.startMs <= speech.startMs + 100 && segment.startMs >= speech.startMs - 400, `segment ${i} starts at ${segment.startMs}, speech at ${speech.startMs}`);
-      assert.ok(segment.endMs >= speech.endMs - 150 && segment.endMs <= speech.endMs + 600, `segment ${i} ends at ${segment.endMs}, speech at ${speech.endMs}`);
+      assert.ok(
+        segment.startMs <= speech.startMs + 100 && segment.startMs >= speech.startMs - 400,
+        `segment ${i} starts at ${segment.startMs}, speech at ${speech.startMs}`,
+      );
+      assert.ok(
+        segment.endMs >= speech.endMs - 150 && segment.endMs <= speech.endMs + 600,
+        `segment ${i} ends at ${segment.endMs}, speech at ${speech.endMs}`,
+      );
     });
     assert.ok(imported[0]!.endMs < truth[1]!.startMs - 1000, 'the silence between the utterances is no speech');
   });

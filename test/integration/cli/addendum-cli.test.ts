@@ -27,9 +27,17 @@ describe('scribe visit addendum / sign-addendum', skipWhen(cliBuilt ? false : CL
     // The note itself is drafted and signed through the API (the CLI's signing is tested elsewhere).
     const app = openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider(PASSPHRASE), mode: 'open' });
     try {
-      const saved = await app.dispatch('note:save', { visitId, note: noteDraft(visitId) }, { transport: 'cli', actor: { id: 'scribe-cli', role: 'scribe' } });
+      const saved = await app.dispatch(
+        'note:save',
+        { visitId, note: noteDraft(visitId) },
+        { transport: 'cli', actor: { id: 'scribe-cli', role: 'scribe' } },
+      );
       assert.ok(saved.ok);
-      const signed = await app.dispatch('visit:sign', { visitId, revision: (saved.value as Note).revision }, { transport: 'cli', actor: { id: 'dr-cli', role: 'clinician' } });
+      const signed = await app.dispatch(
+        'visit:sign',
+        { visitId, revision: (saved.value as Note).revision },
+        { transport: 'cli', actor: { id: 'dr-cli', role: 'clinician' } },
+      );
       assert.ok(signed.ok);
     } finally {
       app.close();

@@ -42,15 +42,34 @@ describe('scribe audit verify', skipWhen(cliBuilt ? false : CLI_MISSING), () => 
   });
 
   const cases: { name: string; sql: string[]; expect: RegExp; kind: string }[] = [
-    { name: 'an edited entry', sql: ["UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3"], expect: /entry 3: \[edited\]/, kind: 'edited' },
-    { name: 'a deleted entry', sql: ['DELETE FROM audit_log WHERE seq = 2'], expect: /entry 2: \[deleted\] Entry 2 is missing/, kind: 'deleted' },
+    {
+      name: 'an edited entry',
+      sql: ["UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3"],
+      expect: /entry 3: \[edited\]/,
+      kind: 'edited',
+    },
+    {
+      name: 'a deleted entry',
+      sql: ['DELETE FROM audit_log WHERE seq = 2'],
+      expect: /entry 2: \[deleted\] Entry 2 is missing/,
+      kind: 'deleted',
+    },
     {
       name: 'two reordered entries',
-      sql: ['UPDATE audit_log SET seq = -1 WHERE seq = 2', 'UPDATE audit_log SET seq = 2 WHERE seq = 3', 'UPDATE audit_log SET seq = 3 WHERE seq = -1'],
+      sql: [
+        'UPDATE audit_log SET seq = -1 WHERE seq = 2',
+        'UPDATE audit_log SET seq = 2 WHERE seq = 3',
+        'UPDATE audit_log SET seq = 3 WHERE seq = -1',
+      ],
       expect: /entry 2: \[reordered\] Entry 2 was written as entry 3/,
       kind: 'reordered',
     },
-    { name: 'the newest entries cut off', sql: ['DELETE FROM audit_log WHERE seq >= 4'], expect: /entry 4: \[truncated\]/, kind: 'truncated' },
+    {
+      name: 'the newest entries cut off',
+      sql: ['DELETE FROM audit_log WHERE seq >= 4'],
+      expect: /entry 4: \[truncated\]/,
+      kind: 'truncated',
+    },
     {
       name: 'a forged entry with a recomputed plain hash',
       sql: ["UPDATE audit_log SET action = 'visit.viewed', hash = lower(hex(randomblob(32))) WHERE seq = 5"],
@@ -63,7 +82,12 @@ describe('scribe audit verify', skipWhen(cliBuilt ? false : CLI_MISSING), () => 
       expect: /entry 3: \[edited\] The log's head record was altered/,
       kind: 'edited',
     },
-    { name: 'every entry and the head deleted', sql: ['DELETE FROM audit_log', 'DELETE FROM audit_head'], expect: /entry 1: \[not_started\]/, kind: 'not_started' },
+    {
+      name: 'every entry and the head deleted',
+      sql: ['DELETE FROM audit_log', 'DELETE FROM audit_head'],
+      expect: /entry 1: \[not_started\]/,
+      kind: 'not_started',
+    },
     { name: 'the log table dropped', sql: ['DROP TABLE audit_log'], expect: /entry 0: \[missing_table\]/, kind: 'missing_table' },
   ];
   for (const c of cases) {
@@ -108,7 +132,10 @@ describe('scribe audit verify', skipWhen(cliBuilt ? false : CLI_MISSING), () => 
       for (const file of saved) writeFileSync(join(s.dir, file.name), file.data);
       const result = scribe(['audit', 'verify'], s.env);
       assert.equal(result.status, 3, result.stdout);
-      assert.match(result.stdout, /entry 6: \[rolled_back\] The database is older than its audit anchor: entries up to 6 were written, the log now ends at 5/);
+      assert.match(
+        result.stdout,
+        /entry 6: \[rolled_back\] The database is older than its audit anchor: entries up to 6 were written, the log now ends at 5/,
+      );
     } finally {
       s.cleanup();
     }
@@ -152,9 +179,18 @@ describe('scribe audit verify', skipWhen(cliBuilt ? false : CLI_MISSING), () => 
       const result = scribe(['audit', 'export', file], s.env);
       assert.equal(result.status, 0, result.stderr);
       const text = readFileSync(file, 'utf8');
-      const lines = text.trim().split('\n').map((line) => JSON.parse(line) as { seq: number; action: string; actor: string });
-      assert.deepEqual(lines.map((l) => l.seq), [1, 2, 3, 4, 5]);
-      assert.deepEqual(lines.map((l) => l.action), ['store.created', 'visit.created', 'visit.created', 'visit.created', 'visit.created']);
+      const lines = text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { seq: number; action: string; actor: string });
+      assert.deepEqual(
+        lines.map((l) => l.seq),
+        [1, 2, 3, 4, 5],
+      );
+      assert.deepEqual(
+        lines.map((l) => l.action),
+        ['store.created', 'visit.created', 'visit.created', 'visit.created', 'visit.created'],
+      );
       assert.equal(lines[1]?.actor, 'dr-audit');
       assert.ok(!text.includes(SENTINEL.name) && !text.includes(SENTINEL.patientId));
       const again = scribe(['audit', 'export', file], s.env);

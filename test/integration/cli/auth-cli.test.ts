@@ -23,7 +23,10 @@ let sandbox: Sandbox;
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, usCoreDir: null });
   const scribe = openScribe({ dataDir, keyProvider: createPassphraseKeyProvider(PASSPHRASE), mode: 'create' });
-  scribe.settings.update({ fhirBaseUrl: sandbox.fhirBaseUrl, fhirSignInClientId: SANDBOX_DEFAULTS.clinicianClientId }, { id: 'it', role: 'admin' });
+  scribe.settings.update(
+    { fhirBaseUrl: sandbox.fhirBaseUrl, fhirSignInClientId: SANDBOX_DEFAULTS.clinicianClientId },
+    { id: 'it', role: 'admin' },
+  );
   scribe.close();
 });
 afterAll(async () => {

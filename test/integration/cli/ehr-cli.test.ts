@@ -23,7 +23,10 @@ let fx: FhirSandboxFixture;
 
 const configure = (fhirBaseUrl: string) => {
   const scribe = openScribe({ dataDir, keyProvider: createPassphraseKeyProvider(PASSPHRASE, FAST_SCRYPT), mode: 'open-or-create' });
-  scribe.settings.update({ fhirBaseUrl, fhirClientId: TEST_CLIENT_ID, fhirPrivateKeyFile: keyFile, fhirScope: SCOPE_WITH_MEDICATIONS }, { id: 'it', role: 'admin' });
+  scribe.settings.update(
+    { fhirBaseUrl, fhirClientId: TEST_CLIENT_ID, fhirPrivateKeyFile: keyFile, fhirScope: SCOPE_WITH_MEDICATIONS },
+    { id: 'it', role: 'admin' },
+  );
   scribe.close();
 };
 
@@ -53,7 +56,10 @@ test("scribe ehr schedule lists today's encounters with patient, reason and visi
   assert.equal(text.code, 0, text.err);
   const lines = text.out.split('\n');
   assert.match(lines[0]!, /^\d{4}-\d{2}-\d{2}: 5 encounters \(EHR, everyone\)$/);
-  assert.match(lines[1]!, /^09:00 {2}Ada Fakename-Sandbox, MRN SBX-MRN-0001, born 1958-04-12 {2}Blood pressure follow-up {2}Dr\. Robin Clinician-Sandbox {2}not started {2}encounter sbx-encounter-1$/);
+  assert.match(
+    lines[1]!,
+    /^09:00 {2}Ada Fakename-Sandbox, MRN SBX-MRN-0001, born 1958-04-12 {2}Blood pressure follow-up {2}Dr\. Robin Clinician-Sandbox {2}not started {2}encounter sbx-encounter-1$/,
+  );
 
   const started = await cli(['ehr', 'start', 'sbx-encounter-1']);
   assert.match(started.out, /^Created visit [0-9a-f-]{36}\.$/);
@@ -71,7 +77,10 @@ test('scribe ehr patients searches by name and by MRN', async () => {
   const byName = await cli(['ehr', 'patients', '--name', 'cleo']);
   assert.equal(byName.out, 'Cleo Synthetic-Sandbox, MRN SBX-MRN-0003, born 1990-01-05  patient sbx-patient-3');
   const byMrn = JSON.parse((await cli(['ehr', 'patients', '--mrn', 'SBX-MRN-0005', '--json'])).out) as PatientSearchResult;
-  assert.deepEqual(byMrn.patients.map((p) => p.patientId), ['sbx-patient-5']);
+  assert.deepEqual(
+    byMrn.patients.map((p) => p.patientId),
+    ['sbx-patient-5'],
+  );
   const none = await cli(['ehr', 'patients', '--name', 'zz-nobody']);
   assert.equal(none.out, 'No patients found.');
   const nothing = await cli(['ehr', 'patients']);
@@ -86,10 +95,17 @@ test('scribe ehr start --patient creates a visit from the EHR for a patient not 
   const { visit, created, clinicalLists } = JSON.parse(json.out) as StartVisitResult;
   assert.deepEqual([created, clinicalLists], [true, { medications: 'read', problems: 'read' }]);
   assert.notEqual(text.out, `Created visit ${visit.id}.`, 'each visit for a patient is a new one');
-  assert.deepEqual([visit.patient.displayName, visit.patient.mrn, visit.encounterId], ['Esme Placeholder-Sandbox', 'SBX-MRN-0005', undefined]);
+  assert.deepEqual(
+    [visit.patient.displayName, visit.patient.mrn, visit.encounterId],
+    ['Esme Placeholder-Sandbox', 'SBX-MRN-0005', undefined],
+  );
   assert.ok(visit.patient.medications?.includes('metformin hydrochloride 500 MG Oral Tablet'));
 
-  for (const args of [['ehr', 'start'], ['ehr', 'start', 'sbx-encounter-1', '--patient', 'sbx-patient-5'], ['ehr', 'start', 'sbx-encounter-1', '--reason', 'x']]) {
+  for (const args of [
+    ['ehr', 'start'],
+    ['ehr', 'start', 'sbx-encounter-1', '--patient', 'sbx-patient-5'],
+    ['ehr', 'start', 'sbx-encounter-1', '--reason', 'x'],
+  ]) {
     const refused = await cli(args);
     assert.equal(refused.code, 1, args.join(' '));
     assert.match(refused.err, /^scribe: (Give an encounter id|--reason goes with --patient)/);

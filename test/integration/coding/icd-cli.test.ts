@@ -32,7 +32,9 @@ describe('scribe icd and scribe terminology', skipWhen(cliBuilt ? false : CLI_MI
     const lines = text.stdout.trim().split('\n');
     assert.match(lines[0]!, /^I10 +Essential \(primary\) hypertension$/);
     assert.match(lines.at(-1)!, /^3 of \d+ matches in ICD-10-CM starter-fy2026\.$/);
-    const json = JSON.parse(scribe(['icd', 'search', 'e11', '--json', '--limit', '2'], env).stdout) as { hits: { code: string; billable: boolean; matchedBy: string }[] };
+    const json = JSON.parse(scribe(['icd', 'search', 'e11', '--json', '--limit', '2'], env).stdout) as {
+      hits: { code: string; billable: boolean; matchedBy: string }[];
+    };
     assert.deepEqual(json.hits[0], { code: 'E11', description: 'Type 2 diabetes mellitus', billable: false, matchedBy: 'code' });
     assert.equal(json.hits[1]!.billable, true);
     assert.match(scribe(['icd', 'search', 'E11', '--limit', '1'], env).stdout, /^E11 +\(header, not billable\) Type 2 diabetes mellitus$/m);
@@ -45,7 +47,10 @@ describe('scribe icd and scribe terminology', skipWhen(cliBuilt ? false : CLI_MI
     assert.match(ok.stdout, /^E11\.9 is billable: Type 2 diabetes mellitus without complications \(ICD-10-CM starter-fy2026\)\./);
     const header = scribe(['icd', 'validate', 'E11'], env);
     assert.equal(header.status, 1);
-    assert.match(header.stderr, /^E11 is a category header, not billable; choose a more specific code such as E11\.9 \(Type 2 diabetes mellitus without complications\)/);
+    assert.match(
+      header.stderr,
+      /^E11 is a category header, not billable; choose a more specific code such as E11\.9 \(Type 2 diabetes mellitus without complications\)/,
+    );
     const invented = scribe(['icd', 'validate', 'E11.99'], env);
     assert.equal(invented.status, 1);
     assert.match(invented.stderr, /E11\.99 does not exist/);
@@ -59,7 +64,11 @@ describe('scribe icd and scribe terminology', skipWhen(cliBuilt ? false : CLI_MI
     assert.equal(imported.status, 0, imported.stderr);
     const billable = starterEntries.filter((e) => e.billable).length;
     assert.match(imported.stdout, new RegExp(`^Imported ICD-10-CM FY2026: ${starterEntries.length} codes, ${billable} billable`));
-    const info = JSON.parse(scribe(['terminology', 'info', '--json'], env).stdout) as { source: string; version: string; importedBy: string };
+    const info = JSON.parse(scribe(['terminology', 'info', '--json'], env).stdout) as {
+      source: string;
+      version: string;
+      importedBy: string;
+    };
     assert.equal(info.source, 'release');
     assert.equal(info.version, 'FY2026');
     assert.equal(info.importedBy, 'it-admin');

@@ -23,7 +23,8 @@ async function call<T>(scribe: Scribe, channel: string, request: unknown): Promi
   assert.ok(result.ok, `${channel}: ${result.ok ? '' : result.error.message}`);
   return result.value as T;
 }
-const search = async (scribe: Scribe, query: string, limit = 5) => (await call<IcdSearchResult>(scribe, 'icd:search', { query, limit })).hits.map((h) => h.code);
+const search = async (scribe: Scribe, query: string, limit = 5) =>
+  (await call<IcdSearchResult>(scribe, 'icd:search', { query, limit })).hits.map((h) => h.code);
 const codeRows = (scribe: Scribe) => (scribe.store.db.prepare('SELECT count(*) AS n FROM icd10cm_codes').get() as { n: number }).n;
 const imports = (scribe: Scribe) => [...scribe.audit.entries()].filter((e) => e.action === 'terminology.imported');
 
@@ -83,7 +84,17 @@ describe('ICD-10-CM terminology in the encrypted store', () => {
     assert.deepEqual((await search(scribe, 'E11', 3)).slice(0, 1), ['E11']);
     assert.deepEqual(await search(scribe, 'e11.6', 2), ['E11.6', 'E11.65']);
     assert.deepEqual(await search(scribe, 'E116', 2), ['E11.6', 'E11.65']);
-    const expected: Record<string, string> = { HTN: 'I10', T2DM: 'E11.9', CHF: 'I50.9', COPD: 'J44.9', GERD: 'K21.9', UTI: 'N39.0', URI: 'J06.9', AFib: 'I48.91', CAD: 'I25.10' };
+    const expected: Record<string, string> = {
+      HTN: 'I10',
+      T2DM: 'E11.9',
+      CHF: 'I50.9',
+      COPD: 'J44.9',
+      GERD: 'K21.9',
+      UTI: 'N39.0',
+      URI: 'J06.9',
+      AFib: 'I48.91',
+      CAD: 'I25.10',
+    };
     for (const [q, code] of Object.entries(expected)) assert.equal((await search(scribe, q, 1))[0], code, q);
     assert.equal((await search(scribe, 'foot ulcer type 2 diab', 1))[0], 'E11.621');
     const result = await call<IcdSearchResult>(scribe, 'icd:search', { query: 'fracture femur neck', limit: 50 });

@@ -40,7 +40,12 @@ const DIALOGUE = [
 
 describe('scribe visit import-transcript and visit draft', skipWhen(cliBuilt ? false : CLI_MISSING), () => {
   const tmp = tempDir('scribe-draft-cli-');
-  const env = { SCRIBE_DATA_DIR: join(tmp.dir, 'data'), SCRIBE_PASSPHRASE: 'draft cli passphrase', SCRIBE_USER: 'dr-cli', SCRIBE_POLICY_FILE: join(tmp.dir, 'none.json') };
+  const env = {
+    SCRIBE_DATA_DIR: join(tmp.dir, 'data'),
+    SCRIBE_PASSPHRASE: 'draft cli passphrase',
+    SCRIBE_USER: 'dr-cli',
+    SCRIBE_POLICY_FILE: join(tmp.dir, 'none.json'),
+  };
   let visitId: string;
   let server: OpenAiLoopback;
 
@@ -63,7 +68,10 @@ describe('scribe visit import-transcript and visit draft', skipWhen(cliBuilt ? f
   });
 
   test('a malformed file is refused with its line number, stores nothing and shows no PHI', async () => {
-    const bad = file('bad.vtt', `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Doctor>Hello.\n\n00:00:03.000 --> 00:00:0\n<v Patient>${SENTINEL.name}`);
+    const bad = file(
+      'bad.vtt',
+      `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Doctor>Hello.\n\n00:00:03.000 --> 00:00:0\n<v Patient>${SENTINEL.name}`,
+    );
     const result = await run(['visit', 'import-transcript', visitId, bad], env);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /line 6: a cue time is not in the form/);
@@ -91,7 +99,17 @@ describe('scribe visit import-transcript and visit draft', skipWhen(cliBuilt ? f
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stderr, /Draft saved as revision 1 of visit .* \(offline drafter, template soap\)/);
     const text = result.stdout;
-    for (const heading of ['CHIEF COMPLAINT', 'HISTORY OF PRESENT ILLNESS', 'REVIEW OF SYSTEMS', 'MEDICATIONS', 'VITAL SIGNS', 'PHYSICAL EXAM', 'ASSESSMENT', 'PLAN', 'PATIENT INSTRUCTIONS']) {
+    for (const heading of [
+      'CHIEF COMPLAINT',
+      'HISTORY OF PRESENT ILLNESS',
+      'REVIEW OF SYSTEMS',
+      'MEDICATIONS',
+      'VITAL SIGNS',
+      'PHYSICAL EXAM',
+      'ASSESSMENT',
+      'PLAN',
+      'PATIENT INSTRUCTIONS',
+    ]) {
       assert.match(text, new RegExp(`^${heading}$`, 'm'), `missing ${heading}`);
     }
     assert.match(text, /^Sore throat\.$/m);
@@ -127,15 +145,30 @@ describe('scribe visit import-transcript and visit draft', skipWhen(cliBuilt ? f
       body: chatCompletion(
         JSON.stringify({
           sections: [
-            { id: 'hpi', sentences: [{ text: 'Reports sore throat for 3 days.', segmentIds: ['seg-2'] }, { text: 'Travelled abroad last week.', segmentIds: ['seg-99'] }] },
+            {
+              id: 'hpi',
+              sentences: [
+                { text: 'Reports sore throat for 3 days.', segmentIds: ['seg-2'] },
+                { text: 'Travelled abroad last week.', segmentIds: ['seg-99'] },
+              ],
+            },
             { id: 'assessment', sentences: [{ text: 'Viral pharyngitis.', segmentIds: ['seg-8'] }] },
           ],
-          codes: [{ code: 'J02.9', segmentIds: ['seg-8'] }, { code: 'J02.99', segmentIds: ['seg-8'] }],
+          codes: [
+            { code: 'J02.9', segmentIds: ['seg-8'] },
+            { code: 'J02.99', segmentIds: ['seg-8'] },
+          ],
         }),
       ),
     });
     const policy = file('policy.json', JSON.stringify({ openaiBaseUrls: [server.baseUrl] }));
-    const llmEnv = { ...env, SCRIBE_POLICY_FILE: policy, SCRIBE_LLM_BASE_URL: server.baseUrl, SCRIBE_LLM_MODEL: 'local-model', SCRIBE_LLM_MAX_RETRIES: '0' };
+    const llmEnv = {
+      ...env,
+      SCRIBE_POLICY_FILE: policy,
+      SCRIBE_LLM_BASE_URL: server.baseUrl,
+      SCRIBE_LLM_MODEL: 'local-model',
+      SCRIBE_LLM_MAX_RETRIES: '0',
+    };
     const result = await run(['visit', 'draft', visitId, '--engine', 'llm'], llmEnv);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stderr, /language model local-model/);

@@ -19,7 +19,11 @@ const dialogue = [
 ].join('\n');
 
 test('an offline draft carries ICD-10-CM suggestions from its assessment, billable and with evidence', async () => {
-  const scribe = openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider('codes passphrase', FAST_SCRYPT), mode: 'create' });
+  const scribe = openScribe({
+    dataDir: tmp.dir,
+    keyProvider: createPassphraseKeyProvider('codes passphrase', FAST_SCRYPT),
+    mode: 'create',
+  });
   try {
     const call = async <T>(channel: string, request: unknown): Promise<T> => {
       const result = await scribe.dispatch(channel, request, ctx);
@@ -31,15 +35,24 @@ test('an offline draft carries ICD-10-CM suggestions from its assessment, billab
     const { note } = await call<{ note: Note }>('visit:draft', { visitId: visit.id, engine: 'offline' });
     const codes = note.codes.map((c) => c.code);
     assert.ok(codes.includes('I10'), `hypertension coded (${codes.join(', ')})`);
-    assert.ok(codes.some((c) => c.startsWith('E11.')), `type 2 diabetes coded (${codes.join(', ')})`);
+    assert.ok(
+      codes.some((c) => c.startsWith('E11.')),
+      `type 2 diabetes coded (${codes.join(', ')})`,
+    );
     const assessmentIds = new Set(note.sections.find((s) => s.id === 'assessment')!.sentences.map((s) => s.id));
     for (const code of note.codes) {
       const check = await call<{ billable: boolean; status: string }>('icd:validate', { code: code.code });
       assert.ok(check.status === 'billable' && check.billable, `${code.code} is a billable code of the set in use`);
       assert.equal(code.status, 'suggested');
-      assert.ok(code.evidence.some((id) => assessmentIds.has(id)), `${code.code} cites the assessment`);
+      assert.ok(
+        code.evidence.some((id) => assessmentIds.has(id)),
+        `${code.code} cites the assessment`,
+      );
     }
-    assert.deepEqual(note.codes.map((c) => c.rank), note.codes.map((_, i) => i + 1));
+    assert.deepEqual(
+      note.codes.map((c) => c.rank),
+      note.codes.map((_, i) => i + 1),
+    );
   } finally {
     scribe.close();
   }

@@ -25,10 +25,15 @@ describe('drafting service (offline engine, real store)', () => {
     return result.value as T;
   }
   const newVisit = () => call<Visit>('visit:create', { patientId: SENTINEL.patientId, patient: { displayName: SENTINEL.name } });
-  const IMPORTED = 'Doctor: What brings you in?\nPatient: I have had a headache for two days.\nDoctor: I think this is a tension headache. Take ibuprofen 400 mg as needed.';
+  const IMPORTED =
+    'Doctor: What brings you in?\nPatient: I have had a headache for two days.\nDoctor: I think this is a tension headache. Take ibuprofen 400 mg as needed.';
 
   beforeAll(() => {
-    scribe = openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider('drafting service passphrase', FAST_SCRYPT), mode: 'open-or-create' });
+    scribe = openScribe({
+      dataDir: tmp.dir,
+      keyProvider: createPassphraseKeyProvider('drafting service passphrase', FAST_SCRYPT),
+      mode: 'open-or-create',
+    });
   });
   afterAll(() => {
     scribe.close();
@@ -39,7 +44,10 @@ describe('drafting service (offline engine, real store)', () => {
     const visit = await newVisit();
     await assert.rejects(call('visit:draft', { visitId: visit.id, engine: 'offline' }), { code: 'not_found' });
     scribe.transcripts.appendSegments(visit.id, [{ id: 'a1', startMs: 0, endMs: 900, speaker: 'patient', text: 'I have a cough.' }]);
-    await assert.rejects(call('visit:draft', { visitId: visit.id, engine: 'offline' }), { code: 'conflict', reason: 'drafting.transcript_not_final' });
+    await assert.rejects(call('visit:draft', { visitId: visit.id, engine: 'offline' }), {
+      code: 'conflict',
+      reason: 'drafting.transcript_not_final',
+    });
     scribe.transcripts.finalize(visit.id);
     const result = await call<DraftResult>('visit:draft', { visitId: visit.id, engine: 'offline' });
     assert.equal(result.note.revision, 1);
@@ -54,14 +62,25 @@ describe('drafting service (offline engine, real store)', () => {
     assert.equal(second.note.revision, 2, 'a re-draft over an untouched draft is fine');
     const edited = await call<Note>('note:save', { visitId: visit.id, baseRevision: 2, note: NoteDraft.parse(first.note) });
     assert.equal(edited.revision, 3);
-    await assert.rejects(call('visit:draft', { visitId: visit.id, engine: 'offline' }), { code: 'conflict', reason: 'drafting.note_has_edits', details: { edits: 1 } });
+    await assert.rejects(call('visit:draft', { visitId: visit.id, engine: 'offline' }), {
+      code: 'conflict',
+      reason: 'drafting.note_has_edits',
+      details: { edits: 1 },
+    });
     const again = await call<DraftResult>('visit:draft', { visitId: visit.id, engine: 'offline', replaceEdits: true });
     assert.equal(again.note.revision, 4);
     const view = await call<{ revisions: { kind: string; author: string }[] }>('note:get', { visitId: visit.id });
-    assert.deepEqual(view.revisions.map((r) => r.kind), ['draft', 'draft', 'edit', 'draft'], 'the edit stays in the history');
+    assert.deepEqual(
+      view.revisions.map((r) => r.kind),
+      ['draft', 'draft', 'edit', 'draft'],
+      'the edit stays in the history',
+    );
 
     await call('visit:sign', { visitId: visit.id, revision: 4 }, clinician);
-    await assert.rejects(call('visit:draft', { visitId: visit.id, engine: 'offline', replaceEdits: true }), { code: 'conflict', reason: 'note.signed_locked' });
+    await assert.rejects(call('visit:draft', { visitId: visit.id, engine: 'offline', replaceEdits: true }), {
+      code: 'conflict',
+      reason: 'note.signed_locked',
+    });
   });
 
   test('only clinicians and scribes draft; unknown visits are not found', async () => {

@@ -37,7 +37,9 @@ const TRANSCRIPT = [
 ].join('\n');
 
 /** What a well-behaved model returns for TRANSCRIPT (segments seg-1 … seg-5). */
-function modelNote(overrides: { sentences?: { id: string; text: string; segmentIds: string[] }[]; codes?: { code: string; segmentIds: string[] }[] } = {}): string {
+function modelNote(
+  overrides: { sentences?: { id: string; text: string; segmentIds: string[] }[]; codes?: { code: string; segmentIds: string[] }[] } = {},
+): string {
   const sentences = overrides.sentences ?? [
     { id: 'chief_complaint', text: 'Cough.', segmentIds: ['seg-2'] },
     { id: 'hpi', text: 'Reports cough for 3 days.', segmentIds: ['seg-2'] },
@@ -71,14 +73,22 @@ describe('LLM drafter against a loopback OpenAI-compatible server', () => {
     if (!result.ok) throw new ApiCallError(result.error);
     return result.value as T;
   }
-  const draft = (engine: 'llm' | 'auto' | 'offline', extra: Record<string, unknown> = {}) => call<DraftResult>('visit:draft', { visitId: visit.id, engine, replaceEdits: true, ...extra });
+  const draft = (engine: 'llm' | 'auto' | 'offline', extra: Record<string, unknown> = {}) =>
+    call<DraftResult>('visit:draft', { visitId: visit.id, engine, replaceEdits: true, ...extra });
   const actions = () => [...scribe.audit.entries()].map((e) => e.action);
   /** Nothing identifying reached the server, whatever it was asked. */
   function assertNoIdentifiers(requests: readonly RecordedRequest[]): void {
     assert.ok(requests.length > 0);
     for (const r of requests) {
       const sent = `${r.url}\n${JSON.stringify(r.headers)}\n${r.rawBody}`;
-      for (const secret of [SENTINEL.name, ...SENTINEL.name.split(/[\s-]/), SENTINEL.mrn, SENTINEL.birthDate, SENTINEL.patientId, 'February 28, 1931']) {
+      for (const secret of [
+        SENTINEL.name,
+        ...SENTINEL.name.split(/[\s-]/),
+        SENTINEL.mrn,
+        SENTINEL.birthDate,
+        SENTINEL.patientId,
+        'February 28, 1931',
+      ]) {
         assert.ok(!sent.includes(secret), `the request carried "${secret}"`);
       }
     }
@@ -95,7 +105,11 @@ describe('LLM drafter against a loopback OpenAI-compatible server', () => {
       drafting: { llmConfig: () => config, validateCode },
     });
     // The policy lets the drafter call only listed service addresses: list the loopback server.
-    await scribe.dispatch('settings:update', { openaiBaseUrls: [server.baseUrl, `${server.origin}/openai`] }, { transport: 'cli', actor: { id: 'dr-admin', role: 'clinician' } });
+    await scribe.dispatch(
+      'settings:update',
+      { openaiBaseUrls: [server.baseUrl, `${server.origin}/openai`] },
+      { transport: 'cli', actor: { id: 'dr-admin', role: 'clinician' } },
+    );
     visit = await call<Visit>('visit:create', {
       patientId: SENTINEL.patientId,
       patient: { displayName: SENTINEL.name, mrn: SENTINEL.mrn, birthDate: SENTINEL.birthDate, sex: 'female' },
@@ -121,8 +135,14 @@ describe('LLM drafter against a loopback OpenAI-compatible server', () => {
     assert.equal(result.fallback, undefined);
     assert.equal(result.unsupportedSentences, 0);
     const hpi = note.sections.find((s) => s.id === 'hpi')!;
-    assert.deepEqual(hpi.sentences.map((s) => [s.text, s.evidence, s.support]), [['Reports cough for 3 days.', ['seg-2'], 'supported']]);
-    assert.deepEqual(note.codes.map((c) => [c.code, c.description, c.status]), [['I10', 'Essential (primary) hypertension', 'suggested']]);
+    assert.deepEqual(
+      hpi.sentences.map((s) => [s.text, s.evidence, s.support]),
+      [['Reports cough for 3 days.', ['seg-2'], 'supported']],
+    );
+    assert.deepEqual(
+      note.codes.map((c) => [c.code, c.description, c.status]),
+      [['I10', 'Essential (primary) hypertension', 'suggested']],
+    );
     const assessmentId = note.sections.find((s) => s.id === 'assessment')!.sentences[0]!.id;
     assert.deepEqual(note.codes[0]!.evidence, [assessmentId]);
     assert.deepEqual(actions().slice(before), ['drafting.llm_requested', 'note.drafted']);
@@ -132,7 +152,11 @@ describe('LLM drafter against a loopback OpenAI-compatible server', () => {
     assert.equal(request.method, 'POST');
     assert.equal(request.url, '/v1/chat/completions');
     assert.equal(request.headers['authorization'], 'Bearer sk-test-key');
-    const body = request.body as { model: string; response_format: { type: string; json_schema: { strict: boolean; schema: { properties: Record<string, unknown> } } }; messages: { content: string }[] };
+    const body = request.body as {
+      model: string;
+      response_format: { type: string; json_schema: { strict: boolean; schema: { properties: Record<string, unknown> } } };
+      messages: { content: string }[];
+    };
     assert.equal(body.model, 'gpt-test');
     assert.equal(body.response_format.type, 'json_schema');
     assert.equal(body.response_format.json_schema.strict, true);
@@ -185,7 +209,9 @@ describe('LLM drafter against a loopback OpenAI-compatible server', () => {
   });
 
   test('a reply that does not match the schema, then a good one, drafts on the retry', async () => {
-    server.script = (_r, i) => ({ body: chatCompletion(i === 0 ? JSON.stringify({ sections: [{ id: 'not-a-section', sentences: [] }], codes: [] }) : modelNote()) });
+    server.script = (_r, i) => ({
+      body: chatCompletion(i === 0 ? JSON.stringify({ sections: [{ id: 'not-a-section', sentences: [] }], codes: [] }) : modelNote()),
+    });
     const result = await draft('llm');
     assert.equal(server.requests.length, 2);
     assert.equal(result.note.drafter.engine, 'llm');
@@ -205,10 +231,13 @@ describe('LLM drafter against a loopback OpenAI-compatible server', () => {
       ),
     });
     const result = await draft('llm');
-    assert.deepEqual(result.note.codes.map((c) => [c.code, c.description, c.rank]), [
-      ['I10', 'Essential (primary) hypertension', 1],
-      ['R05.9', 'Cough, unspecified', 2],
-    ]);
+    assert.deepEqual(
+      result.note.codes.map((c) => [c.code, c.description, c.rank]),
+      [
+        ['I10', 'Essential (primary) hypertension', 1],
+        ['R05.9', 'Cough, unspecified', 2],
+      ],
+    );
     assert.equal(result.droppedCodes, 2);
   });
 
@@ -268,7 +297,18 @@ describe('LLM drafter against a loopback OpenAI-compatible server', () => {
   });
 
   test('Azure OpenAI: the deployment URL, api-version and api-key header', async () => {
-    config = { ok: true, config: { kind: 'azure', endpoint: server.origin, apiKey: 'azure-key', deployment: 'notes-gpt', apiVersion: '2024-10-21', timeoutMs: 3000, maxRetries: 0 } };
+    config = {
+      ok: true,
+      config: {
+        kind: 'azure',
+        endpoint: server.origin,
+        apiKey: 'azure-key',
+        deployment: 'notes-gpt',
+        apiVersion: '2024-10-21',
+        timeoutMs: 3000,
+        maxRetries: 0,
+      },
+    };
     const result = await draft('llm');
     assert.equal(result.note.drafter.model, 'azure:notes-gpt');
     const request = server.requests[0]!;

@@ -40,7 +40,11 @@ const admin = { id: 'it-lists', role: 'admin' } as const;
 
 const ADA = SANDBOX_PATIENTS[0]!;
 const ESME = SANDBOX_PATIENTS[4]!;
-const ADA_MEDICATIONS = ['24 HR metoprolol succinate 25 MG Extended Release Oral Tablet', 'atorvastatin 20 MG Oral Tablet', 'lisinopril 10 MG Oral Tablet'];
+const ADA_MEDICATIONS = [
+  '24 HR metoprolol succinate 25 MG Extended Release Oral Tablet',
+  'atorvastatin 20 MG Oral Tablet',
+  'lisinopril 10 MG Oral Tablet',
+];
 const ADA_PROBLEMS = ['Essential hypertension', 'Hyperlipidemia'];
 const ESME_PROBLEMS = ['Essential hypertension', 'Type 2 diabetes mellitus'];
 
@@ -88,7 +92,16 @@ describe("the patient's medications and problem list from the EHR", () => {
       vad: noVad,
       transcription: { openaiConfig: () => openAiAsrConfigFromEnv({ SCRIBE_ASR_BASE_URL: asr.baseUrl, SCRIBE_ASR_MAX_RETRIES: '0' }) },
     });
-    scribe.settings.update({ fhirBaseUrl: fx.sandbox.fhirBaseUrl, fhirClientId: 'test-backend', fhirPrivateKeyFile: keyFile, fhirScope: SCOPE_WITH_MEDICATIONS, openaiBaseUrls: [asr.baseUrl] }, admin);
+    scribe.settings.update(
+      {
+        fhirBaseUrl: fx.sandbox.fhirBaseUrl,
+        fhirClientId: 'test-backend',
+        fhirPrivateKeyFile: keyFile,
+        fhirScope: SCOPE_WITH_MEDICATIONS,
+        openaiBaseUrls: [asr.baseUrl],
+      },
+      admin,
+    );
   });
   afterEach(() => {
     fx.sandbox.faults.reset();
@@ -126,22 +139,36 @@ describe("the patient's medications and problem list from the EHR", () => {
     await call('visit:recordConsent', { visitId: visit.id, method: 'verbal' });
     const samples = speechLike(3);
     const wav = join(tmp.dir, 'visit.wav');
-    writeFileSync(wav, Buffer.concat([wavHeaderFor({ sampleRate: 16_000, channels: 1, encoding: 'pcm16' }, samples.length), Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength)]));
+    writeFileSync(
+      wav,
+      Buffer.concat([
+        wavHeaderFor({ sampleRate: 16_000, channels: 1, encoding: 'pcm16' }, samples.length),
+        Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength),
+      ]),
+    );
     await scribe.capture.importFile(visit.id, wav, clinicianCtx.actor);
 
     const before = asr.requests.length;
     await call('visit:transcribe', { visitId: visit.id, engine: 'openai' });
     let status: TranscriptionStatus | undefined;
-    await eventually(async () => {
-      status = await call<TranscriptionStatus>('transcription:status', { visitId: visit.id });
-      return status.state !== 'running';
-    }, 20_000, 'transcription to end');
+    await eventually(
+      async () => {
+        status = await call<TranscriptionStatus>('transcription:status', { visitId: visit.id });
+        return status.state !== 'running';
+      },
+      20_000,
+      'transcription to end',
+    );
     assert.equal(status?.state, 'finished');
     const uploads = asr.requests.slice(before);
     assert.ok(uploads.length > 0, 'audio went to the engine');
     for (const upload of uploads) {
       const prompt = upload.fields['prompt']?.[0] ?? '';
-      for (const word of [...ADA_MEDICATIONS.map((m) => m.split(' ').find((w) => /^[a-z]{6,}$/.test(w))!), ...ADA_PROBLEMS, 'Blood pressure follow-up']) {
+      for (const word of [
+        ...ADA_MEDICATIONS.map((m) => m.split(' ').find((w) => /^[a-z]{6,}$/.test(w))!),
+        ...ADA_PROBLEMS,
+        'Blood pressure follow-up',
+      ]) {
         assert.ok(prompt.includes(word), `the prompt names ${word}`);
       }
       for (const secret of [ADA.given, ADA.family, ADA.mrn, ADA.id, ADA.birthDate, 'sbx-encounter-1']) {
@@ -149,22 +176,43 @@ describe("the patient's medications and problem list from the EHR", () => {
       }
     }
     const logged = logger.lines.join('\n') + JSON.stringify([...scribe.audit.entries()]);
-    for (const word of ['lisinopril', 'metoprolol', 'Hyperlipidemia', ADA.family, ADA.mrn]) assert.ok(!logged.includes(word), `"${word}" is not in the log or audit log`);
+    for (const word of ['lisinopril', 'metoprolol', 'Hyperlipidemia', ADA.family, ADA.mrn])
+      assert.ok(!logged.includes(word), `"${word}" is not in the log or audit log`);
   });
 
   test('a clinician token without medication access starts the visit with the problem list only, and says so', async () => {
     const repository = createSqliteVisitRepository(scribe.store);
     const encounters = createVisitEncounterIndex(scribe.store);
-    const visits = createVisitService({ store: scribe.store, visits: repository, lifecycle: createVisitLifecycle({ store: scribe.store }), audit: scribe.audit, events: createEventBus(), encounters });
+    const visits = createVisitService({
+      store: scribe.store,
+      visits: repository,
+      lifecycle: createVisitLifecycle({ store: scribe.store }),
+      audit: scribe.audit,
+      events: createEventBus(),
+      encounters,
+    });
     // Stands in for a SMART session whose scopes leave out MedicationRequest.
-    const tokens = createBackendTokenSource({ ...fx.config(), signingAlg: 'ES384', scope: 'system/Encounter.read system/Patient.read system/Condition.read', requestTimeoutMs: 5_000 });
+    const tokens = createBackendTokenSource({
+      ...fx.config(),
+      signingAlg: 'ES384',
+      scope: 'system/Encounter.read system/Patient.read system/Condition.read',
+      requestTimeoutMs: 5_000,
+    });
     const connections = createEhrConnections({
       settings: () => ({ ...scribe.settings.values(), fhirBaseUrl: fx.sandbox.fhirBaseUrl }),
       defaultTarget: undefined,
       auth: { actor: () => ({ id: 'sbx-practitioner-2', role: 'clinician' }), tokens },
     });
     const ehrLogger = recordingLogger();
-    const ehr = createEhrService({ connection: () => connections.current(), visits, visitRepository: repository, encounters, audit: scribe.audit, clock: { now: () => new Date() }, logger: ehrLogger });
+    const ehr = createEhrService({
+      connection: () => connections.current(),
+      visits,
+      visitRepository: repository,
+      encounters,
+      audit: scribe.audit,
+      clock: { now: () => new Date() },
+      logger: ehrLogger,
+    });
     const started = await ehr.startVisit('sbx-encounter-5', { id: 'sbx-practitioner-2', role: 'clinician' });
     assert.equal(started.created, true);
     assert.deepEqual(started.clinicalLists, { medications: 'unavailable', problems: 'read' });
@@ -174,7 +222,13 @@ describe("the patient's medications and problem list from the EHR", () => {
     assert.equal(visit.patient.displayName, `${ESME.given} ${ESME.family}`);
     const line = ehrLogger.lines.find((l) => l.includes('ehr.clinical_lists_unavailable'));
     assert.ok(line, 'the missing list is logged');
-    assert.deepEqual(JSON.parse(line) as unknown, { level: 'info', event: 'ehr.clinical_lists_unavailable', medications: 'unauthorized', problems: 'read', medicationsStatus: 403 });
+    assert.deepEqual(JSON.parse(line) as unknown, {
+      level: 'info',
+      event: 'ehr.clinical_lists_unavailable',
+      medications: 'unauthorized',
+      problems: 'read',
+      medicationsStatus: 403,
+    });
   });
 
   test('an EHR failing the list reads (503) still starts the visit, without lists, and says so', async () => {
@@ -192,11 +246,31 @@ describe("the patient's medications and problem list from the EHR", () => {
   test('an EHR that never answers the list reads starts the visit once their time is up', async () => {
     const repository = createSqliteVisitRepository(scribe.store);
     const encounters = createVisitEncounterIndex(scribe.store);
-    const visits = createVisitService({ store: scribe.store, visits: repository, lifecycle: createVisitLifecycle({ store: scribe.store }), audit: scribe.audit, events: createEventBus(), encounters });
+    const visits = createVisitService({
+      store: scribe.store,
+      visits: repository,
+      lifecycle: createVisitLifecycle({ store: scribe.store }),
+      audit: scribe.audit,
+      events: createEventBus(),
+      encounters,
+    });
     // Nobody signed in: the workstation's backend client from the settings, as ehr:startVisit uses.
     const unused = createBackendTokenSource({ ...fx.config(), signingAlg: 'ES384', scope: 'system/Patient.read', requestTimeoutMs: 5_000 });
-    const connections = createEhrConnections({ settings: () => scribe.settings.values(), defaultTarget: demoEhrTargets(tmp.dir).fhir, auth: { actor: () => undefined, tokens: unused } });
-    const ehr = createEhrService({ connection: () => connections.current(), visits, visitRepository: repository, encounters, audit: scribe.audit, clock: { now: () => new Date() }, logger: recordingLogger(), clinicalListsTimeoutMs: 600 });
+    const connections = createEhrConnections({
+      settings: () => scribe.settings.values(),
+      defaultTarget: demoEhrTargets(tmp.dir).fhir,
+      auth: { actor: () => undefined, tokens: unused },
+    });
+    const ehr = createEhrService({
+      connection: () => connections.current(),
+      visits,
+      visitRepository: repository,
+      encounters,
+      audit: scribe.audit,
+      clock: { now: () => new Date() },
+      logger: recordingLogger(),
+      clinicalListsTimeoutMs: 600,
+    });
     fx.sandbox.faults.update({ timeoutRate: 0.5, hangMs: 60_000 });
     rolls.push(0.999, 0.999, 0, 0);
     const startedAt = performance.now();
@@ -208,7 +282,13 @@ describe("the patient's medications and problem list from the EHR", () => {
 
   test("a visit for a patient picked from a search takes name, MRN and lists from the EHR, never the caller's", async () => {
     // A client that sends its own details for the patient: the call does not take them.
-    const request = { patientId: ESME.id, reasonForVisit: '  Diabetes check  ', patient: { displayName: 'Someone Else', mrn: 'WRONG-MRN' }, displayName: 'Someone Else', mrn: 'WRONG-MRN' };
+    const request = {
+      patientId: ESME.id,
+      reasonForVisit: '  Diabetes check  ',
+      patient: { displayName: 'Someone Else', mrn: 'WRONG-MRN' },
+      displayName: 'Someone Else',
+      mrn: 'WRONG-MRN',
+    };
     const first = await call<StartVisitResult>('ehr:createVisitForPatient', request);
     assert.equal(first.created, true);
     assert.deepEqual(first.clinicalLists, { medications: 'read', problems: 'read' });
@@ -219,7 +299,11 @@ describe("the patient's medications and problem list from the EHR", () => {
       [visit.patient.displayName, visit.patient.mrn, visit.patient.birthDate, visit.patient.reasonForVisit],
       [`${ESME.given} ${ESME.family}`, ESME.mrn, ESME.birthDate, 'Diabetes check'],
     );
-    assert.deepEqual(sorted(visit.patient.medications), ['insulin glargine 100 UNT/ML Injectable Solution', 'lisinopril 10 MG Oral Tablet', 'metformin hydrochloride 500 MG Oral Tablet']);
+    assert.deepEqual(sorted(visit.patient.medications), [
+      'insulin glargine 100 UNT/ML Injectable Solution',
+      'lisinopril 10 MG Oral Tablet',
+      'metformin hydrochloride 500 MG Oral Tablet',
+    ]);
     assert.deepEqual(sorted(visit.patient.problems), ESME_PROBLEMS);
     // Without an encounter nothing makes two picks the same visit: each creates one.
     const second = await call<StartVisitResult>('ehr:createVisitForPatient', { patientId: ESME.id });

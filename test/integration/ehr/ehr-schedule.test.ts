@@ -54,12 +54,18 @@ describe('EHR schedule and patient search against the sandbox EHR', () => {
     assert.ok(error, `${channel} should have failed`);
     return error;
   };
-  const pointAt = (fhirBaseUrl: string) => scribe.settings.update({ fhirBaseUrl, fhirClientId: 'test-backend', fhirPrivateKeyFile: keyFile }, admin);
+  const pointAt = (fhirBaseUrl: string) =>
+    scribe.settings.update({ fhirBaseUrl, fhirClientId: 'test-backend', fhirPrivateKeyFile: keyFile }, admin);
 
   beforeAll(async () => {
     fx = await startFhirSandbox();
     writeFileSync(keyFile, JSON.stringify({ alg: 'ES384', privateKey: fx.key.privateKey }), { mode: 0o600 });
-    scribe = openScribe({ dataDir: join(tmp.dir, 'store'), keyProvider: createPassphraseKeyProvider('ehr test passphrase', FAST_SCRYPT), mode: 'open-or-create', logger });
+    scribe = openScribe({
+      dataDir: join(tmp.dir, 'store'),
+      keyProvider: createPassphraseKeyProvider('ehr test passphrase', FAST_SCRYPT),
+      mode: 'open-or-create',
+      logger,
+    });
     pointAt(fx.sandbox.fhirBaseUrl);
   });
   afterEach(() => {
@@ -86,27 +92,51 @@ describe('EHR schedule and patient search against the sandbox EHR', () => {
       SANDBOX_PATIENTS.map((p) => `${p.given} ${p.family}`),
     );
     const first = schedule.entries[0]!;
-    assert.deepEqual(first.patient, { patientId: 'sbx-patient-1', displayName: 'Ada Fakename-Sandbox', birthDate: '1958-04-12', mrn: 'SBX-MRN-0001', sex: 'female' });
+    assert.deepEqual(first.patient, {
+      patientId: 'sbx-patient-1',
+      displayName: 'Ada Fakename-Sandbox',
+      birthDate: '1958-04-12',
+      mrn: 'SBX-MRN-0001',
+      sex: 'female',
+    });
     assert.equal(first.reason, 'Blood pressure follow-up');
     assert.equal(first.practitioner, 'Dr. Robin Clinician-Sandbox');
     assert.equal(new Date(first.start!).getHours(), 9, 'the sandbox day starts at 09:00 local time');
     assert.ok(schedule.entries.every((e, i) => i === 0 || e.start! > schedule.entries[i - 1]!.start!));
-    assert.ok(schedule.entries.every((e) => e.visit === undefined), 'no visit started yet');
+    assert.ok(
+      schedule.entries.every((e) => e.visit === undefined),
+      'no visit started yet',
+    );
   });
 
   test('patient search finds patients by name words, by MRN, and by name with birth date', async () => {
     const byName = await call<PatientSearchResult>('ehr:patientSearch', { text: 'fakename' });
-    assert.deepEqual(byName.patients.map((p) => p.patientId), ['sbx-patient-1']);
+    assert.deepEqual(
+      byName.patients.map((p) => p.patientId),
+      ['sbx-patient-1'],
+    );
     const twoWords = await call<PatientSearchResult>('ehr:patientSearch', { text: 'Bram Notreal' });
-    assert.deepEqual(twoWords.patients.map((p) => p.displayName), ['Bram Notreal-Sandbox']);
+    assert.deepEqual(
+      twoWords.patients.map((p) => p.displayName),
+      ['Bram Notreal-Sandbox'],
+    );
     const byMrn = await call<PatientSearchResult>('ehr:patientSearch', { text: 'SBX-MRN-0003' });
-    assert.deepEqual(byMrn.patients.map((p) => [p.patientId, p.mrn]), [['sbx-patient-3', 'SBX-MRN-0003']]);
+    assert.deepEqual(
+      byMrn.patients.map((p) => [p.patientId, p.mrn]),
+      [['sbx-patient-3', 'SBX-MRN-0003']],
+    );
     const mrnField = await call<PatientSearchResult>('ehr:patientSearch', { mrn: 'SBX-MRN-0004' });
-    assert.deepEqual(mrnField.patients.map((p) => p.patientId), ['sbx-patient-4']);
+    assert.deepEqual(
+      mrnField.patients.map((p) => p.patientId),
+      ['sbx-patient-4'],
+    );
     const everyone = await call<PatientSearchResult>('ehr:patientSearch', { name: 'sandbox' });
     assert.equal(everyone.patients.length, SANDBOX_PATIENTS.length);
     const withBirthDate = await call<PatientSearchResult>('ehr:patientSearch', { name: 'sandbox', birthDate: '1990-01-05' });
-    assert.deepEqual(withBirthDate.patients.map((p) => p.patientId), ['sbx-patient-3']);
+    assert.deepEqual(
+      withBirthDate.patients.map((p) => p.patientId),
+      ['sbx-patient-3'],
+    );
     const none = await call<PatientSearchResult>('ehr:patientSearch', { text: 'Nobodyhere' });
     assert.deepEqual(none, { patients: [], truncated: false });
     const empty = await failure('ehr:patientSearch', {});
@@ -116,7 +146,13 @@ describe('EHR schedule and patient search against the sandbox EHR', () => {
   test('starting an encounter twice opens the same visit, filled from the EHR, and the schedule shows its state', async () => {
     const first = await call<{ visit: Visit; created: boolean }>('ehr:startVisit', { encounterId: 'sbx-encounter-2' });
     assert.equal(first.created, true);
-    assert.deepEqual(first.visit.patient, { displayName: 'Bram Notreal-Sandbox', mrn: 'SBX-MRN-0002', birthDate: '1971-09-30', sex: 'male', reasonForVisit: 'Cough for two weeks' });
+    assert.deepEqual(first.visit.patient, {
+      displayName: 'Bram Notreal-Sandbox',
+      mrn: 'SBX-MRN-0002',
+      birthDate: '1971-09-30',
+      sex: 'male',
+      reasonForVisit: 'Cough for two weeks',
+    });
     assert.equal(first.visit.patientId, 'sbx-patient-2');
     assert.equal(first.visit.encounterId, 'sbx-encounter-2');
     const again = await call<{ visit: Visit; created: boolean }>('ehr:startVisit', { encounterId: 'sbx-encounter-2' });
@@ -127,7 +163,10 @@ describe('EHR schedule and patient search against the sandbox EHR', () => {
     assert.equal(byHand.id, first.visit.id);
     const mixedUp = await failure('visit:create', { patientId: 'sbx-patient-5', encounterId: 'sbx-encounter-2' });
     assert.equal(mixedUp.code, 'conflict');
-    const both = await Promise.all([call<{ visit: Visit }>('ehr:startVisit', { encounterId: 'sbx-encounter-3' }), call<{ visit: Visit }>('ehr:startVisit', { encounterId: 'sbx-encounter-3' })]);
+    const both = await Promise.all([
+      call<{ visit: Visit }>('ehr:startVisit', { encounterId: 'sbx-encounter-3' }),
+      call<{ visit: Visit }>('ehr:startVisit', { encounterId: 'sbx-encounter-3' }),
+    ]);
     assert.equal(both[0].visit.id, both[1].visit.id, 'two clicks at once make one visit');
     const { visits } = await call<{ visits: { encounterId?: string }[] }>('visit:list', {});
     assert.equal(visits.filter((v) => v.encounterId === 'sbx-encounter-2').length, 1);
@@ -176,7 +215,12 @@ describe('EHR schedule and patient search against the sandbox EHR', () => {
 
   test('a visit from before the encounter index is found once the store opens again', async () => {
     const dir = tempDir('scribe-ehr-backfill-');
-    const open = () => openScribe({ dataDir: dir.dir, keyProvider: createPassphraseKeyProvider('backfill passphrase', FAST_SCRYPT), mode: 'open-or-create' });
+    const open = () =>
+      openScribe({
+        dataDir: dir.dir,
+        keyProvider: createPassphraseKeyProvider('backfill passphrase', FAST_SCRYPT),
+        mode: 'open-or-create',
+      });
     let s = open();
     try {
       const created = await s.dispatch('visit:create', { patientId: 'sbx-patient-1', encounterId: 'sbx-encounter-1' }, scribeUser);
@@ -204,7 +248,9 @@ describe('EHR schedule and patient search against the sandbox EHR', () => {
     assert.ok(!logged.includes('fakename') && !logged.includes('Nobodyhere'), 'no search term in the log');
     const entries = [...scribe.audit.entries()];
     const looks = entries.filter((e) => e.action === 'ehr.schedule_viewed' || e.action === 'ehr.patients_searched');
-    assert.ok(looks.some((e) => e.action === 'ehr.schedule_viewed' && e.objectId === `count:${SANDBOX_PATIENTS.length}` && e.actor === 'sc-ehr'));
+    assert.ok(
+      looks.some((e) => e.action === 'ehr.schedule_viewed' && e.objectId === `count:${SANDBOX_PATIENTS.length}` && e.actor === 'sc-ehr'),
+    );
     assert.ok(looks.some((e) => e.action === 'ehr.patients_searched' && e.objectId === 'count:0'));
     const audited = JSON.stringify(entries);
     assert.ok(!/fakename|Notreal|SBX-MRN|Nobodyhere/i.test(audited), 'no names, MRNs or terms in the audit log');
@@ -216,11 +262,22 @@ describe("a signed-in clinician's schedule", () => {
   test('lists only the encounters where they are a participant, unless everyone is asked for', async () => {
     const fx = await startFhirSandbox();
     const tmp = tempDir('scribe-ehr-mine-');
-    const scribe = openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider('mine passphrase', FAST_SCRYPT), mode: 'open-or-create' });
+    const scribe = openScribe({
+      dataDir: tmp.dir,
+      keyProvider: createPassphraseKeyProvider('mine passphrase', FAST_SCRYPT),
+      mode: 'open-or-create',
+    });
     try {
       const repository = createSqliteVisitRepository(scribe.store);
       const encounters = createVisitEncounterIndex(scribe.store);
-      const visits = createVisitService({ store: scribe.store, visits: repository, lifecycle: createVisitLifecycle({ store: scribe.store }), audit: scribe.audit, events: createEventBus(), encounters });
+      const visits = createVisitService({
+        store: scribe.store,
+        visits: repository,
+        lifecycle: createVisitLifecycle({ store: scribe.store }),
+        audit: scribe.audit,
+        events: createEventBus(),
+        encounters,
+      });
       // The clinician's SMART token stands in as a token with read access (the sandbox grants user/*.read the same way).
       const tokens = createBackendTokenSource({ ...fx.config(), signingAlg: 'ES384', scope: 'system/*.read', requestTimeoutMs: 5_000 });
       const connections = createEhrConnections({
@@ -228,11 +285,22 @@ describe("a signed-in clinician's schedule", () => {
         defaultTarget: undefined,
         auth: { actor: () => ({ id: 'sbx-practitioner-1', role: 'clinician' }), tokens },
       });
-      const ehr = createEhrService({ connection: () => connections.current(), visits, visitRepository: repository, encounters, audit: scribe.audit, clock: { now: () => new Date() }, logger: recordingLogger() });
+      const ehr = createEhrService({
+        connection: () => connections.current(),
+        visits,
+        visitRepository: repository,
+        encounters,
+        audit: scribe.audit,
+        clock: { now: () => new Date() },
+        logger: recordingLogger(),
+      });
       const actor = { id: 'sbx-practitioner-1', role: 'clinician' } as const;
       const mine = await ehr.schedule({ everyone: false }, actor);
       assert.equal(mine.scope, 'mine');
-      assert.deepEqual(mine.entries.map((e) => e.encounterId), ['sbx-encounter-1', 'sbx-encounter-4']);
+      assert.deepEqual(
+        mine.entries.map((e) => e.encounterId),
+        ['sbx-encounter-1', 'sbx-encounter-4'],
+      );
       assert.ok(mine.entries.every((e) => e.practitioner === 'Dr. Robin Clinician-Sandbox'));
       const all = await ehr.schedule({ everyone: true }, actor);
       assert.equal(all.scope, 'everyone');
@@ -253,7 +321,9 @@ async function tinyFhirServer(reply: () => { status: number; body: string }): Pr
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token_endpoint: `${origin}/token` }));
     } else if (req.url === '/token') {
       req.resume();
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'tiny-token', token_type: 'Bearer', expires_in: 300 }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ access_token: 'tiny-token', token_type: 'Bearer', expires_in: 300 }));
     } else {
       const { status, body } = reply();
       res.writeHead(status, { 'content-type': 'application/fhir+json' }).end(body);
@@ -272,7 +342,11 @@ describe('an EHR sending answers that are not the FHIR asked for', () => {
     await fx.close();
     let next = { status: 200, body: '{}' };
     const tiny = await tinyFhirServer(() => next);
-    const scribe = openScribe({ dataDir: join(tmp.dir, 'store'), keyProvider: createPassphraseKeyProvider('malformed passphrase', FAST_SCRYPT), mode: 'open-or-create' });
+    const scribe = openScribe({
+      dataDir: join(tmp.dir, 'store'),
+      keyProvider: createPassphraseKeyProvider('malformed passphrase', FAST_SCRYPT),
+      mode: 'open-or-create',
+    });
     try {
       scribe.settings.update({ fhirBaseUrl: tiny.baseUrl, fhirClientId: 'tiny', fhirPrivateKeyFile: keyFile }, admin);
       const schedule = async () => {
@@ -280,17 +354,36 @@ describe('an EHR sending answers that are not the FHIR asked for', () => {
         assert.equal(result.ok, false);
         return (result as { error: ApiError }).error;
       };
-      next = { status: 200, body: JSON.stringify({ resourceType: 'Bundle', type: 'searchset', entry: [{ resource: { resourceType: 'Encounter', subject: { reference: 'Patient/p1' } } }] }) };
+      next = {
+        status: 200,
+        body: JSON.stringify({
+          resourceType: 'Bundle',
+          type: 'searchset',
+          entry: [{ resource: { resourceType: 'Encounter', subject: { reference: 'Patient/p1' } } }],
+        }),
+      };
       const malformed = await schedule();
       assert.equal(malformed.code, 'unavailable');
       assert.equal(malformed.reason, 'ehr.bad_response');
-      next = { status: 200, body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', diagnostics: 'Ada Fakename-Sandbox' }] }) };
+      next = {
+        status: 200,
+        body: JSON.stringify({
+          resourceType: 'OperationOutcome',
+          issue: [{ severity: 'error', code: 'processing', diagnostics: 'Ada Fakename-Sandbox' }],
+        }),
+      };
       const outcome = await schedule();
       assert.equal(outcome.reason, 'ehr.bad_response');
       assert.ok(!outcome.message.includes('Fakename'), "the server's words are never quoted");
       next = { status: 200, body: '<html>login</html>' };
       assert.equal((await schedule()).reason, 'ehr.bad_response');
-      next = { status: 500, body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'fatal', code: 'exception', diagnostics: 'SBX-MRN-0001' }] }) };
+      next = {
+        status: 500,
+        body: JSON.stringify({
+          resourceType: 'OperationOutcome',
+          issue: [{ severity: 'fatal', code: 'exception', diagnostics: 'SBX-MRN-0001' }],
+        }),
+      };
       const serverError = await schedule();
       assert.equal(serverError.reason, 'ehr.server_error');
       assert.deepEqual(serverError.details, { status: 500 });

@@ -114,33 +114,43 @@ async function runMain(policy: string): Promise<{ trace: Trace; userData: string
   return { trace: JSON.parse(readFileSync(traceFile, 'utf8')) as Trace, userData, cleanup: () => tmp.cleanup() };
 }
 
-test('an invalid machine policy: a clear error naming field and reason, no store, no window', { ...skipWhen(skip), timeout: 90_000 }, async () => {
-  const run = await runMain('{"audioMayLeaveDevice": "sometimes", "signingRole": ["scribe"]}');
-  try {
-    assert.equal(run.trace.windows, 0);
-    assert.ok(run.trace.quit >= 1);
-    assert.equal(run.trace.errorBoxes.length, 1);
-    const [box] = run.trace.errorBoxes;
-    assert.equal(box?.title, 'Ambient Scribe cannot start: machine policy');
-    assert.match(box?.message ?? '', /audioMayLeaveDevice: .*boolean/);
-    assert.match(box?.message ?? '', /signingRole: is not a setting/);
-    assert.equal(existsSync(join(run.userData, 'store')), false, 'the store was not created');
-    const log = readdirSync(join(run.userData, 'logs')).map((f) => readFileSync(join(run.userData, 'logs', f), 'utf8')).join('');
-    assert.match(log, /"event":"policy.invalid","type":"PolicyInvalidError","count":2/);
-  } finally {
-    run.cleanup();
-  }
-});
+test(
+  'an invalid machine policy: a clear error naming field and reason, no store, no window',
+  { ...skipWhen(skip), timeout: 90_000 },
+  async () => {
+    const run = await runMain('{"audioMayLeaveDevice": "sometimes", "signingRole": ["scribe"]}');
+    try {
+      assert.equal(run.trace.windows, 0);
+      assert.ok(run.trace.quit >= 1);
+      assert.equal(run.trace.errorBoxes.length, 1);
+      const [box] = run.trace.errorBoxes;
+      assert.equal(box?.title, 'Ambient Scribe cannot start: machine policy');
+      assert.match(box?.message ?? '', /audioMayLeaveDevice: .*boolean/);
+      assert.match(box?.message ?? '', /signingRole: is not a setting/);
+      assert.equal(existsSync(join(run.userData, 'store')), false, 'the store was not created');
+      const log = readdirSync(join(run.userData, 'logs'))
+        .map((f) => readFileSync(join(run.userData, 'logs', f), 'utf8'))
+        .join('');
+      assert.match(log, /"event":"policy.invalid","type":"PolicyInvalidError","count":2/);
+    } finally {
+      run.cleanup();
+    }
+  },
+);
 
-test('a valid machine policy: its locks reach the renderer over IPC and hold against an update', { ...skipWhen(skip), timeout: 90_000 }, async () => {
-  const run = await runMain('{"audioMayLeaveDevice": false, "consentRequired": true}');
-  try {
-    assert.deepEqual(run.trace.errorBoxes, []);
-    assert.equal(run.trace.windows, 1);
-    assert.deepEqual(run.trace.ipc.get?.value?.settings['audioMayLeaveDevice'], { value: false, source: 'policy', locked: true });
-    assert.equal(run.trace.ipc.update?.ok, false);
-    assert.equal(run.trace.ipc.update?.error?.code, 'locked_by_policy');
-  } finally {
-    run.cleanup();
-  }
-});
+test(
+  'a valid machine policy: its locks reach the renderer over IPC and hold against an update',
+  { ...skipWhen(skip), timeout: 90_000 },
+  async () => {
+    const run = await runMain('{"audioMayLeaveDevice": false, "consentRequired": true}');
+    try {
+      assert.deepEqual(run.trace.errorBoxes, []);
+      assert.equal(run.trace.windows, 1);
+      assert.deepEqual(run.trace.ipc.get?.value?.settings['audioMayLeaveDevice'], { value: false, source: 'policy', locked: true });
+      assert.equal(run.trace.ipc.update?.ok, false);
+      assert.equal(run.trace.ipc.update?.error?.code, 'locked_by_policy');
+    } finally {
+      run.cleanup();
+    }
+  },
+);

@@ -34,8 +34,14 @@ describe('scribe policy', skipWhen(cliBuilt ? false : CLI_MISSING), () => {
     const lines = result.stdout.trim().split('\n');
     assert.equal(lines[0], `${bad} is NOT a valid policy (3 problems):`);
     assert.ok(lines.includes('  audioMayLeaveDevic: is not a setting Ambient Scribe knows (check the spelling)'), result.stdout);
-    assert.ok(lines.some((l) => /^ {2}mllpPort: .*65535/.test(l)), result.stdout);
-    assert.ok(lines.some((l) => /^ {2}ehrRouting: .*fhir/.test(l)), result.stdout);
+    assert.ok(
+      lines.some((l) => /^ {2}mllpPort: .*65535/.test(l)),
+      result.stdout,
+    );
+    assert.ok(
+      lines.some((l) => /^ {2}ehrRouting: .*fhir/.test(l)),
+      result.stdout,
+    );
     const json = JSON.parse(scribe(['policy', 'validate', bad, '--json'], env).stdout) as { valid: boolean; problems: { field: string }[] };
     assert.equal(json.valid, false);
     assert.equal(json.problems.length, 3);
@@ -59,7 +65,11 @@ describe('scribe policy', skipWhen(cliBuilt ? false : CLI_MISSING), () => {
 
   test('an invalid machine policy stops every command that opens the store, naming field and reason; the store is untouched', () => {
     const before = readdirSync(dataDir).sort();
-    for (const args of [['visit', 'list'], ['visit', 'create', '--patient', SENTINEL.patientId, '--name', SENTINEL.name], ['policy', 'show']]) {
+    for (const args of [
+      ['visit', 'list'],
+      ['visit', 'create', '--patient', SENTINEL.patientId, '--name', SENTINEL.name],
+      ['policy', 'show'],
+    ]) {
       const result = scribe(args, { ...env, SCRIBE_POLICY_FILE: bad });
       assert.equal(result.status, 1, args.join(' '));
       assert.match(result.stderr, /cannot be used, so Ambient Scribe will not start/);

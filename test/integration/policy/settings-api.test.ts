@@ -55,7 +55,14 @@ describe('settings locked by machine policy', () => {
     const staticDir = join(tmp.dir, 'renderer');
     mkdirSync(staticDir);
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
-    bridge = await startWebBridge({ dispatch: scribe.dispatch, events: scribe.events, actor: admin.actor, staticDir, packaged: false, logger: nullLogger });
+    bridge = await startWebBridge({
+      dispatch: scribe.dispatch,
+      events: scribe.events,
+      actor: admin.actor,
+      staticDir,
+      packaged: false,
+      logger: nullLogger,
+    });
   });
   afterAll(async () => {
     await bridge.close();
@@ -137,7 +144,9 @@ describe('settings locked by machine policy', () => {
   });
 
   test('the gate services ask follows the policy: cloud transcription refuses', () => {
-    assert.throws(() => scribe.policy.assertEngineAllowed('transcription', 'openai', { baseUrl: 'https://api.openai.com/v1' }), { code: 'locked_by_policy' });
+    assert.throws(() => scribe.policy.assertEngineAllowed('transcription', 'openai', { baseUrl: 'https://api.openai.com/v1' }), {
+      code: 'locked_by_policy',
+    });
     assert.equal(scribe.policy.maySign('scribe'), false);
   });
 
@@ -154,7 +163,12 @@ describe('settings locked by machine policy', () => {
     assert.deepEqual(changed.at(-1), { keys: ['audioRetentionDays', 'ehrRouting'] });
 
     scribe.close();
-    scribe = openScribe({ dataDir, keyProvider, mode: 'open', policy: loadPolicyFile(join(tmp.dir, 'policy.json'), { requireAdminOwned: false }) });
+    scribe = openScribe({
+      dataDir,
+      keyProvider,
+      mode: 'open',
+      policy: loadPolicyFile(join(tmp.dir, 'policy.json'), { requireAdminOwned: false }),
+    });
     assert.deepEqual((await view()).settings.audioRetentionDays, { value: 30, source: 'user', locked: false });
     assert.deepEqual((await view()).settings.audioMayLeaveDevice, { value: false, source: 'policy', locked: true });
   });
@@ -162,7 +176,12 @@ describe('settings locked by machine policy', () => {
   test('a user value for a setting the policy later locks is overridden by the policy', async () => {
     writeFileSync(settingsFile, JSON.stringify({ audioMayLeaveDevice: true, audioRetentionDays: 30, notASetting: 1 }));
     scribe.close();
-    scribe = openScribe({ dataDir, keyProvider, mode: 'open', policy: loadPolicyFile(join(tmp.dir, 'policy.json'), { requireAdminOwned: false }) });
+    scribe = openScribe({
+      dataDir,
+      keyProvider,
+      mode: 'open',
+      policy: loadPolicyFile(join(tmp.dir, 'policy.json'), { requireAdminOwned: false }),
+    });
     assert.deepEqual((await view()).settings.audioMayLeaveDevice, { value: false, source: 'policy', locked: true });
     assert.equal(scribe.policy.audioMayLeaveDevice(), false);
   });
@@ -172,7 +191,11 @@ describe('settings locked by machine policy', () => {
     assert.equal(!byScribe.ok && byScribe.error.code, 'forbidden');
     const unlockedPolicy = openScribe({ dataDir: join(tmp.dir, 'data-2'), keyProvider, mode: 'create' });
     try {
-      const asClinician = (await unlockedPolicy.dispatch('settings:update', { signingRoles: ['clinician', 'scribe'] }, clinician)) as Result;
+      const asClinician = (await unlockedPolicy.dispatch(
+        'settings:update',
+        { signingRoles: ['clinician', 'scribe'] },
+        clinician,
+      )) as Result;
       assert.equal(!asClinician.ok && asClinician.error.code, 'forbidden');
       const asAdmin = (await unlockedPolicy.dispatch('settings:update', { signingRoles: ['clinician', 'scribe'] }, admin)) as Result;
       assert.ok(asAdmin.ok);

@@ -20,7 +20,11 @@ function browser() {
     }
   };
   const go = async (url: string, init: RequestInit = {}) => {
-    const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([n, v]) => `${n}=${v}`).join('; ') } });
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([n, v]) => `${n}=${v}`).join('; ') },
+    });
     remember(response);
     return response;
   };
@@ -61,7 +65,11 @@ describe('sandbox EHR: SMART authorization server', () => {
   }
 
   async function finishSignIn(b: ReturnType<typeof browser>, loginUrl: string, form: Record<string, string>): Promise<URL> {
-    let response = await b.go(loginUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+    let response = await b.go(loginUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
     for (let hops = 0; hops < 10; hops += 1) {
       const location = response.headers.get('location');
       assert.ok(location && response.status >= 300 && response.status < 400, `expected a redirect, got ${response.status}`);
@@ -76,7 +84,13 @@ describe('sandbox EHR: SMART authorization server', () => {
     fetch(fx.sandbox.auth.token, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: SANDBOX_DEFAULTS.clinicianClientId, code_verifier: verifier }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT,
+        client_id: SANDBOX_DEFAULTS.clinicianClientId,
+        code_verifier: verifier,
+      }),
     });
 
   test('clinician sign-in: authorization code + PKCE, a login page to pick a practitioner and patient, a token with patient context', async () => {
@@ -99,7 +113,9 @@ describe('sandbox EHR: SMART authorization server', () => {
     assert.ok(token['refresh_token'], 'offline_access gives a refresh token');
     assert.equal(decodeJwt(token['id_token']!)['fhirUser'], `${fx.sandbox.fhirBaseUrl}/Practitioner/sbx-practitioner-2`);
 
-    const read = await fetch(`${fx.sandbox.fhirBaseUrl}/Patient/sbx-patient-3`, { headers: { authorization: `Bearer ${token['access_token']}` } });
+    const read = await fetch(`${fx.sandbox.fhirBaseUrl}/Patient/sbx-patient-3`, {
+      headers: { authorization: `Bearer ${token['access_token']}` },
+    });
     assert.equal(read.status, 200);
     const write = await fetch(`${fx.sandbox.fhirBaseUrl}/Patient`, {
       method: 'POST',
@@ -111,14 +127,28 @@ describe('sandbox EHR: SMART authorization server', () => {
     const refreshed = await fetch(fx.sandbox.auth.token, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token['refresh_token'] ?? '', client_id: SANDBOX_DEFAULTS.clinicianClientId }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: token['refresh_token'] ?? '',
+        client_id: SANDBOX_DEFAULTS.clinicianClientId,
+      }),
     });
     assert.equal(refreshed.status, 200);
-    assert.equal(((await refreshed.json()) as Record<string, string>)['patient'], 'sbx-patient-3', 'the patient context survives a refresh');
+    assert.equal(
+      ((await refreshed.json()) as Record<string, string>)['patient'],
+      'sbx-patient-3',
+      'the patient context survives a refresh',
+    );
   });
 
   test('an aud that is not this FHIR server is refused', async () => {
-    const params = new URLSearchParams({ response_type: 'code', client_id: SANDBOX_DEFAULTS.clinicianClientId, redirect_uri: REDIRECT, scope: 'openid', aud: 'https://ehr.example.org/fhir' });
+    const params = new URLSearchParams({
+      response_type: 'code',
+      client_id: SANDBOX_DEFAULTS.clinicianClientId,
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      aud: 'https://ehr.example.org/fhir',
+    });
     const response = await fetch(`${fx.sandbox.auth.authorize}?${params.toString()}`, { redirect: 'manual' });
     assert.equal(response.status, 400);
   });
@@ -133,7 +163,13 @@ describe('sandbox EHR: SMART authorization server', () => {
 
   test('PKCE is required', async () => {
     const b = browser();
-    const params = new URLSearchParams({ response_type: 'code', client_id: SANDBOX_DEFAULTS.clinicianClientId, redirect_uri: REDIRECT, scope: 'openid', state: 's' });
+    const params = new URLSearchParams({
+      response_type: 'code',
+      client_id: SANDBOX_DEFAULTS.clinicianClientId,
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      state: 's',
+    });
     const response = await b.go(`${fx.sandbox.auth.authorize}?${params.toString()}`);
     const location = new URL(response.headers.get('location') ?? 'http://x/', REDIRECT);
     assert.equal(location.searchParams.get('error'), 'invalid_request');
@@ -141,7 +177,11 @@ describe('sandbox EHR: SMART authorization server', () => {
 
   test('a practitioner who is not seeded cannot sign in', async () => {
     const { b, loginUrl } = await startSignIn('openid user/*.read');
-    const response = await b.go(loginUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'practitioner=intruder' });
+    const response = await b.go(loginUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'practitioner=intruder',
+    });
     assert.equal(response.status, 400);
   });
 
@@ -176,6 +216,9 @@ describe('sandbox EHR: SMART authorization server', () => {
   test('backend services: only the scopes a client may have are granted', async () => {
     const { createBackendTokenSource } = await import('../../../main/fhir/smart-backend-auth.js');
     const source = createBackendTokenSource({ ...fx.config(), scope: 'user/*.write', signingAlg: 'ES384', requestTimeoutMs: 5_000 });
-    await assert.rejects(source.token(), (error: Error & { code?: string }) => error.code === 'auth_scope' || error.code === 'auth_rejected');
+    await assert.rejects(
+      source.token(),
+      (error: Error & { code?: string }) => error.code === 'auth_scope' || error.code === 'auth_rejected',
+    );
   });
 });

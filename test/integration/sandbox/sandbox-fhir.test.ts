@@ -15,7 +15,9 @@ function validDocument(overrides: Partial<DocumentReference> = {}): DocumentRefe
     resourceType: 'DocumentReference',
     status: 'current',
     type: { coding: [{ system: 'http://loinc.org', code: '11506-3' }] },
-    category: [{ coding: [{ system: 'http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category', code: 'clinical-note' }] }],
+    category: [
+      { coding: [{ system: 'http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category', code: 'clinical-note' }] },
+    ],
     subject: { reference: 'Patient/sbx-patient-2' },
     date: today.toISOString(),
     content: [{ attachment: { contentType: 'text/plain', data: Buffer.from('Synthetic note.').toString('base64') } }],
@@ -40,7 +42,13 @@ describe('sandbox EHR: FHIR server', () => {
     await fx.close();
   });
 
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}, token: string | null | undefined = undefined) => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    token: string | null | undefined = undefined,
+  ) => {
     const bearer = token === undefined ? await writeToken() : token;
     const response = await fetch(`${fx.sandbox.fhirBaseUrl}/${path}`, {
       method,
@@ -54,7 +62,8 @@ describe('sandbox EHR: FHIR server', () => {
     });
     return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
   };
-  const issueTexts = (body: unknown) => ((body as OperationOutcome).issue ?? []).map((i) => `${i.expression?.join(',') ?? ''} ${i.details?.text ?? ''}`);
+  const issueTexts = (body: unknown) =>
+    ((body as OperationOutcome).issue ?? []).map((i) => `${i.expression?.join(',') ?? ''} ${i.details?.text ?? ''}`);
 
   test('listens on 127.0.0.1 only and refuses other interfaces', async () => {
     assert.match(fx.sandbox.fhirBaseUrl, /^http:\/\/127\.0\.0\.1:\d+\/fhir$/);
@@ -66,7 +75,11 @@ describe('sandbox EHR: FHIR server', () => {
     assert.equal(cs.resourceType, 'CapabilityStatement');
     assert.equal(cs.fhirVersion, '4.0.1');
     assert.ok(cs.rest?.[0]?.interaction?.some((i) => i.code === 'transaction'));
-    assert.ok(cs.rest?.[0]?.resource?.find((r) => r.type === 'DocumentReference')?.supportedProfile?.includes('http://hl7.org/fhir/us/core/StructureDefinition/us-core-documentreference'));
+    assert.ok(
+      cs.rest?.[0]?.resource
+        ?.find((r) => r.type === 'DocumentReference')
+        ?.supportedProfile?.includes('http://hl7.org/fhir/us/core/StructureDefinition/us-core-documentreference'),
+    );
     const oauth = cs.rest?.[0]?.security?.extension?.[0]?.extension?.find((e) => e.url === 'token')?.valueUri;
     assert.equal(oauth, fx.sandbox.auth.token);
     const smart = (await call('GET', '.well-known/smart-configuration', undefined, {}, null)).body;
@@ -79,7 +92,7 @@ describe('sandbox EHR: FHIR server', () => {
     assert.ok((smart['capabilities'] as string[]).includes('launch-standalone'));
   });
 
-  test('is seeded with clearly synthetic people and today\'s encounters, all valid US Core', async () => {
+  test("is seeded with clearly synthetic people and today's encounters, all valid US Core", async () => {
     const patients = await fx.search<Patient>('Patient', '');
     assert.ok(patients.length >= 5);
     assert.ok(patients.every((p) => p.name?.[0]?.family?.endsWith('-Sandbox')));
@@ -87,7 +100,10 @@ describe('sandbox EHR: FHIR server', () => {
     // The seed dates encounters on the workstation's local day, written with its local offset.
     const day = localDay(today).date;
     assert.ok(encounters.length >= 5);
-    assert.ok(encounters.every((e) => e.period?.start?.startsWith(day)), 'every encounter is today');
+    assert.ok(
+      encounters.every((e) => e.period?.start?.startsWith(day)),
+      'every encounter is today',
+    );
     const patientEncounters = await fx.search<Encounter>('Encounter', 'patient=Patient/sbx-patient-1');
     assert.equal(patientEncounters.length, 1);
     assert.deepEqual(invalidSeedResources(today), []);
@@ -109,12 +125,25 @@ describe('sandbox EHR: FHIR server', () => {
   });
 
   test('rejects what US Core 8.0.0 does not allow, with an OperationOutcome', async () => {
-    const badCategory = await call('POST', 'DocumentReference', validDocument({ category: [{ coding: [{ system: 'http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category', code: 'made-up' }] }] }));
+    const badCategory = await call(
+      'POST',
+      'DocumentReference',
+      validDocument({
+        category: [{ coding: [{ system: 'http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category', code: 'made-up' }] }],
+      }),
+    );
     assert.equal(badCategory.status, 422);
     assert.equal(badCategory.body['resourceType'], 'OperationOutcome');
-    assert.match(issueTexts(badCategory.body).join(), /DocumentReference\.category Code not in the required value set us-core-documentreference-category/);
+    assert.match(
+      issueTexts(badCategory.body).join(),
+      /DocumentReference\.category Code not in the required value set us-core-documentreference-category/,
+    );
 
-    const badType = await call('POST', 'DocumentReference', validDocument({ type: { coding: [{ system: 'http://snomed.info/sct', code: '371532007' }] } }));
+    const badType = await call(
+      'POST',
+      'DocumentReference',
+      validDocument({ type: { coding: [{ system: 'http://snomed.info/sct', code: '371532007' }] } }),
+    );
     assert.equal(badType.status, 422);
     assert.match(issueTexts(badType.body).join(), /LOINC document code/);
 
@@ -122,13 +151,27 @@ describe('sandbox EHR: FHIR server', () => {
     assert.equal(badStatus.status, 422);
     assert.match(issueTexts(badStatus.body).join(), /DocumentReference\.status.*required value set/);
 
-    const noContent = await call('POST', 'DocumentReference', validDocument({ content: [{ attachment: { contentType: 'text/plain', title: 'empty' } }] }));
+    const noContent = await call(
+      'POST',
+      'DocumentReference',
+      validDocument({ content: [{ attachment: { contentType: 'text/plain', title: 'empty' } }] }),
+    );
     assert.equal(noContent.status, 422);
     assert.match(issueTexts(noContent.body).join(), /us-core-6/);
 
-    const wrongTarget = await call('POST', 'DocumentReference', validDocument({ subject: { reference: 'Organization/sbx-clinic' }, context: { encounter: [{ reference: 'Patient/sbx-patient-2' }] } }));
+    const wrongTarget = await call(
+      'POST',
+      'DocumentReference',
+      validDocument({
+        subject: { reference: 'Organization/sbx-clinic' },
+        context: { encounter: [{ reference: 'Patient/sbx-patient-2' }] },
+      }),
+    );
     assert.equal(wrongTarget.status, 422);
-    assert.match(issueTexts(wrongTarget.body).join(), /subject Reference to a Organization; expected Patient or Practitioner or Group or Device/);
+    assert.match(
+      issueTexts(wrongTarget.body).join(),
+      /subject Reference to a Organization; expected Patient or Practitioner or Group or Device/,
+    );
     assert.match(issueTexts(wrongTarget.body).join(), /context\.encounter Reference to a Patient; expected Encounter/);
 
     const dangling = await call('POST', 'DocumentReference', validDocument({ subject: { reference: 'Patient/nobody' } }));
@@ -160,9 +203,22 @@ describe('sandbox EHR: FHIR server', () => {
       resourceType: 'Bundle',
       type: 'transaction',
       entry: [
-        { fullUrl: 'urn:uuid:7e0e3c6b-2a57-4f3c-9b1d-1a2b3c4d5e6f', resource: validDocument(), request: { method: 'POST', url: 'DocumentReference' } },
+        {
+          fullUrl: 'urn:uuid:7e0e3c6b-2a57-4f3c-9b1d-1a2b3c4d5e6f',
+          resource: validDocument(),
+          request: { method: 'POST', url: 'DocumentReference' },
+        },
         // Valid on its own, refused while processing (the body's id differs from the URL's).
-        { resource: { resourceType: 'Patient', id: 'someone-else', identifier: [{ system: 'urn:x', value: '1' }], name: [{ family: 'Other-Sandbox' }], gender: 'unknown' }, request: { method: 'PUT', url: 'Patient/sbx-patient-2' } },
+        {
+          resource: {
+            resourceType: 'Patient',
+            id: 'someone-else',
+            identifier: [{ system: 'urn:x', value: '1' }],
+            name: [{ family: 'Other-Sandbox' }],
+            gender: 'unknown',
+          },
+          request: { method: 'PUT', url: 'Patient/sbx-patient-2' },
+        },
       ],
     };
     const response = await call('POST', '', bundle);
@@ -178,8 +234,15 @@ describe('sandbox EHR: FHIR server', () => {
       resourceType: 'Bundle',
       type: 'transaction',
       entry: [
-        { fullUrl: 'urn:uuid:0b7d2d2e-4f9a-4d6e-8f00-111122223333', resource: validDocument(), request: { method: 'POST', url: 'DocumentReference' } },
-        { resource: validDocument({ subject: { reference: 'urn:uuid:00000000-0000-4000-8000-000000000000' } }), request: { method: 'POST', url: 'DocumentReference' } },
+        {
+          fullUrl: 'urn:uuid:0b7d2d2e-4f9a-4d6e-8f00-111122223333',
+          resource: validDocument(),
+          request: { method: 'POST', url: 'DocumentReference' },
+        },
+        {
+          resource: validDocument({ subject: { reference: 'urn:uuid:00000000-0000-4000-8000-000000000000' } }),
+          request: { method: 'POST', url: 'DocumentReference' },
+        },
       ],
     };
     const response = await call('POST', '', bundle);
@@ -214,7 +277,9 @@ describe('sandbox EHR: FHIR server', () => {
 
   test('write queue: concurrent conditional creates of one identifier make one resource', async () => {
     const doc = validDocument({ identifier: [{ system: 'urn:test', value: 'race-1' }] });
-    const results = await Promise.all(Array.from({ length: 8 }, () => call('POST', 'DocumentReference', doc, { 'if-none-exist': 'identifier=urn:test|race-1' })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => call('POST', 'DocumentReference', doc, { 'if-none-exist': 'identifier=urn:test|race-1' })),
+    );
     assert.deepEqual(results.map((r) => r.status).sort(), [200, 200, 200, 200, 200, 200, 200, 201]);
     assert.equal(new Set(results.map((r) => r.body['id'])).size, 1);
   });
@@ -239,11 +304,21 @@ describe('sandbox EHR: options', () => {
     try {
       const cs = await fx.get<CapabilityStatement>('metadata');
       assert.ok(!cs.rest?.[0]?.interaction?.some((i) => i.code === 'transaction'));
-      const token = await createBackendTokenSource({ ...fx.config(), clientId: TEST_CLIENT_ID, scope: 'system/*.write', signingAlg: 'ES384', requestTimeoutMs: 5_000 }).token();
+      const token = await createBackendTokenSource({
+        ...fx.config(),
+        clientId: TEST_CLIENT_ID,
+        scope: 'system/*.write',
+        signingAlg: 'ES384',
+        requestTimeoutMs: 5_000,
+      }).token();
       const response = await fetch(`${fx.sandbox.fhirBaseUrl}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
-        body: JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: [{ resource: validDocument(), request: { method: 'POST', url: 'DocumentReference' } }] }),
+        body: JSON.stringify({
+          resourceType: 'Bundle',
+          type: 'transaction',
+          entry: [{ resource: validDocument(), request: { method: 'POST', url: 'DocumentReference' } }],
+        }),
       });
       assert.equal(response.status, 400);
     } finally {

@@ -54,7 +54,10 @@ describe('one signing path for notes and addenda', () => {
     target: 'fhir',
     deliver(job) {
       sent.push(job);
-      return Promise.resolve({ kind: 'delivered', receipt: { target: 'fhir', resources: [{ type: 'DocumentReference', id: `doc-${sent.length}` }] } });
+      return Promise.resolve({
+        kind: 'delivered',
+        receipt: { target: 'fhir', resources: [{ type: 'DocumentReference', id: `doc-${sent.length}` }] },
+      });
     },
   };
 
@@ -78,7 +81,11 @@ describe('one signing path for notes and addenda', () => {
   // A drafted note on a visit of its own encounter (one visit per encounter).
   async function draftedVisit(): Promise<{ visitId: string; note: Note }> {
     encounters += 1;
-    const visit = await call<Visit>('visit:create', { patientId: SENTINEL.patientId, encounterId: `enc-${encounters}`, patient: { displayName: SENTINEL.name } });
+    const visit = await call<Visit>('visit:create', {
+      patientId: SENTINEL.patientId,
+      encounterId: `enc-${encounters}`,
+      patient: { displayName: SENTINEL.name },
+    });
     const note = await call<Note>('note:save', { visitId: visit.id, note: noteDraft(visit.id) }, scribeUser);
     return { visitId: visit.id, note };
   }
@@ -114,7 +121,8 @@ describe('one signing path for notes and addenda', () => {
           visitId,
           revision: addendum.revision,
           text,
-          edit: async (more) => (await call<NoteAddendum>('note:addendum', { visitId, baseRevision: addendum.revision, text: more }, scribeUser)).revision,
+          edit: async (more) =>
+            (await call<NoteAddendum>('note:addendum', { visitId, baseRevision: addendum.revision, text: more }, scribeUser)).revision,
         };
       },
     },
@@ -137,12 +145,12 @@ describe('one signing path for notes and addenda', () => {
 
   describe.each(KINDS)('$name', (kind) => {
     const sign = (ready: Pick<Ready, 'visitId' | 'revision'>, ctx: CallContext = clinician) =>
-      call<{ attestation: { signedBy: string; revision: number; signedAt: string } & ({ noteSha256: string } | { sha256: string }); jobId: string }>(
-        kind.channel,
-        { visitId: ready.visitId, revision: ready.revision },
-        ctx,
-      );
-    const hashOf = (attestation: { noteSha256: string } | { sha256: string }) => ('noteSha256' in attestation ? attestation.noteSha256 : attestation.sha256);
+      call<{
+        attestation: { signedBy: string; revision: number; signedAt: string } & ({ noteSha256: string } | { sha256: string });
+        jobId: string;
+      }>(kind.channel, { visitId: ready.visitId, revision: ready.revision }, ctx);
+    const hashOf = (attestation: { noteSha256: string } | { sha256: string }) =>
+      'noteSha256' in attestation ? attestation.noteSha256 : attestation.sha256;
 
     test('what is signed is exactly what is sent: the attestation hashes the text the EHR receives, names the signer, and one job carries it', async () => {
       const ready = await kind.prepare();
@@ -198,7 +206,10 @@ describe('one signing path for notes and addenda', () => {
       const current = await ready.edit('Changed after the signer looked.');
       const before = (await jobs()).length;
       const refused = await refusal(sign(ready));
-      assert.deepEqual([refused.code, refused.reason, refused.details], ['conflict', 'signing.revision_changed', { kind: kind.name, current }]);
+      assert.deepEqual(
+        [refused.code, refused.reason, refused.details],
+        ['conflict', 'signing.revision_changed', { kind: kind.name, current }],
+      );
       assert.equal((await jobs()).length, before, 'nothing queued');
       const { attestation } = await sign({ visitId: ready.visitId, revision: current });
       assert.equal(attestation.revision, current);
@@ -221,7 +232,11 @@ describe('one signing path for notes and addenda', () => {
           ? (
               await call<Note>(
                 'note:save',
-                { visitId: ready.visitId, baseRevision: ready.revision, note: { ...noteDraft(ready.visitId), sections: noteDraft(ready.visitId).sections.map((s) => ({ ...s, sentences: [] })) } },
+                {
+                  visitId: ready.visitId,
+                  baseRevision: ready.revision,
+                  note: { ...noteDraft(ready.visitId), sections: noteDraft(ready.visitId).sections.map((s) => ({ ...s, sentences: [] })) },
+                },
                 scribeUser,
               )
             ).revision

@@ -19,11 +19,18 @@ const scribeUser: CallContext = { transport: 'ipc', actor: { id: 'sc-unsupported
 /** noteDraft with two drafted sentences nothing backs (HPI and plan) and one a reviewer added (not counted). */
 function draftWithUnsupported(visitId: string): NoteDraft {
   const draft = noteDraft(visitId);
-  const unsupported = (id: string, text: string) => ({ id, text, evidence: [], support: 'unsupported' as const, origin: 'drafted' as const });
+  const unsupported = (id: string, text: string) => ({
+    id,
+    text,
+    evidence: [],
+    support: 'unsupported' as const,
+    origin: 'drafted' as const,
+  });
   return {
     ...draft,
     sections: draft.sections.map((section) => {
-      if (section.id === 'hpi') return { ...section, sentences: [...section.sentences, unsupported('u1', `${SENTINEL.name} travelled abroad last week.`)] };
+      if (section.id === 'hpi')
+        return { ...section, sentences: [...section.sentences, unsupported('u1', `${SENTINEL.name} travelled abroad last week.`)] };
       if (section.id === 'plan') {
         return {
           ...section,
@@ -44,7 +51,8 @@ type Result = { ok: true; value: unknown } | { ok: false; error: { code: string;
 describe('signing a note with sentences the transcript does not support', () => {
   const tmp = tempDir('scribe-sign-unsupported-');
   let scribe: Scribe;
-  const call = async (channel: string, request: unknown, ctx: CallContext = clinician) => (await scribe.dispatch(channel, request, ctx)) as Result;
+  const call = async (channel: string, request: unknown, ctx: CallContext = clinician) =>
+    (await scribe.dispatch(channel, request, ctx)) as Result;
   const noteFor = async (draft: (visitId: string) => NoteDraft) => {
     const created = await call('visit:create', { patientId: SENTINEL.patientId, patient: { displayName: SENTINEL.name } });
     assert.ok(created.ok);
@@ -53,7 +61,10 @@ describe('signing a note with sentences the transcript does not support', () => 
     assert.ok(saved.ok, JSON.stringify(saved));
     return { visitId, revision: (saved.value as Note).revision };
   };
-  const audit = (visitId: string) => [...scribe.audit.entries()].filter((e) => e.objectId.startsWith(visitId)).map((e) => `${e.action} ${e.objectId.slice(visitId.length)}`.trim());
+  const audit = (visitId: string) =>
+    [...scribe.audit.entries()]
+      .filter((e) => e.objectId.startsWith(visitId))
+      .map((e) => `${e.action} ${e.objectId.slice(visitId.length)}`.trim());
 
   beforeAll(() => {
     scribe = openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider(PASSPHRASE, FAST_SCRYPT), mode: 'create' });
@@ -65,7 +76,10 @@ describe('signing a note with sentences the transcript does not support', () => 
 
   test('without acknowledgement it is refused, naming the count and sections but no sentence; nothing is signed or queued', async () => {
     const { visitId, revision } = await noteFor(draftWithUnsupported);
-    for (const request of [{ visitId, revision }, { visitId, revision, acknowledgeUnsupported: false }]) {
+    for (const request of [
+      { visitId, revision },
+      { visitId, revision, acknowledgeUnsupported: false },
+    ]) {
       const result = await call('visit:sign', request);
       assert.deepEqual(!result.ok && result.error, {
         code: 'bad_request',
@@ -80,7 +94,11 @@ describe('signing a note with sentences the transcript does not support', () => 
     assert.notEqual((visit.value as Visit).state, 'signed');
     const outbox = await call('outbox:list', {});
     assert.ok(outbox.ok);
-    assert.equal((outbox.value as { jobs: { visitId: string }[] }).jobs.some((job) => job.visitId === visitId), false, 'nothing was queued');
+    assert.equal(
+      (outbox.value as { jobs: { visitId: string }[] }).jobs.some((job) => job.visitId === visitId),
+      false,
+      'nothing was queued',
+    );
     assert.equal(audit(visitId).includes('note.signed'), false);
   });
 
@@ -88,7 +106,9 @@ describe('signing a note with sentences the transcript does not support', () => 
     const { visitId, revision } = await noteFor(draftWithUnsupported);
     const result = await call('visit:sign', { visitId, revision, acknowledgeUnsupported: true });
     assert.ok(result.ok, JSON.stringify(result));
-    const entries = [...scribe.audit.entries()].filter((e) => e.action === 'note.unsupported_acknowledged' && e.objectId.startsWith(visitId));
+    const entries = [...scribe.audit.entries()].filter(
+      (e) => e.action === 'note.unsupported_acknowledged' && e.objectId.startsWith(visitId),
+    );
     assert.deepEqual(
       entries.map((e) => [e.actor, e.objectType, e.objectId]),
       [['dr-unsupported', 'visit', `${visitId}:count:2`]],

@@ -88,7 +88,10 @@ describe('encrypted store', () => {
   test('refuses a key file for a passphrase store, naming what it expects', () => {
     const keyFile = `${dataDir}/other.key`;
     createKeyFile(keyFile);
-    assert.throws(() => openScribe({ dataDir, keyProvider: createKeyFileKeyProvider(keyFile) }), { reason: 'store.wrong_key_kind', details: { stored: 'passphrase', given: 'key-file' } });
+    assert.throws(() => openScribe({ dataDir, keyProvider: createKeyFileKeyProvider(keyFile) }), {
+      reason: 'store.wrong_key_kind',
+      details: { stored: 'passphrase', given: 'key-file' },
+    });
   });
 
   test('reports a flipped ciphertext byte as an integrity error naming the row, and the other rows still read', async () => {
@@ -97,7 +100,9 @@ describe('encrypted store', () => {
     scribe.close();
 
     const raw = new BetterSqlite3(dbPath);
-    const { patient_context: blob } = raw.prepare('SELECT patient_context FROM visits WHERE id = ?').get(visit.id) as { patient_context: Buffer };
+    const { patient_context: blob } = raw.prepare('SELECT patient_context FROM visits WHERE id = ?').get(visit.id) as {
+      patient_context: Buffer;
+    };
     const flipped = Buffer.from(blob);
     flipped[flipped.length - 3]! ^= 0x01;
     raw.prepare('UPDATE visits SET patient_context = ? WHERE id = ?').run(flipped, visit.id);
@@ -108,7 +113,11 @@ describe('encrypted store', () => {
       const repo = createSqliteVisitRepository(reopened.store);
       assert.throws(
         () => repo.get(visit.id),
-        (error: unknown) => error instanceof IntegrityError && error.rowId === visit.id && error.message.includes(visit.id) && error.column === 'patient_context',
+        (error: unknown) =>
+          error instanceof IntegrityError &&
+          error.rowId === visit.id &&
+          error.message.includes(visit.id) &&
+          error.column === 'patient_context',
       );
       const result = await reopened.dispatch('visit:get', { id: visit.id }, ctx);
       assert.equal(result.ok, false);
@@ -156,8 +165,13 @@ describe('store versions', () => {
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
       assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
       assert.equal(db.pragma('secure_delete', { simple: true }), 1);
-      const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM visits WHERE created_at >= ? ORDER BY created_at DESC").all('2026') as { detail: string }[];
-      assert.ok(plan.some((row) => row.detail.includes('visits_by_created_at')), 'listing by date uses the index');
+      const plan = db.prepare('EXPLAIN QUERY PLAN SELECT * FROM visits WHERE created_at >= ? ORDER BY created_at DESC').all('2026') as {
+        detail: string;
+      }[];
+      assert.ok(
+        plan.some((row) => row.detail.includes('visits_by_created_at')),
+        'listing by date uses the index',
+      );
       scribe.close();
     } finally {
       tmp.cleanup();

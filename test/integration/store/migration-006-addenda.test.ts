@@ -32,7 +32,13 @@ describe('migration 006 (addenda) upgrades a v5 database', () => {
   const idempotencyKey = randomUUID();
   const signedAt = '2026-11-20T15:00:00.000Z';
   const payload = buildSignedNotePayload({ visitId, signedAt });
-  const receipt: DeliveryReceipt = { target: 'fhir', resources: [{ type: 'DocumentReference', id: 'doc-v5', versionId: '1' }, { type: 'Provenance', id: 'prov-v5' }] };
+  const receipt: DeliveryReceipt = {
+    target: 'fhir',
+    resources: [
+      { type: 'DocumentReference', id: 'doc-v5', versionId: '1' },
+      { type: 'Provenance', id: 'prov-v5' },
+    ],
+  };
   let payloadBlob: Buffer;
   let scribe: Scribe;
   const handed: DeliveryJob[] = [];
@@ -40,7 +46,10 @@ describe('migration 006 (addenda) upgrades a v5 database', () => {
     target: 'fhir',
     deliver(job) {
       handed.push(job);
-      return Promise.resolve({ kind: 'delivered', receipt: { target: 'fhir', resources: [{ type: 'DocumentReference', id: 'doc-addendum' }] } });
+      return Promise.resolve({
+        kind: 'delivered',
+        receipt: { target: 'fhir', resources: [{ type: 'DocumentReference', id: 'doc-addendum' }] },
+      });
     },
   };
 
@@ -57,7 +66,12 @@ describe('migration 006 (addenda) upgrades a v5 database', () => {
       for (const m of v5) db.exec(m.sql);
       db.pragma('user_version = 5');
       const wrapped = keyProvider.wrap(dataKey);
-      db.prepare('INSERT INTO keyring (id, kind, params, wrapped, created_at) VALUES (1, ?, ?, ?, ?)').run(wrapped.kind, JSON.stringify(wrapped.params), wrapped.blob, signedAt);
+      db.prepare('INSERT INTO keyring (id, kind, params, wrapped, created_at) VALUES (1, ?, ?, ?, ?)').run(
+        wrapped.kind,
+        JSON.stringify(wrapped.params),
+        wrapped.blob,
+        signedAt,
+      );
       db.prepare(
         `INSERT INTO visits (id, state, created_at, updated_at, created_by, patient_ref, encounter_ref, patient_context) VALUES (?, 'delivered', ?, ?, 'scribe-1', ?, ?, ?)`,
       ).run(
@@ -98,7 +112,17 @@ describe('migration 006 (addenda) upgrades a v5 database', () => {
       db.prepare(
         `INSERT INTO outbox_jobs (id, visit_id, idempotency_key, route, target, state, attempts, next_attempt_at, created_at, updated_at, delivered_at, payload, receipt)
          VALUES (?, ?, ?, 'fhir', 'fhir', 'delivered', 2, ?, ?, ?, ?, ?, ?)`,
-      ).run(jobId, visitId, idempotencyKey, signedAt, signedAt, signedAt, signedAt, payloadBlob, cipher.sealJson(receipt, at('outbox_jobs', jobId, 'receipt')));
+      ).run(
+        jobId,
+        visitId,
+        idempotencyKey,
+        signedAt,
+        signedAt,
+        signedAt,
+        signedAt,
+        payloadBlob,
+        cipher.sealJson(receipt, at('outbox_jobs', jobId, 'receipt')),
+      );
     })();
     db.close();
     scribe = openScribe({ dataDir: tmp.dir, keyProvider, mode: 'open', writeback: { route: 'fhir', deliverers: { fhir } } });
@@ -116,7 +140,13 @@ describe('migration 006 (addenda) upgrades a v5 database', () => {
 
   test('every row keeps its ids and keys; ciphertext is copied as it was and still opens', async () => {
     assert.ok((scribe.store.db.pragma('user_version', { simple: true }) as number) >= 6);
-    const row = scribe.store.db.prepare('SELECT * FROM outbox_jobs').all() as { id: string; idempotency_key: string; attestation_seq: number; parent_job_id: string | null; payload: Buffer }[];
+    const row = scribe.store.db.prepare('SELECT * FROM outbox_jobs').all() as {
+      id: string;
+      idempotency_key: string;
+      attestation_seq: number;
+      parent_job_id: string | null;
+      payload: Buffer;
+    }[];
     assert.equal(row.length, 1);
     assert.equal(row[0]!.id, jobId);
     assert.equal(row[0]!.idempotency_key, idempotencyKey);
@@ -134,7 +164,10 @@ describe('migration 006 (addenda) upgrades a v5 database', () => {
     const view = await call<{ note: Note; signed: boolean; revisions: { kind: string }[]; addenda: unknown[] }>('note:get', { visitId });
     assert.deepEqual(view.note, payload.note);
     assert.equal(view.signed, true);
-    assert.deepEqual(view.revisions.map((r) => r.kind), ['draft', 'edit']);
+    assert.deepEqual(
+      view.revisions.map((r) => r.kind),
+      ['draft', 'edit'],
+    );
     assert.deepEqual(view.addenda, []);
     const visit = await call<Visit>('visit:get', { id: visitId });
     assert.equal(visit.state, 'delivered');

@@ -23,7 +23,11 @@ const clinician = { transport: 'web', actor: { id: 'dr-events', role: 'clinician
 const scribeUser = { transport: 'web', actor: { id: 'sc-events', role: 'scribe' } } as const;
 type Ctx = typeof clinician | typeof scribeUser;
 
-const fakeFhir: Deliverer = { target: 'fhir', deliver: () => Promise.resolve({ kind: 'delivered', receipt: { target: 'fhir', resources: [{ type: 'DocumentReference', id: 'doc-1' }] } }) };
+const fakeFhir: Deliverer = {
+  target: 'fhir',
+  deliver: () =>
+    Promise.resolve({ kind: 'delivered', receipt: { target: 'fhir', resources: [{ type: 'DocumentReference', id: 'doc-1' }] } }),
+};
 
 describe('visit:changed from every state change', () => {
   const tmp = tempDir('scribe-visit-events-');
@@ -65,17 +69,32 @@ describe('visit:changed from every state change', () => {
     await call('capture:start', { visitId: visit.id });
     await call('capture:append', { visitId: visit.id, seq: 0, pcm: Buffer.alloc(3200, 1).toString('base64') });
     await call('capture:stop', { visitId: visit.id });
-    scribe.transcripts.appendSegments(visit.id, [{ id: 'a1', startMs: 0, endMs: 90, speaker: 'clinician', text: 'Blood pressure is fine today.', confidence: 0.9 }]);
+    scribe.transcripts.appendSegments(visit.id, [
+      { id: 'a1', startMs: 0, endMs: 90, speaker: 'clinician', text: 'Blood pressure is fine today.', confidence: 0.9 },
+    ]);
     scribe.transcripts.finalize(visit.id);
     const drafted = await call<{ note: Note }>('visit:draft', { visitId: visit.id, engine: 'offline' }, scribeUser);
-    const edited = await call<Note>('note:save', { visitId: visit.id, baseRevision: drafted.note.revision, note: noteDraft(visit.id) }, scribeUser);
+    const edited = await call<Note>(
+      'note:save',
+      { visitId: visit.id, baseRevision: drafted.note.revision, note: noteDraft(visit.id) },
+      scribeUser,
+    );
     await call('note:save', { visitId: visit.id, baseRevision: edited.revision, note: noteDraft(visit.id, 'A second edit.') }, scribeUser);
     await call('visit:markReady', { visitId: visit.id }, scribeUser);
     await call('visit:markReady', { visitId: visit.id }, scribeUser);
     await call('visit:sign', { visitId: visit.id, revision: edited.revision + 1 });
     await scribe.outboxWorker.runOnce();
 
-    assert.deepEqual(statesOf(visit.id), ['not_started', 'recording', 'transcribing', 'draft_ready', 'in_review', 'ready_for_signature', 'signed', 'delivered']);
+    assert.deepEqual(statesOf(visit.id), [
+      'not_started',
+      'recording',
+      'transcribing',
+      'draft_ready',
+      'in_review',
+      'ready_for_signature',
+      'signed',
+      'delivered',
+    ]);
     for (const change of changes) assert.equal(change.stored, change.state, `told of ${change.state} after it was stored`);
   });
 
@@ -93,14 +112,22 @@ describe('visit:changed from every state change', () => {
     });
     assert.equal((await call<Visit>('visit:get', { id: visit.id })).state, 'recording');
     assert.equal((await call<{ signed: boolean }>('note:get', { visitId: visit.id })).signed, false, 'nothing was signed');
-    assert.deepEqual((await call<{ jobs: { visitId: string }[] }>('outbox:list', {})).jobs.filter((j) => j.visitId === visit.id), [], 'nothing was queued');
+    assert.deepEqual(
+      (await call<{ jobs: { visitId: string }[] }>('outbox:list', {})).jobs.filter((j) => j.visitId === visit.id),
+      [],
+      'nothing was queued',
+    );
     assert.deepEqual(statesOf(visit.id), ['not_started', 'recording']);
     await call('capture:stop', { visitId: visit.id });
   });
 
   test('a late draft does not move a visit back: drafting again in review keeps it in review', async () => {
     const visit = await call<Visit>('visit:create', { patientId: SENTINEL.patientId });
-    await call('transcript:import', { visitId: visit.id, content: 'Doctor: Any allergies?\nPatient: No known drug allergies.' }, scribeUser);
+    await call(
+      'transcript:import',
+      { visitId: visit.id, content: 'Doctor: Any allergies?\nPatient: No known drug allergies.' },
+      scribeUser,
+    );
     const first = await call<{ note: Note }>('visit:draft', { visitId: visit.id, engine: 'offline' }, scribeUser);
     await call('note:save', { visitId: visit.id, baseRevision: first.note.revision, note: noteDraft(visit.id) }, scribeUser);
     changes = [];
@@ -113,7 +140,10 @@ describe('visit:changed from every state change', () => {
     const visit = await call<Visit>('visit:create', { patientId: SENTINEL.patientId });
     const told: { state: VisitState; inTransaction: boolean }[] = [];
     const repo = createSqliteVisitRepository(scribe.store);
-    const lifecycle = createVisitLifecycle({ store: scribe.store, onStateChanged: (_id, state) => told.push({ state, inTransaction: scribe.store.db.inTransaction }) });
+    const lifecycle = createVisitLifecycle({
+      store: scribe.store,
+      onStateChanged: (_id, state) => told.push({ state, inTransaction: scribe.store.db.inTransaction }),
+    });
 
     assert.throws(() =>
       scribe.store.transaction(() => {
@@ -125,7 +155,11 @@ describe('visit:changed from every state change', () => {
     assert.equal(repo.get(visit.id)?.state, 'not_started');
 
     scribe.store.transaction(() => {
-      assert.equal(lifecycle.transition(visit.id, ['recording'], 'transcribing'), false, 'a guarded move from another state changes nothing');
+      assert.equal(
+        lifecycle.transition(visit.id, ['recording'], 'transcribing'),
+        false,
+        'a guarded move from another state changes nothing',
+      );
       // A nested step that fails and is caught: its change is undone and never announced.
       try {
         scribe.store.transaction(() => {

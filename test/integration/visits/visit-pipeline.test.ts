@@ -29,7 +29,14 @@ const DIALOGUE = [
   { speaker: 'clinician', text: 'Plan: start lisinopril 10 milligrams daily and recheck in four weeks.' },
 ] as const;
 
-const segments = DIALOGUE.map((turn, i) => ({ id: `asr-${i + 1}`, startMs: i * 3_000, endMs: i * 3_000 + 2_500, speaker: turn.speaker, text: turn.text, confidence: 0.9 }));
+const segments = DIALOGUE.map((turn, i) => ({
+  id: `asr-${i + 1}`,
+  startMs: i * 3_000,
+  endMs: i * 3_000 + 2_500,
+  speaker: turn.speaker,
+  text: turn.text,
+  confidence: 0.9,
+}));
 
 function frame(seq: number): string {
   const samples = new Int16Array(1600);
@@ -45,7 +52,12 @@ describe('auto-draft after a recording', () => {
     const tmp = dir ? undefined : tempDir('scribe-pipeline-');
     if (tmp) dirs.push(tmp);
     const dataDir = dir ?? tmp!.dir;
-    const scribe = openScribe({ dataDir, keyProvider: createPassphraseKeyProvider('pipeline passphrase', FAST_SCRYPT), mode: 'open-or-create', vad: noVad });
+    const scribe = openScribe({
+      dataDir,
+      keyProvider: createPassphraseKeyProvider('pipeline passphrase', FAST_SCRYPT),
+      mode: 'open-or-create',
+      vad: noVad,
+    });
     open.push(scribe);
     return { scribe, dir: dataDir };
   }
@@ -74,7 +86,10 @@ describe('auto-draft after a recording', () => {
   /** A visit recorded and stopped (state transcribing), with the engine's segments in and not yet final. */
   async function recordedVisit(scribe: Scribe): Promise<VisitId> {
     const call = client(scribe);
-    const visit = await call<Visit>('visit:create', { patientId: SENTINEL.patientId, patient: { displayName: SENTINEL.name, mrn: SENTINEL.mrn } });
+    const visit = await call<Visit>('visit:create', {
+      patientId: SENTINEL.patientId,
+      patient: { displayName: SENTINEL.name, mrn: SENTINEL.mrn },
+    });
     await call('visit:recordConsent', { visitId: visit.id, method: 'verbal' });
     await call('capture:start', { visitId: visit.id });
     for (let seq = 0; seq < 10; seq += 1) await call('capture:append', { visitId: visit.id, seq, pcm: frame(seq) });
@@ -105,9 +120,15 @@ describe('auto-draft after a recording', () => {
     );
     assert.equal((await call<Visit>('visit:get', { id: visitId })).state, 'draft_ready');
     const view = await call<{ note: Note; revisions: { author: string; kind: string }[] }>('note:get', { visitId });
-    assert.deepEqual(view.revisions.map((r) => [r.kind, r.author]), [['draft', 'system:auto-draft']]);
+    assert.deepEqual(
+      view.revisions.map((r) => [r.kind, r.author]),
+      [['draft', 'system:auto-draft']],
+    );
     assert.equal(view.note.drafter.engine, 'offline', 'no language model is configured: the offline drafter');
-    assert.ok(view.note.codes.some((code) => code.code === 'I10'), 'the hypertension in the dialogue is coded');
+    assert.ok(
+      view.note.codes.some((code) => code.code === 'I10'),
+      'the hypertension in the dialogue is coded',
+    );
     assert.deepEqual(await call('visit:autoDraftStatus', { visitId }), { visitId, state: 'drafted' });
     for (const e of seen) assert.ok(!JSON.stringify(e.payload).includes(SENTINEL.name), 'events carry no PHI');
 
@@ -153,7 +174,10 @@ describe('auto-draft after a recording', () => {
     const status = await call<AutoDraftStatus>('visit:autoDraftStatus', { visitId });
     assert.equal(status.state, 'failed');
     assert.match(status.reason ?? '', /^The note could not be drafted automatically: .+ Use “Draft the note” to try again\.$/);
-    assert.ok(!status.reason!.includes(SENTINEL.name) && !status.reason!.includes('lisinopril'), 'the reason carries no PHI or transcript text');
+    assert.ok(
+      !status.reason!.includes(SENTINEL.name) && !status.reason!.includes('lisinopril'),
+      'the reason carries no PHI or transcript text',
+    );
     assert.deepEqual(seen.at(-1)?.payload, status);
     assert.equal((await call<Visit>('visit:get', { id: visitId })).state, 'transcribing');
     await assert.rejects(call('note:get', { visitId }), { code: 'not_found' });

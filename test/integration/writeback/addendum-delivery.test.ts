@@ -74,7 +74,12 @@ describe('addenda delivered to the sandbox EHR', () => {
     });
   }
 
-  async function call<T>(scribe: Scribe, channel: string, request: unknown, ctx: typeof clinician | typeof scribeUser = clinician): Promise<T> {
+  async function call<T>(
+    scribe: Scribe,
+    channel: string,
+    request: unknown,
+    ctx: typeof clinician | typeof scribeUser = clinician,
+  ): Promise<T> {
     const result = await scribe.dispatch(channel, request, ctx);
     if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
     return result.value as T;
@@ -84,14 +89,23 @@ describe('addenda delivered to the sandbox EHR', () => {
   async function noteThenAddendum(scribe: Scribe): Promise<{ visit: Visit; original: OutboxJobSummary; addendumJobId: string }> {
     const index = encounter++;
     const patient = SANDBOX_PATIENTS[index % SANDBOX_PATIENTS.length]!;
-    const visit = await call<Visit>(scribe, 'visit:create', { patientId: patient.id, encounterId: sandboxEncounterId(index % SANDBOX_PATIENTS.length), patient: { displayName: SENTINEL.name } });
+    const visit = await call<Visit>(scribe, 'visit:create', {
+      patientId: patient.id,
+      encounterId: sandboxEncounterId(index % SANDBOX_PATIENTS.length),
+      patient: { displayName: SENTINEL.name },
+    });
     const note = await call<Note>(scribe, 'note:save', { visitId: visit.id, note: noteDraft(visit.id) }, scribeUser);
     await call(scribe, 'visit:sign', { visitId: visit.id, revision: note.revision });
     assert.deepEqual(await scribe.outboxWorker.runOnce(), { delivered: 1, retrying: 0, failed: 0 });
     const original = (await call<{ jobs: OutboxJobSummary[] }>(scribe, 'outbox:list', {})).jobs.find((j) => j.visitId === visit.id)!;
     const draft = await call<NoteAddendum>(scribe, 'note:addendum', { visitId: visit.id, text: ADDENDUM_TEXT }, scribeUser);
-    await assert.rejects(call(scribe, 'visit:signAddendum', { visitId: visit.id, revision: draft.revision }, scribeUser), { code: 'forbidden' });
-    const { jobId: addendumJobId } = await call<{ jobId: string }>(scribe, 'visit:signAddendum', { visitId: visit.id, revision: draft.revision });
+    await assert.rejects(call(scribe, 'visit:signAddendum', { visitId: visit.id, revision: draft.revision }, scribeUser), {
+      code: 'forbidden',
+    });
+    const { jobId: addendumJobId } = await call<{ jobId: string }>(scribe, 'visit:signAddendum', {
+      visitId: visit.id,
+      revision: draft.revision,
+    });
     return { visit, original, addendumJobId };
   }
 
@@ -101,7 +115,8 @@ describe('addenda delivered to the sandbox EHR', () => {
     const scribe = openWith('fhir', { fhir: deliverer }, { now: () => new Date(now) });
     try {
       const { visit, original, addendumJobId } = await noteThenAddendum(scribe);
-      const originalDocId = original.receipt?.target === 'fhir' ? original.receipt.resources.find((r) => r.type === 'DocumentReference')?.id : undefined;
+      const originalDocId =
+        original.receipt?.target === 'fhir' ? original.receipt.resources.find((r) => r.type === 'DocumentReference')?.id : undefined;
       assert.ok(originalDocId);
 
       // The EHR commits the addendum but the answer is lost: the outbox resends with the same key.
@@ -128,20 +143,36 @@ describe('addenda delivered to the sandbox EHR', () => {
       const provenances = await fhir.search<Provenance>('Provenance', `_tag=urn:ambient-scribe:note-provenance|${job.idempotencyKey}`);
       assert.equal(provenances.length, 1);
       assert.deepEqual(provenances[0]!.target, [{ reference: `DocumentReference/${doc.id}` }]);
-      assert.deepEqual(provenances[0]!.agent.map((a) => a.who?.reference), [`Practitioner/${clinician.actor.id}`], 'the signing clinician, no software agent');
+      assert.deepEqual(
+        provenances[0]!.agent.map((a) => a.who?.reference),
+        [`Practitioner/${clinician.actor.id}`],
+        'the signing clinician, no software agent',
+      );
 
-      const before = { docs: fhir.sandbox.repository.count('DocumentReference'), conditions: fhir.sandbox.repository.count('Condition'), provenance: fhir.sandbox.repository.count('Provenance') };
+      const before = {
+        docs: fhir.sandbox.repository.count('DocumentReference'),
+        conditions: fhir.sandbox.repository.count('Condition'),
+        provenance: fhir.sandbox.repository.count('Provenance'),
+      };
       const resent = await fhir.deliverer().deliver(job, new AbortController().signal);
       assert.equal(resent.kind, 'delivered');
       assert.deepEqual(
-        { docs: fhir.sandbox.repository.count('DocumentReference'), conditions: fhir.sandbox.repository.count('Condition'), provenance: fhir.sandbox.repository.count('Provenance') },
+        {
+          docs: fhir.sandbox.repository.count('DocumentReference'),
+          conditions: fhir.sandbox.repository.count('Condition'),
+          provenance: fhir.sandbox.repository.count('Provenance'),
+        },
         before,
         'a resend of the addendum creates nothing',
       );
       assert.equal((await call<Visit>(scribe, 'visit:get', { id: visit.id })).state, 'delivered');
       const view = await call<{ addenda: NoteAddendum[] }>(scribe, 'note:get', { visitId: visit.id });
       assert.equal(view.addenda[0]!.state, 'delivered');
-      assert.equal(fhir.logger.lines.some((l) => l.includes(SENTINEL.name)), false, 'no PHI in the logs');
+      assert.equal(
+        fhir.logger.lines.some((l) => l.includes(SENTINEL.name)),
+        false,
+        'no PHI in the logs',
+      );
     } finally {
       scribe.close();
     }
@@ -187,7 +218,9 @@ describe('addenda delivered to the sandbox EHR', () => {
       const addendumJob = deliverer.jobs.find((j) => j.jobId === addendumJobId)!;
       const base = `scribe-note-${originalKey}`;
       assert.deepEqual(
-        readdirSync(folder.dir).filter((n) => !n.startsWith('.')).sort(),
+        readdirSync(folder.dir)
+          .filter((n) => !n.startsWith('.'))
+          .sort(),
         [`${base}-addendum-1.json`, `${base}-addendum-1.pdf`, `${base}-addendum-1.txt`, `${base}.json`, `${base}.pdf`, `${base}.txt`],
       );
       assert.equal(readFileSync(join(folder.dir, `${base}-addendum-1.txt`), 'utf8'), ADDENDUM_TEXT);

@@ -27,7 +27,10 @@ function scriptedDeliverer(target: DeliveryTarget, script: (job: DeliveryJob) =>
     },
   };
 }
-const fhirDelivered = (id: string): DeliveryOutcome => ({ kind: 'delivered', receipt: { target: 'fhir', resources: [{ type: 'DocumentReference', id }] } });
+const fhirDelivered = (id: string): DeliveryOutcome => ({
+  kind: 'delivered',
+  receipt: { target: 'fhir', resources: [{ type: 'DocumentReference', id }] },
+});
 const hl7Delivered: DeliveryOutcome = { kind: 'delivered', receipt: { target: 'hl7v2', ackCode: 'AA', messageControlId: 'X' } };
 
 interface View {
@@ -59,7 +62,11 @@ describe('addenda after sign-off', () => {
   const visitState = async (scribe: Scribe, id: string) => (await call<Visit>(scribe, 'visit:get', { id })).state;
 
   async function signedVisit(scribe: Scribe): Promise<{ visit: Visit; jobId: string; note: Note }> {
-    const visit = await call<Visit>(scribe, 'visit:create', { patientId: SENTINEL.patientId, encounterId: 'enc-1', patient: { displayName: SENTINEL.name } });
+    const visit = await call<Visit>(scribe, 'visit:create', {
+      patientId: SENTINEL.patientId,
+      encounterId: 'enc-1',
+      patient: { displayName: SENTINEL.name },
+    });
     const note = await call<Note>(scribe, 'note:save', { visitId: visit.id, note: noteDraft(visit.id) }, scribeUser);
     const { jobId } = await call<{ jobId: string }>(scribe, 'visit:sign', { visitId: visit.id, revision: note.revision });
     return { visit, jobId, note };
@@ -76,36 +83,65 @@ describe('addenda after sign-off', () => {
     try {
       const visit = await call<Visit>(scribe, 'visit:create', { patientId: 'p1' });
       const note = await call<Note>(scribe, 'note:save', { visitId: visit.id, note: noteDraft(visit.id) }, scribeUser);
-      await assert.rejects(call(scribe, 'note:addendum', { visitId: visit.id, text: 'Too early.' }, scribeUser), { code: 'conflict' }, 'no addendum before signing');
+      await assert.rejects(
+        call(scribe, 'note:addendum', { visitId: visit.id, text: 'Too early.' }, scribeUser),
+        { code: 'conflict' },
+        'no addendum before signing',
+      );
       await call(scribe, 'visit:sign', { visitId: visit.id, revision: note.revision });
 
       const text = `Addendum: ${SENTINEL.name} called back; throat culture negative.\nContinue supportive care.`;
       const draft = await call<NoteAddendum>(scribe, 'note:addendum', { visitId: visit.id, text: 'Addendum: called back.' }, scribeUser);
       assert.equal(draft.seq, 1);
       assert.equal(draft.state, 'draft');
-      await assert.rejects(call(scribe, 'note:addendum', { visitId: visit.id, text: 'A second start.' }, scribeUser), { code: 'conflict' }, 'an open addendum is continued, not forked');
-      const edited = await call<NoteAddendum>(scribe, 'note:addendum', { visitId: visit.id, baseRevision: draft.revision, text }, scribeUser);
+      await assert.rejects(
+        call(scribe, 'note:addendum', { visitId: visit.id, text: 'A second start.' }, scribeUser),
+        { code: 'conflict' },
+        'an open addendum is continued, not forked',
+      );
+      const edited = await call<NoteAddendum>(
+        scribe,
+        'note:addendum',
+        { visitId: visit.id, baseRevision: draft.revision, text },
+        scribeUser,
+      );
       assert.equal(edited.seq, 1);
       assert.ok(edited.revision > draft.revision);
 
-      await assert.rejects(call(scribe, 'visit:signAddendum', { visitId: visit.id, revision: edited.revision }, scribeUser), { code: 'forbidden' });
-      await assert.rejects(call(scribe, 'visit:signAddendum', { visitId: visit.id, revision: draft.revision }), { code: 'conflict' }, 'the signature names the reviewed revision');
+      await assert.rejects(call(scribe, 'visit:signAddendum', { visitId: visit.id, revision: edited.revision }, scribeUser), {
+        code: 'forbidden',
+      });
+      await assert.rejects(
+        call(scribe, 'visit:signAddendum', { visitId: visit.id, revision: draft.revision }),
+        { code: 'conflict' },
+        'the signature names the reviewed revision',
+      );
       assert.equal((await jobs(scribe)).length, 1, 'nothing queued by refused signatures');
 
-      const signed = await call<{ attestation: { sha256: string; seq: number; signedBy: string }; jobId: string }>(scribe, 'visit:signAddendum', {
-        visitId: visit.id,
-        revision: edited.revision,
-      });
+      const signed = await call<{ attestation: { sha256: string; seq: number; signedBy: string }; jobId: string }>(
+        scribe,
+        'visit:signAddendum',
+        {
+          visitId: visit.id,
+          revision: edited.revision,
+        },
+      );
       assert.equal(signed.attestation.seq, 1);
       assert.equal(signed.attestation.signedBy, 'dr-sign');
       assert.equal(signed.attestation.sha256, noteSha256(text));
-      await assert.rejects(call(scribe, 'note:addendum', { visitId: visit.id, baseRevision: edited.revision, text: 'Changed after signing.' }, scribeUser), {
-        code: 'conflict',
-      });
+      await assert.rejects(
+        call(scribe, 'note:addendum', { visitId: visit.id, baseRevision: edited.revision, text: 'Changed after signing.' }, scribeUser),
+        {
+          code: 'conflict',
+        },
+      );
 
       const view = await call<View>(scribe, 'note:get', { visitId: visit.id });
       assert.deepEqual(view.note, note, 'the signed note is exactly as signed');
-      assert.deepEqual(view.revisions.map((r) => r.kind), ['edit', 'addendum', 'addendum']);
+      assert.deepEqual(
+        view.revisions.map((r) => r.kind),
+        ['edit', 'addendum', 'addendum'],
+      );
       assert.equal(view.addenda.length, 1);
       assert.equal(view.addenda[0]!.text, text);
       assert.equal(view.addenda[0]!.signedBy, 'dr-sign');
@@ -113,7 +149,10 @@ describe('addenda after sign-off', () => {
 
       const second = await call<NoteAddendum>(scribe, 'note:addendum', { visitId: visit.id, text: 'Second addendum.' });
       assert.equal(second.seq, 2);
-      await assert.rejects(call(scribe, 'note:save', { visitId: visit.id, baseRevision: note.revision, note: noteDraft(visit.id, 'Edit') }), { code: 'conflict' });
+      await assert.rejects(
+        call(scribe, 'note:save', { visitId: visit.id, baseRevision: note.revision, note: noteDraft(visit.id, 'Edit') }),
+        { code: 'conflict' },
+      );
     } finally {
       scribe.close();
     }
@@ -121,12 +160,17 @@ describe('addenda after sign-off', () => {
 
   test('an addendum waits for its original: not sent while the original retries or failed, sent right after it is delivered', async () => {
     let originalAnswers: DeliveryOutcome[] = [{ kind: 'retry', code: 'http_503', reason: 'busy' }];
-    const fhir = scriptedDeliverer('fhir', (job) => (job.payload.addendum ? fhirDelivered('doc-add') : (originalAnswers.shift() ?? fhirDelivered('doc-orig'))));
+    const fhir = scriptedDeliverer('fhir', (job) =>
+      job.payload.addendum ? fhirDelivered('doc-add') : (originalAnswers.shift() ?? fhirDelivered('doc-orig')),
+    );
     const scribe = open('fhir', { fhir });
     try {
       const { visit, jobId } = await signedVisit(scribe);
       const draft = await call<NoteAddendum>(scribe, 'note:addendum', { visitId: visit.id, text: 'Culture negative.' });
-      const { jobId: addendumJobId } = await call<{ jobId: string }>(scribe, 'visit:signAddendum', { visitId: visit.id, revision: draft.revision });
+      const { jobId: addendumJobId } = await call<{ jobId: string }>(scribe, 'visit:signAddendum', {
+        visitId: visit.id,
+        revision: draft.revision,
+      });
       assert.equal(await visitState(scribe, visit.id), 'signed');
 
       assert.deepEqual(await scribe.outboxWorker.runOnce(), { delivered: 0, retrying: 1, failed: 0 });
@@ -149,7 +193,11 @@ describe('addenda after sign-off', () => {
       assert.deepEqual(await scribe.outboxWorker.runOnce(), { delivered: 0, retrying: 0, failed: 0 }, 'still nothing sent');
 
       await call(scribe, 'outbox:retry', { jobId });
-      assert.deepEqual(await scribe.outboxWorker.runOnce(), { delivered: 2, retrying: 0, failed: 0 }, 'original, then its addendum, in one run');
+      assert.deepEqual(
+        await scribe.outboxWorker.runOnce(),
+        { delivered: 2, retrying: 0, failed: 0 },
+        'original, then its addendum, in one run',
+      );
       const sent = fhir.jobs.filter((j) => j.payload.addendum);
       assert.equal(sent.length, 1);
       assert.equal(sent[0]!.parent?.jobId, jobId);
@@ -164,7 +212,9 @@ describe('addenda after sign-off', () => {
   });
 
   test('a delivered visit goes back to signed while an addendum is on its way', async () => {
-    const fhir = scriptedDeliverer('fhir', (job) => (job.payload.addendum ? { kind: 'retry', code: 'http_503', reason: 'busy' } : fhirDelivered('doc-orig')));
+    const fhir = scriptedDeliverer('fhir', (job) =>
+      job.payload.addendum ? { kind: 'retry', code: 'http_503', reason: 'busy' } : fhirDelivered('doc-orig'),
+    );
     const scribe = open('fhir', { fhir });
     try {
       const { visit } = await signedVisit(scribe);
@@ -182,7 +232,9 @@ describe('addenda after sign-off', () => {
   });
 
   test('fhir-then-hl7v2: the addendum follows the target its original actually reached', async () => {
-    const fhir = scriptedDeliverer('fhir', (job) => (job.payload.addendum ? fhirDelivered('wrong') : { kind: 'unreachable', code: 'connect_refused', reason: 'down' }));
+    const fhir = scriptedDeliverer('fhir', (job) =>
+      job.payload.addendum ? fhirDelivered('wrong') : { kind: 'unreachable', code: 'connect_refused', reason: 'down' },
+    );
     const hl7 = scriptedDeliverer('hl7v2', () => hl7Delivered);
     const scribe = open('fhir-then-hl7v2', { fhir, hl7v2: hl7 });
     try {

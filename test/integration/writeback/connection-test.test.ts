@@ -23,7 +23,11 @@ import { skipWhen } from '../../helpers/skip.js';
 import { demoEhrTargets } from '../../../main/sandbox/demo-targets.js';
 
 const admin: CallContext = { transport: 'ipc', actor: { id: 'it-admin', role: 'admin' } };
-const HL7_IDENTITY = { hl7ReceivingApplication: 'CLOVERLEAF', hl7ReceivingFacility: 'MERCY_MAIN', hl7PatientIdAuthority: 'MERCY_MRN' } as const;
+const HL7_IDENTITY = {
+  hl7ReceivingApplication: 'CLOVERLEAF',
+  hl7ReceivingFacility: 'MERCY_MAIN',
+  hl7PatientIdAuthority: 'MERCY_MRN',
+} as const;
 
 const byStep = (result: ConnectionTestResult) => Object.fromEntries(result.checks.map((c) => [c.step, c]));
 const summary = (result: ConnectionTestResult) => result.checks.map((c) => `${c.step}=${c.status}:${c.code}`);
@@ -50,7 +54,11 @@ describe('Test connection: the configured EHR route, probed through the API', ()
     fx = await startFhirSandbox({ usCoreDir: null, extraListeners: [sandboxMllpListener({ port: 0 })] });
     mllp = findMllpListener(fx.sandbox.listeners)!;
     writeFileSync(keyFile, JSON.stringify({ alg: 'ES384', privateKey: fx.key.privateKey }), { mode: 0o600 });
-    scribe = openScribe({ dataDir: join(tmp.dir, 'data'), keyProvider: createPassphraseKeyProvider('connection test', FAST_SCRYPT), mode: 'create' });
+    scribe = openScribe({
+      dataDir: join(tmp.dir, 'data'),
+      keyProvider: createPassphraseKeyProvider('connection test', FAST_SCRYPT),
+      mode: 'create',
+    });
     await configure({ ehrRouting: 'fhir', fhirBaseUrl: fx.sandbox.fhirBaseUrl, fhirClientId: TEST_CLIENT_ID, fhirPrivateKeyFile: keyFile });
   });
   afterEach(() => fx.sandbox.faults.reset());
@@ -125,7 +133,10 @@ describe('Test connection: the configured EHR route, probed through the API', ()
     const framesBefore = mllp.stats().frames;
     const result = await testConnection();
     assert.deepEqual(summary(result), ['hl7v2.connect=ok:ok']);
-    assert.match(result.checks[0]!.message, new RegExp(`Connected to the HL7 v2 receiver at 127\\.0\\.0\\.1:${mllp.port} \\(without TLS\\).*No message was sent`));
+    assert.match(
+      result.checks[0]!.message,
+      new RegExp(`Connected to the HL7 v2 receiver at 127\\.0\\.0\\.1:${mllp.port} \\(without TLS\\).*No message was sent`),
+    );
     assert.match(result.checks[0]!.hint ?? '', /not encrypted/);
     assert.equal(mllp.stats().frames, framesBefore, 'no HL7 message was sent');
 
@@ -160,7 +171,14 @@ describe('Test connection: bounded waits and TLS', () => {
   const audited: string[] = [];
   const audit = { append: (record: { action: string }) => audited.push(record.action) } as unknown as AuditLog;
   const tester = (settings: Settings) =>
-    createConnectionTester({ settings: () => settings, defaults: demoEhrTargets(tmp.dir), audit, logger: recordingLogger(), clock: systemClock, timeoutMs: 1_500 });
+    createConnectionTester({
+      settings: () => settings,
+      defaults: demoEhrTargets(tmp.dir),
+      audit,
+      logger: recordingLogger(),
+      clock: systemClock,
+      timeoutMs: 1_500,
+    });
   const actor = { id: 'dr-test', role: 'clinician' } as const;
 
   beforeAll(async () => {
@@ -176,7 +194,12 @@ describe('Test connection: bounded waits and TLS', () => {
     fx.sandbox.faults.update({ timeoutRate: 1, hangMs: 20_000 });
     try {
       const started = Date.now();
-      const result = await tester({ ...settingDefaults, fhirBaseUrl: fx.sandbox.fhirBaseUrl, fhirClientId: TEST_CLIENT_ID, fhirPrivateKeyFile: keyFile }).test(actor);
+      const result = await tester({
+        ...settingDefaults,
+        fhirBaseUrl: fx.sandbox.fhirBaseUrl,
+        fhirClientId: TEST_CLIENT_ID,
+        fhirPrivateKeyFile: keyFile,
+      }).test(actor);
       const elapsed = Date.now() - started;
       assert.deepEqual(summary(result), ['fhir.metadata=ok:ok', 'fhir.token=ok:ok', 'fhir.access=failed:timeout']);
       assert.match(result.checks[2]!.hint ?? '', /did not answer within 1\.5 s/);
@@ -192,18 +215,29 @@ describe('Test connection: bounded waits and TLS', () => {
     assert.match(result.checks[0]!.message, /needs a client id and a private key file/);
   });
 
-  test('HL7 v2 over TLS: an untrusted certificate is a TLS failure with a certificate hint', skipWhen(opensslAvailable ? false : OPENSSL_MISSING), async () => {
-    const pki = makeTestPki();
-    const listener = await startMllpListener({ host: '127.0.0.1', port: 0, tls: { key: pki.serverKey, cert: pki.serverCert } });
-    try {
-      const result = await tester({ ...settingDefaults, ehrRouting: 'hl7v2', mllpHost: '127.0.0.1', mllpPort: listener.port, mllpTls: true, ...HL7_IDENTITY }).test(actor);
-      assert.deepEqual(summary(result), ['hl7v2.connect=failed:tls_error']);
-      assert.match(result.checks[0]!.hint ?? '', /certificate is not trusted/);
-      assert.equal(listener.stats().frames, 0);
-    } finally {
-      await listener.close();
-    }
-  });
+  test(
+    'HL7 v2 over TLS: an untrusted certificate is a TLS failure with a certificate hint',
+    skipWhen(opensslAvailable ? false : OPENSSL_MISSING),
+    async () => {
+      const pki = makeTestPki();
+      const listener = await startMllpListener({ host: '127.0.0.1', port: 0, tls: { key: pki.serverKey, cert: pki.serverCert } });
+      try {
+        const result = await tester({
+          ...settingDefaults,
+          ehrRouting: 'hl7v2',
+          mllpHost: '127.0.0.1',
+          mllpPort: listener.port,
+          mllpTls: true,
+          ...HL7_IDENTITY,
+        }).test(actor);
+        assert.deepEqual(summary(result), ['hl7v2.connect=failed:tls_error']);
+        assert.match(result.checks[0]!.hint ?? '', /certificate is not trusted/);
+        assert.equal(listener.stats().frames, 0);
+      } finally {
+        await listener.close();
+      }
+    },
+  );
 
   test('file drop: a writable folder passes and is left as it was; a missing folder, a path under a file and no folder fail with their reasons', async () => {
     const folder = join(tmp.dir, 'drop');
@@ -212,13 +246,17 @@ describe('Test connection: bounded waits and TLS', () => {
     assert.deepEqual(summary(ok), ['file-drop.folder=ok:ok', 'file-drop.write=ok:ok']);
     assert.deepEqual(readdirSync(folder), [], 'the probe file was removed');
 
-    const missing = await tester({ ...settingDefaults, ehrRouting: 'file-drop', fileDropFolder: join(tmp.dir, 'unmounted-share') }).test(actor);
+    const missing = await tester({ ...settingDefaults, ehrRouting: 'file-drop', fileDropFolder: join(tmp.dir, 'unmounted-share') }).test(
+      actor,
+    );
     assert.deepEqual(summary(missing), ['file-drop.folder=failed:folder_missing', 'file-drop.write=skipped:skipped']);
     assert.match(missing.checks[0]!.hint ?? '', /network share is connected/);
 
     // Root may write anywhere, so "cannot write" is shown with a path whose parent is a file.
     writeFileSync(join(tmp.dir, 'a-file'), 'x');
-    const underFile = await tester({ ...settingDefaults, ehrRouting: 'file-drop', fileDropFolder: join(tmp.dir, 'a-file', 'drop') }).test(actor);
+    const underFile = await tester({ ...settingDefaults, ehrRouting: 'file-drop', fileDropFolder: join(tmp.dir, 'a-file', 'drop') }).test(
+      actor,
+    );
     assert.deepEqual(summary(underFile), ['file-drop.folder=failed:folder_unusable', 'file-drop.write=skipped:skipped']);
     assert.match(underFile.checks[0]!.message, /is not a folder/);
 

@@ -8,7 +8,13 @@ import { createResourceValidator, errorsOf } from '../../../main/fhir/us-core-va
 import type { DeliveryOutcome } from '../../../main/writeback/delivery.js';
 import { startFhirSandbox } from '../../helpers/fhir-sandbox.js';
 import type { FhirSandboxFixture } from '../../helpers/fhir-sandbox.js';
-import { buildDeliveryJob, buildSignedNotePayload, FIXTURE_CODES, FIXTURE_REJECTED_CODE, TRICKY_SENTENCE } from '../../helpers/signed-note.js';
+import {
+  buildDeliveryJob,
+  buildSignedNotePayload,
+  FIXTURE_CODES,
+  FIXTURE_REJECTED_CODE,
+  TRICKY_SENTENCE,
+} from '../../helpers/signed-note.js';
 import { SENTINEL } from '../../helpers/temp-store.js';
 
 const ICD_ORDER_FILE = new URL('../../../../shared/terminology/icd10cm/icd10cm_order_2026.txt', import.meta.url);
@@ -48,7 +54,10 @@ describe('FHIR write-back to the sandbox EHR', () => {
     );
     assert.ok(receipt.resources.every((r) => r.id && r.versionId));
 
-    const [doc, ...more] = await fx.search<DocumentReference>('DocumentReference', `identifier=urn:ambient-scribe:note|${job.idempotencyKey}`);
+    const [doc, ...more] = await fx.search<DocumentReference>(
+      'DocumentReference',
+      `identifier=urn:ambient-scribe:note|${job.idempotencyKey}`,
+    );
     assert.ok(doc);
     assert.equal(more.length, 0);
     assert.equal(doc.id, receipt.resources[0]!.id);
@@ -58,8 +67,14 @@ describe('FHIR write-back to the sandbox EHR', () => {
     assert.equal(doc.category?.[0]?.coding?.[0]?.system, 'http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category');
     assert.equal(doc.category?.[0]?.coding?.[0]?.code, 'clinical-note');
     assert.equal(doc.subject?.reference, `Patient/${payload.patient.id}`);
-    assert.deepEqual(doc.context?.encounter?.map((e) => e.reference), [`Encounter/${payload.encounterId}`]);
-    assert.deepEqual(doc.author?.map((a) => a.reference), [`Practitioner/${payload.practitioner.id}`]);
+    assert.deepEqual(
+      doc.context?.encounter?.map((e) => e.reference),
+      [`Encounter/${payload.encounterId}`],
+    );
+    assert.deepEqual(
+      doc.author?.map((a) => a.reference),
+      [`Practitioner/${payload.practitioner.id}`],
+    );
     assert.equal(doc.authenticator?.reference, `Practitioner/${payload.practitioner.id}`);
     assert.equal(doc.date, payload.attestation.signedAt);
     assert.deepEqual(doc.identifier, [{ system: 'urn:ambient-scribe:note', value: job.idempotencyKey }]);
@@ -73,7 +88,10 @@ describe('FHIR write-back to the sandbox EHR', () => {
     assert.equal(attachment?.size, bytes.length);
     assert.equal(doc.meta?.security?.[0]?.code, 'AIAST');
 
-    const conditions = await fx.search<Condition>('Condition', `subject=Patient/${payload.patient.id}&encounter=Encounter/${payload.encounterId}`);
+    const conditions = await fx.search<Condition>(
+      'Condition',
+      `subject=Patient/${payload.patient.id}&encounter=Encounter/${payload.encounterId}`,
+    );
     const ours = conditions.filter((c) => c.identifier?.[0]?.value?.startsWith(job.idempotencyKey));
     assert.deepEqual(ours.map((c) => c.code?.coding?.[0]?.code).sort(), FIXTURE_CODES.map((c) => c.code).sort());
     assert.ok(!ours.some((c) => c.code?.coding?.[0]?.code === FIXTURE_REJECTED_CODE.code), 'a rejected code is never delivered');
@@ -81,7 +99,12 @@ describe('FHIR write-back to the sandbox EHR', () => {
       const coding = c.code?.coding?.[0];
       assert.equal(coding?.system, 'http://hl7.org/fhir/sid/icd-10-cm');
       assert.equal(coding?.display, FIXTURE_CODES.find((f) => f.code === coding?.code)?.description);
-      if (existsSync(ICD_ORDER_FILE)) assert.equal(officialDescription(coding?.code ?? ''), coding?.display, `${coding?.code} is a real code with its official description`);
+      if (existsSync(ICD_ORDER_FILE))
+        assert.equal(
+          officialDescription(coding?.code ?? ''),
+          coding?.display,
+          `${coding?.code} is a real code with its official description`,
+        );
       assert.equal(c.category?.[0]?.coding?.[0]?.code, 'encounter-diagnosis');
       assert.equal(c.clinicalStatus?.coding?.[0]?.code, 'active');
       assert.equal(c.verificationStatus?.coding?.[0]?.code, 'confirmed');
@@ -107,7 +130,11 @@ describe('FHIR write-back to the sandbox EHR', () => {
 
     const validator = createResourceValidator(loadUsCoreProfiles());
     assert.equal(validator.profiles.source, 'us-core-8.0.0', 'US Core 8.0.0 profiles are present to validate against');
-    const profileOf: Record<string, string> = { DocumentReference: US_CORE.documentReference, Condition: US_CORE.encounterDiagnosis, Provenance: US_CORE.provenance };
+    const profileOf: Record<string, string> = {
+      DocumentReference: US_CORE.documentReference,
+      Condition: US_CORE.encounterDiagnosis,
+      Provenance: US_CORE.provenance,
+    };
     for (const resource of [doc, ...ours, prov] as Resource[]) {
       assert.equal(validator.profiles.profileFor(resource)?.url, profileOf[resource.resourceType]);
       assert.deepEqual(errorsOf(validator.validate(resource)), [], `${resource.resourceType} is valid US Core`);
@@ -119,10 +146,17 @@ describe('FHIR write-back to the sandbox EHR', () => {
     const deliverer = fx.deliverer();
     const first = delivered(await deliverer.deliver(job, signal()));
     const second = delivered(await deliverer.deliver({ ...job, attempt: 2 }, signal()));
-    assert.deepEqual(second.resources.map((r) => r.id), first.resources.map((r) => r.id));
+    assert.deepEqual(
+      second.resources.map((r) => r.id),
+      first.resources.map((r) => r.id),
+    );
     assert.equal((await fx.search('DocumentReference', `identifier=urn:ambient-scribe:note|${job.idempotencyKey}`)).length, 1);
     assert.equal((await fx.search('Provenance', `_tag=urn:ambient-scribe:note-provenance|${job.idempotencyKey}`)).length, 1);
-    for (const c of FIXTURE_CODES) assert.equal((await fx.search('Condition', `identifier=urn:ambient-scribe:note-condition|${job.idempotencyKey}:${c.code}`)).length, 1);
+    for (const c of FIXTURE_CODES)
+      assert.equal(
+        (await fx.search('Condition', `identifier=urn:ambient-scribe:note-condition|${job.idempotencyKey}:${c.code}`)).length,
+        1,
+      );
   });
 
   test('a note with ten accepted codes travels in one transaction of twelve conditional creates', async () => {
@@ -172,7 +206,10 @@ describe('FHIR write-back to the sandbox EHR', () => {
   test('a Provenance without an organization is refused before sending (provenance-1)', () => {
     const deliverer = fx.deliverer();
     const { problems } = deliverer.prepare(buildDeliveryJob(buildSignedNotePayload()), undefined);
-    assert.ok(problems.some((p) => /provenance-1/.test(p)), problems.join('\n'));
+    assert.ok(
+      problems.some((p) => /provenance-1/.test(p)),
+      problems.join('\n'),
+    );
   });
 
   test('no patient data reaches the logs', () => {

@@ -122,7 +122,10 @@ describe('FHIR write-back under faults', () => {
 
   test('a refused connection is unreachable (routing may fall back)', async () => {
     const port = await closedPort();
-    const outcome = expectKind(await fx.deliverer({ baseUrl: `http://127.0.0.1:${port}/fhir` }).deliver(buildDeliveryJob(), signal()), 'unreachable');
+    const outcome = expectKind(
+      await fx.deliverer({ baseUrl: `http://127.0.0.1:${port}/fhir` }).deliver(buildDeliveryJob(), signal()),
+      'unreachable',
+    );
     assert.equal(outcome.code, 'unreachable');
     assert.match(outcome.reason, /ECONNREFUSED/);
   });
@@ -166,7 +169,8 @@ describe('FHIR write-back under faults', () => {
 
   test('fault outcomes never put patient data in the logs', () => {
     const logs = fx.logger.lines.join('\n');
-    for (const secret of [SENTINEL.name, SENTINEL.mrn, 'invalid_client', 'HTTP 503']) assert.ok(!logs.includes(secret), `logs must not contain ${secret}`);
+    for (const secret of [SENTINEL.name, SENTINEL.mrn, 'invalid_client', 'HTTP 503'])
+      assert.ok(!logs.includes(secret), `logs must not contain ${secret}`);
   });
 });
 
@@ -192,7 +196,10 @@ describe('FHIR write-back to an EHR without transactions', () => {
     assert.equal(fx.sandbox.repository.count('Provenance'), 1);
     const [doc] = await fx.search('DocumentReference', `identifier=urn:ambient-scribe:note|${job.idempotencyKey}`);
     const [prov] = await fx.search<Provenance>('Provenance', `_tag=urn:ambient-scribe:note-provenance|${job.idempotencyKey}`);
-    assert.ok(prov?.target?.some((t) => t.reference === `DocumentReference/${doc!.id}`), 'placeholders were replaced by stored ids');
+    assert.ok(
+      prov?.target?.some((t) => t.reference === `DocumentReference/${doc!.id}`),
+      'placeholders were replaced by stored ids',
+    );
   });
 
   test('a server without conditional create is searched first, so a resend still makes one of each', async () => {
@@ -216,7 +223,9 @@ describe('FHIR write-back to an EHR without transactions', () => {
 
   test('a refusal after part of the note was written says so (no silent fallback)', async () => {
     // A token allowed to write documents but not conditions: the document lands, the first Condition is refused.
-    const deliverer = fx.deliverer({ scope: 'system/DocumentReference.write system/Provenance.write system/Encounter.read system/Patient.read' });
+    const deliverer = fx.deliverer({
+      scope: 'system/DocumentReference.write system/Provenance.write system/Encounter.read system/Patient.read',
+    });
     const job = buildDeliveryJob(buildSignedNotePayload());
     const failed = expectKind(await deliverer.deliver(job, signal()), 'failed');
     assert.equal(failed.code, 'partial_write');

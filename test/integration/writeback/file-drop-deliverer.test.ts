@@ -15,12 +15,18 @@ import { skipWhen } from '../../helpers/skip.js';
 
 function memoryLogger(): { logger: Logger; text(): string } {
   const lines: string[] = [];
-  const write = (level: string) => (event: string, fields: Record<string, unknown> = {}) => lines.push(JSON.stringify({ level, event, ...fields }));
+  const write =
+    (level: string) =>
+    (event: string, fields: Record<string, unknown> = {}) =>
+      lines.push(JSON.stringify({ level, event, ...fields }));
   return { logger: { info: write('info'), warn: write('warn'), error: write('error') }, text: () => lines.join('\n') };
 }
 
 /** What an importer watching the folder sees: dot-files and our ledger folder are hidden from it. */
-const visible = (dir: string) => readdirSync(dir).filter((n) => !n.startsWith('.')).sort();
+const visible = (dir: string) =>
+  readdirSync(dir)
+    .filter((n) => !n.startsWith('.'))
+    .sort();
 const snapshot = (dir: string) => Object.fromEntries(readdirSync(dir).map((n) => [n, statSync(join(dir, n)).mtimeMs]));
 
 describe('file-drop write-back', () => {
@@ -38,7 +44,8 @@ describe('file-drop write-back', () => {
     target = new FileDropDeliverer({ config: { folder }, logger: logs.logger });
   });
   afterEach(() => {
-    for (const secret of [SENTINEL.name, SENTINEL.mrn, 'metformin']) assert.ok(!logs.text().includes(secret), `leaked into logs: ${secret}`);
+    for (const secret of [SENTINEL.name, SENTINEL.mrn, 'metformin'])
+      assert.ok(!logs.text().includes(secret), `leaked into logs: ${secret}`);
     tmp.cleanup();
   });
 
@@ -47,7 +54,10 @@ describe('file-drop write-back', () => {
     const job = buildDeliveryJob(payload);
     const base = dropFileBase(job.idempotencyKey);
     const outcome = await deliver(job);
-    assert.deepEqual(outcome, { kind: 'delivered', receipt: { target: 'file-drop', files: [`${base}.pdf`, `${base}.txt`, `${base}.json`] } });
+    assert.deepEqual(outcome, {
+      kind: 'delivered',
+      receipt: { target: 'file-drop', files: [`${base}.pdf`, `${base}.txt`, `${base}.json`] },
+    });
     assert.deepEqual(visible(folder), [`${base}.json`, `${base}.pdf`, `${base}.txt`]);
     assert.ok(!readdirSync(folder).some((n) => n.endsWith('.tmp')), 'no temporary file left');
 
@@ -57,7 +67,13 @@ describe('file-drop write-back', () => {
     const sidecar = FileDropSidecar.parse(JSON.parse(readFileSync(join(folder, `${base}.json`), 'utf8')));
     assert.equal(sidecar.idempotencyKey, job.idempotencyKey);
     assert.equal(sidecar.visitId, payload.visitId);
-    assert.deepEqual(sidecar.patient, { id: payload.patient.id, mrn: SENTINEL.mrn, name: SENTINEL.name, birthDate: SENTINEL.birthDate, sex: 'female' });
+    assert.deepEqual(sidecar.patient, {
+      id: payload.patient.id,
+      mrn: SENTINEL.mrn,
+      name: SENTINEL.name,
+      birthDate: SENTINEL.birthDate,
+      sex: 'female',
+    });
     assert.equal(sidecar.encounterId, payload.encounterId);
     assert.deepEqual(sidecar.practitioner, payload.practitioner);
     assert.equal(sidecar.signedAt, payload.attestation.signedAt);
@@ -118,7 +134,12 @@ describe('file-drop write-back', () => {
     assert.deepEqual(visible(folder), [`${base}.json`, `${base}.pdf`, `${base}.txt`]);
     checkPdfStructure(readFileSync(join(folder, `${base}.pdf`)));
     const sidecar = FileDropSidecar.parse(JSON.parse(readFileSync(join(folder, `${base}.json`), 'utf8')));
-    assert.equal(sidecar.pdf.sha256, createHash('sha256').update(readFileSync(join(folder, `${base}.pdf`))).digest('hex'));
+    assert.equal(
+      sidecar.pdf.sha256,
+      createHash('sha256')
+        .update(readFileSync(join(folder, `${base}.pdf`)))
+        .digest('hex'),
+    );
   });
 
   test('after the EMR imported (moved away) the files, a resend writes no second copy', async () => {
@@ -137,16 +158,20 @@ describe('file-drop write-back', () => {
     assert.deepEqual(readdirSync(tmp.dir), ['emr-inbox']);
   });
 
-  test('a folder this workstation may not write to fails the job for a person to fix', skipWhen(process.getuid?.() === 0 ? 'running as root: permissions do not apply' : false), async () => {
-    chmodSync(folder, 0o500);
-    try {
-      const outcome = await deliver(buildDeliveryJob());
-      assert.equal(outcome.kind, 'failed');
-      assert.equal(outcome.kind === 'failed' && outcome.code, 'folder_not_writable');
-    } finally {
-      chmodSync(folder, 0o700);
-    }
-  });
+  test(
+    'a folder this workstation may not write to fails the job for a person to fix',
+    skipWhen(process.getuid?.() === 0 ? 'running as root: permissions do not apply' : false),
+    async () => {
+      chmodSync(folder, 0o500);
+      try {
+        const outcome = await deliver(buildDeliveryJob());
+        assert.equal(outcome.kind, 'failed');
+        assert.equal(outcome.kind === 'failed' && outcome.code, 'folder_not_writable');
+      } finally {
+        chmodSync(folder, 0o700);
+      }
+    },
+  );
 
   test('a sidecar of another note under the same name is never overwritten', async () => {
     const job = buildDeliveryJob();

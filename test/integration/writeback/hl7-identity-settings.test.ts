@@ -39,7 +39,10 @@ function msh(raw: string, n: number): string {
 }
 
 function pid3(raw: string): string {
-  return raw.split('\r').find((segment) => segment.startsWith('PID|'))!.split('|')[3]!;
+  return raw
+    .split('\r')
+    .find((segment) => segment.startsWith('PID|'))!
+    .split('|')[3]!;
 }
 
 describe('HL7 v2 receiver identity from the settings', () => {
@@ -55,8 +58,19 @@ describe('HL7 v2 receiver identity from the settings', () => {
   });
 
   test('a configured MLLP receiver gets MSH-3..6, MSH-11 and PID-3 exactly as configured', async () => {
-    const settings: Settings = { ...settingDefaults, ehrRouting: 'hl7v2', mllpHost: '127.0.0.1', mllpPort: listener.port, mllpTls: false, ...IDENTITY };
-    const deliverers = await deliverersFromSettings(settings, { defaults: demoEhrTargets(tmp.dir), logger: recordingLogger(), clock: systemClock });
+    const settings: Settings = {
+      ...settingDefaults,
+      ehrRouting: 'hl7v2',
+      mllpHost: '127.0.0.1',
+      mllpPort: listener.port,
+      mllpTls: false,
+      ...IDENTITY,
+    };
+    const deliverers = await deliverersFromSettings(settings, {
+      defaults: demoEhrTargets(tmp.dir),
+      logger: recordingLogger(),
+      clock: systemClock,
+    });
     const hl7 = deliverers.hl7v2 as Hl7Deliverer | undefined;
     assert.ok(hl7, 'the HL7 target is built');
     try {
@@ -81,10 +95,18 @@ describe('HL7 v2 receiver identity from the settings', () => {
   });
 
   test('a host without the receiver identity builds no HL7 target, and says which settings are missing', async () => {
-    const settings: Settings = { ...settingDefaults, ehrRouting: 'hl7v2', mllpHost: '127.0.0.1', mllpPort: listener.port, mllpTls: false, hl7ReceivingFacility: 'MERCY_MAIN' };
+    const settings: Settings = {
+      ...settingDefaults,
+      ehrRouting: 'hl7v2',
+      mllpHost: '127.0.0.1',
+      mllpPort: listener.port,
+      mllpTls: false,
+      hl7ReceivingFacility: 'MERCY_MAIN',
+    };
     assert.throws(() => hl7TargetFromSettings(settings, SANDBOX_HL7_TARGET), {
       code: 'unavailable',
-      message: "The HL7 v2 connection needs the receiver's identity: set hl7ReceivingApplication, hl7PatientIdAuthority (ask the interface engine's team).",
+      message:
+        "The HL7 v2 connection needs the receiver's identity: set hl7ReceivingApplication, hl7PatientIdAuthority (ask the interface engine's team).",
     });
     const logger = recordingLogger();
     const deliverers = await deliverersFromSettings(settings, { defaults: demoEhrTargets(tmp.dir), logger, clock: systemClock });
@@ -93,7 +115,11 @@ describe('HL7 v2 receiver identity from the settings', () => {
   });
 
   test('with no host, the defaults address the sandbox EHR as before', () => {
-    assert.deepEqual(hl7TargetFromSettings(settingDefaults, SANDBOX_HL7_TARGET), { ...SANDBOX_HL7_TARGET, sendingApplication: 'AMBIENT_SCRIBE', processingId: 'P' });
+    assert.deepEqual(hl7TargetFromSettings(settingDefaults, SANDBOX_HL7_TARGET), {
+      ...SANDBOX_HL7_TARGET,
+      sendingApplication: 'AMBIENT_SCRIBE',
+      processingId: 'P',
+    });
   });
 });
 
@@ -101,7 +127,9 @@ describe('HL7 identity settings are validated and lockable', () => {
   const tmp = tempDir('scribe-hl7-identity-api-');
   const admin: CallContext = { transport: 'ipc', actor: { id: 'it-admin', role: 'admin' } };
   let scribe: Scribe;
-  type Result = { ok: true; value: { settings: Record<string, { value: unknown; locked: boolean }> } } | { ok: false; error: { code: string; message: string; fields?: string[] } };
+  type Result =
+    | { ok: true; value: { settings: Record<string, { value: unknown; locked: boolean }> } }
+    | { ok: false; error: { code: string; message: string; fields?: string[] } };
   const update = async (request: unknown) => (await scribe.dispatch('settings:update', request, admin)) as Result;
 
   beforeAll(() => {
@@ -123,7 +151,11 @@ describe('HL7 identity settings are validated and lockable', () => {
     for (const bad of ['CLOVER|LEAF', 'A^B', 'A~B', 'A\\B', 'A&B', 'A\rB', ' LEADING', 'TRAILING ', '', 'X'.repeat(181)]) {
       const result = await update({ hl7ReceivingApplication: bad });
       assert.equal(result.ok, false, JSON.stringify(bad));
-      assert.deepEqual(!result.ok && result.error, { code: 'bad_request', message: 'Invalid request: check hl7ReceivingApplication.', fields: ['hl7ReceivingApplication'] });
+      assert.deepEqual(!result.ok && result.error, {
+        code: 'bad_request',
+        message: 'Invalid request: check hl7ReceivingApplication.',
+        fields: ['hl7ReceivingApplication'],
+      });
     }
     assert.equal((await update({ hl7PatientIdType: 'XX' })).ok, false);
     assert.equal((await update({ hl7SendingApplication: null })).ok, false, 'MSH-3 cannot be blank');
@@ -139,6 +171,9 @@ describe('HL7 identity settings are validated and lockable', () => {
     assert.deepEqual(scribe.settings.view().settings.hl7ProcessingId, { value: 'T', source: 'policy', locked: true });
     const bad = join(tmp.dir, 'bad-policy.json');
     writeFileSync(bad, JSON.stringify({ hl7PatientIdAuthority: 'MRN&1' }));
-    assert.throws(() => loadPolicyFile(bad, { requireAdminOwned: false }), /hl7PatientIdAuthority: must not contain \| \^ ~ \\ & or control characters/);
+    assert.throws(
+      () => loadPolicyFile(bad, { requireAdminOwned: false }),
+      /hl7PatientIdAuthority: must not contain \| \^ ~ \\ & or control characters/,
+    );
   });
 });

@@ -29,7 +29,10 @@ const AWKWARD_TEXT = 'Typed: \\F\\ \\E\\ | ^ ~ & \\ end\ttab  \r\nsecond part �
 /** Collects log lines so tests can assert PHI never reaches them. */
 function memoryLogger(): { logger: Logger; text(): string } {
   const lines: string[] = [];
-  const write = (level: string) => (event: string, fields: Record<string, unknown> = {}) => lines.push(JSON.stringify({ level, event, ...fields }));
+  const write =
+    (level: string) =>
+    (event: string, fields: Record<string, unknown> = {}) =>
+      lines.push(JSON.stringify({ level, event, ...fields }));
   return { logger: { info: write('info'), warn: write('warn'), error: write('error') }, text: () => lines.join('\n') };
 }
 
@@ -96,7 +99,12 @@ async function rawExchange(port: number, chunks: readonly Buffer[], expectAcks: 
   }
   const deadline = new AbortController();
   try {
-    await Promise.race([done, delay(5_000, undefined, { signal: deadline.signal }).then(() => Promise.reject(new Error(`expected ${expectAcks} ACKs, got ${acks.length}`)))]);
+    await Promise.race([
+      done,
+      delay(5_000, undefined, { signal: deadline.signal }).then(() =>
+        Promise.reject(new Error(`expected ${expectAcks} ACKs, got ${acks.length}`)),
+      ),
+    ]);
   } finally {
     deadline.abort();
     socket.destroy();
@@ -114,7 +122,8 @@ describe('HL7 v2 write-back to the sandbox MLLP listener', () => {
     await listener.close();
     // Nothing a patient said, nor who they are, reaches a log line or a reason we wrote.
     const seen = `${logs.text()}\n${JSON.stringify(outcomes)}`;
-    for (const secret of [SENTINEL.name, SENTINEL.mrn, 'Quillfeather', 'metformin', '日本']) assert.ok(!seen.includes(secret), `leaked: ${secret}`);
+    for (const secret of [SENTINEL.name, SENTINEL.mrn, 'Quillfeather', 'metformin', '日本'])
+      assert.ok(!seen.includes(secret), `leaked: ${secret}`);
   });
 
   test('delivers an MDM^T02 that reads back with every field in place and the note byte-identical', async () => {
@@ -149,10 +158,16 @@ describe('HL7 v2 write-back to the sandbox MLLP listener', () => {
       { id: payload.patient.id, authority: 'SANDBOX_MRN', type: 'PI' },
       { id: SENTINEL.mrn, authority: 'SANDBOX_MRN', type: 'MR' },
     ]);
-    assert.deepEqual([doc.patient.family, doc.patient.given, doc.patient.birthDate, doc.patient.sex], ['Quillfeather-Sentinel', 'Zzyzx', SENTINEL.birthDate, 'F']);
+    assert.deepEqual(
+      [doc.patient.family, doc.patient.given, doc.patient.birthDate, doc.patient.sex],
+      ['Quillfeather-Sentinel', 'Zzyzx', SENTINEL.birthDate, 'F'],
+    );
     assert.equal(doc.visitNumber, payload.encounterId);
     const clinician = { id: payload.practitioner.id, family: 'Clinician-Sandbox', given: 'Robin' };
-    assert.deepEqual([doc.attending, doc.document.originator, doc.document.authenticator, doc.document.authenticatedBy], [clinician, clinician, clinician, clinician]);
+    assert.deepEqual(
+      [doc.attending, doc.document.originator, doc.document.authenticator, doc.document.authenticatedBy],
+      [clinician, clinician, clinician, clinician],
+    );
     assert.equal(doc.document.type, 'PN');
     assert.equal(doc.document.uniqueDocumentNumber, job.idempotencyKey);
     assert.equal(doc.document.completionStatus, 'LA');
@@ -312,7 +327,13 @@ describe('HL7 v2 write-back to the sandbox MLLP listener', () => {
   });
 
   test('two frames coalesced into one TCP write are both stored and both acknowledged by MSA-2', async () => {
-    const settings = Hl7TargetConfig.parse({ host: 'x', port: 1, receivingApplication: 'SANDBOX_EHR', receivingFacility: 'SANDBOX', patientIdAuthority: 'SANDBOX_MRN' });
+    const settings = Hl7TargetConfig.parse({
+      host: 'x',
+      port: 1,
+      receivingApplication: 'SANDBOX_EHR',
+      receivingFacility: 'SANDBOX',
+      patientIdAuthority: 'SANDBOX_MRN',
+    });
     const one = buildMdmT02(buildDeliveryJob(), settings, new Date());
     const two = buildMdmT02(buildDeliveryJob(), settings, new Date());
     const acks = await rawExchange(listener.port, [Buffer.concat([encodeMllpFrame(one.text), encodeMllpFrame(two.text)])], 2);
@@ -327,7 +348,13 @@ describe('HL7 v2 write-back to the sandbox MLLP listener', () => {
   });
 
   test('a frame split into small pieces, cut between FS and CR, after garbage, is stored once', async () => {
-    const settings = Hl7TargetConfig.parse({ host: 'x', port: 1, receivingApplication: 'SANDBOX_EHR', receivingFacility: 'SANDBOX', patientIdAuthority: 'SANDBOX_MRN' });
+    const settings = Hl7TargetConfig.parse({
+      host: 'x',
+      port: 1,
+      receivingApplication: 'SANDBOX_EHR',
+      receivingFacility: 'SANDBOX',
+      patientIdAuthority: 'SANDBOX_MRN',
+    });
     const built = buildMdmT02(buildDeliveryJob(), settings, new Date());
     const frame = encodeMllpFrame(built.text);
     const body = frame.subarray(0, frame.length - 1);
@@ -341,7 +368,11 @@ describe('HL7 v2 write-back to the sandbox MLLP listener', () => {
 
   test('a message that is not MDM^T02 gets AR and is not stored', async () => {
     const before = listener.received().length;
-    const acks = await rawExchange(listener.port, [encodeMllpFrame('MSH|^~\\&|OTHER||||20261121||ADT^A01^ADT_A01|Q1|P|2.5.1\rPID|1||X\r')], 1);
+    const acks = await rawExchange(
+      listener.port,
+      [encodeMllpFrame('MSH|^~\\&|OTHER||||20261121||ADT^A01^ADT_A01|Q1|P|2.5.1\rPID|1||X\r')],
+      1,
+    );
     assert.deepEqual([acks[0]?.code, acks[0]?.acknowledgedControlId], ['AR', 'Q1']);
     assert.match(acks[0]?.text ?? '', /Unsupported message type ADT/);
     assert.equal(listener.received().length, before);
@@ -355,7 +386,9 @@ describe('HL7 v2 write-back to the sandbox MLLP listener', () => {
       `const outcome = await d.deliver(buildDeliveryJob(), new AbortController().signal);`,
       `process.stdout.write(outcome.kind);`,
     ].join('\n');
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     const started = Date.now();
@@ -388,7 +421,14 @@ async function scriptedReceiver(onMessage: (socket: Socket, message: string) => 
 }
 
 const ackFor = (message: string, code: 'AA' | 'AE' | 'AR', controlId?: string) =>
-  buildAck({ to: controlId ? { controlId } : parseHl7(message), code, application: 'SCRIPTED', ackControlId: 'SCRIPTED1', now: new Date(), error: code === 'AA' ? undefined : { hl7ErrorCode: '207', text: 'scripted' } });
+  buildAck({
+    to: controlId ? { controlId } : parseHl7(message),
+    code,
+    application: 'SCRIPTED',
+    ackControlId: 'SCRIPTED1',
+    now: new Date(),
+    error: code === 'AA' ? undefined : { hl7ErrorCode: '207', text: 'scripted' },
+  });
 
 describe('MLLP client against a scripted receiver', () => {
   const servers: Server[] = [];
@@ -413,7 +453,9 @@ describe('MLLP client against a scripted receiver', () => {
   });
 
   test('an ACK for another message only never completes a send: it times out', async () => {
-    const { port, server } = await scriptedReceiver((socket, message) => socket.write(encodeMllpFrame(ackFor(message, 'AA', 'SOME-OTHER-MESSAGE'))));
+    const { port, server } = await scriptedReceiver((socket, message) =>
+      socket.write(encodeMllpFrame(ackFor(message, 'AA', 'SOME-OTHER-MESSAGE'))),
+    );
     servers.push(server);
     const target = deliverer(port, { ackTimeoutMs: 300 });
     try {
@@ -496,7 +538,11 @@ describe('MLLP over TLS', skipWhen(opensslAvailable ? false : OPENSSL_MISSING), 
   beforeAll(async () => {
     pki = makeTestPki();
     listener = await startMllpListener({ host: '127.0.0.1', port: 0, tls: { key: pki.serverKey, cert: pki.serverCert } });
-    mutual = await startMllpListener({ host: '127.0.0.1', port: 0, tls: { key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true } });
+    mutual = await startMllpListener({
+      host: '127.0.0.1',
+      port: 0,
+      tls: { key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true },
+    });
   });
   afterAll(async () => {
     await listener?.close();

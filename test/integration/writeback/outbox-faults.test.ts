@@ -44,7 +44,10 @@ describe(`exactly-once write-back of ${NOTES} notes under faults and crashes`, (
       // One visit per encounter: the seeded encounters go to the first visits, the rest have none.
       const encounter = i < SANDBOX_PATIENTS.length ? { encounterId: sandboxEncounterId(p) } : {};
       const visit = await call<Visit>('visit:create', { patientId: SANDBOX_PATIENTS[p]!.id, ...encounter });
-      const note = await call<Note>('note:save', { visitId: visit.id, note: noteDraft(visit.id, `Visit ${i}: sore throat for ${i % 7} days.`) });
+      const note = await call<Note>('note:save', {
+        visitId: visit.id,
+        note: noteDraft(visit.id, `Visit ${i}: sore throat for ${i % 7} days.`),
+      });
       await call('visit:sign', { visitId: visit.id, revision: note.revision });
     }
     const jobs = scribe.store.db.prepare('SELECT idempotency_key FROM outbox_jobs').all() as { idempotency_key: string }[];
@@ -105,7 +108,11 @@ describe(`exactly-once write-back of ${NOTES} notes under faults and crashes`, (
     assert.equal(stored.length, NOTES, 'exactly as many documents as signed notes');
     assert.equal(new Set(identifiers).size, NOTES, 'no document twice');
     assert.deepEqual([...identifiers].sort(), [...keys].sort(), 'every signed note is there');
-    assert.equal(fhir.sandbox.repository.count('Condition') - SANDBOX_SEEDED_CONDITIONS, NOTES, 'one Condition per accepted code, none twice');
+    assert.equal(
+      fhir.sandbox.repository.count('Condition') - SANDBOX_SEEDED_CONDITIONS,
+      NOTES,
+      'one Condition per accepted code, none twice',
+    );
 
     const scribe = openScribe({
       dataDir: tmp.dir,

@@ -27,7 +27,9 @@ function scriptedDeliverer(target: DeliveryTarget, script: (job: DeliveryJob) =>
   };
 }
 const delivered = (target: DeliveryTarget): DeliveryOutcome =>
-  target === 'fhir' ? { kind: 'delivered', receipt: { target, resources: [{ type: 'DocumentReference', id: 'doc-1', versionId: '1' }] } } : { kind: 'delivered', receipt: { target: 'hl7v2', ackCode: 'AA', messageControlId: 'X' } };
+  target === 'fhir'
+    ? { kind: 'delivered', receipt: { target, resources: [{ type: 'DocumentReference', id: 'doc-1', versionId: '1' }] } }
+    : { kind: 'delivered', receipt: { target: 'hl7v2', ackCode: 'AA', messageControlId: 'X' } };
 
 describe('sign-off and the outbox', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -42,7 +44,12 @@ describe('sign-off and the outbox', () => {
       writeback: { route, deliverers, leaseMs: 60_000 },
     });
 
-  async function call<T>(scribe: Scribe, channel: string, request: unknown, ctx: typeof clinician | typeof scribeUser = clinician): Promise<T> {
+  async function call<T>(
+    scribe: Scribe,
+    channel: string,
+    request: unknown,
+    ctx: typeof clinician | typeof scribeUser = clinician,
+  ): Promise<T> {
     const result = await scribe.dispatch(channel, request, ctx);
     if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
     return result.value as T;
@@ -52,8 +59,17 @@ describe('sign-off and the outbox', () => {
   // One visit per encounter: each signed visit here is a different encounter.
   async function signedVisit(scribe: Scribe): Promise<{ visit: Visit; jobId: string }> {
     encounters += 1;
-    const visit = await call<Visit>(scribe, 'visit:create', { patientId: SENTINEL.patientId, encounterId: `enc-${encounters}`, patient: { displayName: SENTINEL.name, mrn: SENTINEL.mrn } });
-    const note = await call<Note>(scribe, 'note:save', { visitId: visit.id, note: noteDraft(visit.id, `${SENTINEL.name} reports sore throat.`) }, scribeUser);
+    const visit = await call<Visit>(scribe, 'visit:create', {
+      patientId: SENTINEL.patientId,
+      encounterId: `enc-${encounters}`,
+      patient: { displayName: SENTINEL.name, mrn: SENTINEL.mrn },
+    });
+    const note = await call<Note>(
+      scribe,
+      'note:save',
+      { visitId: visit.id, note: noteDraft(visit.id, `${SENTINEL.name} reports sore throat.`) },
+      scribeUser,
+    );
     const { jobId } = await call<{ jobId: string }>(scribe, 'visit:sign', { visitId: visit.id, revision: note.revision });
     return { visit, jobId };
   }
@@ -81,22 +97,43 @@ describe('sign-off and the outbox', () => {
     try {
       const visit = await call<Visit>(scribe, 'visit:create', { patientId: 'p1' });
       const first = await call<Note>(scribe, 'note:save', { visitId: visit.id, note: noteDraft(visit.id) }, scribeUser);
-      const second = await call<Note>(scribe, 'note:save', { visitId: visit.id, baseRevision: first.revision, note: noteDraft(visit.id, 'Edited HPI.') }, scribeUser);
+      const second = await call<Note>(
+        scribe,
+        'note:save',
+        { visitId: visit.id, baseRevision: first.revision, note: noteDraft(visit.id, 'Edited HPI.') },
+        scribeUser,
+      );
       await assert.rejects(
-        call(scribe, 'note:save', { visitId: visit.id, baseRevision: first.revision, note: noteDraft(visit.id, 'A stale edit.') }, scribeUser),
+        call(
+          scribe,
+          'note:save',
+          { visitId: visit.id, baseRevision: first.revision, note: noteDraft(visit.id, 'A stale edit.') },
+          scribeUser,
+        ),
         { code: 'conflict' },
         'an edit based on an old revision never overwrites a newer one',
       );
       await assert.rejects(call(scribe, 'visit:sign', { visitId: visit.id, revision: first.revision }), { code: 'conflict' });
-      const { attestation } = await call<{ attestation: { noteSha256: string; revision: number } }>(scribe, 'visit:sign', { visitId: visit.id, revision: second.revision });
+      const { attestation } = await call<{ attestation: { noteSha256: string; revision: number } }>(scribe, 'visit:sign', {
+        visitId: visit.id,
+        revision: second.revision,
+      });
       assert.equal(attestation.revision, 2);
       await assert.rejects(call(scribe, 'visit:sign', { visitId: visit.id, revision: second.revision }), { code: 'conflict' });
-      await assert.rejects(call(scribe, 'note:save', { visitId: visit.id, baseRevision: 2, note: noteDraft(visit.id, 'After signing.') }), { code: 'conflict' });
+      await assert.rejects(call(scribe, 'note:save', { visitId: visit.id, baseRevision: 2, note: noteDraft(visit.id, 'After signing.') }), {
+        code: 'conflict',
+      });
       const { jobs } = await call<{ jobs: { state: string }[] }>(scribe, 'outbox:list', {});
-      assert.deepEqual(jobs.map((j) => j.state), ['queued']);
+      assert.deepEqual(
+        jobs.map((j) => j.state),
+        ['queued'],
+      );
       const view = await call<{ note: Note; signed: boolean; revisions: { author: string }[] }>(scribe, 'note:get', { visitId: visit.id });
       assert.equal(view.signed, true);
-      assert.deepEqual(view.revisions.map((r) => r.author), ['scribe-1', 'scribe-1']);
+      assert.deepEqual(
+        view.revisions.map((r) => r.author),
+        ['scribe-1', 'scribe-1'],
+      );
       assert.equal((await call<Visit>(scribe, 'visit:get', { id: visit.id })).state, 'signed');
     } finally {
       scribe.close();
@@ -110,7 +147,13 @@ describe('sign-off and the outbox', () => {
     try {
       const { visit, jobId } = await signedVisit(scribe);
       assert.deepEqual(await scribe.outboxWorker.runOnce(), { delivered: 0, retrying: 1, failed: 0 });
-      let job = (await call<{ jobs: { id: string; state: string; lastError?: string; nextAttemptAt?: string; attempts: number }[] }>(scribe, 'outbox:list', {})).jobs[0]!;
+      let job = (
+        await call<{ jobs: { id: string; state: string; lastError?: string; nextAttemptAt?: string; attempts: number }[] }>(
+          scribe,
+          'outbox:list',
+          {},
+        )
+      ).jobs[0]!;
       assert.equal(job.state, 'queued');
       assert.equal(job.lastError, `Server busy for ${SENTINEL.name}`);
       assert.ok(Date.parse(job.nextAttemptAt!) >= now + 5_000, 'backs off before trying again');
@@ -118,13 +161,17 @@ describe('sign-off and the outbox', () => {
 
       now += 60 * 60_000;
       assert.deepEqual(await scribe.outboxWorker.runOnce(), { delivered: 1, retrying: 0, failed: 0 });
-      job = (await call<{ jobs: typeof job[] }>(scribe, 'outbox:list', {})).jobs[0]!;
+      job = (await call<{ jobs: (typeof job)[] }>(scribe, 'outbox:list', {})).jobs[0]!;
       assert.equal(job.id, jobId);
       assert.equal(job.state, 'delivered');
       assert.equal(job.attempts, 2);
       assert.equal(fhir.jobs[0]!.idempotencyKey, fhir.jobs[1]!.idempotencyKey, 'a resend reuses the idempotency key');
       assert.equal(fhir.jobs[1]!.payload.noteText.includes(`${SENTINEL.name} reports sore throat.`), true);
-      assert.deepEqual(fhir.jobs[1]!.payload.codes.map((c) => c.code), ['J02.9'], 'only accepted codes are sent');
+      assert.deepEqual(
+        fhir.jobs[1]!.payload.codes.map((c) => c.code),
+        ['J02.9'],
+        'only accepted codes are sent',
+      );
       assert.equal((await call<Visit>(scribe, 'visit:get', { id: visit.id })).state, 'delivered');
     } finally {
       scribe.close();
@@ -143,16 +190,26 @@ describe('sign-off and the outbox', () => {
 
   test('a permanent refusal fails the job visibly; a person can retry it', async () => {
     let refuse = true;
-    const fhir = scriptedDeliverer('fhir', () => (refuse ? { kind: 'failed', code: 'http_422', reason: 'DocumentReference.subject: required' } : delivered('fhir')));
+    const fhir = scriptedDeliverer('fhir', () =>
+      refuse ? { kind: 'failed', code: 'http_422', reason: 'DocumentReference.subject: required' } : delivered('fhir'),
+    );
     const scribe = open('fhir', { fhir });
     try {
       const { visit, jobId } = await signedVisit(scribe);
       assert.deepEqual(await scribe.outboxWorker.runOnce(), { delivered: 0, retrying: 0, failed: 1 });
-      const failed = (await call<{ jobs: { state: string; lastError: string; lastErrorCode: string }[] }>(scribe, 'outbox:list', {})).jobs[0]!;
-      assert.deepEqual([failed.state, failed.lastErrorCode, failed.lastError], ['failed', 'http_422', 'DocumentReference.subject: required']);
+      const failed = (await call<{ jobs: { state: string; lastError: string; lastErrorCode: string }[] }>(scribe, 'outbox:list', {}))
+        .jobs[0]!;
+      assert.deepEqual(
+        [failed.state, failed.lastErrorCode, failed.lastError],
+        ['failed', 'http_422', 'DocumentReference.subject: required'],
+      );
       assert.equal((await call<Visit>(scribe, 'visit:get', { id: visit.id })).state, 'failed');
       now += 24 * 60 * 60_000;
-      assert.deepEqual(await scribe.outboxWorker.runOnce(), { delivered: 0, retrying: 0, failed: 0 }, 'a failed job is never retried on its own');
+      assert.deepEqual(
+        await scribe.outboxWorker.runOnce(),
+        { delivered: 0, retrying: 0, failed: 0 },
+        'a failed job is never retried on its own',
+      );
       refuse = false;
       await call(scribe, 'outbox:retry', { jobId });
       assert.deepEqual(await scribe.outboxWorker.runOnce(), { delivered: 1, retrying: 0, failed: 0 });
@@ -169,7 +226,10 @@ describe('sign-off and the outbox', () => {
       seen.push(job.idempotencyKey);
       return delivered('fhir');
     });
-    const hanging: Deliverer = { target: 'fhir', deliver: (job) => (seen.push(job.idempotencyKey), hang ? new Promise<never>(() => {}) : fhir.deliver(job, AbortSignal.timeout(1))) };
+    const hanging: Deliverer = {
+      target: 'fhir',
+      deliver: (job) => (seen.push(job.idempotencyKey), hang ? new Promise<never>(() => {}) : fhir.deliver(job, AbortSignal.timeout(1))),
+    };
     const first = open('fhir', { fhir: hanging });
     await signedVisit(first);
     void first.outboxWorker.runOnce();
@@ -210,7 +270,10 @@ describe('sign-off and the outbox', () => {
       now += 60 * 60_000;
       await scribe.outboxWorker.runOnce();
       assert.equal(fhir.jobs.length, 3, 'the ambiguous job is resent to FHIR, where it may already be');
-      assert.deepEqual((await call<{ jobs: { state: string }[] }>(scribe, 'outbox:list', {})).jobs.map((j) => j.state), ['delivered', 'delivered']);
+      assert.deepEqual(
+        (await call<{ jobs: { state: string }[] }>(scribe, 'outbox:list', {})).jobs.map((j) => j.state),
+        ['delivered', 'delivered'],
+      );
     } finally {
       scribe.close();
     }

@@ -16,7 +16,14 @@ function setup(overrides: Partial<HandlerTable>) {
   const unused = () => {
     throw new Error('not used in this test');
   };
-  const handlers = { 'app:info': unused, 'visit:create': unused, 'visit:list': unused, 'visit:get': unused, 'audit:verify': unused, ...overrides } as HandlerTable;
+  const handlers = {
+    'app:info': unused,
+    'visit:create': unused,
+    'visit:list': unused,
+    'visit:get': unused,
+    'audit:verify': unused,
+    ...overrides,
+  } as HandlerTable;
   return { dispatch: createDispatcher(handlers, createJsonLineLogger(sink)), logs: () => logged };
 }
 
@@ -37,7 +44,10 @@ test('an unexpected error becomes a generic internal error; its text reaches nei
 test('an invalid request names the fields but never echoes their values', async () => {
   const { dispatch, logs } = setup({});
   const result = await dispatch('visit:create', { patientId: SENTINEL.patientId, patient: { birthDate: SENTINEL.name } }, ctx);
-  assert.deepEqual(result, { ok: false, error: { code: 'bad_request', message: 'Invalid request: check patient.birthDate.', fields: ['patient.birthDate'] } });
+  assert.deepEqual(result, {
+    ok: false,
+    error: { code: 'bad_request', message: 'Invalid request: check patient.birthDate.', fields: ['patient.birthDate'] },
+  });
   assert.ok(!logs().includes(SENTINEL.name) && !logs().includes(SENTINEL.patientId));
 });
 

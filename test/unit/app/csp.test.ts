@@ -45,7 +45,10 @@ test('the builder refuses tokens that would end a directive or start a second po
   assert.throws(() => buildContentSecurityPolicy({ 'script-src': ["'self' https://evil.example"] }));
   assert.throws(() => buildContentSecurityPolicy({ 'Script-Src;': ["'self'"] }));
   assert.throws(() => buildContentSecurityPolicy({ 'script-src': [] }));
-  assert.equal(buildContentSecurityPolicy({ 'default-src': ["'none'"], 'img-src': ["'self'", 'data:'] }), "default-src 'none'; img-src 'self' data:");
+  assert.equal(
+    buildContentSecurityPolicy({ 'default-src': ["'none'"], 'img-src': ["'self'", 'data:'] }),
+    "default-src 'none'; img-src 'self' data:",
+  );
 });
 
 test('security headers carry the CSP and the hardening headers', () => {

@@ -129,7 +129,11 @@ test('follows the setting: a new accelerator replaces the old one, null removes 
   s.events.emit('settings:changed', { keys: ['audioRetentionDays'] });
   assert.deepEqual(s.fake.calls, ['register CommandOrControl+Shift+Space']);
   s.events.emit('settings:changed', { keys: ['globalShortcut'] });
-  assert.deepEqual(s.fake.calls, ['register CommandOrControl+Shift+Space', 'unregister CommandOrControl+Shift+Space', 'register Alt+Shift+R']);
+  assert.deepEqual(s.fake.calls, [
+    'register CommandOrControl+Shift+Space',
+    'unregister CommandOrControl+Shift+Space',
+    'register Alt+Shift+R',
+  ]);
   assert.deepEqual([...s.fake.owned.keys()], ['Alt+Shift+R']);
   s.setAccelerator(null);
   s.events.emit('settings:changed', { keys: ['globalShortcut'] });

@@ -75,7 +75,11 @@ test('isTrustedSender: refuses missing frames, other origins, sub frames and oth
   assert.equal(isTrustedSender(frame('app://scribe.evil/index.html'), main), false);
   assert.equal(isTrustedSender(frame('file:///index.html'), main), false);
   assert.equal(isTrustedSender(frame('app://scribe/index.html', { parent: main, routingId: 7 }), main), false);
-  assert.equal(isTrustedSender(frame('app://scribe/index.html', { parent: main }), main), false, 'a sub frame is refused even with matching ids');
+  assert.equal(
+    isTrustedSender(frame('app://scribe/index.html', { parent: main }), main),
+    false,
+    'a sub frame is refused even with matching ids',
+  );
   assert.equal(isTrustedSender(frame('app://scribe/index.html', { processId: 9, routingId: 3 }), main), false, 'another window');
   assert.equal(isTrustedSender(frame('app://scribe/index.html', { processId: undefined, routingId: undefined }), main), false);
   assert.equal(isTrustedSender(main, null), false, 'no main window');

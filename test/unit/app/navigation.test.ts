@@ -33,7 +33,16 @@ function fakeContents() {
 test('only in-app URLs may be navigated to', () => {
   assert.equal(isNavigationAllowed('app://scribe/index.html'), true);
   assert.equal(isNavigationAllowed('app://scribe/visits/1'), true);
-  for (const url of ['https://evil.example/', 'app://scribe.evil/', 'https://scribe/', 'file:///etc/passwd', 'javascript:alert(1)', 'data:text/html,hi', 'about:blank', '']) {
+  for (const url of [
+    'https://evil.example/',
+    'app://scribe.evil/',
+    'https://scribe/',
+    'file:///etc/passwd',
+    'javascript:alert(1)',
+    'data:text/html,hi',
+    'about:blank',
+    '',
+  ]) {
     assert.equal(isNavigationAllowed(url), false, url);
   }
   assert.equal(isNavigationAllowed(undefined), false);

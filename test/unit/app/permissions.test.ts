@@ -63,7 +63,10 @@ test('writing to the clipboard (copy-out) is granted to our main frame only, rea
   assert.equal(isPermissionCheckAllowed('clipboard-sanitized-write', 'app://scribe', { isMainFrame: true }), true);
   assert.equal(isPermissionCheckAllowed('clipboard-sanitized-write', 'app://scribe', { isMainFrame: false }), false);
   assert.equal(isPermissionCheckAllowed('clipboard-sanitized-write', 'https://evil.example', { isMainFrame: true }), false);
-  assert.equal(isPermissionCheckAllowed('clipboard-sanitized-write', 'app://scribe', { embeddingOrigin: 'https://evil.example', isMainFrame: true }), false);
+  assert.equal(
+    isPermissionCheckAllowed('clipboard-sanitized-write', 'app://scribe', { embeddingOrigin: 'https://evil.example', isMainFrame: true }),
+    false,
+  );
 });
 
 test('permission checks: media for our origin, audio or unspecified', () => {
@@ -84,7 +87,17 @@ test('permission checks: video, other origins, sub frames and embedding by other
 });
 
 test('permission checks: everything but media is refused', () => {
-  for (const permission of ['notifications', 'geolocation', 'clipboard-read', 'openExternal', 'hid', 'serial', 'usb', 'fullscreen', 'background-sync']) {
+  for (const permission of [
+    'notifications',
+    'geolocation',
+    'clipboard-read',
+    'openExternal',
+    'hid',
+    'serial',
+    'usb',
+    'fullscreen',
+    'background-sync',
+  ]) {
     assert.equal(isPermissionCheckAllowed(permission, 'app://scribe'), false, permission);
   }
 });

@@ -7,7 +7,12 @@ import { KeyUnavailableError, WrongKeyError } from '../../../main/store/errors.j
 
 /** A fake safeStorage that really encrypts, under a secret held by its "keychain". */
 function fakeSafeStorage(options: { backend?: string; available?: boolean; secret?: Buffer } = {}) {
-  const state = { backend: options.backend ?? 'gnome_libsecret', available: options.available ?? true, secret: options.secret ?? randomBytes(32), plaintexts: [] as string[] };
+  const state = {
+    backend: options.backend ?? 'gnome_libsecret',
+    available: options.available ?? true,
+    secret: options.secret ?? randomBytes(32),
+    plaintexts: [] as string[],
+  };
   const safeStorage: SafeStorageLike = {
     isEncryptionAvailable: () => state.available,
     getSelectedStorageBackend: () => state.backend,
@@ -41,7 +46,10 @@ test('wraps and unwraps the data key on Linux with a real keyring', () => {
 });
 
 test('macOS and Windows record their keychain and round-trip', () => {
-  for (const [platform, backend] of [['darwin', 'keychain'], ['win32', 'dpapi']] as const) {
+  for (const [platform, backend] of [
+    ['darwin', 'keychain'],
+    ['win32', 'dpapi'],
+  ] as const) {
     const { safeStorage } = fakeSafeStorage();
     const provider = createSafeStorageKeyProvider(safeStorage, { platform });
     const dataKey = randomBytes(32);
@@ -101,7 +109,10 @@ test('a changed backend is a clear KeyUnavailableError naming both, and decrypti
   assert.throws(
     () => provider.unwrap(wrapped),
     (error: unknown) =>
-      error instanceof KeyUnavailableError && error.reason === 'keychain.backend_changed' && /gnome_libsecret/.test(error.message) && /kwallet6/.test(error.message),
+      error instanceof KeyUnavailableError &&
+      error.reason === 'keychain.backend_changed' &&
+      /gnome_libsecret/.test(error.message) &&
+      /kwallet6/.test(error.message),
   );
   assert.equal(decryptCalled, false);
 });
@@ -123,13 +134,20 @@ test('a blob the keychain cannot decrypt is a WrongKeyError', () => {
   assert.throws(() => createSafeStorageKeyProvider(other.safeStorage, { platform: 'linux' }).unwrap(wrapped), WrongKeyError);
   const tampered = Buffer.from(wrapped.blob);
   tampered[tampered.length - 1] = (tampered.at(-1) ?? 0) ^ 0xff;
-  assert.throws(() => createSafeStorageKeyProvider(first.safeStorage, { platform: 'linux' }).unwrap({ ...wrapped, blob: tampered }), WrongKeyError);
+  assert.throws(
+    () => createSafeStorageKeyProvider(first.safeStorage, { platform: 'linux' }).unwrap({ ...wrapped, blob: tampered }),
+    WrongKeyError,
+  );
 });
 
 test('a decrypted value that is not a 32-byte key is a WrongKeyError', () => {
   const { safeStorage } = fakeSafeStorage();
   const provider = createSafeStorageKeyProvider(safeStorage, { platform: 'linux' });
-  const short = { kind: 'safe-storage' as const, params: { backend: 'gnome_libsecret' }, blob: safeStorage.encryptString(randomBytes(16).toString('base64')) };
+  const short = {
+    kind: 'safe-storage' as const,
+    params: { backend: 'gnome_libsecret' },
+    blob: safeStorage.encryptString(randomBytes(16).toString('base64')),
+  };
   assert.throws(() => provider.unwrap(short), WrongKeyError);
   const notBase64 = { ...short, blob: safeStorage.encryptString('not a key at all, just words!!!!!!!!!!!!!!!') };
   assert.throws(() => provider.unwrap(notBase64), WrongKeyError);

@@ -15,21 +15,33 @@ const settings = (overrides: Partial<UpdateSettings> = {}): UpdateSettings => ({
 describe('planUpdates', () => {
   test('an installed Windows or macOS build with a server checks it', () => {
     for (const platform of ['win32', 'darwin'] as const) {
-      assert.deepEqual(planUpdates({ settings: settings({ updateChannel: 'beta', updateInstallOnQuit: true }), platform, packaged: true }), {
-        enabled: true,
-        feedUrl: 'https://updates.example.org/ambient-scribe',
-        channel: 'beta',
-        pinnedVersion: null,
-        installOnQuit: true,
-      });
+      assert.deepEqual(
+        planUpdates({ settings: settings({ updateChannel: 'beta', updateInstallOnQuit: true }), platform, packaged: true }),
+        {
+          enabled: true,
+          feedUrl: 'https://updates.example.org/ambient-scribe',
+          channel: 'beta',
+          pinnedVersion: null,
+          installOnQuit: true,
+        },
+      );
     }
   });
 
   test('off when policy disables it, when there is no server, when unpackaged, and always on Linux', () => {
-    assert.deepEqual(planUpdates({ settings: settings({ updatesDisabled: true }), platform: 'win32', packaged: true }), { enabled: false, reason: 'disabled' });
-    assert.deepEqual(planUpdates({ settings: settings({ updateServerUrl: null }), platform: 'darwin', packaged: true }), { enabled: false, reason: 'no_server' });
+    assert.deepEqual(planUpdates({ settings: settings({ updatesDisabled: true }), platform: 'win32', packaged: true }), {
+      enabled: false,
+      reason: 'disabled',
+    });
+    assert.deepEqual(planUpdates({ settings: settings({ updateServerUrl: null }), platform: 'darwin', packaged: true }), {
+      enabled: false,
+      reason: 'no_server',
+    });
     assert.deepEqual(planUpdates({ settings: settings(), platform: 'win32', packaged: false }), { enabled: false, reason: 'not_packaged' });
-    assert.deepEqual(planUpdates({ settings: settings(), platform: 'linux', packaged: true }), { enabled: false, reason: 'platform_cannot_verify' });
+    assert.deepEqual(planUpdates({ settings: settings(), platform: 'linux', packaged: true }), {
+      enabled: false,
+      reason: 'platform_cannot_verify',
+    });
   });
 });
 
@@ -54,7 +66,19 @@ describe('decideOffer', () => {
   });
 
   test('semantic version order, pre-releases included', () => {
-    const ordered = ['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0', '1.0.1', '1.10.0', '2.0.0'];
+    const ordered = [
+      '1.0.0-alpha',
+      '1.0.0-alpha.1',
+      '1.0.0-alpha.beta',
+      '1.0.0-beta',
+      '1.0.0-beta.2',
+      '1.0.0-beta.11',
+      '1.0.0-rc.1',
+      '1.0.0',
+      '1.0.1',
+      '1.10.0',
+      '2.0.0',
+    ];
     for (let i = 0; i < ordered.length - 1; i += 1) {
       assert.equal(compareVersions(ordered[i] ?? '', ordered[i + 1] ?? ''), -1, `${ordered[i]} < ${ordered[i + 1]}`);
       assert.equal(compareVersions(ordered[i + 1] ?? '', ordered[i] ?? ''), 1);

@@ -9,7 +9,16 @@ import { speechLike, whiteNoise } from '../../helpers/asr-harness.js';
 const speech = (seconds: number): AudioStats => audioStats(toFloat32(speechLike(seconds)));
 const silence = (seconds: number): AudioStats => audioStats(new Float32Array(seconds * 16_000));
 const noise = (seconds: number): AudioStats => audioStats(toFloat32(whiteNoise(seconds)));
-const piece = (text: string, extra: Partial<RecognizedSegment> = {}): RecognizedSegment => ({ inputId: 'a0', startMs: 0, endMs: 2_000, text, confidence: 0.9, avgLogprob: -0.1, noSpeechProb: 0.02, ...extra });
+const piece = (text: string, extra: Partial<RecognizedSegment> = {}): RecognizedSegment => ({
+  inputId: 'a0',
+  startMs: 0,
+  endMs: 2_000,
+  text,
+  confidence: 0.9,
+  avgLogprob: -0.1,
+  noSpeechProb: 0.02,
+  ...extra,
+});
 
 describe('hallucination guard', () => {
   test('text over silence is dropped, however confident the engine was', () => {
@@ -31,7 +40,11 @@ describe('hallucination guard', () => {
   test('subtitle closers are dropped over sound longer than they take to say, or when the engine was unsure', () => {
     const guard = createHallucinationGuard();
     assert.deepEqual(guard.check(piece(' Thank you.'), speech(12)), { keep: false, reason: 'stock_phrase' });
-    assert.deepEqual(guard.check(piece('Thanks for watching!'), speech(2)), { keep: false, reason: 'stock_phrase' }, 'never said in a clinic');
+    assert.deepEqual(
+      guard.check(piece('Thanks for watching!'), speech(2)),
+      { keep: false, reason: 'stock_phrase' },
+      'never said in a clinic',
+    );
     assert.deepEqual(guard.check(piece('Thank you.', { avgLogprob: -0.9 }), speech(1.5)), { keep: false, reason: 'stock_phrase' });
     // A patient really saying it, clearly, in about the time it takes: kept.
     assert.equal(guard.check(piece('Thank you.'), speech(1.5)).keep, true);
@@ -53,10 +66,16 @@ describe('hallucination guard', () => {
 
   test('a phrase repeated many times in one segment is kept once, with less confidence', () => {
     const guard = createHallucinationGuard();
-    const verdict = guard.check(piece('I am not sure. I am not sure. I am not sure. I am not sure. I am not sure.', { hitTokenLimit: true }), speech(3));
+    const verdict = guard.check(
+      piece('I am not sure. I am not sure. I am not sure. I am not sure. I am not sure.', { hitTokenLimit: true }),
+      speech(3),
+    );
     assert.deepEqual(verdict, { keep: true, text: 'I am not sure.', confidence: 0.45, looped: true });
     // A looped subtitle closer is dropped.
-    assert.deepEqual(guard.check(piece('Thank you. Thank you. Thank you. Thank you.'), speech(1.5)), { keep: false, reason: 'stock_phrase' });
+    assert.deepEqual(guard.check(piece('Thank you. Thank you. Thank you. Thank you.'), speech(1.5)), {
+      keep: false,
+      reason: 'stock_phrase',
+    });
   });
 
   test('non-speech tags are removed, and nothing left means nothing said', () => {
@@ -83,7 +102,10 @@ describe('text helpers', () => {
   test('loops collapse to one copy; genuine short repetitions stay', () => {
     assert.deepEqual(collapseLoops('no no no'), { text: 'no no no', looped: false });
     assert.deepEqual(collapseLoops('okay okay okay okay okay'), { text: 'okay', looped: true });
-    assert.deepEqual(collapseLoops('It hurts here. It hurts here. It hurts here. And here.'), { text: 'It hurts here. And here.', looped: true });
+    assert.deepEqual(collapseLoops('It hurts here. It hurts here. It hurts here. And here.'), {
+      text: 'It hurts here. And here.',
+      looped: true,
+    });
   });
 
   test('stripping non-speech keeps words in ordinary parentheses', () => {

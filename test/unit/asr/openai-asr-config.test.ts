@@ -23,7 +23,11 @@ describe('OpenAI transcription configuration from the environment', () => {
   });
 
   test('Azure OpenAI: a transcription deployment of its own', () => {
-    const result = openAiAsrConfigFromEnv({ AZURE_OPENAI_ENDPOINT: 'https://clinic.openai.azure.com', AZURE_OPENAI_API_KEY: 'k', AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT: 'stt' });
+    const result = openAiAsrConfigFromEnv({
+      AZURE_OPENAI_ENDPOINT: 'https://clinic.openai.azure.com',
+      AZURE_OPENAI_API_KEY: 'k',
+      AZURE_OPENAI_TRANSCRIPTION_DEPLOYMENT: 'stt',
+    });
     assert.ok(result.ok && result.config.kind === 'azure');
     assert.equal(asrBaseUrl(result.config), 'https://clinic.openai.azure.com/openai');
     assert.equal(asrModelName(result.config), 'azure:stt');

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
-import { confidenceFrom, decoderPrefix, DecodeProbe, logSoftmaxAt, MAX_PROMPT_TOKENS, maxNewTokensFor, placeChunks } from '../../../main/asr/whisper-decode.js';
+import {
+  confidenceFrom,
+  decoderPrefix,
+  DecodeProbe,
+  logSoftmaxAt,
+  MAX_PROMPT_TOKENS,
+  maxNewTokensFor,
+  placeChunks,
+} from '../../../main/asr/whisper-decode.js';
 
 describe('placing decoded chunks on the visit timeline', () => {
   const window = { startMs: 10_000, endMs: 14_000 };
@@ -23,7 +31,9 @@ describe('placing decoded chunks on the visit timeline', () => {
 
   test('times beyond the audio (Whisper sees 30 s of padding) are clipped to the window', () => {
     assert.deepEqual(placeChunks([{ text: 'Late.', start: 3.5, end: 27 }], window), [{ startMs: 13_500, endMs: 14_000, text: 'Late.' }]);
-    assert.deepEqual(placeChunks([{ text: 'Past the end.', start: 29, end: 30 }], window), [{ startMs: 14_000, endMs: 14_000, text: 'Past the end.' }]);
+    assert.deepEqual(placeChunks([{ text: 'Past the end.', start: 29, end: 30 }], window), [
+      { startMs: 14_000, endMs: 14_000, text: 'Past the end.' },
+    ]);
   });
 
   test('a missing end runs to the window end; a missing start follows the previous chunk; order is kept', () => {
@@ -69,7 +79,7 @@ describe('decoder prefix and token budget', () => {
     assert.deepEqual(decoderPrefix({ ...tokens, languageAndTask: [50259, 50360] }, []).ids, [50257, 50259, 50360]);
   });
 
-  test("a prompt goes behind <|startofprev|>; only its last 223 tokens are kept", () => {
+  test('a prompt goes behind <|startofprev|>; only its last 223 tokens are kept', () => {
     const prompt = Array.from({ length: 300 }, (_, i) => i);
     const { ids, promptLength } = decoderPrefix(tokens, prompt);
     assert.equal(promptLength, MAX_PROMPT_TOKENS + 1);

@@ -7,7 +7,11 @@ const ENDPOINT = 'https://ehr.example.org/oauth2/authorize';
 
 test('only a request to the EHR authorization endpoint itself may go to the system browser', () => {
   assert.equal(isSignInUrlAllowed(`${ENDPOINT}?response_type=code&client_id=x&state=s`, ENDPOINT), true);
-  assert.equal(isSignInUrlAllowed('http://127.0.0.1:8910/auth/auth?x=1', 'http://127.0.0.1:8910/auth/auth'), true, 'the sandbox on this machine');
+  assert.equal(
+    isSignInUrlAllowed('http://127.0.0.1:8910/auth/auth?x=1', 'http://127.0.0.1:8910/auth/auth'),
+    true,
+    'the sandbox on this machine',
+  );
   for (const url of [
     'https://ehr.example.org/oauth2/token?x=1',
     'https://ehr.example.org.evil.test/oauth2/authorize?x=1',
@@ -24,7 +28,11 @@ test('only a request to the EHR authorization endpoint itself may go to the syst
   ]) {
     assert.equal(isSignInUrlAllowed(url, ENDPOINT), false, String(url));
   }
-  assert.equal(isSignInUrlAllowed('http://ehr.example.org/authorize', 'http://ehr.example.org/authorize'), false, 'clear text to another machine, even if it is "the endpoint"');
+  assert.equal(
+    isSignInUrlAllowed('http://ehr.example.org/authorize', 'http://ehr.example.org/authorize'),
+    false,
+    'clear text to another machine, even if it is "the endpoint"',
+  );
 });
 
 test('secure endpoints: https, or http on this machine, never with credentials', () => {

@@ -10,7 +10,13 @@ const CLIENT = 'ambient-scribe-desktop';
 async function signed(claims: Record<string, unknown>) {
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const keys = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] });
-  const idToken = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(ISSUER).setAudience(CLIENT).setIssuedAt().setExpirationTime('5m').sign(privateKey);
+  const idToken = await new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+    .setIssuer(ISSUER)
+    .setAudience(CLIENT)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(privateKey);
   return { idToken, keys };
 }
 
@@ -39,25 +45,38 @@ const check = (idToken: string, keys: ReturnType<typeof createLocalJWKSet>, doFe
 test("the id_token's name is used as it is: the EHR is not asked", async () => {
   const { idToken, keys } = await signed({ fhirUser: 'Practitioner/p-1', name: 'Dr. Robin Example' });
   const { asked, doFetch } = ehr({});
-  assert.deepEqual(await identifyClinician(check(idToken, keys, doFetch)), { practitionerId: 'p-1', fhirUser: 'Practitioner/p-1', displayName: 'Dr. Robin Example' });
+  assert.deepEqual(await identifyClinician(check(idToken, keys, doFetch)), {
+    practitionerId: 'p-1',
+    fhirUser: 'Practitioner/p-1',
+    displayName: 'Dr. Robin Example',
+  });
   assert.deepEqual(asked, []);
 });
 
 test("without a name claim, the Practitioner's name is read from the EHR with the clinician's own token; when the EHR will not say, the sign-in stands without one", async () => {
   const { idToken, keys } = await signed({ fhirUser: 'https://ehr.example.org/fhir/Practitioner/p-2' });
-  const named = ehr({ resourceType: 'Practitioner', id: 'p-2', name: [{ use: 'official', prefix: ['Dr.'], given: ['Kai'], family: 'Example' }] });
+  const named = ehr({
+    resourceType: 'Practitioner',
+    id: 'p-2',
+    name: [{ use: 'official', prefix: ['Dr.'], given: ['Kai'], family: 'Example' }],
+  });
   assert.equal((await identifyClinician(check(idToken, keys, named.doFetch))).displayName, 'Dr. Kai Example');
   assert.deepEqual(named.asked, [{ url: 'https://ehr.example.org/fhir/Practitioner/p-2', authorization: 'Bearer access-1' }]);
 
   const refused = ehr({ resourceType: 'OperationOutcome' }, 403);
-  assert.deepEqual(await identifyClinician(check(idToken, keys, refused.doFetch)), { practitionerId: 'p-2', fhirUser: 'Practitioner/p-2', displayName: null });
+  assert.deepEqual(await identifyClinician(check(idToken, keys, refused.doFetch)), {
+    practitionerId: 'p-2',
+    fhirUser: 'Practitioner/p-2',
+    displayName: null,
+  });
 });
 
 test('a user the EHR names as something other than a Practitioner is refused with a reason', async () => {
   const { idToken, keys } = await signed({ fhirUser: 'Patient/x-1', name: 'Someone' });
   await assert.rejects(
     identifyClinician(check(idToken, keys, ehr({}).doFetch)),
-    (e: unknown) => e instanceof SignInError && e.reason === 'auth.not_a_practitioner' && e.details?.['type'] === 'Patient' && e.code === 'forbidden',
+    (e: unknown) =>
+      e instanceof SignInError && e.reason === 'auth.not_a_practitioner' && e.details?.['type'] === 'Patient' && e.code === 'forbidden',
   );
 });
 

@@ -10,7 +10,10 @@ const CLIENT = 'ambient-scribe-desktop';
 async function keys() {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' }] });
-  const sign = (claims: Record<string, unknown>, o: { iss?: string; aud?: string; exp?: number; key?: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'] } = {}) =>
+  const sign = (
+    claims: Record<string, unknown>,
+    o: { iss?: string; aud?: string; exp?: number; key?: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'] } = {},
+  ) =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setIssuer(o.iss ?? ISSUER)
@@ -25,7 +28,17 @@ async function keys() {
 test('fhirUser: relative or a full URL, type and id only', () => {
   assert.deepEqual(parseFhirUser('Practitioner/abc-1'), { type: 'Practitioner', id: 'abc-1' });
   assert.deepEqual(parseFhirUser('https://ehr.example.org/api/FHIR/R4/Practitioner/e1.2'), { type: 'Practitioner', id: 'e1.2' });
-  for (const bad of [undefined, 42, '', 'Practitioner', 'Practitioner/', 'practitioner/1', 'Practitioner/has space', `Practitioner/${'x'.repeat(65)}`, 'https://[bad']) {
+  for (const bad of [
+    undefined,
+    42,
+    '',
+    'Practitioner',
+    'Practitioner/',
+    'practitioner/1',
+    'Practitioner/has space',
+    `Practitioner/${'x'.repeat(65)}`,
+    'https://[bad',
+  ]) {
     assert.equal(parseFhirUser(bad), undefined, String(bad));
   }
 });

@@ -29,7 +29,11 @@ test('our callback: a code, a refusal, or an error; only known error codes are q
 test('an EHR launch is taken only from the configured EHR', () => {
   const base = 'https://ehr.example.org/fhir/R4';
   assert.deepEqual(checkLaunch(q({ iss: base, launch: 'L-1' }), base), { kind: 'launch', launch: 'L-1' });
-  assert.deepEqual(checkLaunch(q({ iss: `${base}/`, launch: 'L-1' }), base), { kind: 'launch', launch: 'L-1' }, 'a trailing slash is the same server');
+  assert.deepEqual(
+    checkLaunch(q({ iss: `${base}/`, launch: 'L-1' }), base),
+    { kind: 'launch', launch: 'L-1' },
+    'a trailing slash is the same server',
+  );
   assert.equal(checkLaunch(q({ iss: 'https://evil.test/fhir', launch: 'L-1' }), base).kind, 'refused');
   assert.equal(checkLaunch(q({ iss: `${base}.evil.test`, launch: 'L-1' }), base).kind, 'refused');
   assert.equal(checkLaunch(q({ iss: base }), base).kind, 'refused');
@@ -37,7 +41,10 @@ test('an EHR launch is taken only from the configured EHR', () => {
 });
 
 test("token endpoint failures: status and a known OAuth code, never fhirclient's message with its URL and body", () => {
-  const httpError = Object.assign(new Error('400 Bad Request\nURL: https://ehr.example.org/token?secret\n\ninvalid_grant: code expired for patient Zzyzx'), { status: 400 });
+  const httpError = Object.assign(
+    new Error('400 Bad Request\nURL: https://ehr.example.org/token?secret\n\ninvalid_grant: code expired for patient Zzyzx'),
+    { status: 400 },
+  );
   const mapped = tokenExchangeError(httpError);
   assert.ok(mapped instanceof SignInError);
   assert.equal(mapped.problem, 'token_exchange_failed');

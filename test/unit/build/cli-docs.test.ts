@@ -8,7 +8,7 @@ import { CLI_REFERENCE_BEGIN, CLI_REFERENCE_END, renderCliReference, withCliRefe
 import { buildProgram } from '../../../main/cli/program.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const regenerate = "run `npm run cli:docs` and commit docs/cli.md";
+const regenerate = 'run `npm run cli:docs` and commit docs/cli.md';
 const program = () => buildProgram({ io: { out: () => {}, err: () => {} }, env: {}, untilStopped: () => Promise.resolve() });
 
 function commandPaths(command: Command, path: string): string[] {

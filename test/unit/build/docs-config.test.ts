@@ -28,7 +28,11 @@ function environmentVariablesIn(text: string): string[] {
 
 describe('docs/configuration.md', () => {
   test('its settings table is what the zod schema generates', () => {
-    assert.equal(configuration, replaceBetweenMarkers(configuration, renderPolicyReference()), 'run `node --import tsx scripts/generate-policy-docs.mjs`');
+    assert.equal(
+      configuration,
+      replaceBetweenMarkers(configuration, renderPolicyReference()),
+      'run `node --import tsx scripts/generate-policy-docs.mjs`',
+    );
   });
 
   test('names every environment variable main/, scripts/ and bench/ read', () => {
@@ -36,7 +40,8 @@ describe('docs/configuration.md', () => {
     for (const file of ['main', 'scripts', 'bench'].flatMap((dir) => sourceFiles(join(repoRoot, dir)))) {
       for (const name of environmentVariablesIn(readFileSync(file, 'utf8'))) read.set(name, relative(repoRoot, file));
     }
-    for (const known of ['SCRIBE_DATA_DIR', 'SCRIBE_POLICY_FILE', 'OPENAI_API_KEY', 'AZURE_OPENAI_ENDPOINT', 'HF_ENDPOINT', 'BENCH_ROWS']) assert.ok(read.has(known), known);
+    for (const known of ['SCRIBE_DATA_DIR', 'SCRIBE_POLICY_FILE', 'OPENAI_API_KEY', 'AZURE_OPENAI_ENDPOINT', 'HF_ENDPOINT', 'BENCH_ROWS'])
+      assert.ok(read.has(known), known);
     const missing = [...read].filter(([name]) => !configuration.includes(`\`${name}\``)).map(([name, file]) => `${name} (${file})`);
     assert.deepEqual(missing, [], 'add these to docs/configuration.md');
   });

@@ -20,17 +20,25 @@ function folderMapPaths(markdown: string): string[] {
   if (!section) throw new Error('docs/architecture.md has no "## Folder map" section');
   const block = /^```\w*\n([\s\S]*?)^```/m.exec(section);
   if (!block) throw new Error('the folder map has no code block');
-  return block[1]!.split('\n').filter((line) => /^\S/.test(line)).map((line) => line.split(/\s+/)[0]!);
+  return block[1]!
+    .split('\n')
+    .filter((line) => /^\S/.test(line))
+    .map((line) => line.split(/\s+/)[0]!);
 }
 
 /** Folders that are made (build output, dependencies, test artefacts), not kept: .gitignore's, and electron-builder's output. */
 function madeFolders(): Set<string> {
-  const ignored = read('.gitignore').split('\n').map((line) => line.trim()).filter((line) => /^[\w.-]+\/$/.test(line));
+  const ignored = read('.gitignore')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /^[\w.-]+\/$/.test(line));
   return new Set([...ignored.map((line) => line.slice(0, -1)), 'release', '.git']);
 }
 
 function foldersIn(dir: string): string[] {
-  return readdirSync(join(repoRoot, dir), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  return readdirSync(join(repoRoot, dir), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
 }
 
 /** What the map should name and does not, and what it names that does not exist. */
@@ -65,7 +73,9 @@ describe("docs/architecture.md's folder map", () => {
   test('names every folder of the repository and of main/, and nothing that does not exist', () => {
     const made = madeFolders();
     const folders = [
-      ...foldersIn('.').filter((name) => !made.has(name)).map((name) => `${name}/`),
+      ...foldersIn('.')
+        .filter((name) => !made.has(name))
+        .map((name) => `${name}/`),
       ...foldersIn('main').map((name) => `main/${name}/`),
     ];
     assert.ok(folders.includes('main/kernel/') && folders.includes('test/'), 'the folder listing works');
@@ -84,7 +94,12 @@ describe("docs/architecture.md's folder map", () => {
 });
 
 describe('README.md and docs/ stay short', () => {
-  const documents = ['README.md', ...readdirSync(join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const documents = [
+    'README.md',
+    ...readdirSync(join(repoRoot, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
 
   test(`README.md is at most ${README_MAX_LINES} lines`, () => {
     const lines = read('README.md').trimEnd().split('\n').length;
@@ -103,7 +118,10 @@ describe('README.md and docs/ stay short', () => {
 
   test('code blocks and tables may be wide; prose may not', () => {
     const wide = 'x'.repeat(PROSE_MAX_CHARS + 1);
-    assert.deepEqual(proseLines(`a\n\`\`\`sh\n${wide}\n\`\`\`\n| ${wide} |\n${wide}`).map((l) => l.line), [1, 6]);
+    assert.deepEqual(
+      proseLines(`a\n\`\`\`sh\n${wide}\n\`\`\`\n| ${wide} |\n${wide}`).map((l) => l.line),
+      [1, 6],
+    );
   });
 
   test("README.md's test command is npm test", () => {

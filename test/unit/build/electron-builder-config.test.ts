@@ -74,7 +74,11 @@ describe('electron-builder.yml', () => {
     assert.equal(config.nsis?.['deleteAppDataOnUninstall'], false, 'uninstalling must not delete unsent notes');
     assert.equal(config.nsis?.['runAfterFinish'], false);
     assert.equal(config.msi?.['perMachine'], true);
-    assert.match(String(config.msi?.['upgradeCode']), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a fixed upgrade code');
+    assert.match(
+      String(config.msi?.['upgradeCode']),
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      'a fixed upgrade code',
+    );
     assert.deepEqual(targetsOf(config.mac), ['dmg', 'zip'], 'Squirrel.Mac updates need the zip');
     assert.equal(config.mac?.['hardenedRuntime'], true);
     assert.equal(config.mac?.['notarize'], true);
@@ -110,6 +114,10 @@ describe('electron-builder.yml', () => {
     const config = await getConfig(repoRoot, null, null);
     const plist = readFileSync(join(repoRoot, String(config.mac?.['entitlements'])), 'utf8');
     const keys = [...plist.matchAll(/<key>([^<]+)<\/key>/g)].map((m) => m[1]).sort();
-    assert.deepEqual(keys, ['com.apple.security.cs.allow-jit', 'com.apple.security.cs.allow-unsigned-executable-memory', 'com.apple.security.device.audio-input']);
+    assert.deepEqual(keys, [
+      'com.apple.security.cs.allow-jit',
+      'com.apple.security.cs.allow-unsigned-executable-memory',
+      'com.apple.security.device.audio-input',
+    ]);
   });
 });

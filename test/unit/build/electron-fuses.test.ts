@@ -22,7 +22,10 @@ const { getConfig } = requireFromBuilder('./out/util/config/config.js') as {
 };
 const { PlatformPackager } = requireFromBuilder('./out/index.js') as { PlatformPackager: { prototype: object } };
 const fuses = {
-  ...(requireFromBuilder('@electron/fuses') as { FuseV1Options: Record<string, number>; getCurrentFuseWire(path: string): Promise<Record<string, unknown>> }),
+  ...(requireFromBuilder('@electron/fuses') as {
+    FuseV1Options: Record<string, number>;
+    getCurrentFuseWire(path: string): Promise<Record<string, unknown>>;
+  }),
   ...(requireFromBuilder('@electron/fuses/dist/constants.js') as { SENTINEL: string; FuseState: { DISABLE: number; ENABLE: number } }),
 };
 

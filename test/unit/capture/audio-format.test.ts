@@ -72,7 +72,10 @@ const riff = (...chunks: Buffer[]) => {
 };
 
 async function parse(file: Buffer): Promise<WavInfo> {
-  return readWavHeader((position, length) => Promise.resolve(file.subarray(position, Math.min(file.length, position + length))), file.length);
+  return readWavHeader(
+    (position, length) => Promise.resolve(file.subarray(position, Math.min(file.length, position + length))),
+    file.length,
+  );
 }
 
 async function rejects(file: Buffer, problem: string, message: RegExp): Promise<void> {
@@ -87,11 +90,22 @@ async function rejects(file: Buffer, problem: string, message: RegExp): Promise<
 describe('WAV header', () => {
   test('reads a plain 16-bit mono file', async () => {
     const info = await parse(riff(fmtChunk(), chunk('data', Buffer.alloc(3200))));
-    assert.deepEqual(info, { encoding: 'pcm', bitsPerSample: 16, channels: 1, sampleRate: 16_000, blockAlign: 2, dataOffset: 44, dataBytes: 3200, frames: 1600 });
+    assert.deepEqual(info, {
+      encoding: 'pcm',
+      bitsPerSample: 16,
+      channels: 1,
+      sampleRate: 16_000,
+      blockAlign: 2,
+      dataOffset: 44,
+      dataBytes: 3200,
+      frames: 1600,
+    });
   });
 
   test('skips other chunks (an odd-sized one with its pad byte) before the audio', async () => {
-    const info = await parse(riff(fmtChunk({ channels: 2, rate: 44_100 }), chunk('LIST', Buffer.alloc(27)), chunk('data', Buffer.alloc(4000))));
+    const info = await parse(
+      riff(fmtChunk({ channels: 2, rate: 44_100 }), chunk('LIST', Buffer.alloc(27)), chunk('data', Buffer.alloc(4000))),
+    );
     assert.equal(info.channels, 2);
     assert.equal(info.sampleRate, 44_100);
     assert.equal(info.frames, 1000);
@@ -137,13 +151,26 @@ describe('WAV header', () => {
   });
 
   test('codecs inside WAV that we do not decode are named', async () => {
-    await rejects(riff(fmtChunk({ tag: 6, bits: 8 }), chunk('data', Buffer.alloc(100))), 'unsupported_format', /WAV with A-law audio; convert to WAV/);
+    await rejects(
+      riff(fmtChunk({ tag: 6, bits: 8 }), chunk('data', Buffer.alloc(100))),
+      'unsupported_format',
+      /WAV with A-law audio; convert to WAV/,
+    );
     await rejects(riff(fmtChunk({ tag: 0x55 }), chunk('data', Buffer.alloc(100))), 'unsupported_format', /MP3/);
     await rejects(riff(fmtChunk({ bits: 12, blockAlign: 2 }), chunk('data', Buffer.alloc(100))), 'unsupported_format', /12-bit/);
   });
 
   test('writes a canonical 16 kHz mono header that reads back', async () => {
     const file = Buffer.concat([wavHeader(16_000, 1, 6400), Buffer.alloc(6400)]);
-    assert.deepEqual(await parse(file), { encoding: 'pcm', bitsPerSample: 16, channels: 1, sampleRate: 16_000, blockAlign: 2, dataOffset: 44, dataBytes: 6400, frames: 3200 });
+    assert.deepEqual(await parse(file), {
+      encoding: 'pcm',
+      bitsPerSample: 16,
+      channels: 1,
+      sampleRate: 16_000,
+      blockAlign: 2,
+      dataOffset: 44,
+      dataBytes: 6400,
+      frames: 3200,
+    });
   });
 });

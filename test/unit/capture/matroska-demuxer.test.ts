@@ -13,7 +13,8 @@ const el = (id: number, ...body: (Buffer | number[] | string)[]): Buffer => {
   return Buffer.concat([idBytes, size, data]);
 };
 /** A master element of unknown size, as MediaRecorder writes the segment and its clusters. */
-const unknown = (id: number, ...body: Buffer[]) => Buffer.concat([Buffer.from(id.toString(16), 'hex'), Buffer.from([0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), ...body]);
+const unknown = (id: number, ...body: Buffer[]) =>
+  Buffer.concat([Buffer.from(id.toString(16), 'hex'), Buffer.from([0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), ...body]);
 
 const opusHead = (channels = 1, preSkip = 312) => {
   const head = Buffer.alloc(19);
@@ -57,7 +58,10 @@ describe('Matroska/WebM demuxer', () => {
   const tracks = el(0x1654ae6b, track(1, 1, 'V_VP8'), track(2, 2, 'A_OPUS', opusHead(2, 3840)));
 
   test('finds the Opus track after a video track and reads OpusHead', async () => {
-    const file = Buffer.concat([header(), el(0x18538067, tracks, el(0x1f43b675, el(0xe7, [0]), simpleBlock(1, 'VIDEO'), simpleBlock(2, 'pkt1'), simpleBlock(2, 'pkt2')))]);
+    const file = Buffer.concat([
+      header(),
+      el(0x18538067, tracks, el(0x1f43b675, el(0xe7, [0]), simpleBlock(1, 'VIDEO'), simpleBlock(2, 'pkt1'), simpleBlock(2, 'pkt2'))),
+    ]);
     const { track: t, packets } = await demux(file);
     assert.deepEqual([t.number, t.channels, t.preSkip, t.streamCount, t.coupledStreamCount], [2, 2, 3840, 1, 1]);
     assert.deepEqual(packets, ['pkt1', 'pkt2'], 'video blocks are skipped');
@@ -66,7 +70,12 @@ describe('Matroska/WebM demuxer', () => {
   test('unknown-size segment and clusters (MediaRecorder) end where the next cluster begins', async () => {
     const file = Buffer.concat([
       header(),
-      unknown(0x18538067, tracks, unknown(0x1f43b675, el(0xe7, [0]), simpleBlock(2, 'a')), unknown(0x1f43b675, el(0xe7, [20]), simpleBlock(2, 'b'), simpleBlock(2, 'c'))),
+      unknown(
+        0x18538067,
+        tracks,
+        unknown(0x1f43b675, el(0xe7, [0]), simpleBlock(2, 'a')),
+        unknown(0x1f43b675, el(0xe7, [20]), simpleBlock(2, 'b'), simpleBlock(2, 'c')),
+      ),
     ]);
     assert.deepEqual((await demux(file)).packets, ['a', 'b', 'c']);
   });
@@ -80,13 +89,34 @@ describe('Matroska/WebM demuxer', () => {
   });
 
   test('Xiph, EBML and fixed-size lacing', () => {
-    const xiph = Buffer.concat([blockHead(1, 0x82), Buffer.from([2, 255, 45, 3]), Buffer.alloc(300, 0x41), Buffer.from('bbb'), Buffer.from('cc')]);
-    assert.deepEqual(parseBlock(xiph, 1).map((f) => f.length), [300, 3, 2]);
+    const xiph = Buffer.concat([
+      blockHead(1, 0x82),
+      Buffer.from([2, 255, 45, 3]),
+      Buffer.alloc(300, 0x41),
+      Buffer.from('bbb'),
+      Buffer.from('cc'),
+    ]);
+    assert.deepEqual(
+      parseBlock(xiph, 1).map((f) => f.length),
+      [300, 3, 2],
+    );
     // EBML lacing: first size 5 (0x85), then +2 as a signed 1-byte vint (0x80 | (2 + 63)).
-    const ebml = Buffer.concat([blockHead(1, 0x86), Buffer.from([2, 0x85, 0x80 | 65]), Buffer.from('aaaaa'), Buffer.from('bbbbbbb'), Buffer.from('c')]);
-    assert.deepEqual(parseBlock(ebml, 1).map((f) => f.toString('latin1')), ['aaaaa', 'bbbbbbb', 'c']);
+    const ebml = Buffer.concat([
+      blockHead(1, 0x86),
+      Buffer.from([2, 0x85, 0x80 | 65]),
+      Buffer.from('aaaaa'),
+      Buffer.from('bbbbbbb'),
+      Buffer.from('c'),
+    ]);
+    assert.deepEqual(
+      parseBlock(ebml, 1).map((f) => f.toString('latin1')),
+      ['aaaaa', 'bbbbbbb', 'c'],
+    );
     const fixed = Buffer.concat([blockHead(1, 0x84), Buffer.from([2]), Buffer.from('aabbcc')]);
-    assert.deepEqual(parseBlock(fixed, 1).map((f) => f.toString('latin1')), ['aa', 'bb', 'cc']);
+    assert.deepEqual(
+      parseBlock(fixed, 1).map((f) => f.toString('latin1')),
+      ['aa', 'bb', 'cc'],
+    );
     assert.deepEqual(parseBlock(fixed, 2), [], 'another track');
     assert.throws(() => parseBlock(Buffer.concat([blockHead(1, 0x84), Buffer.from([2]), Buffer.from('aabbc')]), 1), /does not divide/);
     assert.throws(() => parseBlock(Buffer.concat([blockHead(1, 0x82), Buffer.from([1, 200]), Buffer.from('short')]), 1), /overrun/);
@@ -114,7 +144,9 @@ describe('Matroska/WebM demuxer', () => {
     const cut = await refusal(whole.subarray(0, whole.length - 3));
     assert.equal(cut.problem, 'truncated');
     assert.match(cut.message, /^The WebM file is truncated/);
-    const garbage = await refusal(Buffer.concat([header(), unknown(0x18538067, tracks, unknown(0x1f43b675, simpleBlock(2, 'ok')), Buffer.from([0x00, 0x00, 0x13]))]));
+    const garbage = await refusal(
+      Buffer.concat([header(), unknown(0x18538067, tracks, unknown(0x1f43b675, simpleBlock(2, 'ok')), Buffer.from([0x00, 0x00, 0x13]))]),
+    );
     assert.equal(garbage.problem, 'damaged');
     const noHead = await refusal(Buffer.concat([header(), el(0x18538067, el(0x1654ae6b, track(1, 2, 'A_OPUS')))]));
     assert.match(noHead.message, /no valid OpusHead/);

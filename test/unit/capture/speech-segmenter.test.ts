@@ -37,7 +37,10 @@ describe('speech segmenter', () => {
     assert.deepEqual(spans[0], { startSample: 31 * W - pad, endSample: 62 * W + pad });
     assert.deepEqual(spans[1], { startSample: 93 * W - pad, endSample: 113 * W + pad });
     // Closed ~400 ms into the silence, long before the audio ended: usable while recording goes on.
-    assert.ok(emittedAt[0]! >= 62 + Math.floor(400 / 32) && emittedAt[0]! <= 62 + Math.ceil(400 / 32) + 1, `closed at window ${emittedAt[0]}`);
+    assert.ok(
+      emittedAt[0]! >= 62 + Math.floor(400 / 32) && emittedAt[0]! <= 62 + Math.ceil(400 / 32) + 1,
+      `closed at window ${emittedAt[0]}`,
+    );
     assert.ok(emittedAt[1]! < probs.length);
   });
 

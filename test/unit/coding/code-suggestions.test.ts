@@ -112,7 +112,10 @@ describe('code suggestions', () => {
   });
 
   test('transcript segments that say the same thing are cited as evidence', () => {
-    const s = suggest(['Type 2 diabetes, uncontrolled.', 'GERD.'], ['My diabetes has been bad lately.', 'The weather is nice.', 'I get acid reflux at night.', 'No reflux since the pills.']);
+    const s = suggest(
+      ['Type 2 diabetes, uncontrolled.', 'GERD.'],
+      ['My diabetes has been bad lately.', 'The weather is nice.', 'I get acid reflux at night.', 'No reflux since the pills.'],
+    );
     assert.deepEqual(s.find((x) => x.code === 'E11.9')!.evidence, ['a1', 'seg-1']);
     assert.deepEqual(s.find((x) => x.code === 'K21.9')!.evidence, ['a2', 'seg-3']);
   });
@@ -145,7 +148,8 @@ describe('code suggestions', () => {
       assert.ok(entry?.billable, `${s.code} must be a billable code of the set`);
       assert.equal(s.description, entry.title);
       assert.ok(s.evidence.length > 0 && s.evidence.every((id) => /^a\d+$/.test(id)), s.code);
-      for (const hint of s.specificityHint?.moreSpecific ?? []) assert.equal(starter.codeSet.get(hint.replace('.', ''))?.billable, true, hint);
+      for (const hint of s.specificityHint?.moreSpecific ?? [])
+        assert.equal(starter.codeSet.get(hint.replace('.', ''))?.billable, true, hint);
     }
   });
 

@@ -18,7 +18,8 @@ test('codes leave with their dot after the category', () => {
 });
 
 test('the shared IcdCode schema accepts real codes that have letters in unusual places', () => {
-  for (const code of ['U07.1', 'U09.9', 'QA0.0101', 'C4A.0', 'M1A.00X0', 'Z3A.01', 'E11.9', 'I10']) assert.ok(IcdCode.safeParse(code).success, code);
+  for (const code of ['U07.1', 'U09.9', 'QA0.0101', 'C4A.0', 'M1A.00X0', 'Z3A.01', 'E11.9', 'I10'])
+    assert.ok(IcdCode.safeParse(code).success, code);
   for (const bad of ['E119', 'e11.9', 'E11.', 'E11.65432']) assert.ok(!IcdCode.safeParse(bad).success, bad);
 });
 

@@ -16,9 +16,15 @@ describe('ICD-10-CM search (starter set)', () => {
       const hits = search(q, 50).hits;
       assert.equal(hits[0]!.entry.code, 'E11', q);
       assert.equal(hits[0]!.matchedBy, 'code');
-      assert.ok(hits.slice(1).every((h) => h.entry.code.startsWith('E11')), q);
+      assert.ok(
+        hits.slice(1).every((h) => h.entry.code.startsWith('E11')),
+        q,
+      );
       const firstHeader = hits.slice(1).findIndex((h) => !h.entry.billable);
-      const lastBillable = hits.slice(1).map((h) => h.entry.billable).lastIndexOf(true);
+      const lastBillable = hits
+        .slice(1)
+        .map((h) => h.entry.billable)
+        .lastIndexOf(true);
       assert.ok(firstHeader === -1 || firstHeader > lastBillable, `${q}: billable codes before headers`);
     }
     assert.deepEqual(codes('e11.6', 4), ['E11.6', 'E11.65', 'E11.69', 'E11.621']);
@@ -44,9 +50,30 @@ describe('ICD-10-CM search (starter set)', () => {
 
   test('by clinician abbreviations', () => {
     const expected: Record<string, string> = {
-      HTN: 'I10', T2DM: 'E11.9', DM2: 'E11.9', CHF: 'I50.9', COPD: 'J44.9', URI: 'J06.9', UTI: 'N39.0', GERD: 'K21.9', CKD: 'N18.9',
-      AFib: 'I48.91', 'a-fib': 'I48.91', 'a fib': 'I48.91', CAD: 'I25.10', MI: 'I21.9', OA: 'M19.90', BPH: 'N40.0', OSA: 'G47.33', HLD: 'E78.5',
-      MDD: 'F32.9', GAD: 'F41.1', ADHD: 'F90.9', DVT: 'I82.409', PE: 'I26.99', hfref: 'I50.20',
+      HTN: 'I10',
+      T2DM: 'E11.9',
+      DM2: 'E11.9',
+      CHF: 'I50.9',
+      COPD: 'J44.9',
+      URI: 'J06.9',
+      UTI: 'N39.0',
+      GERD: 'K21.9',
+      CKD: 'N18.9',
+      AFib: 'I48.91',
+      'a-fib': 'I48.91',
+      'a fib': 'I48.91',
+      CAD: 'I25.10',
+      MI: 'I21.9',
+      OA: 'M19.90',
+      BPH: 'N40.0',
+      OSA: 'G47.33',
+      HLD: 'E78.5',
+      MDD: 'F32.9',
+      GAD: 'F41.1',
+      ADHD: 'F90.9',
+      DVT: 'I82.409',
+      PE: 'I26.99',
+      hfref: 'I50.20',
     };
     for (const [q, code] of Object.entries(expected)) {
       const hits = search(q, 5).hits;

@@ -26,7 +26,10 @@ test('a header is not billable; the message names more specific codes, the usual
   assert.equal(r.billable, false);
   assert.equal(r.description, 'Type 2 diabetes mellitus');
   assert.equal(r.alternatives[0]!.code, 'E11.9');
-  assert.match(r.message, /^E11 is a category header, not billable; choose a more specific code such as E11\.9 \(Type 2 diabetes mellitus without complications\)/);
+  assert.match(
+    r.message,
+    /^E11 is a category header, not billable; choose a more specific code such as E11\.9 \(Type 2 diabetes mellitus without complications\)/,
+  );
   assert.match(validate('E11.6').message, /^E11\.6 is a subcategory header/);
   assert.equal(validate('I50').alternatives[0]!.code, 'I50.9');
 });

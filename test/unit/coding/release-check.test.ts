@@ -41,7 +41,10 @@ const billableCount = starterEntries.filter((e) => e.billable).length;
 
 describe('release checks', () => {
   test('a well-formed order file and codes file pass, with the fiscal year from their names', () => {
-    const { release, problems } = check([write('icd10cm_order_2026.txt', crlf(synthetic.order)), write('icd10cm_codes_2026.txt', crlf(synthetic.codes))]);
+    const { release, problems } = check([
+      write('icd10cm_order_2026.txt', crlf(synthetic.order)),
+      write('icd10cm_codes_2026.txt', crlf(synthetic.codes)),
+    ]);
     assert.deepEqual(problems.items, []);
     assert.ok(release);
     assert.equal(release.fiscalYear, 2026);
@@ -113,27 +116,39 @@ describe('release checks', () => {
     const asHeader = [...synthetic.order];
     asHeader[leaf] = asHeader[leaf]!.slice(0, 14) + '0' + asHeader[leaf]!.slice(15);
     const second = check([write('icd10cm_order_2026.txt', crlf(asHeader))]).problems.items;
-    assert.deepEqual(second.map((p) => p.line), [leaf + 1]);
+    assert.deepEqual(
+      second.map((p) => p.line),
+      [leaf + 1],
+    );
     assert.match(second[0]!.message, /I10 is a header \(flag 0\) but no code below it/);
   });
 
   test('a code without its category is reported', () => {
     const order = [...synthetic.order, orderLine(synthetic.order.length + 1, 'Q999', true, 'Made up', 'Made up')];
     const { problems } = check([write('icd10cm_order_2026.txt', crlf(order))]);
-    assert.deepEqual(problems.items.map((p) => p.line), [order.length]);
+    assert.deepEqual(
+      problems.items.map((p) => p.line),
+      [order.length],
+    );
     assert.match(problems.items[0]!.message, /Q99.9 has no category Q99/);
   });
 
   test('the codes file must list exactly the order file billable codes, with the same titles', () => {
     const order = write('icd10cm_order_2026.txt', crlf(synthetic.order));
     const missing = check([order, write('icd10cm_codes_2026.txt', crlf(synthetic.codes.slice(1)))]).problems.items;
-    assert.match(missing[0]!.message, new RegExp(`has ${billableCount - 1} lines but the order file marks ${billableCount} codes billable`));
+    assert.match(
+      missing[0]!.message,
+      new RegExp(`has ${billableCount - 1} lines but the order file marks ${billableCount} codes billable`),
+    );
     assert.ok(missing.some((p) => /is billable but missing from the codes file/.test(p.message)));
 
     const retitled = [...synthetic.codes];
     retitled[3] = retitled[3]!.replace(/ (\S)/, ' X$1');
     const changed = check([order, write('icd10cm_codes_2026.txt', crlf(retitled))]).problems.items;
-    assert.deepEqual(changed.map((p) => p.line), [4]);
+    assert.deepEqual(
+      changed.map((p) => p.line),
+      [4],
+    );
     assert.match(changed[0]!.message, /differs from the order file's/);
   });
 
@@ -152,7 +167,10 @@ describe('release checks', () => {
 
   test('a zip whose name and contents disagree on the year is refused', () => {
     const zip = zipSync({ 'icd10cm_order_2026.txt': strToU8(crlf(synthetic.order)) });
-    assert.match(check([write('cms_2025_dx.zip', zip)]).problems.items[0]!.message, /the zip's name says 2025 but it holds icd10cm_order_2026\.txt/);
+    assert.match(
+      check([write('cms_2025_dx.zip', zip)]).problems.items[0]!.message,
+      /the zip's name says 2025 but it holds icd10cm_order_2026\.txt/,
+    );
   });
 
   test('a missing file is a clear problem', () => {

@@ -18,7 +18,8 @@ function parseOrder(lines: readonly string[]) {
 describe('order file layout', () => {
   test('reads the official line layout of the CMS order file', () => {
     // Copied byte for byte from icd10cm_order_2026.txt (line 2).
-    const official = '00002 A000    1 Cholera due to Vibrio cholerae 01, biovar cholerae           Cholera due to Vibrio cholerae 01, biovar cholerae';
+    const official =
+      '00002 A000    1 Cholera due to Vibrio cholerae 01, biovar cholerae           Cholera due to Vibrio cholerae 01, biovar cholerae';
     const { parsed, problems } = parseOrder([orderLine(1, 'A00', false, 'Cholera', 'Cholera'), official.replace('00002', '00002')]);
     assert.deepEqual(problems, []);
     assert.deepEqual(parsed[1], {
@@ -40,8 +41,16 @@ describe('order file layout', () => {
   const broken: { name: string; line: (l: string) => string; expect: RegExp }[] = [
     { name: 'a valid flag that is not 0 or 1', line: (l) => `${l.slice(0, 14)}2${l.slice(15)}`, expect: /column 15 .* must be 0 or 1/ },
     { name: 'a shifted column', line: (l) => ` ${l}`, expect: /five-digit order number|must be spaces|shifted/ },
-    { name: 'an invalid code (lower case)', line: (l) => `${l.slice(0, 6)}e119   ${l.slice(13)}`, expect: /does not hold an ICD-10-CM code/ },
-    { name: 'an invalid code (punctuation)', line: (l) => `${l.slice(0, 6)}E1.9   ${l.slice(13)}`, expect: /does not hold an ICD-10-CM code/ },
+    {
+      name: 'an invalid code (lower case)',
+      line: (l) => `${l.slice(0, 6)}e119   ${l.slice(13)}`,
+      expect: /does not hold an ICD-10-CM code/,
+    },
+    {
+      name: 'an invalid code (punctuation)',
+      line: (l) => `${l.slice(0, 6)}E1.9   ${l.slice(13)}`,
+      expect: /does not hold an ICD-10-CM code/,
+    },
     { name: 'an empty code', line: (l) => `${l.slice(0, 6)}       ${l.slice(13)}`, expect: /code field .* is empty/ },
     { name: 'a missing long title', line: (l) => l.slice(0, 77), expect: /needs at least 78|long title/ },
     { name: 'a truncated line', line: (l) => l.slice(0, 40), expect: /has 40 characters/ },
@@ -69,7 +78,10 @@ describe('order file layout', () => {
     assert.deepEqual(parseOrderFile('order.txt', '', problems), []);
     assert.match(problems.items[0]!.message, /the file is empty/);
     const blank = parseOrder([good[0]!, '', good[1]!]).problems;
-    assert.deepEqual(blank.map((p) => [p.line, p.message]), [[2, 'the line is empty']]);
+    assert.deepEqual(
+      blank.map((p) => [p.line, p.message]),
+      [[2, 'the line is empty']],
+    );
   });
 });
 
@@ -77,7 +89,14 @@ describe('codes file layout', () => {
   test('reads the official line layout of the CMS codes file', () => {
     const problems = new ProblemList();
     // Copied from icd10cm_codes_2026.txt.
-    const parsed = parseCodesFile('codes.txt', crlf(['A000    Cholera due to Vibrio cholerae 01, biovar cholerae', codesLine('E1165', 'Type 2 diabetes mellitus with hyperglycemia')]), problems);
+    const parsed = parseCodesFile(
+      'codes.txt',
+      crlf([
+        'A000    Cholera due to Vibrio cholerae 01, biovar cholerae',
+        codesLine('E1165', 'Type 2 diabetes mellitus with hyperglycemia'),
+      ]),
+      problems,
+    );
     assert.deepEqual(problems.items, []);
     assert.deepEqual(parsed[0], { line: 1, code: 'A000', title: 'Cholera due to Vibrio cholerae 01, biovar cholerae' });
     assert.equal(parsed[1]!.code, 'E1165');

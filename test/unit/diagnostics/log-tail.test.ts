@@ -8,7 +8,8 @@ import { resolveEffectiveSettings } from '../../../main/policy/effective-setting
 import { settingDefaults } from '../../../shared/domain/policy.js';
 import { tempDir } from '../../helpers/temp-store.js';
 
-const line = (second: number, event = 'api.call') => `${JSON.stringify({ at: `2026-11-21T09:30:${String(second).padStart(2, '0')}.000Z`, level: 'info', event, n: second })}\n`;
+const line = (second: number, event = 'api.call') =>
+  `${JSON.stringify({ at: `2026-11-21T09:30:${String(second).padStart(2, '0')}.000Z`, level: 'info', event, n: second })}\n`;
 
 test('the newest lines across rotated files and several logs, oldest first, limited', () => {
   const tmp = tempDir('scribe-tail-');
@@ -25,7 +26,11 @@ test('the newest lines across rotated files and several logs, oldest first, limi
     );
     assert.deepEqual(readLogTail(join(tmp.dir, 'absent'), 10), { records: [], unreadable: 0 });
     const all = readLogTail(tmp.dir, 100);
-    assert.deepEqual(all.records.map((r) => r['n']), [1, 2, 3, 4, 5, 7, 8, 9], 'notes.txt is not a log');
+    assert.deepEqual(
+      all.records.map((r) => r['n']),
+      [1, 2, 3, 4, 5, 7, 8, 9],
+      'notes.txt is not a log',
+    );
     assert.equal(all.unreadable, 1);
   } finally {
     tmp.cleanup();
@@ -34,7 +39,11 @@ test('the newest lines across rotated files and several logs, oldest first, limi
 
 test('support sees where settings came from, and key material only as set / not set', () => {
   const view = {
-    settings: resolveEffectiveSettings(settingDefaults, {}, { fhirPrivateKeyFile: 'C:\\ProgramData\\Ambient Scribe\\key.pem', mllpHost: 'hl7.example.org' }),
+    settings: resolveEffectiveSettings(
+      settingDefaults,
+      {},
+      { fhirPrivateKeyFile: 'C:\\ProgramData\\Ambient Scribe\\key.pem', mllpHost: 'hl7.example.org' },
+    ),
     policy: { file: 'C:\\ProgramData\\Ambient Scribe\\policy.json', locked: ['fhirPrivateKeyFile', 'mllpHost'] },
   };
   const out = settingsForSupport(view);

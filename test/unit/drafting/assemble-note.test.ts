@@ -31,7 +31,10 @@ const drafted: DraftedNote = {
 
 test('sections follow the template; sentences citing nothing or an unknown segment are marked, never kept as supported', () => {
   const { draft, unsupportedSentences } = assembleNote(visitId, TEMPLATES.soap, drafted, segments);
-  assert.deepEqual(draft.sections.map((s) => s.id), TEMPLATES.soap.sections.map((s) => s.id));
+  assert.deepEqual(
+    draft.sections.map((s) => s.id),
+    TEMPLATES.soap.sections.map((s) => s.id),
+  );
   const hpi = draft.sections.find((s) => s.id === 'hpi')!.sentences;
   assert.deepEqual(
     hpi.map((s) => [s.text, s.support, s.evidence]),

@@ -13,19 +13,32 @@ function visit(...closing: string[]): TranscriptSegment[] {
     ['clinician', "Let's do a quick physical exam. Your lungs are clear."],
     ...closing.map((text): ['clinician', string] => ['clinician', text]),
   ];
-  return turns.map(([speaker, text], i) => ({ id: `${speaker === 'clinician' ? 'd' : 'p'}${i + 1}`, startMs: i * 5000, endMs: i * 5000 + 4000, speaker, text }));
+  return turns.map(([speaker, text], i) => ({
+    id: `${speaker === 'clinician' ? 'd' : 'p'}${i + 1}`,
+    startMs: i * 5000,
+    endMs: i * 5000 + 4000,
+    speaker,
+    text,
+  }));
 }
 const texts = (note: DraftedNote, section: SectionId) => (note.sections[section] ?? []).map((s) => s.text);
 
 describe('spoken framing in the assessment and plan', () => {
   test('"my assessment is" and "Plan:" are dropped; the content, doses and its evidence stay', () => {
-    const note = draftOffline(visit('My assessment is essential hypertension, not well controlled.', 'Plan: start lisinopril 10 milligrams daily and recheck in four weeks.'));
+    const note = draftOffline(
+      visit(
+        'My assessment is essential hypertension, not well controlled.',
+        'Plan: start lisinopril 10 milligrams daily and recheck in four weeks.',
+      ),
+    );
     assert.deepEqual(note.sections.assessment, [{ text: 'Essential hypertension, not well controlled.', evidence: ['d4'] }]);
     assert.deepEqual(note.sections.plan, [{ text: 'Start lisinopril 10 mg daily and recheck in 4 weeks.', evidence: ['d5'] }]);
   });
 
   test('"the plan is to", "my impression is that": the content reads as the note would write it', () => {
-    const note = draftOffline(visit('My impression is that this is acute bronchitis.', 'The plan is to order a chest x-ray and follow up in one week.'));
+    const note = draftOffline(
+      visit('My impression is that this is acute bronchitis.', 'The plan is to order a chest x-ray and follow up in one week.'),
+    );
     assert.deepEqual(texts(note, 'assessment'), ['This is acute bronchitis.']);
     assert.deepEqual(texts(note, 'plan'), ['Order a chest X-ray and follow up in 1 week.']);
   });

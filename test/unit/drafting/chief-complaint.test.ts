@@ -5,9 +5,15 @@ import type { DraftedNote } from '../../../main/drafting/drafted-content.js';
 import { draftOffline } from '../../../main/drafting/offline/offline-drafter.js';
 
 /** [speaker, text] turns → segments d1, p2, r3, … (D clinician, P patient, R a relative). */
-function dialogue(...turns: [('D' | 'P' | 'R'), string][]): TranscriptSegment[] {
+function dialogue(...turns: ['D' | 'P' | 'R', string][]): TranscriptSegment[] {
   const speaker = { D: 'clinician', P: 'patient', R: 'other' } as const;
-  return turns.map(([who, text], i) => ({ id: `${who.toLowerCase()}${i + 1}`, startMs: i * 5000, endMs: i * 5000 + 4000, speaker: speaker[who], text }));
+  return turns.map(([who, text], i) => ({
+    id: `${who.toLowerCase()}${i + 1}`,
+    startMs: i * 5000,
+    endMs: i * 5000 + 4000,
+    speaker: speaker[who],
+    text,
+  }));
 }
 const complaint = (note: DraftedNote) => note.sections.chief_complaint ?? [];
 
@@ -29,8 +35,16 @@ describe('chief complaint from the answer to the opening question', () => {
   });
 
   test('the HPI opens on the patient, not a pronoun; later sentences keep theirs', () => {
-    const note = draftOffline(dialogue(['D', 'You have a history of asthma. What brings you in?'], ['P', 'My chest has been tight at night. My inhaler is not helping much.']));
-    assert.deepEqual(note.sections.hpi?.map((s) => s.text), ['The patient has a history of asthma.', 'Their chest has been tight at night.', 'Their inhaler is not helping much.']);
+    const note = draftOffline(
+      dialogue(
+        ['D', 'You have a history of asthma. What brings you in?'],
+        ['P', 'My chest has been tight at night. My inhaler is not helping much.'],
+      ),
+    );
+    assert.deepEqual(
+      note.sections.hpi?.map((s) => s.text),
+      ['The patient has a history of asthma.', 'Their chest has been tight at night.', 'Their inhaler is not helping much.'],
+    );
   });
 
   test('other ways of asking and answering', () => {
@@ -48,14 +62,24 @@ describe('chief complaint from the answer to the opening question', () => {
 
   test('the answer outranks the reason the clinician states', () => {
     const note = draftOffline(
-      dialogue(['D', 'You are here for follow up of your diabetes. What brings you in today?'], ['P', 'My sugars have been running high in the mornings.']),
+      dialogue(
+        ['D', 'You are here for follow up of your diabetes. What brings you in today?'],
+        ['P', 'My sugars have been running high in the mornings.'],
+      ),
     );
-    assert.deepEqual(complaint(note).map((s) => s.text), ['High sugars.']);
+    assert.deepEqual(
+      complaint(note).map((s) => s.text),
+      ['High sugars.'],
+    );
   });
 
   test('a relative answering the opening question is not the patient speaking', () => {
-    const turns = (who: 'P' | 'R') => dialogue(['D', 'What brings you in today?'], [who, "I've had a lot of trouble sleeping since he got sick."]);
-    assert.deepEqual(complaint(draftOffline(turns('P'))).map((s) => s.text), ['Trouble sleeping.']);
+    const turns = (who: 'P' | 'R') =>
+      dialogue(['D', 'What brings you in today?'], [who, "I've had a lot of trouble sleeping since he got sick."]);
+    assert.deepEqual(
+      complaint(draftOffline(turns('P'))).map((s) => s.text),
+      ['Trouble sleeping.'],
+    );
     assert.deepEqual(complaint(draftOffline(turns('R'))), []);
   });
 
@@ -80,15 +104,24 @@ describe('chief complaint from the answer to the opening question', () => {
 
 describe("chief complaint from the schedule's reason for visit", () => {
   test('used, in its own words, when the transcript says it; cited to where it is said', () => {
-    const segments = dialogue(['D', 'Hello again.'], ['D', 'I see you need a medication refill today.'], ['P', 'Yes, I ran out last week.']);
+    const segments = dialogue(
+      ['D', 'Hello again.'],
+      ['D', 'I see you need a medication refill today.'],
+      ['P', 'Yes, I ran out last week.'],
+    );
     assert.deepEqual(complaint(draftOffline(segments)), []);
-    assert.deepEqual(complaint(draftOffline(segments, { reasonForVisit: 'Medication refill' })), [{ text: 'Medication refill.', evidence: ['d2'] }]);
+    assert.deepEqual(complaint(draftOffline(segments, { reasonForVisit: 'Medication refill' })), [
+      { text: 'Medication refill.', evidence: ['d2'] },
+    ]);
   });
 
   test('left out when nothing in the transcript backs it, and the patient’s own answer comes first', () => {
     const unspoken = dialogue(['D', 'Hello again.'], ['P', 'Hi.']);
     assert.deepEqual(complaint(draftOffline(unspoken, { reasonForVisit: 'Annual physical' })), []);
     const answered = dialogue(['D', 'What brings you in for your medication refill?'], ['P', 'My blood pressure readings have been high.']);
-    assert.deepEqual(complaint(draftOffline(answered, { reasonForVisit: 'Medication refill' })).map((s) => s.text), ['High blood pressure readings.']);
+    assert.deepEqual(
+      complaint(draftOffline(answered, { reasonForVisit: 'Medication refill' })).map((s) => s.text),
+      ['High blood pressure readings.'],
+    );
   });
 });

@@ -6,7 +6,7 @@ import type { DraftedNote } from '../../../main/drafting/drafted-content.js';
 import { draftOffline } from '../../../main/drafting/offline/offline-drafter.js';
 
 /** A dialogue as [speaker, text] turns → segments d1, p2, d3, … (speaker initial and position). */
-function dialogue(...turns: [('D' | 'P'), string][]): TranscriptSegment[] {
+function dialogue(...turns: ['D' | 'P', string][]): TranscriptSegment[] {
   return turns.map(([who, text], i) => ({
     id: `${who.toLowerCase()}${i + 1}`,
     startMs: i * 5000,
@@ -30,7 +30,7 @@ describe('medications changed in the plan', () => {
       dialogue(
         ['D', 'What medicines are you taking?'],
         ['P', 'Metformin 500 mg twice a day.'],
-        ['D', "Let me examine you. Your lungs are clear."],
+        ['D', 'Let me examine you. Your lungs are clear.'],
         ['D', 'Plan: stop the metformin and start glipizide 5 mg daily.'],
       ),
     );
@@ -46,7 +46,7 @@ describe('medications changed in the plan', () => {
   });
 
   test('a new dose replaces the listed one; a change without a dose leaves the list alone', () => {
-    const history: [('D' | 'P'), string][] = [
+    const history: ['D' | 'P', string][] = [
       ['P', 'I take lisinopril 10 mg daily.'],
       ['D', 'Let me examine you. Your heart sounds normal.'],
     ];
@@ -69,11 +69,16 @@ describe('medications changed in the plan', () => {
     );
     assert.deepEqual(texts(note, 'medications'), ['Azithromycin (started today).']);
     assert.deepEqual(texts(note, 'allergies'), ['Allergic to penicillin.']);
-    assert.ok(texts(note, 'hpi').some((t) => /used to take ibuprofen/i.test(t)), 'the past medicine stays in the history');
+    assert.ok(
+      texts(note, 'hpi').some((t) => /used to take ibuprofen/i.test(t)),
+      'the past medicine stays in the history',
+    );
   });
 
   test('a medicine the plan only considers is not listed as started', () => {
-    const note = draftOffline(dialogue(['D', 'Plan: if the strep test is positive, we will start amoxicillin. We may need to start insulin later.']));
+    const note = draftOffline(
+      dialogue(['D', 'Plan: if the strep test is positive, we will start amoxicillin. We may need to start insulin later.']),
+    );
     assert.deepEqual(texts(note, 'medications'), []);
   });
 });

@@ -7,7 +7,7 @@ import { draftOffline } from '../../../main/drafting/offline/offline-drafter.js'
 import { numbersToDigits } from '../../../main/drafting/offline/number-words.js';
 
 /** A dialogue as [speaker, text] turns → segments d1, p2, d3, … (speaker initial and position). */
-function dialogue(...turns: [('D' | 'P'), string][]): TranscriptSegment[] {
+function dialogue(...turns: ['D' | 'P', string][]): TranscriptSegment[] {
   return turns.map(([who, text], i) => ({
     id: `${who.toLowerCase()}${i + 1}`,
     startMs: i * 5000,
@@ -32,7 +32,9 @@ describe('offline drafter', () => {
   });
 
   test('allergies, including none known, are recorded', () => {
-    const allergic = draftOffline(dialogue(['D', 'Any allergies to medications?'], ['P', "I'm allergic to penicillin, it gives me hives."]));
+    const allergic = draftOffline(
+      dialogue(['D', 'Any allergies to medications?'], ['P', "I'm allergic to penicillin, it gives me hives."]),
+    );
     assert.deepEqual(texts(allergic, 'allergies'), ['Allergic to penicillin (hives).']);
     const none = draftOffline(dialogue(['D', 'Do you have any allergies?'], ['P', 'No known drug allergies.']));
     assert.deepEqual(texts(none, 'allergies'), ['No known drug allergies.']);
@@ -40,9 +42,18 @@ describe('offline drafter', () => {
 
   test('vital signs keep their units, spoken numbers included', () => {
     const note = draftOffline(
-      dialogue(['D', 'Your blood pressure today is one forty two over ninety, heart rate 88, temperature ninety eight point six, oxygen saturation 97 percent and you weigh 182 pounds.']),
+      dialogue([
+        'D',
+        'Your blood pressure today is one forty two over ninety, heart rate 88, temperature ninety eight point six, oxygen saturation 97 percent and you weigh 182 pounds.',
+      ]),
     );
-    assert.deepEqual(texts(note, 'vitals'), ['Blood pressure 142/90 mmHg.', 'Heart rate 88 bpm.', 'Temperature 98.6 °F.', 'SpO2 97%.', 'Weight 182 lb.']);
+    assert.deepEqual(texts(note, 'vitals'), [
+      'Blood pressure 142/90 mmHg.',
+      'Heart rate 88 bpm.',
+      'Temperature 98.6 °F.',
+      'SpO2 97%.',
+      'Weight 182 lb.',
+    ]);
     assert.deepEqual(find(note, 'vitals', /Blood pressure/)?.evidence, ['d1']);
   });
 
@@ -56,19 +67,29 @@ describe('offline drafter', () => {
         ['P', "I don't have any nausea."],
       ),
     );
-    assert.deepEqual(texts(note, 'ros'), ['Constitutional: Denies fever or chills.', 'Cardiovascular: Denies chest pain.', 'Gastrointestinal: Denies nausea.']);
+    assert.deepEqual(texts(note, 'ros'), [
+      'Constitutional: Denies fever or chills.',
+      'Cardiovascular: Denies chest pain.',
+      'Gastrointestinal: Denies nausea.',
+    ]);
     assert.deepEqual(find(note, 'ros', /fever/)?.evidence, ['d1', 'p2']);
   });
 
   test('first-person patient speech is rewritten into third person note style', () => {
-    const note = draftOffline(dialogue(['D', 'What brings you in today?'], ['P', 'I have had a cough for 3 days. My chest feels tight when I climb stairs.']), { sex: 'female' });
+    const note = draftOffline(
+      dialogue(['D', 'What brings you in today?'], ['P', 'I have had a cough for 3 days. My chest feels tight when I climb stairs.']),
+      { sex: 'female' },
+    );
     assert.deepEqual(texts(note, 'hpi'), ['Reports cough for 3 days.', 'Her chest feels tight when she climbs stairs.']);
     assert.deepEqual(texts(note, 'chief_complaint'), ['Cough.']);
   });
 
   test('a clinician stating the reason for the visit gives the chief complaint; the sex said sets pronouns', () => {
     const note = draftOffline(
-      dialogue(['D', 'Mr. Lee is a 61 year old male who presents today for follow up of his diabetes.'], ['P', "I've been feeling tired for two weeks."]),
+      dialogue(
+        ['D', 'Mr. Lee is a 61 year old male who presents today for follow up of his diabetes.'],
+        ['P', "I've been feeling tired for two weeks."],
+      ),
     );
     assert.deepEqual(texts(note, 'chief_complaint'), ['Follow up of diabetes.']);
     assert.ok(texts(note, 'hpi').includes('Reports feeling tired for 2 weeks.'), texts(note, 'hpi').join(' | '));
@@ -79,8 +100,14 @@ describe('offline drafter', () => {
       dialogue(
         ['D', 'Hi there, how was the drive in?'],
         ['P', 'Traffic was fine, thanks.'],
-        ['D', "Let's do a quick physical exam. Take a deep breath. Your lungs are clear. I do appreciate some tenderness over the right lower back."],
-        ['D', 'So for your first problem, your back pain, I think this is a muscle strain. I want to start you on ibuprofen 600 mg three times a day.'],
+        [
+          'D',
+          "Let's do a quick physical exam. Take a deep breath. Your lungs are clear. I do appreciate some tenderness over the right lower back.",
+        ],
+        [
+          'D',
+          'So for your first problem, your back pain, I think this is a muscle strain. I want to start you on ibuprofen 600 mg three times a day.',
+        ],
         ['D', 'I want you to use heat twice a day. Call me if you have any numbness. We will follow up in two weeks.'],
         ['D', 'Have a great day!'],
       ),
@@ -88,8 +115,14 @@ describe('offline drafter', () => {
     assert.deepEqual(texts(note, 'exam'), ['Lungs are clear.', 'Some tenderness over the right lower back.']);
     assert.deepEqual(texts(note, 'assessment'), ['Back pain.', 'I think this is a muscle strain.']);
     assert.deepEqual(texts(note, 'plan'), ['Start ibuprofen 600 mg 3 times a day.', 'Follow up in 2 weeks.']);
-    assert.deepEqual(texts(note, 'patient_instructions'), ['Advised to use heat twice a day.', 'Instructed to call if they have any numbness.']);
-    const all = Object.values(note.sections).flat().map((s) => s.text).join(' ');
+    assert.deepEqual(texts(note, 'patient_instructions'), [
+      'Advised to use heat twice a day.',
+      'Instructed to call if they have any numbness.',
+    ]);
+    const all = Object.values(note.sections)
+      .flat()
+      .map((s) => s.text)
+      .join(' ');
     assert.doesNotMatch(all, /drive|traffic|great day/i);
   });
 
@@ -107,7 +140,10 @@ describe('offline drafter', () => {
     assert.ok(sentences.length >= 5);
     for (const s of sentences) {
       assert.ok(s.evidence.length > 0, `"${s.text}" cites no segment`);
-      assert.ok(s.evidence.every((id) => ids.has(id)), `"${s.text}" cites an unknown segment`);
+      assert.ok(
+        s.evidence.every((id) => ids.has(id)),
+        `"${s.text}" cites an unknown segment`,
+      );
     }
     assert.deepEqual(draftOffline(segments), first);
     assert.equal(first.drafter.engine, 'offline');

@@ -25,15 +25,24 @@ describe('review of systems grouping', () => {
   });
 
   test('split symptoms join the other denials of their system, keeping every source; filler is dropped', () => {
-    assert.deepEqual(ros(['Denies dizziness.', 'Denies headaches, chest pain, shortness of breath or anything.', 'Denies unintentional weight changes, fatigue.']), [
-      { text: 'Constitutional: Denies unintentional weight changes, fatigue.', evidence: ['s3'] },
-      { text: 'Cardiovascular: Denies chest pain.', evidence: ['s2'] },
-      { text: 'Respiratory: Denies shortness of breath.', evidence: ['s2'] },
-      { text: 'Neurological: Denies dizziness and headaches.', evidence: ['s1', 's2'] },
-    ]);
+    assert.deepEqual(
+      ros([
+        'Denies dizziness.',
+        'Denies headaches, chest pain, shortness of breath or anything.',
+        'Denies unintentional weight changes, fatigue.',
+      ]),
+      [
+        { text: 'Constitutional: Denies unintentional weight changes, fatigue.', evidence: ['s3'] },
+        { text: 'Cardiovascular: Denies chest pain.', evidence: ['s2'] },
+        { text: 'Respiratory: Denies shortness of breath.', evidence: ['s2'] },
+        { text: 'Neurological: Denies dizziness and headaches.', evidence: ['s1', 's2'] },
+      ],
+    );
   });
 
   test('a list with a part that is no symptom of its own is not split', () => {
-    assert.deepEqual(ros(['Denies swelling in his legs and ankles.']), [{ text: 'Cardiovascular: Denies swelling in his legs and ankles.', evidence: ['s1'] }]);
+    assert.deepEqual(ros(['Denies swelling in his legs and ankles.']), [
+      { text: 'Cardiovascular: Denies swelling in his legs and ankles.', evidence: ['s1'] },
+    ]);
   });
 });

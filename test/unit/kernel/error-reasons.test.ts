@@ -85,7 +85,10 @@ describe('errors are raised through named factories with stable reason ids', () 
     assert.ok(raised.length > 100, `only ${raised.length} factories were found`);
     const badReasons = raised.filter((r) => !/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/.test(r.reason)).map((r) => `${r.factory}: ${r.reason}`);
     assert.deepEqual(badReasons, [], 'reason ids look like visit.illegal_transition');
-    assert.deepEqual(raised.filter((r) => !ApiErrorCode.safeParse(r.code).success).map((r) => r.factory), []);
+    assert.deepEqual(
+      raised.filter((r) => !ApiErrorCode.safeParse(r.code).success).map((r) => r.factory),
+      [],
+    );
     const codes = new Map<string, Set<string>>();
     for (const r of raised) codes.set(r.reason, (codes.get(r.reason) ?? new Set()).add(r.code));
     const ambiguous = [...codes].filter(([, set]) => set.size > 1).map(([reason, set]) => `${reason}: ${[...set].join(', ')}`);

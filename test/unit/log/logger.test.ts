@@ -9,16 +9,47 @@ import { SENTINEL, tempDir } from '../../helpers/temp-store.js';
 
 const VISIT_ID = '0b9d3c5e-8f1a-4e2b-b7c6-1d2e3f4a5b6c';
 const NOTE_TEXT = 'Subjective: Zzyzx reports three days of productive cough and fever; lives alone at 42 Wallaby Way.';
-const PHI = [SENTINEL.name, 'Zzyzx', 'Quillfeather', SENTINEL.mrn, '77341', SENTINEL.birthDate, '02/28/1931', SENTINEL.patientId, 'productive cough', 'Wallaby', 'zzyzx@example.org', '555-867-5309', '078-05-1120'];
+const PHI = [
+  SENTINEL.name,
+  'Zzyzx',
+  'Quillfeather',
+  SENTINEL.mrn,
+  '77341',
+  SENTINEL.birthDate,
+  '02/28/1931',
+  SENTINEL.patientId,
+  'productive cough',
+  'Wallaby',
+  'zzyzx@example.org',
+  '555-867-5309',
+  '078-05-1120',
+];
 
 /** Every way a careless call could try to log patient data. */
 function carelessCalls(logger: ReturnType<typeof createRotatingFileLogger>) {
   for (let i = 0; i < 60; i += 1) {
-    logger.info('visit.created', { visitId: VISIT_ID, patientName: SENTINEL.name, mrn: SENTINEL.mrn, birthDate: SENTINEL.birthDate, ms: i });
+    logger.info('visit.created', {
+      visitId: VISIT_ID,
+      patientName: SENTINEL.name,
+      mrn: SENTINEL.mrn,
+      birthDate: SENTINEL.birthDate,
+      ms: i,
+    });
     logger.warn('api.bad_request', { channel: 'visit:create', transport: 'web', fields: 'patient.displayName', value: SENTINEL.name });
-    logger.error('api.error', { channel: 'note:save', code: 'internal', type: 'Error', message: `could not save note for ${SENTINEL.name}: ${NOTE_TEXT}` });
+    logger.error('api.error', {
+      channel: 'note:save',
+      code: 'internal',
+      type: 'Error',
+      message: `could not save note for ${SENTINEL.name}: ${NOTE_TEXT}`,
+    });
     logger.info('note.drafted', { visitId: VISIT_ID, note: NOTE_TEXT, text: NOTE_TEXT, summary: NOTE_TEXT });
-    logger.info('visit.viewed', { state: SENTINEL.name, reason: SENTINEL.mrn, code: SENTINEL.birthDate, kind: '02/28/1931', patientId: SENTINEL.patientId });
+    logger.info('visit.viewed', {
+      state: SENTINEL.name,
+      reason: SENTINEL.mrn,
+      code: SENTINEL.birthDate,
+      kind: '02/28/1931',
+      patientId: SENTINEL.patientId,
+    });
     logger.info('contact.lookup', { email: 'zzyzx@example.org', phone: '555-867-5309', ssn: '078-05-1120', outcome: 'zzyzx@example.org' });
     logger.info(`patient ${SENTINEL.name} ${SENTINEL.mrn}`, { visitId: VISIT_ID });
     logger.info('weird.keys', { [SENTINEL.name]: 1, [SENTINEL.mrn]: true });

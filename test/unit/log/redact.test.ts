@@ -66,7 +66,10 @@ describe('redactFields', () => {
   });
 
   test('malformed keys are dropped and counted; undefined fields are left out; non-finite numbers become null', () => {
-    assert.deepEqual(redactFields({ [SENTINEL.name]: 1, 'a b': 'x', at: 'now', ok: undefined, ms: Number.NaN }), { ms: null, droppedKeys: 3 });
+    assert.deepEqual(redactFields({ [SENTINEL.name]: 1, 'a b': 'x', at: 'now', ok: undefined, ms: Number.NaN }), {
+      ms: null,
+      droppedKeys: 3,
+    });
   });
 
   test('the second line of defence catches what an allowed key should never carry', () => {
@@ -78,7 +81,17 @@ describe('redactFields', () => {
 
 describe('looksSensitive', () => {
   test('digit runs, dates, e-mail, phone and social security numbers', () => {
-    for (const value of ['77341', 'MRN 0012345678', '1931-02-28', '02/28/1931', '28.02.1931', 'jane@example.org', '(555) 123-4567', '555-123-4567', '123-45-6789']) {
+    for (const value of [
+      '77341',
+      'MRN 0012345678',
+      '1931-02-28',
+      '02/28/1931',
+      '28.02.1931',
+      'jane@example.org',
+      '(555) 123-4567',
+      '555-123-4567',
+      '123-45-6789',
+    ]) {
       assert.equal(looksSensitive(value), true, value);
     }
   });
@@ -97,10 +110,13 @@ test('redactRecord re-checks a whole line read back from a file', () => {
     channel: 'visit:list',
     ms: 3,
   });
-  assert.deepEqual(redactRecord({ at: SENTINEL.birthDate, level: 'debug', event: `patient ${SENTINEL.name}`, message: 'Patient Zzyzx said…' }), {
-    at: REDACTED,
-    level: 'info',
-    event: 'invalid_event',
-    message: REDACTED,
-  });
+  assert.deepEqual(
+    redactRecord({ at: SENTINEL.birthDate, level: 'debug', event: `patient ${SENTINEL.name}`, message: 'Patient Zzyzx said…' }),
+    {
+      at: REDACTED,
+      level: 'info',
+      event: 'invalid_event',
+      message: REDACTED,
+    },
+  );
 });

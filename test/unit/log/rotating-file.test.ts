@@ -16,16 +16,27 @@ test('rotates by size and keeps at most maxFiles files, newest lines in the base
     const names = readdirSync(join(tmp.dir, 'logs')).sort();
     assert.deepEqual(names, ['main.log', 'main.log.1', 'main.log.2']);
     for (const name of names) assert.ok(statSync(join(tmp.dir, 'logs', name)).size <= 1000, name);
-    const newest = readFileSync(join(tmp.dir, 'logs', 'main.log'), 'utf8').trim().split('\n');
+    const newest = readFileSync(join(tmp.dir, 'logs', 'main.log'), 'utf8')
+      .trim()
+      .split('\n');
     assert.equal((JSON.parse(newest.at(-1) ?? '{}') as { i: number }).i, 99);
-    const older = readFileSync(join(tmp.dir, 'logs', 'main.log.2'), 'utf8').trim().split('\n');
+    const older = readFileSync(join(tmp.dir, 'logs', 'main.log.2'), 'utf8')
+      .trim()
+      .split('\n');
     const firstOlder = (JSON.parse(older[0] ?? '{}') as { i: number }).i;
     const lastNewest = (JSON.parse(newest[0] ?? '{}') as { i: number }).i;
     assert.ok(firstOlder < lastNewest, 'the numbered files hold older lines');
     // No line was split across files, and lines are continuous across the kept files.
-    const all = ['main.log.2', 'main.log.1', 'main.log'].flatMap((n) => readFileSync(join(tmp.dir, 'logs', n), 'utf8').trim().split('\n'));
+    const all = ['main.log.2', 'main.log.1', 'main.log'].flatMap((n) =>
+      readFileSync(join(tmp.dir, 'logs', n), 'utf8')
+        .trim()
+        .split('\n'),
+    );
     const seq = all.map((l) => (JSON.parse(l) as { i: number }).i);
-    assert.deepEqual(seq, Array.from({ length: seq.length }, (_, k) => 100 - seq.length + k));
+    assert.deepEqual(
+      seq,
+      Array.from({ length: seq.length }, (_, k) => 100 - seq.length + k),
+    );
   } finally {
     tmp.cleanup();
   }

@@ -14,7 +14,19 @@ test('accelerators: modifiers and one key; Ctrl/Cmd, Alt or Super required so ty
   for (const ok of ['CommandOrControl+Shift+Space', 'CmdOrCtrl+Alt+R', 'Control+F9', 'Super+Shift+1', 'Alt+PageUp', 'ctrl+shift+space']) {
     assert.equal(Accelerator.safeParse(ok).success, true, ok);
   }
-  for (const bad of ['Space', 'Shift+Space', 'Shift+A', 'Ctrl+', '+Space', 'Ctrl++', 'Ctrl+Ctrl+A', 'Hyper+A', 'Ctrl+Shift+SpaceBar', 'Ctrl+AB', '']) {
+  for (const bad of [
+    'Space',
+    'Shift+Space',
+    'Shift+A',
+    'Ctrl+',
+    '+Space',
+    'Ctrl++',
+    'Ctrl+Ctrl+A',
+    'Hyper+A',
+    'Ctrl+Shift+SpaceBar',
+    'Ctrl+AB',
+    '',
+  ]) {
     assert.equal(Accelerator.safeParse(bad).success, false, bad);
   }
 });

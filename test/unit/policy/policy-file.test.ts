@@ -61,7 +61,15 @@ describe('validatePolicyText', () => {
       }),
     );
     const fields = problems.map((p) => p.field).sort();
-    assert.deepEqual(fields, ['audioMayLeaveDevice', 'ehrRouting', 'fhirBaseUrl', 'fileDropFolder', 'mllpPort', 'signingRoles', 'transcriptionEngines']);
+    assert.deepEqual(fields, [
+      'audioMayLeaveDevice',
+      'ehrRouting',
+      'fhirBaseUrl',
+      'fileDropFolder',
+      'mllpPort',
+      'signingRoles',
+      'transcriptionEngines',
+    ]);
     const reason = (field: string) => problems.find((p) => p.field === field)?.reason ?? '';
     assert.match(reason('ehrRouting'), /fhir/);
     assert.match(reason('mllpPort'), /65535/);
@@ -73,8 +81,14 @@ describe('validatePolicyText', () => {
 
   test('http is accepted only for this machine; credentials in a URL never', () => {
     assert.equal(validatePolicyText('{"openaiBaseUrls": ["http://127.0.0.1:8080/v1", "http://localhost:11434/v1"]}').ok, true);
-    assert.deepEqual(problemsOf('{"updateServerUrl": "https://user:secret@updates.example.org/"}').map((p) => p.field), ['updateServerUrl']);
-    assert.deepEqual(problemsOf('{"openaiBaseUrls": ["http://10.0.0.5/v1"]}').map((p) => p.field), ['openaiBaseUrls.0']);
+    assert.deepEqual(
+      problemsOf('{"updateServerUrl": "https://user:secret@updates.example.org/"}').map((p) => p.field),
+      ['updateServerUrl'],
+    );
+    assert.deepEqual(
+      problemsOf('{"openaiBaseUrls": ["http://10.0.0.5/v1"]}').map((p) => p.field),
+      ['openaiBaseUrls.0'],
+    );
   });
 
   test('broken JSON says where; a non-object says what is expected; a UTF-8 byte-order mark is fine', () => {
@@ -120,7 +134,10 @@ describe('loadPolicyFile', () => {
     try {
       const folder = join(tmp.dir, 'policy.json');
       mkdirSync(folder);
-      assert.throws(() => loadPolicyFile(folder, { requireAdminOwned: false }), /policy\.json cannot be used.*\(file\): is not a regular file/);
+      assert.throws(
+        () => loadPolicyFile(folder, { requireAdminOwned: false }),
+        /policy\.json cannot be used.*\(file\): is not a regular file/,
+      );
     } finally {
       tmp.cleanup();
     }

@@ -8,7 +8,10 @@ import { createPolicyGate, isUnderBaseUrl } from '../../../main/policy/policy-ga
 
 function gate(policy: PolicyValues, user: Partial<Settings> = {}) {
   const locked = new Set(lockedKeys(policy));
-  return createPolicyGate({ values: () => settingValues(resolveEffectiveSettings(settingDefaults, user, policy)), isLocked: (key) => locked.has(key) });
+  return createPolicyGate({
+    values: () => settingValues(resolveEffectiveSettings(settingDefaults, user, policy)),
+    isLocked: (key) => locked.has(key),
+  });
 }
 
 function refusal(fn: () => void): { code: string; message: string } {
@@ -37,7 +40,10 @@ describe('"audio never leaves this machine"', () => {
     audioStays.assertEngineAllowed('transcription', 'local');
     const onMachine = gate({ audioMayLeaveDevice: false, openaiBaseUrls: ['http://127.0.0.1:8178/v1'] });
     onMachine.assertEngineAllowed('transcription', 'openai', { baseUrl: 'http://127.0.0.1:8178/v1' });
-    assert.equal(refusal(() => onMachine.assertEngineAllowed('transcription', 'openai', { baseUrl: 'http://127.0.0.1:9999/v1' })).code, 'locked_by_policy');
+    assert.equal(
+      refusal(() => onMachine.assertEngineAllowed('transcription', 'openai', { baseUrl: 'http://127.0.0.1:9999/v1' })).code,
+      'locked_by_policy',
+    );
   });
 
   test('drafting from the transcript is governed by draftingEngines and the URL list, not by the audio rule', () => {
@@ -59,9 +65,15 @@ describe('"audio never leaves this machine"', () => {
   test('with audio allowed to leave, cloud transcription runs only against listed URLs', () => {
     const cloudOk = gate({ audioMayLeaveDevice: true, openaiBaseUrls: ['https://scribe-openai.example.org/v1'] });
     cloudOk.assertEngineAllowed('transcription', 'openai', { baseUrl: 'https://scribe-openai.example.org/v1' });
-    assert.equal(refusal(() => cloudOk.assertEngineAllowed('transcription', 'openai', { baseUrl: 'https://api.openai.com/v1' })).code, 'locked_by_policy');
+    assert.equal(
+      refusal(() => cloudOk.assertEngineAllowed('transcription', 'openai', { baseUrl: 'https://api.openai.com/v1' })).code,
+      'locked_by_policy',
+    );
     const notListed = gate({ transcriptionEngines: ['local'] }, { audioMayLeaveDevice: true });
-    assert.equal(refusal(() => notListed.assertEngineAllowed('transcription', 'openai', { baseUrl: 'https://api.openai.com/v1' })).code, 'locked_by_policy');
+    assert.equal(
+      refusal(() => notListed.assertEngineAllowed('transcription', 'openai', { baseUrl: 'https://api.openai.com/v1' })).code,
+      'locked_by_policy',
+    );
   });
 });
 

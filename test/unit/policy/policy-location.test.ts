@@ -10,9 +10,18 @@ test('the machine-wide location per platform', () => {
 
 test('SCRIBE_POLICY_FILE is honoured in development and ignored in an installed build', () => {
   const env = { SCRIBE_POLICY_FILE: '/home/me/my-own-policy.json', ProgramData: 'D:\\UserControlled' };
-  assert.deepEqual(resolvePolicyLocation({ env, platform: 'linux', packaged: false }), { path: '/home/me/my-own-policy.json', overridden: true });
-  assert.deepEqual(resolvePolicyLocation({ env, platform: 'linux', packaged: true }), { path: '/etc/ambient-scribe/policy.json', overridden: false });
+  assert.deepEqual(resolvePolicyLocation({ env, platform: 'linux', packaged: false }), {
+    path: '/home/me/my-own-policy.json',
+    overridden: true,
+  });
+  assert.deepEqual(resolvePolicyLocation({ env, platform: 'linux', packaged: true }), {
+    path: '/etc/ambient-scribe/policy.json',
+    overridden: false,
+  });
   // A user-set %ProgramData% does not move the policy either.
-  assert.deepEqual(resolvePolicyLocation({ env, platform: 'win32', packaged: true }), { path: 'C:\\ProgramData\\Ambient Scribe\\policy.json', overridden: false });
+  assert.deepEqual(resolvePolicyLocation({ env, platform: 'win32', packaged: true }), {
+    path: 'C:\\ProgramData\\Ambient Scribe\\policy.json',
+    overridden: false,
+  });
   assert.deepEqual(resolvePolicyLocation({ env: { SCRIBE_POLICY_FILE: '' }, platform: 'darwin', packaged: false }).overridden, false);
 });

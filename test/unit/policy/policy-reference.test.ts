@@ -30,12 +30,17 @@ test("docs/deploying.md's policy reference is what the zod schema generates, one
 
 test('replaceBetweenMarkers refuses a document without its markers', () => {
   assert.throws(() => replaceBetweenMarkers('# no markers here', 'x'), /markers are missing/);
-  assert.equal(replaceBetweenMarkers(`a\n${REFERENCE_BEGIN}\nold\n${REFERENCE_END}\nb`, 'new'), `a\n${REFERENCE_BEGIN}\nnew\n${REFERENCE_END}\nb`);
+  assert.equal(
+    replaceBetweenMarkers(`a\n${REFERENCE_BEGIN}\nold\n${REFERENCE_END}\nb`, 'new'),
+    `a\n${REFERENCE_BEGIN}\nnew\n${REFERENCE_END}\nb`,
+  );
 });
 
 test('the published JSON Schema agrees with the app on sample policies (checked with Ajv, draft 2020-12)', () => {
   const requireFromBuilder = createRequire(createRequire(join(repoRoot, 'package.json')).resolve('app-builder-lib/package.json'));
-  const Ajv2020 = (requireFromBuilder('ajv/dist/2020') as { default: new (options: object) => { compile(schema: object): (data: unknown) => boolean } }).default;
+  const Ajv2020 = (
+    requireFromBuilder('ajv/dist/2020') as { default: new (options: object) => { compile(schema: object): (data: unknown) => boolean } }
+  ).default;
   const check = new Ajv2020({ strict: false, allErrors: true }).compile(JSON.parse(policyJsonSchemaText()) as object);
   const samples = [
     '{}',

@@ -19,11 +19,13 @@ describe('SMART scopes, coarsely', () => {
   });
 
   test('anything else grants nothing', () => {
-    for (const s of ['openid', 'fhirUser', 'launch/patient', 'system/*', 'system/doc.write', 'admin/*.write']) assert.ok(!scopeAllows([s], 'DocumentReference', 'write'), s);
+    for (const s of ['openid', 'fhirUser', 'launch/patient', 'system/*', 'system/doc.write', 'admin/*.write'])
+      assert.ok(!scopeAllows([s], 'DocumentReference', 'write'), s);
   });
 
   test('the authorization server knows every scope string it may grant', () => {
     const all = new Set(allResourceScopes());
-    for (const s of ['system/*.write', 'system/DocumentReference.write', 'user/*.read', 'system/*.cruds', 'patient/*.rs']) assert.ok(all.has(s), s);
+    for (const s of ['system/*.write', 'system/DocumentReference.write', 'user/*.read', 'system/*.cruds', 'patient/*.rs'])
+      assert.ok(all.has(s), s);
   });
 });

@@ -16,7 +16,11 @@ test('round-trips a value and uses a fresh nonce each time', () => {
 
 test('refuses a value opened under another row, column or table', () => {
   const sealed = seal(key, Buffer.from('hello'), where);
-  for (const other of [{ ...where, rowId: 'row-2' }, { ...where, column: 'patient_ref' }, { ...where, table: 'notes' }]) {
+  for (const other of [
+    { ...where, rowId: 'row-2' },
+    { ...where, column: 'patient_ref' },
+    { ...where, table: 'notes' },
+  ]) {
     assert.throws(() => open(key, sealed, other), IntegrityError);
   }
 });

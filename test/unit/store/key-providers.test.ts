@@ -34,7 +34,10 @@ test('a key file is created private, round-trips, and another key file is refuse
     assert.throws(() => createKeyFileKeyProvider(`${tmp.dir}/b.key`).unwrap(wrapped), WrongKeyError);
     writeFileSync(`${tmp.dir}/c.key`, 'not a key');
     assert.throws(() => createKeyFileKeyProvider(`${tmp.dir}/c.key`), { reason: 'store.key_file_invalid' });
-    assert.throws(() => createKeyFileKeyProvider(`${tmp.dir}/missing.key`), { reason: 'store.key_file_unreadable', details: { errno: 'ENOENT' } });
+    assert.throws(() => createKeyFileKeyProvider(`${tmp.dir}/missing.key`), {
+      reason: 'store.key_file_unreadable',
+      details: { errno: 'ENOENT' },
+    });
     assert.ok(readFileSync(path, 'utf8').trim().length >= 43);
   } finally {
     tmp.cleanup();

@@ -25,7 +25,8 @@ function rejectsAt(content: string, line: number | undefined, reason: string, fo
 
 describe('speaker labels', () => {
   test('map clinician and patient names from other tools to roles, and everyone else to other', () => {
-    for (const label of ['Doctor', 'Dr', 'Dr.', 'Dr. Okafor', 'DOCTOR', 'Clinician', 'Provider', 'physician']) assert.equal(speakerFromLabel(label), 'clinician', label);
+    for (const label of ['Doctor', 'Dr', 'Dr.', 'Dr. Okafor', 'DOCTOR', 'Clinician', 'Provider', 'physician'])
+      assert.equal(speakerFromLabel(label), 'clinician', label);
     for (const label of ['Patient', 'Pt', 'pt.', 'PATIENT']) assert.equal(speakerFromLabel(label), 'patient', label);
     for (const label of ['Nurse', 'Daughter', 'Speaker 1', SENTINEL.name]) assert.equal(speakerFromLabel(label), 'other', label);
   });
@@ -34,7 +35,15 @@ describe('speaker labels', () => {
 describe('plain "Speaker: text" transcripts', () => {
   test('read turns, continuation lines and blank lines, with roles and rising estimated times', () => {
     const { format, turns } = parseTranscript(
-      ['Doctor: Good morning. What brings you in?', '', 'Patient: I have had a cough', 'for three days.', 'Dr. Okafor: Any fever?', 'Pt: No.', `${SENTINEL.name}: She has been tired.`].join('\n'),
+      [
+        'Doctor: Good morning. What brings you in?',
+        '',
+        'Patient: I have had a cough',
+        'for three days.',
+        'Dr. Okafor: Any fever?',
+        'Pt: No.',
+        `${SENTINEL.name}: She has been tired.`,
+      ].join('\n'),
       'auto',
     );
     assert.equal(format, 'text');
@@ -53,15 +62,28 @@ describe('plain "Speaker: text" transcripts', () => {
   });
 
   test('read ACI-Bench style [doctor] / [patient] turns, including an untagged line continuing a turn', () => {
-    const { format, turns } = parseTranscript('[doctor] hi , how are you ?\n[patient] my knee hurts .\n[doctor] okay .\nlet us take a look .', 'auto');
+    const { format, turns } = parseTranscript(
+      '[doctor] hi , how are you ?\n[patient] my knee hurts .\n[doctor] okay .\nlet us take a look .',
+      'auto',
+    );
     assert.equal(format, 'text');
-    assert.deepEqual(turns.map((t) => t.speaker), ['clinician', 'patient', 'clinician']);
+    assert.deepEqual(
+      turns.map((t) => t.speaker),
+      ['clinician', 'patient', 'clinician'],
+    );
     assert.equal(turns[2]!.text, 'okay . let us take a look .');
   });
 
   test('use leading timestamps as segment times when every turn has one', () => {
     const { turns } = parseTranscript('[00:00:01] Doctor: Hello.\n[00:00:04.5] Patient: Hi there.\n00:01:10 Doctor: Bye.', 'text');
-    assert.deepEqual(turns.map((t) => [t.startMs, t.endMs]), [[1000, 4500], [4500, 70_000], [70_000, 71_000]]);
+    assert.deepEqual(
+      turns.map((t) => [t.startMs, t.endMs]),
+      [
+        [1000, 4500],
+        [4500, 70_000],
+        [70_000, 71_000],
+      ],
+    );
   });
 
   test('refuse text before the first speaker, and a file with no turns, naming the line', () => {
@@ -109,7 +131,11 @@ describe('WebVTT transcripts', () => {
 
   test('refuse a missing header, a bad timing line and a cue that ends before it starts, by line', () => {
     rejectsAt(`Doctor: hello\n\n00:00:01.000 --> 00:00:02.000\n${SENTINEL.name}`, 1, 'transcript_file.webvtt_header_missing', 'vtt');
-    rejectsAt(`WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nfine\n\n00:00:0x.000 --> 00:00:03.000\n${SENTINEL.name}`, 6, 'transcript_file.cue_time_invalid');
+    rejectsAt(
+      `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nfine\n\n00:00:0x.000 --> 00:00:03.000\n${SENTINEL.name}`,
+      6,
+      'transcript_file.cue_time_invalid',
+    );
     rejectsAt(`WEBVTT\n\ncue-7\n${SENTINEL.name} said this\nand more`, 4, 'transcript_file.cue_timing_expected');
     rejectsAt(`WEBVTT\n\n00:00:05.000 --> 00:00:03.000\n<v Patient>${SENTINEL.name}`, 3, 'transcript_file.ends_before_start');
   });
@@ -117,11 +143,28 @@ describe('WebVTT transcripts', () => {
 
 describe('JSON segment transcripts', () => {
   test('read our own segments (ids renumbered later) and Whisper-style seconds', () => {
-    const ours = parseTranscript(JSON.stringify([{ id: 'x', startMs: 0, endMs: 1500, speaker: 'clinician', text: ' Hello. ', confidence: 0.9 }]), 'auto');
+    const ours = parseTranscript(
+      JSON.stringify([{ id: 'x', startMs: 0, endMs: 1500, speaker: 'clinician', text: ' Hello. ', confidence: 0.9 }]),
+      'auto',
+    );
     assert.equal(ours.format, 'json');
     assert.deepEqual(ours.turns, [{ startMs: 0, endMs: 1500, speaker: 'clinician', text: 'Hello.', confidence: 0.9 }]);
-    const whisper = parseTranscript(JSON.stringify({ segments: [{ start: 1.25, end: 2.5, text: 'Hi', speaker: 'Dr. Who' }, { start: 2.5, end: 3, text: 'Hey' }] }), 'auto');
-    assert.deepEqual(whisper.turns.map((t) => [t.startMs, t.endMs, t.speaker]), [[1250, 2500, 'clinician'], [2500, 3000, 'unknown']]);
+    const whisper = parseTranscript(
+      JSON.stringify({
+        segments: [
+          { start: 1.25, end: 2.5, text: 'Hi', speaker: 'Dr. Who' },
+          { start: 2.5, end: 3, text: 'Hey' },
+        ],
+      }),
+      'auto',
+    );
+    assert.deepEqual(
+      whisper.turns.map((t) => [t.startMs, t.endMs, t.speaker]),
+      [
+        [1250, 2500, 'clinician'],
+        [2500, 3000, 'unknown'],
+      ],
+    );
   });
 
   test('name the segment and its line when one is malformed, without quoting it', () => {
@@ -129,13 +172,17 @@ describe('JSON segment transcripts', () => {
     rejectsAt(content, 4, 'transcript_file.segment_invalid');
     assert.throws(() => parseTranscript(content, 'json'), /segment 2: check startMs/);
     rejectsAt(`[\n{"startMs": 9, "endMs": 2, "text": "${SENTINEL.name}"}\n]`, 2, 'transcript_file.ends_before_start');
-    assert.throws(() => parseTranscript('{"transcript": []}', 'json'), (error: unknown) => error instanceof TranscriptFormatError && error.reason === 'transcript_file.segments_expected');
+    assert.throws(
+      () => parseTranscript('{"transcript": []}', 'json'),
+      (error: unknown) => error instanceof TranscriptFormatError && error.reason === 'transcript_file.segments_expected',
+    );
   });
 
   test('report invalid JSON by line, never with the parser message that quotes the file', () => {
     assert.throws(
       () => parseTranscript(`[\n  {"startMs": 0, "endMs": 1, "text": "${SENTINEL.name}"},\n  {"startMs": 1 "endMs": 2}\n]`, 'json'),
-      (error: unknown) => error instanceof TranscriptFormatError && error.reason === 'transcript_file.invalid_json' && !error.message.includes(SENTINEL.name),
+      (error: unknown) =>
+        error instanceof TranscriptFormatError && error.reason === 'transcript_file.invalid_json' && !error.message.includes(SENTINEL.name),
     );
   });
 });

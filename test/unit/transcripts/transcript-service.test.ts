@@ -28,11 +28,20 @@ describe('transcript storage', () => {
   }
   const actions = () => [...scribe.audit.entries()].map((e) => e.action);
   /** Every byte the store wrote, for "the text is not in there in the clear". */
-  const rawStore = () => Buffer.concat(readdirSync(tmp.dir).filter((f) => f.startsWith('scribe.db')).map((f) => readFileSync(join(tmp.dir, f))));
+  const rawStore = () =>
+    Buffer.concat(
+      readdirSync(tmp.dir)
+        .filter((f) => f.startsWith('scribe.db'))
+        .map((f) => readFileSync(join(tmp.dir, f))),
+    );
 
   beforeEach(async () => {
     tmp = tempDir('scribe-transcripts-');
-    scribe = openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider('transcript test passphrase', FAST_SCRYPT), mode: 'open-or-create' });
+    scribe = openScribe({
+      dataDir: tmp.dir,
+      keyProvider: createPassphraseKeyProvider('transcript test passphrase', FAST_SCRYPT),
+      mode: 'open-or-create',
+    });
     events.length = 0;
     scribe.events.subscribeAll((name, payload) => {
       if (name === 'transcript:changed') events.push(payload as (typeof events)[number]);
@@ -53,7 +62,10 @@ describe('transcript storage', () => {
     const t = await call<Transcript>('transcript:get', { visitId });
     assert.equal(t.final, true);
     assert.equal(t.source, 'import');
-    assert.deepEqual(t.segments.map((s) => s.id), ['seg-1', 'seg-2', 'seg-3', 'seg-4']);
+    assert.deepEqual(
+      t.segments.map((s) => s.id),
+      ['seg-1', 'seg-2', 'seg-3', 'seg-4'],
+    );
     assert.equal(t.segments[1]!.text, `${SPOKEN}.`);
     scribe.store.db.pragma('wal_checkpoint(TRUNCATE)');
     const raw = rawStore();
@@ -70,12 +82,18 @@ describe('transcript storage', () => {
       reason: 'transcript_file.webvtt_header_missing',
       details: { line: 1 },
     });
-    await assert.rejects(call('transcript:import', { visitId, content: `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nok\n\nbad --> 00:00:03.000\n${SENTINEL.name}` }), (e: ApiCallError) => {
-      assert.equal(e.reason, 'transcript_file.cue_time_invalid');
-      assert.deepEqual(e.details, { line: 6 });
-      assert.ok(!e.message.includes(SENTINEL.name));
-      return true;
-    });
+    await assert.rejects(
+      call('transcript:import', {
+        visitId,
+        content: `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nok\n\nbad --> 00:00:03.000\n${SENTINEL.name}`,
+      }),
+      (e: ApiCallError) => {
+        assert.equal(e.reason, 'transcript_file.cue_time_invalid');
+        assert.deepEqual(e.details, { line: 6 });
+        assert.ok(!e.message.includes(SENTINEL.name));
+        return true;
+      },
+    );
     await assert.rejects(call('transcript:get', { visitId }), { code: 'not_found', reason: 'transcript.not_found' });
     assert.equal(actions().length, before);
     assert.equal(events.length, 0);
@@ -83,27 +101,52 @@ describe('transcript storage', () => {
 
   test('a second import is refused unless asked to replace; replacing swaps every segment', async () => {
     await call('transcript:import', { visitId, content: 'Doctor: One.\nPatient: Two.\nDoctor: Three.' });
-    await assert.rejects(call('transcript:import', { visitId, content: 'Doctor: Other.' }), { code: 'conflict', reason: 'transcript.already_exists' });
-    const replaced = await call<{ replaced: boolean; segments: number }>('transcript:import', { visitId, content: '[doctor] only one', replace: true });
+    await assert.rejects(call('transcript:import', { visitId, content: 'Doctor: Other.' }), {
+      code: 'conflict',
+      reason: 'transcript.already_exists',
+    });
+    const replaced = await call<{ replaced: boolean; segments: number }>('transcript:import', {
+      visitId,
+      content: '[doctor] only one',
+      replace: true,
+    });
     assert.deepEqual([replaced.replaced, replaced.segments], [true, 1]);
     const t = await call<Transcript>('transcript:get', { visitId });
-    assert.deepEqual(t.segments.map((s) => [s.id, s.text]), [['seg-1', 'only one']]);
+    assert.deepEqual(
+      t.segments.map((s) => [s.id, s.text]),
+      [['seg-1', 'only one']],
+    );
     assert.ok(actions().includes('transcript.replaced'));
   });
 
   test('an admin cannot import, and an unknown visit is not found', async () => {
-    await assert.rejects(call('transcript:import', { visitId, content: 'Doctor: Hi.' }, admin), { code: 'forbidden', reason: 'transcript.import_forbidden' });
-    await assert.rejects(call('transcript:import', { visitId: '00000000-0000-4000-8000-000000000000', content: 'Doctor: Hi.' }), { code: 'not_found', reason: 'visit.not_found' });
+    await assert.rejects(call('transcript:import', { visitId, content: 'Doctor: Hi.' }, admin), {
+      code: 'forbidden',
+      reason: 'transcript.import_forbidden',
+    });
+    await assert.rejects(call('transcript:import', { visitId: '00000000-0000-4000-8000-000000000000', content: 'Doctor: Hi.' }), {
+      code: 'not_found',
+      reason: 'visit.not_found',
+    });
   });
 
   test('engines append live: a resent segment replaces itself (no duplicates), finalize locks, order is by time', async () => {
     const seg = (id: string, startMs: number, text: string) => ({ id, startMs, endMs: startMs + 900, speaker: 'patient' as const, text });
-    assert.deepEqual(scribe.transcripts.appendSegments(visitId, [seg('a1', 2000, 'second'), seg('a0', 0, 'first, draft')]), { added: 2, revised: 0 });
-    assert.deepEqual(scribe.transcripts.appendSegments(visitId, [seg('a0', 0, 'first, revised'), seg('a2', 4000, 'third')]), { added: 1, revised: 1 });
+    assert.deepEqual(scribe.transcripts.appendSegments(visitId, [seg('a1', 2000, 'second'), seg('a0', 0, 'first, draft')]), {
+      added: 2,
+      revised: 0,
+    });
+    assert.deepEqual(scribe.transcripts.appendSegments(visitId, [seg('a0', 0, 'first, revised'), seg('a2', 4000, 'third')]), {
+      added: 1,
+      revised: 1,
+    });
     let t = await call<Transcript>('transcript:get', { visitId });
     assert.equal(t.final, false);
     assert.equal(t.source, 'asr');
-    assert.deepEqual(t.segments.map((s) => s.text), ['first, revised', 'second', 'third']);
+    assert.deepEqual(
+      t.segments.map((s) => s.text),
+      ['first, revised', 'second', 'third'],
+    );
     assert.deepEqual(events.at(-1), { visitId, segments: 3, final: false });
     assert.throws(() => scribe.transcripts.appendSegments(visitId, [seg('bad id!', 0, 'x')]), { code: 'bad_request' });
     assert.throws(() => scribe.transcripts.appendSegments(visitId, [{ ...seg('a9', 5000, 'x'), endMs: 10 }]), { code: 'bad_request' });
@@ -111,7 +154,10 @@ describe('transcript storage', () => {
     scribe.transcripts.finalize(visitId, 'asr-engine');
     scribe.transcripts.finalize(visitId, 'asr-engine');
     assert.equal(actions().filter((a) => a === 'transcript.finalized').length, 1, 'finalising twice records once');
-    assert.throws(() => scribe.transcripts.appendSegments(visitId, [seg('a3', 6000, 'late')]), { code: 'conflict', reason: 'transcript.final' });
+    assert.throws(() => scribe.transcripts.appendSegments(visitId, [seg('a3', 6000, 'late')]), {
+      code: 'conflict',
+      reason: 'transcript.final',
+    });
     t = await call<Transcript>('transcript:get', { visitId });
     assert.equal(t.final, true);
     assert.equal(t.segments.length, 3);

@@ -53,8 +53,16 @@ function sourceFiles(dir: string): string[] {
 describe('only the visit lifecycle writes a visit state', () => {
   test('each rule catches its sample', () => {
     for (const rule of RULES) assert.match(rule.sample, rule.pattern, rule.what);
-    assert.doesNotMatch("db.prepare('UPDATE visits SET encounter_key = ? WHERE id = ?')", RULES[0]!.pattern, 'other columns are not the state');
-    assert.doesNotMatch("lifecycle.transition(visitId, 'draft_ready', 'in_review');", RULES[2]!.pattern, 'a move through the lifecycle is fine');
+    assert.doesNotMatch(
+      "db.prepare('UPDATE visits SET encounter_key = ? WHERE id = ?')",
+      RULES[0]!.pattern,
+      'other columns are not the state',
+    );
+    assert.doesNotMatch(
+      "lifecycle.transition(visitId, 'draft_ready', 'in_review');",
+      RULES[2]!.pattern,
+      'a move through the lifecycle is fine',
+    );
   });
 
   test('no file under main/ but the owners writes the state column', () => {

@@ -27,7 +27,11 @@ describe('visit lifecycle', () => {
   const told: { visitId: VisitId; state: VisitState }[] = [];
 
   beforeAll(() => {
-    store = openStore({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider('lifecycle test passphrase', FAST_SCRYPT), mode: 'create' });
+    store = openStore({
+      dataDir: tmp.dir,
+      keyProvider: createPassphraseKeyProvider('lifecycle test passphrase', FAST_SCRYPT),
+      mode: 'create',
+    });
     visits = createSqliteVisitRepository(store);
     lifecycle = createVisitLifecycle({ store, onStateChanged: (visitId, state) => told.push({ visitId, state }) });
     column = createSqliteVisitStateColumn(store);
@@ -52,7 +56,7 @@ describe('visit lifecycle', () => {
       assert.ok(move.trigger.length > 0);
     }
     const reached = new Set<VisitState>(['not_started']);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const move of VISIT_MOVES) if (reached.has(move.from) && !reached.has(move.to)) grew = Boolean(reached.add(move.to));
     }
@@ -100,11 +104,14 @@ describe('visit lifecycle', () => {
 
   test('one illegal pair among several from-states refuses the whole call, whatever state the visit is in', () => {
     const id = visitIn('draft_ready');
-    assert.throws(() => lifecycle.transition(id, ['draft_ready', 'signed'], 'in_review'), (error: unknown) => {
-      assert.ok(error instanceof ScribeError);
-      assert.deepEqual(error.details, { from: 'signed', to: 'in_review' });
-      return true;
-    });
+    assert.throws(
+      () => lifecycle.transition(id, ['draft_ready', 'signed'], 'in_review'),
+      (error: unknown) => {
+        assert.ok(error instanceof ScribeError);
+        assert.deepEqual(error.details, { from: 'signed', to: 'in_review' });
+        return true;
+      },
+    );
     assert.equal(visits.get(id)?.state, 'draft_ready');
   });
 

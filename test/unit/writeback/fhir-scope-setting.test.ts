@@ -9,7 +9,8 @@ import { generateClientKeyPair } from '../../../main/fhir/client-key.js';
 import { Settings, settingDefaults } from '../../../shared/domain/policy.js';
 import { tempDir } from '../../helpers/temp-store.js';
 
-const scopesOf = async (settings: Settings, dataDir: string) => FhirTargetConfig.parse(await fhirTargetFromSettings(settings, demoEhrTargets(dataDir).fhir)).scope.split(' ');
+const scopesOf = async (settings: Settings, dataDir: string) =>
+  FhirTargetConfig.parse(await fhirTargetFromSettings(settings, demoEhrTargets(dataDir).fhir)).scope.split(' ');
 
 test('write-back asks a real EHR only for the scopes it needs, unless IT configures more', async () => {
   const tmp = tempDir('scribe-fhir-scope-');
@@ -17,7 +18,12 @@ test('write-back asks a real EHR only for the scopes it needs, unless IT configu
     const pair = await generateClientKeyPair('ES384');
     const keyFile = join(tmp.dir, 'client-key.json');
     writeFileSync(keyFile, JSON.stringify({ alg: 'ES384', privateKey: pair.privateKey }));
-    const ehr: Settings = { ...settingDefaults, fhirBaseUrl: 'https://ehr.example.org/fhir/R4', fhirClientId: 'scribe', fhirPrivateKeyFile: keyFile };
+    const ehr: Settings = {
+      ...settingDefaults,
+      fhirBaseUrl: 'https://ehr.example.org/fhir/R4',
+      fhirClientId: 'scribe',
+      fhirPrivateKeyFile: keyFile,
+    };
 
     const defaults = await scopesOf(ehr, tmp.dir);
     assert.ok(defaults.includes('system/DocumentReference.write'));

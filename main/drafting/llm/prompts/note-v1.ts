@@ -25,5 +25,6 @@ ${transcript}
 
 Return the note as JSON matching the schema.`,
   /** Sent as the second attempt's extra message when the first reply did not parse. No reply text is echoed. */
-  retry: 'Your previous reply was not valid JSON for the required schema. Reply again with only the JSON object, following the schema exactly.',
+  retry:
+    'Your previous reply was not valid JSON for the required schema. Reply again with only the JSON object, following the schema exactly.',
 } as const;

@@ -4,7 +4,12 @@ import { createRedactor, transcriptForPrompt } from '../../../../main/drafting/l
 import { SENTINEL } from '../../../helpers/temp-store.js';
 
 test("the patient's name (whole and in parts), ids and birth date in any usual spelling are replaced", () => {
-  const redact = createRedactor({ displayName: SENTINEL.name, mrn: SENTINEL.mrn, birthDate: SENTINEL.birthDate, patientId: SENTINEL.patientId });
+  const redact = createRedactor({
+    displayName: SENTINEL.name,
+    mrn: SENTINEL.mrn,
+    birthDate: SENTINEL.birthDate,
+    patientId: SENTINEL.patientId,
+  });
   const said = [
     `Good morning ${SENTINEL.name}.`,
     'So, Mr. QUILLFEATHER, or may I say Zzyzx?',
@@ -19,7 +24,11 @@ test("the patient's name (whole and in parts), ids and birth date in any usual s
   assert.match(out, /\[patient\]/);
   assert.match(out, /\[id\]/);
   assert.match(out, /\[birth date\]/);
-  assert.match(redact('The patient has a 2 week history of cough.'), /^The patient has a 2 week history of cough\.$/, 'other text is untouched');
+  assert.match(
+    redact('The patient has a 2 week history of cough.'),
+    /^The patient has a 2 week history of cough\.$/,
+    'other text is untouched',
+  );
 });
 
 test('the prompt transcript lists each segment with its id and speaker', () => {

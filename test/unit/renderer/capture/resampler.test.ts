@@ -4,7 +4,8 @@ import { downmix, rms } from '../../../../renderer/src/capture/mono.js';
 import { floatToInt16 } from '../../../../shared/audio/pcm.js';
 import { Resampler } from '../../../../shared/audio/resampler.js';
 
-const tone = (hz: number, rate: number, seconds: number) => Float32Array.from({ length: Math.round(rate * seconds) }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / rate));
+const tone = (hz: number, rate: number, seconds: number) =>
+  Float32Array.from({ length: Math.round(rate * seconds) }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / rate));
 
 function resampleInBlocks(input: Float32Array, rate: number, block = 128): Float32Array {
   const r = new Resampler(rate, 16_000);

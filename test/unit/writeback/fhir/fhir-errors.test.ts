@@ -32,27 +32,49 @@ describe('FHIR failure classification', () => {
     assert.equal(classifyNetworkError(withCode('ECONNREFUSED'), undefined, 'x').kind, 'unreachable');
     assert.equal(classifyNetworkError(withCode('ENOTFOUND'), undefined, 'x').kind, 'unreachable');
     assert.equal(classifyNetworkError(withCode('UND_ERR_CONNECT_TIMEOUT'), undefined, 'x').kind, 'unreachable');
-    const aggregate = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' })]), {}) });
+    const aggregate = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' })]), {}),
+    });
     assert.equal(classifyNetworkError(aggregate, undefined, 'x').kind, 'unreachable');
     assert.equal(classifyNetworkError(withCode('CERT_HAS_EXPIRED'), undefined, 'x').code, 'tls_error');
-    for (const code of ['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']) assert.equal(classifyNetworkError(withCode(code), undefined, 'x').kind, 'retry', code);
+    for (const code of ['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'])
+      assert.equal(classifyNetworkError(withCode(code), undefined, 'x').kind, 'retry', code);
     assert.equal(classifyNetworkError(new DOMException('t', 'TimeoutError'), undefined, 'x').code, 'timeout');
     const aborted = AbortSignal.abort();
     assert.equal(classifyNetworkError(new DOMException('a', 'AbortError'), aborted, 'x').code, 'aborted');
   });
 
   test('the error message is safe to log; the server words stay in reason', () => {
-    const body = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid', details: { text: 'Patient Zzyzx Quillfeather not found' }, expression: ['Bundle.entry[0].resource.subject'] }] };
+    const body = {
+      resourceType: 'OperationOutcome',
+      issue: [
+        {
+          severity: 'error',
+          code: 'invalid',
+          details: { text: 'Patient Zzyzx Quillfeather not found' },
+          expression: ['Bundle.entry[0].resource.subject'],
+        },
+      ],
+    };
     const e = classifyHttpFailure(422, body, null, 'note transaction');
     assert.equal(e.message, 'FHIR delivery failed: rejected (HTTP 422)');
     assert.match(e.reason, /error invalid: Patient Zzyzx Quillfeather not found \(at Bundle\.entry\[0\]\.resource\.subject\)/);
   });
 
   test('OperationOutcome text falls back to diagnostics and code, and is bounded', () => {
-    assert.equal(operationOutcomeText({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', diagnostics: 'd' }] }), 'error processing: d');
-    assert.equal(operationOutcomeText({ resourceType: 'OperationOutcome', issue: [{ severity: 'fatal', code: 'exception' }] }), 'fatal exception: exception');
+    assert.equal(
+      operationOutcomeText({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', diagnostics: 'd' }] }),
+      'error processing: d',
+    );
+    assert.equal(
+      operationOutcomeText({ resourceType: 'OperationOutcome', issue: [{ severity: 'fatal', code: 'exception' }] }),
+      'fatal exception: exception',
+    );
     assert.equal(operationOutcomeText({ resourceType: 'Patient' }), undefined);
-    const long = operationOutcomeText({ resourceType: 'OperationOutcome', issue: Array.from({ length: 200 }, () => ({ severity: 'error', code: 'invalid', diagnostics: 'x'.repeat(50) })) });
+    const long = operationOutcomeText({
+      resourceType: 'OperationOutcome',
+      issue: Array.from({ length: 200 }, () => ({ severity: 'error', code: 'invalid', diagnostics: 'x'.repeat(50) })),
+    });
     assert.ok(long && long.length <= 2001);
   });
 

@@ -10,7 +10,10 @@ const options = { organizationId: 'org-1', softwareName: 'Ambient Scribe', softw
 describe('note resources', () => {
   test('a resend builds the identical bundle (same placeholders, same conditional creates)', () => {
     const job = buildDeliveryJob();
-    assert.deepEqual(toTransactionBundle(buildNoteResources(job, options)), toTransactionBundle(buildNoteResources({ ...job, attempt: 5 }, options)));
+    assert.deepEqual(
+      toTransactionBundle(buildNoteResources(job, options)),
+      toTransactionBundle(buildNoteResources({ ...job, attempt: 5 }, options)),
+    );
     const other = toTransactionBundle(buildNoteResources(buildDeliveryJob(job.payload), options));
     assert.notEqual(other.entry?.[0]?.fullUrl, toTransactionBundle(buildNoteResources(job, options)).entry?.[0]?.fullUrl);
   });
@@ -48,13 +51,21 @@ describe('note resources', () => {
   test('the Provenance targets every resource of the note and names clinician and software', () => {
     const r = buildNoteResources(buildDeliveryJob(), options);
     const prov = r.provenance.resource as Provenance;
-    assert.deepEqual(prov.target?.map((t) => t.reference), [r.documentReference.fullUrl, ...r.conditions.map((c) => c.fullUrl)]);
-    assert.deepEqual(prov.agent?.map((a) => a.type?.coding?.[0]?.code), ['author', 'assembler']);
+    assert.deepEqual(
+      prov.target?.map((t) => t.reference),
+      [r.documentReference.fullUrl, ...r.conditions.map((c) => c.fullUrl)],
+    );
+    assert.deepEqual(
+      prov.agent?.map((a) => a.type?.coding?.[0]?.code),
+      ['author', 'assembler'],
+    );
     assert.ok(prov.agent?.every((a) => a.onBehalfOf?.reference === 'Organization/org-1'));
   });
 
   test('identifiers and placeholders carry no patient data', () => {
-    const bundle = JSON.stringify(toTransactionBundle(buildNoteResources(buildDeliveryJob(), options)).entry?.map((e) => [e.fullUrl, e.request]));
+    const bundle = JSON.stringify(
+      toTransactionBundle(buildNoteResources(buildDeliveryJob(), options)).entry?.map((e) => [e.fullUrl, e.request]),
+    );
     for (const s of [SENTINEL.name, SENTINEL.mrn, SENTINEL.birthDate]) assert.ok(!bundle.includes(s));
   });
 

@@ -31,7 +31,15 @@ describe('SMART Backend Services token source', () => {
   test('signs a private_key_jwt assertion as SMART asks: iss = sub = client, aud = token URL, jti, 5-minute expiry', async () => {
     const key = await generateClientKeyPair('RS384');
     const server = fakeServer();
-    const source = createBackendTokenSource({ baseUrl: BASE, clientId: 'c1', privateKey: key.privateKey, signingAlg: 'RS384', scope: 'system/*.write', requestTimeoutMs: 1000, fetch: server.impl });
+    const source = createBackendTokenSource({
+      baseUrl: BASE,
+      clientId: 'c1',
+      privateKey: key.privateKey,
+      signingAlg: 'RS384',
+      scope: 'system/*.write',
+      requestTimeoutMs: 1000,
+      fetch: server.impl,
+    });
     assert.equal(await source.token(), 'token-1');
     const form = server.requests[0]!;
     assert.equal(form.get('grant_type'), 'client_credentials');
@@ -51,7 +59,16 @@ describe('SMART Backend Services token source', () => {
     const key = await generateClientKeyPair('ES384');
     const server = fakeServer(300);
     let now = 1_000_000;
-    const source = createBackendTokenSource({ baseUrl: BASE, clientId: 'c1', privateKey: key.privateKey, signingAlg: 'ES384', scope: 's', requestTimeoutMs: 1000, fetch: server.impl, now: () => now });
+    const source = createBackendTokenSource({
+      baseUrl: BASE,
+      clientId: 'c1',
+      privateKey: key.privateKey,
+      signingAlg: 'ES384',
+      scope: 's',
+      requestTimeoutMs: 1000,
+      fetch: server.impl,
+      now: () => now,
+    });
     const tokens = await Promise.all([source.token(), source.token(), source.token()]);
     assert.deepEqual(tokens, ['token-1', 'token-1', 'token-1']);
     assert.equal(server.requests.length, 1, 'single flight');
@@ -70,7 +87,15 @@ describe('SMART Backend Services token source', () => {
   test('one caller giving up does not cancel the shared refresh', async () => {
     const key = await generateClientKeyPair('ES384');
     const server = fakeServer();
-    const source = createBackendTokenSource({ baseUrl: BASE, clientId: 'c1', privateKey: key.privateKey, signingAlg: 'ES384', scope: 's', requestTimeoutMs: 1000, fetch: server.impl });
+    const source = createBackendTokenSource({
+      baseUrl: BASE,
+      clientId: 'c1',
+      privateKey: key.privateKey,
+      signingAlg: 'ES384',
+      scope: 's',
+      requestTimeoutMs: 1000,
+      fetch: server.impl,
+    });
     const impatient = source.token(AbortSignal.timeout(1));
     const patient = source.token();
     await assert.rejects(impatient);
@@ -85,7 +110,15 @@ describe('SMART Backend Services token source', () => {
           ? Response.json({ token_endpoint: TOKEN_URL })
           : Response.json({ error: 'invalid_client', error_description: 'no key matches' }, { status: 401 }),
       );
-    const source = createBackendTokenSource({ baseUrl: BASE, clientId: 'c1', privateKey: key.privateKey, signingAlg: 'ES384', scope: 's', requestTimeoutMs: 1000, fetch: refuse });
+    const source = createBackendTokenSource({
+      baseUrl: BASE,
+      clientId: 'c1',
+      privateKey: key.privateKey,
+      signingAlg: 'ES384',
+      scope: 's',
+      requestTimeoutMs: 1000,
+      fetch: refuse,
+    });
     await assert.rejects(source.token(), (e: Error & { kind?: string; code?: string; reason?: string }) => {
       assert.equal(e.kind, 'failed');
       assert.equal(e.code, 'auth_rejected');
@@ -98,7 +131,15 @@ describe('SMART Backend Services token source', () => {
   test('a key that cannot sign with the configured algorithm is a clear configuration failure', async () => {
     const key = await generateClientKeyPair('ES384');
     const server = fakeServer();
-    const source = createBackendTokenSource({ baseUrl: BASE, clientId: 'c1', privateKey: key.privateKey, signingAlg: 'RS384', scope: 's', requestTimeoutMs: 1000, fetch: server.impl });
+    const source = createBackendTokenSource({
+      baseUrl: BASE,
+      clientId: 'c1',
+      privateKey: key.privateKey,
+      signingAlg: 'RS384',
+      scope: 's',
+      requestTimeoutMs: 1000,
+      fetch: server.impl,
+    });
     await assert.rejects(source.token(), (e: Error & { code?: string }) => e.code === 'auth_key');
     assert.equal(server.requests.length, 0);
   });

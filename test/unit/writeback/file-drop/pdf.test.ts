@@ -5,7 +5,13 @@ import { toWinAnsi } from '../../../../main/writeback/file-drop/winansi.js';
 import { PDFTOTEXT_MISSING, checkPdfStructure, extractPdfText, pdftotextAvailable } from '../../../helpers/pdf-structure.js';
 import { skipWhen } from '../../../helpers/skip.js';
 
-const input = (lines: string[]) => ({ title: 'Progress note', header: 'Progress note  |  Test Patient', footer: 'Signed by Dr. Test', lines, createdAt: new Date('2026-11-21T15:00:00Z') });
+const input = (lines: string[]) => ({
+  title: 'Progress note',
+  header: 'Progress note  |  Test Patient',
+  footer: 'Signed by Dr. Test',
+  lines,
+  createdAt: new Date('2026-11-21T15:00:00Z'),
+});
 
 describe('text PDF writer', () => {
   test('writes a well-formed PDF: xref offsets, stream lengths, page tree', () => {
@@ -20,7 +26,10 @@ describe('text PDF writer', () => {
     const text = pdf.bytes.toString('latin1');
     assert.ok(text.includes('(f\\(x\\) = \\(a\\\\b\\)) Tj'));
     assert.ok(text.includes('(unbalanced \\) \\( \\() Tj'));
-    assert.ok([...pdf.bytes.subarray(15)].every((b) => b < 0x80), 'only the header comment is binary');
+    assert.ok(
+      [...pdf.bytes.subarray(15)].every((b) => b < 0x80),
+      'only the header comment is binary',
+    );
   });
 
   test('is deterministic: the same note gives the same bytes', () => {
@@ -44,12 +53,21 @@ describe('text PDF writer', () => {
     assert.ok(shown.length >= 4, `wrapped into ${shown.length} lines`);
     assert.equal(shown.join('').replace(/ /g, ''), long.replace(/ /g, ''), 'nothing lost but the spaces lines broke at');
     const wordLines = shown.filter((l) => l.includes('word'));
-    assert.ok(wordLines.every((l) => /^(word ?)+$/.test(l)), 'word lines break between words');
-    assert.ok(shown.every((l) => l.length <= 120), 'no line runs past the page');
+    assert.ok(
+      wordLines.every((l) => /^(word ?)+$/.test(l)),
+      'word lines break between words',
+    );
+    assert.ok(
+      shown.every((l) => l.length <= 120),
+      'no line runs past the page',
+    );
   });
 
   test('Latin text maps to WinAnsi; what it cannot show becomes a look-alike or ?, and is counted', () => {
-    assert.deepEqual(toWinAnsi('café – “ok” €'), { bytes: [...Buffer.from('caf'), 0xe9, 0x20, 0x96, 0x20, 0x93, 0x6f, 0x6b, 0x94, 0x20, 0x80], replaced: 0 });
+    assert.deepEqual(toWinAnsi('café – “ok” €'), {
+      bytes: [...Buffer.from('caf'), 0xe9, 0x20, 0x96, 0x20, 0x93, 0x6f, 0x6b, 0x94, 0x20, 0x80],
+      replaced: 0,
+    });
     assert.deepEqual(toWinAnsi('ő'), { bytes: [0x6f], replaced: 1 });
     assert.deepEqual(toWinAnsi('日🩺'), { bytes: [0x3f, 0x3f], replaced: 2 });
     assert.deepEqual(toWinAnsi('a\u200bb'), { bytes: [0x61, 0x62], replaced: 1 });
@@ -61,12 +79,23 @@ describe('text PDF writer', () => {
     assert.equal(checkPdfStructure(renderTextPdf(input([])).bytes).pages, 1);
   });
 
-  test('a PDF reader extracts the text, with accents, parentheses and tabs', skipWhen(pdftotextAvailable ? false : PDFTOTEXT_MISSING), () => {
-    const pdf = renderTextPdf(input(['ASSESSMENT', 'Café au lait spots (two), naïve \\ path', '\tindented after a tab', ...Array.from({ length: 60 }, (_, i) => `row ${i}`)]));
-    const text = extractPdfText(pdf.bytes);
-    assert.match(text, /Café au lait spots \(two\), naïve \\ path/);
-    assert.match(text, /indented after a tab/);
-    assert.match(text, /row 59/);
-    assert.match(text, /Page 2 of 2/);
-  });
+  test(
+    'a PDF reader extracts the text, with accents, parentheses and tabs',
+    skipWhen(pdftotextAvailable ? false : PDFTOTEXT_MISSING),
+    () => {
+      const pdf = renderTextPdf(
+        input([
+          'ASSESSMENT',
+          'Café au lait spots (two), naïve \\ path',
+          '\tindented after a tab',
+          ...Array.from({ length: 60 }, (_, i) => `row ${i}`),
+        ]),
+      );
+      const text = extractPdfText(pdf.bytes);
+      assert.match(text, /Café au lait spots \(two\), naïve \\ path/);
+      assert.match(text, /indented after a tab/);
+      assert.match(text, /row 59/);
+      assert.match(text, /Page 2 of 2/);
+    },
+  );
 });

@@ -9,21 +9,37 @@ import { buildMdmT02 } from '../../../../main/writeback/hl7/mdm-t02.js';
 import { buildDeliveryJob } from '../../../helpers/signed-note.js';
 import { skipWhen } from '../../../helpers/skip.js';
 
-const NATUS_ACK = fileURLToPath(new URL('../../../../../shared/interop-samples/hl7v2/cdcgov-trusted-intermediary/001_Natus_ACK.hl7', import.meta.url));
-const settings = Hl7TargetConfig.parse({ host: 'h', port: 1, receivingApplication: 'EHR', receivingFacility: 'F', patientIdAuthority: 'MRN' });
+const NATUS_ACK = fileURLToPath(
+  new URL('../../../../../shared/interop-samples/hl7v2/cdcgov-trusted-intermediary/001_Natus_ACK.hl7', import.meta.url),
+);
+const settings = Hl7TargetConfig.parse({
+  host: 'h',
+  port: 1,
+  receivingApplication: 'EHR',
+  receivingFacility: 'F',
+  patientIdAuthority: 'MRN',
+});
 
 describe('ACK parsing', () => {
-  test('reads a real-world AA (CDC Trusted Intermediary sample)', skipWhen(existsSync(NATUS_ACK) ? false : 'interop sample not present'), () => {
-    const parsed = parseAck(readFileSync(NATUS_ACK, 'utf8'));
-    assert.ok(parsed.ok);
-    assert.equal(parsed.ack.code, 'AA');
-    assert.equal(parsed.ack.acknowledgedControlId, '0A173B79-D7AC-444F-99E7-C96B4A68B188');
-    assert.equal(parsed.ack.ackControlId, 'A0A173B79-D7AC-444F-99E7-C96B4A68B188');
-  });
+  test(
+    'reads a real-world AA (CDC Trusted Intermediary sample)',
+    skipWhen(existsSync(NATUS_ACK) ? false : 'interop sample not present'),
+    () => {
+      const parsed = parseAck(readFileSync(NATUS_ACK, 'utf8'));
+      assert.ok(parsed.ok);
+      assert.equal(parsed.ack.code, 'AA');
+      assert.equal(parsed.ack.acknowledgedControlId, '0A173B79-D7AC-444F-99E7-C96B4A68B188');
+      assert.equal(parsed.ack.ackControlId, 'A0A173B79-D7AC-444F-99E7-C96B4A68B188');
+    },
+  );
 
   test('takes the reason from ERR-8, then ERR-3 text, then MSA-3, unescaped', () => {
-    const err8 = 'MSH|^~\\&|EHR|F|AMBIENT_SCRIBE||20261121||ACK^T02^ACK|K1|P|2.5.1\rMSA|AE|C1|ignored\rERR|||207^Application internal error^HL70357|E||||Database \\T\\ index busy\r';
-    assert.deepEqual(parseAck(err8), { ok: true, ack: { code: 'AE', acknowledgedControlId: 'C1', ackControlId: 'K1', text: 'Database & index busy' } });
+    const err8 =
+      'MSH|^~\\&|EHR|F|AMBIENT_SCRIBE||20261121||ACK^T02^ACK|K1|P|2.5.1\rMSA|AE|C1|ignored\rERR|||207^Application internal error^HL70357|E||||Database \\T\\ index busy\r';
+    assert.deepEqual(parseAck(err8), {
+      ok: true,
+      ack: { code: 'AE', acknowledgedControlId: 'C1', ackControlId: 'K1', text: 'Database & index busy' },
+    });
     const err3 = 'MSH|^~\\&|EHR|F|||20261121||ACK|K2|P|2.5.1\rMSA|AR|C2\rERR|||204^Unknown patient^HL70357|E\r';
     assert.equal(parseAck(err3).ok && (parseAck(err3) as { ack: { text: string } }).ack.text, 'Unknown patient');
     const msa3 = 'MSH|^~\\&|EHR|F|||20261121||ACK|K3|P|2.3\nMSA|CR|C3|Patient not found\n';
@@ -74,6 +90,11 @@ describe('ACK building', () => {
     assert.equal(ack.header.getField(9).toString(), 'ACK^T02^ACK');
     const parsed = parseAck(text);
     assert.ok(parsed.ok);
-    assert.deepEqual(parsed.ack, { code: 'AR', acknowledgedControlId: built.controlId, ackControlId: 'ACK123', text: 'No patient | id ^ found' });
+    assert.deepEqual(parsed.ack, {
+      code: 'AR',
+      acknowledgedControlId: built.controlId,
+      ackControlId: 'ACK123',
+      text: 'No patient | id ^ found',
+    });
   });
 });

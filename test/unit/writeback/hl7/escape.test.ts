@@ -13,7 +13,42 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const ALPHABET = ['|', '^', '~', '\\', '&', '\r', '\n', '\t', '\x0b', '\x1c', '\x00', '\x7f', ' ', 'F', 'S', 'T', 'R', 'E', 'X', 'H', 'N', '.', 'b', 'r', '0', 'D', 'a', 'é', 'ß', '日', '本', '🩺', '\u2028', '\ufeff'];
+const ALPHABET = [
+  '|',
+  '^',
+  '~',
+  '\\',
+  '&',
+  '\r',
+  '\n',
+  '\t',
+  '\x0b',
+  '\x1c',
+  '\x00',
+  '\x7f',
+  ' ',
+  'F',
+  'S',
+  'T',
+  'R',
+  'E',
+  'X',
+  'H',
+  'N',
+  '.',
+  'b',
+  'r',
+  '0',
+  'D',
+  'a',
+  'é',
+  'ß',
+  '日',
+  '本',
+  '🩺',
+  '\u2028',
+  '\ufeff',
+];
 
 describe('HL7 escaping', () => {
   test('each delimiter and the escape character become their escape sequence', () => {

@@ -147,7 +147,10 @@ describe('MDM^T02 builder', () => {
   });
 
   test('names, ids and codes with delimiters are escaped too', () => {
-    const payload = buildSignedNotePayload({ practitionerName: 'Robin O^Neil|Smith', codes: [{ code: 'I10', description: 'Hypertension | essential ^ primary & more' }] });
+    const payload = buildSignedNotePayload({
+      practitionerName: 'Robin O^Neil|Smith',
+      codes: [{ code: 'I10', description: 'Hypertension | essential ^ primary & more' }],
+    });
     const patient = { ...payload.patient, id: 'pat|1^x', displayName: 'Mary~Ann D\\Souza&Co' };
     const { document } = roundTrip({ ...payload, patient });
     assert.equal(document.patient.identifiers[0]?.id, 'pat|1^x');
@@ -170,7 +173,8 @@ describe('MDM^T02 builder', () => {
     const payload = withNoteText(`${SENTINEL.name} \ud800 broken`);
     assert.throws(
       () => buildMdmT02(buildDeliveryJob(payload), settings, NOW, EST),
-      (error: unknown) => error instanceof Hl7BuildError && error.reason === 'hl7.note_text_not_encodable' && !error.message.includes(SENTINEL.name),
+      (error: unknown) =>
+        error instanceof Hl7BuildError && error.reason === 'hl7.note_text_not_encodable' && !error.message.includes(SENTINEL.name),
     );
   });
 });

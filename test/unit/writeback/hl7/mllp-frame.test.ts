@@ -59,7 +59,13 @@ describe('MLLP framing', () => {
 
   test('garbage between and around frames is dropped and counted', () => {
     const d = decoder();
-    const chunk = Buffer.concat([Buffer.from('noise\r\n'), encodeMllpFrame(MSG_A), Buffer.from([0x00, 0x0d, 0x0a]), encodeMllpFrame(MSG_B), Buffer.from('tail')]);
+    const chunk = Buffer.concat([
+      Buffer.from('noise\r\n'),
+      encodeMllpFrame(MSG_A),
+      Buffer.from([0x00, 0x0d, 0x0a]),
+      encodeMllpFrame(MSG_B),
+      Buffer.from('tail'),
+    ]);
     assert.deepEqual(text(d.push(chunk)), [MSG_A, MSG_B]);
     assert.equal(d.discardedBytes, 7 + 3 + 4);
   });
@@ -74,7 +80,10 @@ describe('MLLP framing', () => {
   test('an FS not followed by CR is content, not the end', () => {
     const d = decoder();
     const frames = d.push(Buffer.concat([Buffer.of(VT), Buffer.from('ab'), Buffer.of(FS), Buffer.from('cd'), Buffer.of(FS, CR)]));
-    assert.deepEqual(frames.map((f) => [...f]), [[0x61, 0x62, FS, 0x63, 0x64]]);
+    assert.deepEqual(
+      frames.map((f) => [...f]),
+      [[0x61, 0x62, FS, 0x63, 0x64]],
+    );
   });
 
   test('an empty frame decodes as an empty message', () => {
@@ -84,7 +93,10 @@ describe('MLLP framing', () => {
   test('a frame over the size limit is refused, and the next frame still decodes', () => {
     const d = decoder(64);
     const big = encodeMllpFrame('X'.repeat(65));
-    assert.throws(() => d.push(big), (error: unknown) => error instanceof MllpFrameError && error.reason === 'hl7.frame_too_large');
+    assert.throws(
+      () => d.push(big),
+      (error: unknown) => error instanceof MllpFrameError && error.reason === 'hl7.frame_too_large',
+    );
     assert.deepEqual(text(d.push(encodeMllpFrame('MSH|small'))), ['MSH|small']);
   });
 
