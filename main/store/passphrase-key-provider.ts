@@ -13,6 +13,17 @@ export interface ScryptCost {
   readonly p: number;
 }
 
+/**
+ * The cost read back from the store is data an attacker may have edited: bounded, so that a
+ * huge p or N cannot hang the unlock or exhaust memory, and a malformed value is "damaged", not
+ * a crash. The bounds allow far more than this app ever writes (N up to 2^20, r up to 32, p up to 16).
+ */
+function storedCostIsSane(cost: { N: unknown; r: unknown; p: unknown }): cost is ScryptCost {
+  const { N, r, p } = cost;
+  const whole = (v: unknown, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
+  return whole(N, 2 ** 20) && N >= 2 && (N & (N - 1)) === 0 && whole(r, 32) && whole(p, 16);
+}
+
 function deriveKek(passphrase: string, salt: Buffer, cost: ScryptCost): Buffer {
   return scryptSync(passphrase.normalize('NFC'), salt, 32, { ...cost, maxmem: 256 * cost.N * cost.r + 1024 * 1024 });
 }
@@ -30,10 +41,10 @@ export function createPassphraseKeyProvider(passphrase: string, cost: ScryptCost
     },
     unwrap(wrapped: WrappedKey) {
       const { salt, N, r, p } = wrapped.params;
-      if (typeof salt !== 'string' || typeof N !== 'number' || typeof r !== 'number' || typeof p !== 'number') {
-        throw keyParamsDamaged();
-      }
-      const kek = deriveKek(passphrase, Buffer.from(salt, 'base64'), { N, r, p });
+      if (typeof salt !== 'string' || !storedCostIsSane({ N, r, p })) throw keyParamsDamaged();
+      const saltBytes = Buffer.from(salt, 'base64');
+      if (saltBytes.length < 16 || saltBytes.length > 64) throw keyParamsDamaged();
+      const kek = deriveKek(passphrase, saltBytes, { N, r, p });
       return unwrapWithKek(kek, wrapped.blob, 'passphrase');
     },
   };

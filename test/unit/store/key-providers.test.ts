@@ -43,3 +43,29 @@ test('a key file is created private, round-trips, and another key file is refuse
     tmp.cleanup();
   }
 });
+
+test('edited key parameters in the store are refused as damaged at once, never hang the unlock or crash it', () => {
+  const fast = { N: 2 ** 10, r: 8, p: 1 };
+  const provider = createPassphraseKeyProvider('a long passphrase', fast);
+  const wrapped = provider.wrap(randomBytes(32));
+  const edits: Record<string, string | number>[] = [
+    { p: 100_000 },
+    { N: 2 ** 30 },
+    { N: 1000 },
+    { r: 0 },
+    { r: 1.5 },
+    { N: 'big' },
+    { salt: '' },
+    { salt: 'AA==' },
+  ];
+  for (const edit of edits) {
+    const started = performance.now();
+    assert.throws(
+      () => provider.unwrap({ ...wrapped, params: { ...wrapped.params, ...edit } }),
+      { reason: 'store.key_params_damaged' },
+      JSON.stringify(edit),
+    );
+    assert.ok(performance.now() - started < 1000, `refused at once: ${JSON.stringify(edit)}`);
+  }
+  assert.equal(provider.unwrap(wrapped).length, 32, 'the untouched parameters still unlock');
+});
