@@ -41,10 +41,11 @@ export function createPassphraseKeyProvider(passphrase: string, cost: ScryptCost
     },
     unwrap(wrapped: WrappedKey) {
       const { salt, N, r, p } = wrapped.params;
-      if (typeof salt !== 'string' || !storedCostIsSane({ N, r, p })) throw keyParamsDamaged();
+      const stored = { N, r, p };
+      if (typeof salt !== 'string' || !storedCostIsSane(stored)) throw keyParamsDamaged();
       const saltBytes = Buffer.from(salt, 'base64');
       if (saltBytes.length < 16 || saltBytes.length > 64) throw keyParamsDamaged();
-      const kek = deriveKek(passphrase, saltBytes, { N, r, p });
+      const kek = deriveKek(passphrase, saltBytes, stored);
       return unwrapWithKek(kek, wrapped.blob, 'passphrase');
     },
   };

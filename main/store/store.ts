@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
@@ -74,15 +74,32 @@ function initialise(db: Database, provider: KeyProvider, clock: Clock): Buffer {
  * Opens (or creates) the encrypted store. The key is checked before anything is written, so a
  * wrong key leaves the database file byte-for-byte as it was.
  */
+/** A store written by an older version may be readable by others; the database and its journals are tightened on open. */
+function keepOwnerOnly(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
+
 export function openStore(options: StoreOptions): Store {
   const clock = options.clock ?? systemClock;
   const path = join(options.dataDir, DATABASE_FILE);
   const exists = existsSync(path);
   if (!exists && options.mode === 'open') throw new StoreMissingError(options.dataDir);
   if (exists && options.mode === 'create') throw new StoreExistsError(options.dataDir);
-  if (!exists) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  if (!exists) {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    // SQLite gives the -wal and -shm files the database file's permissions: owner-only from the start,
+    // whatever the folder or the umask would give.
+    writeFileSync(path, '', { flag: 'wx', mode: 0o600 });
+  }
+  keepOwnerOnly(path);
 
-  const db = new BetterSqlite3(path, { fileMustExist: exists });
+  const db = new BetterSqlite3(path, { fileMustExist: true });
   let dataKey: Buffer;
   try {
     db.pragma('journal_mode = WAL');

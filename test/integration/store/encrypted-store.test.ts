@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import { openScribe } from '../../../main/compose.js';
@@ -152,6 +153,25 @@ describe('store versions', () => {
       raw.pragma('user_version = 99');
       raw.close();
       assert.throws(() => openScribe({ dataDir: tmp.dir, keyProvider }), StoreTooNewError);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  test('the database and its -wal and -shm files are readable by the owner only, in a folder that already existed', () => {
+    const tmp = tempDir();
+    try {
+      chmodSync(tmp.dir, 0o755);
+      const scribe = openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider(PASSPHRASE, FAST_SCRYPT), mode: 'create' });
+      scribe.store.db.prepare('SELECT count(*) FROM visits').get();
+      const files = readdirSync(tmp.dir).filter((name) => name.startsWith(DATABASE_FILE));
+      assert.deepEqual(files.sort(), [DATABASE_FILE, `${DATABASE_FILE}-shm`, `${DATABASE_FILE}-wal`]);
+      for (const name of files) assert.equal(statSync(join(tmp.dir, name)).mode & 0o077, 0, `${name} is owner-only`);
+      scribe.close();
+      // A store left readable by an older version is tightened when it is opened.
+      chmodSync(join(tmp.dir, DATABASE_FILE), 0o644);
+      openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider(PASSPHRASE, FAST_SCRYPT) }).close();
+      assert.equal(statSync(join(tmp.dir, DATABASE_FILE)).mode & 0o077, 0);
     } finally {
       tmp.cleanup();
     }
