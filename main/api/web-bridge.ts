@@ -47,7 +47,11 @@ export class WebBridgeRefusedError extends Error {
 }
 
 const HOST = '127.0.0.1';
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/**
+ * The largest request the contract allows must fit: a transcript of 10,000,000 characters
+ * (shared/domain/transcript.ts), up to 3 bytes each in UTF-8, with room for the JSON around it.
+ */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -115,7 +119,11 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   async function handleCall(channel: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') return refuse(res, 405, 'bad_request', 'API calls use POST.');
     const body = await readBody(req);
-    if (body === undefined) return refuse(res, 413, 'bad_request', 'The request is too large.');
+    if (body === undefined) {
+      // The rest of the body is never read: the connection cannot carry another request.
+      res.setHeader('Connection', 'close');
+      return refuse(res, 413, 'bad_request', 'The request is too large.');
+    }
     let request: unknown;
     try {
       request = body.length ? JSON.parse(body) : {};

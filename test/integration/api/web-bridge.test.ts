@@ -108,6 +108,17 @@ describe('web bridge', () => {
     assert.ok([404, 405].includes((await call('../../etc', {})).status));
   });
 
+  test('takes the largest transcript the contract allows, and refuses a body beyond any request', async () => {
+    const visitId = '00000000-0000-4000-8000-000000000000';
+    // 10,000,000 characters of three UTF-8 bytes each: 30 MB on the wire, within the contract.
+    const largest = await call('transcript:import', { visitId, content: '—'.repeat(10_000_000) });
+    assert.equal(largest.status, 200, 'the bridge passed it to the API');
+    // The API read it: what it says about the content or the visit is its own typed answer, not the bridge's size limit.
+    assert.match(((await largest.json()) as { error: { reason: string } }).error.reason, /^(?:transcript_file|visit)\./);
+    const tooLarge = await call('transcript:import', { visitId, content: '—'.repeat(12_000_000) });
+    assert.equal(tooLarge.status, 413);
+  });
+
   test('refuses foreign Host headers (DNS rebinding) and foreign origins', async () => {
     const rebinding = await raw(port, {
       path: '/api/call/visit:list',
