@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
 import type { Transcript } from '../../../shared/domain/transcript.js';
 import { TranscriptFormat } from '../../../shared/domain/transcript.js';
+import { decodeTextFile } from '../../../shared/text/decode-text-file.js';
 import { json } from '../output.js';
 import type { CliContext } from '../session.js';
 import { transcriptFileMissing, transcriptFileNotText, transcriptFileTooLarge, transcriptFileUnopenable } from '../cli-errors.js';
@@ -20,8 +21,8 @@ async function readTranscriptFile(file: string): Promise<string> {
   }
   if (size > MAX_BYTES) throw transcriptFileTooLarge();
   const bytes = await readFile(file);
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  if (text.includes('\u0000')) throw transcriptFileNotText();
+  const text = decodeTextFile(bytes);
+  if (text === undefined) throw transcriptFileNotText();
   return text;
 }
 

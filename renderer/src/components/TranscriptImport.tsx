@@ -2,6 +2,7 @@ import type { ChangeEvent } from 'react';
 import { useId, useState } from 'react';
 import { useApp } from '../app-context.js';
 import { errorText } from '../error-text.js';
+import { decodeTextFile } from '../../../shared/text/decode-text-file.js';
 
 const MAX_BYTES = 10_000_000;
 
@@ -27,7 +28,12 @@ export function TranscriptImport({ visitId }: { visitId: string }) {
     }
     setBusy(true);
     try {
-      const result = await api.transcript.import({ visitId, content: await file.text() });
+      const content = decodeTextFile(new Uint8Array(await file.arrayBuffer()));
+      if (content === undefined) {
+        setError('That file is not a text file. Choose the transcript saved as .txt, .vtt or .json.');
+        return;
+      }
+      const result = await api.transcript.import({ visitId, content });
       announce(`Transcript imported: ${result.segments} lines.`);
     } catch (failure) {
       setError(errorText(failure));
