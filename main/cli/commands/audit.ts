@@ -21,8 +21,10 @@ export function registerAuditCommands(program: Command, cli: CliContext): void {
     .description('write every entry as JSON lines to a new file')
     .argument('<file>', 'a file that does not exist yet')
     .action(async (file: string) => {
-      const count = await cli.withScribe('open', async (scribe) => {
+      const count = await cli.withScribe('open', async (scribe, call) => {
         if (existsSync(file)) throw outputFileExists();
+        // The app's export call makes the role check and the audit record; the file is then streamed whole.
+        await call('audit:export', { afterSeq: 0, limit: 1 });
         return scribe.audit.exportJsonLines(file);
       });
       cli.io.out(`Exported ${count} audit entries to ${file}.`);

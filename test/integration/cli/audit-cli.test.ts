@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
@@ -185,17 +185,29 @@ describe('scribe audit verify', skipWhen(cliBuilt ? false : CLI_MISSING), () => 
         .map((line) => JSON.parse(line) as { seq: number; action: string; actor: string });
       assert.deepEqual(
         lines.map((l) => l.seq),
-        [1, 2, 3, 4, 5],
+        [1, 2, 3, 4, 5, 6],
       );
       assert.deepEqual(
         lines.map((l) => l.action),
-        ['store.created', 'visit.created', 'visit.created', 'visit.created', 'visit.created'],
+        ['store.created', 'visit.created', 'visit.created', 'visit.created', 'visit.created', 'audit.exported'],
       );
       assert.equal(lines[1]?.actor, 'dr-audit');
       assert.ok(!text.includes(SENTINEL.name) && !text.includes(SENTINEL.patientId));
       const again = scribe(['audit', 'export', file], s.env);
       assert.equal(again.status, 1);
       assert.match(again.stderr, /already exists/);
+      // The export itself is audited, and a scribe may not export, from the CLI as in the app.
+      const second = `${s.dir}/audit-2.jsonl`;
+      assert.equal(scribe(['audit', 'export', second], s.env).status, 0);
+      const actions = readFileSync(second, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { action: string }).action);
+      assert.deepEqual(actions.slice(-2), ['audit.exported', 'audit.exported'], 'each export is in the log it writes');
+      const byScribe = scribe(['audit', 'export', `${s.dir}/by-scribe.jsonl`], { ...s.env, SCRIBE_ROLE: 'scribe' });
+      assert.equal(byScribe.status, 1);
+      assert.match(byScribe.stderr, /Scribes cannot export the audit log/);
+      assert.ok(!existsSync(`${s.dir}/by-scribe.jsonl`));
     } finally {
       s.cleanup();
     }
