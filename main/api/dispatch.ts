@@ -4,6 +4,7 @@ import { channels, isChannel } from '../../shared/api/contract.js';
 import type { ApiError, ApiResult } from '../../shared/api/errors.js';
 import { ScribeError } from '../kernel/errors.js';
 import type { Logger } from '../log/logger.js';
+import { storeDamageOf } from '../store/errors.js';
 import type { CallContext } from '../kernel/actor.js';
 
 export type Handler<C extends Channel> = (request: RequestOf<C>, ctx: CallContext) => ResponseOf<C> | Promise<ResponseOf<C>>;
@@ -17,6 +18,8 @@ function fieldsOf(error: z.ZodError): string[] {
 }
 
 function toApiError(error: unknown): ApiError {
+  const damaged = storeDamageOf(error);
+  if (damaged) return toApiError(damaged);
   if (error instanceof ScribeError)
     return { code: error.code, reason: error.reason, message: error.message, ...(error.details ? { details: error.details } : {}) };
   return { code: 'internal', message: 'Something went wrong inside Ambient Scribe. Nothing you entered was lost; try again.' };

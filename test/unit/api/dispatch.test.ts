@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import BetterSqlite3 from 'better-sqlite3';
 import { test } from 'vitest';
 import type { HandlerTable } from '../../../main/api/dispatch.js';
 import { createDispatcher } from '../../../main/api/dispatch.js';
@@ -70,4 +74,31 @@ test('a handler answering outside the contract is an internal error, not a malfo
   const { dispatch } = setup({ 'visit:list': () => ({ visits: [{ id: 'nope' }] }) as never });
   const result = await dispatch('visit:list', {}, ctx);
   assert.ok(!result.ok && result.error.code === 'internal');
+});
+
+test('a damaged store file is reported as damaged, never as "nothing you entered was lost"', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scribe-damaged-'));
+  try {
+    const file = join(dir, 'scribe.db');
+    writeFileSync(file, Buffer.alloc(8192, 0x5a));
+    const { dispatch } = setup({
+      'visit:list': () => {
+        const db = new BetterSqlite3(file);
+        try {
+          return { visits: db.prepare('SELECT * FROM visits').all() as never };
+        } finally {
+          db.close();
+        }
+      },
+    });
+    const result = await dispatch('visit:list', {}, ctx);
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.equal(result.error.code, 'integrity');
+    assert.equal(result.error.reason, 'store.file_damaged');
+    assert.equal(result.error.details?.['sqlite'], 'SQLITE_NOTADB');
+    assert.ok(!/nothing you entered was lost/i.test(result.error.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
