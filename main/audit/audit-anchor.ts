@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -52,7 +52,8 @@ export function createAuditAnchor(databasePath: string, key: Buffer): AuditAncho
       }
     },
     write(point) {
-      const temp = `${file}.tmp`;
+      // Its own temporary name: the app and a CLI command may both move the anchor at once.
+      const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       writeFileSync(temp, `${JSON.stringify({ version: 1, ...point, mac: mac(point) })}\n`, { mode: 0o600 });
       renameSync(temp, file);
     },
