@@ -5,6 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import type { AuditAction, AuditEntry, AuditVerifyReport } from '../../shared/domain/audit.js';
 import type { Store } from '../store/store.js';
 import { createAuditAnchor } from './audit-anchor.js';
+import type { AnchorRead } from './audit-anchor.js';
 import { auditLogMissing, isAuditLogMissing } from './audit-errors.js';
 import { GENESIS_HASH, verifyChain } from './audit-verify.js';
 import type { SealedHead } from './audit-verify.js';
@@ -96,14 +97,15 @@ export function createAuditLog(store: Store): AuditLog {
   const hashAt = (seq: number) => (sql('SELECT hash FROM audit_log WHERE seq = ?').get(seq) as { hash: string } | undefined)?.hash;
 
   /** Whether this process may move the anchor forward: only while the anchor agrees with the log, so evidence of a rollback stays. */
-  const anchorAgrees = (head: HeadRow | undefined): boolean => {
-    const read = anchor.read();
+  const anchorAgrees = (head: HeadRow | undefined, read: AnchorRead): boolean => {
     if (read.kind === 'missing') return !head?.anchored;
     if (read.kind === 'invalid') return false;
     return head !== undefined && read.point.seq <= head.seq && hashAt(read.point.seq) === read.point.hash;
   };
 
   let anchorTrusted = false;
+  // The seq the anchor file holds, as far as this process knows: a commit whose head is already there writes nothing.
+  let anchoredSeq: number | undefined;
   try {
     const head = readHead();
     const last = lastEntry();
@@ -111,7 +113,9 @@ export function createAuditLog(store: Store): AuditLog {
     if (head && head.mac === null && last && last.seq === head.seq && last.hash === head.hash) {
       sql('UPDATE audit_head SET mac = ? WHERE id = 1').run(headMac(head.seq, head.hash));
     }
-    anchorTrusted = anchorAgrees(head);
+    const read = anchor.read();
+    anchorTrusted = anchorAgrees(head, read);
+    if (anchorTrusted && read.kind === 'ok') anchoredSeq = read.point.seq;
     if (anchorTrusted && head) moveAnchor();
   } catch (error) {
     if (!isMissingTable(error) && !isAuditLogMissing(error)) throw error;
@@ -121,8 +125,9 @@ export function createAuditLog(store: Store): AuditLog {
     // Inside someone's raw transaction the head may still roll back: the anchor waits for the next commit.
     if (db.inTransaction) return;
     const head = readHead();
-    if (!head) return;
+    if (!head || (head.seq === anchoredSeq && head.anchored)) return;
     anchor.write({ seq: head.seq, hash: head.hash });
+    anchoredSeq = head.seq;
     if (!head.anchored) sql('UPDATE audit_head SET anchored = 1 WHERE id = 1').run();
   }
 
