@@ -2,9 +2,9 @@ import type { LaunchKind, SignedInUser } from '../../shared/domain/auth.js';
 import type { BackendTokenSource } from '../fhir/smart-backend-auth.js';
 import { race } from '../fhir/smart-backend-auth.js';
 import type { FhirclientClient, FhirclientTokenResponse } from './fhirclient-node.js';
-import type { MemoryStorage } from './memory-storage.js';
 import { sessionEnded, sessionNotRenewed, signedOut, signedOutDuringRenewal } from './auth-errors.js';
 import type { SignInError } from './sign-in-error.js';
+import type { SignInGrant } from './sign-in-attempt.js';
 
 /**
  * One signed-in clinician: fhirclient's client (holding the token response, in memory only), who
@@ -36,15 +36,9 @@ export interface UserSession {
   forget(): void;
 }
 
-export interface UserSessionOptions {
+/** A completed sign-in's grant, and how this session keeps it. */
+export interface UserSessionOptions extends SignInGrant {
   readonly id: string;
-  readonly client: FhirclientClient;
-  readonly storage: MemoryStorage;
-  readonly user: SignedInUser;
-  readonly launch: LaunchKind;
-  readonly fhirBaseUrl: string;
-  readonly clientId: string;
-  readonly revocationEndpoint: string | undefined;
   readonly requestTimeoutMs: number;
   readonly now: () => number;
   /** The session renewed its token (context or scopes may have changed). */
