@@ -28,6 +28,8 @@ const SERVICES = [
   'diagnostics',
   'openai',
   'signing',
+  'evidence',
+  'retention',
 ];
 /** A relative import that climbs into one of these main/ folders (or compose.ts). */
 const into = (folders, compose = true) => `^(?:\\.\\./)+(?:(?:${folders.join('|')})/${compose ? '|compose\\.js$' : ''})`;

@@ -30,6 +30,28 @@ export type SectionId = z.infer<typeof SectionId>;
 export const IcdCode = z.string().regex(/^[A-Z][0-9A-Z]{2}(\.[0-9A-Z]{1,4})?$/, 'not an ICD-10-CM code');
 export type IcdCode = z.infer<typeof IcdCode>;
 
+/** What a fact checker looks for in a sentence and expects to find in the transcript lines it cites. */
+export const FactKind = z.enum(['medication', 'dose', 'unit', 'frequency', 'route', 'number', 'laterality', 'negation']);
+export type FactKind = z.infer<typeof FactKind>;
+
+/** A fact stated in a sentence that its cited transcript lines do not state (value as written in the sentence). */
+export const FactMismatch = z.object({ kind: FactKind, value: z.string() });
+export type FactMismatch = z.infer<typeof FactMismatch>;
+
+/**
+ * Why a sentence is not backed by the visit, derived by the main process from the stored transcript
+ * on every save and again at signing; whatever a client sends here is replaced.
+ */
+export const SentenceCheck = z.object({
+  /** Cited segment ids the transcript does not hold. */
+  missingEvidence: z.array(z.string()),
+  /** Cited segments whose words changed since the note was drafted (the transcript was replaced or revised). */
+  changedEvidence: z.array(z.string()),
+  /** Facts in the sentence its cited lines do not state. */
+  unmatched: z.array(FactMismatch),
+});
+export type SentenceCheck = z.infer<typeof SentenceCheck>;
+
 export const NoteSentence = z.object({
   id: z.string().min(1).max(64),
   text: z.string(),
@@ -38,6 +60,7 @@ export const NoteSentence = z.object({
   /** 'unsupported': cites no segment, or one that does not exist; shown marked, never silently kept. */
   support: z.enum(['supported', 'unsupported']),
   origin: z.enum(['drafted', 'edited', 'added']),
+  check: SentenceCheck.optional(),
 });
 export type NoteSentence = z.infer<typeof NoteSentence>;
 
