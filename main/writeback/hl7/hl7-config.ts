@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_HL7_DOCUMENT_TYPES, Hl7DocumentTypes, Hl7ProviderIdType } from '../../../shared/domain/hl7-document-types.js';
 
 /** HD namespace ids and similar: printable, no HL7 delimiter, so they never need escaping on the wire. */
 const HdName = z
@@ -38,6 +39,12 @@ export const Hl7TargetConfig = z.object({
   patientIdAuthority: HdName,
   /** PID-3.5 for the EHR's patient id (table 0203): MR medical record number, PI patient internal id. */
   patientIdType: z.enum(['MR', 'PI', 'PT', 'PN']).default('MR'),
+  /** XCN-9 of every clinician field; absent: the receiving application, which assigns the EHR's own practitioner ids. */
+  providerIdAuthority: HdName.optional(),
+  /** XCN-13 of every clinician field. */
+  providerIdType: Hl7ProviderIdType.default('PRN'),
+  /** TXA-2 per note template and for addenda (table 0270, user-defined). */
+  documentTypes: Hl7DocumentTypes.default(DEFAULT_HL7_DOCUMENT_TYPES),
   /** PV1-2 (table 0004): O outpatient, I inpatient, E emergency... */
   patientClass: z.enum(['O', 'I', 'E', 'P', 'R', 'B', 'C', 'N', 'U']).default('O'),
   /**

@@ -2,10 +2,13 @@ import type { Hl7Message, Hl7Segment } from '@medplum/core';
 import { hl7Sub, hl7Text, hl7Value, repetitionCount } from './hl7-read.js';
 import { parseHl7Date } from './timestamp.js';
 
+/** A clinician field (XCN/PPN) as read: id, name, XCN-9 assigning authority and XCN-13 identifier type. */
 export interface MdmPerson {
   readonly id: string;
   readonly family: string;
   readonly given: string;
+  readonly authority: string;
+  readonly idType: string;
 }
 
 /** An MDM^T02 (or T06 addendum) as a receiver reads it: every value unescaped, the note's TX lines joined back into its text. */
@@ -22,6 +25,8 @@ export interface MdmDocument {
   readonly version: string;
   readonly charset: string;
   readonly eventType: string;
+  /** EVN-5: who caused the event (the signer). */
+  readonly eventOperator: MdmPerson;
   readonly patient: {
     readonly identifiers: readonly { readonly id: string; readonly authority: string; readonly type: string }[];
     readonly family: string;
@@ -130,6 +135,7 @@ export function readMdmT02(message: Hl7Message): { ok: true; document: MdmDocume
       version: hl7Value(msh, 12),
       charset: hl7Value(msh, 18),
       eventType: hl7Value(message.getSegment('EVN'), 1),
+      eventOperator: person(message.getSegment('EVN'), 5),
       patient: {
         identifiers,
         family: hl7Value(pid, 5, 1),
@@ -172,5 +178,11 @@ export function readMdmT02(message: Hl7Message): { ok: true; document: MdmDocume
 }
 
 function person(segment: Hl7Segment | undefined, index: number): MdmPerson {
-  return { id: hl7Value(segment, index, 1), family: hl7Value(segment, index, 2), given: hl7Value(segment, index, 3) };
+  return {
+    id: hl7Value(segment, index, 1),
+    family: hl7Value(segment, index, 2),
+    given: hl7Value(segment, index, 3),
+    authority: hl7Sub(segment, index, 9),
+    idType: hl7Value(segment, index, 13),
+  };
 }

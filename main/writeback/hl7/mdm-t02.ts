@@ -1,7 +1,7 @@
 import { Hl7Message } from '@medplum/core';
 import type { Hl7Field } from '@medplum/core';
 import type { SignedNotePayload } from '../delivery.js';
-import { messageControlId } from './control-id.js';
+import { documentNumber, messageControlId } from './control-id.js';
 import type { Hl7TargetConfig } from './hl7-config.js';
 import { splitPersonName } from './person-name.js';
 import { HL7_CONTEXT, field, mshSegment, repeated, segment } from './segments.js';
@@ -14,6 +14,8 @@ export const MESSAGE_CHARSET = 'UNICODE UTF-8';
 
 /** OBX-3 of the note's text lines: LOINC 11506-3, the same document type FHIR write-back uses. */
 export const NOTE_OBSERVATION = ['11506-3', 'Progress note', 'LN'] as const;
+/** TXA-3 (table 0191, v2.5.1): TEXT, machine readable text document (TX was v2.2 only). */
+export const TEXT_CONTENT = 'TEXT';
 /** OBX-3 of each accepted diagnosis code: LOINC 29308-4 "Diagnosis". */
 export const DIAGNOSIS_OBSERVATION = ['29308-4', 'Diagnosis', 'LN'] as const;
 /**
@@ -34,8 +36,10 @@ export type MdmT02Settings = Pick<
   | 'patientIdType'
   | 'patientClass'
   | 'completionStatus'
+  | 'providerIdType'
+  | 'documentTypes'
 > &
-  Partial<Pick<Hl7TargetConfig, 'sendingApplication'>>;
+  Partial<Pick<Hl7TargetConfig, 'sendingApplication' | 'providerIdAuthority'>>;
 
 export interface BuiltMdmT02 {
   /** MSH-10: derived from the idempotency key, identical on every resend. */
@@ -66,14 +70,20 @@ export function buildMdmT02(
   const controlId = messageControlId(job.idempotencyKey);
   const sendingApplication = settings.sendingApplication ?? SENDING_APPLICATION;
   const trigger = payload.addendum ? 'T06' : 'T02';
-  const parentDocumentNumber = payload.addendum ? field(payload.addendum.parentIdempotencyKey, sendingApplication) : undefined;
+  const ei = (key: string) => {
+    const number = documentNumber(key, sendingApplication);
+    return field(number.id, number.namespace);
+  };
+  const parentDocumentNumber = payload.addendum ? ei(payload.addendum.parentIdempotencyKey) : undefined;
+  const documentType = (payload.addendum && settings.documentTypes.addendum) || settings.documentTypes[payload.note.template];
 
-  const practitioner = xcn(payload.practitioner);
+  const clinician = {
+    ...payload.practitioner,
+    authority: settings.providerIdAuthority ?? settings.receivingApplication,
+    idType: settings.providerIdType,
+  };
+  const practitioner = xcn(clinician);
   const patientName = splitPersonName(payload.patient.displayName);
-  const patientIds = [field(payload.patient.id, undefined, undefined, settings.patientIdAuthority, settings.patientIdType)];
-  if (payload.patient.mrn && payload.patient.mrn !== payload.patient.id) {
-    patientIds.push(field(payload.patient.mrn, undefined, undefined, settings.patientIdAuthority, 'MR'));
-  }
 
   const segments = [
     mshSegment(
@@ -99,7 +109,7 @@ export function buildMdmT02(
       'PID',
       '1',
       undefined,
-      repeated(...patientIds),
+      repeated(...patientIdentifiers(payload.patient, settings)),
       undefined,
       patientName
         ? field(patientName.family, patientName.given, patientName.middle, undefined, patientName.prefix, patientName.degree)
@@ -120,8 +130,8 @@ export function buildMdmT02(
     segment(
       'TXA',
       '1',
-      'PN',
-      'TX',
+      documentType,
+      TEXT_CONTENT,
       ts(signedAt),
       practitioner,
       ts(signedAt),
@@ -130,7 +140,7 @@ export function buildMdmT02(
       practitioner,
       practitioner,
       undefined,
-      field(job.idempotencyKey, sendingApplication),
+      ei(job.idempotencyKey),
       parentDocumentNumber,
       ...blank(3),
       settings.completionStatus,
@@ -138,7 +148,7 @@ export function buildMdmT02(
       'AV',
       undefined,
       undefined,
-      ppn(payload.practitioner, ts(signedAt)),
+      ppn(clinician, ts(signedAt)),
     ),
   ];
 
@@ -173,15 +183,56 @@ export function buildMdmT02(
 
 const SEX = { female: 'F', male: 'M', other: 'O', unknown: 'U' } as const;
 
-function xcn(person: SignedNotePayload['practitioner']): Hl7Field {
+/**
+ * PID-3: the MRN first, under the EHR's MRN namespace; then the EHR's own patient id when it is a
+ * different value. That id is typed as the site set it up and, unless it is itself an MRN, assigned
+ * by the receiving application (a FHIR Patient id is not a number of the MRN namespace).
+ */
+function patientIdentifiers(patient: SignedNotePayload['patient'], settings: MdmT02Settings): Hl7Field[] {
+  const { mrn, id } = patient;
+  const ids = mrn ? [field(mrn, undefined, undefined, settings.patientIdAuthority, 'MR')] : [];
+  if (id !== mrn) {
+    const type = mrn && settings.patientIdType === 'MR' ? 'PI' : settings.patientIdType;
+    ids.push(field(id, undefined, undefined, type === 'MR' ? settings.patientIdAuthority : settings.receivingApplication, type));
+  }
+  return ids;
+}
+
+interface Clinician {
+  readonly id: string;
+  readonly name?: string | undefined;
+  readonly authority: string;
+  readonly idType: string;
+}
+
+/**
+ * XCN (v2.5.1): 1 id, 2 family name, 3 given, 4 further given names, 6 prefix, 7 degree, 9 assigning
+ * authority, 13 identifier type code. The name parts are empty when the payload carries no name.
+ */
+function xcnComponents(person: Clinician): (string | undefined)[] {
   const name = splitPersonName(person.name);
-  return field(person.id, name?.family, name?.given, name?.middle, undefined, name?.prefix, name?.degree);
+  return [
+    person.id,
+    name?.family,
+    name?.given,
+    name?.middle,
+    undefined,
+    name?.prefix,
+    name?.degree,
+    undefined,
+    person.authority,
+    ...blank(3),
+    person.idType,
+  ];
+}
+
+function xcn(person: Clinician): Hl7Field {
+  return field(...xcnComponents(person));
 }
 
 /** PPN: an XCN whose 15th component is when that person authenticated the document. */
-function ppn(person: SignedNotePayload['practitioner'], at: string): Hl7Field {
-  const name = splitPersonName(person.name);
-  return field(person.id, name?.family, name?.given, name?.middle, undefined, name?.prefix, name?.degree, ...blank(7), at);
+function ppn(person: Clinician, at: string): Hl7Field {
+  return field(...xcnComponents(person), undefined, at);
 }
 
 function blank(count: number): undefined[] {

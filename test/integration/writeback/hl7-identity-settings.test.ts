@@ -83,11 +83,12 @@ describe('HL7 v2 receiver identity from the settings', () => {
         [3, 4, 5, 6, 11].map((n) => msh(received.raw, n)),
         ['SCRIBE_NORTH', 'NORTH CLINIC', 'CLOVERLEAF', 'MERCY_MAIN', 'T'],
       );
-      assert.equal(pid3(received.raw).split('~')[0], `${payload.patient.id}^^^MERCY_MRN^MR`);
+      // The MRN first under the MRN namespace; the EHR's own patient id after it, typed PI and assigned by the receiving application.
+      assert.equal(pid3(received.raw), `${payload.patient.mrn}^^^MERCY_MRN^MR~${payload.patient.id}^^^CLOVERLEAF^PI`);
       const doc = received.document;
       assert.equal(doc.sendingApplication, 'SCRIBE_NORTH');
       assert.equal(doc.processingId, 'T');
-      assert.deepEqual(doc.patient.identifiers[0], { id: payload.patient.id, authority: 'MERCY_MRN', type: 'MR' });
+      assert.deepEqual(doc.patient.identifiers[0], { id: payload.patient.mrn, authority: 'MERCY_MRN', type: 'MR' });
       assert.equal(doc.document.uniqueDocumentNamespace, 'SCRIBE_NORTH', 'TXA-12 is namespaced by the sending application');
     } finally {
       hl7.close();

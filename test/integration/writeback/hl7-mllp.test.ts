@@ -9,7 +9,7 @@ import type { Logger } from '../../../main/log/logger.js';
 import type { DeliveryJob, DeliveryOutcome } from '../../../main/writeback/delivery.js';
 import type { ParsedAck } from '../../../main/writeback/hl7/ack.js';
 import { buildAck, parseAck } from '../../../main/writeback/hl7/ack.js';
-import { messageControlId } from '../../../main/writeback/hl7/control-id.js';
+import { documentNumber, messageControlId } from '../../../main/writeback/hl7/control-id.js';
 import { Hl7Deliverer } from '../../../main/writeback/hl7/hl7-deliverer.js';
 import type { Hl7TargetConfigInput } from '../../../main/writeback/hl7/hl7-config.js';
 import { Hl7TargetConfig } from '../../../main/writeback/hl7/hl7-config.js';
@@ -155,21 +155,21 @@ describe('HL7 v2 write-back to the sandbox MLLP listener', () => {
     assert.equal(doc.receivingFacility, 'SANDBOX');
     assert.match(doc.messageTime, /^\d{14}[+-]\d{4}$/);
     assert.deepEqual(doc.patient.identifiers, [
-      { id: payload.patient.id, authority: 'SANDBOX_MRN', type: 'PI' },
       { id: SENTINEL.mrn, authority: 'SANDBOX_MRN', type: 'MR' },
+      { id: payload.patient.id, authority: 'SANDBOX_EHR', type: 'PI' },
     ]);
     assert.deepEqual(
       [doc.patient.family, doc.patient.given, doc.patient.birthDate, doc.patient.sex],
       ['Quillfeather-Sentinel', 'Zzyzx', SENTINEL.birthDate, 'F'],
     );
     assert.equal(doc.visitNumber, payload.encounterId);
-    const clinician = { id: payload.practitioner.id, family: 'Clinician-Sandbox', given: 'Robin' };
+    const clinician = { id: payload.practitioner.id, family: 'Clinician-Sandbox', given: 'Robin', authority: 'SANDBOX_EHR', idType: 'PRN' };
     assert.deepEqual(
       [doc.attending, doc.document.originator, doc.document.authenticator, doc.document.authenticatedBy],
       [clinician, clinician, clinician, clinician],
     );
-    assert.equal(doc.document.type, 'PN');
-    assert.equal(doc.document.uniqueDocumentNumber, job.idempotencyKey);
+    assert.equal(doc.document.type, 'PR');
+    assert.equal(doc.document.uniqueDocumentNumber, documentNumber(job.idempotencyKey, 'AMBIENT_SCRIBE').id);
     assert.equal(doc.document.completionStatus, 'LA');
     assert.equal(doc.document.availabilityStatus, 'AV');
     assert.match(doc.document.authenticatedAt, /^\d{14}[+-]\d{4}$/);

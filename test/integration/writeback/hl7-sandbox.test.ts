@@ -39,7 +39,10 @@ describe('the sandbox EHR receives HL7 v2 over its MLLP listener', () => {
     assert.equal(copies(job), 1);
     const doc = mllp.received().find((m) => m.controlId === messageControlId(job.idempotencyKey))!.document;
     assert.equal(doc.noteText, payload.noteText);
-    assert.deepEqual(doc.patient.identifiers[0], { id: payload.patient.id, authority: SANDBOX_HL7_TARGET.patientIdAuthority, type: 'PI' });
+    assert.deepEqual(doc.patient.identifiers, [
+      { id: payload.patient.mrn, authority: SANDBOX_HL7_TARGET.patientIdAuthority, type: 'MR' },
+      { id: payload.patient.id, authority: SANDBOX_HL7_TARGET.receivingApplication, type: 'PI' },
+    ]);
   });
 
   test("the sandbox's error rate answers AE (retry), its drop-after-commit rate stores then drops (retry)", async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
 import { Hl7Message } from '@medplum/core';
-import { messageControlId } from '../../../../main/writeback/hl7/control-id.js';
+import { documentNumber, messageControlId } from '../../../../main/writeback/hl7/control-id.js';
 import { Hl7TargetConfig } from '../../../../main/writeback/hl7/hl7-config.js';
 import { hl7Value } from '../../../../main/writeback/hl7/hl7-read.js';
 import { buildMdmT02 } from '../../../../main/writeback/hl7/mdm-t02.js';
@@ -83,8 +83,8 @@ describe('MDM^T02 builder', () => {
     const d = document.document;
     assert.equal(d.eventType, 'T02');
     assert.deepEqual(d.patient.identifiers, [
-      { id: payload.patient.id, authority: 'SANDBOX_MRN', type: 'PI' },
       { id: SENTINEL.mrn, authority: 'SANDBOX_MRN', type: 'MR' },
+      { id: payload.patient.id, authority: 'EHR_APP', type: 'PI' },
     ]);
     assert.equal(d.patient.family, 'Quillfeather-Sentinel');
     assert.equal(d.patient.given, 'Zzyzx');
@@ -92,16 +92,18 @@ describe('MDM^T02 builder', () => {
     assert.equal(d.patient.sex, 'F');
     assert.equal(d.patientClass, 'O');
     assert.equal(d.visitNumber, payload.encounterId);
-    const clinician = { id: payload.practitioner.id, family: 'Clinician-Sandbox', given: 'Robin' };
+    const clinician = { id: payload.practitioner.id, family: 'Clinician-Sandbox', given: 'Robin', authority: 'EHR_APP', idType: 'PRN' };
+    assert.deepEqual(d.eventOperator, clinician);
     assert.deepEqual(d.attending, clinician);
-    assert.equal(d.document.type, 'PN');
-    assert.equal(d.document.contentPresentation, 'TX');
+    assert.deepEqual(d.document.primaryProvider, clinician);
+    assert.equal(d.document.type, 'PR');
+    assert.equal(d.document.contentPresentation, 'TEXT');
     assert.equal(d.document.activityTime, '20261121090000-0500');
     assert.deepEqual(d.document.originator, clinician);
     assert.deepEqual(d.document.authenticator, clinician);
     assert.deepEqual(d.document.authenticatedBy, clinician);
     assert.equal(d.document.authenticatedAt, '20261121090000-0500');
-    assert.equal(d.document.uniqueDocumentNumber, job.idempotencyKey);
+    assert.equal(d.document.uniqueDocumentNumber, documentNumber(job.idempotencyKey, 'AMBIENT_SCRIBE').id);
     assert.equal(d.document.uniqueDocumentNamespace, 'AMBIENT_SCRIBE');
     assert.equal(d.document.completionStatus, 'LA');
     assert.equal(d.document.availabilityStatus, 'AV');
@@ -153,7 +155,7 @@ describe('MDM^T02 builder', () => {
     });
     const patient = { ...payload.patient, id: 'pat|1^x', displayName: 'Mary~Ann D\\Souza&Co' };
     const { document } = roundTrip({ ...payload, patient });
-    assert.equal(document.patient.identifiers[0]?.id, 'pat|1^x');
+    assert.equal(document.patient.identifiers[1]?.id, 'pat|1^x');
     assert.equal(document.patient.family, 'D\\Souza&Co');
     assert.equal(document.patient.given, 'Mary~Ann');
     assert.equal(document.document.originator.family, 'O^Neil|Smith');
