@@ -5,11 +5,15 @@ export const sandboxNotLoopback = () =>
     reason: 'sandbox.not_loopback',
   });
 
-export const sandboxPortInUse = (port: number) =>
-  new ScribeError('unavailable', `Port ${port} is in use: is a sandbox already running?`, {
-    reason: 'sandbox.port_in_use',
-    details: { port },
-  });
+export const sandboxPortInUse = (port: number, listener: 'HTTP' | 'MLLP' = 'HTTP') =>
+  new ScribeError(
+    'unavailable',
+    `The sandbox's ${listener} port ${port} is in use: is a sandbox already running? Pick another port (0: any free one).`,
+    {
+      reason: 'sandbox.port_in_use',
+      details: { port, listener },
+    },
+  );
 
 export const sandboxClientKeyUnreadable = (errno: string) =>
   new ScribeError('unavailable', 'The sandbox client key file cannot be read.', {

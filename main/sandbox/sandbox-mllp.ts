@@ -2,18 +2,20 @@ import type { FaultSettings } from './faults.js';
 import type { SandboxListener, SandboxListenerFactory } from './sandbox.js';
 import { SANDBOX_DEFAULTS } from './sandbox-defaults.js';
 import { SANDBOX_MRN_SYSTEM } from './seed.js';
+import { SANDBOX_HL7_APPLICATION, sandboxMdmCheck } from './sandbox-mllp-check.js';
+import { sandboxPortInUse } from './sandbox-errors.js';
 import type { Hl7TargetConfigInput } from '../writeback/hl7/hl7-config.js';
 import type { MllpFaults, MllpListener } from '../writeback/hl7/mllp-listener.js';
 import { startMllpListener } from '../writeback/hl7/mllp-listener.js';
 
 /**
- * The HL7 v2 target that reaches a sandbox started with its defaults: what a first run uses. The
- * sandbox's patient ids are its FHIR logical ids, so PID-3 types them PI (the MRN follows as MR).
+ * The HL7 v2 target that reaches a sandbox started with its defaults: what a first run uses. PID-3
+ * carries the MRN first, then the sandbox's own patient id (its FHIR logical id) typed PI.
  */
 export const SANDBOX_HL7_TARGET = {
   host: SANDBOX_DEFAULTS.host,
   port: SANDBOX_DEFAULTS.mllpPort,
-  receivingApplication: 'SANDBOX_EHR',
+  receivingApplication: SANDBOX_HL7_APPLICATION,
   receivingFacility: 'SANDBOX',
   patientIdAuthority: SANDBOX_MRN_SYSTEM,
   patientIdType: 'PI',
@@ -26,19 +28,26 @@ export interface SandboxMllpListener extends SandboxListener {
 /**
  * The sandbox's HL7 v2 receiver as one of its extra listeners, driven by the sandbox's own fault
  * settings: errors become AE answers, timeouts a silent receiver, drops-after-commit a connection
- * closed after storing, and the request delay a slow ACK.
+ * closed after storing, and the request delay a slow ACK. A document for a patient, provider or
+ * document type the sandbox does not hold is refused with AR (see sandboxMdmCheck). A busy port is
+ * sandbox.port_in_use naming it.
  *   startSandbox({ extraListeners: [sandboxMllpListener({ port: 0 })] })
  */
 export function sandboxMllpListener(
   options: { readonly port?: number; readonly onStart?: (listener: MllpListener) => void } = {},
 ): SandboxListenerFactory {
   return async (context) => {
+    const port = options.port ?? SANDBOX_DEFAULTS.mllpPort;
     const mllp = await startMllpListener({
       host: context.host,
-      port: options.port ?? SANDBOX_DEFAULTS.mllpPort,
+      port,
+      application: SANDBOX_HL7_APPLICATION,
       faults: () => mllpFaultsFrom(context.faults.settings()),
       roll: (rate) => context.faults.roll(rate),
       logger: context.logger,
+      check: sandboxMdmCheck,
+    }).catch((error: unknown) => {
+      throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? sandboxPortInUse(port, 'MLLP') : error;
     });
     options.onStart?.(mllp);
     const host = mllp.host.includes(':') ? `[${mllp.host}]` : mllp.host;

@@ -14,6 +14,8 @@ export interface ParsedAck {
   readonly ackControlId: string;
   /** The receiver's words (ERR-8, ERR-3 text, MSA-3), for people; may quote data, so never logged. */
   readonly text: string;
+  /** ERR-3.1 of each ERR segment (table 0357), e.g. 204 unknown key identifier. */
+  readonly errorCodes: readonly string[];
 }
 
 const MAX_REASON_CHARS = 2000;
@@ -37,7 +39,10 @@ export function parseAck(text: string): { ok: true; ack: ParsedAck } | { ok: fal
   if (!acknowledgedControlId) return { ok: false, problem: 'MSA-2 (acknowledged message id) is empty' };
 
   const reasons: string[] = [];
+  const errorCodes: string[] = [];
   for (const err of message.getAllSegments('ERR')) {
+    const errorCode = hl7Value(err, 3, 1) || hl7Sub(err, 1, 4, 1);
+    if (errorCode) errorCodes.push(errorCode);
     // v2.5 ERR: 8 user message, 3 HL7 error code (CWE: code^text); v2.4 ERR-1 ELD: ...^code&text in component 4.
     const said = hl7Value(err, 8) || hl7Value(err, 3, 2) || hl7Sub(err, 1, 4, 2);
     if (said) reasons.push(said);
@@ -52,6 +57,7 @@ export function parseAck(text: string): { ok: true; ack: ParsedAck } | { ok: fal
       acknowledgedControlId,
       ackControlId: hl7Value(message.header, 10),
       text: joined.length > MAX_REASON_CHARS ? `${joined.slice(0, MAX_REASON_CHARS)}…` : joined,
+      errorCodes,
     },
   };
 }
@@ -60,6 +66,8 @@ export interface AckError {
   /** Table 0357, e.g. 101 required field missing, 207 application internal error. */
   readonly hl7ErrorCode: string;
   readonly text: string;
+  /** ERR-2 (ERL): the segment and field the error is about, e.g. PID-3. */
+  readonly location?: { readonly segment: string; readonly field: number } | undefined;
 }
 
 const HL7_ERROR_TEXT: Record<string, string> = {
@@ -111,12 +119,12 @@ export function buildAck(options: {
     segment('MSA', options.code, controlId, options.error?.text),
   ];
   if (options.error) {
-    const { hl7ErrorCode, text } = options.error;
+    const { hl7ErrorCode, text, location } = options.error;
     segments.push(
       segment(
         'ERR',
         undefined,
-        undefined,
+        location ? field(location.segment, '1', String(location.field)) : undefined,
         field(hl7ErrorCode, HL7_ERROR_TEXT[hl7ErrorCode] ?? 'Error', 'HL70357'),
         'E',
         ...Array.from({ length: 3 }, () => undefined),

@@ -77,8 +77,16 @@ export class Hl7Deliverer implements Deliverer {
 }
 
 /**
- * AA/CA delivered; AE/CE and anything that may have reached the receiver retried with the same MSH-10;
- * AR/CR failed; nothing sent → unreachable.
+ * Errors (table 0357) in the message itself: sent again unchanged it fails the same way. 100-103
+ * segment, field, data type and table value; 200-205 unsupported message, event, processing id,
+ * version, unknown or duplicate key. 206 (record locked) and 207 (internal error) may pass later.
+ */
+const PERMANENT_HL7_ERRORS = new Set(['100', '101', '102', '103', '200', '201', '202', '203', '204', '205']);
+
+/**
+ * AA/CA delivered; AE/CE and anything that may have reached the receiver retried with the same
+ * MSH-10, except an AE/CE whose ERR names an error in the message itself (then failed, as is
+ * AR/CR); nothing sent → unreachable.
  */
 export function toOutcome(result: MllpSendResult, controlId: string): DeliveryOutcome {
   if (!result.ok) {
@@ -112,6 +120,13 @@ export function toOutcome(result: MllpSendResult, controlId: string): DeliveryOu
       };
     case 'AE':
     case 'CE':
+      if (ack.errorCodes.some((code) => PERMANENT_HL7_ERRORS.has(code))) {
+        return {
+          kind: 'failed',
+          code: `hl7_${ack.code.toLowerCase()}`,
+          reason: `The HL7 receiver refused the note (${ack.code})${said}`,
+        };
+      }
       return { kind: 'retry', code: `hl7_${ack.code.toLowerCase()}`, reason: `The HL7 receiver reported an error (${ack.code})${said}` };
     case 'AR':
     case 'CR':

@@ -58,6 +58,11 @@ export interface MllpListenerOptions {
   readonly roll?: ((rate: number) => boolean) | undefined;
   readonly clock?: Clock | undefined;
   readonly logger?: Logger | undefined;
+  /**
+   * What the receiving EHR knows: an error refuses a well-formed document with AR (unknown patient,
+   * provider or document type), as an interface engine does before filing it. Default: all accepted.
+   */
+  readonly check?: ((document: MdmDocument) => AckError | undefined) | undefined;
 }
 
 export interface ReceivedMessage {
@@ -158,6 +163,11 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
     const read = readMdmT02(message);
     if (!read.ok) {
       ack(socket, message, 'AR', read.problem);
+      return;
+    }
+    const refused = options.check?.(read.document);
+    if (refused) {
+      ack(socket, message, 'AR', refused);
       return;
     }
     const key = `${hl7Sub(message.header, 3, 1)}\u0000${hl7Value(message.header, 10)}`;

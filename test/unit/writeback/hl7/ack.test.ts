@@ -38,7 +38,7 @@ describe('ACK parsing', () => {
       'MSH|^~\\&|EHR|F|AMBIENT_SCRIBE||20261121||ACK^T02^ACK|K1|P|2.5.1\rMSA|AE|C1|ignored\rERR|||207^Application internal error^HL70357|E||||Database \\T\\ index busy\r';
     assert.deepEqual(parseAck(err8), {
       ok: true,
-      ack: { code: 'AE', acknowledgedControlId: 'C1', ackControlId: 'K1', text: 'Database & index busy' },
+      ack: { code: 'AE', acknowledgedControlId: 'C1', ackControlId: 'K1', text: 'Database & index busy', errorCodes: ['207'] },
     });
     const err3 = 'MSH|^~\\&|EHR|F|||20261121||ACK|K2|P|2.5.1\rMSA|AR|C2\rERR|||204^Unknown patient^HL70357|E\r';
     assert.equal(parseAck(err3).ok && (parseAck(err3) as { ack: { text: string } }).ack.text, 'Unknown patient');
@@ -53,6 +53,7 @@ describe('ACK parsing', () => {
     const parsed = parseAck('MSH|^~\\&|EHR|F|||20261121||ACK|K4|P|2.4\rMSA|AE|C4\rERR|PID^1^3^101&Required field missing\r');
     assert.ok(parsed.ok);
     assert.equal(parsed.ack.text, 'Required field missing');
+    assert.deepEqual(parsed.ack.errorCodes, ['101']);
   });
 
   const malformed: [string, string][] = [
@@ -95,6 +96,7 @@ describe('ACK building', () => {
       acknowledgedControlId: built.controlId,
       ackControlId: 'ACK123',
       text: 'No patient | id ^ found',
+      errorCodes: ['204'],
     });
   });
 });
