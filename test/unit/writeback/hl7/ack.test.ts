@@ -4,6 +4,7 @@ import { describe, test } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { buildAck, parseAck } from '../../../../main/writeback/hl7/ack.js';
 import { Hl7TargetConfig } from '../../../../main/writeback/hl7/hl7-config.js';
+import { toOutcome } from '../../../../main/writeback/hl7/hl7-deliverer.js';
 import { parseHl7 } from '../../../../main/writeback/hl7/hl7-read.js';
 import { buildMdmT02 } from '../../../../main/writeback/hl7/mdm-t02.js';
 import { buildDeliveryJob } from '../../../helpers/signed-note.js';
@@ -98,5 +99,23 @@ describe('ACK building', () => {
       text: 'No patient | id ^ found',
       errorCodes: ['204'],
     });
+  });
+});
+
+describe('what an ACK does to the job', () => {
+  const answer = (code: 'AE' | 'AR', errorCode: string) => {
+    const parsed = parseAck(`MSH|^~\\&|EHR|F|||20261121||ACK|K|P|2.5.1\rMSA|${code}|C1\rERR|||${errorCode}^x^HL70357|E||||said\r`);
+    assert.ok(parsed.ok);
+    return toOutcome(parsed, 'C1');
+  };
+
+  test('AE for a transient receiver problem is retried; AE naming an error in the message itself fails, as AR does', () => {
+    assert.deepEqual([answer('AE', '207').kind, answer('AE', '206').kind], ['retry', 'retry']);
+    for (const code of ['101', '103', '204']) {
+      const outcome = answer('AE', code);
+      assert.equal(outcome.kind === 'failed' && outcome.code, 'hl7_ae', code);
+      assert.match(outcome.kind === 'failed' ? outcome.reason : '', /\(AE\): said/);
+    }
+    assert.equal(answer('AR', '207').kind, 'failed');
   });
 });
