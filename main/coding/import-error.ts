@@ -1,4 +1,5 @@
 import { ScribeError } from '../kernel/errors.js';
+import type { ReleaseGaps } from './release-completeness.js';
 
 /** One thing wrong with a release file, by file name and 1-based line number (0: the file as a whole). */
 export interface ReleaseProblem {
@@ -46,3 +47,57 @@ export class ProblemList {
 }
 
 export class TooManyProblems extends Error {}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+function describeGaps(gaps: ReleaseGaps): string[] {
+  const parts: string[] = [];
+  const { counts } = gaps;
+  if (counts) {
+    const { expected, found } = counts;
+    parts.push(
+      found.codes === undefined
+        ? `FY${gaps.fiscalYear}'s codes file has ${count(expected.billable)} billable codes; this one has ${count(found.billable)}`
+        : `FY${gaps.fiscalYear}'s order file has ${count(expected.codes)} codes (${count(expected.billable)} billable); this one has ${count(found.codes)} (${count(found.billable)} billable)`,
+    );
+  }
+  if (gaps.chapters.length > 0) parts.push(`no codes of chapter${gaps.chapters.length === 1 ? '' : 's'} ${gaps.chapters.join(', ')}`);
+  if (gaps.categories.length > 0)
+    parts.push(`the closing categor${gaps.categories.length === 1 ? 'y' : 'ies'} ${gaps.categories.join(', ')} missing`);
+  return parts;
+}
+
+/**
+ * A release that is well-formed line by line but not the whole code set: a file cut short while
+ * copying or downloading. The details list what is missing (counts, chapters, categories).
+ */
+export const releaseIncomplete = (gaps: ReleaseGaps, unchanged: string) =>
+  new ScribeError(
+    'bad_request',
+    `The ICD-10-CM release was not imported: it is incomplete (${describeGaps(gaps).join('; ')}). The file may have been cut short while it was copied or downloaded; get the release again from CMS. ${unchanged}`,
+    {
+      reason: 'terminology.release_incomplete',
+      details: {
+        fiscalYear: gaps.fiscalYear,
+        ...(gaps.counts
+          ? {
+              expectedBillable: gaps.counts.expected.billable,
+              foundBillable: gaps.counts.found.billable,
+              ...(gaps.counts.found.codes === undefined
+                ? {}
+                : { expectedCodes: gaps.counts.expected.codes, foundCodes: gaps.counts.found.codes }),
+            }
+          : {}),
+        missingChapters: gaps.chapters.join(', '),
+        missingCategories: gaps.categories.join(', '),
+      },
+    },
+  );
+
+/** An earlier fiscal year the app holds no counts for, so it cannot tell a whole release from a cut one. */
+export const releaseYearUnchecked = (fiscalYear: number, newestKnown: number, unchanged: string) =>
+  new ScribeError(
+    'bad_request',
+    `The ICD-10-CM release was not imported: this app cannot check that a FY${fiscalYear} release is complete. Import the release of FY${newestKnown} or later. ${unchanged}`,
+    { reason: 'terminology.release_year_unchecked', details: { fiscalYear, newestKnown } },
+  );

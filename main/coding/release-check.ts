@@ -11,6 +11,8 @@ export interface Release {
   readonly fiscalYear: number;
   readonly files: readonly string[];
   readonly entries: readonly IcdEntry[];
+  /** The entries are the order file's (headers included), not the codes file's billable codes alone. */
+  readonly fromOrderFile: boolean;
   /** SHA-256 over the files' contents: importing the same release twice changes nothing. */
   readonly sha256: string;
 }
@@ -56,7 +58,7 @@ export function checkRelease(
   const hash = createHash('sha256');
   for (const t of [orderText, codesText]) if (t) hash.update(t.kind).update(t.text);
   const files = [orderText, codesText].filter((t): t is ReleaseText => t !== undefined).map((t) => t.name);
-  return { fiscalYear, files, entries, sha256: hash.digest('hex') };
+  return { fiscalYear, files, entries, fromOrderFile: orderLines !== undefined, sha256: hash.digest('hex') };
 }
 
 function decideFiscalYear(texts: readonly ReleaseText[], option: number | undefined, problems: ProblemList): number | undefined {

@@ -10,8 +10,9 @@ import type { SuggestionInput } from './code-suggestions.js';
 import { suggestCodes } from './code-suggestions.js';
 import { withDot } from './icd-code.js';
 import { validateCode } from './icd-validate.js';
-import { ProblemList, TerminologyImportError, TooManyProblems } from './import-error.js';
+import { ProblemList, releaseIncomplete, releaseYearUnchecked, TerminologyImportError, TooManyProblems } from './import-error.js';
 import { checkRelease } from './release-check.js';
+import { checkCompleteness, NEWEST_KNOWN_FISCAL_YEAR } from './release-completeness.js';
 import { readReleaseFiles } from './release-files.js';
 import { starterEntries, starterInfo } from './starter-set.js';
 import type { Terminology } from './terminology.js';
@@ -85,6 +86,8 @@ export function createTerminologyService({ store, releases, audit, logger }: Ter
     return active ? releaseInfo(active) : starterInfo;
   }
 
+  const unchangedNote = () => `The code set in use (ICD-10-CM ${info().version}) is unchanged.`;
+
   return {
     current,
     info,
@@ -118,7 +121,18 @@ export function createTerminologyService({ store, releases, audit, logger }: Ter
       }
       if (!release || !problems.empty) {
         logger.warn('terminology.import_rejected', { problems: problems.items.length, ms: Math.round(performance.now() - started) });
-        throw new TerminologyImportError(problems.items, `The code set in use (ICD-10-CM ${info().version}) is unchanged.`);
+        throw new TerminologyImportError(problems.items, unchangedNote());
+      }
+      const completeness = checkCompleteness(release.fiscalYear, release.entries, release.fromOrderFile);
+      if (completeness.kind !== 'complete') {
+        logger.warn('terminology.import_rejected', {
+          incomplete: true,
+          fiscalYear: release.fiscalYear,
+          ms: Math.round(performance.now() - started),
+        });
+        throw completeness.kind === 'incomplete'
+          ? releaseIncomplete(completeness.gaps, unchangedNote())
+          : releaseYearUnchecked(completeness.fiscalYear, NEWEST_KNOWN_FISCAL_YEAR, unchangedNote());
       }
       const previous = releases.active();
       if (previous?.sha256 === release.sha256) return { info: releaseInfo(previous), unchanged: true, ms: performance.now() - started };

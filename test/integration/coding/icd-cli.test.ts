@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
-import { starterEntries } from '../../../main/coding/starter-set.js';
 import { CLI_MISSING, cliBuilt, scribe } from '../../helpers/cli.js';
-import { crlf, syntheticRelease } from '../../helpers/icd-release.js';
+import { crlf, SYNTHETIC_FISCAL_YEAR, syntheticEntries, syntheticFileName, syntheticRelease } from '../../helpers/icd-release.js';
 import { tempDir } from '../../helpers/temp-store.js';
 import { skipWhen } from '../../helpers/skip.js';
 
@@ -13,8 +12,8 @@ function writeRelease(dir: string, edit?: (order: string[]) => void): string[] {
   mkdirSync(dir, { recursive: true });
   const release = syntheticRelease();
   edit?.(release.order);
-  const order = join(dir, 'icd10cm_order_2026.txt');
-  const codes = join(dir, 'icd10cm_codes_2026.txt');
+  const order = join(dir, syntheticFileName('order'));
+  const codes = join(dir, syntheticFileName('codes'));
   writeFileSync(order, crlf(release.order));
   writeFileSync(codes, crlf(release.codes));
   return [order, codes];
@@ -62,19 +61,25 @@ describe('scribe icd and scribe terminology', skipWhen(cliBuilt ? false : CLI_MI
     const files = writeRelease(join(tmp.dir, 'good'));
     const imported = scribe(['terminology', 'import', ...files], env);
     assert.equal(imported.status, 0, imported.stderr);
-    const billable = starterEntries.filter((e) => e.billable).length;
-    assert.match(imported.stdout, new RegExp(`^Imported ICD-10-CM FY2026: ${starterEntries.length} codes, ${billable} billable`));
+    const billable = syntheticEntries.filter((e) => e.billable).length;
+    assert.match(
+      imported.stdout,
+      new RegExp(`^Imported ICD-10-CM FY${SYNTHETIC_FISCAL_YEAR}: ${syntheticEntries.length} codes, ${billable} billable`),
+    );
     const info = JSON.parse(scribe(['terminology', 'info', '--json'], env).stdout) as {
       source: string;
       version: string;
       importedBy: string;
     };
     assert.equal(info.source, 'release');
-    assert.equal(info.version, 'FY2026');
+    assert.equal(info.version, `FY${SYNTHETIC_FISCAL_YEAR}`);
     assert.equal(info.importedBy, 'it-admin');
-    assert.match(scribe(['terminology', 'info'], env).stdout, /Code set +ICD-10-CM FY2026\nCodes +669 \(349 billable, 320 headers\)/);
+    assert.match(
+      scribe(['terminology', 'info'], env).stdout,
+      new RegExp(`Code set +ICD-10-CM FY${SYNTHETIC_FISCAL_YEAR}\\nCodes +713 \\(369 billable, 344 headers\\)`),
+    );
     assert.match(scribe(['terminology', 'import', ...files], env).stdout, /already the code set in use; nothing changed/);
-    assert.match(scribe(['icd', 'validate', 'I10'], env).stdout, /ICD-10-CM FY2026/);
+    assert.match(scribe(['icd', 'validate', 'I10'], env).stdout, new RegExp(`ICD-10-CM FY${SYNTHETIC_FISCAL_YEAR}`));
   });
 
   test('a corrupted file fails with its line number, exit 1, and the code set in use stays', () => {
@@ -83,13 +88,28 @@ describe('scribe icd and scribe terminology', skipWhen(cliBuilt ? false : CLI_MI
     });
     const failed = scribe(['terminology', 'import', ...files], env);
     assert.equal(failed.status, 1);
-    assert.match(failed.stderr, /icd10cm_order_2026\.txt line 10: column 15 \(valid for billing\) must be 0 or 1/);
-    assert.match(failed.stderr, /The code set in use \(ICD-10-CM FY2026\) is unchanged/);
+    assert.match(
+      failed.stderr,
+      new RegExp(`icd10cm_order_${SYNTHETIC_FISCAL_YEAR}\\.txt line 10: column 15 \\(valid for billing\\) must be 0 or 1`),
+    );
+    assert.match(failed.stderr, new RegExp(`The code set in use \\(ICD-10-CM FY${SYNTHETIC_FISCAL_YEAR}\\) is unchanged`));
     assert.ok(!/at .*\.js:\d+/.test(failed.stderr), 'no stack trace');
     const info = JSON.parse(scribe(['terminology', 'info', '--json'], env).stdout) as { version: string; counts: { total: number } };
-    assert.equal(info.version, 'FY2026');
-    assert.equal(info.counts.total, starterEntries.length);
+    assert.equal(info.version, `FY${SYNTHETIC_FISCAL_YEAR}`);
+    assert.equal(info.counts.total, syntheticEntries.length);
     const audit = scribe(['audit', 'verify'], env);
     assert.equal(audit.status, 0, audit.stdout);
+  });
+
+  test('a release cut short at a line boundary is refused with what it lacks, exit 1', () => {
+    const [order] = writeRelease(join(tmp.dir, 'cut'), (lines) => {
+      lines.splice(syntheticEntries.findIndex((e) => e.code === 'Y99'));
+    });
+    const failed = scribe(['terminology', 'import', order!], env);
+    assert.equal(failed.status, 1);
+    assert.match(failed.stderr, /not imported: it is incomplete \(no codes of chapter 20; the closing categories Y99, Z99 missing\)/);
+    assert.match(failed.stderr, /get the release again from CMS/);
+    const info = JSON.parse(scribe(['terminology', 'info', '--json'], env).stdout) as { counts: { total: number } };
+    assert.equal(info.counts.total, syntheticEntries.length);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { openScribe } from '../../../main/compose.js';
@@ -10,7 +10,8 @@ import { createTerminologyService } from '../../../main/coding/terminology-servi
 import { nullLogger } from '../../../main/log/logger.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
 import type { IcdSearchResult, IcdValidation, TerminologyInfo } from '../../../shared/domain/terminology.js';
-import { crlf, OFFICIAL_RELEASE_MISSING, officialRelease, syntheticRelease } from '../../helpers/icd-release.js';
+import { crlf, OFFICIAL_RELEASE_MISSING, officialRelease, syntheticFileName, syntheticRelease } from '../../helpers/icd-release.js';
+import { ScribeError } from '../../../main/kernel/errors.js';
 import { FAST_SCRYPT, tempDir } from '../../helpers/temp-store.js';
 import { skipWhen } from '../../helpers/skip.js';
 
@@ -159,6 +160,54 @@ describe('ICD-10-CM terminology in the encrypted store', () => {
     assert.equal(imports(scribe).length, 1);
   });
 
+  test('an official file cut at a line boundary is refused, naming what is missing', skipWhen(noRelease), () => {
+    const before = scribe.terminology.info();
+    const cut = (source: string, keep: number) => {
+      const lines = readFileSync(source, 'latin1').split('\r\n').slice(0, keep);
+      const file = join(tmp.dir, 'cut', source.split('/').at(-1)!);
+      mkdirSync(join(tmp.dir, 'cut'), { recursive: true });
+      writeFileSync(file, `${lines.join('\r\n')}\r\n`, 'latin1');
+      return file;
+    };
+    const refused = (paths: string[]): ScribeError => {
+      try {
+        scribe.terminology.import(paths, {}, actor);
+      } catch (error) {
+        assert.ok(error instanceof ScribeError);
+        return error;
+      }
+      assert.fail('the cut release was imported');
+    };
+    // The repro: the first half of the order file (through S55.991A) was accepted as FY2026.
+    const order = refused([cut(officialRelease.order, 49_093)]);
+    assert.equal(order.reason, 'terminology.release_incomplete');
+    assert.equal(order.code, 'bad_request');
+    assert.deepEqual(order.details, {
+      fiscalYear: 2026,
+      expectedCodes: 98_186,
+      foundCodes: 49_093,
+      expectedBillable: 74_719,
+      foundBillable: 38_214,
+      missingChapters: '20, 21, 22',
+      missingCategories: 'T88, Y99, Z99, U09',
+    });
+    assert.match(order.message, /FY2026's order file has 98,186 codes \(74,719 billable\); this one has 49,093/);
+    assert.match(order.message, /The code set in use \(ICD-10-CM FY2026\) is unchanged/);
+    // Only the last line (U09.9) gone from the codes file.
+    const codes = refused([cut(officialRelease.codes, 74_718)]);
+    assert.equal(codes.reason, 'terminology.release_incomplete');
+    assert.deepEqual(codes.details, {
+      fiscalYear: 2026,
+      expectedBillable: 74_719,
+      foundBillable: 74_718,
+      missingChapters: '',
+      missingCategories: 'U09',
+    });
+    assert.deepEqual(scribe.terminology.info(), before);
+    assert.equal(codeRows(scribe), 98_186);
+    assert.equal(imports(scribe).length, 1);
+  });
+
   test('importing the same release again changes nothing', skipWhen(noRelease), () => {
     const again = scribe.terminology.import([officialRelease.order, officialRelease.codes], {}, actor);
     assert.equal(again.unchanged, true);
@@ -182,7 +231,7 @@ describe('ICD-10-CM terminology in the encrypted store', () => {
       },
     });
     const synthetic = syntheticRelease();
-    const order = join(tmp.dir, 'icd10cm_order_2027.txt');
+    const order = join(tmp.dir, syntheticFileName('order'));
     writeFileSync(order, crlf(synthetic.order));
     assert.throws(() => failing.import([order], {}, actor), /disk full/);
     assert.deepEqual(scribe.terminology.info(), before);

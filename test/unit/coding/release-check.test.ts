@@ -7,8 +7,14 @@ import { ProblemList, TooManyProblems } from '../../../main/coding/import-error.
 import type { Release } from '../../../main/coding/release-check.js';
 import { checkRelease } from '../../../main/coding/release-check.js';
 import { fiscalYearInName, readReleaseFiles } from '../../../main/coding/release-files.js';
-import { starterEntries } from '../../../main/coding/starter-set.js';
-import { crlf, orderLine, syntheticRelease } from '../../helpers/icd-release.js';
+import {
+  crlf,
+  orderLine,
+  SYNTHETIC_FISCAL_YEAR,
+  syntheticEntries,
+  syntheticFileName,
+  syntheticRelease,
+} from '../../helpers/icd-release.js';
 import { tempDir } from '../../helpers/temp-store.js';
 
 const tmp = tempDir('scribe-icd-check-');
@@ -37,39 +43,40 @@ function check(paths: string[], fiscalYear?: number): { release: Release | undef
 }
 
 const synthetic = syntheticRelease();
-const billableCount = starterEntries.filter((e) => e.billable).length;
+const billableCount = syntheticEntries.filter((e) => e.billable).length;
+const ORDER = syntheticFileName('order');
+const CODES = syntheticFileName('codes');
 
 describe('release checks', () => {
   test('a well-formed order file and codes file pass, with the fiscal year from their names', () => {
-    const { release, problems } = check([
-      write('icd10cm_order_2026.txt', crlf(synthetic.order)),
-      write('icd10cm_codes_2026.txt', crlf(synthetic.codes)),
-    ]);
+    const { release, problems } = check([write(ORDER, crlf(synthetic.order)), write(CODES, crlf(synthetic.codes))]);
     assert.deepEqual(problems.items, []);
     assert.ok(release);
-    assert.equal(release.fiscalYear, 2026);
-    assert.equal(release.entries.length, starterEntries.length);
+    assert.equal(release.fiscalYear, SYNTHETIC_FISCAL_YEAR);
+    assert.equal(release.fromOrderFile, true);
+    assert.equal(release.entries.length, syntheticEntries.length);
     assert.equal(release.entries.filter((e) => e.billable).length, billableCount);
     assert.match(release.sha256, /^[0-9a-f]{64}$/);
   });
 
   test('the zip CMS ships is read in memory, its PDFs and addenda ignored', () => {
     const zip = zipSync({
-      'icd10cm_order_2026.txt': strToU8(crlf(synthetic.order)),
-      'icd10cm_codes_2026.txt': strToU8(crlf(synthetic.codes)),
-      'icd10cm_order_addenda_2026.txt': strToU8('Add:   1 X\r\n'),
+      [ORDER]: strToU8(crlf(synthetic.order)),
+      [CODES]: strToU8(crlf(synthetic.codes)),
+      [`icd10cm_order_addenda_${SYNTHETIC_FISCAL_YEAR}.txt`]: strToU8('Add:   1 X\r\n'),
       'icd10OrderFiles.pdf': new Uint8Array([37, 80, 68, 70]),
     });
     const { release, problems } = check([write('release.zip', zip)]);
     assert.deepEqual(problems.items, []);
-    assert.deepEqual(release?.files, ['release.zip/icd10cm_order_2026.txt', 'release.zip/icd10cm_codes_2026.txt']);
-    assert.equal(release?.fiscalYear, 2026);
+    assert.deepEqual(release?.files, [`release.zip/${ORDER}`, `release.zip/${CODES}`]);
+    assert.equal(release?.fiscalYear, SYNTHETIC_FISCAL_YEAR);
   });
 
   test('a codes file alone is a code set of billable codes', () => {
-    const { release, problems } = check([write('icd10cm_codes_2026.txt', crlf(synthetic.codes))]);
+    const { release, problems } = check([write(CODES, crlf(synthetic.codes))]);
     assert.deepEqual(problems.items, []);
     assert.equal(release?.entries.length, billableCount);
+    assert.equal(release?.fromOrderFile, false);
     assert.ok(release?.entries.every((e) => e.billable));
   });
 
@@ -94,10 +101,10 @@ describe('release checks', () => {
 
   test('a duplicate code is reported on its second line, naming the first', () => {
     const order = [...synthetic.order];
-    const i = starterEntries.findIndex((e) => e.code === 'E119');
-    const j = starterEntries.findIndex((e) => e.code === 'E1165');
+    const i = syntheticEntries.findIndex((e) => e.code === 'E119');
+    const j = syntheticEntries.findIndex((e) => e.code === 'E1165');
     order[j] = orderLine(j + 1, 'E119', true, 'dup', 'Type 2 diabetes mellitus without complications');
-    const { problems } = check([write('icd10cm_order_2026.txt', crlf(order))]);
+    const { problems } = check([write(ORDER, crlf(order))]);
     assert.deepEqual(
       problems.items.map((p) => [p.line, p.message]),
       [[Math.max(i, j) + 1, `code E11.9 appears again (first on line ${Math.min(i, j) + 1})`]],
@@ -105,17 +112,17 @@ describe('release checks', () => {
   });
 
   test('a header marked billable, or a leaf marked header, breaks the hierarchy at its line', () => {
-    const header = starterEntries.findIndex((e) => e.code === 'E11');
+    const header = syntheticEntries.findIndex((e) => e.code === 'E11');
     const asBillable = [...synthetic.order];
     asBillable[header] = asBillable[header]!.slice(0, 14) + '1' + asBillable[header]!.slice(15);
-    const first = check([write('icd10cm_order_2026.txt', crlf(asBillable))]).problems.items;
+    const first = check([write(ORDER, crlf(asBillable))]).problems.items;
     assert.equal(first[0]!.line, header + 1);
     assert.match(first[0]!.message, /E11 is marked billable \(flag 1\) but has codes below it/);
 
-    const leaf = starterEntries.findIndex((e) => e.code === 'I10');
+    const leaf = syntheticEntries.findIndex((e) => e.code === 'I10');
     const asHeader = [...synthetic.order];
     asHeader[leaf] = asHeader[leaf]!.slice(0, 14) + '0' + asHeader[leaf]!.slice(15);
-    const second = check([write('icd10cm_order_2026.txt', crlf(asHeader))]).problems.items;
+    const second = check([write(ORDER, crlf(asHeader))]).problems.items;
     assert.deepEqual(
       second.map((p) => p.line),
       [leaf + 1],
@@ -124,18 +131,18 @@ describe('release checks', () => {
   });
 
   test('a code without its category is reported', () => {
-    const order = [...synthetic.order, orderLine(synthetic.order.length + 1, 'Q999', true, 'Made up', 'Made up')];
-    const { problems } = check([write('icd10cm_order_2026.txt', crlf(order))]);
+    const order = [...synthetic.order, orderLine(synthetic.order.length + 1, 'Q989', true, 'Made up', 'Made up')];
+    const { problems } = check([write(ORDER, crlf(order))]);
     assert.deepEqual(
       problems.items.map((p) => p.line),
       [order.length],
     );
-    assert.match(problems.items[0]!.message, /Q99.9 has no category Q99/);
+    assert.match(problems.items[0]!.message, /Q98.9 has no category Q98/);
   });
 
   test('the codes file must list exactly the order file billable codes, with the same titles', () => {
-    const order = write('icd10cm_order_2026.txt', crlf(synthetic.order));
-    const missing = check([order, write('icd10cm_codes_2026.txt', crlf(synthetic.codes.slice(1)))]).problems.items;
+    const order = write(ORDER, crlf(synthetic.order));
+    const missing = check([order, write(CODES, crlf(synthetic.codes.slice(1)))]).problems.items;
     assert.match(
       missing[0]!.message,
       new RegExp(`has ${billableCount - 1} lines but the order file marks ${billableCount} codes billable`),
@@ -144,7 +151,7 @@ describe('release checks', () => {
 
     const retitled = [...synthetic.codes];
     retitled[3] = retitled[3]!.replace(/ (\S)/, ' X$1');
-    const changed = check([order, write('icd10cm_codes_2026.txt', crlf(retitled))]).problems.items;
+    const changed = check([order, write(CODES, crlf(retitled))]).problems.items;
     assert.deepEqual(
       changed.map((p) => p.line),
       [4],
@@ -154,7 +161,7 @@ describe('release checks', () => {
 
   test('a file of garbage stops after a bounded number of problems', () => {
     const garbage = Array.from({ length: 500 }, (_, i) => `line ${i} of something else entirely`);
-    const { release, problems } = check([write('icd10cm_order_2026.txt', crlf(garbage))]);
+    const { release, problems } = check([write(ORDER, crlf(garbage))]);
     assert.equal(release, undefined);
     assert.equal(problems.items.length, 20);
   });
