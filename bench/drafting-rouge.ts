@@ -49,7 +49,7 @@ export function transcriptOf(dialogue: string): TranscriptSegment[] {
 
 export function draftText(segments: readonly TranscriptSegment[]): string {
   const drafted = draftOffline(segments);
-  const { draft } = assembleNote(VISIT, TEMPLATES.soap, drafted, new Set(segments.map((s) => s.id)));
+  const { draft } = assembleNote(VISIT, TEMPLATES.soap, drafted, segments);
   return renderNoteText(draft);
 }
 

@@ -53,8 +53,8 @@ import { createVadProvider } from './capture/vad-provider.js';
 import type { VadProvider } from './capture/vad-provider.js';
 import { createSqliteAudioRepository } from './store/audio-repository.js';
 import { createSqliteConsentRepository } from './store/consent-repository.js';
-import { codeValidatorFrom } from './drafting/code-validator.js';
-import type { CodeValidator } from './drafting/code-validator.js';
+import { codeValidatorFrom } from './coding/code-validator.js';
+import type { CodeValidator } from './coding/code-validator.js';
 import { createDraftingService } from './drafting/drafting-service.js';
 import type { LlmConfigResult } from './drafting/llm/llm-config.js';
 import { createSqliteTranscriptRepository } from './transcripts/transcript-repository.js';
@@ -70,6 +70,12 @@ import { signInConfigFrom } from './auth/sign-in-config.js';
 import type { DesktopShell } from './api/desktop-shell.js';
 import { demoEhrTargets } from './sandbox/demo-targets.js';
 import type { DefaultTargets } from './writeback/default-targets.js';
+import { createSqliteRetentionRepository } from './retention/retention-repository.js';
+import { createRetentionService } from './retention/retention-service.js';
+import type { RetentionService } from './retention/retention-service.js';
+import { createVisitErasure } from './retention/visit-erasure.js';
+import { createPageScrubber } from './retention/page-scrubber.js';
+import { scrubDeletedPages } from './store/wal-scrub.js';
 
 export interface ScribeOptions {
   readonly dataDir: string;
@@ -128,6 +134,8 @@ export interface Scribe {
   readonly auth: AuthService;
   /** Drafts a recorded visit's note once its transcript is final; hosts that keep running (app, `scribe web`) start it. */
   readonly pipeline: VisitPipeline;
+  /** Audio retention (`audioRetentionDays`): hosts that keep running (app, `scribe web`) start it; `scribe retention run` runs it once. */
+  readonly retention: RetentionService;
   close(): void;
 }
 
@@ -159,8 +167,19 @@ export function openScribe(options: ScribeOptions): Scribe {
   const encounterIndex = createVisitEncounterIndex(store);
   const visits = createVisitService({ store, visits: visitRecords, lifecycle, audit, events, encounters: encounterIndex });
   const terminology = createTerminologyService({ store, releases: createSqliteTerminologyRepository(store), audit, logger });
+  const validateCode = options.drafting?.validateCode ?? codeValidatorFrom((code) => terminology.validate(code));
   const noteRepository = createSqliteNoteRepository(store);
-  const notes = createNoteService({ store, notes: noteRepository, visits: visitRecords, lifecycle, audit, events });
+  const transcriptRepository = createSqliteTranscriptRepository(store);
+  const notes = createNoteService({
+    store,
+    notes: noteRepository,
+    visits: visitRecords,
+    transcripts: transcriptRepository,
+    validateCode,
+    lifecycle,
+    audit,
+    events,
+  });
   const outbox = createSqliteOutboxRepository(store);
   // Tests and tools pass their own targets; otherwise they follow the settings (the sandbox by default).
   const writebackConfig = options.writeback;
@@ -194,6 +213,8 @@ export function openScribe(options: ScribeOptions): Scribe {
     visits: visitRecords,
     lifecycle,
     outbox,
+    transcripts: transcriptRepository,
+    validateCode,
     audit,
     events,
     clock,
@@ -217,7 +238,7 @@ export function openScribe(options: ScribeOptions): Scribe {
   capture.recoverInterrupted();
   const transcripts = createTranscriptService({
     store,
-    transcripts: createSqliteTranscriptRepository(store),
+    transcripts: transcriptRepository,
     visits: visitRecords,
     audit,
     events,
@@ -230,7 +251,7 @@ export function openScribe(options: ScribeOptions): Scribe {
     audit,
     logger,
     llmConfig: options.drafting?.llmConfig,
-    validateCode: options.drafting?.validateCode ?? codeValidatorFrom((code) => terminology.validate(code)),
+    validateCode,
     suggestCodes: (input) => terminology.suggest(input),
     assertEngineAllowed: (engine, baseUrl) =>
       policy.assertEngineAllowed('drafting', engine, baseUrl === undefined ? undefined : { baseUrl }),
@@ -276,6 +297,29 @@ export function openScribe(options: ScribeOptions): Scribe {
     clock,
     logger,
   });
+  const retentionRecords = createSqliteRetentionRepository(store);
+  const scrubber = createPageScrubber(() => scrubDeletedPages(store));
+  const retention = createRetentionService({
+    store,
+    audio: createSqliteAudioRepository(store),
+    records: retentionRecords,
+    audit,
+    logger,
+    clock,
+    retentionDays: policy.retentionDays,
+    scrubber,
+  });
+  const erasure = createVisitErasure({
+    store,
+    records: retentionRecords,
+    audit,
+    events,
+    logger,
+    clock,
+    assertMayErase: policy.assertMayErase,
+    transcribing: (visitId) => ['running', 'following'].includes(transcription.status(visitId).state),
+    scrubber,
+  });
   const handlers = createHandlers({
     app: { ...appIdentity, schemaVersion: LATEST_SCHEMA_VERSION },
     visits,
@@ -294,6 +338,7 @@ export function openScribe(options: ScribeOptions): Scribe {
     pipeline,
     ehr,
     desktop: options.desktop,
+    erasure,
     connectionTester: createConnectionTester({ settings: () => settings.values(), defaults: defaultTargets, audit, logger, clock }),
   });
   const dispatch = createDispatcher(handlers, logger);
@@ -314,6 +359,7 @@ export function openScribe(options: ScribeOptions): Scribe {
     transcription,
     auth,
     pipeline,
+    retention,
     close: () => {
       void auth.close();
       // Stops listening at once; a draft under way fails harmlessly and is made again at the next start.
@@ -321,6 +367,7 @@ export function openScribe(options: ScribeOptions): Scribe {
       // Stops runs before the store closes under them; the Whisper worker ends on its own.
       void transcription.close();
       void outboxWorker.stop();
+      void retention.stop();
       // Stops the voice-activity followers synchronously before the store closes under them.
       void capture.close().then(() => (options.vad ? undefined : vad.release()));
       store.close();

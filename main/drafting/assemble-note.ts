@@ -1,5 +1,7 @@
 import type { CodeSuggestion, NoteSection, NoteSentence, SectionId } from '../../shared/domain/note.js';
 import type { VisitId } from '../../shared/ids.js';
+import type { TranscriptSegment } from '../../shared/domain/transcript.js';
+import { checkSentence, evidenceSource, supportFrom } from '../evidence/sentence-check.js';
 import type { NoteDraft } from '../notes/note-service.js';
 import type { DraftedNote } from './drafted-content.js';
 import type { NoteTemplate } from './templates.js';
@@ -12,16 +14,18 @@ export interface AssembledNote {
 
 /**
  * Turns a drafter's output into the note model: sections in the template's order under its titles,
- * sentence ids, and the evidence check every engine goes through. A sentence is 'supported' only
- * when it cites at least one segment and every segment it cites exists in this visit's transcript;
- * unknown ids are removed from its evidence, and the sentence is marked so a reviewer sees it.
+ * sentence ids, and the evidence check every engine goes through (main/evidence): a sentence is
+ * 'supported' only when it cites at least one segment, every segment it cites exists in this visit's
+ * transcript, and the facts it states (doses, frequencies, numbers, negations…) are in those lines.
+ * A segment id the transcript does not hold stays cited, so a reviewer sees it named as missing.
  */
 export function assembleNote(
   visitId: VisitId,
   template: NoteTemplate,
   drafted: DraftedNote,
-  segmentIds: ReadonlySet<string>,
+  segments: readonly Pick<TranscriptSegment, 'id' | 'text'>[],
 ): AssembledNote {
+  const source = evidenceSource(segments, undefined);
   const bySection = new Map<SectionId, NoteSentence[]>(template.sections.map((s) => [s.id, []]));
   let next = 1;
   let unsupported = 0;
@@ -31,11 +35,11 @@ export function assembleNote(
     for (const sentence of sentences) {
       const text = sentence.text.replace(/\s+/g, ' ').trim();
       if (text === '') continue;
-      const cited = [...new Set(sentence.evidence)];
-      const known = cited.filter((id) => segmentIds.has(id));
-      const support = known.length > 0 && known.length === cited.length ? 'supported' : 'unsupported';
+      const evidence = [...new Set(sentence.evidence)];
+      const check = checkSentence({ text, evidence }, source);
+      const support = supportFrom({ evidence }, check);
       if (support === 'unsupported') unsupported += 1;
-      bySection.get(target)!.push({ id: `s${next++}`, text, evidence: known, support, origin: 'drafted' });
+      bySection.get(target)!.push({ id: `s${next++}`, text, evidence, support, origin: 'drafted', check });
     }
   }
   const sections: NoteSection[] = template.sections.map((s) => ({ id: s.id, title: s.title, sentences: bySection.get(s.id)! }));

@@ -7,11 +7,12 @@ import type { NoteRepository } from '../notes/note-repository.js';
 import type { NoteService } from '../notes/note-service.js';
 import type { VisitRecords } from '../store/visit-repository.js';
 import type { TranscriptService } from '../transcripts/transcript-service.js';
+import { basisOf } from '../evidence/evidence-basis.js';
 import { assembleNote } from './assemble-note.js';
 import type { SuggestionInput } from '../coding/code-suggestions.js';
 import type { CodeSuggestion } from '../../shared/domain/note.js';
 import { withSuggestedCodes } from './suggested-codes.js';
-import type { CodeValidator } from './code-validator.js';
+import type { CodeValidator } from '../coding/code-validator.js';
 import type { DraftedNote } from './drafted-content.js';
 import type { LlmConfigResult } from './llm/llm-config.js';
 import { HOW_TO_CONFIGURE, llmBaseUrl } from './llm/llm-config.js';
@@ -140,10 +141,10 @@ export function createDraftingService(deps: DraftingServiceDeps): DraftingServic
         }
       }
 
-      const assembled = assembleNote(visitId, template, drafted, new Set(transcript.segments.map((s) => s.id)));
+      const assembled = assembleNote(visitId, template, drafted, transcript.segments);
       const { unsupportedSentences } = assembled;
       const draft = withSuggestedCodes(assembled.draft, transcript.segments, deps.suggestCodes);
-      const note = deps.notes.save(visitId, baseRevision, draft, actor, 'draft');
+      const note = deps.notes.save(visitId, baseRevision, draft, actor, 'draft', basisOf(transcript.segments));
       deps.logger.info('drafting.saved', {
         visitId,
         engine: drafted.drafter.engine,

@@ -47,3 +47,11 @@ export const addendumSignedMeanwhile = () =>
   });
 
 export const addendumEmpty = () => new ScribeError('bad_request', 'An addendum needs some text.', { reason: 'addendum.empty' });
+
+/** Accepted codes go to the EHR as diagnoses: each must be a billable code of the code set in use. */
+export const acceptedCodesNotBillable = (codes: readonly string[]) =>
+  new ScribeError(
+    'bad_request',
+    'An accepted diagnosis code is not a billable ICD-10-CM code in the code set in use. Choose a billable code or remove it.',
+    { reason: 'note.code_not_billable', details: { codes: codes.join(', ') } },
+  );

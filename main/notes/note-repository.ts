@@ -1,8 +1,12 @@
 import type { Attestation, Note } from '../../shared/domain/note.js';
+import { z } from 'zod';
 import { Note as NoteSchema } from '../../shared/domain/note.js';
 import type { VisitId } from '../../shared/ids.js';
+import type { EvidenceBasis } from '../evidence/evidence-basis.js';
 import { IntegrityError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
+
+const BasisSchema = z.record(z.string(), z.string());
 
 export type RevisionKind = 'draft' | 'edit' | 'addendum';
 
@@ -16,13 +20,24 @@ export interface RevisionSummary {
 export interface StoredNote {
   readonly note: Note;
   readonly signedRevision: number | undefined;
+  /** What the transcript said when this note was last drafted; undefined for notes older than bases. */
+  readonly basis: EvidenceBasis | undefined;
 }
 
 /** Notes and every revision of them, encrypted; services use this, never SQL. */
 export interface NoteRepository {
   get(visitId: VisitId): StoredNote | undefined;
-  /** Writes the next revision (current + 1) and makes it current. The caller checks the base revision. */
-  saveRevision(visitId: VisitId, note: Omit<Note, 'revision' | 'updatedAt' | 'updatedBy'>, author: string, kind: RevisionKind): Note;
+  /**
+   * Writes the next revision (current + 1) and makes it current. The caller checks the base revision.
+   * A draft passes the transcript it was drafted from as `basis`; edits keep the basis there is.
+   */
+  saveRevision(
+    visitId: VisitId,
+    note: Omit<Note, 'revision' | 'updatedAt' | 'updatedBy'>,
+    author: string,
+    kind: RevisionKind,
+    basis?: EvidenceBasis,
+  ): Note;
   revisions(visitId: VisitId): RevisionSummary[];
   revision(visitId: VisitId, revision: number): Note | undefined;
   attest(attestation: Attestation): void;
@@ -32,6 +47,7 @@ export interface NoteRepository {
 export function createSqliteNoteRepository(store: Store): NoteRepository {
   const { db, cipher, clock } = store;
   const currentAt = (visitId: string) => ({ table: 'notes', rowId: visitId, column: 'body' });
+  const basisAt = (visitId: string) => ({ table: 'notes', rowId: visitId, column: 'evidence_basis' });
   const revisionAt = (visitId: string, revision: number) => ({ table: 'note_revisions', rowId: `${visitId}/${revision}`, column: 'body' });
 
   const decode = (body: Buffer, where: { table: string; rowId: string; column: string }): Note => {
@@ -40,7 +56,14 @@ export function createSqliteNoteRepository(store: Store): NoteRepository {
     return parsed.data;
   };
 
-  const selectCurrent = db.prepare('SELECT revision, body, signed_revision FROM notes WHERE visit_id = ?');
+  const selectCurrent = db.prepare('SELECT revision, body, signed_revision, evidence_basis FROM notes WHERE visit_id = ?');
+  const updateBasis = db.prepare('UPDATE notes SET evidence_basis = ? WHERE visit_id = ?');
+  const decodeBasis = (body: Buffer | null, visitId: string): EvidenceBasis | undefined => {
+    if (body === null) return undefined;
+    const parsed = BasisSchema.safeParse(cipher.openJson(body, basisAt(visitId)));
+    if (!parsed.success) throw new IntegrityError(basisAt(visitId));
+    return parsed.data;
+  };
   const upsertCurrent = db.prepare(
     `INSERT INTO notes (visit_id, revision, body, updated_at, updated_by) VALUES (@visitId, @revision, @body, @at, @author)
      ON CONFLICT (visit_id) DO UPDATE SET revision = excluded.revision, body = excluded.body, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
@@ -58,11 +81,17 @@ export function createSqliteNoteRepository(store: Store): NoteRepository {
 
   return {
     get(visitId) {
-      const row = selectCurrent.get(visitId) as { revision: number; body: Buffer; signed_revision: number | null } | undefined;
+      const row = selectCurrent.get(visitId) as
+        | { revision: number; body: Buffer; signed_revision: number | null; evidence_basis: Buffer | null }
+        | undefined;
       if (!row) return undefined;
-      return { note: decode(row.body, currentAt(visitId)), signedRevision: row.signed_revision ?? undefined };
+      return {
+        note: decode(row.body, currentAt(visitId)),
+        signedRevision: row.signed_revision ?? undefined,
+        basis: decodeBasis(row.evidence_basis, visitId),
+      };
     },
-    saveRevision(visitId, draft, author, kind) {
+    saveRevision(visitId, draft, author, kind, basis) {
       return store.transaction(() => {
         const current = selectCurrent.get(visitId) as { revision: number } | undefined;
         const revision = (current?.revision ?? 0) + 1;
@@ -70,6 +99,7 @@ export function createSqliteNoteRepository(store: Store): NoteRepository {
         const note: Note = NoteSchema.parse({ ...draft, visitId, revision, updatedAt: at, updatedBy: author });
         upsertCurrent.run({ visitId, revision, body: cipher.sealJson(note, currentAt(visitId)), at, author });
         insertRevision.run({ visitId, revision, at, author, kind, body: cipher.sealJson(note, revisionAt(visitId, revision)) });
+        if (basis) updateBasis.run(cipher.sealJson(basis, basisAt(visitId)), visitId);
         return note;
       });
     },

@@ -1,4 +1,4 @@
-import type { Note } from '../../shared/domain/note.js';
+import type { CodeSuggestion, Note } from '../../shared/domain/note.js';
 import type { VisitState } from '../../shared/domain/visit.js';
 import type { VisitId } from '../../shared/ids.js';
 import type { Actor } from '../kernel/actor.js';
@@ -7,8 +7,20 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Store } from '../store/store.js';
 import type { VisitRecords } from '../store/visit-repository.js';
 import type { VisitLifecycle } from '../visits/lifecycle.js';
+import type { CodeValidator } from '../coding/code-validator.js';
+import type { EvidenceBasis } from '../evidence/evidence-basis.js';
+import { noteEvidence } from '../evidence/note-evidence.js';
+import type { TranscriptRepository } from '../transcripts/transcript-repository.js';
 import type { NoteRepository, RevisionKind, RevisionSummary } from './note-repository.js';
-import { noteEditForbidden, noteNotFound, noteOfAnotherVisit, noteRevisionConflict, noteSignedLocked } from './note-errors.js';
+import { withStoredOrigins } from './sentence-origin.js';
+import {
+  acceptedCodesNotBillable,
+  noteEditForbidden,
+  noteNotFound,
+  noteOfAnotherVisit,
+  noteRevisionConflict,
+  noteSignedLocked,
+} from './note-errors.js';
 import { visitNotFound } from '../store/errors.js';
 
 export type NoteDraft = Omit<Note, 'revision' | 'updatedAt' | 'updatedBy'>;
@@ -17,21 +29,35 @@ export interface NoteView {
   readonly note: Note;
   readonly signed: boolean;
   readonly revisions: RevisionSummary[];
+  /** The transcript was replaced or revised after the note was drafted (sentences that lost their evidence say so). */
+  readonly transcriptChanged: boolean;
 }
 
 export interface NoteService {
   get(visitId: VisitId, actor: Actor): NoteView;
   /**
    * Saves an edit on top of `baseRevision`. If someone saved in between, the edit is refused
-   * (conflict) instead of silently overwriting theirs: the caller reloads and re-applies.
+   * (conflict) instead of silently overwriting theirs: the caller reloads and re-applies. What backs each
+   * sentence, where it came from and the accepted codes' descriptions are derived here from the store,
+   * whatever the draft says. A 'draft' (from the drafting service) passes the transcript it was drafted from.
    */
-  save(visitId: VisitId, baseRevision: number | undefined, draft: NoteDraft, actor: Actor, kind?: RevisionKind): Note;
+  save(
+    visitId: VisitId,
+    baseRevision: number | undefined,
+    draft: NoteDraft,
+    actor: Actor,
+    kind?: RevisionKind,
+    basis?: EvidenceBasis,
+  ): Note;
 }
 
 export interface NoteServiceDeps {
   readonly store: Store;
   readonly notes: NoteRepository;
   readonly visits: VisitRecords;
+  readonly transcripts: Pick<TranscriptRepository, 'get'>;
+  /** The code set in use: only billable codes may be accepted, with its descriptions. */
+  readonly validateCode: CodeValidator;
   readonly lifecycle: Pick<VisitLifecycle, 'transition'>;
   readonly audit: AuditLog;
   readonly events: EventBus;
@@ -41,15 +67,40 @@ const EDITORS = new Set(['clinician', 'scribe']);
 /** A first draft moves a visit whose recording ended (or that never had one) to draft ready; later drafts leave the state alone. */
 const DRAFTABLE: readonly VisitState[] = ['not_started', 'transcribing'];
 
-export function createNoteService({ store, notes, visits, lifecycle, audit, events }: NoteServiceDeps): NoteService {
+export function createNoteService(deps: NoteServiceDeps): NoteService {
+  const { store, notes, visits, lifecycle, audit, events } = deps;
+
+  const lastDraft = (visitId: VisitId) => {
+    const draft = notes
+      .revisions(visitId)
+      .filter((r) => r.kind === 'draft')
+      .at(-1);
+    return draft ? notes.revision(visitId, draft.revision) : undefined;
+  };
+
+  /** The draft as the store will hold it: derived origins (edits only), evidence checks, official code descriptions. */
+  function derived(visitId: VisitId, draft: NoteDraft, kind: RevisionKind, basis: EvidenceBasis | undefined): NoteDraft {
+    const sections = kind === 'draft' ? draft.sections : withStoredOrigins(draft.sections, lastDraft(visitId));
+    const segments = deps.transcripts.get(visitId)?.segments ?? [];
+    return { ...draft, sections: noteEvidence(sections, segments, basis).sections, codes: checkedCodes(draft.codes, deps.validateCode) };
+  }
+
   return {
     get(visitId, actor) {
       const stored = notes.get(visitId);
       if (!stored) throw noteNotFound();
       audit.append({ actor: actor.id, action: 'note.viewed', objectType: 'visit', objectId: visitId });
-      return { note: stored.note, signed: stored.signedRevision !== undefined, revisions: notes.revisions(visitId) };
+      const signed = stored.signedRevision !== undefined;
+      if (signed) return { note: stored.note, signed, revisions: notes.revisions(visitId), transcriptChanged: false };
+      const evidence = noteEvidence(stored.note.sections, deps.transcripts.get(visitId)?.segments ?? [], stored.basis);
+      return {
+        note: { ...stored.note, sections: evidence.sections },
+        signed,
+        revisions: notes.revisions(visitId),
+        transcriptChanged: evidence.transcriptChanged,
+      };
     },
-    save(visitId, baseRevision, draft, actor, kind = 'edit') {
+    save(visitId, baseRevision, draft, actor, kind = 'edit', basis) {
       if (!EDITORS.has(actor.role)) throw noteEditForbidden();
       if (draft.visitId !== visitId) throw noteOfAnotherVisit();
       const saved = store.transaction(() => {
@@ -60,7 +111,13 @@ export function createNoteService({ store, notes, visits, lifecycle, audit, even
         if ((current?.note.revision ?? 0) !== (baseRevision ?? 0)) {
           throw noteRevisionConflict(current?.note.revision ?? 0);
         }
-        const note = notes.saveRevision(visitId, draft, actor.id, kind);
+        const note = notes.saveRevision(
+          visitId,
+          derived(visitId, draft, kind, kind === 'draft' ? basis : current?.basis),
+          actor.id,
+          kind,
+          basis,
+        );
         if (kind === 'draft') lifecycle.transition(visitId, DRAFTABLE, 'draft_ready');
         if (kind === 'edit') lifecycle.transition(visitId, 'draft_ready', 'in_review');
         audit.append({
@@ -75,4 +132,17 @@ export function createNoteService({ store, notes, visits, lifecycle, audit, even
       return saved;
     },
   };
+}
+
+/** Every code's description from the code set; an accepted code that is not billable there is refused. */
+function checkedCodes(codes: readonly CodeSuggestion[], validate: CodeValidator): CodeSuggestion[] {
+  const refused: string[] = [];
+  const checked = codes.map((code) => {
+    const valid = validate(code.code);
+    if (valid.ok) return { ...code, code: valid.code, description: valid.description };
+    if (code.status === 'accepted') refused.push(code.code);
+    return code;
+  });
+  if (refused.length > 0) throw acceptedCodesNotBillable(refused);
+  return checked;
 }

@@ -5,6 +5,8 @@ import type { UnsupportedSummary } from '../../shared/domain/unsupported-sentenc
 import { unsupportedSummary } from '../../shared/domain/unsupported-sentences.js';
 import type { Visit, VisitState } from '../../shared/domain/visit.js';
 import type { VisitId } from '../../shared/ids.js';
+import type { CodeValidator } from '../coding/code-validator.js';
+import { noteEvidence } from '../evidence/note-evidence.js';
 import type { Actor } from '../kernel/actor.js';
 import type { AddendumRepository } from '../notes/addendum-repository.js';
 import { openAddendum } from '../notes/addendum-service.js';
@@ -14,9 +16,11 @@ import { visitNotFound } from '../store/errors.js';
 import type { VisitRecords } from '../store/visit-repository.js';
 import { isLegalMove, VISIT_STATES } from '../visits/lifecycle.js';
 import type { SignedNotePayload } from '../writeback/delivery.js';
+import type { TranscriptRepository } from '../transcripts/transcript-repository.js';
 import type { OutboxRepository } from '../writeback/outbox-repository.js';
 import type { SignedKind } from './signing-errors.js';
 import {
+  acceptedCodeNotBillable,
   emptyText,
   noOpenAddendum,
   noteAlreadySigned,
@@ -41,9 +45,9 @@ export interface SignedContent {
   readonly revision: number;
   /** 0 for the note itself, n for addendum n. */
   readonly seq: number;
-  /** Accepted codes sent with the note; none with an addendum (it adds text, not diagnoses). */
+  /** Accepted codes sent with the note, re-checked and described by the code set in use; none with an addendum. */
   readonly codes: readonly CodeSuggestion[];
-  /** Drafted sentences no transcript line backs; none in an addendum (the clinician's own words). */
+  /** Drafted sentences the current transcript does not back (recomputed here); none in an addendum (the clinician's own words). */
   readonly unsupported: UnsupportedSummary;
   readonly route: OutboxRoute;
   /** For an addendum: the original note's job, which it is sent after and on the same route. */
@@ -58,6 +62,9 @@ export interface ContentSources {
   readonly addenda: AddendumRepository;
   readonly visits: Pick<VisitRecords, 'get'>;
   readonly outbox: Pick<OutboxRepository, 'forVisit'>;
+  readonly transcripts: Pick<TranscriptRepository, 'get'>;
+  /** The code set in use. */
+  readonly validateCode: CodeValidator;
   /** Where signed notes go (site configuration or machine policy). */
   readonly route: () => OutboxRoute;
 }
@@ -77,6 +84,8 @@ export function noteContent(sources: ContentSources, visitId: VisitId, revision:
   if (!SIGNABLE_STATES.includes(visit.state)) throw visitNotSignable('note', visit.state);
   const text = renderNoteText(stored.note);
   if (text.trim() === '') throw emptyText('note');
+  // Support as the transcript stands now, not as saved: it may have been replaced since.
+  const evidence = noteEvidence(stored.note.sections, sources.transcripts.get(visitId)?.segments ?? [], stored.basis);
   return {
     kind: 'note',
     visit,
@@ -84,8 +93,8 @@ export function noteContent(sources: ContentSources, visitId: VisitId, revision:
     text,
     revision,
     seq: 0,
-    codes: stored.note.codes.filter((code) => code.status === 'accepted'),
-    unsupported: unsupportedSummary(stored.note),
+    codes: acceptedCodes(stored.note.codes, sources.validateCode),
+    unsupported: unsupportedSummary({ sections: evidence.sections }),
     route: sources.route(),
     follows: undefined,
   };
@@ -115,6 +124,15 @@ export function addendumContent(sources: ContentSources, visitId: VisitId, revis
     route: original.route,
     follows: { jobId: original.id, idempotencyKey: original.idempotencyKey },
   };
+}
+
+/** The accepted codes as the code set in use has them; any that is not billable there stops the signature. */
+function acceptedCodes(codes: readonly CodeSuggestion[], validate: CodeValidator): CodeSuggestion[] {
+  const accepted = codes.filter((code) => code.status === 'accepted');
+  const checked = accepted.map((code) => ({ code, valid: validate(code.code) }));
+  const refused = checked.filter(({ valid }) => !valid.ok).map(({ code }) => code.code);
+  if (refused.length > 0) throw acceptedCodeNotBillable(refused);
+  return checked.map(({ code, valid }) => (valid.ok ? { ...code, code: valid.code, description: valid.description } : code));
 }
 
 /** The signer named in the attestation and sent to the EHR as the authenticating practitioner. */

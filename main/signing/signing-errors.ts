@@ -62,3 +62,11 @@ export const unsupportedUnacknowledged = (summary: UnsupportedSummary) => {
     { reason: 'signing.unsupported_unacknowledged', details: { count: summary.count } },
   );
 };
+
+/** An accepted code is sent to the EHR as a diagnosis: re-checked against the code set in use at signing. */
+export const acceptedCodeNotBillable = (codes: readonly string[]) =>
+  new ScribeError(
+    'bad_request',
+    'An accepted diagnosis code is not a billable ICD-10-CM code in the code set in use. Choose a billable code or remove it, then sign. Nothing was signed.',
+    { reason: 'signing.code_not_billable', details: { codes: codes.join(', ') } },
+  );

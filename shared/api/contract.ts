@@ -44,7 +44,7 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
-export const VisitSummary = Visit.pick({
+const ReadableVisitSummary = Visit.pick({
   id: true,
   patientId: true,
   encounterId: true,
@@ -53,7 +53,17 @@ export const VisitSummary = Visit.pick({
   updatedAt: true,
 }).extend({
   patientName: z.string().optional(),
+  damaged: z.undefined().optional(),
 });
+/** A visit whose stored record failed its integrity check: listed with its state and times, nothing about the patient. */
+const DamagedVisitSummary = Visit.pick({ id: true, state: true, createdAt: true, updatedAt: true }).extend({
+  damaged: z.literal(true),
+  patientId: z.undefined().optional(),
+  encounterId: z.undefined().optional(),
+  patientName: z.undefined().optional(),
+});
+/** One visit of a list; `damaged` set when its record cannot be read, so one damaged row never hides the others. */
+export const VisitSummary = z.union([ReadableVisitSummary, DamagedVisitSummary]);
 export type VisitSummary = z.infer<typeof VisitSummary>;
 
 export const VisitListRequest = z.object({
@@ -73,6 +83,8 @@ export const NoteView = z.object({
   ),
   /** Addenda written after signing, in order, each with its own signature and delivery state. */
   addenda: z.array(NoteAddendum),
+  /** The transcript was replaced or revised after the note was drafted: sentences that lost their evidence say so. */
+  transcriptChanged: z.boolean(),
 });
 
 export const MAX_AUDIO_RANGE_MS = 60_000;
@@ -166,6 +178,8 @@ export const channels = {
   'visit:markReady': call(z.object({ visitId: VisitId }), Visit),
   /** Whether the note is being (or was) drafted on its own after the recording, and why not when it was not. */
   'visit:autoDraftStatus': call(z.object({ visitId: VisitId }), AutoDraftStatus),
+  /** Erases the visit's local copy for a patient's erasure request (policy `visitErasureRoles`); refused until its notes are in the EHR. */
+  'visit:erase': call(z.object({ visitId: VisitId }), z.object({ visitId: VisitId, erasedAt: IsoDateTime, fileScrubbed: z.boolean() })),
   /** The audit log a page at a time, for an export file made in the app. */
   'audit:export': call(
     z.object({ afterSeq: z.number().int().nonnegative().default(0), limit: z.number().int().min(1).max(10_000).default(5_000) }),
@@ -180,6 +194,8 @@ export const events = {
   /** Sign-in state changed (signing in, signed in, token renewed, signed out, failed): fetch details with auth:status. */
   'auth:changed': AuthChanged,
   'visit:changed': z.object({ visitId: VisitId, state: VisitState }),
+  /** The visit's local copy was erased: it is gone from lists and views. */
+  'visit:erased': z.object({ visitId: VisitId }),
   /** Auto-drafting after a recording: drafting, drafted, skipped or failed (with a reason in plain words, never PHI). */
   'visit:autoDraft': AutoDraftStatus,
   /** Names of the settings that changed; values are fetched with settings:get. */

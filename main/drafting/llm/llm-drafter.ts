@@ -3,7 +3,7 @@ import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/ch
 import { createOpenAiClient } from '../../openai/openai-connection-config.js';
 import type { TranscriptSegment } from '../../../shared/domain/transcript.js';
 import type { Logger } from '../../log/logger.js';
-import type { CodeValidator } from '../code-validator.js';
+import type { CodeValidator } from '../../coding/code-validator.js';
 import type { DraftedNote, DraftedSections, ProposedCode } from '../drafted-content.js';
 import type { NoteTemplate } from '../templates.js';
 import type { LlmConfig } from './llm-config.js';

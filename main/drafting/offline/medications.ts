@@ -78,7 +78,8 @@ const UNIT_SHORT: Record<string, string> = {
   unit: 'units',
 };
 
-function isDrug(word: string, withDose: boolean): boolean {
+/** A known drug, or (right before a dose) a word shaped like a generic drug name. */
+export function isDrugName(word: string, withDose: boolean): boolean {
   if (DRUGS.has(word)) return true;
   return withDose && word.length >= 5 && !NOT_DRUGS.has(word) && DRUG_SUFFIX.test(word);
 }
@@ -105,13 +106,13 @@ function build(name: string, amount: string | undefined, unit: string | undefine
 export function extractMedications(sentence: string): Medication[] {
   const found = new Map<string, Medication>();
   for (const m of sentence.matchAll(DOSE_AFTER)) {
-    if (isDrug(m[1]!, true)) found.set(m[1]!, build(m[1]!, m[2], m[3], m[4]));
+    if (isDrugName(m[1]!, true)) found.set(m[1]!, build(m[1]!, m[2], m[3], m[4]));
   }
   for (const m of sentence.matchAll(DOSE_BEFORE)) {
-    if (isDrug(m[3]!, true) && !found.has(m[3]!)) found.set(m[3]!, build(m[3]!, m[1], m[2], m[4]));
+    if (isDrugName(m[3]!, true) && !found.has(m[3]!)) found.set(m[3]!, build(m[3]!, m[1], m[2], m[4]));
   }
   for (const m of sentence.matchAll(NAMED)) {
-    if (isDrug(m[1]!, false) && !found.has(m[1]!)) found.set(m[1]!, build(m[1]!, undefined, undefined, m[2]));
+    if (isDrugName(m[1]!, false) && !found.has(m[1]!)) found.set(m[1]!, build(m[1]!, undefined, undefined, m[2]));
   }
   return [...found.values()];
 }

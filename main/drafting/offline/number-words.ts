@@ -85,40 +85,46 @@ function readRun(tokens: readonly string[]): Run | undefined {
 
 const bare = (token: string | undefined) => (token ?? '').toLowerCase().replace(/[.,;:?!]+$/, '');
 
+/**
+ * The spoken number that starts at `tokens[i]` (whitespace-separated words, punctuation attached):
+ * its digits, the index just past it and any punctuation that closed it. Undefined when no number
+ * starts there ("that one", a lone "one" with no unit after it).
+ */
+export function numberRunAt(tokens: readonly string[], i: number): { text: string; end: number; trailing: string } | undefined {
+  const first = bare(tokens[i]);
+  if (!(NUMBER_WORD.has(first) || (first === 'a' && bare(tokens[i + 1]) === 'hundred'))) return undefined;
+  // The run: number words, with "and" / "point" allowed between two of them; punctuation ends it.
+  const words: string[] = [];
+  let j = i;
+  let trailing = '';
+  while (j < tokens.length) {
+    const t = bare(tokens[j]);
+    const joiner = (t === 'and' || t === 'point') && words.length > 0 && NUMBER_WORD.has(bare(tokens[j + 1]));
+    if (!(NUMBER_WORD.has(t) || (t === 'a' && j === i) || joiner)) break;
+    if (t !== 'and') words.push(t === 'a' ? 'one' : t);
+    trailing = tokens[j]!.slice(t.length);
+    j += 1;
+    if (trailing) break;
+  }
+  const run = readRun(words);
+  const lone = words.length === 1 && (words[0] === 'one' || words[0] === 'zero');
+  if (!run || (lone && (trailing !== '' || !UNIT_AFTER.test(bare(tokens[j]))))) return undefined;
+  return { text: run.text, end: j, trailing };
+}
+
 export function numbersToDigits(text: string): string {
   const tokens = text.split(/\s+/).filter(Boolean);
   const out: string[] = [];
   let i = 0;
   while (i < tokens.length) {
-    const first = bare(tokens[i]);
-    const startsRun = NUMBER_WORD.has(first) || (first === 'a' && bare(tokens[i + 1]) === 'hundred');
-    if (!startsRun) {
+    const run = numberRunAt(tokens, i);
+    if (!run) {
       out.push(tokens[i]!);
       i += 1;
       continue;
     }
-    // The run: number words, with "and" / "point" allowed between two of them; punctuation ends it.
-    const words: string[] = [];
-    let j = i;
-    let trailing = '';
-    while (j < tokens.length) {
-      const t = bare(tokens[j]);
-      const joiner = (t === 'and' || t === 'point') && words.length > 0 && NUMBER_WORD.has(bare(tokens[j + 1]));
-      if (!(NUMBER_WORD.has(t) || (t === 'a' && j === i) || joiner)) break;
-      if (t !== 'and') words.push(t === 'a' ? 'one' : t);
-      trailing = tokens[j]!.slice(t.length);
-      j += 1;
-      if (trailing) break;
-    }
-    const run = readRun(words);
-    const lone = words.length === 1 && (words[0] === 'one' || words[0] === 'zero');
-    if (!run || (lone && (trailing !== '' || !UNIT_AFTER.test(bare(tokens[j]))))) {
-      out.push(tokens[i]!);
-      i += 1;
-      continue;
-    }
-    out.push(run.text + trailing);
-    i = j;
+    out.push(run.text + run.trailing);
+    i = run.end;
   }
   return out.join(' ').replace(/\b(\d+) out of (10|6|5)\b/g, '$1/$2');
 }

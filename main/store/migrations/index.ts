@@ -7,6 +7,8 @@ import { transcripts } from './005-transcripts.js';
 import { addenda } from './006-addenda.js';
 import { visitEncounterKey } from './007-visit-encounter-key.js';
 import { auditHeadSeal } from './008-audit-head-seal.js';
+import { noteEvidenceBasis } from './009-note-evidence-basis.js';
+import { audioKeys } from './010-audio-keys.js';
 
 import type { Migration } from './migration.js';
 
@@ -20,6 +22,8 @@ export const migrations: readonly Migration[] = [
   addenda,
   visitEncounterKey,
   auditHeadSeal,
+  noteEvidenceBasis,
+  audioKeys,
 ];
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;
 

@@ -8,7 +8,7 @@ import type { Note } from '../../../shared/domain/note.js';
 import type { NoteDraft } from '../../../main/notes/note-service.js';
 import type { Visit } from '../../../shared/domain/visit.js';
 import { CLI_MISSING, cliBuilt, scribe as runCli } from '../../helpers/cli.js';
-import { noteDraft } from '../../helpers/note-draft.js';
+import { NOTE_DRAFT_TRANSCRIPT, noteDraft, saveAsDrafted } from '../../helpers/note-draft.js';
 import { FAST_SCRYPT, SENTINEL, tempDir } from '../../helpers/temp-store.js';
 import { skipWhen } from '../../helpers/skip.js';
 
@@ -16,14 +16,14 @@ const PASSPHRASE = 'unsupported sign-off passphrase';
 const clinician: CallContext = { transport: 'ipc', actor: { id: 'dr-unsupported', role: 'clinician' } };
 const scribeUser: CallContext = { transport: 'ipc', actor: { id: 'sc-unsupported', role: 'scribe' } };
 
-/** noteDraft with two drafted sentences nothing backs (HPI and plan) and one a reviewer added (not counted). */
+/** noteDraft with two drafted sentences nothing backs (HPI and plan): what a drafter saved. */
 function draftWithUnsupported(visitId: string): NoteDraft {
   const draft = noteDraft(visitId);
   const unsupported = (id: string, text: string) => ({
     id,
     text,
     evidence: [],
-    support: 'unsupported' as const,
+    support: 'supported' as const, // a client's claim; the store derives its own
     origin: 'drafted' as const,
   });
   return {
@@ -31,19 +31,38 @@ function draftWithUnsupported(visitId: string): NoteDraft {
     sections: draft.sections.map((section) => {
       if (section.id === 'hpi')
         return { ...section, sentences: [...section.sentences, unsupported('u1', `${SENTINEL.name} travelled abroad last week.`)] };
-      if (section.id === 'plan') {
-        return {
-          ...section,
-          sentences: [
-            ...section.sentences,
-            { ...unsupported('u2', 'Chest X-ray ordered.'), origin: 'edited' as const },
-            { id: 'a1', text: 'Follow up in two weeks.', evidence: [], support: 'unsupported' as const, origin: 'added' as const },
-          ],
-        };
-      }
+      if (section.id === 'plan') return { ...section, sentences: [...section.sentences, unsupported('u2', 'Chest X-ray ordered.')] };
       return section;
     }),
   };
+}
+
+/** A reviewer's edit on top: one sentence of their own (not counted as unsupported: they attest it by signing). */
+function withReviewerSentence(note: NoteDraft): NoteDraft {
+  return {
+    ...note,
+    sections: note.sections.map((section) =>
+      section.id === 'plan'
+        ? {
+            ...section,
+            sentences: [
+              ...section.sentences,
+              { id: 'a1', text: 'Follow up in two weeks.', evidence: [], support: 'unsupported', origin: 'added' },
+            ],
+          }
+        : section,
+    ),
+  };
+}
+
+/** The visit's transcript, a drafter's note on it, and a reviewer's edit: as review leaves it before signing. */
+async function draftedAndReviewed(app: Scribe, visitId: string, draft: (visitId: string) => NoteDraft): Promise<number> {
+  const imported = await app.dispatch('transcript:import', { visitId, content: NOTE_DRAFT_TRANSCRIPT }, scribeUser);
+  assert.ok(imported.ok, JSON.stringify(imported));
+  saveAsDrafted(app.store, visitId, draft(visitId));
+  const saved = await app.dispatch('note:save', { visitId, baseRevision: 1, note: withReviewerSentence(draft(visitId)) }, scribeUser);
+  assert.ok(saved.ok, JSON.stringify(saved));
+  return (saved.value as Note).revision;
 }
 
 type Result = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
@@ -57,9 +76,7 @@ describe('signing a note with sentences the transcript does not support', () => 
     const created = await call('visit:create', { patientId: SENTINEL.patientId, patient: { displayName: SENTINEL.name } });
     assert.ok(created.ok);
     const visitId = (created.value as Visit).id;
-    const saved = await call('note:save', { visitId, note: draft(visitId) }, scribeUser);
-    assert.ok(saved.ok, JSON.stringify(saved));
-    return { visitId, revision: (saved.value as Note).revision };
+    return { visitId, revision: await draftedAndReviewed(scribe, visitId, draft) };
   };
   const audit = (visitId: string) =>
     [...scribe.audit.entries()]
@@ -139,7 +156,7 @@ describe('scribe visit sign --acknowledge-unsupported', skipWhen(cliBuilt ? fals
     visitId = (JSON.parse(created.stdout) as { id: string }).id;
     const app = openScribe({ dataDir: tmp.dir, keyProvider: createPassphraseKeyProvider(PASSPHRASE), mode: 'open' });
     try {
-      assert.ok((await app.dispatch('note:save', { visitId, note: draftWithUnsupported(visitId) }, scribeUser)).ok);
+      await draftedAndReviewed(app, visitId, draftWithUnsupported);
     } finally {
       app.close();
     }

@@ -6,7 +6,11 @@ import { TEMPLATES } from '../../../main/drafting/templates.js';
 import type { VisitId } from '../../../shared/ids.js';
 
 const visitId = '11111111-1111-4111-8111-111111111111' as VisitId;
-const segments = new Set(['seg-1', 'seg-2', 'seg-3']);
+const segments = [
+  { id: 'seg-1', text: "I've had these headaches for about a week now." },
+  { id: 'seg-2', text: 'No vision changes, no chest pain.' },
+  { id: 'seg-3', text: 'Your blood pressure is still high, so we will start amlodipine 5 mg daily.' },
+];
 
 const drafted: DraftedNote = {
   sections: {
@@ -37,11 +41,12 @@ test('sections follow the template; sentences citing nothing or an unknown segme
   );
   const hpi = draft.sections.find((s) => s.id === 'hpi')!.sentences;
   assert.deepEqual(
-    hpi.map((s) => [s.text, s.support, s.evidence]),
+    hpi.map((s) => [s.text, s.support, s.evidence, s.check?.missingEvidence]),
     [
-      ['Reports headaches for a week.', 'supported', ['seg-1']],
-      ['Smokes two packs a day.', 'unsupported', []],
-      ['Denies vision changes.', 'unsupported', ['seg-2']],
+      ['Reports headaches for a week.', 'supported', ['seg-1'], []],
+      ['Smokes two packs a day.', 'unsupported', [], []],
+      // The unknown id stays cited, so the reviewer sees which line the drafter invented.
+      ['Denies vision changes.', 'unsupported', ['seg-2', 'seg-99'], ['seg-99']],
     ],
   );
   assert.equal(unsupportedSentences, 2);

@@ -8,9 +8,6 @@ import type { IcdValidation } from '../../shared/domain/terminology.js';
 export type CodeValidation = { readonly ok: true; readonly code: string; readonly description: string } | { readonly ok: false };
 export type CodeValidator = (code: string) => CodeValidation;
 
-/** Used until a code set is wired in: every proposed code is dropped rather than shown unchecked. */
-export const rejectAllCodes: CodeValidator = () => ({ ok: false });
-
 /** Adapts the terminology service's validation: only a billable code with its official description passes. */
 export function codeValidatorFrom(validate: (code: string) => IcdValidation): CodeValidator {
   return (code) => {
