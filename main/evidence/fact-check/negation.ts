@@ -1,0 +1,142 @@
+import { CARE, CONDITIONS, DRUGS, EXAM_TERMS, SYMPTOMS } from '../../drafting/offline/lexicon.js';
+import type { Token } from './tokens.js';
+
+/**
+ * Whether a clinical word is said as present, absent or asked about. A negation ("no", "not",
+ * "n't", "never", "without", "denies", "negative for", "none", "neither", "nor", "free of") covers
+ * the words after it up to the end of its clause (. ; ? !, "but", "however", "although", "except",
+ * "because", "which", or "and" / a comma before a new subject); "negative", "none", "denied",
+ * "absent", "gone", "resolved" and "-free" at the end of a clause cover the words before it ("strep
+ * test negative", "pain-free"). Words in a question ("any fever?") are asked about, not stated.
+ * Pseudo-negations are skipped: "no change", "not sure", "no further", "not only".
+ */
+export interface Mention {
+  /** The word, lower case, a plural "s" dropped: how the sentence and its evidence are compared. */
+  readonly stem: string;
+  readonly negated: boolean;
+  readonly question: boolean;
+  /** The token index of the word, and of the negation that covers it (the same when none does). */
+  readonly at: number;
+  readonly from: number;
+}
+
+const GENERIC = new Set(
+  'history diagnosis condition disease disorder syndrome chronic acute better worse worsening improving improved flare flares mg milligram milligrams mcg units dose doses dosage follow followup appointment work results exam examination'.split(
+    ' ',
+  ),
+);
+
+export const stem = (word: string) => (word.length > 4 ? word.replace(/(?:es|s)$/, '') : word);
+
+function isClinical(word: string): boolean {
+  if (GENERIC.has(word)) return false;
+  return SYMPTOMS.has(word) || CONDITIONS.has(word) || DRUGS.has(word) || EXAM_TERMS.has(word) || CARE.has(word);
+}
+
+const PRE = new Set(['no', 'not', 'never', 'without', 'denies', 'denied', 'deny', 'denying', 'none', 'neither', 'nor']);
+const POST = new Set(['negative', 'none', 'denied', 'absent', 'gone', 'resolved', 'free']);
+/** A negation followed by one of these is not one: "no change", "not sure", "no, I have…". */
+const PSEUDO = new Set(
+  "change changes increase decrease difference further only necessarily sure certain doubt problem problems worries i he she they we it you i'm it's he's she's they're".split(
+    ' ',
+  ),
+);
+const CLAUSE_END_WORDS = new Set(['but', 'however', 'although', 'though', 'except', 'yet', 'because', 'since', 'whereas', 'which', 'so']);
+const SUBJECTS = new Set(['i', 'he', 'she', 'they', 'we', 'it', 'you', "i'm", "it's", "he's", "she's", "they're", "i've", 'there']);
+const QUESTION_START = new Set(
+  'do does did are is was were have has had can could would will should how what when where which who why any anything'.split(' '),
+);
+const LEADING = new Set(['and', 'so', 'okay', 'alright', 'now', 'well', 'um', 'uh', 'also', 'but']);
+
+const isNegation = (t: Token, next: Token | undefined): boolean => {
+  if (t.kind !== 'word') return false;
+  const pre =
+    PRE.has(t.norm) ||
+    (t.norm.endsWith("n't") && t.norm !== "n't") ||
+    /^(?:dont|didnt|doesnt|havent|hasnt|isnt|wasnt|arent|werent|cant|wont)$/.test(t.norm);
+  if (!pre) return t.norm === 'negative' && next?.norm === 'for';
+  return !PSEUDO.has(next?.norm ?? '');
+};
+
+const endsClause = (tokens: readonly Token[], k: number): boolean => {
+  const t = tokens[k]!;
+  if (t.kind === 'punct') return t.norm === ',' ? SUBJECTS.has(tokens[k + 1]?.norm ?? '') : t.norm !== '-' && t.norm !== '/';
+  if (CLAUSE_END_WORDS.has(t.norm)) return true;
+  return (t.norm === 'and' || t.norm === 'or') && SUBJECTS.has(tokens[k + 1]?.norm ?? '');
+};
+
+interface Stretch {
+  readonly start: number;
+  readonly end: number;
+  readonly question: boolean;
+}
+
+/** The text's sentences (cut at . ; ? !), each marked when it asks rather than states. */
+function stretches(tokens: readonly Token[]): Stretch[] {
+  const out: Stretch[] = [];
+  let start = 0;
+  while (start < tokens.length) {
+    let end = start;
+    while (end < tokens.length && !/^[.?!;]$/.test(tokens[end]!.norm)) end += 1;
+    let first = start;
+    while (first < end && (tokens[first]!.kind !== 'word' || LEADING.has(tokens[first]!.norm))) first += 1;
+    const question = tokens[end]?.norm === '?' || (first < end && QUESTION_START.has(tokens[first]!.norm));
+    out.push({ start, end, question });
+    start = end + 1;
+  }
+  return out;
+}
+
+/** Every clinical word of the text with its polarity, in order. */
+export function mentions(tokens: readonly Token[]): Mention[] {
+  const out: Mention[] = [];
+  for (const { start, end, question } of stretches(tokens)) {
+    let cue = -1;
+    let clauseStart = start;
+    for (let k = start; k < end; k += 1) {
+      const t = tokens[k]!;
+      if (endsClause(tokens, k)) {
+        cue = -1;
+        clauseStart = k + 1;
+        continue;
+      }
+      if (isNegation(t, tokens[k + 1])) {
+        cue = k;
+        continue;
+      }
+      const free = /^([a-z]+)-free$/.exec(t.norm);
+      if (free && isClinical(free[1]!)) {
+        out.push({ stem: stem(free[1]!), negated: true, question, at: k, from: k });
+        continue;
+      }
+      const closesClause = k + 1 >= end || endsClause(tokens, k + 1);
+      if (POST.has(t.norm) && closesClause && cue < 0) {
+        // "strep test negative": the clause's words before it were stated absent.
+        for (let m = out.length - 1; m >= 0 && out[m]!.at >= clauseStart; m -= 1) out[m] = { ...out[m]!, negated: true };
+        continue;
+      }
+      if (t.kind === 'word' && isClinical(t.norm)) {
+        out.push({ stem: stem(t.norm), negated: cue >= 0, question, at: k, from: cue >= 0 ? cue : k });
+      }
+    }
+  }
+  return out;
+}
+
+const ANSWER_NO = new Set(['no', 'nope', 'nah', 'never', 'none', 'not', 'denies', 'denied', 'negative']);
+
+/** Whether the text says "no" outside a question ("No.", "Nope", "I don't"): the answer to a question about a symptom. */
+export function saysNo(tokens: readonly Token[]): boolean {
+  return stretches(tokens).some(
+    ({ start, end, question }) =>
+      !question &&
+      tokens
+        .slice(start, end)
+        .some((t) => t.kind === 'word' && (ANSWER_NO.has(t.norm) || /n't$|^(?:dont|didnt|doesnt|havent)$/.test(t.norm))),
+  );
+}
+
+/** Whether the text states anything outside a question. */
+export function states(tokens: readonly Token[]): boolean {
+  return stretches(tokens).some(({ start, end, question }) => !question && end > start);
+}
