@@ -14,13 +14,18 @@ export const processIo: Io = {
 
 export const json = (value: unknown) => JSON.stringify(value, null, 2);
 
+const DAMAGED_VISIT = "This visit's record is damaged (ask IT to restore the store from its backup)";
+
 export function formatVisitList(visits: readonly VisitSummary[]): string {
   if (visits.length === 0) return 'No visits.';
   return visits
     .map((v) =>
-      [v.createdAt.slice(0, 16).replace('T', ' '), v.state.padEnd(21), v.patientName ?? '(unnamed)', `patient ${v.patientId}`, v.id].join(
-        '  ',
-      ),
+      [
+        v.createdAt.slice(0, 16).replace('T', ' '),
+        v.state.padEnd(21),
+        ...(v.damaged ? [DAMAGED_VISIT] : [v.patientName ?? '(unnamed)', `patient ${v.patientId}`]),
+        v.id,
+      ].join('  '),
     )
     .join('\n');
 }

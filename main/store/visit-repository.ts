@@ -19,6 +19,18 @@ export interface VisitQuery {
 }
 
 /**
+ * A listed visit whose encrypted fields failed their integrity check: only its plaintext columns are
+ * known. The list shows it as damaged instead of failing for every visit.
+ */
+export interface DamagedVisit {
+  readonly id: VisitId;
+  readonly state: VisitState;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly damaged: true;
+}
+
+/**
  * Reading and creating visits; services use this interface, never SQL, so practice mode can swap in
  * PostgreSQL. A visit's state changes only through the lifecycle (main/visits/lifecycle.ts), which
  * alone holds the state column below.
@@ -26,7 +38,7 @@ export interface VisitQuery {
 export interface VisitRecords {
   insert(visit: VisitInsert): Visit;
   get(id: VisitId): Visit | undefined;
-  list(query: VisitQuery): Visit[];
+  list(query: VisitQuery): (Visit | DamagedVisit)[];
 }
 
 /**
@@ -141,7 +153,21 @@ export function createSqliteVisitRepository(store: Store): VisitRecords {
         params.push(...query.states);
       }
       const sql = `SELECT * FROM visits ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`;
-      return (db.prepare(sql).all(...params, query.limit) as Row[]).map(decode);
+      return (db.prepare(sql).all(...params, query.limit) as Row[]).map((row) => {
+        try {
+          return decode(row);
+        } catch (error) {
+          if (!(error instanceof IntegrityError)) throw error;
+          const damaged: DamagedVisit = {
+            id: row.id as VisitId,
+            state: row.state,
+            createdAt: row.created_at,
+            updatedAt: row.updated_at,
+            damaged: true,
+          };
+          return damaged;
+        }
+      });
     },
   };
 }

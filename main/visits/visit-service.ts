@@ -89,15 +89,19 @@ export function createVisitService({ store, visits, lifecycle, audit, events, en
       return visit;
     },
     list(query) {
-      return visits.list(query).map((visit) => ({
-        id: visit.id,
-        patientId: visit.patientId,
-        encounterId: visit.encounterId,
-        state: visit.state,
-        createdAt: visit.createdAt,
-        updatedAt: visit.updatedAt,
-        patientName: visit.patient.displayName,
-      }));
+      return visits.list(query).map((visit) =>
+        'damaged' in visit
+          ? visit
+          : {
+              id: visit.id,
+              patientId: visit.patientId,
+              encounterId: visit.encounterId,
+              state: visit.state,
+              createdAt: visit.createdAt,
+              updatedAt: visit.updatedAt,
+              patientName: visit.patient.displayName,
+            },
+      );
     },
   };
 }

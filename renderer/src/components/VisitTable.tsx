@@ -39,9 +39,14 @@ export function VisitTable({ visits, labelledBy }: { visits: readonly VisitSumma
           {visits.map((visit) => (
             <tr key={visit.id}>
               <th scope="row" className="patient-cell">
-                <a href={visitHref(visit)}>{visit.patientName ? visit.patientName : <span className="muted">Unnamed patient</span>}</a>
+                {visit.damaged ? (
+                  // Its patient cannot be read, so there is nothing to open; saying so keeps it from looking lost.
+                  <span className="damaged-record">This visit’s record is damaged. Ask IT to restore the store from its backup.</span>
+                ) : (
+                  <a href={visitHref(visit)}>{visit.patientName ? visit.patientName : <span className="muted">Unnamed patient</span>}</a>
+                )}
               </th>
-              <td className="id-cell">{visit.patientId}</td>
+              <td className="id-cell">{visit.patientId ?? <NoValue />}</td>
               <td className="id-cell">{visit.encounterId ?? <NoValue />}</td>
               <td>
                 <StateBadge state={visit.state} />
