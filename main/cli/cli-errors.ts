@@ -61,6 +61,9 @@ export const noAddendumToSign = () =>
 
 export const invalidRate = () => new ScribeError('bad_request', 'Rates are numbers from 0 to 1.', { reason: 'cli.invalid_rate' });
 
+export const invalidPort = () =>
+  new ScribeError('bad_request', 'Ports are whole numbers from 0 to 65535 (0: any free port).', { reason: 'cli.invalid_port' });
+
 export const notAJwks = () =>
   new ScribeError('bad_request', 'The --client-jwks file is not a JWKS ({"keys": [...]}).', { reason: 'cli.client_jwks_invalid' });
 

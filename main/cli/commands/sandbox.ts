@@ -4,10 +4,11 @@ import { readFile } from 'node:fs/promises';
 import type { BackendClientRegistration } from '../../sandbox/smart-auth.js';
 import { resolveDataDir } from '../context.js';
 import type { CliContext } from '../session.js';
-import { invalidRate, notAJwks } from '../cli-errors.js';
+import { invalidPort, invalidRate, notAJwks } from '../cli-errors.js';
 
 interface SandboxCommandOptions {
   readonly port: number;
+  readonly mllpPort: number;
   readonly host: string;
   readonly json?: boolean;
   readonly clientKey?: string;
@@ -26,14 +27,22 @@ const rate = (v: string) => {
   return n;
 };
 const int = (v: string) => Number.parseInt(v, 10);
+const port = (v: string) => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65_535) throw invalidPort();
+  return n;
+};
+/** Until vendor profiles exist the sandbox behaves as one permissive EHR; the JSON line names it so scripts can rely on the field. */
+const PROFILE = 'permissive';
 
 export function registerSandboxCommand(program: Command, cli: CliContext): void {
   program
     .command('sandbox')
-    .description('run the sandbox EHR (FHIR R4 + SMART auth, synthetic data) on 127.0.0.1 until stopped')
-    .addOption(new Option('--port <port>', 'HTTP port for FHIR, auth and admin (0 picks a free one)').argParser(int).default(8910))
+    .description('run the sandbox EHR (FHIR R4 + SMART auth + HL7 v2 MLLP, synthetic data) on 127.0.0.1 until stopped')
+    .addOption(new Option('--port <port>', 'HTTP port for FHIR, auth and admin (0 picks a free one)').argParser(port).default(8910))
+    .addOption(new Option('--mllp-port <port>', 'HL7 v2 MLLP port (0 picks a free one)').argParser(port).default(2575))
     .addOption(new Option('--host <host>', 'loopback address to bind').choices(['127.0.0.1', '::1', 'localhost']).default('127.0.0.1'))
-    .option('--json', 'print the addresses as one JSON line')
+    .option('--json', 'print one JSON line: fhirBaseUrl, mllpAddress, profile and the other addresses')
     .option('--client-key <file>', "the demo backend client's key pair, created if missing (default: DATA_DIR/sandbox-client-key.json)")
     .option('--client-jwks <file>', 'also register this public JWKS for a backend client (see --client-id)')
     .option('--client-id <id>', 'client id for --client-jwks', 'external-backend')
@@ -70,14 +79,12 @@ export function registerSandboxCommand(program: Command, cli: CliContext): void 
           ...(o.delayMs !== undefined ? { delayMs: o.delayMs } : {}),
         },
         logger: cli.logger,
-        // HL7 v2 MLLP listener; with --port 0 (tests) it too takes a free port.
-        extraListeners: [
-          (await import('../../sandbox/sandbox-mllp.js')).sandboxMllpListener({ port: o.port === 0 ? 0 : SANDBOX_DEFAULTS.mllpPort }),
-        ],
+        extraListeners: [(await import('../../sandbox/sandbox-mllp.js')).sandboxMllpListener({ port: o.mllpPort })],
       });
       const d = sandbox.describe();
+      const mllpAddress = d.listeners.find((l) => l.address.startsWith('mllp://'))?.address;
       if (o.json) {
-        cli.io.out(JSON.stringify({ ...d, clientKeyFile: keyFile, clientKeyCreated: created }));
+        cli.io.out(JSON.stringify({ ...d, mllpAddress, profile: PROFILE, clientKeyFile: keyFile, clientKeyCreated: created }));
       } else {
         cli.io.out(
           [
@@ -93,6 +100,7 @@ export function registerSandboxCommand(program: Command, cli: CliContext): void 
             ...d.listeners.map((l) => `  ${l.name.padEnd(19)} ${l.address}`),
             `  Faults              ${d.adminUrl}/faults`,
             `  Profiles            ${d.profiles}${d.profilesNote ? ` (${d.profilesNote})` : ''}`,
+            `  EHR behaviour       ${PROFILE}`,
             'Press Ctrl+C to stop.',
           ].join('\n'),
         );
