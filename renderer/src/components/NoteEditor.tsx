@@ -1,6 +1,6 @@
 import type { KeyboardEvent } from 'react';
 import { useId, useRef } from 'react';
-import type { NoteSection, NoteSentence } from '../../../shared/domain/note.js';
+import type { FactKind, NoteSection, NoteSentence } from '../../../shared/domain/note.js';
 import type { NoteContent, NoteDocument } from '../note/note-document.js';
 import { sectionText } from '../note/note-copy.js';
 import { CopyButton } from './CopyButton.js';
@@ -31,6 +31,30 @@ function withSentences(content: NoteContent, sectionId: string, change: (sentenc
   };
 }
 
+const FACT_NOUNS: Record<FactKind, string> = {
+  medication: 'medication',
+  dose: 'dose',
+  unit: 'unit',
+  frequency: 'frequency',
+  route: 'route',
+  number: 'number',
+  laterality: 'side',
+  negation: 'negation',
+};
+
+/** Why the store found a sentence unsupported, in the reviewer's words; the facts named are the sentence's own. */
+function unsupportedWhy(sentence: NoteSentence): string {
+  const check = sentence.check;
+  if (check && check.changedEvidence.length > 0)
+    return 'the transcript changed after drafting, and the lines it came from now say something else.';
+  if (check && check.missingEvidence.length > 0) return 'it cites transcript lines that do not exist.';
+  if (check && check.unmatched.length > 0) {
+    const facts = check.unmatched.map((fact) => `${FACT_NOUNS[fact.kind]} “${fact.value}”`).join(', ');
+    return `its transcript lines do not say ${facts}.`;
+  }
+  return 'nothing in the transcript backs this sentence.';
+}
+
 function SentenceFlag({ sentence, id }: { sentence: NoteSentence; id: string }) {
   if (sentence.origin === 'added') {
     return (
@@ -42,7 +66,7 @@ function SentenceFlag({ sentence, id }: { sentence: NoteSentence; id: string }) 
   if (sentence.support === 'unsupported') {
     return (
       <span id={id} className="sentence-flag">
-        <span aria-hidden="true">⚠ </span>Unsupported: nothing in the transcript backs this sentence. Check it.
+        <span aria-hidden="true">⚠ </span>Unsupported: {unsupportedWhy(sentence)} Check it.
       </span>
     );
   }

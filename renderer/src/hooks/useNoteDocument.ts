@@ -10,14 +10,16 @@ export function useNoteDocument(api: ScribeApi, visitId: string): { doc: NoteDoc
   useEffect(() => {
     doc.attach();
     void doc.load();
-    const off = api.on('note:changed', (event) => event.visitId === visitId && doc.externalChange(event.revision));
+    const offNote = api.on('note:changed', (event) => event.visitId === visitId && doc.externalChange(event.revision));
+    const offTranscript = api.on('transcript:changed', (event) => event.visitId === visitId && void doc.transcriptChanged());
     // Reload, close or navigate away: pending edits go out now (the request survives the page).
     const flush = () => doc.flushForUnload();
     const onHidden = () => document.visibilityState === 'hidden' && doc.saveNow();
     window.addEventListener('pagehide', flush);
     document.addEventListener('visibilitychange', onHidden);
     return () => {
-      off();
+      offNote();
+      offTranscript();
       window.removeEventListener('pagehide', flush);
       document.removeEventListener('visibilitychange', onHidden);
       doc.dispose();

@@ -24,6 +24,8 @@ export interface NoteSnapshot {
   readonly conflict: { readonly lost: readonly string[] } | undefined;
   /** Someone else's save arrived while nothing was pending here: shown quietly. */
   readonly updatedElsewhere: boolean;
+  /** The transcript was replaced or revised after the note was drafted (as of the last load). */
+  readonly transcriptChanged: boolean;
 }
 
 const DEBOUNCE_MS = 500;
@@ -39,10 +41,31 @@ const initial: NoteSnapshot = {
   message: undefined,
   conflict: undefined,
   updatedElsewhere: false,
+  transcriptChanged: false,
 };
 
 function contentOf(note: Note): NoteContent {
   return { visitId: note.visitId, template: note.template, sections: note.sections, codes: note.codes, drafter: note.drafter };
+}
+
+/**
+ * What the store derived for each sentence (support, its check, where it came from) shown on the
+ * sentences being edited, where they still hold the words the store checked.
+ */
+function withDerived(content: NoteContent, stored: Note): NoteContent {
+  const derived = new Map(stored.sections.flatMap((section) => section.sentences.map((s) => [s.id, s] as const)));
+  return {
+    ...content,
+    sections: content.sections.map((section) => ({
+      ...section,
+      sentences: section.sentences.map((sentence) => {
+        const known = derived.get(sentence.id);
+        return known && known.text === sentence.text
+          ? { ...sentence, support: known.support, origin: known.origin, check: known.check }
+          : sentence;
+      }),
+    })),
+  };
 }
 
 /** Sentences still empty (just added, or cleared) are not stored: a note never carries blank lines. */
@@ -94,6 +117,7 @@ export class NoteDocument {
     try {
       const view = await this.api.note.get({ visitId: this.visitId });
       this.accept(view.note, { signed: view.signed, revisions: view.revisions });
+      this.update({ transcriptChanged: view.transcriptChanged });
     } catch (failure) {
       if (failure instanceof ApiCallError && failure.code === 'not_found') this.update({ status: 'none' });
       else this.update({ status: 'error', message: errorText(failure) });
@@ -145,7 +169,8 @@ export class NoteDocument {
             ...this.snapshot.revisions,
             { revision: note.revision, at: note.updatedAt, author: note.updatedBy, kind: 'edit' as const },
           ];
-          this.update({ stored: note, revisions, save: this.dirty ? 'pending' : 'saved', message: undefined });
+          const shown = this.snapshot.content ? withDerived(this.snapshot.content, note) : undefined;
+          this.update({ stored: note, content: shown, revisions, save: this.dirty ? 'pending' : 'saved', message: undefined });
         },
         async (failure: unknown) => {
           if (failure instanceof ApiCallError && failure.code === 'conflict') {
@@ -205,6 +230,21 @@ export class NoteDocument {
     if (this.inFlight) return; // decided when our save answers
     if (this.dirty) void this.resolveConflict(storable(this.snapshot.content!));
     else void this.reloadAfterExternal();
+  }
+
+  /**
+   * The visit's transcript changed: what backs each sentence may have too. The store's fresh checks
+   * are shown on the sentences as they are; nothing being edited is replaced.
+   */
+  async transcriptChanged(): Promise<void> {
+    if (this.snapshot.status !== 'ready' || this.snapshot.signed) return;
+    try {
+      const view = await this.api.note.get({ visitId: this.visitId });
+      if (view.note.revision !== this.revision || !this.snapshot.content) return;
+      this.update({ content: withDerived(this.snapshot.content, view.note), stored: view.note, transcriptChanged: view.transcriptChanged });
+    } catch {
+      // The next load or save brings the checks; nothing here is lost.
+    }
   }
 
   private async reloadAfterExternal(): Promise<void> {

@@ -275,6 +275,12 @@ export function ReviewView({ visitId }: { visitId: string }) {
                     Sentences marked unsupported have no transcript evidence.
                   </p>
                 ) : null}
+                {note.transcriptChanged && !note.signed ? (
+                  <p className="alert" role="status">
+                    The transcript was replaced after this note was drafted. Sentences whose transcript lines now say something else are
+                    marked unsupported. Draft the note again from the new transcript, or check those sentences and confirm when you sign.
+                  </p>
+                ) : null}
                 <NoteEditor content={content} doc={doc} readOnly={readOnly} selectedId={evidence?.sentenceId} onSelect={selectSentence} />
                 {!readOnly ? (
                   <details className="redraft">
