@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Accelerator, DEFAULT_GLOBAL_SHORTCUT } from './global-shortcut.js';
+import { DEFAULT_HL7_DOCUMENT_TYPES, Hl7DocumentTypes, Hl7ProviderIdType } from './hl7-document-types.js';
 
 /**
  * Settings, and the machine-wide policy that locks them. One flat list of named settings (like
@@ -161,6 +162,18 @@ export const Settings = z.object({
   hl7ProcessingId: z
     .enum(['P', 'T', 'D'])
     .meta({ description: 'MSH-11 processing id: `P` production, `T` training (test systems), `D` debugging.' }),
+  hl7DocumentTypes: Hl7DocumentTypes.meta({
+    description:
+      "TXA-2 document type per note template (`soap`, `history-physical`, `follow-up`) and for `addendum` (`null`: the original note's type), from HL7 table 0270 (user-defined: `PR` progress note, `HP` history and physical, `CN` consultation) or the codes the receiving EHR keeps. Give all four.",
+  }),
+  hl7ProviderIdAuthority: Hl7Name.nullable().meta({
+    description:
+      "XCN-9 assigning authority of the clinician ids in EVN-5, PV1-7 and TXA-5/9/10/22 (the EHR's provider namespace). `null`: the receiving application (`hl7ReceivingApplication`), which assigns the EHR's practitioner ids.",
+  }),
+  hl7ProviderIdType: Hl7ProviderIdType.meta({
+    description:
+      'XCN-13 identifier type of the clinician ids (HL7 table 0203): `PRN` provider number, `NPI` National Provider Identifier, `DN` doctor number, `EI` employee number.',
+  }),
   fileDropFolder: AbsolutePath.nullable().meta({
     description: 'Folder for the `file-drop` route (a local or UNC path the EMR imports from).',
   }),
@@ -245,6 +258,9 @@ export const settingDefaults: Settings = {
   hl7PatientIdAuthority: null,
   hl7PatientIdType: 'PI',
   hl7ProcessingId: 'P',
+  hl7DocumentTypes: DEFAULT_HL7_DOCUMENT_TYPES,
+  hl7ProviderIdAuthority: null,
+  hl7ProviderIdType: 'PRN',
   fileDropFolder: null,
   transcriptionEngines: ['local', 'openai'],
   draftingEngines: ['llm', 'offline'],

@@ -21,6 +21,9 @@ export type Hl7IdentitySettings = Pick<
   | 'hl7PatientIdAuthority'
   | 'hl7PatientIdType'
   | 'hl7ProcessingId'
+  | 'hl7DocumentTypes'
+  | 'hl7ProviderIdAuthority'
+  | 'hl7ProviderIdType'
 >;
 
 /**
@@ -35,6 +38,9 @@ export function hl7TargetFromSettings(settings: Hl7IdentitySettings, whenUnset: 
     ...(settings.hl7SendingFacility === null ? {} : { sendingFacility: settings.hl7SendingFacility }),
     patientIdType: settings.hl7PatientIdType,
     processingId: settings.hl7ProcessingId,
+    documentTypes: settings.hl7DocumentTypes,
+    ...(settings.hl7ProviderIdAuthority === null ? {} : { providerIdAuthority: settings.hl7ProviderIdAuthority }),
+    providerIdType: settings.hl7ProviderIdType,
   };
   if (settings.mllpHost === null) {
     if (!whenUnset) throw noHl7Receiver();

@@ -17,6 +17,7 @@ import { startMllpListener } from '../../../main/writeback/hl7/mllp-listener.js'
 import { SANDBOX_HL7_TARGET } from '../../../main/sandbox/sandbox-mllp.js';
 import type { Settings } from '../../../shared/domain/policy.js';
 import { settingDefaults } from '../../../shared/domain/policy.js';
+import { DEFAULT_HL7_DOCUMENT_TYPES } from '../../../shared/domain/hl7-document-types.js';
 import { recordingLogger } from '../../helpers/fhir-sandbox.js';
 import { buildDeliveryJob, buildSignedNotePayload } from '../../helpers/signed-note.js';
 import { FAST_SCRYPT, tempDir } from '../../helpers/temp-store.js';
@@ -30,6 +31,9 @@ const IDENTITY = {
   hl7PatientIdAuthority: 'MERCY_MRN',
   hl7PatientIdType: 'MR',
   hl7ProcessingId: 'T',
+  hl7DocumentTypes: { soap: 'PROGRESS', 'history-physical': 'H_P', 'follow-up': 'PROGRESS', addendum: 'ADDENDUM' },
+  hl7ProviderIdAuthority: 'MERCY_NPI',
+  hl7ProviderIdType: 'NPI',
 } as const satisfies Partial<Settings>;
 
 /** MSH-n of a raw message: the field separator is MSH-1, so MSH-n is the (n-1)th piece. */
@@ -90,6 +94,11 @@ describe('HL7 v2 receiver identity from the settings', () => {
       assert.equal(doc.processingId, 'T');
       assert.deepEqual(doc.patient.identifiers[0], { id: payload.patient.mrn, authority: 'MERCY_MRN', type: 'MR' });
       assert.equal(doc.document.uniqueDocumentNamespace, 'SCRIBE_NORTH', 'TXA-12 is namespaced by the sending application');
+      assert.equal(doc.document.type, 'PROGRESS', 'TXA-2 from the document type table');
+      assert.deepEqual(
+        [doc.eventOperator, doc.attending, doc.document.authenticatedBy].map((p) => [p.id, p.authority, p.idType]),
+        Array.from({ length: 3 }, () => [payload.practitioner.id, 'MERCY_NPI', 'NPI']),
+      );
     } finally {
       hl7.close();
     }
@@ -120,6 +129,8 @@ describe('HL7 v2 receiver identity from the settings', () => {
       ...SANDBOX_HL7_TARGET,
       sendingApplication: 'AMBIENT_SCRIBE',
       processingId: 'P',
+      documentTypes: DEFAULT_HL7_DOCUMENT_TYPES,
+      providerIdType: 'PRN',
     });
   });
 });
@@ -159,6 +170,10 @@ describe('HL7 identity settings are validated and lockable', () => {
       });
     }
     assert.equal((await update({ hl7PatientIdType: 'XX' })).ok, false);
+    const table = { ...DEFAULT_HL7_DOCUMENT_TYPES, soap: 'P|R' };
+    assert.equal((await update({ hl7DocumentTypes: table })).ok, false, 'a document type with a delimiter');
+    assert.equal((await update({ hl7DocumentTypes: { soap: 'PR' } })).ok, false, 'the table names every kind');
+    assert.equal((await update({ hl7ProviderIdType: 'XX' })).ok, false);
     assert.equal((await update({ hl7SendingApplication: null })).ok, false, 'MSH-3 cannot be blank');
     const good = await update({ hl7ReceivingApplication: 'CLOVERLEAF', hl7SendingFacility: 'North Clinic 2', hl7PatientIdType: 'MR' });
     assert.ok(good.ok);
