@@ -1,5 +1,8 @@
 import type { CaptureGap, SpeechSegment } from '../../shared/domain/capture.js';
 import type { VisitId } from '../../shared/ids.js';
+import { randomBytes } from 'node:crypto';
+import { open, seal } from './envelope.js';
+import { IntegrityError } from './errors.js';
 import type { Store } from './store.js';
 
 export type TrackStatus = 'recording' | 'paused' | 'interrupted' | 'importing' | 'stopped';
@@ -65,8 +68,14 @@ export interface AudioRepository {
   /** Up to `limit` chunks in order, the first being the one that holds `fromSample`. */
   chunksFrom(visitId: VisitId, fromSample: number, limit: number): AudioChunk[];
   gaps(visitId: VisitId): CaptureGap[];
-  /** Removes all audio and segments of a visit (an import that did not complete). */
+  /** Removes all audio, segments and the audio key of a visit (an import that did not complete). */
   deleteAudio(visitId: VisitId): void;
+  /**
+   * Crypto-erasure of a visit's audio: its key first, then its chunks, segments and track. Returns the
+   * number of chunks deleted. Freed pages are zeroed by `secure_delete` (main/store/store.ts); the
+   * caller checkpoints the WAL afterwards (main/store/wal-scrub.ts).
+   */
+  destroyAudio(visitId: VisitId): { readonly chunks: number };
   segments(visitId: VisitId, afterIndex?: number): SpeechSegment[];
   segmentCount(visitId: VisitId): number;
   lastSegment(visitId: VisitId): SpeechSegment | undefined;
@@ -93,6 +102,7 @@ interface ChunkRow {
   start_sample: number;
   sample_count: number;
   pcm: Buffer;
+  sealed_by: 'data-key' | 'visit-key';
 }
 
 const toTrack = (row: TrackRow): AudioTrack => ({
@@ -124,21 +134,40 @@ export function createSqliteAudioRepository(store: Store): AudioRepository {
   const now = () => clock.now().toISOString();
   // The AAD names visit and sequence number: a chunk copied to another visit or place fails to open.
   const at = (visitId: string, seq: number) => ({ table: 'audio_chunks', rowId: `${visitId}/${seq}`, column: 'pcm' });
+  // Each visit's chunks are sealed with its own random key, itself sealed under the data key: destroying
+  // that one row makes the visit's audio unreadable wherever its chunks' bytes may still lie.
+  const keyAt = (visitId: string) => ({ table: 'audio_keys', rowId: visitId, column: 'wrapped' });
+  const selectKey = db.prepare('SELECT wrapped FROM audio_keys WHERE visit_id = ?');
+  const insertKey = db.prepare('INSERT INTO audio_keys (visit_id, wrapped, created_at) VALUES (?, ?, ?)');
+  const deleteKey = db.prepare('DELETE FROM audio_keys WHERE visit_id = ?');
+  const visitKey = (visitId: string): Buffer | undefined => {
+    const row = selectKey.get(visitId) as { wrapped: Buffer } | undefined;
+    return row ? cipher.open(row.wrapped, keyAt(visitId)) : undefined;
+  };
+  const visitKeyForWriting = (visitId: string): Buffer => {
+    const existing = visitKey(visitId);
+    if (existing) return existing;
+    const key = randomBytes(32);
+    insertKey.run(visitId, cipher.seal(key, keyAt(visitId)), now());
+    return key;
+  };
 
   const selectTrack = db.prepare('SELECT * FROM audio_tracks WHERE visit_id = ?');
   const insertTrack = db.prepare(
     `INSERT INTO audio_tracks (visit_id, status, next_seq, sample_count, chunk_count, segments_final, owner_instance, owner_pid, owner_host, lease_until, started_at, updated_at)
      VALUES (?, ?, 0, 0, 0, 0, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertChunk = db.prepare('INSERT INTO audio_chunks (visit_id, seq, start_sample, sample_count, pcm) VALUES (?, ?, ?, ?, ?)');
+  const insertChunk = db.prepare(
+    "INSERT INTO audio_chunks (visit_id, seq, start_sample, sample_count, pcm, sealed_by) VALUES (?, ?, ?, ?, ?, 'visit-key')",
+  );
   const advanceTrack = db.prepare(
     `UPDATE audio_tracks SET next_seq = ?, sample_count = sample_count + ?, chunk_count = chunk_count + 1, lease_until = ?, updated_at = ?
      WHERE visit_id = ?`,
   );
-  const selectChunk = db.prepare('SELECT seq, start_sample, sample_count, pcm FROM audio_chunks WHERE visit_id = ? AND seq = ?');
+  const selectChunk = db.prepare('SELECT seq, start_sample, sample_count, pcm, sealed_by FROM audio_chunks WHERE visit_id = ? AND seq = ?');
   // Two index range scans on (visit_id, start_sample): the chunk holding the sample, then those after it.
   const selectChunksFrom = db.prepare(
-    `SELECT seq, start_sample, sample_count, pcm FROM audio_chunks
+    `SELECT seq, start_sample, sample_count, pcm, sealed_by FROM audio_chunks
      WHERE visit_id = ? AND start_sample >= (
        SELECT COALESCE(MAX(start_sample), 0) FROM audio_chunks WHERE visit_id = ? AND start_sample <= ?
      )
@@ -154,12 +183,23 @@ export function createSqliteAudioRepository(store: Store): AudioRepository {
   const selectLastSegment = db.prepare('SELECT idx, start_ms, end_ms FROM speech_segments WHERE visit_id = ? ORDER BY idx DESC LIMIT 1');
   const insertSegmentRow = db.prepare('INSERT INTO speech_segments (visit_id, idx, start_ms, end_ms) VALUES (?, ?, ?, ?)');
 
-  const decodeChunk = (visitId: string, row: ChunkRow): AudioChunk => ({
-    seq: row.seq,
-    startSample: row.start_sample,
-    sampleCount: row.sample_count,
-    pcm: cipher.open(row.pcm, at(visitId, row.seq)),
-  });
+  // Chunks stored before per-visit keys (migration 010) are sealed with the data key and read as before.
+  const decodeChunk = (visitId: string, row: ChunkRow, key: () => Buffer | undefined): AudioChunk => {
+    const where = at(visitId, row.seq);
+    let pcm: Buffer;
+    if (row.sealed_by === 'data-key') pcm = cipher.open(row.pcm, where);
+    else {
+      const visitKeyBytes = key();
+      if (!visitKeyBytes) throw new IntegrityError(keyAt(visitId));
+      pcm = open(visitKeyBytes, row.pcm, where);
+    }
+    return { seq: row.seq, startSample: row.start_sample, sampleCount: row.sample_count, pcm };
+  };
+  // One unwrap per read, however many chunks it returns.
+  const keyOnce = (visitId: string) => {
+    let key: Buffer | undefined | null = null;
+    return () => (key === null ? (key = visitKey(visitId)) : key);
+  };
 
   return {
     track(visitId) {
@@ -208,16 +248,17 @@ export function createSqliteAudioRepository(store: Store): AudioRepository {
       const row = selectTrack.get(visitId) as TrackRow | undefined;
       if (!row) throw new Error('appendChunk without a track');
       const startSample = row.sample_count;
-      insertChunk.run(visitId, seq, startSample, pcm.length / 2, cipher.seal(pcm, at(visitId, seq)));
+      insertChunk.run(visitId, seq, startSample, pcm.length / 2, seal(visitKeyForWriting(visitId), pcm, at(visitId, seq)));
       advanceTrack.run(seq + 1, pcm.length / 2, leaseUntil, now(), visitId);
       return { startSample };
     },
     chunk(visitId, seq) {
       const row = selectChunk.get(visitId, seq) as ChunkRow | undefined;
-      return row ? decodeChunk(visitId, row) : undefined;
+      return row ? decodeChunk(visitId, row, keyOnce(visitId)) : undefined;
     },
     chunksFrom(visitId, fromSample, limit) {
-      return (selectChunksFrom.all(visitId, visitId, fromSample, limit) as ChunkRow[]).map((row) => decodeChunk(visitId, row));
+      const key = keyOnce(visitId);
+      return (selectChunksFrom.all(visitId, visitId, fromSample, limit) as ChunkRow[]).map((row) => decodeChunk(visitId, row, key));
     },
     gaps(visitId) {
       return (selectGaps.all(visitId) as { prev_seq: number; seq: number }[]).map((g) => ({
@@ -226,8 +267,18 @@ export function createSqliteAudioRepository(store: Store): AudioRepository {
       }));
     },
     deleteAudio(visitId) {
+      deleteKey.run(visitId);
       db.prepare('DELETE FROM speech_segments WHERE visit_id = ?').run(visitId);
       db.prepare('DELETE FROM audio_chunks WHERE visit_id = ?').run(visitId);
+    },
+    destroyAudio(visitId) {
+      return store.transaction(() => {
+        deleteKey.run(visitId);
+        const { changes } = db.prepare('DELETE FROM audio_chunks WHERE visit_id = ?').run(visitId);
+        db.prepare('DELETE FROM speech_segments WHERE visit_id = ?').run(visitId);
+        db.prepare('DELETE FROM audio_tracks WHERE visit_id = ?').run(visitId);
+        return { chunks: changes };
+      });
     },
     segments(visitId, afterIndex = -1) {
       return (selectSegments.all(visitId, afterIndex) as { idx: number; start_ms: number; end_ms: number }[]).map(toSegment);
