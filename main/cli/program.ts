@@ -10,6 +10,7 @@ import { registerIcdCommands } from './commands/icd.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
+import { registerStoreCommands } from './commands/store.js';
 import { registerTerminologyCommands } from './commands/terminology.js';
 import { registerVisitCommands } from './commands/visit.js';
 import { registerEhrCommands } from './commands/ehr.js';
@@ -58,6 +59,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerAuthCommands(program, cli);
   registerPolicyCommands(program, cli);
   registerDiagnosticsCommands(program, cli);
+  registerStoreCommands(program, cli);
   registerTerminologyCommands(program, cli);
   registerIcdCommands(program, cli);
   registerEhrCommands(program, cli);

@@ -96,16 +96,19 @@ export const keyRecordMissing = () =>
 export const visitNotFound = () => new NotFoundError('The visit', 'visit.not_found');
 
 /**
- * SQLite reports a damaged database file (a bad page, a file that is not a database) as
- * SQLITE_CORRUPT* or SQLITE_NOTADB: that is a damaged store, not an app fault to retry, and the
- * clinician must not be told that nothing was lost.
+ * The store file is damaged: SQLite failed to read a page, or its check found damage. That is not an
+ * app fault to retry, and the clinician must not be told that nothing was lost.
  */
+export const storeFileDamaged = (details: ErrorDetails, cause?: unknown) =>
+  new ScribeError(
+    'integrity',
+    'Part of the store file is damaged and cannot be read. Ask IT to check the disk and restore the store from its backup before going on.',
+    { reason: 'store.file_damaged', details, cause },
+  );
+
+/** SQLite reports a damaged database file (a bad page, a file that is not a database) as SQLITE_CORRUPT* or SQLITE_NOTADB. */
 export function storeDamageOf(error: unknown): ScribeError | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || !/^SQLITE_(?:CORRUPT|NOTADB)/.test(code)) return undefined;
-  return new ScribeError(
-    'integrity',
-    'Part of the store file is damaged and cannot be read. Ask IT to check the disk and restore the store from its backup before going on.',
-    { reason: 'store.file_damaged', details: { sqlite: code }, cause: error },
-  );
+  return storeFileDamaged({ sqlite: code }, error);
 }

@@ -7,9 +7,18 @@ import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import type { ValueCipher } from './envelope.js';
 import { createValueCipher } from './envelope.js';
-import { keyRecordMissing, StoreExistsError, StoreMissingError, StoreTooNewError, wrongKeyKind } from './errors.js';
+import {
+  keyRecordMissing,
+  storeDamageOf,
+  StoreExistsError,
+  storeFileDamaged,
+  StoreMissingError,
+  StoreTooNewError,
+  wrongKeyKind,
+} from './errors.js';
 import type { KeyProvider, KeyProviderKind, WrappedKey } from './key-provider.js';
 import { LATEST_SCHEMA_VERSION, runMigrations, schemaVersion } from './migrations/index.js';
+import { QUICK_CHECK_ON_OPEN_MAX_BYTES, quickCheck } from './store-check.js';
 
 export const DATABASE_FILE = 'scribe.db';
 
@@ -108,6 +117,11 @@ export function openStore(options: StoreOptions): Store {
     // FULL: a committed visit survives power loss, not only a crash of the app.
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
+    // Before anything reads or writes the rows: a damaged file is not unlocked, migrated or written to.
+    if (exists && statSync(path).size <= QUICK_CHECK_ON_OPEN_MAX_BYTES) {
+      const problems = quickCheck(db);
+      if (problems.length > 0) throw storeFileDamaged({ check: 'quick_check', problems: problems.length });
+    }
     const version = schemaVersion(db);
     if (version > LATEST_SCHEMA_VERSION) throw new StoreTooNewError(version, LATEST_SCHEMA_VERSION);
     if (version === 0) {
@@ -118,7 +132,7 @@ export function openStore(options: StoreOptions): Store {
     }
   } catch (error) {
     db.close();
-    throw error;
+    throw storeDamageOf(error) ?? error;
   }
 
   const cipher = createValueCipher(dataKey);
