@@ -21,6 +21,7 @@ import { auditPage } from '../audit/audit-page.js';
 import type { DesktopShell } from './desktop-shell.js';
 import { noDesktopShell } from './desktop-shell.js';
 import { auditExportForbidden } from '../audit/audit-errors.js';
+import type { VisitErasure } from '../retention/visit-erasure.js';
 
 export interface HandlerDeps {
   readonly app: { readonly name: string; readonly version: string; readonly schemaVersion: number };
@@ -40,6 +41,8 @@ export interface HandlerDeps {
   readonly connectionTester: ConnectionTester;
   readonly ehr: EhrService;
   readonly pipeline: Pick<VisitPipeline, 'status'>;
+  /** A patient's erasure request: the visit's local copy goes (policy permitting). */
+  readonly erasure: VisitErasure;
   /** The Electron shell's global shortcut and window; absent for the web bridge and the CLI. */
   readonly desktop?: DesktopShell;
 }
@@ -63,6 +66,7 @@ export function createHandlers({
   pipeline,
   ehr,
   connectionTester,
+  erasure,
   desktop = noDesktopShell,
 }: HandlerDeps): HandlerTable {
   return {
@@ -114,6 +118,7 @@ export function createHandlers({
     'audio:range': (request, ctx) => readAudioRange(capture, request.visitId, request.fromMs, request.toMs, ctx.actor),
     'visit:markReady': (request, ctx) => visits.markReady(request.visitId, ctx.actor),
     'visit:autoDraftStatus': (request) => pipeline.status(request.visitId),
+    'visit:erase': (request, ctx) => erasure.erase(request.visitId, ctx.actor),
     'audit:export': (request, ctx) => {
       if (ctx.actor.role === 'scribe') throw auditExportForbidden();
       if (request.afterSeq === 0)

@@ -257,6 +257,8 @@ async function start(): Promise<void> {
   });
   // Signed notes go out in the background; the outbox survives restarts, so this only resumes it.
   scribe.outboxWorker.start(15_000);
+  // Audio of visits the EHR confirmed goes once audioRetentionDays have passed: checked now and every hour.
+  scribe.retention.start(3_600_000);
   // A recorded visit's note is drafted as soon as its transcript is final (and any left over from before).
   scribe.pipeline.start();
   recording = trackRecording(scribe.events);

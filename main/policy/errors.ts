@@ -52,3 +52,6 @@ export const scribesCannotChangeSettings = () =>
 
 export const signingRolesAdminOnly = () =>
   new ForbiddenError('Only an administrator can change who may sign. Nothing was changed.', 'settings.signing_roles_admin_only');
+
+export const erasureRolesAdminOnly = () =>
+  new ForbiddenError('Only an administrator can change who may erase visits. Nothing was changed.', 'settings.erasure_roles_admin_only');

@@ -27,6 +27,8 @@ export interface PolicyGate {
   readonly assertMaySign: (role: PolicyRole) => void;
   /** Days audio is kept after the EHR confirmed the note. */
   readonly retentionDays: () => number;
+  /** Throws unless this role may erase a visit's local copy (`visitErasureRoles`, empty by default). */
+  readonly assertMayErase: (role: PolicyRole) => void;
   readonly webBridgeAllowed: () => boolean;
   readonly assertWebBridgeAllowed: () => void;
 }
@@ -76,6 +78,10 @@ export function createPolicyGate(source: PolicyGateSource): PolicyGate {
       if (!source.values().signingRoles.includes(role)) refuse('signingRoles', `The ${role} role may not sign notes on this workstation`);
     },
     retentionDays: () => source.values().audioRetentionDays,
+    assertMayErase(role) {
+      const allowed: readonly string[] = source.values().visitErasureRoles;
+      if (!allowed.includes(role)) refuse('visitErasureRoles', `The ${role} role may not erase visits on this workstation`);
+    },
     webBridgeAllowed: () => source.values().webBridgeAllowed,
     assertWebBridgeAllowed() {
       if (!source.values().webBridgeAllowed) refuse('webBridgeAllowed', 'The browser UI (scribe web) may not run on this workstation');

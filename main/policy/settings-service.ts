@@ -5,7 +5,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
 import { lockedKeys, resolveEffectiveSettings, settingValues } from './effective-settings.js';
-import { invalidSettings, scribesCannotChangeSettings, settingsLocked, signingRolesAdminOnly } from './errors.js';
+import { erasureRolesAdminOnly, invalidSettings, scribesCannotChangeSettings, settingsLocked, signingRolesAdminOnly } from './errors.js';
 import type { LoadedPolicy } from './policy-file.js';
 import { readUserSettings, writeUserSettings } from './user-settings-file.js';
 
@@ -30,8 +30,8 @@ export interface SettingsServiceDeps {
   readonly onChanged?: (keys: readonly SettingKey[]) => void;
 }
 
-/** Changing who may sign is itself a signing decision: administrators only. */
-const ADMIN_ONLY: ReadonlySet<SettingKey> = new Set<SettingKey>(['signingRoles']);
+/** Changing who may sign, or who may erase visits, is itself that decision: administrators only. */
+const ADMIN_ONLY: ReadonlySet<SettingKey> = new Set<SettingKey>(['signingRoles', 'visitErasureRoles']);
 
 export function createSettingsService(deps: SettingsServiceDeps): SettingsService {
   const defaults = deps.defaults ?? settingDefaults;
@@ -60,6 +60,7 @@ export function createSettingsService(deps: SettingsServiceDeps): SettingsServic
         throw settingsLocked(refused);
       }
       if (actor.role === 'scribe') throw scribesCannotChangeSettings();
+      if (actor.role !== 'admin' && keys.includes('visitErasureRoles')) throw erasureRolesAdminOnly();
       if (actor.role !== 'admin' && keys.some((key) => ADMIN_ONLY.has(key))) {
         throw signingRolesAdminOnly();
       }

@@ -53,6 +53,10 @@ export const AuditAction = z.enum([
   /** Reads of PHI from the EHR: who, and how many results (object id `count:<n>`), never the search terms. */
   'ehr.schedule_viewed',
   'ehr.patients_searched',
+  /** A confirmed visit's audio destroyed after the retention period (its key, then its chunks): object is the visit. */
+  'audio.purged',
+  /** A visit's local copy erased on a patient's request: object is the visit, actor who erased it. */
+  'visit.erased',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

@@ -229,6 +229,14 @@ export const Settings = z.object({
     .max(PolicyRole.options.length)
     .refine(unique, 'must not repeat a role')
     .meta({ description: 'Roles that may sign a note and send it to the EHR.' }),
+  visitErasureRoles: z
+    .array(z.enum(['clinician', 'admin']))
+    .max(2)
+    .refine(unique, 'must not repeat a role')
+    .meta({
+      description:
+        "Roles that may erase a visit's local copy (audio, transcript, note, revisions, addenda, delivered outbox rows) for a patient's erasure request; notes already in the EHR stay there. Refused while a signed note has not reached the EHR. Empty: nobody (off). Only an administrator or the machine policy can change it.",
+    }),
   webBridgeAllowed: z
     .boolean()
     .meta({ description: 'Allow `scribe web` (the browser UI on 127.0.0.1 for development and tests). Installed builds never start it.' }),
@@ -275,6 +283,7 @@ export const settingDefaults: Settings = {
   updatePinnedVersion: null,
   updateInstallOnQuit: false,
   signingRoles: ['clinician'],
+  visitErasureRoles: [],
   webBridgeAllowed: true,
 };
 

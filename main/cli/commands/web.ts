@@ -21,6 +21,8 @@ export function registerWebCommand(program: Command, cli: CliContext): void {
         scribe.policy.assertWebBridgeAllowed();
         // As in the app: a recorded visit's note is drafted once its transcript is final.
         scribe.pipeline.start();
+        // As in the app: confirmed visits' audio goes once audioRetentionDays have passed.
+        scribe.retention.start(3_600_000);
         const bridge = await startWebBridge({
           dispatch: scribe.dispatch,
           events: scribe.events,
