@@ -23,6 +23,7 @@ import { createCliContext } from './session.js';
 import { registerDraftCommands } from './commands/draft.js';
 import { registerTranscriptCommands } from './commands/transcript.js';
 import { registerTranscribeCommands } from './commands/transcribe.js';
+import { registerRetentionCommands } from './commands/retention.js';
 
 export interface CliDeps {
   readonly io: Io;
@@ -63,6 +64,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerTerminologyCommands(program, cli);
   registerIcdCommands(program, cli);
   registerEhrCommands(program, cli);
+  registerRetentionCommands(program, cli);
   return program;
 }
 

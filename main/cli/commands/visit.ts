@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { RequestIn } from '../../../shared/api/contract.js';
 import { formatVisit, formatVisitList, json } from '../output.js';
 import type { CliContext } from '../session.js';
+import { registerVisitEraseCommand } from './visit-erase.js';
 
 interface CreateOptions {
   patient: string;
@@ -53,5 +54,6 @@ export function registerVisitCommands(program: Command, cli: CliContext): Comman
       const shown = await cli.withScribe('open', (_s, call) => call('visit:get', { id }));
       cli.io.out(o.json ? json(shown) : formatVisit(shown));
     });
+  registerVisitEraseCommand(visit, cli);
   return visit;
 }
