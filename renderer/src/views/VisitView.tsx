@@ -2,6 +2,7 @@ import { useCallback, useRef, useState } from 'react';
 import { useApp, useRecorderState } from '../app-context.js';
 import { ConsentPanel } from '../components/ConsentPanel.js';
 import { DraftStatusPanel } from '../components/DraftStatusPanel.js';
+import { EraseVisitPanel } from '../components/EraseVisitPanel.js';
 import { LiveTranscript } from '../components/LiveTranscript.js';
 import { RecordingPanel } from '../components/RecordingPanel.js';
 import { RecoveryPanel } from '../components/RecoveryPanel.js';
@@ -93,6 +94,7 @@ export function VisitView({ visitId }: { visitId: string }) {
             {afterRecording ? (
               <DraftStatusPanel visit={visit.visit} autoDraft={autoDraft} transcriptFinal={transcript.transcript?.final ?? false} />
             ) : null}
+            {recordingHere ? null : <EraseVisitPanel visit={visit.visit} settings={settings.view} />}
           </div>
           <LiveTranscript transcript={transcript.transcript} recording={recordingHere} error={transcript.error}>
             <TranscriptionProgress

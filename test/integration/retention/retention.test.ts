@@ -90,6 +90,14 @@ describe('audio retention and visit erasure', () => {
     // The stored chunks are the AES-GCM bodies; 32 bytes from the middle of each must not survive anywhere.
     const sealedRuns = sealed.map((c) => c.subarray(200, 232));
     assert.equal(foundIn(files(), sealedRuns), sealed.length, 'the scan finds the chunks while they exist');
+    // The new stored field: the visit's audio key is on disk only sealed; no PHI sits beside it in plain.
+    const wrapped = raw(
+      (db) => db.prepare('SELECT wrapped FROM audio_keys WHERE visit_id = ?').get(delivered.visit.id) as { wrapped: Buffer },
+    );
+    const audioKey = scribe.store.cipher.open(wrapped.wrapped, { table: 'audio_keys', rowId: delivered.visit.id, column: 'wrapped' });
+    assert.equal(audioKey.length, 32);
+    assert.equal(foundIn(files(), [audioKey, Buffer.from(SENTINEL.name), Buffer.from(SENTINEL.mrn)]), 0, 'no key or PHI in plain on disk');
+    assert.equal(foundIn(files(), runsOf(delivered.frames)), 0, 'audio is never on disk in plain, before or after');
 
     now += 7 * DAY - 60_000;
     const early = await scribe.retention.run({ dryRun: false });
