@@ -44,6 +44,9 @@ import type { OutboxWorker } from './writeback/outbox-worker.js';
 import { createWritebackService } from './writeback/writeback-service.js';
 import { createAddendumService } from './notes/addendum-service.js';
 import { createSigningService } from './signing/signing-service.js';
+import { createSignerResolver } from './signing/signer-resolution.js';
+import { mappedSigner } from './signing/mapped-signer.js';
+import { createPractitionerDirectory } from './ehr/practitioner-directory.js';
 import { createSqliteAddendumRepository } from './notes/addendum-repository.js';
 import { createCaptureService } from './capture/capture-service.js';
 import type { CaptureService } from './capture/capture-service.js';
@@ -206,21 +209,6 @@ export function openScribe(options: ScribeOptions): Scribe {
     audit,
     events,
   });
-  const signing = createSigningService({
-    store,
-    notes: noteRepository,
-    addenda: addendumRepository,
-    visits: visitRecords,
-    lifecycle,
-    outbox,
-    transcripts: transcriptRepository,
-    validateCode,
-    audit,
-    events,
-    clock,
-    route: () => writebackConfig?.route ?? settings.values().ehrRouting,
-    maySign: policy.maySign,
-  });
   const vad = options.vad ?? createVadProvider(() => loadSileroVad(findSileroModel()), logger);
   const capture = createCaptureService({
     store,
@@ -288,6 +276,25 @@ export function openScribe(options: ScribeOptions): Scribe {
   events.on('settings:changed', ({ keys }) => auth.settingsChanged(keys));
   const ehrConnections = createEhrConnections({ settings: () => settings.values(), defaultTarget: defaultTargets.fhir, auth });
   events.on('settings:changed', () => ehrConnections.reset());
+  const signing = createSigningService({
+    store,
+    notes: noteRepository,
+    addenda: addendumRepository,
+    visits: visitRecords,
+    lifecycle,
+    outbox,
+    transcripts: transcriptRepository,
+    validateCode,
+    audit,
+    events,
+    clock,
+    route: () => writebackConfig?.route ?? settings.values().ehrRouting,
+    maySign: policy.maySign,
+    resolveSigner: createSignerResolver({
+      mappedPractitioner: (account) => mappedSigner(settings.values(), account, defaultTargets.demoSigner),
+      lookup: createPractitionerDirectory(() => ehrConnections.current(), logger),
+    }),
+  });
   const ehr = createEhrService({
     connection: () => ehrConnections.current(),
     visits,

@@ -38,5 +38,10 @@ export async function identifyClinician(c: ClinicianIdentityCheck): Promise<Sign
 
 /** The signed-in clinician as the API's actor: their Practitioner id acts, as a clinician. */
 export function actorOf(user: SignedInUser): Actor {
-  return { id: user.practitionerId, role: 'clinician' };
+  const name = user.displayName ?? undefined;
+  return {
+    id: user.practitionerId,
+    role: 'clinician',
+    practitioner: { id: user.practitionerId, ...(name ? { name } : {}), vouchedBy: 'ehr-sign-in' },
+  };
 }

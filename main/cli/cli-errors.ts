@@ -72,3 +72,10 @@ export const invalidLineCount = () =>
 
 export const keyFileNeeded = () =>
   new ScribeError('bad_request', '--create-key-file needs --key-file FILE.', { reason: 'cli.key_file_needed' });
+
+export const invalidPractitionerId = () =>
+  new ScribeError(
+    'bad_request',
+    "--as takes the EHR's practitioner id: letters, digits, '-' and '.', up to 64 characters (a 'Practitioner/' prefix is allowed).",
+    { reason: 'cli.invalid_practitioner_id' },
+  );

@@ -27,15 +27,16 @@ export const FhirTargetConfig = z.object({
   /**
    * Default: writing the note's resources, reading them back (a server without conditional create
    * is searched first, and some servers want read scope for If-None-Exist), reading the encounter
-   * and patient to find the organization and the schedule, and the problem list as transcription
-   * vocabulary. Medications need `system/MedicationRequest.read`, which is not asked for unless
-   * configured: an EHR may refuse the whole token for a scope the client is not registered for.
+   * and patient to find the organization and the schedule, the problem list as transcription
+   * vocabulary, and the signing practitioner (checked before a note is signed). Medications need
+   * `system/MedicationRequest.read`, which is not asked for unless configured: an EHR may refuse the
+   * whole token for a scope the client is not registered for.
    */
   scope: z
     .string()
     .min(1)
     .default(
-      'system/DocumentReference.read system/DocumentReference.write system/Condition.read system/Condition.write system/Provenance.read system/Provenance.write system/Encounter.read system/Patient.read',
+      'system/DocumentReference.read system/DocumentReference.write system/Condition.read system/Condition.write system/Provenance.read system/Provenance.write system/Encounter.read system/Patient.read system/Practitioner.read',
     ),
   /** Token endpoint; default: discovered from {baseUrl}/.well-known/smart-configuration. */
   tokenUrl: z.url({ protocol: /^https?$/ }).optional(),

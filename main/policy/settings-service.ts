@@ -30,8 +30,8 @@ export interface SettingsServiceDeps {
   readonly onChanged?: (keys: readonly SettingKey[]) => void;
 }
 
-/** Changing who may sign, or who may erase visits, is itself that decision: administrators only. */
-const ADMIN_ONLY: ReadonlySet<SettingKey> = new Set<SettingKey>(['signingRoles', 'visitErasureRoles']);
+/** Changing who may sign, as which practitioner, or who may erase visits, is itself that decision: administrators only. */
+const ADMIN_ONLY: ReadonlySet<SettingKey> = new Set<SettingKey>(['signingRoles', 'signerPractitioners', 'visitErasureRoles']);
 
 export function createSettingsService(deps: SettingsServiceDeps): SettingsService {
   const defaults = deps.defaults ?? settingDefaults;

@@ -7,7 +7,6 @@ import type { Visit, VisitState } from '../../shared/domain/visit.js';
 import type { VisitId } from '../../shared/ids.js';
 import type { CodeValidator } from '../coding/code-validator.js';
 import { noteEvidence } from '../evidence/note-evidence.js';
-import type { Actor } from '../kernel/actor.js';
 import type { AddendumRepository } from '../notes/addendum-repository.js';
 import { openAddendum } from '../notes/addendum-service.js';
 import { noteNotFound } from '../notes/note-errors.js';
@@ -133,9 +132,4 @@ function acceptedCodes(codes: readonly CodeSuggestion[], validate: CodeValidator
   const refused = checked.filter(({ valid }) => !valid.ok).map(({ code }) => code.code);
   if (refused.length > 0) throw acceptedCodeNotBillable(refused);
   return checked.map(({ code, valid }) => (valid.ok ? { ...code, code: valid.code, description: valid.description } : code));
-}
-
-/** The signer named in the attestation and sent to the EHR as the authenticating practitioner. */
-export function signerOf(actor: Actor): Signer {
-  return { id: actor.id };
 }

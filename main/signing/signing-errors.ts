@@ -70,3 +70,19 @@ export const acceptedCodeNotBillable = (codes: readonly string[]) =>
     'An accepted diagnosis code is not a billable ICD-10-CM code in the code set in use. Choose a billable code or remove it, then sign. Nothing was signed.',
     { reason: 'signing.code_not_billable', details: { codes: codes.join(', ') } },
   );
+
+/** Nobody vouches for which EHR practitioner is signing: no EHR sign-in, no IT mapping of this account. */
+export const signerUnresolved = () =>
+  new ScribeError(
+    'forbidden',
+    'The EHR does not know who is signing: you are not signed in to the EHR, and this workstation account is not linked to an EHR practitioner. Sign in to the EHR, or ask IT to link your account (signerPractitioners). Nothing was signed.',
+    { reason: 'signing.signer_unresolved' },
+  );
+
+/** The EHR answered that it has no such practitioner: a note signed under that id could never be filed. */
+export const signerUnknownToEhr = () =>
+  new ScribeError(
+    'bad_request',
+    'The EHR has no practitioner with the id this signature would carry, so it would refuse the note. Check the practitioner id, or ask IT to correct the link for this account. Nothing was signed.',
+    { reason: 'signing.signer_unknown' },
+  );

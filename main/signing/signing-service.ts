@@ -11,7 +11,8 @@ import type { VisitLifecycle } from '../visits/lifecycle.js';
 import { DELIVERY_STATES } from '../visits/lifecycle.js';
 import type { OutboxRepository } from '../writeback/outbox-repository.js';
 import type { ContentSources, SignedContent } from './signed-content.js';
-import { addendumContent, noteContent, SIGNABLE_STATES, signerOf } from './signed-content.js';
+import { addendumContent, noteContent, SIGNABLE_STATES } from './signed-content.js';
+import type { SignerResolver } from './signer-resolution.js';
 import type { SignedKind } from './signing-errors.js';
 import { signingRoleForbidden, unsupportedUnacknowledged, visitNotSignable } from './signing-errors.js';
 import { signatureOver } from './signature.js';
@@ -26,6 +27,8 @@ export interface SigningDeps extends ContentSources {
   readonly clock: Clock;
   /** Whether this role may sign (machine policy; clinicians by default). */
   readonly maySign?: (role: Actor['role']) => boolean;
+  /** Which EHR practitioner the actor signs as (refuses when none can be vouched for). */
+  readonly resolveSigner: SignerResolver;
 }
 
 export interface SignNoteResult {
@@ -53,9 +56,9 @@ export interface SigningService {
     revision: number,
     actor: Actor,
     options?: { readonly acknowledgeUnsupported?: boolean | undefined },
-  ): SignNoteResult;
+  ): Promise<SignNoteResult>;
   /** The open addendum, sent after the original note on the route the original took. */
-  signAddendum(visitId: VisitId, revision: number, actor: Actor): SignAddendumResult;
+  signAddendum(visitId: VisitId, revision: number, actor: Actor): Promise<SignAddendumResult>;
 }
 
 const SIGNED_ACTION: Record<SignedKind, AuditAction> = { note: 'note.signed', addendum: 'note.addendum_signed' };
@@ -73,9 +76,10 @@ export function createSigningService(deps: SigningDeps): SigningService {
     if (!moved) throw visitNotSignable(content.kind, content.visit.state);
   }
 
-  function sign(kind: SignedKind, visitId: VisitId, revision: number, actor: Actor, acknowledgeUnsupported: boolean) {
+  async function sign(kind: SignedKind, visitId: VisitId, revision: number, actor: Actor, acknowledgeUnsupported: boolean) {
     if (!maySign(actor.role)) throw signingRoleForbidden(kind);
-    const signer = signerOf(actor);
+    // Settled (and checked with the EHR) before the transaction: a refusal locks nothing.
+    const signer = await deps.resolveSigner(actor);
     const signed = deps.store.transaction(() => {
       const content = kind === 'note' ? noteContent(deps, visitId, revision) : addendumContent(deps, visitId, revision);
       const { unsupported } = content;
@@ -104,12 +108,12 @@ export function createSigningService(deps: SigningDeps): SigningService {
   }
 
   return {
-    signNote(visitId, revision, actor, options = {}) {
-      const { attestation, jobId } = sign('note', visitId, revision, actor, options.acknowledgeUnsupported === true);
+    async signNote(visitId, revision, actor, options = {}) {
+      const { attestation, jobId } = await sign('note', visitId, revision, actor, options.acknowledgeUnsupported === true);
       return { attestation, jobId };
     },
-    signAddendum(visitId, revision, actor) {
-      const { attestation, seq, jobId } = sign('addendum', visitId, revision, actor, false);
+    async signAddendum(visitId, revision, actor) {
+      const { attestation, seq, jobId } = await sign('addendum', visitId, revision, actor, false);
       return { attestation: addendumAttestation(attestation, seq), jobId, state: 'queued' };
     },
   };

@@ -8,4 +8,6 @@ import type { Hl7ReceiverDefaults } from './hl7/hl7-target-from-settings.js';
 export interface DefaultTargets {
   readonly fhir?: DefaultFhirTarget;
   readonly hl7?: Hl7ReceiverDefaults;
+  /** The demo EHR's practitioner an unlinked workstation account signs as, while the demo EHR is the target. */
+  readonly demoSigner?: string;
 }

@@ -229,6 +229,16 @@ export const Settings = z.object({
     .max(PolicyRole.options.length)
     .refine(unique, 'must not repeat a role')
     .meta({ description: 'Roles that may sign a note and send it to the EHR.' }),
+  signerPractitioners: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9._@\\-]{1,128}$/, 'must be a workstation account name'),
+      z.string().regex(/^[A-Za-z0-9.-]{1,64}$/, "must be the EHR's Practitioner id"),
+    )
+    .refine((links) => Object.keys(links).length <= 5000, 'must link at most 5000 accounts')
+    .meta({
+      description:
+        'Workstation account → the EHR Practitioner id it signs as, for clinicians who sign without signing in to the EHR (e.g. `{"jdoe": "12345"}`). A clinician signed in to the EHR always signs as the practitioner the EHR vouched for; an account with no link cannot sign until it signs in. Each id is checked with the EHR when it can be asked. Only an administrator or the machine policy can change it.',
+    }),
   visitErasureRoles: z
     .array(z.enum(['clinician', 'admin']))
     .max(2)
@@ -283,6 +293,7 @@ export const settingDefaults: Settings = {
   updatePinnedVersion: null,
   updateInstallOnQuit: false,
   signingRoles: ['clinician'],
+  signerPractitioners: {},
   visitErasureRoles: [],
   webBridgeAllowed: true,
 };

@@ -88,6 +88,8 @@ describe('a later change to a signed, delivered note becomes an addendum', skipW
         fhirTokenUrl: ehr.sandbox.auth.token,
         fhirClientId: TEST_CLIENT_ID,
         fhirPrivateKeyFile: keyFile,
+        // IT links the clinician's workstation account to their EHR practitioner: they sign without an EHR sign-in.
+        signerPractitioners: { [CLINICIAN]: CLINICIAN },
       }),
     );
     webEnv = { SCRIBE_POLICY_FILE: policy };

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { resolveActor } from '../context.js';
+import { practitionerIdOption, signingActor } from '../signer-option.js';
 import { json } from '../output.js';
 import type { Call, CliContext } from '../session.js';
 import { addendumFileUnreadable, addendumTextOrFile, noAddendumToSign } from '../cli-errors.js';
@@ -45,10 +45,14 @@ export function registerAddendumCommands(visit: Command, cli: CliContext): void 
     .command('sign-addendum')
     .description("sign the visit's unsigned addendum as a clinician and queue it after the original note")
     .argument('<id>', 'visit id')
-    .requiredOption('--as <practitioner-id>', 'the signing clinician')
+    .option(
+      '--as <practitioner-id>',
+      "the signing clinician's EHR practitioner id (default: the practitioner IT linked this account to)",
+      practitionerIdOption,
+    )
     .option('--revision <n>', 'the addendum revision you reviewed (default: the current one)', (v) => Number.parseInt(v, 10))
     .option('--json', 'print JSON')
-    .action(async (id: string, o: { as: string; revision?: number; json?: boolean }) => {
+    .action(async (id: string, o: { as?: string; revision?: number; json?: boolean }) => {
       const result = await cli.withScribe(
         'open',
         async (_s, call) => {
@@ -56,7 +60,7 @@ export function registerAddendumCommands(visit: Command, cli: CliContext): void 
           if (revision === undefined) throw noAddendumToSign();
           return call('visit:signAddendum', { visitId: id, revision });
         },
-        { ...resolveActor(cli.env), id: o.as },
+        signingActor(cli.env, o.as),
       );
       cli.io.out(
         o.json

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { practitionerIdOption, signingActor } from '../signer-option.js';
 import type { OutboxJobSummary } from '../../../shared/domain/outbox.js';
-import { resolveActor } from '../context.js';
 import { json } from '../output.js';
 import type { CliContext } from '../session.js';
 
@@ -31,21 +31,25 @@ export function registerWritebackCommands(program: Command, visit: Command, cli:
     .command('sign')
     .description("sign the visit's note as a clinician and queue it for the EHR")
     .argument('<id>', 'visit id')
-    .requiredOption('--as <practitioner-id>', 'the signing clinician')
+    .option(
+      '--as <practitioner-id>',
+      "the signing clinician's EHR practitioner id (default: the practitioner IT linked this account to)",
+      practitionerIdOption,
+    )
     .option('--revision <n>', 'the note revision you reviewed (default: the current one)', (v) => Number.parseInt(v, 10))
     .option(
       '--acknowledge-unsupported',
       'confirm you checked the sentences that have no support in the transcript (required when the note has any)',
     )
     .option('--json', 'print JSON')
-    .action(async (id: string, o: { as: string; revision?: number; acknowledgeUnsupported?: boolean; json?: boolean }) => {
+    .action(async (id: string, o: { as?: string; revision?: number; acknowledgeUnsupported?: boolean; json?: boolean }) => {
       const result = await cli.withScribe(
         'open',
         async (_s, call) => {
           const revision = o.revision ?? (await call('note:get', { visitId: id })).note.revision;
           return call('visit:sign', { visitId: id, revision, ...(o.acknowledgeUnsupported ? { acknowledgeUnsupported: true } : {}) });
         },
-        { ...resolveActor(cli.env), id: o.as },
+        signingActor(cli.env, o.as),
       );
       cli.io.out(
         o.json

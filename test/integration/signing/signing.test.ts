@@ -20,8 +20,15 @@ import type { Visit } from '../../../shared/domain/visit.js';
 import { noteDraft } from '../../helpers/note-draft.js';
 import { FAST_SCRYPT, SENTINEL, tempDir } from '../../helpers/temp-store.js';
 
-const clinician: CallContext = { transport: 'cli', actor: { id: 'dr-signing', role: 'clinician' } };
-const scribeUser: CallContext = { transport: 'cli', actor: { id: 'sc-signing', role: 'scribe' } };
+// Both signed in to the EHR, which vouched for their practitioner ids (signer-resolution.test.ts covers the rest).
+const clinician: CallContext = {
+  transport: 'cli',
+  actor: { id: 'dr-signing', role: 'clinician', practitioner: { id: 'dr-signing', vouchedBy: 'ehr-sign-in' } },
+};
+const scribeUser: CallContext = {
+  transport: 'cli',
+  actor: { id: 'sc-signing', role: 'scribe', practitioner: { id: 'sc-signing', vouchedBy: 'ehr-sign-in' } },
+};
 const admin: CallContext = { transport: 'cli', actor: { id: 'admin-signing', role: 'admin' } };
 
 type Failure = Error & { code?: string; reason?: string; details?: Record<string, unknown> };

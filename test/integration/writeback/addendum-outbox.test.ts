@@ -12,7 +12,10 @@ import type { Visit } from '../../../shared/domain/visit.js';
 import { noteDraft } from '../../helpers/note-draft.js';
 import { FAST_SCRYPT, SENTINEL, tempDir } from '../../helpers/temp-store.js';
 
-const clinician = { transport: 'cli', actor: { id: 'dr-sign', role: 'clinician' } } as const;
+const clinician = {
+  transport: 'cli',
+  actor: { id: 'dr-sign', role: 'clinician', practitioner: { id: 'dr-sign', vouchedBy: 'ehr-sign-in' } },
+} as const;
 const scribeUser = { transport: 'cli', actor: { id: 'scribe-1', role: 'scribe' } } as const;
 type Ctx = typeof clinician | typeof scribeUser;
 
