@@ -72,9 +72,13 @@ export function ReviewQueueView() {
                 {visits.map((visit) => (
                   <tr key={visit.id}>
                     <th scope="row" className="patient-cell">
-                      <a href={routeHref('review', visit.id)}>{visit.patientName ?? 'Unnamed patient'}</a>
+                      {visit.damaged ? (
+                        <span className="damaged-record">This visit’s record is damaged. Ask IT to restore the store from its backup.</span>
+                      ) : (
+                        <a href={routeHref('review', visit.id)}>{visit.patientName ?? 'Unnamed patient'}</a>
+                      )}
                     </th>
-                    <td className="id-cell">{visit.patientId}</td>
+                    <td className="id-cell">{visit.patientId ?? ''}</td>
                     <td>
                       <StateBadge state={visit.state} />
                     </td>
