@@ -1,5 +1,5 @@
 import type { FactKind, FactMismatch } from '../../shared/domain/note.js';
-import type { Regimen, TextFacts } from './fact-check/extract-facts.js';
+import type { TextFacts } from './fact-check/extract-facts.js';
 import { extractFacts } from './fact-check/extract-facts.js';
 import { spanOf } from './fact-check/tokens.js';
 
@@ -24,21 +24,22 @@ export function checkFacts(sentence: string, evidence: readonly string[]): FactM
 
   for (const med of s.medications) {
     const word = s.tokens[med.from]!.norm;
-    if (!ev.some((e) => e.medications.some((m) => m.key === med.key) || e.words.has(word))) report('medication', med.from, med.to);
+    // A word the reader does not know as a drug still backs itself ("xyzpril 10 mg" said, "xyzpril" written).
+    const single = med.to - med.from === 1;
+    if (!ev.some((e) => e.medications.some((m) => m.key === med.key) || (single && e.words.has(word))))
+      report('medication', med.from, med.to);
   }
   for (const fact of s.regimen) {
     if (ev.some((e) => e.regimen.some((r) => r.kind === fact.kind && r.key === fact.key && belongs(r.drug, fact.drug)))) continue;
     if (fact.kind === 'dose') {
       // The amount is there but not this unit (or none): the unit is what changed.
-      const said = ev.some((e) => (e.amounts.get(fact.amount!) ?? []).some((owner) => belongs(owner, fact.drug)));
-      if (said) report('unit', fact.to - unitWidth(s, fact), fact.to);
+      const parts = fact.amount!.split('-');
+      const said = ev.some((e) => parts.every((part) => (e.amounts.get(part) ?? []).some((owner) => belongs(owner, fact.drug))));
+      if (said) report('unit', fact.unitFrom!, fact.to);
       else report('dose', fact.from, fact.to);
     } else report(fact.kind, fact.from, fact.to);
   }
-  for (const n of s.numbers) {
-    if (!ev.some((e) => (n.key.includes('/') ? e.numbers.some((m) => m.key === n.key) : e.amounts.has(n.key))))
-      report('number', n.from, n.to);
-  }
+  for (const n of s.numbers) if (!saysNumber(ev, n.key)) report('number', n.from, n.to);
   for (const side of s.sides) {
     const found = ev.some((e) => e.sides.some((x) => x.key === side.key));
     const both =
@@ -60,8 +61,17 @@ export function checkFacts(sentence: string, evidence: readonly string[]): FactM
 const belongs = (evidenceDrug: string | undefined, sentenceDrug: string | undefined) =>
   evidenceDrug === undefined || sentenceDrug === undefined || evidenceDrug === sentenceDrug;
 
-/** How many tokens the unit of a dose takes ("mg" 1, "mg / dl" 3). */
-const unitWidth = (s: TextFacts, fact: Regimen) => fact.to - fact.from - 1 - (s.tokens[fact.from + 1]?.norm === '-' ? 1 : 0);
+/**
+ * A number is found as said; a reading ("120/80") only whole, so its parts cannot make another; a
+ * score out of 10 ("7/10") also as its score with the scale said ("on a scale of 1 to 10?" "7").
+ */
+function saysNumber(evidence: readonly TextFacts[], key: string): boolean {
+  const has = (n: string) => evidence.some((e) => e.amounts.has(n));
+  if (!key.includes('/')) return has(key);
+  if (evidence.some((e) => e.numbers.some((m) => m.key === key))) return true;
+  const [score, scale] = key.split('/');
+  return scale === '10' && has(score!) && has('10');
+}
 
 /**
  * A word the sentence states as present (or absent) while its evidence only states the opposite.

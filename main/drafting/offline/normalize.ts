@@ -31,15 +31,19 @@ const REPLACEMENTS: readonly (readonly [RegExp, string])[] = [
 
 const FILLERS = /(?:^|\s)(?:u+m+|u+h+m*|e+r+m*|a+h+|h+m+|m+-?h+m+|mhm|uh-huh|um-hum|huh)(?=[\s,.?!]|$)[,.]?/g;
 const HEDGES = /(?:^|(?<=[\s,]))(?:you know|i mean|like i said|you see|sort of like)(?:,|(?=\s))/g;
-/** "mon- , i" and "ex- exerting": a word cut off and restarted. */
-const FALSE_START = /\b\w+-(?=\s|,|$)\s*,?/g;
+/**
+ * "mon- , i" and "ex- exerting": a word cut off and restarted. Only short letter fragments: a whole
+ * word broken off ("twice daily-") and numbers ("every 4- 6 hours") stay.
+ */
+const FALSE_START = /\b[a-z]{1,4}-(?=\s|,|$)\s*,?/g;
 /** "i , i , i've", "the , the , the last": the same word said again while thinking. */
 const STUTTER = /\b(\w+(?:'\w+)?)((?:[\s,]+\1\b)+)/g;
 /** "have you have you been able": a two-word restart. */
 const REPEATED_PAIR = /\b(\w+[\s,]+\w+)(?:[\s,]+\1\b)+/g;
 
 export function normalizeSpeech(raw: string): string {
-  let text = ` ${raw.toLowerCase()} `;
+  // "IM" in capitals is the route, not speech-to-text's "im" for "I'm": kept as "i.m" once lower-cased.
+  let text = ` ${raw.replace(/\bIM\b/g, 'i.m').toLowerCase()} `;
   for (const [pattern, replacement] of REPLACEMENTS) text = text.replace(pattern, replacement);
   text = text.replace(FALSE_START, ' ').replace(FILLERS, ' ').replace(HEDGES, ' ');
   text = text.replace(STUTTER, '$1').replace(REPEATED_PAIR, '$1');

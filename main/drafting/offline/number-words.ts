@@ -108,7 +108,9 @@ export function numberRunAt(tokens: readonly string[], i: number): { text: strin
   }
   const run = readRun(words);
   const lone = words.length === 1 && (words[0] === 'one' || words[0] === 'zero');
-  if (!run || (lone && (trailing !== '' || !UNIT_AFTER.test(bare(tokens[j]))))) return undefined;
+  // "one to two puffs": a lone "one" opening a range is a number too.
+  const range = /^(?:to|or|-)$/.test(bare(tokens[j])) && (NUMBER_WORD.has(bare(tokens[j + 1])) || /^\d/.test(bare(tokens[j + 1])));
+  if (!run || (lone && (trailing !== '' || !(UNIT_AFTER.test(bare(tokens[j])) || range)))) return undefined;
   return { text: run.text, end: j, trailing };
 }
 

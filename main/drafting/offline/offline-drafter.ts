@@ -282,7 +282,8 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
     // Patient (or family) speech: the first sentence may answer the clinician's last question.
     const [first, ...rest] = u.sentences;
     let remaining = u.sentences;
-    for (const sentence of u.sentences) takeFacts(sentence.text, evidence, false);
+    // A question ("what about increasing my testosterone to 175 mg?") states no medicine taken.
+    for (const sentence of u.sentences) if (!sentence.question) takeFacts(sentence.text, evidence, false);
     if (openingAsked && !u.otherVoice && (complaint?.rank ?? 0) < 5) {
       // The reason comes first in an answer; a symptom mentioned further on is history, not the complaint.
       const answered = u.sentences

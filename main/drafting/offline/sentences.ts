@@ -1,3 +1,7 @@
+import { frequencyAt } from '../../evidence/fact-check/frequencies.js';
+import { routeAt } from '../../evidence/fact-check/routes.js';
+import { tokenize } from '../../evidence/fact-check/tokens.js';
+
 /**
  * Splits a turn into sentences. Punctuated text splits at . ? !; unpunctuated speech (many ASR
  * outputs) also splits before the discourse markers people start a new thought with ("okay",
@@ -69,6 +73,21 @@ function splitRun(words: string[], punctuated: boolean): string[][] {
   return pieces;
 }
 
+/** "p.o." or "b.i.d." closing a chunk: a dotted abbreviation, not the end of a sentence, when a regimen word follows. */
+const DOTTED_END = /(?:^|\s)[a-z](?:\.[a-z0-9]{1,2}){1,3}$/i;
+
+/** "trizivir 1 tablet p.o. b.i.d.": the dots of "p.o." do not end the sentence before "b.i.d.". */
+function joinRegimens(chunks: { text: string; end: string }[]): void {
+  for (let i = chunks.length - 2; i >= 0; i -= 1) {
+    const chunk = chunks[i]!;
+    const next = chunks[i + 1]!;
+    if (chunk.end !== '.' || !DOTTED_END.test(chunk.text)) continue;
+    const tokens = tokenize(next.text);
+    if (tokens.length === 0 || !(frequencyAt(tokens, 0, false) ?? routeAt(tokens, 0))) continue;
+    chunks.splice(i, 2, { text: `${chunk.text}.${next.text}`, end: next.end });
+  }
+}
+
 export function splitSentences(text: string): Sentence[] {
   const out: Sentence[] = [];
   const chunks: { text: string; end: string }[] = [];
@@ -78,6 +97,7 @@ export function splitSentences(text: string): Sentence[] {
     last = match.index + match[0].length;
   }
   if (last < text.length) chunks.push({ text: text.slice(last), end: '' });
+  joinRegimens(chunks);
   // Speech with almost no punctuation is split by its discourse markers instead.
   const words = text.split(/\s+/).filter(Boolean).length;
   const marks = (text.match(/[.,?!;]/g) ?? []).length;

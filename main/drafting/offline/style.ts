@@ -20,7 +20,8 @@ export function finish(text: string): string {
     .split(' ')
     .map((token) => {
       const m = /^([a-z0-9'-]+)(.*)$/.exec(token);
-      if (!m) return token;
+      // "i.m.", "p.o.": a dotted abbreviation is not the word before its first dot.
+      if (!m || /^\.[a-z0-9]/.test(m[2]!)) return token;
       const cased = CASING.get(m[1]!);
       return cased ? cased + m[2]! : token;
     })

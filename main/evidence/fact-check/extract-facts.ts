@@ -25,9 +25,10 @@ export interface Placed {
 export interface Regimen extends Placed {
   readonly kind: 'dose' | 'frequency' | 'route';
   readonly drug: string | undefined;
-  /** Dose only: the amount (digits) and the unit key; `key` is "amount unit". */
+  /** Dose only: the amount (digits, "1-2" for a range), the unit key and where the unit starts; `key` is "amount unit". */
   readonly amount?: string;
   readonly unit?: string;
+  readonly unitFrom?: number;
 }
 
 export interface TextFacts {
@@ -49,10 +50,41 @@ export interface TextFacts {
 }
 
 const DETERMINERS = new Set(['the', 'your', 'my', 'his', 'her', 'their', 'a', 'some']);
+/** Words after a drug's name that are part of it: "morphine sulfate", "metoprolol succinate", "nifedipine ER". */
+const DRUG_FORMS = new Set('sulfate succinate tartrate hydrochloride hcl cypionate sodium er xr sr cr xl la dr ec odt'.split(' '));
+/** Units that count what is taken ("2 tablets") rather than how strong it is ("500 mg"): one of each is one regimen. */
+const COUNTS = new Set(['tablet', 'capsule', 'pill', 'puff', 'drop', 'spray', 'patch']);
+
+/**
+ * The medicine named at `i`, with its extent: "vitamin d3", "tylenol #3" / "tylenol number 3"
+ * (a product of its own, not acetaminophen), "morphine sulfate".
+ */
+function medicationAt(tokens: readonly Token[], i: number, beforeDose: (k: number) => boolean): Placed | undefined {
+  const word = tokens[i]!.norm;
+  const next = tokens[i + 1];
+  if (word === 'vitamin' && next?.kind === 'word' && /^[a-z]\d{0,2}$/.test(next.norm))
+    return { key: `vitamin ${next.norm}`, from: i, to: i + 2 };
+  const key = drugKey(word, beforeDose(i + 1));
+  if (!key) return undefined;
+  const numbered = (next?.norm === '#' || next?.norm === 'number') && tokens[i + 2]?.kind === 'number';
+  if (numbered) return { key: `${word} #${tokens[i + 2]!.norm}`, from: i, to: i + 3 };
+  let to = i + 1;
+  while (tokens[to]?.kind === 'word' && DRUG_FORMS.has(tokens[to]!.norm)) to += 1;
+  return { key, from: i, to };
+}
 const LINKS = new Set(['to', 'at', 'of', 'is', 'was', 'on']);
 
-/** A dose starts at `i`: a number and its unit. */
-const doseAt = (tokens: readonly Token[], i: number) => (tokens[i]?.kind === 'number' ? unitAt(tokens, i + 1) : undefined);
+/** A dose starts at `i`: a number, or a range ("1 to 2", "15-20"), and its unit. */
+function doseAt(tokens: readonly Token[], i: number): { amount: string; unit: string; unitFrom: number; end: number } | undefined {
+  const first = tokens[i];
+  if (first?.kind !== 'number' || first.norm.includes('/')) return undefined;
+  const single = unitAt(tokens, i + 1);
+  if (single) return { amount: first.norm, unit: single.key, unitFrom: single.start, end: single.end };
+  const second = tokens[i + 2];
+  if (!['-', 'to', 'or'].includes(tokens[i + 1]?.norm ?? '') || second?.kind !== 'number' || second.norm.includes('/')) return undefined;
+  const unit = unitAt(tokens, i + 3);
+  return unit ? { amount: `${first.norm}-${second.norm}`, unit: unit.key, unitFrom: unit.start, end: unit.end } : undefined;
+}
 
 export function extractFacts(text: string): TextFacts {
   const tokens = tokenize(text);
@@ -63,6 +95,8 @@ export function extractFacts(text: string): TextFacts {
   const sides: (Placed & { key: Side })[] = [];
   const words = new Set<string>();
   let drug: string | undefined;
+  /** Where the current medicine was named. */
+  let lastNamed = -1;
   /** Where the last amount or medicine ended: "a day" right there is a schedule. */
   let amountEnd = -1;
   const addAmount = (value: string, owner: string | undefined) => {
@@ -84,17 +118,39 @@ export function extractFacts(text: string): TextFacts {
         i = frequency.end;
         continue;
       }
-      const unit = doseAt(tokens, i);
-      if (unit) {
+      const dose = doseAt(tokens, i);
+      if (dose) {
         let owner = drug;
-        if (tokens[unit.end]?.norm === 'of') {
-          let k = unit.end + 1;
+        if (tokens[dose.end]?.norm === 'of') {
+          let k = dose.end + 1;
           if (DETERMINERS.has(tokens[k]?.norm ?? '')) k += 1;
-          owner = (tokens[k]?.kind === 'word' ? drugKey(tokens[k]!.norm, true) : undefined) ?? owner;
+          const named = tokens[k]?.kind === 'word' ? medicationAt(tokens, k, () => true) : undefined;
+          owner = named?.key ?? owner;
+        } else if (owner !== undefined) {
+          // A second strength (or count) after the first belongs to a medicine this reader does not know
+          // ("meloxicam 15 mg … along with ultram, 50 mg"): from here on, to none.
+          const kind = COUNTS.has(dose.unit) ? 'count' : 'strength';
+          if (
+            regimen.some(
+              (r) => r.kind === 'dose' && r.drug === owner && r.from > lastNamed && (COUNTS.has(r.unit!) ? 'count' : 'strength') === kind,
+            )
+          ) {
+            drug = undefined;
+            owner = undefined;
+          }
         }
-        regimen.push({ kind: 'dose', key: `${t.norm} ${unit.key}`, amount: t.norm, unit: unit.key, drug: owner, from: i, to: unit.end });
-        addAmount(t.norm, owner);
-        i = unit.end;
+        regimen.push({
+          kind: 'dose',
+          key: `${dose.amount} ${dose.unit}`,
+          amount: dose.amount,
+          unit: dose.unit,
+          unitFrom: dose.unitFrom,
+          drug: owner,
+          from: i,
+          to: dose.end,
+        });
+        for (const part of dose.amount.split('-')) addAmount(part, owner);
+        i = dose.end;
         amountEnd = i;
         continue;
       }
@@ -120,12 +176,18 @@ export function extractFacts(text: string): TextFacts {
       }
       const side = sideAt(tokens, i);
       if (side) sides.push({ key: side, from: i, to: i + 1 });
-      const dosed = doseAt(tokens, i + 1) ?? (LINKS.has(tokens[i + 1]?.norm ?? '') ? doseAt(tokens, i + 2) : undefined);
-      const named = drugKey(t.norm, dosed !== undefined);
+      const named = medicationAt(
+        tokens,
+        i,
+        (k) => doseAt(tokens, k) !== undefined || (LINKS.has(tokens[k]?.norm ?? '') && doseAt(tokens, k + 1) !== undefined),
+      );
       if (named) {
-        medications.push({ key: named, from: i, to: i + 1 });
-        drug = named;
-        amountEnd = i + 1;
+        medications.push(named);
+        drug = named.key;
+        lastNamed = i;
+        i = named.to;
+        amountEnd = i;
+        continue;
       }
     }
     i += 1;

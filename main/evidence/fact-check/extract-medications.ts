@@ -1,4 +1,51 @@
-import { isDrugName } from '../../drafting/offline/medications.js';
+import { DRUGS, DRUG_SUFFIX } from '../../drafting/offline/lexicon.js';
+
+/** Words with a drug's ending that are not drugs. */
+const NOT_DRUGS = new Set([
+  'one',
+  'done',
+  'gone',
+  'alone',
+  'phone',
+  'bone',
+  'line',
+  'fine',
+  'mine',
+  'nine',
+  'time',
+  'some',
+  'side',
+  'inside',
+  'outside',
+  'wide',
+  'ride',
+  'while',
+  'medicine',
+  'routine',
+  'caffeine',
+  'nicotine',
+  'vaccine',
+  'online',
+  'taking',
+  'about',
+  'around',
+  'like',
+  'take',
+  'control',
+  'alcohol',
+  'cholesterol',
+  'protocol',
+  'school',
+  'pool',
+  'tool',
+  'lol',
+]);
+
+/** A known drug, or (right before a dose) a word shaped like a generic drug name. */
+export function isDrugName(word: string, withDose: boolean): boolean {
+  if (DRUGS.has(word)) return true;
+  return withDose && word.length >= 5 && !NOT_DRUGS.has(word) && DRUG_SUFFIX.test(word);
+}
 
 /**
  * Brand names patients say, to the generic the note may write instead ("Lasix" = furosemide).

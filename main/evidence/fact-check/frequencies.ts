@@ -15,7 +15,7 @@ import type { Token } from './tokens.js';
  * - every other day = every 2 days = every second day = q.o.d. (q2d); every other week = every 2
  *   weeks (q2w); weekly = once a week = every week (1/w); monthly = once a month (1/mo).
  * - times of day are their own schedules: every morning = in the morning = q.a.m.; every evening =
- *   in the evening = q.p.m.; at night = nightly = every night; at bedtime = before bed = q.h.s.
+ *   in the evening = q.p.m.; at night = nightly = every night = once at night; at bedtime = before bed = q.h.s.
  *   "Daily" is not "every morning", and "at night" is not "at bedtime".
  * - as needed = p.r.n. = when needed = if needed; taper = tapering; wean = weaning; with meals,
  *   before meals, after meals and with food each their own.
@@ -49,10 +49,10 @@ const TABLE = new PhraseTable([
   ['q#-#h', ['every # (-|to|or) # (hours|hrs|h)', 'q # - # (hours|hrs|h)']],
   ['q2d', ['every other day', 'every second day', '(on alternate days|alternate days|alternating days)', '(qod|qad)']],
   ['q#d', ['every # days']],
-  ['qam', ['every morning', 'each morning', 'in the (morning|mornings)', '(qam|qmorning)']],
+  ['qam', ['every morning', 'each morning', 'in the (morning|mornings)', 'first thing in the morning', '(qam|qmorning)']],
   ['qpm', ['every evening', 'each evening', 'in the (evening|evenings)', 'qpm']],
-  ['night', ['at night', 'nightly', 'every night', 'each night', 'at nighttime', 'at night time']],
-  ['bedtime', ['at bedtime', 'at bed time', 'before (bed|bedtime)', 'before going to bed', '(qhs|hs|at hs)']],
+  ['night', ['(once|) at night', '(once|) nightly', 'every night', 'each night', 'at nighttime', 'at night time']],
+  ['bedtime', ['(once|) at bedtime', 'at bed time', 'before (bed|bedtime)', 'before going to bed', '(qhs|hs|at hs)']],
   [
     '1/w',
     [

@@ -43,9 +43,6 @@ const PSEUDO = new Set(
 );
 const CLAUSE_END_WORDS = new Set(['but', 'however', 'although', 'though', 'except', 'yet', 'because', 'since', 'whereas', 'which', 'so']);
 const SUBJECTS = new Set(['i', 'he', 'she', 'they', 'we', 'it', 'you', "i'm", "it's", "he's", "she's", "they're", "i've", 'there']);
-const QUESTION_START = new Set(
-  'do does did are is was were have has had can could would will should how what when where which who why any anything'.split(' '),
-);
 const LEADING = new Set(['and', 'so', 'okay', 'alright', 'now', 'well', 'um', 'uh', 'also', 'but']);
 
 const isNegation = (t: Token, next: Token | undefined): boolean => {
@@ -71,17 +68,80 @@ interface Stretch {
   readonly question: boolean;
 }
 
-/** The text's sentences (cut at . ; ? !), each marked when it asks rather than states. */
+/** "do you", "is there", "are your": an auxiliary asks only when a subject follows it ("was given morphine" states). */
+const AUXILIARY = new Set([
+  'do',
+  'does',
+  'did',
+  'are',
+  'is',
+  'was',
+  'were',
+  'have',
+  'has',
+  'had',
+  'can',
+  'could',
+  'would',
+  'will',
+  'should',
+]);
+const ASKED_SUBJECT = new Set([
+  'you',
+  'your',
+  'he',
+  'she',
+  'it',
+  'they',
+  'we',
+  'i',
+  'there',
+  'that',
+  'this',
+  'the',
+  'any',
+  'his',
+  'her',
+  'their',
+]);
+const WH = new Set(['how', 'what', 'when', 'where', 'which', 'who', 'why', 'any', 'anything']);
+/** "…, okay?", "…, right?": a tag does not make the statement before it a question. */
+const TAGS = new Set(['okay', 'right', 'alright', 'correct', 'yeah', 'yes', 'no', 'ok', 'huh', 'sound', 'sounds', 'good']);
+
+function asks(tokens: readonly Token[], from: number, to: number): boolean {
+  let k = from;
+  while (k < to && (tokens[k]!.kind !== 'word' || LEADING.has(tokens[k]!.norm))) k += 1;
+  if (k >= to) return false;
+  const word = tokens[k]!.norm;
+  return WH.has(word) || (AUXILIARY.has(word) && ASKED_SUBJECT.has(tokens[k + 1]?.norm ?? ''));
+}
+
+/**
+ * The text's clauses (cut at . ; ? !, at commas, and at "and" / "but" / "so" / "or" before a
+ * question), each marked when it asks rather than states: it opens with a question word, or it is
+ * the only clause of a sentence ending in "?" ("so you have chest pain?") and not a tag ("okay?").
+ */
 function stretches(tokens: readonly Token[]): Stretch[] {
   const out: Stretch[] = [];
   let start = 0;
   while (start < tokens.length) {
     let end = start;
     while (end < tokens.length && !/^[.?!;]$/.test(tokens[end]!.norm)) end += 1;
-    let first = start;
-    while (first < end && (tokens[first]!.kind !== 'word' || LEADING.has(tokens[first]!.norm))) first += 1;
-    const question = tokens[end]?.norm === '?' || (first < end && QUESTION_START.has(tokens[first]!.norm));
-    out.push({ start, end, question });
+    const marked = tokens[end]?.norm === '?';
+    const clauses: [number, number][] = [];
+    let from = start;
+    for (let k = start; k < end; k += 1) {
+      const t = tokens[k]!;
+      const conjunction = ['and', 'but', 'so', 'or'].includes(t.norm) && asks(tokens, k + 1, end);
+      if (t.norm === ',' || conjunction) {
+        if (k > from) clauses.push([from, k]);
+        from = k + 1;
+      }
+    }
+    if (end > from) clauses.push([from, end]);
+    const whole = clauses.filter(([a, b]) => !(b - a <= 2 && TAGS.has(tokens[a]!.norm)));
+    for (const [a, b] of clauses)
+      out.push({ start: a, end: b, question: asks(tokens, a, b) || (marked && whole.length === 1 && whole[0]![0] === a) });
     start = end + 1;
   }
   return out;
@@ -89,35 +149,35 @@ function stretches(tokens: readonly Token[]): Stretch[] {
 
 /** Every clinical word of the text with its polarity, in order. */
 export function mentions(tokens: readonly Token[]): Mention[] {
+  const asked: boolean[] = new Array<boolean>(tokens.length).fill(false);
+  for (const { start, end, question } of stretches(tokens)) if (question) asked.fill(true, start, end);
   const out: Mention[] = [];
-  for (const { start, end, question } of stretches(tokens)) {
-    let cue = -1;
-    let clauseStart = start;
-    for (let k = start; k < end; k += 1) {
-      const t = tokens[k]!;
-      if (endsClause(tokens, k)) {
-        cue = -1;
-        clauseStart = k + 1;
-        continue;
-      }
-      if (isNegation(t, tokens[k + 1])) {
-        cue = k;
-        continue;
-      }
-      const free = /^([a-z]+)-free$/.exec(t.norm);
-      if (free && isClinical(free[1]!)) {
-        out.push({ stem: stem(free[1]!), negated: true, question, at: k, from: k });
-        continue;
-      }
-      const closesClause = k + 1 >= end || endsClause(tokens, k + 1);
-      if (POST.has(t.norm) && closesClause && cue < 0) {
-        // "strep test negative": the clause's words before it were stated absent.
-        for (let m = out.length - 1; m >= 0 && out[m]!.at >= clauseStart; m -= 1) out[m] = { ...out[m]!, negated: true };
-        continue;
-      }
-      if (t.kind === 'word' && isClinical(t.norm)) {
-        out.push({ stem: stem(t.norm), negated: cue >= 0, question, at: k, from: cue >= 0 ? cue : k });
-      }
+  let cue = -1;
+  let clauseStart = 0;
+  for (let k = 0; k < tokens.length; k += 1) {
+    const t = tokens[k]!;
+    if (endsClause(tokens, k)) {
+      cue = -1;
+      clauseStart = k + 1;
+      continue;
+    }
+    if (isNegation(t, tokens[k + 1])) {
+      cue = k;
+      continue;
+    }
+    const free = /^([a-z]+)-free$/.exec(t.norm);
+    if (free && isClinical(free[1]!)) {
+      out.push({ stem: stem(free[1]!), negated: true, question: asked[k]!, at: k, from: k });
+      continue;
+    }
+    const closesClause = k + 1 >= tokens.length || endsClause(tokens, k + 1);
+    if (POST.has(t.norm) && closesClause && cue < 0) {
+      // "strep test negative": the clause's words before it were stated absent.
+      for (let m = out.length - 1; m >= 0 && out[m]!.at >= clauseStart; m -= 1) out[m] = { ...out[m]!, negated: true };
+      continue;
+    }
+    if (t.kind === 'word' && isClinical(t.norm)) {
+      out.push({ stem: stem(t.norm), negated: cue >= 0, question: asked[k]!, at: k, from: cue >= 0 ? cue : k });
     }
   }
   return out;

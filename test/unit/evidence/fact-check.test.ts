@@ -162,6 +162,43 @@ describe('fact check: negation', () => {
   });
 });
 
+describe('fact check: what a medicine is and whose regimen is whose', () => {
+  test('vitamin D is not vitamin B12; Tylenol #3 is not acetaminophen; a range is one dose', () => {
+    ok('Vitamin D 2000 IU daily.', 'vitamin d 2000 iu a day');
+    assert.deepEqual(checkFacts('Vitamin D 1000 units daily.', ['vitamin b12 1000 units daily']), [
+      { kind: 'medication', value: 'Vitamin D' },
+      { kind: 'dose', value: '1000 units' },
+      { kind: 'frequency', value: 'daily' },
+    ]);
+    ok('Tylenol #3 every 6 hours as needed.', 'tylenol number three every six hours as needed');
+    // Plain Tylenol's "as needed" is not Tylenol #3's either.
+    assert.deepEqual(checkFacts('Tylenol #3 as needed.', ['tylenol as needed']), [
+      { kind: 'medication', value: 'Tylenol #3' },
+      { kind: 'frequency', value: 'as needed' },
+    ]);
+    ok('Albuterol 1-2 puffs every 4 hours.', 'albuterol one to two puffs every four hours');
+    assert.deepEqual(checkFacts('Albuterol 2-4 puffs every 4 hours.', ['albuterol one to two puffs every four hours']), [
+      { kind: 'dose', value: '2-4 puffs' },
+    ]);
+  });
+
+  test('a score out of 10 is found from its answer to a question about the scale', () => {
+    ok('Rates the pain 7/10.', 'On a scale of 1 to 10, how bad is the pain?', 'Seven.');
+    assert.deepEqual(checkFacts('Rates the pain 8/10.', ['On a scale of 1 to 10, how bad is the pain?', 'Seven.']), [
+      { kind: 'number', value: '8/10' },
+    ]);
+  });
+
+  test('a list after "denies" is all denied; a tag question does not make a statement a question', () => {
+    ok('Denies fever, chills, or night sweats.', 'No fever, no chills, no night sweats.');
+    assert.deepEqual(checkFacts('Denies fever, chills, or night sweats.', ['No fever or chills, but I do have night sweats.']), [
+      { kind: 'negation', value: 'Denies fever, chills, or night sweats' },
+    ]);
+    ok('Continue Prozac 20 mg daily.', "Let's continue you on the prozac 20 milligrams a day, okay?");
+    assert.deepEqual(checkFacts('Takes lisinopril.', ['Are you taking the lisinopril?']), [{ kind: 'negation', value: 'lisinopril' }]);
+  });
+});
+
 describe('fact check: cost', () => {
   test('long and repetitive lines are checked in well under a second each (no backtracking, no repeated copying)', () => {
     const line = 'metformin 500 mg twice a day b.i.d. every 8 hours no not left right 120/80 '.repeat(800);
