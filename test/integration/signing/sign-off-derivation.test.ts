@@ -10,6 +10,8 @@ import type { Scribe } from '../../../main/compose.js';
 import { openScribe } from '../../../main/compose.js';
 import type { CallContext } from '../../../main/kernel/actor.js';
 import type { NoteDraft } from '../../../main/notes/note-service.js';
+import { basisOf } from '../../../main/evidence/evidence-basis.js';
+import { parsePlainText } from '../../../main/transcripts/import/plain-text.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
 import type { NoteView as NoteViewSchema } from '../../../shared/api/contract.js';
 import type { z } from 'zod';
@@ -60,6 +62,17 @@ describe('sign-off derives support and codes from the store', () => {
       ['supported', 'supported', 'supported', 'supported'],
     );
     value(await call('visit:sign', { visitId, revision: note.revision }));
+  });
+
+  test('the evidence basis is stored sealed: no digest of what was said is readable in the file', async () => {
+    const visitId = await draftedVisit();
+    const row = scribe.store.db.prepare('SELECT evidence_basis FROM notes WHERE visit_id = ?').get(visitId) as { evidence_basis: Buffer };
+    const digests = Object.values(
+      basisOf(parsePlainText(NOTE_DRAFT_TRANSCRIPT).map((turn, i) => ({ id: `seg-${i + 1}`, text: turn.text }))),
+    );
+    assert.equal(digests.length, 5);
+    for (const digest of digests) assert.equal(row.evidence_basis.includes(digest), false, 'a digest in the clear');
+    assert.equal(row.evidence_basis.includes('seg-1'), false, 'the basis is one sealed value, not readable JSON');
   });
 
   test('a transcript replaced after drafting: the review shows which sentences lost their evidence, and signing needs acknowledgement', async () => {
