@@ -11,7 +11,10 @@ export interface EvidenceSource {
   readonly basis: EvidenceBasis | undefined;
 }
 
-export function evidenceSource(segments: readonly Pick<TranscriptSegment, 'id' | 'text'>[], basis: EvidenceBasis | undefined): EvidenceSource {
+export function evidenceSource(
+  segments: readonly Pick<TranscriptSegment, 'id' | 'text'>[],
+  basis: EvidenceBasis | undefined,
+): EvidenceSource {
   return { segments: new Map(segments.map((segment) => [segment.id, segment.text])), basis };
 }
 

@@ -82,8 +82,7 @@ export function createSqliteNoteRepository(store: Store): NoteRepository {
   return {
     get(visitId) {
       const row = selectCurrent.get(visitId) as
-        | { revision: number; body: Buffer; signed_revision: number | null; evidence_basis: Buffer | null }
-        | undefined;
+        { revision: number; body: Buffer; signed_revision: number | null; evidence_basis: Buffer | null } | undefined;
       if (!row) return undefined;
       return {
         note: decode(row.body, currentAt(visitId)),
