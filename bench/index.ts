@@ -1,5 +1,6 @@
 import { benchIcdSearch } from './icd-search.js';
 import { benchDraftingRouge } from './drafting-rouge.js';
+import { benchFactCheck } from './fact-check.js';
 import { benchStoreThroughput } from './store-throughput.js';
 import { benchCaptureIngest } from './capture-ingest.js';
 import { benchWritebackFhir } from './writeback-fhir.js';
@@ -23,6 +24,8 @@ const report = {
   captureIngest: await benchCaptureIngest(audioSeconds),
   icdSearch: benchIcdSearch(),
   drafting: benchDraftingRouge(),
+  /** Issue 13: the fact checker over the offline drafter's sentences with doses, frequencies or numbers. */
+  factCheck: benchFactCheck(),
   asr: await benchAsr(),
   writeback: {
     fhirTransactions: await benchWritebackFhir(),

@@ -61,6 +61,8 @@ function readRun(tokens: readonly string[]): Run | undefined {
   let lastKind: 'unit' | 'ten' | 'scale' | undefined;
   for (const token of tokens) {
     if (token === 'hundred') {
+      // "five hundred five hundred" is a number said twice, not 50,500.
+      if (current >= 100) return undefined;
       current = (current || 1) * 100;
       lastKind = 'scale';
     } else if (token === 'thousand') {
@@ -80,6 +82,15 @@ function readRun(tokens: readonly string[]): Run | undefined {
     }
   }
   const value = total + current;
+  return { value, text: String(value) };
+}
+
+/** "nineteen eighty four" → 1984, "twenty eighteen" → 2018: years said in pairs. */
+function yearOf(words: readonly string[]): Run | undefined {
+  const century = words[0] === 'twenty' ? 20 : UNITS[words[0] ?? ''];
+  const rest = readRun(words.slice(1));
+  if (century === undefined || century < 10 || !rest || rest.value < 10 || rest.value > 99) return undefined;
+  const value = century * 100 + rest.value;
   return { value, text: String(value) };
 }
 
@@ -106,7 +117,16 @@ export function numberRunAt(tokens: readonly string[], i: number): { text: strin
     j += 1;
     if (trailing) break;
   }
-  const run = readRun(words);
+  const whole = readRun(words);
+  const year = whole ? undefined : yearOf(words);
+  // Numbers said one after another ("three four days", "four five six") are read one by one.
+  const single = whole || year || words.length < 2 ? undefined : readRun(words.slice(0, 1));
+  if (single) {
+    j = i + 1;
+    trailing = tokens[i]!.slice(bare(tokens[i]).length);
+    words.length = 1;
+  }
+  const run = whole ?? year ?? single;
   const lone = words.length === 1 && (words[0] === 'one' || words[0] === 'zero');
   // "one to two puffs": a lone "one" opening a range is a number too.
   const range = /^(?:to|or|-)$/.test(bare(tokens[j])) && (NUMBER_WORD.has(bare(tokens[j + 1])) || /^\d/.test(bare(tokens[j + 1])));

@@ -1,6 +1,7 @@
 import type { SectionId } from '../../../shared/domain/note.js';
 import type { TranscriptSegment } from '../../../shared/domain/transcript.js';
 import type { DraftedNote, DraftedSentence } from '../drafted-content.js';
+import { extractFacts } from '../../evidence/fact-check/extract-facts.js';
 import { extractAllergy } from './allergies.js';
 import { statedComplaint, symptomComplaint } from './complaint.js';
 import type { Phase } from './cues.js';
@@ -65,23 +66,37 @@ interface Utterance {
 /** Sections where one word is a whole entry ("Cough.", "Finasteride."). */
 const ONE_WORD_OK: ReadonlySet<SectionId> = new Set(['chief_complaint', 'medications', 'allergies', 'assessment']);
 
-/** Collects sentences per section, each with its evidence, dropping near-repeats. */
+/** The facts the fact checker reads in a sentence (regimen, numbers, sides, what is denied), as one comparable string. */
+function factSignature(text: string): string {
+  const f = extractFacts(text);
+  return JSON.stringify([
+    f.medications.map((m) => m.key),
+    f.regimen.map((r) => `${r.kind} ${r.key} ${r.drug ?? ''}`),
+    f.numbers.map((n) => n.key),
+    f.sides.map((s) => s.key),
+    f.mentions.filter((m) => m.negated).map((m) => m.stem),
+  ]);
+}
+
+/** Collects sentences per section, each with its evidence, dropping near-repeats that state the same facts. */
 class SectionCollector {
-  private readonly sections = new Map<SectionId, { text: string; evidence: string[]; key: Set<string> }[]>();
+  private readonly sections = new Map<SectionId, { text: string; evidence: string[]; key: Set<string>; facts: string }[]>();
 
   add(section: SectionId, text: string, evidence: readonly string[]): void {
     const finished = finish(text);
     if (finished === '' || (wordCount(finished) < 2 && !ONE_WORD_OK.has(section))) return;
     const key = new Set(finished.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+    const facts = factSignature(finished);
     const list = this.sections.get(section) ?? [];
     for (const existing of list) {
       const shared = [...key].filter((t) => existing.key.has(t)).length;
-      if (shared / Math.min(key.size, existing.key.size) >= 0.85) {
+      // "500 mg daily" and "500 mg twice daily" share most words but not their facts: both stay.
+      if (shared / Math.min(key.size, existing.key.size) >= 0.85 && facts === existing.facts) {
         for (const id of evidence) if (!existing.evidence.includes(id)) existing.evidence.push(id);
         return;
       }
     }
-    list.push({ text: finished, evidence: [...new Set(evidence)], key });
+    list.push({ text: finished, evidence: [...new Set(evidence)], key, facts });
     this.sections.set(section, list);
   }
 

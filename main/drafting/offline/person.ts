@@ -24,7 +24,7 @@ const ADVERBS = new Set(
   ),
 );
 const UNCHANGED = new Set(
-  "can could will would should might may must did didn't was wasn't had hadn't can't won't wouldn't couldn't shouldn't went took felt got saw fell ate came thought made ran hurt broke lost gave began kept left slept woke told said knew found bought put tried used became brought heard noticed started stopped".split(
+  "daily nightly weekly monthly twice once can could will would should might may must did didn't was wasn't had hadn't can't won't wouldn't couldn't shouldn't went took felt got saw fell ate came thought made ran hurt broke lost gave began kept left slept woke told said knew found bought put tried used became brought heard noticed started stopped".split(
     ' ',
   ),
 );

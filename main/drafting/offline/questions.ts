@@ -119,8 +119,12 @@ export function answerQuestion(question: string, answer: string, p: Pronouns): {
     return { sentences: [{ section: 'hpi', text }], consumed: true };
   }
   if (SEVERITY_QUESTION.test(question)) {
-    const n = /\b(\d{1,2})(?:\/10)?\b/.exec(answer);
-    if (n && Number(n[1]) <= 10) return { sentences: [{ section: 'hpi', text: `Rates the pain ${n[1]}/10.` }], consumed: short };
+    // The score as said ("7.5"); "/10" only when a scale of 10 was said, not assumed.
+    const n = /\b(\d{1,2}(?:\.\d+)?)(?:\/10)?(?![\d.]*\d)/.exec(answer);
+    const outOf10 = /\b10\b|\/10\b/.test(`${question} ${answer}`);
+    if (n && Number(n[1]) <= 10) {
+      return { sentences: [{ section: 'hpi', text: `Rates the pain ${n[1]}${outOf10 ? '/10' : ''}.` }], consumed: short };
+    }
   }
   if (said && short && !/\bquestions?\b|\bsound (?:good|okay|like a plan)\b|\bmake sense\b|\bokay\b/.test(question)) {
     const statement = statementFromQuestion(question, said === 'yes', p);

@@ -9,8 +9,9 @@ import { stripLeading, wordCount } from './style.js';
  * the note's wording (finish() in style.ts capitalises and punctuates).
  */
 
+/** "no fever", "I don't have any chills"; not "no, I sleep like a rock", where "no" answers and what follows is said. */
 const DENIAL =
-  /^(?:no|i (?:don't|do not|haven't|have not|didn't|did not)(?: really)? (?:have|had|get|got|notice|noticed|feel|felt|experience|experienced|been having)|i have no|i've had no|i've not had|there's no|not having|never had)\s+(?:any\s+)?(?:more\s+)?(.+)$/;
+  /^(?:no(?![, ]+(?:i|i'm|i've|it|it's|we|he|she|they|you|that|this)\b)|i (?:don't|do not|haven't|have not|didn't|did not)(?: really)? (?:have|had|get|got|notice|noticed|feel|felt|experience|experienced|been having)|i have no|i've had no|i've not had|there's no|not having|never had)\s+(?:any\s+)?(?:more\s+)?(.+)$/;
 const REPORT =
   /^i(?:'ve| have)?(?: also| still| just| really)? (?:been )?(?:having|had|have|got|gotten|getting|experiencing|experienced|noticed|noticing|developed|developing)\s+(?:a |an |some |this |these |that |the |like )*(.+)$/;
 const FEELING = /^i(?:'ve been| have been|'m| am)?(?: just| still| also| really)? (?:feel|feeling)\s+(.+)$/;

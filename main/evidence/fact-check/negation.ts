@@ -33,6 +33,8 @@ function isClinical(word: string): boolean {
   return SYMPTOMS.has(word) || CONDITIONS.has(word) || DRUGS.has(word) || EXAM_TERMS.has(word) || CARE.has(word);
 }
 
+/** Tokens a negation reaches past itself, or past the last clinical word it covered ("no fever, chills, or sweats"). */
+const SCOPE = 8;
 const PRE = new Set(['no', 'not', 'never', 'without', 'denies', 'denied', 'deny', 'denying', 'none', 'neither', 'nor']);
 const POST = new Set(['negative', 'none', 'denied', 'absent', 'gone', 'resolved', 'free']);
 /** A negation followed by one of these is not one: "no change", "not sure", "no, I have…". */
@@ -45,18 +47,23 @@ const CLAUSE_END_WORDS = new Set(['but', 'however', 'although', 'though', 'excep
 const SUBJECTS = new Set(['i', 'he', 'she', 'they', 'we', 'it', 'you', "i'm", "it's", "he's", "she's", "they're", "i've", 'there']);
 const LEADING = new Set(['and', 'so', 'okay', 'alright', 'now', 'well', 'um', 'uh', 'also', 'but']);
 
+/** "n't" alone is how tokenised speech writes "do n't", "ca n't". */
+const isNot = (word: string) => word.endsWith("n't") || /^(?:dont|didnt|doesnt|havent|hasnt|isnt|wasnt|arent|werent|cant|wont)$/.test(word);
+
 const isNegation = (t: Token, next: Token | undefined): boolean => {
   if (t.kind !== 'word') return false;
-  const pre =
-    PRE.has(t.norm) ||
-    (t.norm.endsWith("n't") && t.norm !== "n't") ||
-    /^(?:dont|didnt|doesnt|havent|hasnt|isnt|wasnt|arent|werent|cant|wont)$/.test(t.norm);
-  if (!pre) return t.norm === 'negative' && next?.norm === 'for';
-  return !PSEUDO.has(next?.norm ?? '');
+  if (t.norm === 'negative') return next?.norm === 'for';
+  if (!PRE.has(t.norm) && !isNot(t.norm)) return false;
+  // "no change", "not sure", "no, I have…": only "no" and "not" have pseudo-negations; "denies change in vision" denies.
+  return !(['no', 'not'].includes(t.norm) || isNot(t.norm)) || !(PSEUDO.has(next?.norm ?? '') || NEW_SUBJECTS.has(next?.norm ?? ''));
 };
+
+const NEW_SUBJECTS = new Set("i we you he she they i've i'm i'd we've we're you've you're he's she's they've they're".split(' '));
 
 const endsClause = (tokens: readonly Token[], k: number): boolean => {
   const t = tokens[k]!;
+  // A new subject starts a new clause: "if it doesn't improve we can consider an injection".
+  if (NEW_SUBJECTS.has(t.norm) && k > 0 && tokens[k - 1]!.kind === 'word' && !isNegation(tokens[k - 1]!, t)) return true;
   if (t.kind === 'punct') return t.norm === ',' ? SUBJECTS.has(tokens[k + 1]?.norm ?? '') : t.norm !== '-' && t.norm !== '/';
   if (CLAUSE_END_WORDS.has(t.norm)) return true;
   return (t.norm === 'and' || t.norm === 'or') && SUBJECTS.has(tokens[k + 1]?.norm ?? '');
@@ -116,10 +123,20 @@ function asks(tokens: readonly Token[], from: number, to: number): boolean {
   return WH.has(word) || (AUXILIARY.has(word) && ASKED_SUBJECT.has(tokens[k + 1]?.norm ?? ''));
 }
 
+/** Words before "do you" that make it part of a statement: "what do you think", "if you have". */
+const EMBEDS = new Set(['what', 'how', 'when', 'where', 'why', 'which', 'who', 'if', 'whether', 'that', 'than', 'as']);
+/** How far an unmarked question reaches in unpunctuated speech ("… do you have any pain there okay now …"). */
+const ASKED_REACH = 15;
+/** A sentence ending in "?" with no question word asks as a whole only when short: "so you have chest pain?". */
+const SHORT_QUESTION = 15;
+
 /**
- * The text's clauses (cut at . ; ? !, at commas, and at "and" / "but" / "so" / "or" before a
- * question), each marked when it asks rather than states: it opens with a question word, or it is
- * the only clause of a sentence ending in "?" ("so you have chest pain?") and not a tag ("okay?").
+ * The text's clauses (cut at . ; ? !, at commas, at "and" / "but" / "so" / "or" before a question,
+ * and before "do you", "are you", "is there"… in unpunctuated speech), each marked when it asks
+ * rather than states. In a sentence ending in "?", everything from the first asking clause on asks
+ * ("have you had any other symptoms, chest pain, nausea?"); with no asking clause, a short sentence
+ * asks whole unless it ends in a tag ("…, okay?"). Without a "?", an asking clause asks for fifteen
+ * words at most, across commas ("have you had any other symptoms , chest pain , nausea").
  */
 function stretches(tokens: readonly Token[]): Stretch[] {
   const out: Stretch[] = [];
@@ -133,15 +150,33 @@ function stretches(tokens: readonly Token[]): Stretch[] {
     for (let k = start; k < end; k += 1) {
       const t = tokens[k]!;
       const conjunction = ['and', 'but', 'so', 'or'].includes(t.norm) && asks(tokens, k + 1, end);
+      const inner =
+        k > from && AUXILIARY.has(t.norm) && ['you', 'there'].includes(tokens[k + 1]?.norm ?? '') && !EMBEDS.has(tokens[k - 1]!.norm);
       if (t.norm === ',' || conjunction) {
         if (k > from) clauses.push([from, k]);
         from = k + 1;
+      } else if (inner) {
+        clauses.push([from, k]);
+        from = k;
       }
     }
     if (end > from) clauses.push([from, end]);
-    const whole = clauses.filter(([a, b]) => !(b - a <= 2 && TAGS.has(tokens[a]!.norm)));
-    for (const [a, b] of clauses)
-      out.push({ start: a, end: b, question: asks(tokens, a, b) || (marked && whole.length === 1 && whole[0]![0] === a) });
+    const first = clauses.findIndex(([a, b]) => asks(tokens, a, b));
+    const last = clauses.at(-1);
+    const tagged = last !== undefined && last[1] - last[0] <= 2 && TAGS.has(tokens[last[0]]!.norm);
+    if (marked) {
+      const askedFrom = first >= 0 ? clauses[first]![0] : !tagged && end - start <= SHORT_QUESTION ? start : end;
+      if (askedFrom > start) out.push({ start, end: askedFrom, question: false });
+      if (askedFrom < end) out.push({ start: askedFrom, end, question: true });
+    } else {
+      let askedTo = start;
+      for (const [a, b] of clauses) {
+        if (asks(tokens, a, b)) askedTo = Math.min(end, a + ASKED_REACH);
+        if (askedTo >= b) out.push({ start: a, end: b, question: true });
+        else if (askedTo > a) out.push({ start: a, end: askedTo, question: true }, { start: askedTo, end: b, question: false });
+        else out.push({ start: a, end: b, question: false });
+      }
+    }
     start = end + 1;
   }
   return out;
@@ -153,6 +188,7 @@ export function mentions(tokens: readonly Token[]): Mention[] {
   for (const { start, end, question } of stretches(tokens)) if (question) asked.fill(true, start, end);
   const out: Mention[] = [];
   let cue = -1;
+  let reach = -1;
   let clauseStart = 0;
   for (let k = 0; k < tokens.length; k += 1) {
     const t = tokens[k]!;
@@ -163,8 +199,11 @@ export function mentions(tokens: readonly Token[]): Mention[] {
     }
     if (isNegation(t, tokens[k + 1])) {
       cue = k;
+      reach = k;
       continue;
     }
+    // Unpunctuated speech runs on: a negation reaches a few words past itself or the last word it covered.
+    if (cue >= 0 && k - reach > SCOPE) cue = -1;
     const free = /^([a-z]+)-free$/.exec(t.norm);
     if (free && isClinical(free[1]!)) {
       out.push({ stem: stem(free[1]!), negated: true, question: asked[k]!, at: k, from: k });
@@ -177,22 +216,31 @@ export function mentions(tokens: readonly Token[]): Mention[] {
       continue;
     }
     if (t.kind === 'word' && isClinical(t.norm)) {
+      if (cue >= 0) reach = k;
       out.push({ stem: stem(t.norm), negated: cue >= 0, question: asked[k]!, at: k, from: cue >= 0 ? cue : k });
     }
   }
   return out;
 }
 
-const ANSWER_NO = new Set(['no', 'nope', 'nah', 'never', 'none', 'not', 'denies', 'denied', 'negative']);
+const ANSWER_NO = new Set(['no', 'nope', 'nah', 'never', 'none', 'not', 'denies', 'denied', 'negative', 'nothing']);
 
-/** Whether the text says "no" outside a question ("No.", "Nope", "I don't"): the answer to a question about a symptom. */
+/**
+ * Whether the text answers "no": its first statement opens with "no", "nope", "nah", "never",
+ * "none", "negative", "not really" or "I don't / haven't…" (as the drafter reads an answer).
+ */
 export function saysNo(tokens: readonly Token[]): boolean {
-  return stretches(tokens).some(
-    ({ start, end, question }) =>
-      !question &&
-      tokens
-        .slice(start, end)
-        .some((t) => t.kind === 'word' && (ANSWER_NO.has(t.norm) || /n't$|^(?:dont|didnt|doesnt|havent)$/.test(t.norm))),
+  const stated = stretches(tokens).find(({ start, end, question }) => !question && end > start);
+  if (!stated) return false;
+  let k = stated.start;
+  while (k < stated.end && (tokens[k]!.kind !== 'word' || LEADING.has(tokens[k]!.norm))) k += 1;
+  const word = tokens[k]?.norm ?? '';
+  const next = tokens[k + 1]?.norm ?? '';
+  const third = tokens[k + 2]?.norm ?? '';
+  return (
+    ANSWER_NO.has(word) ||
+    (['i', 'we', 'he', 'she'].includes(word) &&
+      (isNot(next) || (['do', 'have', 'did'].includes(next) && (isNot(third) || third === 'not'))))
   );
 }
 

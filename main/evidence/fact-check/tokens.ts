@@ -92,8 +92,33 @@ function withFractions(tokens: readonly Token[]): Token[] {
   return out;
 }
 
+/**
+ * Words said again while thinking ("five hundred, five hundred milligrams", "the the"), read once,
+ * as the drafter reads them (normalize.ts): the same run of one to three words right after itself.
+ */
+function withoutRepeats(tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (const t of tokens) {
+    out.push(t);
+    for (const width of [3, 2, 1]) {
+      const n = out.length;
+      if (n < 2 * width) continue;
+      let same = true;
+      for (let k = 0; k < width && same; k += 1) {
+        const a = out[n - width + k]!;
+        same = a.kind === 'word' && a.norm === out[n - 2 * width + k]!.norm;
+      }
+      if (same) {
+        out.length = n - width;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 export function tokenize(text: string): Token[] {
-  return withFractions(withNumberWords(scan(text)));
+  return withFractions(withNumberWords(withoutRepeats(scan(text))));
 }
 
 /** The text a run of tokens covers, as written. */

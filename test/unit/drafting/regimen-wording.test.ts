@@ -44,3 +44,58 @@ describe('offline drafter: a regimen is written as said (issue 13, item 6)', () 
     assert.deepEqual(listed('I have not been taking Allegra daily.'), []);
   });
 });
+
+describe('offline drafter: numbers and denials as said (issue 13, item 6)', () => {
+  const draft = (...turns: [TranscriptSegment['speaker'], string][]) =>
+    draftOffline(turns.map(([speaker, text], i) => ({ id: `s${i + 1}`, startMs: i * 1000, endMs: i * 1000 + 900, speaker, text })));
+
+  test('a vital keeps its decimals; a year said in pairs and numbers said in a row are read as said', () => {
+    const note = draft(['clinician', 'Your temperature is 98.65 and your oxygen saturation is 98.5 percent.']);
+    assert.deepEqual(
+      note.sections.vitals?.map((s) => s.text),
+      ['Temperature 98.65 °F.', 'SpO2 98.5%.'],
+    );
+    const history = draft(
+      ['clinician', 'What happened?'],
+      ['patient', 'I had a stent placed in my heart in twenty eighteen and it took three four days to recover.'],
+    );
+    const text = Object.values(history.sections)
+      .flatMap((list) => list?.map((s) => s.text) ?? [])
+      .join(' ');
+    assert.match(text, /\b2018\b/);
+    assert.match(text, /\b3 4 days\b/);
+  });
+
+  test('a pain score is out of 10 only when a scale of 10 was said', () => {
+    const bare = draft(['clinician', 'What would you rate your pain?'], ['patient', "It's like a nine."]);
+    assert.deepEqual(
+      bare.sections.hpi?.map((s) => s.text),
+      ['Rates the pain 9.'],
+    );
+    const scaled = draft(['clinician', 'On a scale of 1 to 10, what would you rate your pain?'], ['patient', "It's like a nine."]);
+    assert.deepEqual(
+      scaled.sections.hpi?.map((s) => s.text),
+      ['Rates the pain 9/10.'],
+    );
+  });
+
+  test('"no, I sleep like a rock" is not a denial of sleep; two sentences with different regimens both stay', () => {
+    const sleep = draft(['patient', 'No I sleep like a rock most nights.']);
+    const all = Object.values(sleep.sections).flatMap((list) => list?.map((s) => s.text) ?? []);
+    assert.ok(!all.some((t) => /^(?:\w+: )?Denies/.test(t)), JSON.stringify(all));
+    const plan = draft(
+      ['clinician', 'Let me examine you. Your lungs are clear.'],
+      ['clinician', 'Plan: we will increase the lisinopril to 20 mg daily.'],
+      ['clinician', 'Plan: we will increase the lisinopril to 20 mg twice daily.'],
+    );
+    const texts = Object.values(plan.sections).flatMap((list) => list?.map((s) => s.text) ?? []);
+    assert.ok(
+      texts.some((t) => t === 'Increase the lisinopril to 20 mg twice daily.'),
+      JSON.stringify(texts),
+    );
+    assert.ok(
+      texts.some((t) => t === 'Increase the lisinopril to 20 mg daily.'),
+      JSON.stringify(texts),
+    );
+  });
+});
