@@ -80,6 +80,15 @@ test('a user the EHR names as something other than a Practitioner is refused wit
   );
 });
 
-test('the signed-in practitioner acts as a clinician under their Practitioner id', () => {
-  assert.deepEqual(actorOf({ practitionerId: 'p-3', fhirUser: 'Practitioner/p-3', displayName: null }), { id: 'p-3', role: 'clinician' });
+test('the signed-in practitioner acts as a clinician under their Practitioner id, vouched for by the EHR as the signer', () => {
+  assert.deepEqual(actorOf({ practitionerId: 'p-3', fhirUser: 'Practitioner/p-3', displayName: null }), {
+    id: 'p-3',
+    role: 'clinician',
+    practitioner: { id: 'p-3', vouchedBy: 'ehr-sign-in' },
+  });
+  assert.deepEqual(actorOf({ practitionerId: 'p-3', fhirUser: 'Practitioner/p-3', displayName: 'Dr. Noor' }).practitioner, {
+    id: 'p-3',
+    name: 'Dr. Noor',
+    vouchedBy: 'ehr-sign-in',
+  });
 });
