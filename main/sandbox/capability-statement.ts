@@ -1,12 +1,16 @@
+import { getSearchParameter } from '@medplum/core';
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import { loadBaseR4Definitions } from '../fhir/fhir-definitions.js';
 import { US_CORE } from '../fhir/us-core-profiles.js';
+import type { ResourceBehaviour, SandboxProfile } from './profiles/profile.js';
 import type { SmartAuthUrls } from './smart-auth.js';
 
-/** Medplum's router has no /metadata route: the sandbox describes itself here, honestly. */
+/** Medplum's router has no /metadata route: the sandbox describes itself here, honestly, as its vendor profile behaves. */
 export interface CapabilityOptions {
   readonly fhirBaseUrl: string;
   readonly auth: SmartAuthUrls;
   readonly transactions: boolean;
+  readonly profile: SandboxProfile;
   readonly usCore: boolean;
   readonly softwareVersion: string;
   readonly date: string;
@@ -25,7 +29,29 @@ const RESOURCES: readonly { type: CapabilityStatementRestResource['type']; profi
   { type: 'Provenance', profile: US_CORE.provenance },
 ];
 
+/** The search parameters a resource declares: every one the profile uses that is a SearchParameter (not _count etc.). */
+function searchParams(type: string, behaviour: ResourceBehaviour): CapabilityStatementRestResource['searchParam'] {
+  if (behaviour.searchParams === 'all') {
+    return [
+      { name: '_id', type: 'token' },
+      { name: 'identifier', type: 'token' },
+      ...(type === 'Patient' || type === 'Practitioner' || type === 'Organization' || type === 'Medication'
+        ? []
+        : [{ name: 'patient', type: 'reference' as const }]),
+    ];
+  }
+  loadBaseR4Definitions();
+  return behaviour.searchParams.flatMap((name) => {
+    const definition = getSearchParameter(type, name);
+    return definition?.type ? [{ name, type: definition.type }] : [];
+  });
+}
+
 export function buildCapabilityStatement(o: CapabilityOptions): CapabilityStatement {
+  const system = [
+    ...(o.profile.transaction && o.transactions ? [{ code: 'transaction' as const }] : []),
+    ...(o.profile.batch ? [{ code: 'batch' as const }, { code: 'search-system' as const }] : []),
+  ];
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',
@@ -53,22 +79,22 @@ export function buildCapabilityStatement(o: CapabilityOptions): CapabilityStatem
             },
           ],
         },
-        resource: RESOURCES.map((r) => ({
-          type: r.type,
-          ...(o.usCore && r.profile ? { supportedProfile: [r.profile] } : {}),
-          interaction: (['read', 'vread', 'search-type', 'create', 'update', 'history-instance'] as const).map((code) => ({ code })),
-          versioning: 'versioned',
-          readHistory: true,
-          conditionalCreate: true,
-          searchParam: [
-            { name: '_id', type: 'token' },
-            { name: 'identifier', type: 'token' },
-            ...(r.type === 'Patient' || r.type === 'Practitioner' || r.type === 'Organization' || r.type === 'Medication'
-              ? []
-              : [{ name: 'patient', type: 'reference' as const }]),
-          ],
-        })),
-        interaction: [...(o.transactions ? [{ code: 'transaction' as const }] : []), { code: 'batch' }, { code: 'search-system' }],
+        resource: RESOURCES.flatMap((r) => {
+          const behaviour = o.profile.resources[r.type];
+          if (!behaviour) return [];
+          return [
+            {
+              type: r.type,
+              ...(o.usCore && r.profile ? { supportedProfile: [r.profile] } : {}),
+              interaction: behaviour.interactions.map((code) => ({ code })),
+              versioning: 'versioned' as const,
+              readHistory: behaviour.interactions.includes('vread'),
+              conditionalCreate: o.profile.conditionalCreate && behaviour.interactions.includes('create'),
+              searchParam: searchParams(r.type, behaviour),
+            },
+          ];
+        }),
+        ...(system.length > 0 ? { interaction: system } : {}),
       },
     ],
   };

@@ -37,6 +37,12 @@ export function sendJson(
   res.end(text);
 }
 
+/** An answer without a body (an EHR's 201 without `Prefer`, Epic's 403). */
+export function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'cache-control': 'no-store', 'content-length': 0, ...headers });
+  res.end();
+}
+
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The Host header names this loopback server (blocks DNS-rebinding pages from driving it). */

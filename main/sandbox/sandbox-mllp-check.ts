@@ -63,3 +63,23 @@ export function sandboxMdmCheck(document: MdmDocument): AckError | undefined {
 }
 
 const pid3 = { segment: 'PID', field: 3 } as const;
+
+/** TXA-12's length in HL7 v2.5.1 (EI, 30 characters here as the issue's receivers truncate beyond it). */
+export const TXA12_MAX_LENGTH = 30;
+
+/**
+ * The athena profile's interface engine: the sandbox's checks plus TXA-12 within 30 characters, since
+ * a receiver that truncates it breaks duplicate detection (docs/ehr-vendors.md, "athena").
+ */
+export function athenaMdmCheck(document: MdmDocument): AckError | undefined {
+  const refused = sandboxMdmCheck(document);
+  if (refused) return refused;
+  if (document.document.uniqueDocumentNumber.length > TXA12_MAX_LENGTH) {
+    return {
+      hl7ErrorCode: '102',
+      text: `TXA-12 is longer than ${TXA12_MAX_LENGTH} characters.`,
+      location: { segment: 'TXA', field: 12 },
+    };
+  }
+  return undefined;
+}

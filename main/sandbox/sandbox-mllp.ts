@@ -2,7 +2,7 @@ import type { FaultSettings } from './faults.js';
 import type { SandboxListener, SandboxListenerFactory } from './sandbox.js';
 import { SANDBOX_DEFAULTS } from './sandbox-defaults.js';
 import { SANDBOX_MRN_SYSTEM } from './seed.js';
-import { SANDBOX_HL7_APPLICATION, sandboxMdmCheck } from './sandbox-mllp-check.js';
+import { SANDBOX_HL7_APPLICATION, athenaMdmCheck, sandboxMdmCheck } from './sandbox-mllp-check.js';
 import { sandboxPortInUse } from './sandbox-errors.js';
 import type { Hl7TargetConfigInput } from '../writeback/hl7/hl7-config.js';
 import type { MllpFaults, MllpListener } from '../writeback/hl7/mllp-listener.js';
@@ -29,7 +29,8 @@ export interface SandboxMllpListener extends SandboxListener {
  * The sandbox's HL7 v2 receiver as one of its extra listeners, driven by the sandbox's own fault
  * settings: errors become AE answers, timeouts a silent receiver, drops-after-commit a connection
  * closed after storing, and the request delay a slow ACK. A document for a patient, provider or
- * document type the sandbox does not hold is refused with AR (see sandboxMdmCheck). A busy port is
+ * document type the sandbox does not hold is refused with AR (see sandboxMdmCheck; under the athena
+ * profile also a TXA-12 over 30 characters). A busy port is
  * sandbox.port_in_use naming it.
  *   startSandbox({ extraListeners: [sandboxMllpListener({ port: 0 })] })
  */
@@ -45,7 +46,7 @@ export function sandboxMllpListener(
       faults: () => mllpFaultsFrom(context.faults.settings()),
       roll: (rate) => context.faults.roll(rate),
       logger: context.logger,
-      check: sandboxMdmCheck,
+      check: context.profile === 'athena' ? athenaMdmCheck : sandboxMdmCheck,
     }).catch((error: unknown) => {
       throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? sandboxPortInUse(port, 'MLLP') : error;
     });

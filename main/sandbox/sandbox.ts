@@ -12,6 +12,8 @@ import { buildCapabilityStatement } from './capability-statement.js';
 import type { FaultController, FaultSettingsInput } from './faults.js';
 import { createFaultController } from './faults.js';
 import { createFhirServer } from './fhir-server.js';
+import type { SandboxProfileName } from './profiles/profile-registry.js';
+import { sandboxProfile } from './profiles/profile-registry.js';
 import { sendJson } from './http-util.js';
 import { SandboxRepository } from './sandbox-repository.js';
 import { SANDBOX_DEFAULTS } from './sandbox-defaults.js';
@@ -36,6 +38,7 @@ export interface SandboxListenerContext {
   readonly faults: FaultController;
   readonly logger: Logger;
   readonly repository: SandboxRepository;
+  readonly profile: SandboxProfileName;
 }
 
 /**
@@ -46,6 +49,8 @@ export interface SandboxListenerContext {
 export type SandboxListenerFactory = (context: SandboxListenerContext) => Promise<SandboxListener>;
 
 export interface SandboxOptions {
+  /** Which EHR the sandbox behaves as (docs/ehr-vendors.md); default permissive. */
+  readonly profile?: SandboxProfileName;
   /** Loopback only: 127.0.0.1 (default), ::1 or localhost. */
   readonly host?: string;
   /** 0 picks a free port (tests). Default 8910. */
@@ -79,6 +84,8 @@ export interface SandboxDescription {
   readonly organizationId: string;
   readonly profiles: string;
   readonly profilesNote?: string | undefined;
+  /** The vendor profile the sandbox behaves as. */
+  readonly profile: SandboxProfileName;
   readonly listeners: readonly { readonly name: string; readonly address: string }[];
 }
 
@@ -113,7 +120,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const logger = options.logger ?? nullLogger;
   const faults = createFaultController(options.faults, options.random);
   const profiles = loadUsCoreProfiles(options.usCoreDir === undefined ? defaultUsCoreDir() : options.usCoreDir);
-  const validator = createResourceValidator(profiles);
+  const profile = sandboxProfile(options.profile ?? 'permissive');
+  // A vendor profile checks its own rules and base R4; only the permissive EHR holds writes to US Core.
+  const validator = createResourceValidator(profile.usCoreValidation ? profiles : loadUsCoreProfiles(null));
   const repository = new SandboxRepository();
   const transactions = options.transactions ?? true;
 
@@ -165,6 +174,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       fhirBaseUrl,
       auth: auth.urls,
       transactions,
+      profile,
       usCore: profiles.source === 'us-core-8.0.0',
       softwareVersion: appIdentity.version,
       date: today.toISOString(),
@@ -177,6 +187,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       smartConfiguration: () => auth.smartConfiguration(),
       capability: () => capability,
       transactions,
+      profile,
       faults,
       logger,
     });
@@ -196,7 +207,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       else if (under('/admin')) handleAdmin(req, res, path, adminDeps).catch(() => sendJson(res, 500, { error: 'admin failed' }));
       else sendJson(res, 404, { error: 'not found', fhirBaseUrl });
     };
-    for (const factory of options.extraListeners ?? []) extra.push(await factory({ host, faults, logger, repository }));
+    for (const factory of options.extraListeners ?? [])
+      extra.push(await factory({ host, faults, logger, repository, profile: profile.name }));
 
     const describe = (): SandboxDescription => ({
       fhirBaseUrl,
@@ -211,9 +223,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       organizationId: SANDBOX_DEFAULTS.organizationId,
       profiles: profiles.source,
       profilesNote: profiles.absentReason,
+      profile: profile.name,
       listeners: extra.map((l) => ({ name: l.name, address: l.address })),
     });
-    logger.info('sandbox.started', { port, profiles: profiles.source, listeners: extra.length });
+    logger.info('sandbox.started', { port, profiles: profiles.source, profile: profile.name, listeners: extra.length });
     return {
       fhirBaseUrl,
       auth: auth.urls,

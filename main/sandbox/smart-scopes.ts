@@ -1,9 +1,12 @@
 /**
  * SMART on FHIR resource scopes, v1 (`system/DocumentReference.write`) and v2 (`system/*.cruds`),
- * enforced coarsely: by resource type and read versus write. Compartments (patient/...) are not
- * narrowed to the launch patient here; the sandbox is a test EHR, not a policy engine.
+ * enforced by resource type and action: a v2 `c` creates but does not update or delete, while v1
+ * `write` (and `write` as an action: any of c, u, d) covers all three. Compartments (patient/...)
+ * are not narrowed to the launch patient here; the sandbox is a test EHR, not a policy engine.
  */
-export type ScopeAction = 'read' | 'write';
+export type ScopeAction = 'read' | 'write' | 'create' | 'update' | 'delete';
+
+const V2_LETTER: Record<ScopeAction, RegExp> = { read: /[rs]/, write: /[cud]/, create: /c/, update: /u/, delete: /d/ };
 
 const SCOPE = /^(system|user|patient)\/([A-Z][A-Za-z]+|\*)\.(read|write|\*|c?r?u?d?s?)$/;
 
@@ -41,9 +44,9 @@ export function scopeAllows(scopes: Iterable<string>, resourceType: string, acti
     const [, , type, perm] = m;
     if (type !== '*' && type !== resourceType) continue;
     if (perm === '*' || perm === action) return true;
+    if (perm === 'write' && action !== 'read') return true;
     if (perm === 'read' || perm === 'write') continue;
-    if (action === 'read' && /[rs]/.test(perm!)) return true;
-    if (action === 'write' && /[cud]/.test(perm!)) return true;
+    if (V2_LETTER[action].test(perm!)) return true;
   }
   return false;
 }

@@ -30,10 +30,30 @@ export interface FhirSandboxFixture {
   get<T = Resource>(path: string): Promise<T>;
   /** Every resource of `type` matching `query`. */
   search<T extends Resource>(type: T['resourceType'], query: string): Promise<T[]>;
+  /** One raw FHIR request with a backend token of `scope` (default system/*.write system/*.read); a JSON body is sent as FHIR JSON. */
+  request(method: string, path: string, options?: FhirRequestOptions): Promise<FhirAnswer>;
   close(): Promise<void>;
 }
 
-/** A sandbox on a free loopback port with one backend client whose key pair the test holds. */
+export interface FhirRequestOptions {
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+  readonly scope?: string;
+}
+
+export interface FhirAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  /** The body as text ('' when empty). */
+  readonly text: string;
+  /** The body parsed as JSON; undefined when empty. */
+  readonly json: Record<string, unknown> | undefined;
+}
+
+/**
+ * A sandbox on a free loopback port with one backend client whose key pair the test holds;
+ * `profile` (and every other option) goes to startSandbox as given.
+ */
 export async function startFhirSandbox(options: SandboxOptions = {}): Promise<FhirSandboxFixture> {
   const key = await generateClientKeyPair('ES384');
   const logger = recordingLogger();
@@ -47,6 +67,34 @@ export async function startFhirSandbox(options: SandboxOptions = {}): Promise<Fh
     ...overrides,
   });
   const reader = createBackendTokenSource({ ...config(), scope: 'system/*.read', signingAlg: 'ES384', requestTimeoutMs: 5_000 });
+  const tokens = new Map<string, ReturnType<typeof createBackendTokenSource>>();
+  const tokenFor = (scope: string) => {
+    let source = tokens.get(scope);
+    if (!source) {
+      source = createBackendTokenSource({ ...config(), scope, signingAlg: 'ES384', requestTimeoutMs: 5_000 });
+      tokens.set(scope, source);
+    }
+    return source.token();
+  };
+  const request = async (method: string, path: string, o: FhirRequestOptions = {}): Promise<FhirAnswer> => {
+    const response = await fetch(`${sandbox.fhirBaseUrl}${path ? `/${path}` : ''}`, {
+      method,
+      headers: {
+        accept: 'application/fhir+json',
+        authorization: `Bearer ${await tokenFor(o.scope ?? 'system/*.write system/*.read')}`,
+        ...(o.body === undefined ? {} : { 'content-type': 'application/fhir+json' }),
+        ...o.headers,
+      },
+      ...(o.body === undefined ? {} : { body: typeof o.body === 'string' ? o.body : JSON.stringify(o.body) }),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined,
+    };
+  };
   const get = async <T>(path: string): Promise<T> => {
     const response = await fetch(`${sandbox.fhirBaseUrl}/${path}`, {
       headers: { authorization: `Bearer ${await reader.token()}`, accept: 'application/fhir+json' },
@@ -66,6 +114,7 @@ export async function startFhirSandbox(options: SandboxOptions = {}): Promise<Fh
       const bundle = await get<{ entry?: { resource: T }[] }>(`${type}?${query}`);
       return (bundle.entry ?? []).map((e) => e.resource);
     },
+    request,
     close: () => sandbox.close(),
   };
 }

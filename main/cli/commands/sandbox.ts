@@ -2,6 +2,8 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import type { BackendClientRegistration } from '../../sandbox/smart-auth.js';
+import { SANDBOX_PROFILE_NAMES } from '../../sandbox/profiles/profile.js';
+import type { SandboxProfileName } from '../../sandbox/profiles/profile.js';
 import { resolveDataDir } from '../context.js';
 import type { CliContext } from '../session.js';
 import { invalidPort, invalidRate, notAJwks } from '../cli-errors.js';
@@ -10,6 +12,7 @@ interface SandboxCommandOptions {
   readonly port: number;
   readonly mllpPort: number;
   readonly host: string;
+  readonly profile: SandboxProfileName;
   readonly json?: boolean;
   readonly clientKey?: string;
   readonly clientJwks?: string;
@@ -32,8 +35,6 @@ const port = (v: string) => {
   if (!/^\d+$/.test(v) || n > 65_535) throw invalidPort();
   return n;
 };
-/** Until vendor profiles exist the sandbox behaves as one permissive EHR; the JSON line names it so scripts can rely on the field. */
-const PROFILE = 'permissive';
 
 export function registerSandboxCommand(program: Command, cli: CliContext): void {
   program
@@ -42,6 +43,11 @@ export function registerSandboxCommand(program: Command, cli: CliContext): void 
     .addOption(new Option('--port <port>', 'HTTP port for FHIR, auth and admin (0 picks a free one)').argParser(port).default(8910))
     .addOption(new Option('--mllp-port <port>', 'HL7 v2 MLLP port (0 picks a free one)').argParser(port).default(2575))
     .addOption(new Option('--host <host>', 'loopback address to bind').choices(['127.0.0.1', '::1', 'localhost']).default('127.0.0.1'))
+    .addOption(
+      new Option('--profile <name>', 'which EHR to behave as (docs/ehr-vendors.md): what it accepts, refuses, drops and searches')
+        .choices(SANDBOX_PROFILE_NAMES)
+        .default('permissive'),
+    )
     .option('--json', 'print one JSON line: fhirBaseUrl, mllpAddress, profile and the other addresses')
     .option('--client-key <file>', "the demo backend client's key pair, created if missing (default: DATA_DIR/sandbox-client-key.json)")
     .option('--client-jwks <file>', 'also register this public JWKS for a backend client (see --client-id)')
@@ -70,6 +76,7 @@ export function registerSandboxCommand(program: Command, cli: CliContext): void 
       const sandbox = await startSandbox({
         host: o.host,
         port: o.port,
+        profile: o.profile,
         backendClients,
         ...(o.usCoreDir ? { usCoreDir: o.usCoreDir } : {}),
         faults: {
@@ -84,7 +91,7 @@ export function registerSandboxCommand(program: Command, cli: CliContext): void 
       const d = sandbox.describe();
       const mllpAddress = d.listeners.find((l) => l.address.startsWith('mllp://'))?.address;
       if (o.json) {
-        cli.io.out(JSON.stringify({ ...d, mllpAddress, profile: PROFILE, clientKeyFile: keyFile, clientKeyCreated: created }));
+        cli.io.out(JSON.stringify({ ...d, mllpAddress, clientKeyFile: keyFile, clientKeyCreated: created }));
       } else {
         cli.io.out(
           [
@@ -100,7 +107,7 @@ export function registerSandboxCommand(program: Command, cli: CliContext): void 
             ...d.listeners.map((l) => `  ${l.name.padEnd(19)} ${l.address}`),
             `  Faults              ${d.adminUrl}/faults`,
             `  Profiles            ${d.profiles}${d.profilesNote ? ` (${d.profilesNote})` : ''}`,
-            `  EHR behaviour       ${PROFILE}`,
+            `  EHR behaviour       ${d.profile}${d.profile === 'athena' ? ' (FHIR read-only: notes go over HL7 v2)' : ''}`,
             'Press Ctrl+C to stop.',
           ].join('\n'),
         );

@@ -18,6 +18,15 @@ describe('SMART scopes, coarsely', () => {
     assert.ok(!scopeAllows(['patient/Observation.rs'], 'Observation', 'write'));
   });
 
+  test('v2 letters grant only their action; v1 write grants create, update and delete', () => {
+    assert.ok(scopeAllows(['system/DocumentReference.c'], 'DocumentReference', 'create'));
+    assert.ok(!scopeAllows(['system/DocumentReference.c'], 'DocumentReference', 'update'));
+    assert.ok(!scopeAllows(['system/DocumentReference.cu'], 'DocumentReference', 'delete'));
+    assert.ok(scopeAllows(['system/*.cud'], 'Condition', 'delete'));
+    for (const action of ['create', 'update', 'delete'] as const) assert.ok(scopeAllows(['system/*.write'], 'Condition', action), action);
+    assert.ok(!scopeAllows(['system/*.read'], 'Condition', 'create'));
+  });
+
   test('anything else grants nothing', () => {
     for (const s of ['openid', 'fhirUser', 'launch/patient', 'system/*', 'system/doc.write', 'admin/*.write'])
       assert.ok(!scopeAllows([s], 'DocumentReference', 'write'), s);
