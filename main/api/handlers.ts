@@ -96,6 +96,7 @@ export function createHandlers({
       signing.signNote(request.visitId, request.revision, ctx.actor, { acknowledgeUnsupported: request.acknowledgeUnsupported }),
     'outbox:list': () => ({ jobs: writeback.list() }),
     'outbox:retry': (request, ctx) => writeback.retry(request.jobId, ctx.actor),
+    'outbox:confirm': (request, ctx) => writeback.confirm(request.jobId, request.delivered, ctx.actor),
     'outbox:run': () => writeback.runNow(),
     'settings:get': () => settings.view(),
     'settings:update': (request, ctx) => settings.update(request, ctx.actor),

@@ -79,3 +79,8 @@ export const invalidPractitionerId = () =>
     "--as takes the EHR's practitioner id: letters, digits, '-' and '.', up to 64 characters (a 'Practitioner/' prefix is allowed).",
     { reason: 'cli.invalid_practitioner_id' },
   );
+
+export const confirmAnswerNeeded = () =>
+  new ScribeError('bad_request', 'Say what you found in the EHR: --delivered or --not-delivered (one of them).', {
+    reason: 'cli.confirm_answer_needed',
+  });

@@ -11,11 +11,22 @@ export interface ServerCapabilities {
   readonly fhirVersion: string;
   readonly transactions: boolean;
   conditionalCreate(resourceType: string): boolean;
+  /** Whether the server offers `create` for the type (a type it does not list is not offered). */
+  creates(resourceType: string): boolean;
+  /** Whether the server lists `name` among the type's search parameters (only those are honoured for sure). */
+  searches(resourceType: string, name: string): boolean;
 }
 
 export interface FhirResult<T extends Resource = Resource> {
   readonly status: number;
   readonly resource: T;
+  readonly location?: string | undefined;
+}
+
+/** The id in a Location header (absolute or relative, with or without _history) for the type we created. */
+export function idFromLocation(location: string | undefined, resourceType: string): string | undefined {
+  const m = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(location ?? '');
+  return m && m[1] === resourceType ? m[2] : undefined;
 }
 
 export interface FhirClient {
@@ -24,7 +35,8 @@ export interface FhirClient {
   /** POST, conditional on `ifNoneExist` when given: 201 created, 200 an existing match. */
   create<T extends Resource>(resource: T, ifNoneExist: string | undefined, signal: AbortSignal): Promise<FhirResult<T>>;
   read<T extends Resource>(resourceType: T['resourceType'], id: string, signal: AbortSignal): Promise<T>;
-  search(resourceType: string, query: string, signal: AbortSignal): Promise<Resource[]>;
+  /** `strict`: Prefer: handling=strict, asking the server to refuse parameters it does not support rather than ignore them. */
+  search(resourceType: string, query: string, signal: AbortSignal, options?: { readonly strict?: boolean }): Promise<Resource[]>;
 }
 
 export interface FhirClientOptions {
@@ -51,12 +63,15 @@ function parseCapabilities(body: unknown): ServerCapabilities {
     );
   const server = (cs.rest ?? []).find((r) => r.mode === 'server');
   const transactions = (server?.interaction ?? []).some((i) => i.code === 'transaction');
-  const resources = new Map((server?.resource ?? []).map((r) => [r.type, r]));
+  const resources = new Map((server?.resource ?? []).map((r) => [r.type as string, r]));
+  // A server that lists no resources at all says nothing either way: it is taken to offer everything.
+  const listsNothing = resources.size === 0;
   return {
     fhirVersion,
     transactions,
-    // A server that lists a type but not conditionalCreate is taken at its word; an unlisted type is assumed to support it.
-    conditionalCreate: (type) => resources.get(type as never)?.conditionalCreate ?? !resources.has(type as never),
+    conditionalCreate: (type) => (listsNothing ? true : resources.get(type)?.conditionalCreate === true),
+    creates: (type) => listsNothing || (resources.get(type)?.interaction ?? []).some((i) => i.code === 'create'),
+    searches: (type, name) => (resources.get(type)?.searchParam ?? []).some((p) => p.name === name),
   };
 }
 
@@ -114,7 +129,7 @@ export function createFhirClient(o: FhirClientOptions): FhirClient {
         );
       }
       if (!response.ok) throw classifyHttpFailure(response.status, parsed, response.headers.get('retry-after'), what);
-      return { status: response.status, body: parsed };
+      return { status: response.status, body: parsed, location: response.headers.get('location') ?? undefined };
     }
   };
 
@@ -145,22 +160,27 @@ export function createFhirClient(o: FhirClientOptions): FhirClient {
     },
     async create(resource, ifNoneExist, signal) {
       const what = `${resource.resourceType} create`;
-      const { status, body } = await send(
-        'POST',
-        resource.resourceType,
-        what,
-        signal,
-        resource,
-        ifNoneExist ? { 'if-none-exist': ifNoneExist } : {},
-      );
-      return { status, resource: asResource(body, resource.resourceType, what) };
+      const { status, body, location } = await send('POST', resource.resourceType, what, signal, resource, {
+        prefer: 'return=representation',
+        ...(ifNoneExist ? { 'if-none-exist': ifNoneExist } : {}),
+      });
+      if (body !== undefined) return { status, resource: asResource(body, resource.resourceType, what), location };
+      // Some EHRs answer 201 with an empty body whatever Prefer asks: what they stored is read back from Location.
+      const id = idFromLocation(location, resource.resourceType);
+      if (!id)
+        throw new FhirDeliveryError('unknown', 'no_location', `The EHR accepted the ${what} without saying where it stored it.`, {
+          status,
+        });
+      const stored = await send('GET', `${resource.resourceType}/${encodeURIComponent(id)}`, `${resource.resourceType} read`, signal);
+      return { status, resource: asResource(stored.body, resource.resourceType, `${resource.resourceType} read`), location };
     },
     async read<T extends Resource>(resourceType: T['resourceType'], id: string, signal: AbortSignal): Promise<T> {
       const { body } = await send('GET', `${resourceType}/${encodeURIComponent(id)}`, `${resourceType} read`, signal);
       return asResource<T>(body, resourceType, `${resourceType} read`);
     },
-    async search(resourceType, query, signal) {
-      const { body } = await send('GET', `${resourceType}?${query}`, `${resourceType} search`, signal);
+    async search(resourceType, query, signal, options = {}) {
+      const headers: Record<string, string> = options.strict ? { prefer: 'handling=strict' } : {};
+      const { body } = await send('GET', `${resourceType}?${query}`, `${resourceType} search`, signal, undefined, headers);
       const bundle = asResource<Bundle>(body, 'Bundle', `${resourceType} search`);
       return (bundle.entry ?? []).map((e) => e.resource).filter((r): r is Resource => r?.resourceType === resourceType);
     },

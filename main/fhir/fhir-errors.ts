@@ -1,7 +1,11 @@
 import type { OperationOutcome } from '@medplum/fhirtypes';
 import { ScribeError } from '../kernel/errors.js';
 
-export type FailureKind = 'retry' | 'failed' | 'unreachable';
+/**
+ * unknown: a write may or may not have reached the server and the server cannot be asked reliably:
+ * it is held for a person to check, never resent blindly and never called delivered.
+ */
+export type FailureKind = 'retry' | 'failed' | 'unreachable' | 'unknown';
 
 /**
  * A delivery that did not succeed, classified once. `message` is safe to log (kind and code only);

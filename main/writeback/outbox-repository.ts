@@ -38,13 +38,20 @@ export interface OutboxRepository {
   markDelivered(jobId: string, workerId: string, target: DeliveryTarget, receipt: DeliveryReceipt): boolean;
   markRetry(jobId: string, workerId: string, result: AttemptResult, nextAttemptAt: Date): boolean;
   markFailed(jobId: string, workerId: string, result: AttemptResult): boolean;
+  /** Sent, arrival unknowable: held for a person (never claimed again until they confirm). */
+  markUnknown(jobId: string, workerId: string, result: AttemptResult): boolean;
+  /** A person's answer to an unknown outcome: delivered (with what the ledger knows) or not (queued again). */
+  confirmOutcome(
+    jobId: string,
+    answer: { delivered: true; receipt: DeliveryReceipt; target: DeliveryTarget } | { delivered: false },
+  ): boolean;
   /** A person's retry of a failed job: back to queued, due now. */
   requeue(jobId: string): boolean;
   list(): OutboxJobSummary[];
   get(jobId: string): OutboxJobSummary | undefined;
   /** Every job of one visit, original first, then its addenda in order. */
   forVisit(visitId: VisitId): (OutboxJobSummary & { idempotencyKey: string })[];
-  /** 'delivered' when every job of the visit is delivered, 'failed' when one failed, else 'signed'. */
+  /** 'delivered' when every job of the visit is delivered, 'failed' when one failed or awaits a person's confirmation, else 'signed'. */
   visitDeliveryState(visitId: VisitId): 'signed' | 'delivered' | 'failed';
 }
 
@@ -99,6 +106,15 @@ export function createSqliteOutboxRepository(store: Store): OutboxRepository {
     `state = 'queued', target = COALESCE(@target, target), next_attempt_at = @next, last_error_code = @code, last_error = @error`,
   );
   const failed = finish(`state = 'failed', target = COALESCE(@target, target), last_error_code = @code, last_error = @error`);
+  const unknown = finish(`state = 'unknown_outcome', target = COALESCE(@target, target), last_error_code = @code, last_error = @error`);
+  const confirmedDelivered = db.prepare(
+    `UPDATE outbox_jobs SET state = 'delivered', target = @target, receipt = @receipt, delivered_at = @now, last_error_code = NULL, last_error = NULL, updated_at = @now
+     WHERE id = @id AND state = 'unknown_outcome'`,
+  );
+  const confirmedNotDelivered = db.prepare(
+    `UPDATE outbox_jobs SET state = 'queued', next_attempt_at = @now, updated_at = @now WHERE id = @id AND state = 'unknown_outcome'`,
+  );
+  const forgetUnanswered = db.prepare(`DELETE FROM outbox_writes WHERE job_id = ? AND state = 'sent'`);
   const requeue = db.prepare(
     `UPDATE outbox_jobs SET state = 'queued', next_attempt_at = @now, updated_at = @now WHERE id = @id AND state = 'failed'`,
   );
@@ -191,6 +207,22 @@ export function createSqliteOutboxRepository(store: Store): OutboxRepository {
       const error = cipher.seal(Buffer.from(result.reason, 'utf8'), at(id, 'last_error'));
       return failed.run({ id, workerId, target: result.target ?? null, code: result.code, error, now: now() }).changes === 1;
     },
+    markUnknown(id, workerId, result) {
+      const error = cipher.seal(Buffer.from(result.reason, 'utf8'), at(id, 'last_error'));
+      return unknown.run({ id, workerId, target: result.target ?? null, code: result.code, error, now: now() }).changes === 1;
+    },
+    confirmOutcome(id, answer) {
+      return store.transaction(() => {
+        if (answer.delivered) {
+          const receipt = cipher.sealJson(answer.receipt, at(id, 'receipt'));
+          return confirmedDelivered.run({ id, target: answer.target, receipt, now: now() }).changes === 1;
+        }
+        // The person checked: what was sent without an answer is not there, so it may be sent again.
+        if (confirmedNotDelivered.run({ id, now: now() }).changes !== 1) return false;
+        forgetUnanswered.run(id);
+        return true;
+      });
+    },
     requeue(id) {
       return requeue.run({ id, now: now() }).changes === 1;
     },
@@ -206,7 +238,7 @@ export function createSqliteOutboxRepository(store: Store): OutboxRepository {
     },
     visitDeliveryState(visitId) {
       const states = (selectStates.all(visitId) as { state: OutboxState }[]).map((r) => r.state);
-      if (states.includes('failed')) return 'failed';
+      if (states.includes('failed') || states.includes('unknown_outcome')) return 'failed';
       return states.length > 0 && states.every((state) => state === 'delivered') ? 'delivered' : 'signed';
     },
   };

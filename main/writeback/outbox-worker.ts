@@ -11,6 +11,7 @@ import { DEFAULT_BACKOFF, retryDelayMs } from './backoff.js';
 import type { ClaimedJob, OutboxRepository } from './outbox-repository.js';
 import type { Deliverers } from './router.js';
 import { routeDelivery } from './router.js';
+import { createSqliteWriteLedger } from './write-ledger.js';
 
 export interface OutboxWorkerDeps {
   readonly store: Store;
@@ -61,7 +62,14 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
       .then((deliverers) =>
         // An addendum goes where its original went (and nowhere else): the EHR that holds the note.
         routeDelivery(
-          { jobId: job.id, idempotencyKey: job.idempotencyKey, attempt: job.attempts, payload: job.payload, parent: job.parent },
+          {
+            jobId: job.id,
+            idempotencyKey: job.idempotencyKey,
+            attempt: job.attempts,
+            payload: job.payload,
+            parent: job.parent,
+            ledger: createSqliteWriteLedger(deps.store, job.id, job.attempts),
+          },
           job.parent ? job.parent.target : job.route,
           job.target ?? job.parent?.target,
           deliverers,
@@ -99,6 +107,17 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
           return true;
         });
         deps.logger.warn('outbox.failed', { jobId: job.id, target, code: outcome.code, attempt: job.attempts });
+        if (kept) emit(job, 'failed');
+        return 'failed';
+      }
+      case 'unknown': {
+        const kept = deps.store.transaction(() => {
+          if (!deps.outbox.markUnknown(job.id, workerId, { target, code: outcome.code, reason: outcome.reason })) return false;
+          deps.lifecycle.transition(job.visitId, DELIVERY_STATES, 'failed');
+          deps.audit.append({ actor: WORKER_ACTOR, action: 'outbox.outcome_unknown', objectType: 'outbox_job', objectId: job.id });
+          return true;
+        });
+        deps.logger.warn('outbox.outcome_unknown', { jobId: job.id, target, code: outcome.code, attempt: job.attempts });
         if (kept) emit(job, 'failed');
         return 'failed';
       }

@@ -8,3 +8,14 @@ export const jobNotRetryable = (state: OutboxState) =>
     reason: 'outbox.job_not_retryable',
     details: { state },
   });
+
+export const confirmForbidden = () =>
+  new ScribeError('forbidden', 'Only a clinician or an administrator can confirm whether a note reached the EHR.', {
+    reason: 'outbox.confirm_forbidden',
+  });
+
+export const jobOutcomeKnown = (state: OutboxState) =>
+  new ScribeError('conflict', `Only a job whose outcome is unknown can be confirmed; this one is ${state}.`, {
+    reason: 'outbox.outcome_known',
+    details: { state },
+  });

@@ -152,6 +152,8 @@ export const channels = {
   'visit:signAddendum': call(SignAddendumRequest, SignAddendumResult),
   'outbox:list': call(z.object({}), z.object({ jobs: z.array(OutboxJobSummary) })),
   'outbox:retry': call(z.object({ jobId: z.string().uuid() }), OutboxJobSummary),
+  /** A person's answer for a job whose outcome is unknown, after checking the EHR (clinicians and administrators). */
+  'outbox:confirm': call(z.object({ jobId: z.string().uuid(), delivered: z.boolean() }), OutboxJobSummary),
   'outbox:run': call(z.object({}), z.object({ delivered: z.number().int(), retrying: z.number().int(), failed: z.number().int() })),
   'transcript:get': call(z.object({ visitId: VisitId }), Transcript),
   'transcript:import': call(TranscriptImportRequest, TranscriptImportResult),

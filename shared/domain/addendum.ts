@@ -11,7 +11,7 @@ export const AddendumText = z.string().max(MAX_ADDENDUM_CHARS);
  * Where an addendum stands. `draft`: written, not signed (editable). `waiting`: signed, held
  * until the original note is delivered. Then the outbox states of its own job.
  */
-export const AddendumState = z.enum(['draft', 'waiting', 'queued', 'sending', 'delivered', 'failed']);
+export const AddendumState = z.enum(['draft', 'waiting', 'queued', 'sending', 'delivered', 'failed', 'unknown_outcome']);
 export type AddendumState = z.infer<typeof AddendumState>;
 
 /** One addendum to a signed note, as review shows it under the note. */

@@ -43,6 +43,10 @@ export const AuditAction = z.enum([
   'outbox.delivered',
   'outbox.failed',
   'outbox.requeued',
+  /** Sent, arrival unknowable: held for a person. */
+  'outbox.outcome_unknown',
+  /** A person's answer to an unknown outcome; the object id ends in :delivered or :not_delivered. */
+  'outbox.outcome_confirmed',
   'auth.signed_in',
   'auth.signed_out',
   'auth.session_ended',

@@ -4,13 +4,18 @@ import { IsoDateTime, VisitId } from '../ids.js';
 export const OutboxRoute = z.enum(['fhir', 'hl7v2', 'file-drop', 'fhir-then-hl7v2']);
 export type OutboxRoute = z.infer<typeof OutboxRoute>;
 
-export const OutboxState = z.enum(['queued', 'sending', 'delivered', 'failed']);
+/** unknown_outcome: something was sent whose arrival the EHR cannot be asked about: a person confirms delivered or not. */
+export const OutboxState = z.enum(['queued', 'sending', 'delivered', 'failed', 'unknown_outcome']);
 export type OutboxState = z.infer<typeof OutboxState>;
 
 const Receipt = z.discriminatedUnion('target', [
   z.object({
     target: z.literal('fhir'),
     resources: z.array(z.object({ type: z.string(), id: z.string(), versionId: z.string().optional() })),
+    /** Resources the write plan left out for this EHR, and why (e.g. it takes no diagnoses over FHIR). */
+    skipped: z.array(z.object({ type: z.string(), count: z.number().int().positive(), why: z.string() })).optional(),
+    /** A person confirmed the delivery after its outcome was unknown (their id). */
+    confirmedBy: z.string().optional(),
   }),
   z.object({
     target: z.literal('hl7v2'),

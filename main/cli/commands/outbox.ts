@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { practitionerIdOption, signingActor } from '../signer-option.js';
 import type { OutboxJobSummary } from '../../../shared/domain/outbox.js';
+import { confirmAnswerNeeded } from '../cli-errors.js';
 import { json } from '../output.js';
 import type { CliContext } from '../session.js';
 
@@ -14,11 +15,13 @@ function formatJobs(jobs: readonly OutboxJobSummary[]): string {
           ? `delivered ${job.deliveredAt ?? ''}`
           : job.state === 'failed'
             ? `FAILED (${job.lastErrorCode ?? 'error'}): ${job.lastError ?? ''} — fix the cause, then: scribe outbox retry ${job.id}`
-            : job.waiting
-              ? job.waiting
-              : job.lastError
-                ? `retrying at ${job.nextAttemptAt ?? ''} after: ${job.lastError}`
-                : 'waiting to be sent';
+            : job.state === 'unknown_outcome'
+              ? `OUTCOME UNKNOWN: ${job.lastError ?? ''} — check the EHR, then: scribe outbox confirm ${job.id} --delivered (or --not-delivered)`
+              : job.waiting
+                ? job.waiting
+                : job.lastError
+                  ? `retrying at ${job.nextAttemptAt ?? ''} after: ${job.lastError}`
+                  : 'waiting to be sent';
       const what = job.addendum ? `  addendum ${job.addendum.seq}` : '';
       return `${job.id}  visit ${job.visitId}${what}  ${where}  attempts ${job.attempts}  ${detail}`;
     })
@@ -66,6 +69,24 @@ export function registerWritebackCommands(program: Command, visit: Command, cli:
     .action(async (o: { json?: boolean }) => {
       const { jobs } = await cli.withScribe('open', (_s, call) => call('outbox:list', {}));
       cli.io.out(o.json ? json(jobs) : formatJobs(jobs));
+    });
+  outbox
+    .command('confirm')
+    .description('say, after checking the EHR, whether a job whose outcome is unknown arrived (clinicians and administrators)')
+    .argument('<job-id>', 'outbox job id')
+    .option('--delivered', 'the note is in the EHR: the job is marked delivered')
+    .option('--not-delivered', 'the note is not in the EHR: the job is sent again')
+    .option('--json', 'print JSON')
+    .action(async (jobId: string, o: { delivered?: boolean; notDelivered?: boolean; json?: boolean }) => {
+      if (o.delivered === o.notDelivered) throw confirmAnswerNeeded();
+      const job = await cli.withScribe('open', (_s, call) => call('outbox:confirm', { jobId, delivered: o.delivered === true }));
+      cli.io.out(
+        o.json
+          ? json(job)
+          : job.state === 'delivered'
+            ? `Job ${jobId} is marked delivered (confirmed by you).`
+            : `Job ${jobId} is queued again; run \`scribe outbox run\` or wait for the app to send it.`,
+      );
     });
   outbox
     .command('run')

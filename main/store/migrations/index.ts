@@ -9,6 +9,7 @@ import { visitEncounterKey } from './007-visit-encounter-key.js';
 import { auditHeadSeal } from './008-audit-head-seal.js';
 import { noteEvidenceBasis } from './009-note-evidence-basis.js';
 import { audioKeys } from './010-audio-keys.js';
+import { outboxWriteLedger } from './011-outbox-write-ledger.js';
 
 import type { Migration } from './migration.js';
 
@@ -24,6 +25,7 @@ export const migrations: readonly Migration[] = [
   auditHeadSeal,
   noteEvidenceBasis,
   audioKeys,
+  outboxWriteLedger,
 ];
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;
 

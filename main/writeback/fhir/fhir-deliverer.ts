@@ -1,10 +1,11 @@
-import type { Bundle, Encounter, Patient, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Encounter, Identifier, Patient, Reference, Resource } from '@medplum/fhirtypes';
 import { appIdentity } from '../../kernel/app-identity.js';
 import type { Logger } from '../../log/logger.js';
 import { nullLogger } from '../../log/logger.js';
-import type { Deliverer, DeliveryJob, DeliveryOutcome, DeliveryReceipt } from '../delivery.js';
+import type { Deliverer, DeliveryJob, DeliveryOutcome, DeliveryReceipt, WriteLedger } from '../delivery.js';
+import { memoryWriteLedger } from '../delivery.js';
 import { createFhirClient } from '../../fhir/fhir-client.js';
-import type { FhirClient } from '../../fhir/fhir-client.js';
+import type { FhirClient, ServerCapabilities } from '../../fhir/fhir-client.js';
 import { FhirDeliveryError } from '../../fhir/fhir-errors.js';
 import { rewriteReferences } from '../../fhir/fhir-references.js';
 import { FhirTargetConfig } from '../../fhir/fhir-target-config.js';
@@ -41,10 +42,11 @@ function receiptOf(resource: Resource | undefined, location?: string): ReceiptRe
 
 /**
  * Writes one signed note to a FHIR R4 EHR: validates every resource against US Core before anything
- * is sent (a resource that fails is never sent), then one transaction, or, where the
- * CapabilityStatement lists no transactions, the same creates one by one in order. Each create is
- * conditional on the job's idempotency key, so a resend after a timeout or a dropped answer finds
- * what the first send made. Logs carry job ids, codes and timings; never the server's words.
+ * is sent (a resource that fails is never sent), then one transaction of conditional creates where
+ * the server offers both, else the creates one by one in order under the job's write ledger (a
+ * resend keeps what reached the server, and a create whose answer was lost is looked for by our
+ * identifier only where the server searches by it, else the outcome is unknown and a person
+ * decides). Logs carry job ids, codes and timings; never the server's words.
  */
 export class FhirDeliverer implements Deliverer {
   readonly target = 'fhir' as const;
@@ -107,13 +109,16 @@ export class FhirDeliverer implements Deliverer {
         );
       }
       const capabilities = await this.client.capabilities(signal);
-      const receipt = capabilities.transactions
+      // A resent transaction is safe only where the server honours If-None-Exist for every entry.
+      const transaction =
+        capabilities.transactions && resources.entries.every((e) => capabilities.conditionalCreate(e.resource.resourceType));
+      const receipt = transaction
         ? await this.viaTransaction(resources, signal)
-        : await this.viaSingleRequests(resources, signal, progress, (type) => capabilities.conditionalCreate(type));
+        : await this.viaSingleRequests(resources, capabilities, job.ledger ?? memoryWriteLedger(), signal, progress);
       this.logger.info('fhir.delivered', {
         jobId: job.jobId,
         attempt: job.attempt,
-        mode: capabilities.transactions ? 'transaction' : 'requests',
+        mode: transaction ? 'transaction' : 'requests',
         resources: receipt.resources.length,
         ms: Math.round(performance.now() - started),
       });
@@ -201,35 +206,93 @@ export class FhirDeliverer implements Deliverer {
     return { target: 'fhir', resources: receipt };
   }
 
+  /**
+   * One create at a time, for a server without transactions (or without conditional create inside
+   * them). The job's write ledger decides each entry: created by an earlier attempt → kept; never sent
+   * → sent now (recorded as sent first); sent without a recorded answer → looked for by our identifier
+   * where the server is known to search by it, else the job's outcome is unknown and a person decides.
+   * A search hit counts only if it carries our identifier and the same subject and type.
+   */
   private async viaSingleRequests(
     resources: NoteResources,
+    capabilities: ServerCapabilities,
+    ledger: WriteLedger,
     signal: AbortSignal,
     progress: { wrote: boolean },
-    conditionalCreate: (type: string) => boolean,
   ): Promise<Extract<DeliveryReceipt, { target: 'fhir' }>> {
     const placed = new Map<string, string>();
     const receipt: ReceiptResource[] = [];
-    const writeOne = async (entry: PlannedEntry): Promise<Resource> => {
+    const prior = ledger.entries();
+    const writeOne = async (entry: PlannedEntry): Promise<ReceiptResource> => {
       const resource = rewriteReferences(entry.resource, placed);
       const type = resource.resourceType;
-      if (conditionalCreate(type)) return (await this.client.create(resource, entry.ifNoneExist, signal)).resource;
-      // No conditional create: look first. One workstation sends a job at a time (the outbox lease).
-      const query = new URLSearchParams(entry.ifNoneExist).toString();
-      const existing = await this.client.search(type, query, signal);
-      if (existing.length > 1)
-        throw new FhirDeliveryError('failed', 'duplicate_found', `The EHR already holds more than one ${type} for this note.`);
-      if (existing[0]) return existing[0];
-      return (await this.client.create(resource, undefined, signal)).resource;
+      const before = prior.get(entry.fullUrl);
+      if (before?.state === 'created' && before.resourceId) return { type, id: before.resourceId };
+      if (before?.state === 'sent') {
+        const found = await this.reconcile(entry, resource, capabilities, signal);
+        if (found) {
+          ledger.created(entry.fullUrl, type, found.id);
+          return found;
+        }
+        ledger.cleared(entry.fullUrl);
+      }
+      const conditional = capabilities.conditionalCreate(type);
+      ledger.sent(entry.fullUrl, type);
+      const { resource: stored, location } = await this.client.create(resource, conditional ? entry.ifNoneExist : undefined, signal);
+      const r = receiptOf(stored, location);
+      if (!r) throw new FhirDeliveryError('unknown', 'no_location', `The EHR stored the ${type} without saying where.`);
+      ledger.created(entry.fullUrl, type, r.id);
+      return r;
     };
     for (const entry of resources.entries) {
-      const stored = await writeOne(entry);
+      const r = await writeOne(entry);
       // From here on the EHR holds part of this note (written now or by an earlier attempt).
       progress.wrote = true;
-      const r = receiptOf(stored);
-      if (!r) throw new FhirDeliveryError('retry', 'bad_response', 'The EHR did not say where it stored a resource; it will be resent.');
       placed.set(entry.fullUrl, `${r.type}/${r.id}`);
       receipt.push(r);
     }
     return { target: 'fhir', resources: receipt };
   }
+
+  /**
+   * After a create whose answer was lost: the resource we sent, if the server holds it. Asked only by
+   * a search the CapabilityStatement says the server supports, with handling=strict; anything else is
+   * a guess, so the outcome is unknown.
+   */
+  private async reconcile(
+    entry: PlannedEntry,
+    sent: Resource,
+    capabilities: ServerCapabilities,
+    signal: AbortSignal,
+  ): Promise<ReceiptResource | undefined> {
+    const type = sent.resourceType;
+    const param = entry.ifNoneExist.split('=')[0] ?? '';
+    if (!capabilities.searches(type, param)) {
+      throw new FhirDeliveryError(
+        'unknown',
+        'outcome_unknown',
+        `An earlier attempt sent the ${type} and its answer was lost, and this EHR cannot be asked whether it has it (it does not search by our identifier). Check the patient's chart in the EHR, then confirm in the outbox whether the note arrived.`,
+      );
+    }
+    const query = new URLSearchParams(entry.ifNoneExist).toString();
+    const ours = (await this.client.search(type, query, signal, { strict: true })).filter((found) => isOurs(found, sent, entry));
+    if (ours.length > 1)
+      throw new FhirDeliveryError('failed', 'duplicate_found', `The EHR already holds more than one ${type} for this note.`);
+    const [found] = ours;
+    return found?.id ? { type, id: found.id, versionId: found.meta?.versionId } : undefined;
+  }
+}
+
+/** A search hit is ours only if it carries our identifier (or tag) and is about the same subject and of the same type. */
+function isOurs(found: Resource, sent: Resource, entry: PlannedEntry): boolean {
+  if (found.resourceType !== sent.resourceType) return false;
+  const [param, token] = entry.ifNoneExist.split('=');
+  const [system, value] = (token ?? '').split('|');
+  if (param === '_tag') return (found.meta?.tag ?? []).some((t) => t.system === system && t.code === value);
+  const carries = ((found as { identifier?: Identifier[] }).identifier ?? []).some((i) => i.system === system && i.value === value);
+  if (!carries) return false;
+  const subjectOf = (r: Resource) => (r as { subject?: Reference }).subject?.reference;
+  const kindOf = (r: Resource) =>
+    r.resourceType === 'DocumentReference' ? r.type?.coding?.[0]?.code : r.resourceType === 'Condition' ? r.code?.coding?.[0]?.code : '';
+  return subjectOf(found) === subjectOf(sent) && kindOf(found) === kindOf(sent);
 }

@@ -23,6 +23,7 @@ const STATE_TEXT: Record<NoteAddendum['state'], string> = {
   sending: 'Signed; sending to the EHR',
   delivered: 'Delivered to the EHR',
   failed: 'Delivery failed',
+  unknown_outcome: 'Sent, but not known whether it arrived: check the EHR (see the outbox)',
 };
 
 /**

@@ -5,16 +5,24 @@ export function DeliveryReceipt({ receipt }: { receipt: NonNullable<OutboxJobSum
   switch (receipt.target) {
     case 'fhir':
       return (
-        <ul className="receipt-list">
-          {receipt.resources.map((resource) => (
-            <li key={`${resource.type}/${resource.id}`}>
-              <code>
-                {resource.type}/{resource.id}
-              </code>
-              {resource.versionId ? <span className="muted"> version {resource.versionId}</span> : null}
-            </li>
+        <>
+          <ul className="receipt-list">
+            {receipt.resources.map((resource) => (
+              <li key={`${resource.type}/${resource.id}`}>
+                <code>
+                  {resource.type}/{resource.id}
+                </code>
+                {resource.versionId ? <span className="muted"> version {resource.versionId}</span> : null}
+              </li>
+            ))}
+          </ul>
+          {(receipt.skipped ?? []).map((skip) => (
+            <p key={skip.type} className="muted">
+              Not written as {skip.type} ({skip.count}): {skip.why}
+            </p>
           ))}
-        </ul>
+          {receipt.confirmedBy ? <p className="muted">Confirmed in the EHR by {receipt.confirmedBy}.</p> : null}
+        </>
       );
     case 'hl7v2':
       return (

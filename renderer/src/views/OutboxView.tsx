@@ -13,10 +13,49 @@ const stateLabels: Record<OutboxJobSummary['state'], { label: string; tone: stri
   sending: { label: 'Sending', tone: 'active' },
   delivered: { label: 'Delivered', tone: 'done' },
   failed: { label: 'Failed', tone: 'failed' },
+  unknown_outcome: { label: 'Check the EHR', tone: 'failed' },
 };
 
-function JobDetail({ job, onRetry, retrying }: { job: OutboxJobSummary; onRetry: () => void; retrying: boolean }) {
+interface JobActions {
+  readonly onRetry: () => void;
+  readonly onConfirm: (delivered: boolean) => void;
+  readonly busy: boolean;
+  /** Clinicians and administrators answer for an unknown outcome. */
+  readonly mayConfirm: boolean;
+}
+
+function JobDetail({ job, onRetry, onConfirm, busy, mayConfirm }: { job: OutboxJobSummary } & JobActions) {
   if (job.state === 'delivered') return job.receipt ? <DeliveryReceipt receipt={job.receipt} /> : <span className="muted">Delivered</span>;
+  if (job.state === 'unknown_outcome') {
+    return (
+      <div className="job-failure">
+        <p>
+          <strong>Not known whether it arrived:</strong> {job.lastError ?? 'The EHR could not be asked whether it has the note.'}
+        </p>
+        <p>
+          <strong>What to do:</strong> open the patient’s chart in the EHR and look for this note. It is not sent again until someone says
+          what they found.
+        </p>
+        {mayConfirm ? (
+          <div className="button-row">
+            <button type="button" className="button-small" onClick={() => onConfirm(true)} aria-disabled={busy || undefined}>
+              It is in the EHR
+            </button>
+            <button
+              type="button"
+              className="button-small button-secondary"
+              onClick={() => onConfirm(false)}
+              aria-disabled={busy || undefined}
+            >
+              It is not there: send it
+            </button>
+          </div>
+        ) : (
+          <p className="muted">A clinician or an administrator confirms this.</p>
+        )}
+      </div>
+    );
+  }
   if (job.state === 'failed') {
     return (
       <div className="job-failure">
@@ -26,8 +65,8 @@ function JobDetail({ job, onRetry, retrying }: { job: OutboxJobSummary; onRetry:
         <p>
           <strong>What to do:</strong> {adviceFor(job)}
         </p>
-        <button type="button" className="button-small" onClick={onRetry} aria-disabled={retrying || undefined}>
-          {retrying ? 'Retrying…' : 'Retry'}
+        <button type="button" className="button-small" onClick={onRetry} aria-disabled={busy || undefined}>
+          {busy ? 'Retrying…' : 'Retry'}
         </button>
       </div>
     );
@@ -45,7 +84,8 @@ function JobDetail({ job, onRetry, retrying }: { job: OutboxJobSummary; onRetry:
 
 /** Every signed note on its way to the EHR: state, attempts, the last error in plain words, and retry. */
 export function OutboxView() {
-  const { api, announce } = useApp();
+  const { api, announce, user } = useApp();
+  const mayConfirm = user?.role === 'clinician' || user?.role === 'admin';
   const heading = useId();
   const { jobs, error, reload } = useOutbox(api);
   const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
@@ -98,7 +138,23 @@ export function OutboxView() {
     }
   };
 
-  const failed = jobs?.filter((job) => job.state === 'failed').length ?? 0;
+  const confirm = async (job: OutboxJobSummary, delivered: boolean) => {
+    if (busy) return;
+    setBusy(job.id);
+    setActionError(undefined);
+    try {
+      await api.outbox.confirm({ jobId: job.id, delivered });
+      if (!delivered) await api.outbox.run();
+      announce(delivered ? 'Marked as delivered.' : 'The note was sent again.');
+    } catch (failure) {
+      setActionError(errorText(failure));
+    } finally {
+      setBusy(undefined);
+      reload();
+    }
+  };
+
+  const failed = jobs?.filter((job) => job.state === 'failed' || job.state === 'unknown_outcome').length ?? 0;
   return (
     <div className="view">
       <h1 tabIndex={-1}>Outbox</h1>
@@ -157,7 +213,13 @@ export function OutboxView() {
                       <time dateTime={job.createdAt}>{dateTime(job.createdAt)}</time>
                     </td>
                     <td className="job-detail">
-                      <JobDetail job={job} onRetry={() => void retry(job)} retrying={busy === job.id} />
+                      <JobDetail
+                        job={job}
+                        onRetry={() => void retry(job)}
+                        onConfirm={(delivered) => void confirm(job, delivered)}
+                        busy={busy === job.id}
+                        mayConfirm={mayConfirm}
+                      />
                     </td>
                   </tr>
                 ))}

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { CapabilityStatement, Provenance } from '@medplum/fhirtypes';
+import { memoryWriteLedger } from '../../../main/writeback/delivery.js';
 import { afterAll, afterEach, beforeAll, describe, test } from 'vitest';
 import { generateClientKeyPair } from '../../../main/fhir/client-key.js';
 import type { DeliveryOutcome } from '../../../main/writeback/delivery.js';
@@ -187,8 +188,10 @@ describe('FHIR write-back to an EHR without transactions', () => {
     const payload = buildSignedNotePayload();
     const job = buildDeliveryJob(payload);
     const deliverer = fx.deliverer();
-    const first = expectKind(await deliverer.deliver(job, signal()), 'delivered');
-    const second = expectKind(await deliverer.deliver({ ...job, attempt: 2 }, signal()), 'delivered');
+    // The outbox keeps the ledger in the store across attempts; here it lives across the two calls.
+    const ledger = memoryWriteLedger();
+    const first = expectKind(await deliverer.deliver({ ...job, ledger }, signal()), 'delivered');
+    const second = expectKind(await deliverer.deliver({ ...job, attempt: 2, ledger }, signal()), 'delivered');
     assert.deepEqual(second.receipt, first.receipt);
     assert.ok(fx.logger.lines.some((l) => l.includes('"mode":"requests"')));
     assert.equal(fx.sandbox.repository.count('DocumentReference'), 1);
@@ -202,7 +205,7 @@ describe('FHIR write-back to an EHR without transactions', () => {
     );
   });
 
-  test('a server without conditional create is searched first, so a resend still makes one of each', async () => {
+  test("a server without conditional create: the job's write ledger makes a resend keep what the first send made", async () => {
     // The same sandbox, described as one that lists no conditionalCreate for any resource.
     const noConditional: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
