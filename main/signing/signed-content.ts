@@ -1,5 +1,5 @@
 import type { CodeSuggestion, Note } from '../../shared/domain/note.js';
-import { renderNoteText } from '../../shared/domain/note-text.js';
+import { renderNoteText, renderSignedNoteText } from '../../shared/domain/note-text.js';
 import type { OutboxRoute } from '../../shared/domain/outbox.js';
 import type { UnsupportedSummary } from '../../shared/domain/unsupported-sentences.js';
 import { unsupportedSummary } from '../../shared/domain/unsupported-sentences.js';
@@ -38,7 +38,7 @@ export interface SignedContent {
   readonly visit: Visit;
   /** The note; for an addendum, the signed original it adds to. */
   readonly note: Note;
-  /** Exactly the words signed: what the attestation's hash covers and what the EHR receives. */
+  /** Exactly the words signed (the note, then its accepted diagnoses): what the attestation's hash covers and the EHR receives. */
   readonly text: string;
   /** The stored revision holding `text`. */
   readonly revision: number;
@@ -81,8 +81,9 @@ export function noteContent(sources: ContentSources, visitId: VisitId, revision:
   if (stored.signedRevision !== undefined) throw noteAlreadySigned();
   if (stored.note.revision !== revision) throw revisionChanged('note', stored.note.revision);
   if (!SIGNABLE_STATES.includes(visit.state)) throw visitNotSignable('note', visit.state);
-  const text = renderNoteText(stored.note);
-  if (text.trim() === '') throw emptyText('note');
+  if (renderNoteText(stored.note).trim() === '') throw emptyText('note');
+  const codes = acceptedCodes(stored.note.codes, sources.validateCode);
+  const text = renderSignedNoteText({ sections: stored.note.sections, codes });
   // Support as the transcript stands now, not as saved: it may have been replaced since.
   const evidence = noteEvidence(stored.note.sections, sources.transcripts.get(visitId)?.segments ?? [], stored.basis);
   return {
@@ -92,7 +93,7 @@ export function noteContent(sources: ContentSources, visitId: VisitId, revision:
     text,
     revision,
     seq: 0,
-    codes: acceptedCodes(stored.note.codes, sources.validateCode),
+    codes,
     unsupported: unsupportedSummary({ sections: evidence.sections }),
     route: sources.route(),
     follows: undefined,

@@ -11,3 +11,16 @@ export function renderNoteText(note: Pick<Note, 'sections'>): string {
     .map((section) => [section.title.toUpperCase(), ...section.sentences.map((s) => s.text)].join('\n'))
     .join('\n\n');
 }
+
+/**
+ * What a clinician signs: the note's text, then the diagnoses its accepted codes name (code and the
+ * code set's description, in rank order). The codes are part of the signed words, so every target
+ * carries them, including an EHR that takes no diagnoses as separate resources.
+ */
+export function renderSignedNoteText(note: Pick<Note, 'sections' | 'codes'>): string {
+  const body = renderNoteText(note);
+  const accepted = note.codes.filter((code) => code.status === 'accepted');
+  if (accepted.length === 0) return body;
+  const diagnoses = ['DIAGNOSES (ICD-10-CM)', ...accepted.map((code) => `${code.code} ${code.description}`)].join('\n');
+  return body === '' ? diagnoses : `${body}\n\n${diagnoses}`;
+}

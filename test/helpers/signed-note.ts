@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { SANDBOX_PATIENTS, SANDBOX_PRACTITIONERS, sandboxEncounterId } from '../../main/sandbox/seed.js';
 import type { DeliveryJob, SignedNotePayload } from '../../main/writeback/delivery.js';
 import type { CodeSuggestion, Note, NoteSection } from '../../shared/domain/note.js';
-import { renderNoteText } from '../../shared/domain/note-text.js';
+import { renderSignedNoteText } from '../../shared/domain/note-text.js';
 import type { VisitId } from '../../shared/ids.js';
 import { SENTINEL } from './temp-store.js';
 
@@ -95,7 +95,7 @@ export function buildSignedNotePayload(options: SignedNoteFixtureOptions = {}): 
     updatedAt: signedAt,
     updatedBy: practitionerId,
   };
-  const noteText = renderNoteText(note);
+  const noteText = renderSignedNoteText(note);
   return {
     visitId,
     patient: {

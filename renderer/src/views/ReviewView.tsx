@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import type { CodeSuggestion, Note } from '../../../shared/domain/note.js';
-import { renderNoteText } from '../../../shared/domain/note-text.js';
+import { renderSignedNoteText } from '../../../shared/domain/note-text.js';
 import { unsupportedSummary } from '../../../shared/domain/unsupported-sentences.js';
 import { useApp } from '../app-context.js';
 import { AddendaPanel } from '../components/AddendaPanel.js';
@@ -352,7 +352,7 @@ export function ReviewView({ visitId }: { visitId: string }) {
           title="Sign and send to the EHR"
           noun="note"
           details={<NoteSignDetails visit={visit.visit} note={note.stored} destination={destination} />}
-          text={renderNoteText(note.stored)}
+          text={renderSignedNoteText(note.stored)}
           extra={<CodesSent note={note.stored} />}
           unsupported={unsupportedSummary(note.stored)}
           attestation="I have reviewed this note and the codes, and I confirm they are accurate. Once signed, the note cannot be changed; later corrections go out as an addendum."

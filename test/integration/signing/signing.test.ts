@@ -13,7 +13,7 @@ import type { CallContext } from '../../../main/kernel/actor.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
 import type { Deliverer, DeliveryJob } from '../../../main/writeback/delivery.js';
 import type { NoteAddendum } from '../../../shared/domain/addendum.js';
-import { renderNoteText } from '../../../shared/domain/note-text.js';
+import { renderSignedNoteText } from '../../../shared/domain/note-text.js';
 import type { Note } from '../../../shared/domain/note.js';
 import type { OutboxJobSummary } from '../../../shared/domain/outbox.js';
 import type { Visit } from '../../../shared/domain/visit.js';
@@ -108,7 +108,7 @@ describe('one signing path for notes and addenda', () => {
         return {
           visitId,
           revision: note.revision,
-          text: renderNoteText(note),
+          text: renderSignedNoteText(note),
           edit: async (hpi) =>
             (await call<Note>('note:save', { visitId, baseRevision: note.revision, note: noteDraft(visitId, hpi) }, scribeUser)).revision,
         };
