@@ -182,6 +182,26 @@ describe('scribe sandbox ports', skipWhen(cliBuilt ? false : CLI_MISSING), () =>
     }
   });
 
+  test('--profile epic behaves as Epic: the JSON line names it and its CapabilityStatement has no Bundles or conditional create', async () => {
+    const epic = await startCli([...ANY_PORTS, '--profile', 'epic', '--json'], join(tmp.dir, 'epic'));
+    try {
+      const info = JSON.parse(epic.firstOutput.split('\n')[0]!) as Record<string, string>;
+      assert.equal(info['profile'], 'epic');
+      const cs = (await (await fetch(`${info['fhirBaseUrl']}/metadata`)).json()) as {
+        rest: { interaction?: unknown[]; resource: { type: string; conditionalCreate?: boolean; interaction: { code: string }[] }[] }[];
+      };
+      assert.equal(cs.rest[0]!.interaction, undefined);
+      const docs = cs.rest[0]!.resource.find((r) => r.type === 'DocumentReference')!;
+      assert.deepEqual(docs.interaction.map((i) => i.code).sort(), ['create', 'read', 'search-type']);
+      assert.equal(docs.conditionalCreate, false);
+    } finally {
+      assert.equal(await epic.stop(), 0);
+    }
+    const unknown = scribe(['sandbox', ...ANY_PORTS, '--profile', 'cerner-classic'], { SCRIBE_DATA_DIR: join(tmp.dir, 'unknown') });
+    assert.notEqual(unknown.status, 0);
+    assert.match(unknown.stderr, /permissive, epic, oracle, athena/);
+  });
+
   test('a busy MLLP port is a clear error naming that port, not an unexpected one', async () => {
     const holder = createServer().listen(0, '127.0.0.1');
     await once(holder, 'listening');
