@@ -95,7 +95,10 @@ describe('the session keeper', () => {
   test('a grant becomes the session: the practitioner acts, the token reads from the EHR; sign-out revokes it at the EHR', async () => {
     const { made, audited, ended, logger } = keeper();
     made.adopt(await grantFor('sbx-practitioner-1'));
-    assert.deepEqual(made.actor(), { id: 'sbx-practitioner-1', role: 'clinician' });
+    const { practitioner, ...actor } = made.actor()!;
+    assert.deepEqual(actor, { id: 'sbx-practitioner-1', role: 'clinician' });
+    // The EHR vouched for who this is: they sign as this practitioner.
+    assert.deepEqual([practitioner?.id, practitioner?.vouchedBy], ['sbx-practitioner-1', 'ehr-sign-in']);
     const token = await made.tokens.token();
     assert.equal(await readPatient(token), 200);
     assert.deepEqual(
