@@ -45,6 +45,13 @@ export const FhirTargetConfig = z.object({
    * (provenance-1). Default: the encounter's serviceProvider, else the patient's managingOrganization.
    */
   organizationId: z.string().min(1).max(64).optional(),
+  /**
+   * Whose write rules the EHR follows beyond what its CapabilityStatement says (docs/ehr-vendors.md):
+   * `epic` takes no encounter diagnoses and new problems only as provisional, so no Conditions are
+   * written; `oracle` takes a Provenance only with one target and one agent. `generic`: the
+   * CapabilityStatement alone decides.
+   */
+  vendor: z.enum(['generic', 'epic', 'oracle', 'athena']).default('generic'),
   requestTimeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
   /** How long a read CapabilityStatement is trusted before it is read again. */
   capabilityTtlMs: z

@@ -40,5 +40,6 @@ export async function fhirTargetFromSettings(settings: Settings, whenUnset: Defa
     signingAlg: key.data.alg,
     ...(settings.fhirTokenUrl ? { tokenUrl: settings.fhirTokenUrl } : {}),
     ...(settings.fhirScope ? { scope: settings.fhirScope } : {}),
+    vendor: settings.ehrVendor,
   };
 }

@@ -119,6 +119,10 @@ export const Settings = z.object({
     description:
       'Full path of the PEM or JWK private key that signs the client assertion. Keep the file readable only by the users who run the app.',
   }),
+  ehrVendor: z.enum(['generic', 'epic', 'oracle', 'athena']).meta({
+    description:
+      "Whose write rules the EHR follows, beyond its CapabilityStatement (docs/ehr-vendors.md): `epic` (no Conditions are written: it takes no encounter diagnoses and new problems only as provisional; the diagnoses travel in the note's text), `oracle` (Provenance with one target and one agent), `athena` (FHIR is read-only: route notes over HL7 v2), `generic` (the CapabilityStatement alone decides).",
+  }),
   fhirSignInClientId: z
     .string()
     .min(1)
@@ -263,6 +267,7 @@ export const settingDefaults: Settings = {
   fhirTokenUrl: null,
   fhirScope: null,
   fhirPrivateKeyFile: null,
+  ehrVendor: 'generic',
   fhirSignInClientId: null,
   fhirSignInScope: 'openid fhirUser offline_access user/*.read user/*.write',
   fhirLaunchPort: null,

@@ -1,4 +1,4 @@
-import type { Bundle, Encounter, Identifier, Patient, Reference, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Encounter, Identifier, Patient, Period, Reference, Resource } from '@medplum/fhirtypes';
 import { appIdentity } from '../../kernel/app-identity.js';
 import type { Logger } from '../../log/logger.js';
 import { nullLogger } from '../../log/logger.js';
@@ -13,6 +13,7 @@ import type { FhirTargetConfigInput } from '../../fhir/fhir-target-config.js';
 import { bundleTypesOf, buildNoteResources, IDEMPOTENCY_KEY, toTransactionBundle } from './note-resources.js';
 import { buildAddendumResources } from './addendum-resources.js';
 import type { NoteResources, PlannedEntry } from './resource-plan.js';
+import { planWrites } from './write-plan.js';
 import { createBackendTokenSource } from '../../fhir/smart-backend-auth.js';
 import { loadUsCoreProfiles } from '../../fhir/us-core-profiles.js';
 import type { ProfileSet } from '../../fhir/us-core-profiles.js';
@@ -71,18 +72,22 @@ export class FhirDeliverer implements Deliverer {
   prepare(
     job: DeliveryJob,
     organizationId: string | undefined = this.config.organizationId,
+    encounterPeriod?: Period,
   ): { resources: NoteResources; problems: string[] } {
-    const options = { organizationId, softwareName: this.software.name, softwareVersion: this.software.version };
+    const options = { organizationId, encounterPeriod, softwareName: this.software.name, softwareVersion: this.software.version };
     const resources = job.payload.addendum ? buildAddendumResources(job, options) : buildNoteResources(job, options);
+    return { resources, problems: this.problemsOf(resources) };
+  }
+
+  private problemsOf(resources: NoteResources): string[] {
     const bundleTypes = bundleTypesOf(resources);
-    const problems = resources.entries.flatMap((e) => {
+    return resources.entries.flatMap((e) => {
       const label =
         e.resource.resourceType === 'Condition' ? `Condition ${e.resource.code?.coding?.[0]?.code ?? ''}`.trim() : e.resource.resourceType;
       return errorsOf(this.validator.validate(e.resource, { mode: 'outgoing', bundleTypes })).map(
         (i) => `${label}: ${i.expression}: ${i.message}`,
       );
     });
-    return { resources, problems };
   }
 
   async deliver(job: DeliveryJob, signal: AbortSignal): Promise<DeliveryOutcome> {
@@ -92,15 +97,25 @@ export class FhirDeliverer implements Deliverer {
       if (signal.aborted) throw new FhirDeliveryError('retry', 'aborted', 'The delivery was cancelled before it started.');
       if (!IDEMPOTENCY_KEY.test(job.idempotencyKey))
         throw new FhirDeliveryError('failed', 'invalid_job', 'The job idempotency key cannot be used in a FHIR search.');
-      const organizationId = this.config.organizationId ?? (await this.discoverOrganization(job, signal));
-      if (!organizationId) {
+      const capabilities = await this.client.capabilities(signal);
+      if (!capabilities.creates('DocumentReference')) {
+        throw new FhirDeliveryError(
+          'failed',
+          'note_write_not_offered',
+          "This EHR takes no notes over FHIR (its CapabilityStatement offers no DocumentReference create). Send notes over HL7 v2 instead: set the EHR route (ehrRouting) to 'hl7v2'.",
+        );
+      }
+      const context = await this.readContext(job, signal);
+      const built = this.prepare(job, context.organizationId, context.encounterPeriod);
+      const plan = planWrites(built.resources, capabilities, this.config.vendor);
+      if (plan.resources.provenance && !context.organizationId) {
         throw new FhirDeliveryError(
           'failed',
           'no_organization',
           'No Organization to record the note on behalf of: the encounter names no serviceProvider and the patient no managingOrganization. Set the FHIR connection organization id.',
         );
       }
-      const { resources, problems } = this.prepare(job, organizationId);
+      const problems = this.problemsOf(plan.resources);
       if (problems.length > 0) {
         throw new FhirDeliveryError(
           'failed',
@@ -108,18 +123,20 @@ export class FhirDeliverer implements Deliverer {
           `The note was not sent: it does not conform to US Core 8.0.0. ${problems.join('; ')}`,
         );
       }
-      const capabilities = await this.client.capabilities(signal);
+      const { resources } = plan;
       // A resent transaction is safe only where the server honours If-None-Exist for every entry.
       const transaction =
         capabilities.transactions && resources.entries.every((e) => capabilities.conditionalCreate(e.resource.resourceType));
-      const receipt = transaction
+      const written = transaction
         ? await this.viaTransaction(resources, signal)
         : await this.viaSingleRequests(resources, capabilities, job.ledger ?? memoryWriteLedger(), signal, progress);
+      const receipt = plan.skipped.length > 0 ? { ...written, skipped: plan.skipped } : written;
       this.logger.info('fhir.delivered', {
         jobId: job.jobId,
         attempt: job.attempt,
         mode: transaction ? 'transaction' : 'requests',
         resources: receipt.resources.length,
+        skipped: plan.skipped.length,
         ms: Math.round(performance.now() - started),
       });
       return { kind: 'delivered', receipt };
@@ -165,17 +182,21 @@ export class FhirDeliverer implements Deliverer {
     return failure;
   }
 
-  /** The encounter's serviceProvider, else the patient's managingOrganization (reads only). */
-  private async discoverOrganization(job: DeliveryJob, signal: AbortSignal): Promise<string | undefined> {
+  /**
+   * What the note is recorded against, read from the EHR: the encounter's period (the note's
+   * context.period) and the Organization it is on behalf of (configured, else the encounter's
+   * serviceProvider, else the patient's managingOrganization).
+   */
+  private async readContext(job: DeliveryJob, signal: AbortSignal): Promise<{ organizationId?: string; encounterPeriod?: Period }> {
     const orgId = (ref: string | undefined) => (parseLocation(ref)?.type === 'Organization' ? parseLocation(ref)?.id : undefined);
     const { encounterId, patient } = job.payload;
-    if (encounterId) {
-      const encounter = await this.client.read<Encounter>('Encounter', encounterId, signal);
-      const id = orgId(encounter.serviceProvider?.reference);
-      if (id) return id;
-    }
-    const found = await this.client.read<Patient>('Patient', patient.id, signal);
-    return orgId(found.managingOrganization?.reference);
+    const encounter = encounterId ? await this.client.read<Encounter>('Encounter', encounterId, signal) : undefined;
+    const encounterPeriod = encounter?.period;
+    const organizationId =
+      this.config.organizationId ??
+      orgId(encounter?.serviceProvider?.reference) ??
+      orgId((await this.client.read<Patient>('Patient', patient.id, signal)).managingOrganization?.reference);
+    return { ...(organizationId ? { organizationId } : {}), ...(encounterPeriod ? { encounterPeriod } : {}) };
   }
 
   private async viaTransaction(resources: NoteResources, signal: AbortSignal): Promise<Extract<DeliveryReceipt, { target: 'fhir' }>> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DocumentReference, Encounter, Meta, Organization, Patient, Practitioner, Reference } from '@medplum/fhirtypes';
+import type { DocumentReference, Encounter, Meta, Organization, Patient, Period, Practitioner, Reference } from '@medplum/fhirtypes';
 import type { DeliveryJob } from '../delivery.js';
 import { FHIR_SYSTEMS } from '../../fhir/fhir-systems.js';
 import type { NoteResourceOptions, PlannedEntry } from './resource-plan.js';
@@ -19,6 +19,8 @@ export interface SignedTextReferences {
   readonly encounter: Reference<Encounter> | undefined;
   readonly clinician: Reference<Practitioner>;
   readonly organization: Reference<Organization> | undefined;
+  /** The encounter's period (US Core must-support context.period; Oracle requires its end). */
+  readonly encounterPeriod: Period | undefined;
 }
 
 export function signedTextReferences(job: DeliveryJob, options: NoteResourceOptions): SignedTextReferences {
@@ -31,6 +33,7 @@ export function signedTextReferences(job: DeliveryJob, options: NoteResourceOpti
       ...(payload.practitioner.name ? { display: payload.practitioner.name } : {}),
     },
     organization: options.organizationId ? { reference: `Organization/${options.organizationId}` } : undefined,
+    encounterPeriod: options.encounterPeriod,
   };
 }
 
@@ -47,6 +50,7 @@ export function signedTextDocument(
   const signedAt = job.payload.attestation.signedAt;
   const bytes = Buffer.from(job.payload.noteText, 'utf8');
   const { patient, encounter, clinician, organization } = refs;
+  const period = refs.encounterPeriod;
   const documentReference: DocumentReference = {
     resourceType: 'DocumentReference',
     ...(text.meta ? { meta: text.meta } : {}),
@@ -80,7 +84,9 @@ export function signedTextDocument(
         },
       },
     ],
-    ...(encounter ? { context: { encounter: [encounter] } } : {}),
+    ...(encounter
+      ? { context: { encounter: [encounter], period: { ...(period?.start ? { start: period.start } : {}), end: period?.end ?? signedAt } } }
+      : {}),
   };
   return {
     fullUrl: stableUuid(key, 'document'),

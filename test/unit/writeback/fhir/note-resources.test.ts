@@ -50,7 +50,7 @@ describe('note resources', () => {
 
   test('the Provenance targets every resource of the note and names clinician and software', () => {
     const r = buildNoteResources(buildDeliveryJob(), options);
-    const prov = r.provenance.resource as Provenance;
+    const prov = r.provenance!.resource as Provenance;
     assert.deepEqual(
       prov.target?.map((t) => t.reference),
       [r.documentReference.fullUrl, ...r.conditions.map((c) => c.fullUrl)],
