@@ -203,7 +203,13 @@ describe(
         assert.ok(status.expiresAt && Date.parse(status.expiresAt) > Date.now());
         assert.deepEqual(status.context, { patientId: null, encounterId: null });
         assert.equal(status.problem, null);
-        assert.deepEqual(ipc().actor, { id: 'sbx-practitioner-2', role: 'clinician' }, 'the signed-in practitioner is the API actor');
+        const { practitioner, ...actor } = ipc().actor;
+        assert.deepEqual(actor, { id: 'sbx-practitioner-2', role: 'clinician' }, 'the signed-in practitioner is the API actor');
+        assert.deepEqual(
+          [practitioner?.id, practitioner?.vouchedBy],
+          ['sbx-practitioner-2', 'ehr-sign-in'],
+          'and signs as the EHR vouched',
+        );
         const info = await scribe.dispatch('app:info', {}, ipc());
         assert.ok(info.ok && (info.value as { user: { id: string } }).user.id === 'sbx-practitioner-2');
         assert.ok(events.some((e) => e.event === 'auth:changed' && (e.payload as AuthChanged).state === 'signed_in'));

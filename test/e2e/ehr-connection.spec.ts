@@ -12,10 +12,15 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { WebServer, Workstation } from '../helpers/e2e-web.js';
 import { createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues } from '../helpers/e2e-web.js';
-import { noteDraft } from '../helpers/note-draft.js';
+import type { Note } from '../../shared/domain/note.js';
 import { skipWhen } from '../helpers/skip.js';
 
 const PATIENT = 'Ottoline Brackenridge-Vance';
+const DIALOGUE = [
+  'Doctor: What brings you in today?',
+  'Patient: My throat has been sore for three days.',
+  'Doctor: Your throat looks red. Take ibuprofen 400 milligrams twice daily.',
+].join('\n');
 
 describe('EHR connection settings and deliberate sign-off in the browser', skipWhen(e2eSkipReason ?? false), () => {
   let ws: Workstation;
@@ -28,7 +33,7 @@ describe('EHR connection settings and deliberate sign-off in the browser', skipW
   beforeAll(async () => {
     ws = await createWorkstation({ user: 'sbx-practitioner-1', role: 'clinician' });
     // A sandbox on free ports, so this runs beside anything holding 8910/2575.
-    const { ready } = await ws.background(['sandbox', '--port', '0', '--json']);
+    const { ready } = await ws.background(['sandbox', '--port', '0', '--mllp-port', '0', '--json']);
     const sandbox = ready as {
       fhirBaseUrl: string;
       clientKeyFile: string;
@@ -39,7 +44,8 @@ describe('EHR connection settings and deliberate sign-off in the browser', skipW
       new URL(sandbox.listeners.find((l) => l.address.startsWith('mllp://'))!.address.replace('mllp://', 'http://')).port,
     );
     const policy = join(ws.dataDir, 'policy.json');
-    await writeFile(policy, JSON.stringify({ hl7ProcessingId: 'T' }));
+    // IT links the clinician's workstation account to their EHR practitioner.
+    await writeFile(policy, JSON.stringify({ hl7ProcessingId: 'T', signerPractitioners: { 'sbx-practitioner-1': 'sbx-practitioner-1' } }));
     web = await ws.web({ SCRIBE_POLICY_FILE: policy });
     ok(
       await web.call('settings:update', {
@@ -96,16 +102,26 @@ describe('EHR connection settings and deliberate sign-off in the browser', skipW
     const created = await web.call('visit:create', { patientId: 'sbx-patient-1', patient: { displayName: PATIENT } });
     ok(created);
     const visitId = (created.value as { id: string }).id;
-    const draft = noteDraft(visitId);
-    const plan = draft.sections.find((s) => s.id === 'plan')!;
-    plan.sentences.push({ id: 'u1', text: 'Chest X-ray ordered.', evidence: [], support: 'unsupported', origin: 'drafted' });
-    ok(await web.call('note:save', { visitId, note: draft }));
+    // Drafted from the visit, then a drafted dose changed by hand: the plan no longer says what was said.
+    ok(await web.call('transcript:import', { visitId, content: DIALOGUE }));
+    ok(await web.call('visit:draft', { visitId, engine: 'offline' }));
+    const view = await web.call('note:get', { visitId });
+    ok(view);
+    const note = (view.value as { note: Note }).note;
+    const edited = {
+      ...note,
+      sections: note.sections.map((section) => ({
+        ...section,
+        sentences: section.sentences.map((s) => (s.text.includes('400 mg') ? { ...s, text: s.text.replace('400 mg', '600 mg') } : s)),
+      })),
+    };
+    ok(await web.call('note:save', { visitId, baseRevision: note.revision, note: edited }));
 
     await page.evaluate(`window.location.hash = '#/review/${visitId}'`);
     await page.getByRole('button', { name: 'Sign and send…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Sign and send to the EHR' });
     await dialog.getByText('1 sentence has no support in the transcript.').waitFor();
-    await dialog.getByText('Plan: 1 sentence').waitFor();
+    await dialog.getByText(/^(Plan|Medications): 1 sentence$/).waitFor();
     const sign = dialog.getByRole('button', { name: 'Sign and send' });
     await dialog.getByLabel(/I have reviewed this note and the codes/).check();
     assert.equal(await sign.getAttribute('aria-disabled'), 'true', 'the attestation alone is not enough');

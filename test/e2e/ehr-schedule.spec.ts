@@ -35,7 +35,7 @@ describe("today's schedule from the sandbox EHR, in the browser", skipWhen(e2eSk
 
   beforeAll(async () => {
     ws = await createWorkstation({ user: 'sc.schedule', role: 'scribe' });
-    const sandbox = await ws.background(['sandbox', '--port', '0', '--json']);
+    const sandbox = await ws.background(['sandbox', '--port', '0', '--mllp-port', '0', '--json']);
     stopSandbox = () => sandbox.stop();
     const ready = sandbox.ready as { fhirBaseUrl: string; clientKeyFile: string; backendClientIds: string[] };
     // IT points the workstation at the EHR (scribes cannot change settings); the scribe then works.

@@ -291,13 +291,16 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
   });
 
   it('signs only after a deliberate confirmation, shows what is sent where, then the delivery', async () => {
+    // The edited history adds a time of day nobody said: review names it, and signing needs the clinician to confirm it.
+    await page.getByText(/Unsupported: its transcript lines do not say frequency “in the evening”/).waitFor();
     await page.getByRole('button', { name: 'Sign and send…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Sign and send to the EHR' });
     await dialog.waitFor();
     await dialog.getByText(/^To the sandbox EHR on this computer/).waitFor();
     const preview = await dialog.getByLabel('Note text to be sent').textContent();
     assert.ok(preview?.includes(EDIT_HPI) && preview.includes(EDIT_PLAN), 'the preview is the edited note');
-    await dialog.getByText('Essential (primary) hypertension').waitFor();
+    assert.ok(preview?.includes('DIAGNOSES (ICD-10-CM)\nI10 Essential (primary) hypertension'), 'the signed text ends with the diagnoses');
+    await dialog.getByText('I10 Essential (primary) hypertension', { exact: true }).waitFor();
     const signButton = dialog.getByRole('button', { name: 'Sign and send' });
     assert.equal(await signButton.getAttribute('aria-disabled'), 'true');
     await signButton.click({ force: true });
@@ -310,6 +313,7 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
     await screenshot(page, 'sign-off-confirm', { window: true });
 
     await dialog.getByLabel(/I have reviewed this note/).check();
+    await dialog.getByLabel('I checked the 1 unsupported sentence and it is accurate.').check();
     await signButton.click();
     const sent = page.getByRole('dialog', { name: 'Signed: sending to the EHR' });
     await sent.waitFor();

@@ -97,6 +97,8 @@ describe(
           fhirTokenUrl: ehr.sandbox.auth.token,
           fhirClientId: TEST_CLIENT_ID,
           fhirPrivateKeyFile: keyFile,
+          // IT links the clinician's workstation account to their EHR practitioner.
+          signerPractitioners: { [CLINICIAN]: CLINICIAN },
         }),
       );
       webEnv = { SCRIBE_POLICY_FILE: policy, SCRIBE_ASR_ENGINE: 'openai', SCRIBE_ASR_BASE_URL: asr.baseUrl, SCRIBE_ASR_MAX_RETRIES: '0' };
@@ -219,10 +221,12 @@ describe(
       await dialog.waitFor();
       const preview = await dialog.getByLabel('Note text to be sent').textContent();
       assert.ok(preview?.includes(EDITED_PLAN), 'the clinician signs the scribe’s edited text');
-      await dialog.getByText('Essential (primary) hypertension').waitFor();
+      await dialog.getByText('I10 Essential (primary) hypertension', { exact: true }).waitFor();
       const signButton = dialog.getByRole('button', { name: 'Sign and send' });
       assert.equal(await signButton.getAttribute('aria-disabled'), 'true', 'one click does not sign');
       await dialog.getByLabel(/I have reviewed this note/).check();
+      // The scribe's plan states a dose and a frequency the transcript does not: the clinician confirms them too.
+      await dialog.getByLabel(/^I checked the \d+ unsupported sentences? and/).check();
       await noSeriousIssues('the sign-off dialog');
       await screenshot(page, 'whole-visit-sign-off', { window: true });
       await signButton.click();
