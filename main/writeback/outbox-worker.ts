@@ -54,6 +54,14 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const emit = (job: ClaimedJob, state: 'delivered' | 'queued' | 'failed') =>
     deps.events.emit('outbox:changed', { jobId: job.id, visitId: job.visitId, state });
 
+  const HELD = {
+    failed: { mark: (...a: Parameters<OutboxRepository['markFailed']>) => deps.outbox.markFailed(...a), action: 'outbox.failed' },
+    unknown: {
+      mark: (...a: Parameters<OutboxRepository['markUnknown']>) => deps.outbox.markUnknown(...a),
+      action: 'outbox.outcome_unknown',
+    },
+  } as const;
+
   const currentDeliverers = () => (typeof deps.deliverers === 'function' ? deps.deliverers() : Promise.resolve(deps.deliverers));
 
   async function attempt(job: ClaimedJob): Promise<'delivered' | 'retrying' | 'failed'> {
@@ -99,25 +107,17 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         if (kept) emit(job, 'delivered');
         return 'delivered';
       }
-      case 'failed': {
-        const kept = deps.store.transaction(() => {
-          if (!deps.outbox.markFailed(job.id, workerId, { target, code: outcome.code, reason: outcome.reason })) return false;
-          deps.lifecycle.transition(job.visitId, DELIVERY_STATES, 'failed');
-          deps.audit.append({ actor: WORKER_ACTOR, action: 'outbox.failed', objectType: 'outbox_job', objectId: job.id });
-          return true;
-        });
-        deps.logger.warn('outbox.failed', { jobId: job.id, target, code: outcome.code, attempt: job.attempts });
-        if (kept) emit(job, 'failed');
-        return 'failed';
-      }
+      case 'failed':
       case 'unknown': {
+        // Both wait for a person: a refusal to fix, or an arrival nobody can check but them.
+        const held = outcome.kind === 'failed' ? HELD.failed : HELD.unknown;
         const kept = deps.store.transaction(() => {
-          if (!deps.outbox.markUnknown(job.id, workerId, { target, code: outcome.code, reason: outcome.reason })) return false;
+          if (!held.mark(job.id, workerId, { target, code: outcome.code, reason: outcome.reason })) return false;
           deps.lifecycle.transition(job.visitId, DELIVERY_STATES, 'failed');
-          deps.audit.append({ actor: WORKER_ACTOR, action: 'outbox.outcome_unknown', objectType: 'outbox_job', objectId: job.id });
+          deps.audit.append({ actor: WORKER_ACTOR, action: held.action, objectType: 'outbox_job', objectId: job.id });
           return true;
         });
-        deps.logger.warn('outbox.outcome_unknown', { jobId: job.id, target, code: outcome.code, attempt: job.attempts });
+        deps.logger.warn(held.action, { jobId: job.id, target, code: outcome.code, attempt: job.attempts });
         if (kept) emit(job, 'failed');
         return 'failed';
       }
