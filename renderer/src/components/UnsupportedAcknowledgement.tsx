@@ -23,7 +23,7 @@ export function UnsupportedAcknowledgement({
         <strong>
           {summary.count} sentence{plural} {summary.count === 1 ? 'has' : 'have'} no support in the transcript.
         </strong>{' '}
-        The drafter wrote {summary.count === 1 ? 'it' : 'them'}, but nothing said in the visit backs {summary.count === 1 ? 'it' : 'them'}.
+        As written, nothing said in the visit backs {summary.count === 1 ? 'it' : 'them'}: the review marks what did not match.
       </p>
       <ul className="unsupported-sections">
         {summary.sections.map((section) => (
