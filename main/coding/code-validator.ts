@@ -17,3 +17,21 @@ export function codeValidatorFrom(validate: (code: string) => IcdValidation): Co
       : { ok: false };
   };
 }
+
+/**
+ * Each code as the code set in use has it (its dotted form and official description), and the accepted
+ * ones it does not hold as billable: those would reach the EHR as diagnoses, so callers refuse them.
+ */
+export function checkAgainstCodeSet<T extends { readonly code: string; readonly description: string; readonly status: string }>(
+  codes: readonly T[],
+  validate: CodeValidator,
+): { codes: T[]; refused: string[] } {
+  const refused: string[] = [];
+  const checked = codes.map((code) => {
+    const valid = validate(code.code);
+    if (valid.ok) return { ...code, code: valid.code, description: valid.description };
+    if (code.status === 'accepted') refused.push(code.code);
+    return code;
+  });
+  return { codes: checked, refused };
+}

@@ -23,10 +23,10 @@ export interface FhirResult<T extends Resource = Resource> {
   readonly location?: string | undefined;
 }
 
-/** The id in a Location header (absolute or relative, with or without _history) for the type we created. */
-export function idFromLocation(location: string | undefined, resourceType: string): string | undefined {
-  const m = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(location ?? '');
-  return m && m[1] === resourceType ? m[2] : undefined;
+/** `Type/id` (optionally `/_history/version`) at the end of a Location header or a reference, absolute or relative. */
+export function parseLocation(location: string | undefined): { type: string; id: string; versionId: string | undefined } | undefined {
+  const m = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/([A-Za-z0-9\-.]{1,64}))?$/.exec(location ?? '');
+  return m ? { type: m[1]!, id: m[2]!, versionId: m[3] } : undefined;
 }
 
 export interface FhirClient {
@@ -166,7 +166,8 @@ export function createFhirClient(o: FhirClientOptions): FhirClient {
       });
       if (body !== undefined) return { status, resource: asResource(body, resource.resourceType, what), location };
       // Some EHRs answer 201 with an empty body whatever Prefer asks: what they stored is read back from Location.
-      const id = idFromLocation(location, resource.resourceType);
+      const placed = parseLocation(location);
+      const id = placed?.type === resource.resourceType ? placed.id : undefined;
       if (!id)
         throw new FhirDeliveryError('unknown', 'no_location', `The EHR accepted the ${what} without saying where it stored it.`, {
           status,

@@ -8,6 +8,7 @@ import type { Store } from '../store/store.js';
 import type { VisitRecords } from '../store/visit-repository.js';
 import type { VisitLifecycle } from '../visits/lifecycle.js';
 import type { CodeValidator } from '../coding/code-validator.js';
+import { checkAgainstCodeSet } from '../coding/code-validator.js';
 import type { EvidenceBasis } from '../evidence/evidence-basis.js';
 import { noteEvidence } from '../evidence/note-evidence.js';
 import type { TranscriptRepository } from '../transcripts/transcript-repository.js';
@@ -82,7 +83,7 @@ export function createNoteService(deps: NoteServiceDeps): NoteService {
   function derived(visitId: VisitId, draft: NoteDraft, kind: RevisionKind, basis: EvidenceBasis | undefined): NoteDraft {
     const sections = kind === 'draft' ? draft.sections : withStoredOrigins(draft.sections, lastDraft(visitId));
     const segments = deps.transcripts.get(visitId)?.segments ?? [];
-    return { ...draft, sections: noteEvidence(sections, segments, basis).sections, codes: checkedCodes(draft.codes, deps.validateCode) };
+    return { ...draft, sections: noteEvidence(sections, segments, basis).sections, codes: billableCodes(draft.codes, deps.validateCode) };
   }
 
   return {
@@ -135,14 +136,8 @@ export function createNoteService(deps: NoteServiceDeps): NoteService {
 }
 
 /** Every code's description from the code set; an accepted code that is not billable there is refused. */
-function checkedCodes(codes: readonly CodeSuggestion[], validate: CodeValidator): CodeSuggestion[] {
-  const refused: string[] = [];
-  const checked = codes.map((code) => {
-    const valid = validate(code.code);
-    if (valid.ok) return { ...code, code: valid.code, description: valid.description };
-    if (code.status === 'accepted') refused.push(code.code);
-    return code;
-  });
-  if (refused.length > 0) throw acceptedCodesNotBillable(refused);
-  return checked;
+function billableCodes(codes: readonly CodeSuggestion[], validate: CodeValidator): CodeSuggestion[] {
+  const checked = checkAgainstCodeSet(codes, validate);
+  if (checked.refused.length > 0) throw acceptedCodesNotBillable(checked.refused);
+  return checked.codes;
 }

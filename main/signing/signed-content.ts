@@ -6,6 +6,7 @@ import { unsupportedSummary } from '../../shared/domain/unsupported-sentences.js
 import type { Visit, VisitState } from '../../shared/domain/visit.js';
 import type { VisitId } from '../../shared/ids.js';
 import type { CodeValidator } from '../coding/code-validator.js';
+import { checkAgainstCodeSet } from '../coding/code-validator.js';
 import { noteEvidence } from '../evidence/note-evidence.js';
 import type { AddendumRepository } from '../notes/addendum-repository.js';
 import { openAddendum } from '../notes/addendum-service.js';
@@ -128,9 +129,10 @@ export function addendumContent(sources: ContentSources, visitId: VisitId, revis
 
 /** The accepted codes as the code set in use has them; any that is not billable there stops the signature. */
 function acceptedCodes(codes: readonly CodeSuggestion[], validate: CodeValidator): CodeSuggestion[] {
-  const accepted = codes.filter((code) => code.status === 'accepted');
-  const checked = accepted.map((code) => ({ code, valid: validate(code.code) }));
-  const refused = checked.filter(({ valid }) => !valid.ok).map(({ code }) => code.code);
-  if (refused.length > 0) throw acceptedCodeNotBillable(refused);
-  return checked.map(({ code, valid }) => (valid.ok ? { ...code, code: valid.code, description: valid.description } : code));
+  const checked = checkAgainstCodeSet(
+    codes.filter((code) => code.status === 'accepted'),
+    validate,
+  );
+  if (checked.refused.length > 0) throw acceptedCodeNotBillable(checked.refused);
+  return checked.codes;
 }

@@ -12,10 +12,13 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/** Only what a user's shell would give, plus the test's own variables. */
+const cliEnv = (env: Record<string, string>) => ({ PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env });
+
 /** Runs the built `scribe` CLI as a user would, with its own environment. */
 export function scribe(args: readonly string[], env: Record<string, string>): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+    env: cliEnv(env),
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -26,7 +29,7 @@ export function scribe(args: readonly string[], env: Record<string, string>): Cl
 export function scribeAsync(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+      env: cliEnv(env),
       timeout: 60_000,
     });
     let stdout = '';

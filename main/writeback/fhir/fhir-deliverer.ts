@@ -6,6 +6,7 @@ import type { Deliverer, DeliveryJob, DeliveryOutcome, DeliveryReceipt, WriteLed
 import { memoryWriteLedger } from '../delivery.js';
 import { createFhirClient } from '../../fhir/fhir-client.js';
 import type { FhirClient, ServerCapabilities } from '../../fhir/fhir-client.js';
+import { parseLocation } from '../../fhir/fhir-client.js';
 import { FhirDeliveryError } from '../../fhir/fhir-errors.js';
 import { rewriteReferences } from '../../fhir/fhir-references.js';
 import { FhirTargetConfig } from '../../fhir/fhir-target-config.js';
@@ -30,11 +31,6 @@ export interface FhirDelivererOptions {
 }
 
 type ReceiptResource = { type: string; id: string; versionId?: string | undefined };
-
-function parseLocation(location: string | undefined): ReceiptResource | undefined {
-  const m = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/([A-Za-z0-9\-.]{1,64}))?$/.exec(location ?? '');
-  return m ? { type: m[1]!, id: m[2]!, versionId: m[3] } : undefined;
-}
 
 function receiptOf(resource: Resource | undefined, location?: string): ReceiptResource | undefined {
   if (resource?.id) return { type: resource.resourceType, id: resource.id, versionId: resource.meta?.versionId };
