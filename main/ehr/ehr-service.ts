@@ -79,6 +79,10 @@ const NOT_ON_SCHEDULE = new Set(['cancelled', 'entered-in-error']);
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
+/** The clinician starting a visit, when they are one: named as the EHR knows them, else by their user id. */
+const clinicianOf = (actor: Actor): string | undefined =>
+  actor.role === 'clinician' ? (actor.practitioner?.name ?? actor.id).slice(0, 200) : undefined;
+
 export function createEhrService(deps: EhrServiceDeps): EhrService {
   const { visits, visitRepository, encounters, audit, clock, logger } = deps;
 
@@ -151,7 +155,7 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
   const patientContext = async (
     reader: FhirReader,
     p: EhrPatient,
-    reasonForVisit: string | undefined,
+    visit: Pick<PatientContext, 'reasonForVisit' | 'clinician' | 'scheduledAt'>,
   ): Promise<{ context: PatientContext; clinicalLists: ClinicalLists['status'] }> => {
     // Never a reason not to create the visit: each list that cannot be read is left out, and the result says so.
     const lists = await readClinicalLists(reader, p.patientId, logger, deps.clinicalListsTimeoutMs);
@@ -160,7 +164,9 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
       ...(p.mrn ? { mrn: p.mrn } : {}),
       ...(p.birthDate ? { birthDate: p.birthDate } : {}),
       ...(p.sex ? { sex: p.sex } : {}),
-      ...(reasonForVisit ? { reasonForVisit } : {}),
+      ...(visit.reasonForVisit ? { reasonForVisit: visit.reasonForVisit } : {}),
+      ...(visit.clinician ? { clinician: visit.clinician } : {}),
+      ...(visit.scheduledAt ? { scheduledAt: visit.scheduledAt } : {}),
       ...(lists.medications.length > 0 ? { medications: [...lists.medications] } : {}),
       ...(lists.problems.length > 0 ? { problems: [...lists.problems] } : {}),
     };
@@ -283,8 +289,17 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
           'The encounter does not name a patient, so no visit can be started from it. You can still create a visit by hand.',
         );
       const patient = await readPatient(reader, patientId, "The encounter's patient");
-      const entry = toEhrEncounter(encounter.data, new Map([[patientId, patient]]), new Map());
-      const { context, clinicalLists } = await patientContext(reader, patient, entry!.reason);
+      const who = referencedId(practitionerRefOf(encounter.data)?.reference, 'Practitioner');
+      const names =
+        who && !practitionerRefOf(encounter.data)?.display?.trim()
+          ? await fetchPractitionerNames(reader, [who])
+          : new Map<string, string>();
+      const entry = toEhrEncounter(encounter.data, new Map([[patientId, patient]]), names)!;
+      const { context, clinicalLists } = await patientContext(reader, patient, {
+        reasonForVisit: entry.reason,
+        clinician: entry.practitioner ?? clinicianOf(actor),
+        scheduledAt: entry.start,
+      });
       const opened = visits.createOrOpen({ patientId, encounterId, patient: context }, actor);
       return opened.created ? { ...opened, clinicalLists } : opened;
     },
@@ -292,7 +307,10 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
     async createVisitForPatient(request, actor) {
       const { reader } = await deps.connection();
       const patient = await readPatient(reader, request.patientId, 'The patient');
-      const { context, clinicalLists } = await patientContext(reader, patient, request.reasonForVisit?.trim());
+      const { context, clinicalLists } = await patientContext(reader, patient, {
+        reasonForVisit: request.reasonForVisit?.trim(),
+        clinician: clinicianOf(actor),
+      });
       const opened = visits.createOrOpen({ patientId: patient.patientId, patient: context }, actor);
       return { ...opened, clinicalLists };
     },

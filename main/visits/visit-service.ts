@@ -100,6 +100,10 @@ export function createVisitService({ store, visits, lifecycle, audit, events, en
               createdAt: visit.createdAt,
               updatedAt: visit.updatedAt,
               patientName: visit.patient.displayName,
+              reasonForVisit: visit.patient.reasonForVisit,
+              clinician: visit.patient.clinician,
+              scheduledAt: visit.patient.scheduledAt,
+              createdBy: visit.createdBy,
             },
       );
     },

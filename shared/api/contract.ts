@@ -53,6 +53,12 @@ const ReadableVisitSummary = Visit.pick({
   updatedAt: true,
 }).extend({
   patientName: z.string().optional(),
+  /** What tells five visits of one patient apart in a list. */
+  reasonForVisit: z.string().optional(),
+  clinician: z.string().optional(),
+  scheduledAt: IsoDateTime.optional(),
+  /** Who started the visit (their user id). */
+  createdBy: z.string().optional(),
   damaged: z.undefined().optional(),
 });
 /** A visit whose stored record failed its integrity check: listed with its state and times, nothing about the patient. */
@@ -61,6 +67,10 @@ const DamagedVisitSummary = Visit.pick({ id: true, state: true, createdAt: true,
   patientId: z.undefined().optional(),
   encounterId: z.undefined().optional(),
   patientName: z.undefined().optional(),
+  reasonForVisit: z.undefined().optional(),
+  clinician: z.undefined().optional(),
+  scheduledAt: z.undefined().optional(),
+  createdBy: z.undefined().optional(),
 });
 /** One visit of a list; `damaged` set when its record cannot be read, so one damaged row never hides the others. */
 export const VisitSummary = z.union([ReadableVisitSummary, DamagedVisitSummary]);

@@ -7,6 +7,8 @@ export const VisitState = z.enum([
   'recording',
   'recording_interrupted',
   'transcribing',
+  /** Transcription stopped for a reason that will not pass by itself (no speech model, no service, unreadable audio); the audio is kept. */
+  'transcription_failed',
   'draft_ready',
   'in_review',
   'ready_for_signature',
@@ -31,6 +33,10 @@ export const PatientContext = z.object({
   birthDate: z.iso.date().optional(),
   sex: z.enum(['female', 'male', 'other', 'unknown']).optional(),
   reasonForVisit: z.string().trim().max(500).optional(),
+  /** The clinician seeing the patient: the encounter's practitioner, or the clinician who started the visit. */
+  clinician: z.string().trim().max(200).optional(),
+  /** When the encounter is scheduled to start, as the EHR says. */
+  scheduledAt: IsoDateTime.optional(),
   /**
    * The patient's active medications and problem list as the EHR named them when the visit was
    * started from an encounter or a patient search ("lisinopril 10 MG Oral Tablet", "Essential

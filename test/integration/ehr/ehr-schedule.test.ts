@@ -152,7 +152,10 @@ describe('EHR schedule and patient search against the sandbox EHR', () => {
       birthDate: '1971-09-30',
       sex: 'male',
       reasonForVisit: 'Cough for two weeks',
+      clinician: 'Dr. Kai Physician-Sandbox',
+      scheduledAt: first.visit.patient.scheduledAt,
     });
+    assert.ok(first.visit.patient.scheduledAt, 'the encounter’s scheduled start is kept with the visit');
     assert.equal(first.visit.patientId, 'sbx-patient-2');
     assert.equal(first.visit.encounterId, 'sbx-encounter-2');
     const again = await call<{ visit: Visit; created: boolean }>('ehr:startVisit', { encounterId: 'sbx-encounter-2' });
@@ -168,13 +171,22 @@ describe('EHR schedule and patient search against the sandbox EHR', () => {
       call<{ visit: Visit }>('ehr:startVisit', { encounterId: 'sbx-encounter-3' }),
     ]);
     assert.equal(both[0].visit.id, both[1].visit.id, 'two clicks at once make one visit');
-    const { visits } = await call<{ visits: { encounterId?: string }[] }>('visit:list', {});
+    const { visits } = await call<{
+      visits: { encounterId?: string; reasonForVisit?: string; clinician?: string; scheduledAt?: string }[];
+    }>('visit:list', {});
+    // The list tells this visit apart from the patient's others: its reason, clinician and scheduled time.
+    const listed = visits.find((v) => v.encounterId === 'sbx-encounter-2');
+    assert.deepEqual(
+      [listed?.reasonForVisit, listed?.clinician, listed?.scheduledAt],
+      ['Cough for two weeks', 'Dr. Kai Physician-Sandbox', first.visit.patient.scheduledAt],
+    );
     assert.equal(visits.filter((v) => v.encounterId === 'sbx-encounter-2').length, 1);
     assert.equal(visits.filter((v) => v.encounterId === 'sbx-encounter-3').length, 1);
 
     const schedule = await call<Schedule>('ehr:schedule', {});
     const row = schedule.entries.find((e) => e.encounterId === 'sbx-encounter-2');
     assert.deepEqual(row?.visit, { id: first.visit.id, state: 'not_started' });
+    assert.equal(first.visit.patient.scheduledAt, row?.start);
     // Already started: opening it needs no EHR, so it works while the EHR is failing.
     fx.sandbox.faults.update({ errorRate: 1, errorStatus: 503 });
     const offline = await call<{ visit: Visit; created: boolean }>('ehr:startVisit', { encounterId: 'sbx-encounter-2' });
