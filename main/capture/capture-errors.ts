@@ -38,6 +38,7 @@ export const describeState: Readonly<Record<VisitState, string>> = {
   recording: 'being recorded',
   recording_interrupted: 'an interrupted recording',
   transcribing: 'recorded already',
+  transcription_failed: 'recorded already',
   draft_ready: 'drafted already',
   in_review: 'in review',
   ready_for_signature: 'ready for signature',

@@ -37,10 +37,14 @@ export const VISIT_MOVES: readonly VisitMove[] = [
   { from: 'not_started', to: 'draft_ready', trigger: 'notes: a first draft is saved for a visit never recorded' },
   { from: 'transcribing', to: 'draft_ready', trigger: 'notes: the first draft of a recorded visit is saved' },
   { from: 'transcribing', to: 'in_review', trigger: "pipeline: the transcript is final and a person's note is already there" },
+  { from: 'transcribing', to: 'transcription_failed', trigger: 'transcription: the run failed for a reason that will not pass by itself' },
+  { from: 'transcription_failed', to: 'transcribing', trigger: 'transcription: tried again, or a transcript is imported' },
+  { from: 'transcription_failed', to: 'draft_ready', trigger: 'notes: a first draft is saved for a visit whose transcription failed' },
+  { from: 'transcription_failed', to: 'in_review', trigger: 'notes: a person writes the note by hand' },
   { from: 'draft_ready', to: 'in_review', trigger: 'notes: a person edits the draft' },
   { from: 'draft_ready', to: 'ready_for_signature', trigger: 'visits: marked ready for signature' },
   { from: 'in_review', to: 'ready_for_signature', trigger: 'visits: marked ready for signature' },
-  ...(['not_started', 'transcribing', 'draft_ready', 'in_review', 'ready_for_signature'] as const).map((from) => ({
+  ...(['not_started', 'transcribing', 'transcription_failed', 'draft_ready', 'in_review', 'ready_for_signature'] as const).map((from) => ({
     from,
     to: 'signed' as const,
     trigger: 'writeback: the clinician signs the note (its outbox job is queued in the same transaction)',

@@ -7,6 +7,7 @@ const presentation: Record<VisitState, { label: string; tone: Tone }> = {
   recording: { label: 'Recording', tone: 'active' },
   recording_interrupted: { label: 'Recording interrupted', tone: 'attention' },
   transcribing: { label: 'Transcribing', tone: 'active' },
+  transcription_failed: { label: 'Not transcribed', tone: 'attention' },
   draft_ready: { label: 'Draft ready', tone: 'review' },
   in_review: { label: 'In review', tone: 'review' },
   ready_for_signature: { label: 'Ready for signature', tone: 'review' },

@@ -7,7 +7,7 @@ import { errorText } from '../error-text.js';
 import { dateTime } from '../format.js';
 import { routeHref } from '../routes.js';
 
-const QUEUE_STATES: VisitState[] = ['transcribing', 'draft_ready', 'in_review', 'ready_for_signature', 'failed'];
+const QUEUE_STATES: VisitState[] = ['transcribing', 'transcription_failed', 'draft_ready', 'in_review', 'ready_for_signature', 'failed'];
 
 /** Oldest first: the draft waiting longest is reviewed first. */
 function oldestFirst(visits: readonly VisitSummary[]): VisitSummary[] {

@@ -135,6 +135,13 @@ describe('visit lifecycle', () => {
     assert.equal(visits.get(id)?.state, 'signed');
   });
 
+  test('a failed transcription is a state of its own that a visit can always leave: retry, import, a note written by hand, signing', () => {
+    assert.ok(isLegalMove('transcribing', 'transcription_failed'));
+    for (const to of ['transcribing', 'draft_ready', 'in_review', 'signed'] as const) assert.ok(isLegalMove('transcription_failed', to), to);
+    for (const from of ['not_started', 'recording', 'draft_ready', 'signed'] as const)
+      assert.ok(!isLegalMove(from, 'transcription_failed'), `${from} > transcription_failed`);
+  });
+
   test('a move rolled back with its transaction leaves the visit where it was and is never told', () => {
     const id = visitIn('transcribing');
     told.length = 0;
