@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isReviewShortcutAccelerator } from './review-shortcuts.js';
 
 /**
  * The OS-wide start/stop shortcut (Electron's globalShortcut): it works while another program,
@@ -50,6 +51,7 @@ function acceleratorProblem(value: string): string | undefined {
   if (new Set(modifiers).size !== modifiers.length) return 'must not repeat a modifier';
   if (!modifiers.some((modifier) => STRONG_MODIFIERS.has(modifier)))
     return 'must include CommandOrControl, Control, Command, Alt or Super, so it cannot take over typing in other programs';
+  if (isReviewShortcutAccelerator(value)) return 'is one of the review page’s keys (Alt+N, Alt+A, Alt+S); choose another';
   return undefined;
 }
 
