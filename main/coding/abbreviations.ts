@@ -136,6 +136,10 @@ export const abbreviations: readonly Abbreviation[] = [
   { abbr: 'HBV', expansions: ['hepatitis B'] },
   { abbr: 'AK', expansions: ['actinic keratosis'] },
   { abbr: 'SK', expansions: ['seborrheic keratosis'] },
+  // Drugs named in allergy and long-term use status
+  { abbr: 'PCN', expansions: ['penicillin'] },
+  { abbr: 'NSAID', expansions: ['non-steroidal anti-inflammatories'] },
+  { abbr: 'NSAIDs', expansions: ['non-steroidal anti-inflammatories'] },
   // Encounters and status
   { abbr: 'BMI', expansions: ['body mass index'] },
   { abbr: 'WCC', expansions: ['routine child health examination'] },

@@ -5,6 +5,7 @@ import type { Concept } from './concepts.js';
 import { toCodePrefix, toReleaseCode } from './icd-code.js';
 import type { Group, QueryTerm } from './search-query.js';
 import { parseQuery, phraseKey, readings } from './search-query.js';
+import { synonymTable } from './search-synonyms.js';
 import type { TitleAnalysis } from './text.js';
 import { analyseTitle } from './text.js';
 
@@ -42,10 +43,15 @@ export interface SearchIndexDeps {
 
 /** Score of a doc matched through a word that merely starts with the typed one. */
 const PREFIX_SCORE = 0.85;
+/** "History of X" means the patient's own history unless the query says "family" (Z85-Z87 before Z80-Z84). */
+const FAMILY_HISTORY_PENALTY = 0.5;
+const FAMILY_HISTORY = /^family history\b/i;
+const COVERAGE_WEIGHT = 0.6;
 
 /**
  * Ranking, in order: exact code; the concept's default for a query that names a condition
- * ("HTN" → I10); codes under a typed code prefix; then word matches covering the most query parts,
+ * ("HTN" → I10); codes under a typed code prefix (a query shaped like a code that finds codes finds
+ * nothing else); then word matches covering the most query parts,
  * billable before headers, by match quality (whole words over prefixes, query words covering more
  * of the title, general "unspecified" titles and common codes first), shorter codes and titles first.
  */
@@ -58,6 +64,7 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
   const billable = new Uint8Array(n);
   const contentWords = new Uint8Array(n);
   const prior = new Float32Array(n);
+  const familyHistory = new Uint8Array(n);
   const lists = new Map<string, number[]>();
   for (let id = 0; id < n; id += 1) {
     const entry = entries[id]!;
@@ -67,6 +74,7 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
     billable[id] = entry.billable ? 1 : 0;
     contentWords[id] = Math.min(255, analysis.required.length + analysis.excluded.length);
     prior[id] = (analysis.general ? 0.15 : 0) + (common.has(entry.code) ? 0.3 : 0) - (analysis.residual ? 0.1 : 0);
+    familyHistory[id] = FAMILY_HISTORY.test(entry.title) ? 1 : 0;
     for (const term of analysis.terms) {
       const list = lists.get(term);
       if (list) list.push(id);
@@ -78,6 +86,7 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
   for (const [term, list] of lists) postings.set(term, Int32Array.from(list));
   lists.clear();
 
+  const synonyms = synonymTable();
   const conceptByPhrase = new Map<string, Concept>();
   for (const concept of concepts) for (const phrase of concept.phrases) conceptByPhrase.set(phraseKey(phrase), concept);
 
@@ -89,6 +98,9 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
   const scoreSum = new Float32Array(n);
   const termSum = new Uint16Array(n);
   const viaExpansion = new Uint8Array(n);
+  /** How much of the query a doc covers, each part weighted by how rare its matches are (IDF). */
+  const coverage = new Float32Array(n);
+  let queryWeight = 0;
   const quality = new Float32Array(n);
 
   const lowerBound = (prefix: string): number => {
@@ -154,6 +166,7 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
 
   const matchGroups = (query: readonly Group[], cache: Map<string, TermMatch>): number[] => {
     const touched: number[] = [];
+    queryWeight = 0;
     for (const group of query) {
       const inGroup: number[] = [];
       for (const alternative of group) {
@@ -177,7 +190,10 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
           }
         }
       }
+      const weight = Math.log(1 + n / Math.max(1, inGroup.length));
+      queryWeight += weight;
       for (const id of inGroup) {
+        coverage[id]! += weight;
         if (groups[id] === 0) touched.push(id);
         groups[id]! += 1;
         scoreSum[id]! += groupScore[id]!;
@@ -195,6 +211,7 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
       scoreSum[id] = 0;
       termSum[id] = 0;
       viaExpansion[id] = 0;
+      coverage[id] = 0;
       quality[id] = 0;
     }
   };
@@ -219,7 +236,7 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
     const exact = toReleaseCode(query);
     if (exact) add(codeSet.get(exact), 'code');
 
-    const parsed = parseQuery(query, abbreviations);
+    const parsed = parseQuery(query, abbreviations, synonyms);
     for (const reading of readings(parsed)) {
       const concept = conceptByPhrase.get(reading.phrase);
       const entry = concept ? codeSet.get(concept.code.replace('.', '')) : undefined;
@@ -233,7 +250,8 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
       );
       for (const entry of byPrefix) add(entry, 'code');
     }
-    if (parsed.length === 0) return { total: ordered.length, hits: ordered.slice(0, options.limit) };
+    if (parsed.length === 0 || (prefix && ordered.length > 0)) return { total: ordered.length, hits: ordered.slice(0, options.limit) };
+    const saysFamily = parsed.some((group) => group.some((alternative) => alternative.terms.some((t) => t.stem === 'family')));
 
     const touched = matchWords(parsed);
     try {
@@ -244,7 +262,13 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
         if (groups[id]! < most || (options.billableOnly && billable[id] === 0) || seen.has(entries[id]!.code)) continue;
         candidates.push(id);
         const precision = Math.min(1, termSum[id]! / Math.max(1, contentWords[id]!));
-        quality[id] = scoreSum[id]! / parsed.length + 0.5 * precision + prior[id]!;
+        // Coverage only separates docs that each miss some part: the rarer part matched ranks first.
+        quality[id] =
+          scoreSum[id]! / parsed.length +
+          0.5 * precision +
+          COVERAGE_WEIGHT * (coverage[id]! / queryWeight) +
+          prior[id]! -
+          (!saysFamily && familyHistory[id] ? FAMILY_HISTORY_PENALTY : 0);
       }
       const before = ordered.length;
       // Only the best few need ordering; the rest only count.

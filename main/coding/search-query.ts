@@ -1,5 +1,7 @@
-import type { AbbreviationTable } from './abbreviations.js';
+import type { Abbreviation, AbbreviationTable } from './abbreviations.js';
 import { abbreviationKey } from './abbreviations.js';
+import type { SearchSynonym, SynonymTable } from './search-synonyms.js';
+import { LONGEST_SYNONYM } from './search-synonyms.js';
 import { isStopword, plainWords, queryWords, stem } from './text.js';
 
 export interface QueryTerm {
@@ -23,25 +25,38 @@ const whole = (raw: string): QueryTerm => ({ stem: stem(raw), prefix: false });
 
 /**
  * "t2dm foot ulc" → [[t2dm | type 2 diabetes mellitus], [foot], [ulc*]]. Abbreviations are looked up
- * one word at a time and as two words joined ("a fib", "GI bleed").
+ * one word at a time and as two words joined ("a fib", "GI bleed"); search synonyms (search-synonyms.ts)
+ * as phrases of up to three words, longest first. A word or phrase found in either table matches as
+ * written or through any of its meanings.
  */
-export function parseQuery(query: string, table: AbbreviationTable): Group[] {
+export function parseQuery(query: string, table: AbbreviationTable, synonyms: SynonymTable = new Map()): Group[] {
   const raw = plainWords(query);
   const groups: Group[] = [];
   for (let i = 0; i < raw.length; i += 1) {
-    // Pairs before stopwords: the "a" of "a fib" is a stopword on its own.
-    const pair = i + 1 < raw.length ? table.get(abbreviationKey(raw[i]! + raw[i + 1]!)) : undefined;
-    if (!pair && isStopword(raw[i]!)) continue;
-    const abbreviation = pair ?? table.get(abbreviationKey(raw[i]!));
-    const literal = pair ? [raw[i]!, raw[i + 1]!] : [raw[i]!];
-    if (pair) i += 1;
-    if (!abbreviation) {
+    let length = 0;
+    let abbreviation: Abbreviation | undefined;
+    let synonym: SearchSynonym | undefined;
+    // Phrases before stopwords: the "a" of "a fib" is a stopword on its own.
+    for (let n = Math.min(LONGEST_SYNONYM, raw.length - i); n >= 1 && length === 0; n -= 1) {
+      const key = abbreviationKey(raw.slice(i, i + n).join(''));
+      abbreviation = n <= 2 ? table.get(key) : undefined;
+      synonym = synonyms.get(key);
+      if (synonym?.firstWordOnly && (i > 0 || raw.length === 1)) synonym = undefined;
+      if (abbreviation || synonym) length = n;
+    }
+    if (length === 0 && isStopword(raw[i]!)) continue;
+    const literal = raw.slice(i, i + Math.max(1, length));
+    i += Math.max(1, length) - 1;
+    if (!abbreviation && !synonym) {
       groups.push([{ terms: literal.map(typed), expansion: false }]);
       continue;
     }
+    const meanings = (texts: readonly string[], expansion: boolean): Alternative[] =>
+      texts.map((text) => ({ terms: queryWords(text).map(whole), expansion }));
     groups.push([
       { terms: literal.filter((w) => !isStopword(w)).map(whole), expansion: false },
-      ...abbreviation.expansions.map((text) => ({ terms: queryWords(text).map(whole), expansion: true })),
+      ...meanings(abbreviation?.expansions ?? [], true),
+      ...meanings(synonym?.means ?? [], false),
     ]);
   }
   return groups;
