@@ -228,6 +228,7 @@ export function openScribe(options: ScribeOptions): Scribe {
     store,
     transcripts: transcriptRepository,
     visits: visitRecords,
+    lifecycle,
     audit,
     events,
   });
@@ -246,7 +247,9 @@ export function openScribe(options: ScribeOptions): Scribe {
   });
   const transcription = setUpTranscription({
     options: options.transcription,
+    store,
     visits: visitRecords,
+    lifecycle,
     audio: createSqliteAudioRepository(store),
     capture,
     transcripts,
@@ -267,6 +270,7 @@ export function openScribe(options: ScribeOptions): Scribe {
     events,
     visits: visitRecords,
     lifecycle,
+    resumeTranscription: (visitId) => transcription.resume(visitId),
     transcripts,
     notes: noteRepository,
     drafting,

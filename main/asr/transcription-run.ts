@@ -12,6 +12,7 @@ import type { AudioRepository } from '../store/audio-repository.js';
 import type { TranscriptService } from '../transcripts/transcript-service.js';
 import { AsrError, audioRemoved, cancelledError, isCancelled, unexpectedFailure } from './asr-error.js';
 import { audioStats, toFloat32 } from './audio-stats.js';
+import { describeFailure } from './failure-words.js';
 import type { SpeechInput, TranscriptionEngine } from './engine.js';
 import type { DropReason, GuardOptions, HallucinationGuard } from './hallucination-guard.js';
 import { createHallucinationGuard } from './hallucination-guard.js';
@@ -29,6 +30,8 @@ export interface TranscriptionRunDeps {
   readonly logger: Logger;
   /** Each change of the run's progress. */
   readonly onProgress: (status: TranscriptionStatus) => void;
+  /** A run that failed (not cancelled), told before its callers hear of it. */
+  readonly onFailed?: (visitId: VisitId, engine: EngineName, error: unknown) => void;
   readonly guard?: Partial<GuardOptions>;
   /** Retries of one segment after a failure that may pass (timeouts, 5xx, a crashed worker), with these waits. */
   readonly retryDelaysMs: readonly number[];
@@ -180,7 +183,11 @@ export class TranscriptionRun {
       return;
     }
     const safe = error instanceof ScribeError ? error : unexpectedFailure();
-    this.error = { code: error instanceof AsrError ? error.failure : safe.code, message: safe.message };
+    // Shown to clinicians as it is: plain words; the technical message is kept with the visit for IT.
+    this.error = {
+      code: error instanceof AsrError ? error.failure : safe.code,
+      message: describeFailure(error, this.engineName, new Date()).message,
+    };
     this.deps.logger.error('asr.failed', {
       visitId: this.visitId,
       engine: this.engineName,
@@ -188,6 +195,7 @@ export class TranscriptionRun {
       type: error instanceof Error ? error.name : typeof error,
     });
     this.deps.audit.append({ actor: this.actorId, action: 'transcription.failed', objectType: 'visit', objectId: this.visitId });
+    this.deps.onFailed?.(this.visitId, this.engineName, error);
     this.setState('failed');
   }
 

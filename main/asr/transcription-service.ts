@@ -10,10 +10,13 @@ import type { Logger } from '../log/logger.js';
 import type { AudioRepository } from '../store/audio-repository.js';
 import type { VisitRecords } from '../store/visit-repository.js';
 import type { TranscriptService } from '../transcripts/transcript-service.js';
+import type { VisitLifecycle } from '../visits/lifecycle.js';
 import { visitNotFound } from '../store/errors.js';
 import { AsrError, engineBusy, importedTranscript, liveNotStarted, noAudioToTranscribe, transcriptionClosing } from './asr-error.js';
 import type { TranscriptionEngine } from './engine.js';
 import type { EngineFactory } from './engine-factory.js';
+import { describeFailure, holdsVisit } from './failure-words.js';
+import type { TranscriptionFailures } from './transcription-failures.js';
 import type { GuardOptions } from './hallucination-guard.js';
 import type { VisitVocabulary } from './transcription-prompt.js';
 import { transcriptionPrompt } from './transcription-prompt.js';
@@ -27,7 +30,14 @@ export interface TranscriptionService {
    * speech segment is transcribed as the detector closes it). Resolves once caught up.
    */
   transcribe(visitId: VisitId, engine: EngineName | undefined, actor: Actor): Promise<TranscriptionStatus>;
+  /** While the visit is in transcription_failed, also why (`failure`), as kept with the visit. */
   status(visitId: VisitId): TranscriptionStatus;
+  /**
+   * After a restart: a recorded visit left transcribing with no run (its last run failed, or the
+   * process ended) is transcribed again when transcription starts by itself here; failing again for
+   * a reason that will not pass moves it to transcription_failed rather than leaving it waiting.
+   */
+  resume(visitId: VisitId): void;
   /** Stops a run; what was transcribed stays, and a later run carries on from there. */
   cancel(visitId: VisitId, actor: Actor): Promise<TranscriptionStatus>;
   close(): Promise<void>;
@@ -35,6 +45,8 @@ export interface TranscriptionService {
 
 export interface TranscriptionServiceDeps {
   readonly visits: Pick<VisitRecords, 'get'>;
+  readonly lifecycle: Pick<VisitLifecycle, 'transition'>;
+  readonly failures: TranscriptionFailures;
   readonly audio: AudioRepository;
   readonly capture: Pick<CaptureService, 'segments' | 'status'>;
   readonly transcripts: TranscriptService;
@@ -55,8 +67,10 @@ export interface TranscriptionServiceDeps {
 }
 
 export function createTranscriptionService(deps: TranscriptionServiceDeps): TranscriptionService {
-  const { visits, audio, transcripts, audit, events, logger } = deps;
+  const { visits, audio, transcripts, audit, events, logger, lifecycle, failures } = deps;
   const runs = new Map<VisitId, TranscriptionRun>();
+  /** Visits whose transcription started (or failed to start) by itself when their recording began. */
+  const startedLive = new Set<VisitId>();
   /** The local engine holds a loaded model: kept between visits. */
   const cached = new Map<EngineName, TranscriptionEngine>();
   const live = typeof deps.live === 'function' ? deps.live : () => deps.live === true;
@@ -66,7 +80,8 @@ export function createTranscriptionService(deps: TranscriptionServiceDeps): Tran
     transcripts,
     audit,
     logger,
-    onProgress: (status) => events.emit('transcription:progress', status),
+    onProgress: (status) => events.emit('transcription:progress', withFailure(status)),
+    onFailed: (visitId, engine, error) => hold(visitId, engine, error),
     guard: deps.guard,
     retryDelaysMs: deps.retryDelaysMs ?? [2_000, 8_000],
     pollMs: deps.pollMs ?? 5_000,
@@ -102,10 +117,31 @@ export function createTranscriptionService(deps: TranscriptionServiceDeps): Tran
     return run;
   }
 
+  /**
+   * A recorded visit whose transcription failed waits in transcription_failed with why, instead of
+   * in transcribing for a run that will never come. Not when a transcript was imported meanwhile.
+   */
+  function hold(visitId: VisitId, engine: EngineName, error: unknown): void {
+    if (closed || !holdsVisit(error) || transcripts.read(visitId)?.final) return;
+    const failure = describeFailure(error, engine, new Date());
+    const held = failures.hold(visitId, failure, () =>
+      lifecycle.transition(visitId, ['transcribing', 'transcription_failed'], 'transcription_failed'),
+    );
+    if (held) logger.warn('asr.visit_held', { visitId, engine, reason: failure.reason });
+  }
+
+  /** The visit's kept failure, while it is in transcription_failed. */
+  function withFailure(status: TranscriptionStatus): TranscriptionStatus {
+    if (visits.get(status.visitId)?.state !== 'transcription_failed') return status;
+    const failure = failures.get(status.visitId);
+    if (!failure) return status;
+    return { ...status, state: 'failed', error: status.error ?? { code: failure.reason, message: failure.message }, failure };
+  }
+
   function idleStatus(visitId: VisitId): TranscriptionStatus {
     if (!visits.get(visitId)) throw visitNotFound();
     const stored = transcripts.read(visitId);
-    return {
+    return withFailure({
       visitId,
       state: stored?.final ? 'finished' : 'idle',
       engine: null,
@@ -116,7 +152,7 @@ export function createTranscriptionService(deps: TranscriptionServiceDeps): Tran
       transcriptSegments: stored?.segments.length ?? 0,
       final: stored?.final ?? false,
       error: null,
-    };
+    });
   }
 
   const offSegment = events.on('capture:segment', ({ visitId }) => {
@@ -126,7 +162,12 @@ export function createTranscriptionService(deps: TranscriptionServiceDeps): Tran
     if (closed) return;
     const run = runs.get(visitId);
     run?.wake();
-    if (state === 'recording' && live() && (!run || run.state === 'failed' || run.state === 'cancelled')) startLive(visitId);
+    if (state === 'recording' && live() && (!run || run.state === 'failed' || run.state === 'cancelled')) {
+      startedLive.add(visitId);
+      startLive(visitId);
+    }
+    // The recording stopped and its live run had failed (or never started): one more try, now on the whole recording.
+    if (state === 'transcribing' && startedLive.has(visitId) && (!run || run.state === 'failed')) startLive(visitId);
   });
 
   /** Live transcription at the start of a recording; a failure to start is shown, never thrown at capture. */
@@ -139,12 +180,16 @@ export function createTranscriptionService(deps: TranscriptionServiceDeps): Tran
       const shown = error instanceof ScribeError ? error : liveNotStarted();
       const code = error instanceof AsrError ? error.failure : shown.code;
       logger.warn('asr.live_not_started', { visitId, engine: engineName, code });
-      events.emit('transcription:progress', {
-        ...idleStatus(visitId),
-        state: 'failed',
-        engine: engineName,
-        error: { code, message: shown.message },
-      });
+      hold(visitId, engineName, error);
+      events.emit(
+        'transcription:progress',
+        withFailure({
+          ...idleStatus(visitId),
+          state: 'failed',
+          engine: engineName,
+          error: { code, message: describeFailure(shown, engineName, new Date()).message },
+        }),
+      );
     }
   }
 
@@ -160,13 +205,28 @@ export function createTranscriptionService(deps: TranscriptionServiceDeps): Tran
         const stored = transcripts.read(visitId);
         if (stored?.source === 'import') throw importedTranscript();
         if (stored?.final) return idleStatus(visitId);
-        run = startRun(visitId, engineName, actor.id);
+        try {
+          run = startRun(visitId, engineName, actor.id);
+        } catch (error) {
+          hold(visitId, engineName, error);
+          throw error;
+        }
+        // Tried again: the visit waits for this run (a failure brings it back, with the new reason).
+        lifecycle.transition(visitId, ['transcription_failed', 'transcribing'], 'transcribing');
       }
       return run.caughtUp();
     },
 
     status(visitId) {
-      return runs.get(visitId)?.status() ?? idleStatus(visitId);
+      const run = runs.get(visitId);
+      return run ? withFailure(run.status()) : idleStatus(visitId);
+    },
+
+    resume(visitId) {
+      if (closed || runs.has(visitId) || !live()) return;
+      const stored = transcripts.read(visitId);
+      if (stored?.final || stored?.source === 'import' || audio.track(visitId)?.status !== 'stopped') return;
+      startLive(visitId);
     },
 
     async cancel(visitId, actor) {

@@ -6,12 +6,15 @@ import type { CaptureService } from '../capture/capture-service.js';
 import type { Logger } from '../log/logger.js';
 import type { PolicyGate } from '../policy/policy-gate.js';
 import type { AudioRepository } from '../store/audio-repository.js';
+import type { Store } from '../store/store.js';
 import type { VisitRecords } from '../store/visit-repository.js';
 import type { TranscriptService } from '../transcripts/transcript-service.js';
+import type { VisitLifecycle } from '../visits/lifecycle.js';
 import type { EngineFactory } from './engine-factory.js';
 import { createEngineFactory } from './engine-factory.js';
 import type { GuardOptions } from './hallucination-guard.js';
 import type { OpenAiAsrConfigResult } from './openai-asr-config.js';
+import { createSqliteTranscriptionFailures } from './transcription-failures.js';
 import type { TranscriptionService } from './transcription-service.js';
 import { createTranscriptionService } from './transcription-service.js';
 import type { VisitVocabulary } from './transcription-prompt.js';
@@ -40,7 +43,9 @@ export interface TranscriptionOptions {
 
 export interface TranscriptionSetupDeps {
   readonly options: TranscriptionOptions | undefined;
+  readonly store: Store;
   readonly visits: Pick<VisitRecords, 'get'>;
+  readonly lifecycle: Pick<VisitLifecycle, 'transition'>;
   readonly audio: AudioRepository;
   readonly capture: CaptureService;
   readonly transcripts: TranscriptService;
@@ -65,6 +70,8 @@ export function setUpTranscription(deps: TranscriptionSetupDeps): TranscriptionS
     });
   return createTranscriptionService({
     visits: deps.visits,
+    lifecycle: deps.lifecycle,
+    failures: createSqliteTranscriptionFailures(deps.store),
     audio: deps.audio,
     capture: deps.capture,
     transcripts: deps.transcripts,

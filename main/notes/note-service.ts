@@ -66,7 +66,9 @@ export interface NoteServiceDeps {
 
 const EDITORS = new Set(['clinician', 'scribe']);
 /** A first draft moves a visit whose recording ended (or that never had one) to draft ready; later drafts leave the state alone. */
-const DRAFTABLE: readonly VisitState[] = ['not_started', 'transcribing'];
+const DRAFTABLE: readonly VisitState[] = ['not_started', 'transcribing', 'transcription_failed'];
+/** A person's edit puts a drafted note in review, and so does a note written by hand after transcription failed. */
+const EDITABLE: readonly VisitState[] = ['draft_ready', 'transcription_failed'];
 
 export function createNoteService(deps: NoteServiceDeps): NoteService {
   const { store, notes, visits, lifecycle, audit, events } = deps;
@@ -120,7 +122,7 @@ export function createNoteService(deps: NoteServiceDeps): NoteService {
           basis,
         );
         if (kind === 'draft') lifecycle.transition(visitId, DRAFTABLE, 'draft_ready');
-        if (kind === 'edit') lifecycle.transition(visitId, 'draft_ready', 'in_review');
+        if (kind === 'edit') lifecycle.transition(visitId, EDITABLE, 'in_review');
         audit.append({
           actor: actor.id,
           action: kind === 'draft' ? 'note.drafted' : 'note.edited',

@@ -8,6 +8,7 @@ import type { EventBus } from '../kernel/event-bus.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Store } from '../store/store.js';
 import type { VisitRecords } from '../store/visit-repository.js';
+import type { VisitLifecycle } from '../visits/lifecycle.js';
 import type { ConcreteFormat } from './import/parse-transcript.js';
 import { parseTranscript } from './import/parse-transcript.js';
 import type { StoredTranscript, TranscriptRepository, UpsertResult } from './transcript-repository.js';
@@ -45,21 +46,32 @@ export interface TranscriptServiceDeps {
   readonly store: Store;
   readonly transcripts: TranscriptRepository;
   readonly visits: Pick<VisitRecords, 'get'>;
+  readonly lifecycle: Pick<VisitLifecycle, 'transition'>;
   readonly audit: AuditLog;
   readonly events: EventBus;
 }
 
 const EDITORS = new Set(['clinician', 'scribe']);
 
-/** While audio is being captured the engine owns the transcript; once signed, the note's evidence depends on it. */
-const IMPORT_LOCKED: ReadonlySet<VisitState> = new Set(['recording', 'transcribing', 'signed', 'delivered', 'failed']);
+/**
+ * While audio is being captured the engine owns the transcript; once signed, the note's evidence
+ * depends on it. Any other visit may take one, also while (or after) its own transcription runs or fails.
+ */
+const IMPORT_LOCKED: ReadonlySet<VisitState> = new Set(['recording', 'signed', 'delivered', 'failed']);
 
 const EngineSegment = TranscriptSegmentSchema.extend({ id: SegmentId }).refine((s) => s.endMs >= s.startMs, {
   message: 'ends before it starts',
   path: ['endMs'],
 });
 
-export function createTranscriptService({ store, transcripts, visits, audit, events }: TranscriptServiceDeps): TranscriptService {
+export function createTranscriptService({
+  store,
+  transcripts,
+  visits,
+  lifecycle,
+  audit,
+  events,
+}: TranscriptServiceDeps): TranscriptService {
   const requireVisit = (visitId: VisitId) => {
     const visit = visits.get(visitId);
     if (!visit) throw visitNotFound();
@@ -93,6 +105,8 @@ export function createTranscriptService({ store, transcripts, visits, audit, eve
           throw transcriptExists(existing.segmentCount);
         }
         transcripts.replace(visitId, segments, 'import', true);
+        // A visit whose transcription failed waits for its note again, now with a final transcript.
+        lifecycle.transition(visitId, 'transcription_failed', 'transcribing');
         audit.append({
           actor: actor.id,
           action: existing ? 'transcript.replaced' : 'transcript.imported',

@@ -36,6 +36,8 @@ export interface VisitPipelineDeps {
   readonly events: EventBus;
   readonly visits: Pick<VisitRecords, 'get' | 'list'>;
   readonly lifecycle: Pick<VisitLifecycle, 'transition'>;
+  /** A recorded visit left transcribing by an earlier process: its transcription is started again (or it is marked failed). */
+  readonly resumeTranscription?: (visitId: VisitId) => void;
   readonly transcripts: Pick<TranscriptService, 'read'>;
   readonly notes: Pick<NoteRepository, 'get' | 'revisions'>;
   readonly drafting: DraftingService;
@@ -131,7 +133,10 @@ export function createVisitPipeline(deps: VisitPipelineDeps): VisitPipeline {
         offTranscript();
         offVisit();
       };
-      for (const visit of deps.visits.list({ states: ['transcribing'], limit: 1000 })) consider(visit.id);
+      for (const visit of deps.visits.list({ states: ['transcribing'], limit: 1000 })) {
+        deps.resumeTranscription?.(visit.id);
+        consider(visit.id);
+      }
     },
     async stop() {
       unsubscribe?.();

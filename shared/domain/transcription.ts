@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VisitId } from '../ids.js';
+import { IsoDateTime, VisitId } from '../ids.js';
 import { TranscriptionEngine } from './policy.js';
 
 /**
@@ -22,6 +22,22 @@ export type TranscribeRequest = z.infer<typeof TranscribeRequest>;
 export const TranscriptionState = z.enum(['idle', 'running', 'following', 'finished', 'failed', 'cancelled']);
 export type TranscriptionState = z.infer<typeof TranscriptionState>;
 
+/**
+ * Why a visit's transcription failed for good (the visit is in transcription_failed): kept with the
+ * visit, so it is still there after a restart. The audio is never deleted because of it.
+ */
+export const TranscriptionFailure = z.object({
+  /** Stable dotted id, e.g. asr.model_not_installed. */
+  reason: z.string(),
+  /** For the clinician, in plain words: no commands, settings names or paths. */
+  message: z.string(),
+  /** The technical detail for IT (what the engine said, where it looked). Never PHI. */
+  detail: z.string(),
+  engine: TranscriptionEngine,
+  at: IsoDateTime,
+});
+export type TranscriptionFailure = z.infer<typeof TranscriptionFailure>;
+
 export const TranscriptionStatus = z.object({
   visitId: VisitId,
   state: TranscriptionState,
@@ -39,5 +55,7 @@ export const TranscriptionStatus = z.object({
   final: z.boolean(),
   /** Why it failed, in words safe to show. */
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** Set while the visit is in transcription_failed: why, and what was tried. */
+  failure: TranscriptionFailure.optional(),
 });
 export type TranscriptionStatus = z.infer<typeof TranscriptionStatus>;

@@ -10,6 +10,7 @@ import { auditHeadSeal } from './008-audit-head-seal.js';
 import { noteEvidenceBasis } from './009-note-evidence-basis.js';
 import { audioKeys } from './010-audio-keys.js';
 import { outboxWriteLedger } from './011-outbox-write-ledger.js';
+import { transcriptionFailure } from './012-transcription-failure.js';
 
 import type { Migration } from './migration.js';
 
@@ -26,6 +27,7 @@ export const migrations: readonly Migration[] = [
   noteEvidenceBasis,
   audioKeys,
   outboxWriteLedger,
+  transcriptionFailure,
 ];
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;
 
