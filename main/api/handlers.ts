@@ -22,6 +22,8 @@ import type { DesktopShell } from './desktop-shell.js';
 import { noDesktopShell } from './desktop-shell.js';
 import { auditExportForbidden } from '../audit/audit-errors.js';
 import type { VisitErasure } from '../retention/visit-erasure.js';
+import type { DemoEhrPort } from './demo-ehr-port.js';
+import { noDemoEhr } from './demo-ehr-port.js';
 
 export interface HandlerDeps {
   readonly app: { readonly name: string; readonly version: string; readonly schemaVersion: number };
@@ -45,6 +47,8 @@ export interface HandlerDeps {
   readonly erasure: VisitErasure;
   /** The Electron shell's global shortcut and window; absent for the web bridge and the CLI. */
   readonly desktop?: DesktopShell;
+  /** The demo EHR the host started (no EHR configured); absent otherwise. */
+  readonly demoEhr?: DemoEhrPort;
 }
 
 /** The one handler table every transport serves. Handlers receive validated requests. */
@@ -68,6 +72,7 @@ export function createHandlers({
   connectionTester,
   erasure,
   desktop = noDesktopShell,
+  demoEhr = noDemoEhr,
 }: HandlerDeps): HandlerTable {
   return {
     'app:info': (_request, ctx): AppInfo => ({ ...app, transport: ctx.transport, user: { id: ctx.actor.id, role: ctx.actor.role } }),
@@ -84,6 +89,8 @@ export function createHandlers({
     'ehr:patientSearch': (request, ctx) => ehr.searchPatients(request, ctx.actor),
     'ehr:startVisit': (request, ctx) => ehr.startVisit(request.encounterId, ctx.actor),
     'ehr:createVisitForPatient': (request, ctx) => ehr.createVisitForPatient(request, ctx.actor),
+    'ehr:demoStatus': () => demoEhr.status(),
+    'ehr:demoReceived': () => demoEhr.received(),
     'audit:verify': () => audit.verify(),
     'icd:search': (request) => terminology.search(request),
     'icd:validate': (request) => terminology.validate(request.code),

@@ -33,6 +33,11 @@ import type { RunningUpdater } from './updater.js';
 import { buildWindowOptions } from './window-options.js';
 import { llmConfigFromEnv } from '../drafting/llm/llm-config.js';
 import { openAiAsrConfigFromEnv } from '../asr/openai-asr-config.js';
+import { installExitReporter, STOP_SIGNALS } from '../log/exit-reporter.js';
+import { OUTBOX_INTERVAL_MS } from '../writeback/backoff.js';
+import { startOutboxWorkerOnce } from '../writeback/outbox-worker-lock.js';
+import type { LockedOutboxWorker } from '../writeback/outbox-worker-lock.js';
+import type { EmbeddedDemoEhr } from '../sandbox/embedded-demo-ehr.js';
 
 /**
  * The Electron entry (dist/main/app/main.js). It serves the renderer from app://scribe/, locks
@@ -57,6 +62,8 @@ let disposeIpc: (() => void) | null = null;
 let recording: RecordingTracker | null = null;
 let updater: RunningUpdater | null = null;
 let shortcut: GlobalShortcut | null = null;
+let outbox: LockedOutboxWorker | null = null;
+let demoEhr: EmbeddedDemoEhr | null = null;
 
 /** A stable local actor id from the OS account, reduced to the characters user ids allow. */
 function localActor(): Actor {
@@ -174,8 +181,23 @@ function closeServices(): void {
   recording = null;
   disposeIpc?.();
   disposeIpc = null;
+  void outbox?.stop();
+  outbox = null;
   scribe?.close();
   scribe = null;
+  void demoEhr?.close();
+  demoEhr = null;
+}
+
+/** With no EHR configured (and the policy allowing it), the demo EHR runs in this process; without it the app still starts. */
+async function startDemoEhr(dataDir: string, policy: LoadedPolicy, logger: Logger): Promise<EmbeddedDemoEhr | null> {
+  try {
+    const demo = await import('../sandbox/embedded-demo-ehr.js');
+    return demo.demoEhrWanted(dataDir, policy) ? await demo.startEmbeddedDemoEhr({ dataDir, logger }) : null;
+  } catch (error) {
+    logger.error('demo_ehr.start_failed', { type: error instanceof Error ? error.name : typeof error });
+    return null;
+  }
 }
 
 async function start(): Promise<void> {
@@ -186,6 +208,13 @@ async function start(): Promise<void> {
   installSessionPolicy();
 
   const logger = openLog();
+  const reporter = installExitReporter({ name: 'app', logger, stderr: (line) => process.stderr.write(`${line}\n`) });
+  // Listening to a signal replaces Node's default of ending at once: quit as the menu does, the store closed.
+  for (const signal of STOP_SIGNALS)
+    process.on(signal, () => {
+      reporter.stopping();
+      app.quit();
+    });
   const actor = localActor();
   let policy: LoadedPolicy;
   try {
@@ -210,6 +239,7 @@ async function start(): Promise<void> {
     // backend may be accepted is for IT to decide through policy; until then it is refused.
     const keyProvider = createSafeStorageKeyProvider(safeStorage, { allowPlaintextBackend: false });
     const mode = existsSync(join(dataDir, DATABASE_FILE)) ? 'open' : 'create';
+    demoEhr = await startDemoEhr(dataDir, policy, logger);
     scribe = openScribe({
       dataDir,
       keyProvider,
@@ -221,6 +251,7 @@ async function start(): Promise<void> {
       // The transcript grows while the visit goes on; engines and models follow the settings.
       transcription: { live: true, openaiConfig: () => openAiAsrConfigFromEnv(process.env) },
       drafting: { llmConfig: () => llmConfigFromEnv(process.env) },
+      ...(demoEhr ? { demoEhr } : {}),
       desktop: {
         globalShortcutStatus: () => shortcut?.status() ?? { state: 'off', accelerator: null },
         raiseWindow: () => shortcut?.raiseAfterPress() ?? false,
@@ -256,7 +287,7 @@ async function start(): Promise<void> {
     logger,
   });
   // Signed notes go out in the background; the outbox survives restarts, so this only resumes it.
-  scribe.outboxWorker.start(15_000);
+  outbox = startOutboxWorkerOnce({ worker: scribe.outboxWorker, dataDir, intervalMs: OUTBOX_INTERVAL_MS, logger });
   // Audio of visits the EHR confirmed goes once audioRetentionDays have passed: checked now and every hour.
   scribe.retention.start(3_600_000);
   // A recorded visit's note is drafted as soon as its transcript is final (and any left over from before).

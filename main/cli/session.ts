@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Channel, RequestIn, ResponseOf } from '../../shared/api/contract.js';
 import type { Actor, CallContext } from '../kernel/actor.js';
-import type { Scribe } from '../compose.js';
+import type { Scribe, ScribeOptions } from '../compose.js';
 import { openScribe } from '../compose.js';
 import type { Logger } from '../log/logger.js';
 import { loadMachinePolicy } from '../policy/machine-policy.js';
@@ -28,7 +28,12 @@ export interface CliContext {
   /** The machine policy (throws PolicyInvalidError when one exists but cannot be used). */
   policy(): LoadedPolicy;
   /** Opens the store for one command; `actor` overrides who is acting (e.g. `visit sign --as`). */
-  withScribe<T>(mode: OpenMode, fn: (scribe: Scribe, call: Call) => Promise<T> | T, actor?: Actor): Promise<T>;
+  withScribe<T>(
+    mode: OpenMode,
+    fn: (scribe: Scribe, call: Call) => Promise<T> | T,
+    actor?: Actor,
+    extra?: Pick<ScribeOptions, 'demoEhr'>,
+  ): Promise<T>;
 }
 
 export function createCliContext(
@@ -42,7 +47,7 @@ export function createCliContext(
     ...deps,
     globals,
     policy,
-    async withScribe(mode, fn, actorOverride) {
+    async withScribe(mode, fn, actorOverride, extra) {
       const actor = actorOverride ?? resolveActor(deps.env);
       const machinePolicy = policy();
       const scribe = openScribe({
@@ -54,6 +59,7 @@ export function createCliContext(
         policy: machinePolicy,
         drafting: { llmConfig: () => llmConfigFromEnv(deps.env) },
         transcription: transcriptionOptionsFromEnv(deps.env, (globals() as { modelsDir?: string }).modelsDir),
+        ...extra,
       });
       const ctx: CallContext = { transport: 'cli', actor };
       const call: Call = async (channel, request) => {

@@ -73,6 +73,7 @@ const STRING_FIELDS: Readonly<Record<string, Check>> = {
   pinnedVersion: matches(SEMVER),
   sha256: matches(SHA256),
   policySha256: matches(SHA256),
+  signal: matches(/^SIG[A-Z0-9]{1,10}$/),
 };
 
 /** Key names that say "patient data" whatever the value looks like: dropped even as numbers. */

@@ -8,7 +8,15 @@ export interface BackoffPolicy {
   readonly maxMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 10_000, maxMs: 15 * 60_000 };
+/**
+ * A note signed while the EHR is down must reach it within a minute of its return, by itself: the
+ * longest wait between attempts (40 s) plus the worker's interval (OUTBOX_INTERVAL_MS, 15 s) stays
+ * under 60 s. One request per waiting note every 20 to 40 s is little load for an EHR.
+ */
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 10_000, maxMs: 40_000 };
+
+/** How often hosts that keep running (the app, `scribe web`) look for due outbox jobs. */
+export const OUTBOX_INTERVAL_MS = 15_000;
 
 export function retryDelayMs(attempt: number, policy: BackoffPolicy, random: () => number = Math.random, retryAfterMs?: number): number {
   const exponential = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));

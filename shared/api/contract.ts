@@ -19,6 +19,7 @@ import {
   StartVisitResult,
 } from '../domain/ehr.js';
 import { AutoDraftStatus } from '../domain/auto-draft.js';
+import { DemoEhrReceived, DemoEhrStatus } from '../domain/demo-ehr.js';
 import { SettingsUpdate, SettingsView } from '../domain/policy.js';
 import { ConnectionTestResult } from '../domain/connection-test.js';
 import { GlobalShortcutStatus, ShortcutPressed } from '../domain/global-shortcut.js';
@@ -141,6 +142,10 @@ export const channels = {
   'ehr:startVisit': call(StartEncounterRequest, StartVisitResult),
   /** Creates a visit for a patient found by search, from the EHR's details and lists (not tied to an encounter). */
   'ehr:createVisitForPatient': call(StartPatientVisitRequest, StartVisitResult),
+  /** Whether the app uses the demo EHR it started itself (no EHR configured): the UI labels the EHR so. */
+  'ehr:demoStatus': call(z.object({}), DemoEhrStatus),
+  /** What the demo EHR has filed (DocumentReferences, HL7 v2 messages), so a signed note can be seen arriving. */
+  'ehr:demoReceived': call(z.object({}), DemoEhrReceived),
   'audit:verify': call(z.object({}), AuditVerifyReport),
   'icd:search': call(IcdSearchRequest, IcdSearchResult),
   'icd:validate': call(z.object({ code: z.string().trim().min(1).max(32) }), IcdValidation),

@@ -251,6 +251,10 @@ export const Settings = z.object({
       description:
         "Roles that may erase a visit's local copy (audio, transcript, note, revisions, addenda, delivered outbox rows) for a patient's erasure request; notes already in the EHR stay there. Refused while a signed note has not reached the EHR. Empty: nobody (off). Only an administrator or the machine policy can change it.",
     }),
+  demoEhrAllowed: z.boolean().meta({
+    description:
+      'Allow the demo EHR (synthetic patients, on this computer only): with no EHR configured, `npm start` and `npm run web` start it and connect to it. `false`: with no EHR configured there is none, and the schedule and delivery say so.',
+  }),
   webBridgeAllowed: z
     .boolean()
     .meta({ description: 'Allow `scribe web` (the browser UI on 127.0.0.1 for development and tests). Installed builds never start it.' }),
@@ -300,6 +304,7 @@ export const settingDefaults: Settings = {
   signingRoles: ['clinician'],
   signerPractitioners: {},
   visitErasureRoles: [],
+  demoEhrAllowed: true,
   webBridgeAllowed: true,
 };
 

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { BackendClientRegistration } from '../../sandbox/smart-auth.js';
 import { SANDBOX_PROFILE_NAMES } from '../../sandbox/profiles/profile.js';
 import type { SandboxProfileName } from '../../sandbox/profiles/profile.js';
+import { installExitReporter } from '../../log/exit-reporter.js';
 import { resolveDataDir } from '../context.js';
 import type { CliContext } from '../session.js';
 import { invalidPort, invalidRate, notAJwks } from '../cli-errors.js';
@@ -61,6 +62,7 @@ export function registerSandboxCommand(program: Command, cli: CliContext): void 
     .addOption(new Option('--timeout-rate <rate>', 'never answer this share of FHIR requests').argParser(rate))
     .addOption(new Option('--delay-ms <ms>', 'delay every FHIR request').argParser(int))
     .action(async (o: SandboxCommandOptions) => {
+      const reporter = installExitReporter({ name: 'sandbox', logger: cli.logger, stderr: (line) => cli.io.err(line) });
       // Loaded here, not at the top: the sandbox pulls in Medplum and oidc-provider, which no other command needs.
       const { startSandbox } = await import('../../sandbox/sandbox.js');
       const { SANDBOX_DEFAULTS } = await import('../../sandbox/sandbox-defaults.js');
@@ -113,6 +115,7 @@ export function registerSandboxCommand(program: Command, cli: CliContext): void 
         );
       }
       await cli.untilStopped();
+      reporter.stopping();
       await sandbox.close();
     });
 }
