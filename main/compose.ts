@@ -72,6 +72,9 @@ import { noSystemBrowser } from './auth/browser-url.js';
 import { signInConfigFrom } from './auth/sign-in-config.js';
 import type { DesktopShell } from './api/desktop-shell.js';
 import { demoEhrTargets } from './sandbox/demo-targets.js';
+import type { EmbeddedDemoEhr } from './sandbox/embedded-demo-ehr.js';
+import { namesNoEhr } from './sandbox/embedded-demo-ehr.js';
+import { DEMO_EHR_LABEL } from '../shared/domain/demo-ehr.js';
 import type { DefaultTargets } from './writeback/default-targets.js';
 import { createSqliteRetentionRepository } from './retention/retention-repository.js';
 import { createRetentionService } from './retention/retention-service.js';
@@ -112,6 +115,8 @@ export interface ScribeOptions {
   readonly defaultTargets?: DefaultTargets;
   /** The Electron shell's global shortcut and window (main/app/main.ts); none for the CLI and the web bridge. */
   readonly desktop?: DesktopShell;
+  /** The demo EHR the host started in its own process: schedule, delivery and sign-in use it while the settings name no EHR. */
+  readonly demoEhr?: EmbeddedDemoEhr;
 }
 
 /** Every service, wired once: the composition root shared by Electron, the CLI and the web bridge. */
@@ -163,7 +168,11 @@ export function openScribe(options: ScribeOptions): Scribe {
   });
   const policy = createPolicyGate(settings);
   const clock = options.clock ?? systemClock;
-  const defaultTargets = options.defaultTargets ?? demoEhrTargets(options.dataDir);
+  const demo = options.demoEhr;
+  // Without a demo EHR in this process, a `scribe sandbox` on its default ports, unless the policy forbids the demo EHR.
+  const defaultTargets =
+    options.defaultTargets ?? demo?.targets ?? (settings.values().demoEhrAllowed ? demoEhrTargets(options.dataDir) : {});
+  const demoInUse = () => demo !== undefined && namesNoEhr(settings.values());
   const visitRecords = createSqliteVisitRepository(store);
   // Every committed state change, by any service, reaches the UI as visit:changed from this one place.
   const lifecycle = createVisitLifecycle({ store, onStateChanged: (visitId, state) => events.emit('visit:changed', { visitId, state }) });
@@ -259,7 +268,12 @@ export function openScribe(options: ScribeOptions): Scribe {
     policy,
   });
   const auth = createAuthService({
-    config: () => signInConfigFrom(settings.values()),
+    config: () => {
+      const config = signInConfigFrom(settings.values());
+      return demo && config.fhirBaseUrl === null
+        ? { ...config, ...demo.signIn, clientId: config.clientId ?? demo.signIn.clientId }
+        : config;
+    },
     openBrowser: noSystemBrowser,
     ...options.auth,
     audit,
@@ -349,6 +363,10 @@ export function openScribe(options: ScribeOptions): Scribe {
     pipeline,
     ehr,
     desktop: options.desktop,
+    demoEhr: demo && {
+      status: () => ({ inUse: demoInUse(), label: DEMO_EHR_LABEL }),
+      received: async () => ({ inUse: demoInUse(), documents: demoInUse() ? await demo.received() : [] }),
+    },
     erasure,
     connectionTester: createConnectionTester({ settings: () => settings.values(), defaults: defaultTargets, audit, logger, clock }),
   });
