@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
-import { lcsLength, rouge, rougeL, rougeN, tokenize } from '../../../../main/drafting/evaluation/rouge.js';
+import { lcsLength, rouge, rougeL, rougeLsum, rougeN, tokenize } from '../../../../main/drafting/evaluation/rouge.js';
 
 const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≠ ${expected}`);
 
@@ -34,4 +34,22 @@ test('precision and recall differ when the lengths do; counts are clipped', () =
   assert.equal(lcsLength(tokenize('a b c b d'), tokenize('b d a b')), 2);
   assert.equal(lcsLength(tokenize('a b c d e'), tokenize('a x c y e')), 3);
   assert.equal(rouge('', 'something').rouge1.f1, 0);
+});
+
+test('ROUGE-Lsum takes the union of each reference line’s LCS with every candidate line, so line order does not matter', () => {
+  // reference: one line; candidate: the same words in two lines, in the other order.
+  // Whole-note LCS: "on the mat" → 3 of 6. Per line: "the cat" ∪ "on the mat" → 5 of 6 each way.
+  const candidate = 'on the mat\nthe cat sat';
+  const reference = 'the cat is on the mat';
+  close(rouge(candidate, reference).rougeL.f1, 3 / 6);
+  const lsum = rougeLsum(candidate, reference);
+  close(lsum.precision, 5 / 6);
+  close(lsum.recall, 5 / 6);
+});
+
+test('ROUGE-Lsum counts a token no more often than both texts hold it', () => {
+  // Both candidate lines match the reference's single "the": one hit, not two.
+  const lsum = rougeLsum('the dog\nthe bird', 'the');
+  close(lsum.recall, 1);
+  close(lsum.precision, 1 / 4);
 });
