@@ -1,22 +1,25 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { renderNoteText } from '../shared/domain/note-text.js';
 import type { TranscriptSegment } from '../shared/domain/transcript.js';
 import type { VisitId } from '../shared/ids.js';
 import { assembleNote } from '../main/drafting/assemble-note.js';
-import { rouge } from '../main/drafting/evaluation/rouge.js';
-import type { RougeTriple } from '../main/drafting/evaluation/rouge.js';
 import { draftOffline } from '../main/drafting/offline/offline-drafter.js';
 import { TEMPLATES } from '../main/drafting/templates.js';
 import { parsePlainText } from '../main/transcripts/import/plain-text.js';
+import type { Engine } from './drafting-engines.js';
+import { billableCodes, languageModelEngine, offlineEngine, releaseTerminology, repoRoot, transcriptEngine } from './drafting-engines.js';
+import type { Gold, Visit } from './drafting-quality.js';
+import { measureEngine, readGold, referenceSpeechLike } from './drafting-quality.js';
+import { CORPORA, parseCsv } from './speaker-labelling.js';
 
 /**
- * The offline drafter on ACI-Bench (Yim et al. 2023, CC BY 4.0; ../shared/corpora/aci-bench):
- * ROUGE-1/2/L F1 of the drafted notes (rendered as a clinician reads them) against the reference
- * notes, averaged over every encounter of a split, beside the trivial baseline of the transcript
- * itself as the note. Rules were developed on the train split; the validation split is the report.
- * Also: the time to draft a 30-minute visit, beside the time to render that transcript as text.
+ * The drafters on ACI-Bench (Yim et al. 2023, CC BY 4.0; ../shared/corpora/aci-bench) and on the
+ * coded MTS-Dialog validation rows: the offline drafter, the transcript itself as the note (the
+ * baseline), and the language-model drafter when the environment configures one (else "not
+ * measured"), each scored by drafting-quality.ts. Rules were developed on the train split; the
+ * validation split is the report. Also: the time to draft a 30-minute visit, beside the time to
+ * render that transcript as text.
  */
 interface Encounter {
   readonly file: string;
@@ -25,12 +28,6 @@ interface Encounter {
 }
 
 const VISIT = '00000000-0000-4000-8000-000000000000' as VisitId;
-
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
 
 export function aciBenchDir(): string {
   return resolve(repoRoot(), '..', 'shared', 'corpora', 'aci-bench');
@@ -55,45 +52,15 @@ export function draftText(segments: readonly TranscriptSegment[]): string {
 
 const transcriptText = (segments: readonly TranscriptSegment[]) => segments.map((s) => s.text).join('\n');
 
-interface Averages {
-  rouge1: number;
-  rouge2: number;
-  rougeL: number;
-}
-
-function average(scores: readonly RougeTriple[]): Averages {
-  const mean = (pick: (s: RougeTriple) => number) => Number(((100 * scores.reduce((a, s) => a + pick(s), 0)) / scores.length).toFixed(2));
-  return { rouge1: mean((s) => s.rouge1.f1), rouge2: mean((s) => s.rouge2.f1), rougeL: mean((s) => s.rougeL.f1) };
-}
-
-export function scoreSplit(encounters: readonly Encounter[]): {
-  encounters: number;
-  offlineDrafter: Averages;
-  transcriptBaseline: Averages;
-  meanWords: { draft: number; reference: number; transcript: number };
-} {
-  const drafted: RougeTriple[] = [];
-  const baseline: RougeTriple[] = [];
-  let draftWords = 0;
-  let refWords = 0;
-  let transcriptWords = 0;
-  const words = (t: string) => t.split(/\s+/).filter(Boolean).length;
-  for (const e of encounters) {
-    const segments = transcriptOf(e.dialogue);
-    const draft = draftText(segments);
-    drafted.push(rouge(draft, e.note));
-    baseline.push(rouge(transcriptText(segments), e.note));
-    draftWords += words(draft);
-    refWords += words(e.note);
-    transcriptWords += words(transcriptText(segments));
-  }
-  const n = encounters.length;
-  return {
-    encounters: n,
-    offlineDrafter: average(drafted),
-    transcriptBaseline: average(baseline),
-    meanWords: { draft: Math.round(draftWords / n), reference: Math.round(refWords / n), transcript: Math.round(transcriptWords / n) },
-  };
+/** MTS-Dialog validation rows whose reference section names diagnoses (the rows test/fixtures/gold-codes/mts-dialog-valid.json codes). */
+function mtsDialogCoded(ids: readonly string[]): Visit[] {
+  const file = join(CORPORA, 'mts-dialog', 'Main-Dataset', 'MTS-Dialog-ValidationSet.csv');
+  if (!existsSync(file)) return [];
+  const [header, ...rows] = parseCsv(readFileSync(file, 'utf8'));
+  const col = (name: string) => header!.indexOf(name);
+  return rows
+    .filter((r) => ids.includes(r[col('ID')] ?? ''))
+    .map((r) => ({ id: r[col('ID')]!, segments: transcriptOf(r[col('dialogue')]!), reference: r[col('section_text')]! }));
 }
 
 /** Dialogues end to end, renumbered and re-timed, until the visit lasts 30 minutes. */
@@ -122,24 +89,54 @@ function medianMs(runs: number, fn: () => void): number {
   return Number(times[Math.floor(times.length / 2)]!.toFixed(2));
 }
 
-export function benchDraftingRouge(): Record<string, unknown> {
+export async function benchDraftingRouge(): Promise<Record<string, unknown>> {
   const dir = aciBenchDir();
   const valid = loadAciBench('valid', dir);
   const train = loadAciBench('train', dir);
   if (!valid) return { skipped: `ACI-Bench not found at ${dir} (expected data/challenge_data_json/valid.json); nothing measured.` };
+  const icdDir = process.env['SCRIBE_ICD10CM_DIR'] ?? resolve(repoRoot(), '..', 'shared', 'terminology', 'icd10cm');
+  const terminology = releaseTerminology(icdDir);
+  const billable = billableCodes(icdDir);
+  const model = languageModelEngine(terminology, process.env);
+  const engines: Engine[] = [offlineEngine(terminology), transcriptEngine(terminology), ...('notMeasured' in model ? [] : [model])];
+  const asVisits = (encounters: readonly Encounter[]): Visit[] =>
+    encounters.map((e) => ({ id: e.file, segments: transcriptOf(e.dialogue), reference: e.note }));
+  const measure = async (visits: readonly Visit[], gold: Gold, withModel: boolean) => {
+    const out: Record<string, unknown> = { referenceNotes: { speechLike: referenceSpeechLike(visits) } };
+    for (const engine of engines) {
+      if (engine === model && !withModel) continue;
+      out[engine.name] = await measureEngine(engine, visits, gold, billable);
+    }
+    if ('notMeasured' in model) out['languageModel'] = model.notMeasured;
+    else if (!withModel) out['languageModel'] = 'not measured: the model drafts the validation splits only';
+    return out;
+  };
+  const mtsGold = readGold('mts-dialog-valid');
+  const mts = mtsDialogCoded(Object.keys(mtsGold.codes ?? {}));
   const visit = thirtyMinuteVisit(valid);
   draftText(visit);
   return {
-    corpus: 'ACI-Bench challenge data (Yim et al. 2023, CC BY 4.0)',
-    metric: 'ROUGE F1 x100, mean over encounters; lower-cased alphanumeric tokens, no stemming; ROUGE-L = LCS over the whole note',
-    note: 'rules developed on train; valid is the held-out report',
-    valid: scoreSplit(valid),
-    ...(train ? { train: scoreSplit(train) } : {}),
+    corpus: 'ACI-Bench challenge data (Yim et al. 2023, CC BY 4.0); MTS-Dialog validation (Ben Abacha et al. 2023, CC BY 4.0)',
+    metric:
+      'ROUGE F1 x100, mean over encounters; lower-cased alphanumeric tokens, no stemming; ROUGE-L = LCS over the whole note, ROUGE-Lsum = per-line union LCS (rouge_score rougeLsum, as the ACI-Bench paper)',
+    codeSet: terminology ? 'ICD-10-CM FY2026 release, loaded as the app imports it' : `not measured: no ICD-10-CM release at ${icdDir}`,
+    note: 'rules developed on train; valid is the held-out report. Gold: test/fixtures/gold-codes and gold-sections (see their README)',
+    valid: await measure(asVisits(valid), readGold('aci-bench-valid'), true),
+    ...(train ? { train: await measure(asVisits(train), readGold('aci-bench-train'), false) } : {}),
+    ...(mts.length > 0
+      ? {
+          mtsDialogValidCoded: {
+            note: "reference = the row's one section, so ROUGE here is against that section only",
+            ...(await measure(mts, mtsGold, true)),
+          },
+        }
+      : {}),
     thirtyMinuteVisit: {
       segments: visit.length,
       words: visit.reduce((a, s) => a + s.text.split(/\s+/).length, 0),
       audioMinutes: Number((visit.at(-1)!.endMs / 60_000).toFixed(1)),
       offlineDraftMs: medianMs(7, () => draftText(visit)),
+      offlineDraftWithCodesMs: medianMs(7, () => void offlineEngine(terminology).draft(visit)),
       baselineRenderTranscriptMs: medianMs(7, () => transcriptText(visit)),
     },
   };

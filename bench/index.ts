@@ -23,7 +23,8 @@ const report = {
   store: benchStoreThroughput(rows),
   captureIngest: await benchCaptureIngest(audioSeconds),
   icdSearch: benchIcdSearch(),
-  drafting: benchDraftingRouge(),
+  /** Issue 16: offline drafter, transcript baseline and (when configured) the language model, scored alike. */
+  drafting: await benchDraftingRouge(),
   /** Issue 13: the fact checker over the offline drafter's sentences with doses, frequencies or numbers. */
   factCheck: benchFactCheck(),
   asr: await benchAsr(),
