@@ -32,6 +32,23 @@ export function spokenDuration(ms: number): string {
   return parts.filter(Boolean).join(' ');
 }
 
+/** The count with the words that agree with it: plural(1, 'note was', 'notes were') → "1 note was". */
 export function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
+}
+
+/** Only the words that agree with a count, for a verb away from its noun: agree(1, 'is', 'are') → "is". */
+export function agree(count: number, one: string, many: string): string {
+  return count === 1 ? one : many;
+}
+
+/** How long ago, in the words a person would say: "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago". */
+export function timeAgo(iso: string, now: Date = new Date()): string {
+  const minutes = Math.floor((now.getTime() - new Date(iso).getTime()) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.floor(hours / 24);
+  return days === 1 ? 'yesterday' : `${days} days ago`;
 }

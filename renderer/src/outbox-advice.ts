@@ -27,9 +27,42 @@ const FAILED_BY_EHR: ReadonlySet<string> = new Set([
   'bad_request',
 ]);
 
-/** What a person should do about a job's last error, by its code; the server's own words are shown beside it. */
+const NOT_REACHED: ReadonlySet<string> = new Set(['unreachable', 'timeout', 'connection_lost', 'aborted', 'retry', 'bad_response']);
+
+/**
+ * What went wrong, in plain words, by the job's error code. The server's own words (HTTP statuses,
+ * FHIR paths, OperationOutcome text) go under "Details for IT", never in this sentence.
+ */
+export function plainReason(job: Pick<OutboxJobSummary, 'state' | 'lastErrorCode'>): string {
+  const code = job.lastErrorCode ?? '';
+  if (job.state === 'unknown_outcome') return 'The note was sent, but the EHR’s answer never came back.';
+  if (code === 'not_configured') return 'This workstation is not connected to an EHR.';
+  if (code.startsWith('auth_') || code === 'unauthorized' || code === 'forbidden')
+    return 'The EHR did not accept this workstation’s sign-in.';
+  if (code.startsWith('folder_') || code === 'disk_full' || code === 'write_error' || code === 'name_conflict')
+    return 'The export folder could not be written.';
+  if (code === 'note_hash_mismatch' || code === 'invalid_note') return 'The note could not be sent exactly as it was signed.';
+  if (code === 'partial_write') return 'The EHR took part of the note and refused the rest.';
+  if (code === 'duplicate_found') return 'The EHR already holds a note with this identifier.';
+  if (code === 'unsupported_fhir_version' || code === 'not_supported' || code === 'tls_error' || code === 'not_fhir')
+    return 'The EHR connection is not set up the way this app needs.';
+  if (NOT_REACHED.has(code)) return 'The EHR could not be reached.';
+  if (FAILED_BY_EHR.has(code) || code.startsWith('hl7_')) return 'The EHR refused the note.';
+  return 'The EHR did not take the note.';
+}
+
+/** The sign dialog's title once the note is signed: it says delivered only when the EHR confirmed it. */
+export function signedTitle(job: Pick<OutboxJobSummary, 'state'> | undefined): string {
+  if (job?.state === 'delivered') return 'Signed and delivered to the EHR';
+  if (job?.state === 'failed' || job?.state === 'unknown_outcome') return 'Signed, not delivered yet';
+  return 'Signed: sending to the EHR';
+}
+
+/** What a person should do about a job's last error, by its code; the server's own words are under "Details for IT". */
 export function adviceFor(job: Pick<OutboxJobSummary, 'state' | 'lastErrorCode'>): string {
   const code = job.lastErrorCode ?? '';
+  if (job.state === 'unknown_outcome')
+    return 'Open the patient’s chart in the EHR and look for this note. It is not sent again until someone says what they found.';
   if (job.state !== 'failed') return 'Nothing to do: it is sent again automatically.';
   if (code === 'not_configured')
     return 'This workstation has no connection to the EHR set up. Ask IT to set it up in Settings, then press Retry.';
@@ -46,8 +79,8 @@ export function adviceFor(job: Pick<OutboxJobSummary, 'state' | 'lastErrorCode'>
   if (code === 'unsupported_fhir_version' || code === 'not_supported' || code === 'tls_error')
     return 'The EHR connection is not set up the way this app needs. Ask IT to check the EHR connection, then press Retry.';
   if (FAILED_BY_EHR.has(code) || code.startsWith('hl7_'))
-    return 'The EHR refused the note. Read its reason; if it names something missing in the EHR (a patient, encounter or clinician record), have that fixed there or tell IT, then press Retry.';
-  return 'Read the reason below. When the cause is fixed, press Retry; if you are unsure, tell IT.';
+    return 'Tell IT: the EHR’s reason is under “Details for IT”. If it is something missing in the EHR (a patient, encounter or clinician record), have that fixed there, then press Retry.';
+  return 'When the cause is fixed, press Retry; if you are unsure, tell IT and show them “Details for IT”.';
 }
 
 export interface Destination {

@@ -23,7 +23,7 @@ interface Props<T> {
   /** Signs; `acknowledgeUnsupported` is true when the signer ticked the unsupported sentences. */
   readonly sign: (acknowledgeUnsupported: boolean) => Promise<T>;
   /** What the dialog shows once signed, until closed; without it the dialog closes. */
-  readonly afterSigning?: { readonly title: string; readonly body: (result: T) => ReactNode };
+  readonly afterSigning?: { readonly title: string | ((result: T) => string); readonly body: (result: T) => ReactNode };
   readonly onClose: () => void;
 }
 
@@ -82,7 +82,13 @@ export function SignDialog<T>({
   return (
     <dialog ref={dialog} className="sign-dialog" aria-labelledby={titleId} onClose={onClose}>
       <div className="dialog-body">
-        <h2 id={titleId}>{signed && afterSigning ? afterSigning.title : title}</h2>
+        <h2 id={titleId}>
+          {signed && afterSigning
+            ? typeof afterSigning.title === 'string'
+              ? afterSigning.title
+              : afterSigning.title(signed.result)
+            : title}
+        </h2>
         {signed && afterSigning ? (
           <>
             {afterSigning.body(signed.result)}

@@ -16,6 +16,11 @@ const presentation: Record<VisitState, { label: string; tone: Tone }> = {
   failed: { label: 'Failed', tone: 'failed' },
 };
 
+/** The state in the words its badge uses. */
+export function stateLabel(state: VisitState): string {
+  return (presentation as Partial<Record<string, { label: string }>>)[state]?.label ?? String(state).replaceAll('_', ' ');
+}
+
 /** The colour only supports the words: the label alone says the state. */
 export function StateBadge({ state }: { state: VisitState }) {
   // A newer main process may know states this renderer does not: show them plainly, never crash.

@@ -1,86 +1,15 @@
 import { useEffect, useId, useState } from 'react';
+import type { VisitSummary } from '../../../shared/api/contract.js';
 import type { OutboxJobSummary } from '../../../shared/domain/outbox.js';
 import { useApp } from '../app-context.js';
-import { DeliveryReceipt } from '../components/DeliveryReceipt.js';
-import { errorText } from '../error-text.js';
-import { clockTime, dateTime, plural } from '../format.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { ANY, clinicianOf, ListFilters, matches, optionsOf } from '../components/ListFilters.js';
+import type { ListFilter } from '../components/ListFilters.js';
+import { JobDetail, stateLabels, VisitIdentity } from '../components/OutboxJobDetail.js';
+import { dateTime, plural, timeAgo } from '../format.js';
 import { useOutbox } from '../hooks/useOutbox.js';
-import { adviceFor, whereLabel } from '../outbox-advice.js';
+import { whereLabel } from '../outbox-advice.js';
 import { routeHref } from '../routes.js';
-
-const stateLabels: Record<OutboxJobSummary['state'], { label: string; tone: string }> = {
-  queued: { label: 'Waiting to send', tone: 'active' },
-  sending: { label: 'Sending', tone: 'active' },
-  delivered: { label: 'Delivered', tone: 'done' },
-  failed: { label: 'Failed', tone: 'failed' },
-  unknown_outcome: { label: 'Check the EHR', tone: 'failed' },
-};
-
-interface JobActions {
-  readonly onRetry: () => void;
-  readonly onConfirm: (delivered: boolean) => void;
-  readonly busy: boolean;
-  /** Clinicians and administrators answer for an unknown outcome. */
-  readonly mayConfirm: boolean;
-}
-
-function JobDetail({ job, onRetry, onConfirm, busy, mayConfirm }: { job: OutboxJobSummary } & JobActions) {
-  if (job.state === 'delivered') return job.receipt ? <DeliveryReceipt receipt={job.receipt} /> : <span className="muted">Delivered</span>;
-  if (job.state === 'unknown_outcome') {
-    return (
-      <div className="job-failure">
-        <p>
-          <strong>Not known whether it arrived:</strong> {job.lastError ?? 'The EHR could not be asked whether it has the note.'}
-        </p>
-        <p>
-          <strong>What to do:</strong> open the patient’s chart in the EHR and look for this note. It is not sent again until someone says
-          what they found.
-        </p>
-        {mayConfirm ? (
-          <div className="button-row">
-            <button type="button" className="button-small" onClick={() => onConfirm(true)} aria-disabled={busy || undefined}>
-              It is in the EHR
-            </button>
-            <button
-              type="button"
-              className="button-small button-secondary"
-              onClick={() => onConfirm(false)}
-              aria-disabled={busy || undefined}
-            >
-              It is not there: send it
-            </button>
-          </div>
-        ) : (
-          <p className="muted">A clinician or an administrator confirms this.</p>
-        )}
-      </div>
-    );
-  }
-  if (job.state === 'failed') {
-    return (
-      <div className="job-failure">
-        <p>
-          <strong>Reason:</strong> {job.lastError ?? 'The EHR did not accept the note.'}
-        </p>
-        <p>
-          <strong>What to do:</strong> {adviceFor(job)}
-        </p>
-        <button type="button" className="button-small" onClick={onRetry} aria-disabled={busy || undefined}>
-          {busy ? 'Retrying…' : 'Retry'}
-        </button>
-      </div>
-    );
-  }
-  if (job.lastError) {
-    return (
-      <p>
-        Not delivered yet: {job.lastError} {job.nextAttemptAt ? `Next attempt at ${clockTime(job.nextAttemptAt)}.` : ''} It is sent again
-        automatically.
-      </p>
-    );
-  }
-  return <span className="muted">{job.state === 'sending' ? 'Sending now…' : 'Waiting for the next send.'}</span>;
-}
 
 /** Every signed note on its way to the EHR: state, attempts, the last error in plain words, and retry. */
 export function OutboxView() {
@@ -88,15 +17,17 @@ export function OutboxView() {
   const mayConfirm = user?.role === 'clinician' || user?.role === 'admin';
   const heading = useId();
   const { jobs, error, reload } = useOutbox(api);
-  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+  const [visits, setVisits] = useState<ReadonlyMap<string, VisitSummary>>(new Map());
+  const [filter, setFilter] = useState<ListFilter>(ANY);
   const [busy, setBusy] = useState<string | undefined>(undefined);
   const [message, setMessage] = useState<string | undefined>(undefined);
-  const [actionError, setActionError] = useState<string | undefined>(undefined);
+  // The failure itself, so its plain words and its details for IT can be told apart.
+  const [actionError, setActionError] = useState<unknown>(undefined);
 
   useEffect(() => {
     let current = true;
     api.visit.list({ limit: 1000 }).then(
-      (result) => current && setNames(new Map(result.visits.map((visit) => [visit.id, visit.patientName ?? 'Unnamed patient']))),
+      (result) => current && setVisits(new Map(result.visits.map((visit) => [visit.id, visit]))),
       () => undefined,
     );
     return () => {
@@ -115,7 +46,7 @@ export function OutboxView() {
       setMessage(text);
       announce(text);
     } catch (failure) {
-      setActionError(errorText(failure));
+      setActionError(failure);
     } finally {
       setBusy(undefined);
       reload();
@@ -131,7 +62,7 @@ export function OutboxView() {
       await api.outbox.run();
       announce('The note was sent again.');
     } catch (failure) {
-      setActionError(errorText(failure));
+      setActionError(failure);
     } finally {
       setBusy(undefined);
       reload();
@@ -147,7 +78,7 @@ export function OutboxView() {
       if (!delivered) await api.outbox.run();
       announce(delivered ? 'Marked as delivered.' : 'The note was sent again.');
     } catch (failure) {
-      setActionError(errorText(failure));
+      setActionError(failure);
     } finally {
       setBusy(undefined);
       reload();
@@ -155,6 +86,13 @@ export function OutboxView() {
   };
 
   const failed = jobs?.filter((job) => job.state === 'failed' || job.state === 'unknown_outcome').length ?? 0;
+  const rows = (jobs ?? []).map((job) => ({ job, state: job.state, clinician: clinicianOf(visits.get(job.visitId)) }));
+  const options = optionsOf(rows, (state) => stateLabels[state as OutboxJobSummary['state']]?.label ?? state, filter);
+  const shown = rows.filter((row) => matches(filter, row.state, row.clinician));
+  const nameOf = (visitId: string) => {
+    const visit = visits.get(visitId);
+    return visit && !visit.damaged ? (visit.patientName ?? 'Unnamed patient') : 'Visit';
+  };
   return (
     <div className="view">
       <h1 tabIndex={-1}>Outbox</h1>
@@ -167,7 +105,8 @@ export function OutboxView() {
         </div>
         {failed > 0 ? (
           <p className="alert" role="alert">
-            {plural(failed, 'note was', 'notes were')} not delivered and need someone to act: see “What to do” below.
+            {plural(failed, 'note was not delivered and needs', 'notes were not delivered and need')} someone to act: see “What to do”
+            below.
           </p>
         ) : null}
         {error ? (
@@ -175,17 +114,24 @@ export function OutboxView() {
             {error}
           </p>
         ) : null}
-        {actionError ? (
-          <p className="alert" role="alert">
-            {actionError}
-          </p>
-        ) : null}
+        {actionError !== undefined ? <ErrorNotice error={actionError} /> : null}
         <p role="status" className="form-status">
           {message ?? ''}
         </p>
         {jobs === undefined && !error ? <p className="muted">Loading…</p> : null}
         {jobs?.length === 0 ? <p className="empty-state">Signed notes waiting to be sent to the EHR appear here.</p> : null}
         {jobs && jobs.length > 0 ? (
+          <ListFilters
+            states={options.states}
+            clinicians={options.clinicians}
+            value={filter}
+            onChange={setFilter}
+            shown={shown.length}
+            total={rows.length}
+          />
+        ) : null}
+        {jobs && jobs.length > 0 && shown.length === 0 ? <p className="empty-state">No note matches these filters.</p> : null}
+        {shown.length > 0 ? (
           <div className="table-scroll" role="region" aria-labelledby={heading} tabIndex={0}>
             <table className="visit-table outbox-table">
               <thead>
@@ -199,10 +145,11 @@ export function OutboxView() {
                 </tr>
               </thead>
               <tbody>
-                {jobs.map((job) => (
+                {shown.map(({ job }) => (
                   <tr key={job.id}>
                     <th scope="row" className="patient-cell">
-                      <a href={routeHref('review', job.visitId)}>{names.get(job.visitId) ?? 'Visit'}</a>
+                      <a href={routeHref('review', job.visitId)}>{nameOf(job.visitId)}</a>
+                      <VisitIdentity visit={visits.get(job.visitId)} />
                     </th>
                     <td>{whereLabel(job)}</td>
                     <td>
@@ -210,7 +157,8 @@ export function OutboxView() {
                     </td>
                     <td>{job.attempts}</td>
                     <td className="time-cell">
-                      <time dateTime={job.createdAt}>{dateTime(job.createdAt)}</time>
+                      <time dateTime={job.createdAt}>{dateTime(job.createdAt)}</time>{' '}
+                      <span className="muted">({timeAgo(job.createdAt)})</span>
                     </td>
                     <td className="job-detail">
                       <JobDetail

@@ -2,10 +2,8 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { VisitSummary } from '../../../shared/api/contract.js';
 import type { VisitState } from '../../../shared/domain/visit.js';
 import { useApp } from '../app-context.js';
-import { StateBadge } from '../components/StateBadge.js';
+import { VisitTable } from '../components/VisitTable.js';
 import { errorText } from '../error-text.js';
-import { dateTime } from '../format.js';
-import { routeHref } from '../routes.js';
 
 const QUEUE_STATES: VisitState[] = ['transcribing', 'transcription_failed', 'draft_ready', 'in_review', 'ready_for_signature', 'failed'];
 
@@ -57,40 +55,7 @@ export function ReviewQueueView() {
         {visits?.length === 0 ? (
           <p className="empty-state">Nothing to review. Visits appear here once they are recorded and transcribed.</p>
         ) : null}
-        {visits && visits.length > 0 ? (
-          <div className="table-scroll" role="region" aria-labelledby={heading} tabIndex={0}>
-            <table className="visit-table">
-              <thead>
-                <tr>
-                  <th scope="col">Patient</th>
-                  <th scope="col">Patient ID</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Visit created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {visits.map((visit) => (
-                  <tr key={visit.id}>
-                    <th scope="row" className="patient-cell">
-                      {visit.damaged ? (
-                        <span className="damaged-record">This visit’s record is damaged. Ask IT to restore the store from its backup.</span>
-                      ) : (
-                        <a href={routeHref('review', visit.id)}>{visit.patientName ?? 'Unnamed patient'}</a>
-                      )}
-                    </th>
-                    <td className="id-cell">{visit.patientId ?? ''}</td>
-                    <td>
-                      <StateBadge state={visit.state} />
-                    </td>
-                    <td className="time-cell">
-                      <time dateTime={visit.createdAt}>{dateTime(visit.createdAt)}</time>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        {visits && visits.length > 0 ? <VisitTable visits={visits} labelledBy={heading} /> : null}
       </section>
     </div>
   );

@@ -16,7 +16,7 @@ import { SignDialog } from '../components/SignDialog.js';
 import { TranscriptPane } from '../components/TranscriptPane.js';
 import { VisitHeading } from '../components/VisitHeading.js';
 import { errorText } from '../error-text.js';
-import { destinationOf } from '../outbox-advice.js';
+import { destinationOf, signedTitle } from '../outbox-advice.js';
 import { useAutoDraft } from '../hooks/useAutoDraft.js';
 import { useCaptureStatus } from '../hooks/useCaptureStatus.js';
 import { useNoteDocument } from '../hooks/useNoteDocument.js';
@@ -27,6 +27,7 @@ import { useTranscript } from '../hooks/useTranscript.js';
 import { useTranscription } from '../hooks/useTranscription.js';
 import { TranscriptionProgress } from '../components/TranscriptionProgress.js';
 import { useVisit } from '../hooks/useVisit.js';
+import { agree, plural } from '../format.js';
 import type { NoteSnapshot } from '../note/note-document.js';
 import { wholeNoteText } from '../note/note-copy.js';
 import { routeHref } from '../routes.js';
@@ -100,7 +101,7 @@ export function ReviewView({ visitId }: { visitId: string }) {
       label:
         count === 0
           ? 'The selected sentence has no transcript evidence.'
-          : `${count} transcript line${count === 1 ? '' : 's'} behind the selected ${selection.sectionTitle} sentence are highlighted.`,
+          : `${plural(count, 'transcript line', 'transcript lines')} behind the selected ${selection.sectionTitle} sentence ${agree(count, 'is', 'are')} highlighted.`,
     });
   };
 
@@ -110,7 +111,10 @@ export function ReviewView({ visitId }: { visitId: string }) {
       (note.content?.sections ?? []).flatMap((section) => section.sentences.map((s) => [s.id, s.evidence] as const)),
     );
     const ids = new Set(code.evidence.flatMap((id) => sentences.get(id) ?? [id]));
-    setEvidence({ ids, label: `${ids.size} transcript line${ids.size === 1 ? '' : 's'} behind ${code.code} are highlighted.` });
+    setEvidence({
+      ids,
+      label: `${plural(ids.size, 'transcript line', 'transcript lines')} behind ${code.code} ${agree(ids.size, 'is', 'are')} highlighted.`,
+    });
   };
 
   const markReady = async () => {
@@ -359,7 +363,7 @@ export function ReviewView({ visitId }: { visitId: string }) {
           signLabel="Sign and send"
           sign={(acknowledgeUnsupported) => signNote(note.stored!, acknowledgeUnsupported)}
           afterSigning={{
-            title: 'Signed: sending to the EHR',
+            title: ({ jobId }) => signedTitle(outbox.jobs?.find((candidate) => candidate.id === jobId)),
             body: ({ attestation, jobId }) => (
               <>
                 <p>
