@@ -66,6 +66,9 @@ import type { TranscriptService } from './transcripts/transcript-service.js';
 import type { TranscriptionService } from './asr/transcription-service.js';
 import type { TranscriptionOptions } from './asr/transcription-setup.js';
 import { setUpTranscription } from './asr/transcription-setup.js';
+import type { ModelInstaller } from './asr/model-install.js';
+import type { ModelInstallOverrides } from './asr/model-install-setup.js';
+import { setUpModelInstall } from './asr/model-install-setup.js';
 import { createAuthService } from './auth/auth-service.js';
 import type { AuthService, AuthServiceOptions } from './auth/auth-service.js';
 import { noSystemBrowser } from './auth/browser-url.js';
@@ -109,6 +112,8 @@ export interface ScribeOptions {
   readonly drafting?: { readonly llmConfig?: () => LlmConfigResult; readonly validateCode?: CodeValidator };
   /** Transcription engines (models folder, OpenAI-compatible service) and live transcription. */
   readonly transcription?: TranscriptionOptions;
+  /** Tests: the speech model installer's pinned model, network and disk. */
+  readonly speechModel?: ModelInstallOverrides;
   /** Clinician sign-in: the system browser (Electron's shell in the app), and overrides for tests. */
   readonly auth?: Partial<Pick<AuthServiceOptions, 'openBrowser' | 'config' | 'fetch' | 'signInTimeoutMs' | 'requestTimeoutMs' | 'keySet'>>;
   /** Where notes go and the schedule is read when the settings name no EHR; by default the demo (sandbox) EHR. */
@@ -138,6 +143,8 @@ export interface Scribe {
   readonly transcripts: TranscriptService;
   /** Speech to text: local Whisper or an OpenAI-compatible service, live or after the visit. */
   readonly transcription: TranscriptionService;
+  /** Installs the pinned speech model into the folder the local engine loads from. */
+  readonly speechModel: ModelInstaller;
   /** Clinician sign-in (SMART on FHIR): the signed-in practitioner is the app's actor where there is one. */
   readonly auth: AuthService;
   /** Drafts a recorded visit's note once its transcript is final; hosts that keep running (app, `scribe web`) start it. */
@@ -267,6 +274,13 @@ export function openScribe(options: ScribeOptions): Scribe {
     logger,
     policy,
   });
+  const speechModel = setUpModelInstall({
+    transcription: options.transcription,
+    overrides: options.speechModel,
+    settings,
+    events,
+    logger,
+  });
   const auth = createAuthService({
     config: () => {
       const config = signInConfigFrom(settings.values());
@@ -359,6 +373,7 @@ export function openScribe(options: ScribeOptions): Scribe {
     transcripts,
     drafting,
     transcription,
+    speechModel,
     auth,
     pipeline,
     ehr,
@@ -386,6 +401,7 @@ export function openScribe(options: ScribeOptions): Scribe {
     terminology,
     transcripts,
     transcription,
+    speechModel,
     auth,
     pipeline,
     retention,
@@ -395,6 +411,7 @@ export function openScribe(options: ScribeOptions): Scribe {
       void pipeline.stop();
       // Stops runs before the store closes under them; the Whisper worker ends on its own.
       void transcription.close();
+      void speechModel.close();
       void outboxWorker.stop();
       void retention.stop();
       // Stops the voice-activity followers synchronously before the store closes under them.

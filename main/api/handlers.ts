@@ -13,6 +13,7 @@ import type { SigningService } from '../signing/signing-service.js';
 import type { DraftingService } from '../drafting/drafting-service.js';
 import type { TranscriptService } from '../transcripts/transcript-service.js';
 import type { TranscriptionService } from '../asr/transcription-service.js';
+import type { ModelInstaller } from '../asr/model-install.js';
 import type { HandlerTable } from './dispatch.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { ConnectionTester } from '../writeback/connection-test/connection-tester.js';
@@ -39,6 +40,8 @@ export interface HandlerDeps {
   readonly transcripts: TranscriptService;
   readonly drafting: DraftingService;
   readonly transcription: TranscriptionService;
+  /** Installs the pinned speech model from the configured source. */
+  readonly speechModel: ModelInstaller;
   readonly auth: AuthService;
   readonly connectionTester: ConnectionTester;
   readonly ehr: EhrService;
@@ -66,6 +69,7 @@ export function createHandlers({
   transcripts,
   drafting,
   transcription,
+  speechModel,
   auth,
   pipeline,
   ehr,
@@ -107,6 +111,9 @@ export function createHandlers({
     'outbox:run': () => writeback.runNow(),
     'settings:get': () => settings.view(),
     'settings:update': (request, ctx) => settings.update(request, ctx.actor),
+    'speechModel:status': () => speechModel.status(),
+    'speechModel:install': (request) => speechModel.start(request),
+    'speechModel:cancel': () => speechModel.cancel(),
     'ehr:testConnection': (_request, ctx) => connectionTester.test(ctx.actor),
     'visit:recordConsent': (request, ctx) => capture.recordConsent(request, ctx.actor),
     'capture:start': (request, ctx) => capture.start(request.visitId, ctx.actor),

@@ -21,6 +21,7 @@ import {
 import { AutoDraftStatus } from '../domain/auto-draft.js';
 import { DemoEhrReceived, DemoEhrStatus } from '../domain/demo-ehr.js';
 import { SettingsUpdate, SettingsView } from '../domain/policy.js';
+import { SpeechModelInstallRequest, SpeechModelProgress, SpeechModelStatus } from '../domain/speech-model.js';
 import { ConnectionTestResult } from '../domain/connection-test.js';
 import { GlobalShortcutStatus, ShortcutPressed } from '../domain/global-shortcut.js';
 import { IcdSearchRequest, IcdSearchResult, IcdValidation, TerminologyInfo } from '../domain/terminology.js';
@@ -152,6 +153,11 @@ export const channels = {
   'terminology:info': call(z.object({}), TerminologyInfo),
   'settings:get': call(z.object({}), SettingsView),
   'settings:update': call(SettingsUpdate, SettingsView),
+  /** The pinned speech model: installed or missing, the model transcription uses, where an install comes from. */
+  'speechModel:status': call(z.object({}), SpeechModelStatus),
+  /** Starts installing the speech model (or joins the install under way); progress arrives as speechModel:progress. */
+  'speechModel:install': call(SpeechModelInstallRequest, SpeechModelStatus),
+  'speechModel:cancel': call(z.object({}), SpeechModelStatus),
   /** Probes the configured EHR route (FHIR, HL7 v2, file drop) without sending patient data. */
   'ehr:testConnection': call(z.object({}), ConnectionTestResult),
   'note:get': call(z.object({ visitId: VisitId }), NoteView),
@@ -227,6 +233,8 @@ export const events = {
   'capture:segment': SpeechSegment.extend({ visitId: VisitId }),
   /** Transcription progress and state (counts, engine and model names, a safe error): never text. */
   'transcription:progress': TranscriptionStatus,
+  /** Speech model install: bytes done per file and overall, then installed, failed (with a reason id) or cancelled. */
+  'speechModel:progress': SpeechModelProgress,
 } as const;
 
 export type Channel = keyof typeof channels;

@@ -258,6 +258,18 @@ export const Settings = z.object({
   webBridgeAllowed: z
     .boolean()
     .meta({ description: 'Allow `scribe web` (the browser UI on 127.0.0.1 for development and tests). Installed builds never start it.' }),
+  speechModelDownloadsAllowed: z.boolean().meta({
+    description:
+      'Allow "Install speech model" (and `scribe models install`) to download the pinned speech model. `false`: it is copied from `speechModelSharedFolder` instead, or not installed from the app at all.',
+  }),
+  speechModelMirrorUrl: ServiceUrl.nullable().meta({
+    description:
+      "Where the speech model is downloaded from: a mirror of the Hugging Face hub's file layout (`<url>/<model>/resolve/<revision>/<file>`), e.g. an Artifactory or Nexus remote. `null`: the public hub (https://huggingface.co). Every file is checked against its pinned SHA-256 whatever the source.",
+  }),
+  speechModelSharedFolder: AbsolutePath.nullable().meta({
+    description:
+      'A folder (local or UNC) holding a models folder fetched elsewhere (`npm run models:fetch -- --dir FOLDER`); used instead of downloading when set (downloads need not be allowed). Every file is checked against its pinned SHA-256.',
+  }),
 });
 export type Settings = z.infer<typeof Settings>;
 export type SettingKey = keyof Settings;
@@ -306,6 +318,9 @@ export const settingDefaults: Settings = {
   visitErasureRoles: [],
   demoEhrAllowed: true,
   webBridgeAllowed: true,
+  speechModelDownloadsAllowed: true,
+  speechModelMirrorUrl: null,
+  speechModelSharedFolder: null,
 };
 
 /** Values that point at key material: diagnostics report only whether they are set. */
