@@ -105,7 +105,12 @@ export async function benchDraftingRouge(): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = { referenceNotes: { speechLike: referenceSpeechLike(visits) } };
     for (const engine of engines) {
       if (engine === model && !withModel) continue;
-      out[engine.name] = await measureEngine(engine, visits, gold, billable);
+      try {
+        out[engine.name] = await measureEngine(engine, visits, gold, billable);
+      } catch (error) {
+        // A model that fails part-way gives no figures at all, never figures over the visits it managed.
+        out[engine.name] = `not measured: ${error instanceof Error ? error.message : String(error)}`;
+      }
     }
     if ('notMeasured' in model) out['languageModel'] = model.notMeasured;
     else if (!withModel) out['languageModel'] = 'not measured: the model drafts the validation splits only';
