@@ -127,7 +127,10 @@ export function createTranscriptionService(deps: TranscriptionServiceDeps): Tran
     const held = failures.hold(visitId, failure, () =>
       lifecycle.transition(visitId, ['transcribing', 'transcription_failed'], 'transcription_failed'),
     );
-    if (held) logger.warn('asr.visit_held', { visitId, engine, reason: failure.reason });
+    if (!held) return;
+    logger.warn('asr.visit_held', { visitId, engine, reason: failure.reason });
+    // A run that failed says so itself; one that could not start (no model) is told here.
+    if (!runs.get(visitId)?.active) events.emit('transcription:progress', idleStatus(visitId));
   }
 
   /** The visit's kept failure, while it is in transcription_failed. */

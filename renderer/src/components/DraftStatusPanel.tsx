@@ -50,6 +50,8 @@ export function DraftStatusPanel({ visit, autoDraft, transcriptFinal }: Props) {
         </p>
       </>
     );
+  } else if (state === 'transcription_failed') {
+    body = <p className="muted">No transcript yet: the ways on are shown with the reason above.</p>;
   } else if (autoDraft?.state === 'failed' || autoDraft?.state === 'skipped') {
     body = (
       <>

@@ -26,6 +26,7 @@ import { useSettings } from '../hooks/useSettings.js';
 import { useTranscript } from '../hooks/useTranscript.js';
 import { useTranscription } from '../hooks/useTranscription.js';
 import { TranscriptionProgress } from '../components/TranscriptionProgress.js';
+import { TranscriptionFailedPanel } from '../components/TranscriptionFailedPanel.js';
 import { useVisit } from '../hooks/useVisit.js';
 import { agree, plural } from '../format.js';
 import type { NoteSnapshot } from '../note/note-document.js';
@@ -189,9 +190,7 @@ export function ReviewView({ visitId }: { visitId: string }) {
           evidence={evidence?.ids ?? emptyIds}
           evidenceLabel={evidence?.label}
           visitId={visitId}
-          importable={
-            editor && (state === 'not_started' || state === 'draft_ready' || state === 'in_review' || state === 'ready_for_signature')
-          }
+          importable={editor && !['recording', 'transcription_failed', 'signed', 'delivered', 'failed'].includes(state)}
         />
         <div className="note-column">
           <section className="panel note-panel" aria-labelledby={noteHeading}>
@@ -247,6 +246,9 @@ export function ReviewView({ visitId }: { visitId: string }) {
               <p className="alert" role="alert">
                 {note.message}
               </p>
+            ) : null}
+            {note.status === 'none' ? (
+              <TranscriptionFailedPanel visit={visit.visit} transcription={transcription} settings={settings.view} />
             ) : null}
             {note.status === 'none' && !transcriptFinal ? (
               <TranscriptionProgress

@@ -7,6 +7,7 @@ import { LiveTranscript } from '../components/LiveTranscript.js';
 import { RecordingPanel } from '../components/RecordingPanel.js';
 import { RecoveryPanel } from '../components/RecoveryPanel.js';
 import { TranscriptionBanner } from '../components/TranscriptionBanner.js';
+import { TranscriptionFailedPanel } from '../components/TranscriptionFailedPanel.js';
 import { VisitHeading } from '../components/VisitHeading.js';
 import { useAutoDraft } from '../hooks/useAutoDraft.js';
 import { useCaptureStatus } from '../hooks/useCaptureStatus.js';
@@ -91,6 +92,7 @@ export function VisitView({ visitId }: { visitId: string }) {
               deviceId={deviceId}
               onDeviceChange={setDeviceId}
             />
+            <TranscriptionFailedPanel visit={visit.visit} transcription={transcription} settings={settings.view} />
             {afterRecording ? (
               <DraftStatusPanel visit={visit.visit} autoDraft={autoDraft} transcriptFinal={transcript.transcript?.final ?? false} />
             ) : null}
