@@ -17,6 +17,8 @@ import { ReviewView } from './views/ReviewView.js';
 import { SettingsView } from './views/SettingsView.js';
 import { VisitView } from './views/VisitView.js';
 import { VisitsView } from './views/VisitsView.js';
+import { DemoEhrView } from './views/DemoEhrView.js';
+import { DemoEhrBadge, useDemoEhrInUse } from './components/DemoEhrBadge.js';
 
 function CurrentView({ route, info }: { route: Route; info: AppInfoState }) {
   switch (route.id) {
@@ -28,6 +30,8 @@ function CurrentView({ route, info }: { route: Route; info: AppInfoState }) {
       return <OutboxView />;
     case 'settings':
       return <SettingsView info={info} />;
+    case 'received':
+      return <DemoEhrView />;
   }
 }
 
@@ -42,6 +46,7 @@ function useWindowTitle(phase: string): void {
 export function App({ api }: { api: ScribeApi }) {
   const route = useHashRoute();
   const info = useAppInfo(api);
+  const demoEhr = useDemoEhrInUse(api);
   const recorder = useMemo(() => new Recorder(api), [api]);
   const recording = useRecorderState(recorder);
   const main = useRef<HTMLElement>(null);
@@ -104,8 +109,9 @@ export function App({ api }: { api: ScribeApi }) {
     <AppServicesProvider value={services}>
       <div className="app">
         <AppHeader info={info} />
+        <DemoEhrBadge inUse={demoEhr} />
         <div className="app-body">
-          <AppNav current={route.id} />
+          <AppNav current={route.id} demoEhr={demoEhr} />
           <main className="app-main" ref={main}>
             <CurrentView route={route} info={info} />
           </main>

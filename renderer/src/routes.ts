@@ -5,6 +5,8 @@ export const routes = [
   { id: 'review', label: 'Review' },
   { id: 'outbox', label: 'Outbox' },
   { id: 'settings', label: 'Settings' },
+  /** Only while the app uses the demo EHR it started (AppNav hides it otherwise). */
+  { id: 'received', label: 'What the EHR received' },
 ] as const;
 
 export type RouteId = (typeof routes)[number]['id'];

@@ -6,6 +6,7 @@ import { errorText } from '../error-text.js';
 import type { TodaysSchedule } from '../hooks/useSchedule.js';
 import { StateBadge } from './StateBadge.js';
 import { visitHref } from './VisitTable.js';
+import { DEMO_EHR_LABEL } from '../../../shared/domain/demo-ehr.js';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
@@ -70,7 +71,7 @@ export function TodaySchedule({ api, state, visits, everyone, onEveryoneChange }
       </div>
       {schedule ? (
         <p className="muted">
-          {schedule.source === 'sandbox' ? 'From the sandbox EHR (synthetic patients).' : 'From the EHR.'}{' '}
+          {schedule.source === 'sandbox' ? `From the ${DEMO_EHR_LABEL}.` : 'From the EHR.'}{' '}
           {schedule.scope === 'mine' ? 'Your encounters.' : 'All encounters.'}
           {schedule.truncated ? ' The EHR has more encounters today than are shown.' : ''}
         </p>
