@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { RequestIn } from '../../../shared/api/contract.js';
 import { formatVisit, formatVisitList, json } from '../output.js';
 import type { CliContext } from '../session.js';
+import { formatTranscriptionFailure } from '../transcription-failure-text.js';
 import { registerVisitEraseCommand } from './visit-erase.js';
 
 interface CreateOptions {
@@ -51,8 +52,14 @@ export function registerVisitCommands(program: Command, cli: CliContext): Comman
     .argument('<id>', 'visit id')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { json?: boolean }) => {
-      const shown = await cli.withScribe('open', (_s, call) => call('visit:get', { id }));
-      cli.io.out(o.json ? json(shown) : formatVisit(shown));
+      const { shown, failure } = await cli.withScribe('open', async (_s, call) => {
+        const visit = await call('visit:get', { id });
+        // Why the note was not drafted: the transcription failure kept with the visit.
+        const status = visit.state === 'transcription_failed' ? await call('transcription:status', { visitId: id }) : undefined;
+        return { shown: visit, failure: status?.failure };
+      });
+      if (o.json) cli.io.out(json(failure ? { ...shown, transcriptionFailure: failure } : shown));
+      else cli.io.out(failure ? `${formatVisit(shown)}\n${formatTranscriptionFailure(id, failure)}` : formatVisit(shown));
     });
   registerVisitEraseCommand(visit, cli);
   return visit;
