@@ -27,8 +27,8 @@ export function resolveDataDir(options: GlobalOptions, env: NodeJS.ProcessEnv = 
 }
 
 /**
- * The key file `scribe web` makes on a first run with no key given (docs/security.md, "The store's
- * key"): beside the data folder, never in it, so a copy of the folder alone opens nothing.
+ * The key file `scribe web` makes on a first run with no key given (docs/deploying.md, "npm run web on a
+ * first run"): beside the data folder, never in it, so a copy of the folder alone opens nothing.
  */
 export function localKeyFilePath(dataDir: string): string {
   return join(dirname(dataDir), `${basename(dataDir)}.key`);
