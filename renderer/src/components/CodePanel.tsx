@@ -4,6 +4,7 @@ import type { IcdSearchHit } from '../../../shared/domain/terminology.js';
 import { useApp } from '../app-context.js';
 import { errorText } from '../error-text.js';
 import type { NoteContent, NoteDocument } from '../note/note-document.js';
+import { codeStatusLabels, withCodeStatus } from '../note/code-status.js';
 import { acceptedCodesText } from '../note/note-copy.js';
 import { CopyButton } from './CopyButton.js';
 
@@ -16,12 +17,6 @@ interface Props {
   readonly onShowEvidence: (code: CodeSuggestion) => void;
 }
 
-const statusLabels: Record<CodeSuggestion['status'], string> = { suggested: 'Suggested', accepted: 'Accepted', rejected: 'Rejected' };
-
-function setStatus(content: NoteContent, code: string, status: CodeSuggestion['status']): NoteContent {
-  return { ...content, codes: content.codes.map((c) => (c.code === code ? { ...c, status } : c)) };
-}
-
 function CodeRow({
   code,
   doc,
@@ -31,14 +26,14 @@ function CodeRow({
   onReplace,
 }: { code: CodeSuggestion; onReplace: (from: string, to: string) => void } & Omit<Props, 'content'>) {
   const toggle = (status: 'accepted' | 'rejected') =>
-    doc.edit((content) => setStatus(content, code.code, code.status === status ? 'suggested' : status));
+    doc.edit((content) => withCodeStatus(content, code.code, code.status === status ? 'suggested' : status));
   return (
-    <li className={`code-row code-${code.status}`}>
+    <li className={`code-row code-${code.status}`} data-code={code.code} tabIndex={-1}>
       <div className="code-main">
         <span className="code-value">{code.code}</span>
         <span className="code-description">{code.description}</span>
         <span className={`badge badge-code-${code.status}`}>
-          {signed && code.status === 'suggested' ? 'Not accepted, not sent' : statusLabels[code.status]}
+          {signed && code.status === 'suggested' ? 'Not accepted, not sent' : codeStatusLabels[code.status]}
         </span>
       </div>
       {code.evidence.length > 0 ? (

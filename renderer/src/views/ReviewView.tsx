@@ -1,15 +1,18 @@
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { CodeSuggestion, Note } from '../../../shared/domain/note.js';
 import { renderSignedNoteText } from '../../../shared/domain/note-text.js';
+import { reviewShortcutAria, reviewShortcutLabel } from '../../../shared/domain/review-shortcuts.js';
 import { unsupportedSummary } from '../../../shared/domain/unsupported-sentences.js';
 import { useApp } from '../app-context.js';
 import { AddendaPanel } from '../components/AddendaPanel.js';
 import { CodePanel } from '../components/CodePanel.js';
+import { CodeSummary } from '../components/CodeSummary.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { DeliveryProgress } from '../components/DeliveryProgress.js';
 import { DraftControls } from '../components/DraftControls.js';
 import type { SentenceSelection } from '../components/NoteEditor.js';
 import { NoteEditor } from '../components/NoteEditor.js';
+import { ReviewShortcutsHelp } from '../components/ReviewShortcutsHelp.js';
 import { RevisionHistory } from '../components/RevisionHistory.js';
 import { CodesSent, NoteSignDetails } from '../components/NoteSignDetails.js';
 import { SignDialog } from '../components/SignDialog.js';
@@ -21,6 +24,7 @@ import { useAutoDraft } from '../hooks/useAutoDraft.js';
 import { useCaptureStatus } from '../hooks/useCaptureStatus.js';
 import { useNoteDocument } from '../hooks/useNoteDocument.js';
 import { useOutbox } from '../hooks/useOutbox.js';
+import { useReviewShortcuts } from '../hooks/useReviewShortcuts.js';
 import { usePlayback } from '../hooks/usePlayback.js';
 import { useSettings } from '../hooks/useSettings.js';
 import { useTranscript } from '../hooks/useTranscript.js';
@@ -29,9 +33,12 @@ import { TranscriptionProgress } from '../components/TranscriptionProgress.js';
 import { TranscriptionFailedPanel } from '../components/TranscriptionFailedPanel.js';
 import { useVisit } from '../hooks/useVisit.js';
 import { agree, plural } from '../format.js';
+import { withCodeStatus } from '../note/code-status.js';
 import type { NoteSnapshot } from '../note/note-document.js';
 import { wholeNoteText } from '../note/note-copy.js';
 import { routeHref } from '../routes.js';
+
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
 /** Who the app's own drafts are by (main/visits/visit-pipeline.ts). */
 const AUTO_DRAFT_AUTHOR = 'system:auto-draft';
@@ -62,7 +69,10 @@ function SaveStatus({ note }: { note: NoteSnapshot }) {
   return <p className={`save-status save-${note.save}`}>{text}</p>;
 }
 
-/** Review of one visit: transcript with audio on one side, the note and its codes on the other, then sign-off. */
+/**
+ * Review of one visit, laid out to fit the window: the codes and sign-off in a bar at the top, then
+ * the transcript with its audio and the note with its codes side by side, each scrolling on its own.
+ */
 export function ReviewView({ visitId }: { visitId: string }) {
   const { api, user, announce } = useApp();
   const visit = useVisit(api, visitId);
@@ -78,10 +88,17 @@ export function ReviewView({ visitId }: { visitId: string }) {
   const [signing, setSigning] = useState(false);
   const [actionError, setActionError] = useState<string | undefined>(undefined);
   const [draftSummary, setDraftSummary] = useState<string | undefined>(undefined);
-  const onDrafted = (_result: unknown, summary: string) => setDraftSummary(summary);
+  // After "Draft the note" its button is gone: focus goes to the note's first sentence instead of the page.
+  const [focusAfterDraft, setFocusAfterDraft] = useState(false);
+  const onDrafted = (_result: unknown, summary: string) => {
+    setDraftSummary(summary);
+    setFocusAfterDraft(true);
+  };
   const runDraft = <T,>(operation: () => Promise<T>) => doc.ownChange(operation);
   const noteHeading = useId();
   const signHeading = useId();
+  const noteColumn = useRef<HTMLDivElement>(null);
+  const signButton = useRef<HTMLButtonElement>(null);
 
   const role = user?.role;
   const editor = role === 'clinician' || role === 'scribe';
@@ -117,6 +134,74 @@ export function ReviewView({ visitId }: { visitId: string }) {
       label: `${plural(ids.size, 'transcript line', 'transcript lines')} behind ${code.code} ${agree(ids.size, 'is', 'are')} highlighted.`,
     });
   };
+
+  /** The note's first sentence, or its heading while there is none. */
+  const focusNoteStart = () =>
+    (
+      noteColumn.current?.querySelector<HTMLElement>('.note-editor .sentence-input, .note-editor .sentence-text') ??
+      noteColumn.current?.querySelector<HTMLElement>(`[id="${noteHeading}"]`)
+    )?.focus();
+
+  const hasContent = note.content !== undefined;
+  useEffect(() => {
+    if (!focusAfterDraft || !hasContent) return;
+    setFocusAfterDraft(false);
+    if (document.activeElement === null || document.activeElement === document.body) focusNoteStart();
+  });
+
+  /** Moves to a code's row under the note: its decision buttons, or its evidence link on a note that cannot change. */
+  const focusCode = (code: string) => {
+    const row = noteColumn.current?.querySelector<HTMLElement>(`.code-row[data-code="${CSS.escape(code)}"]`);
+    (row?.querySelector<HTMLElement>('.code-actions button') ?? row?.querySelector<HTMLElement>('button') ?? row)?.focus();
+  };
+
+  const nextUnsupported = () => {
+    const flagged = [...(noteColumn.current?.querySelectorAll<HTMLElement>('.sentence.is-unsupported') ?? [])];
+    if (flagged.length === 0) return announce('No sentence is marked unsupported.');
+    const active = document.activeElement;
+    const current = flagged.findIndex((item) => active !== null && item.contains(active));
+    const after =
+      current >= 0
+        ? (current + 1) % flagged.length
+        : flagged.findIndex((item) => active !== null && Boolean(active.compareDocumentPosition(item) & Node.DOCUMENT_POSITION_FOLLOWING));
+    const next = Math.max(0, after);
+    flagged[next]?.querySelector<HTMLElement>('.sentence-input, .sentence-text')?.focus();
+    announce(`Unsupported sentence ${next + 1} of ${flagged.length}.`);
+  };
+
+  const acceptFocusedCode = () => {
+    const codes = note.content?.codes ?? [];
+    const active = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const focused = codes.find((code) => code.code === active?.closest<HTMLElement>('[data-code]')?.dataset.code);
+    if (!focused) {
+      const waiting = [...codes].sort((a, b) => a.rank - b.rank).find((code) => code.status === 'suggested');
+      if (!waiting) return announce(codes.length === 0 ? 'This note has no codes.' : 'No code is waiting for a decision.');
+      focusCode(waiting.code);
+      return announce(`${waiting.code}: press ${reviewShortcutLabel('acceptCode', isMac)} again to accept it.`);
+    }
+    if (readOnly) return announce('The codes of this note cannot be changed.');
+    if (focused.status === 'accepted') return announce(`${focused.code} is accepted already.`);
+    doc.edit((content) => withCodeStatus(content, focused.code, 'accepted'));
+    announce(`${focused.code} accepted.`);
+  };
+
+  // The same button a click would use, so whatever decides who may sign decides here too.
+  const signShortcut = () => {
+    const button = signButton.current;
+    if (button?.isConnected) {
+      button.focus();
+      return button.click();
+    }
+    announce(
+      note.signed
+        ? 'This note is signed already.'
+        : !note.content
+          ? 'There is no note to sign yet.'
+          : `Only ${signingRoles.join(' or ')}s can sign notes on this workstation.`,
+    );
+  };
+
+  useReviewShortcuts({ nextUnsupported, acceptCode: acceptFocusedCode, openSign: signShortcut });
 
   const markReady = async () => {
     setActionError(undefined);
@@ -174,13 +259,90 @@ export function ReviewView({ visitId }: { visitId: string }) {
   // The app drafted it when the transcript became final: not "someone else", and worth saying once.
   const autoDrafted = note.revisions.length > 0 && note.revisions.every((revision) => revision.author === AUTO_DRAFT_AUTHOR);
   const autoDrafting = note.status === 'none' && autoDraft?.state === 'drafting';
+  const unsupportedCount = (content?.sections ?? []).reduce(
+    (sum, section) => sum + section.sentences.filter((s) => s.support === 'unsupported' && s.origin !== 'added').length,
+    0,
+  );
 
   return (
-    <div className="view view-wide">
+    <div className="view view-wide review-page">
       <p className="breadcrumb">
         <a href={routeHref('review')}>Review queue</a>
       </p>
       <VisitHeading visit={visit.visit} prefix="Review" />
+      <a
+        className="skip-link"
+        href={routeHref('review', visitId)}
+        onClick={(event) => {
+          event.preventDefault();
+          focusNoteStart();
+        }}
+      >
+        Skip to note
+      </a>
+      {content ? (
+        <div className="review-actions">
+          <div className="review-actions-row">
+            <CodeSummary codes={content.codes} signed={note.signed} onOpen={focusCode} />
+            <ReviewShortcutsHelp />
+          </div>
+          {unsupportedCount > 0 && !readOnly ? (
+            <button
+              type="button"
+              className="button-secondary button-small"
+              aria-keyshortcuts={reviewShortcutAria('nextUnsupported')}
+              onClick={nextUnsupported}
+            >
+              Next unsupported ({unsupportedCount})
+            </button>
+          ) : null}
+          <section className="review-signoff" aria-labelledby={signHeading}>
+            <h2 id={signHeading} className="bar-heading">
+              Sign-off
+            </h2>
+            {actionError ? (
+              <p className="alert" role="alert">
+                {actionError}
+              </p>
+            ) : null}
+            {note.signed ? (
+              <>
+                <p className="result-ok">Signed: revision {note.stored?.revision} is locked.</p>
+                <DeliveryProgress job={job} />
+              </>
+            ) : (
+              <>
+                {state === 'ready_for_signature' ? (
+                  <p className="notice">Ready for signature: a reviewer handed this note to the clinician.</p>
+                ) : (
+                  <p className="muted">
+                    When the note is right, {maySign ? 'sign it to send it to the EHR' : 'mark it ready so the clinician can sign it'}.
+                  </p>
+                )}
+                <div className="form-actions">
+                  {editor && (state === 'draft_ready' || state === 'in_review') ? (
+                    <button type="button" className={maySign ? 'button-secondary' : 'button-primary'} onClick={() => void markReady()}>
+                      Mark ready for signature
+                    </button>
+                  ) : null}
+                  {maySign ? (
+                    <button
+                      type="button"
+                      className="button-primary"
+                      ref={signButton}
+                      aria-keyshortcuts={reviewShortcutAria('openSign')}
+                      onClick={() => void openSignOff()}
+                    >
+                      Sign and send…
+                    </button>
+                  ) : null}
+                </div>
+                {!maySign ? <p className="muted">Only {signingRoles.join(' or ')}s can sign notes on this workstation.</p> : null}
+              </>
+            )}
+          </section>
+        </div>
+      ) : null}
       <div className="review-layout">
         <TranscriptPane
           transcript={transcript.transcript}
@@ -192,10 +354,12 @@ export function ReviewView({ visitId }: { visitId: string }) {
           visitId={visitId}
           importable={editor && !['recording', 'transcription_failed', 'signed', 'delivered', 'failed'].includes(state)}
         />
-        <div className="note-column">
+        <div className="note-column" ref={noteColumn}>
           <section className="panel note-panel" aria-labelledby={noteHeading}>
             <div className="panel-header">
-              <h2 id={noteHeading}>Note</h2>
+              <h2 id={noteHeading} tabIndex={-1}>
+                Note
+              </h2>
               <div className="panel-tools">
                 <SaveStatus note={note} />
                 {content ? (
@@ -310,45 +474,6 @@ export function ReviewView({ visitId }: { visitId: string }) {
             <CodePanel content={content} doc={doc} readOnly={readOnly} signed={note.signed} onShowEvidence={showCodeEvidence} />
           ) : null}
 
-          {content ? (
-            <section className="panel" aria-labelledby={signHeading}>
-              <h2 id={signHeading}>Sign-off</h2>
-              {actionError ? (
-                <p className="alert" role="alert">
-                  {actionError}
-                </p>
-              ) : null}
-              {note.signed ? (
-                <>
-                  <p className="result-ok">Signed: revision {note.stored?.revision} is locked.</p>
-                  <DeliveryProgress job={job} />
-                </>
-              ) : (
-                <>
-                  {state === 'ready_for_signature' ? (
-                    <p className="notice">Ready for signature: a reviewer handed this note to the clinician.</p>
-                  ) : (
-                    <p className="muted">
-                      When the note is right, {maySign ? 'sign it to send it to the EHR' : 'mark it ready so the clinician can sign it'}.
-                    </p>
-                  )}
-                  <div className="form-actions">
-                    {editor && (state === 'draft_ready' || state === 'in_review') ? (
-                      <button type="button" className={maySign ? 'button-secondary' : 'button-primary'} onClick={() => void markReady()}>
-                        Mark ready for signature
-                      </button>
-                    ) : null}
-                    {maySign ? (
-                      <button type="button" className="button-primary" onClick={() => void openSignOff()}>
-                        Sign and send…
-                      </button>
-                    ) : null}
-                  </div>
-                  {!maySign ? <p className="muted">Only {signingRoles.join(' or ')}s can sign notes on this workstation.</p> : null}
-                </>
-              )}
-            </section>
-          ) : null}
           {content && note.signed ? <AddendaPanel visitId={visitId} mayWrite={editor} maySign={maySign} /> : null}
           {note.revisions.length > 0 ? <RevisionHistory revisions={note.revisions} /> : null}
         </div>

@@ -18,7 +18,11 @@ import { TranscriptionProgress } from '../components/TranscriptionProgress.js';
 import { useVisit } from '../hooks/useVisit.js';
 import { routeHref } from '../routes.js';
 
-/** One visit during the encounter: consent, recording, and the transcript as it grows. */
+/**
+ * One visit during the encounter: consent (then how the visit moves on) on the left; where
+ * transcription happens, recording and the transcript as it grows on the right, so Start recording
+ * is in view as the page opens. Erasing the visit comes last.
+ */
 export function VisitView({ visitId }: { visitId: string }) {
   const { api, recorder } = useApp();
   const visit = useVisit(api, visitId);
@@ -69,7 +73,6 @@ export function VisitView({ visitId }: { visitId: string }) {
         <a href={routeHref('visits')}>Today’s visits</a>
       </p>
       <VisitHeading visit={visit.visit} prefix="Visit" />
-      <TranscriptionBanner settings={settings.view} engine={transcription.status?.engine} model={transcription.status?.model} />
       {capture.error ? (
         <p className="alert" role="alert">
           {capture.error}
@@ -84,6 +87,13 @@ export function VisitView({ visitId }: { visitId: string }) {
             <div ref={consentArea}>
               <ConsentPanel status={status} onRecorded={capture.reload} />
             </div>
+            <TranscriptionFailedPanel visit={visit.visit} transcription={transcription} settings={settings.view} />
+            {afterRecording ? (
+              <DraftStatusPanel visit={visit.visit} autoDraft={autoDraft} transcriptFinal={transcript.transcript?.final ?? false} />
+            ) : null}
+          </div>
+          <div className="record-side-column">
+            <TranscriptionBanner settings={settings.view} engine={transcription.status?.engine} model={transcription.status?.model} />
             <RecordingPanel
               visit={visit.visit}
               status={status}
@@ -92,20 +102,16 @@ export function VisitView({ visitId }: { visitId: string }) {
               deviceId={deviceId}
               onDeviceChange={setDeviceId}
             />
-            <TranscriptionFailedPanel visit={visit.visit} transcription={transcription} settings={settings.view} />
-            {afterRecording ? (
-              <DraftStatusPanel visit={visit.visit} autoDraft={autoDraft} transcriptFinal={transcript.transcript?.final ?? false} />
-            ) : null}
+            <LiveTranscript transcript={transcript.transcript} recording={recordingHere} error={transcript.error}>
+              <TranscriptionProgress
+                transcription={transcription}
+                settings={settings.view}
+                recordingDone={status.capture === 'stopped'}
+                transcriptFinal={transcript.transcript?.final ?? false}
+              />
+            </LiveTranscript>
             {recordingHere ? null : <EraseVisitPanel visit={visit.visit} settings={settings.view} />}
           </div>
-          <LiveTranscript transcript={transcript.transcript} recording={recordingHere} error={transcript.error}>
-            <TranscriptionProgress
-              transcription={transcription}
-              settings={settings.view}
-              recordingDone={status.capture === 'stopped'}
-              transcriptFinal={transcript.transcript?.final ?? false}
-            />
-          </LiveTranscript>
         </div>
       ) : (
         <p role="status" className="muted">
