@@ -24,6 +24,7 @@ import { registerDraftCommands } from './commands/draft.js';
 import { registerTranscriptCommands } from './commands/transcript.js';
 import { registerTranscribeCommands } from './commands/transcribe.js';
 import { registerRetentionCommands } from './commands/retention.js';
+import { registerModelsCommands } from './commands/models.js';
 
 export interface CliDeps {
   readonly io: Io;
@@ -65,6 +66,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerIcdCommands(program, cli);
   registerEhrCommands(program, cli);
   registerRetentionCommands(program, cli);
+  registerModelsCommands(program, cli);
   return program;
 }
 

@@ -2,7 +2,6 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { TranscriptionEngine } from '../../../shared/domain/policy.js';
 import type { TranscriptionStatus } from '../../../shared/domain/transcription.js';
-import { findWhisperModels, modelDisplayName, modelsSearchPath } from '../../asr/models-dir.js';
 import { json } from '../output.js';
 import type { CliContext } from '../session.js';
 
@@ -19,7 +18,7 @@ function summary(status: TranscriptionStatus): string {
   return `${head}\nThe transcript is final. Next: scribe visit draft ${status.visitId}`;
 }
 
-/** `visit transcribe` and `models list`. */
+/** `visit transcribe`. */
 export function registerTranscribeCommands(program: Command, visit: Command, cli: CliContext): void {
   visit
     .command('transcribe')
@@ -49,34 +48,5 @@ export function registerTranscribeCommands(program: Command, visit: Command, cli
         }
       });
       cli.io.out(o.json ? json(status) : summary(status));
-    });
-
-  const models = program.command('models').description('speech recognition models on this machine');
-  models
-    .command('list')
-    .description('where speech models are looked for, and which are installed')
-    .option('--json', 'print JSON')
-    .action((o: { json?: boolean }) => {
-      const dirs = modelsSearchPath({ modelsDir: (cli.globals() as { modelsDir?: string }).modelsDir, env: cli.env });
-      const found = dirs.map((dir) => ({
-        dir,
-        models: findWhisperModels(dir).map((m) => ({ id: m.id, name: modelDisplayName(m), dtype: m.dtype, bytes: m.bytes })),
-      }));
-      if (o.json) {
-        cli.io.out(json({ folders: found }));
-        return;
-      }
-      const lines = found.flatMap(({ dir, models: list }) => [
-        `${dir}:`,
-        ...(list.length === 0
-          ? ['  (no Whisper model)']
-          : list.map(
-              (m) =>
-                `  ${m.id}  encoder ${m.dtype.encoder_model}, decoder ${m.dtype.decoder_model_merged}, ${Math.round(m.bytes / 1e6)} MB`,
-            )),
-      ]);
-      if (found.every((f) => f.models.length === 0))
-        lines.push('No speech model installed: run `npm run models:fetch` on a machine with internet access and copy the folder here.');
-      cli.io.out(lines.join('\n'));
     });
 }
