@@ -101,3 +101,11 @@ export const releaseYearUnchecked = (fiscalYear: number, newestKnown: number, un
     `The ICD-10-CM release was not imported: this app cannot check that a FY${fiscalYear} release is complete. Import the release of FY${newestKnown} or later. ${unchanged}`,
     { reason: 'terminology.release_year_unchecked', details: { fiscalYear, newestKnown } },
   );
+
+/** A release of an earlier fiscal year than the one built into the app would never be used. */
+export const releaseOlderThanBuiltIn = (fiscalYear: number, builtIn: number, unchanged: string) =>
+  new ScribeError(
+    'bad_request',
+    `The ICD-10-CM release was not imported: FY${fiscalYear} is older than the FY${builtIn} code set built into this app. Import FY${builtIn} (e.g. its April update) or later. ${unchanged}`,
+    { reason: 'terminology.release_older_than_built_in', details: { fiscalYear, builtIn } },
+  );

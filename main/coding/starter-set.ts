@@ -3,11 +3,11 @@ import type { IcdEntry } from './code-set.js';
 import { countEntries } from './code-set.js';
 
 /**
- * The starter set: common outpatient ICD-10-CM codes with their category and subcategory headers,
- * so that search, validation and suggestions work before an official release is imported. Codes,
- * billable flags and titles are copied from the FY2026 CMS order file (public domain); the choice
- * of codes is ours. Once a release is imported the starter set is no longer used for anything but
- * ranking: its codes are the "common" ones search prefers among equally good matches.
+ * The starter set: common outpatient ICD-10-CM codes with their category and subcategory headers.
+ * Codes, billable flags and titles are copied from the FY2026 CMS order file (public domain); the
+ * choice of codes is ours. Its codes are the "common" ones search and suggestions prefer among
+ * equally good matches. As a code set it is only a development fallback, labelled as such: used
+ * when the app was built without the official release (dist/terminology/) or runs from source.
  *
  * Row: [code without dot, billable, long title, short title when it differs].
  */

@@ -5,12 +5,22 @@ import type { Actor } from '../kernel/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
+import type { BuiltInLoad } from './builtin-release.js';
+import { builtInInfo, defaultBuiltInPath, readBuiltIn } from './builtin-release.js';
+import type { IcdEntry } from './code-set.js';
 import { countEntries } from './code-set.js';
 import type { SuggestionInput } from './code-suggestions.js';
 import { suggestCodes } from './code-suggestions.js';
 import { withDot } from './icd-code.js';
 import { validateCode } from './icd-validate.js';
-import { ProblemList, releaseIncomplete, releaseYearUnchecked, TerminologyImportError, TooManyProblems } from './import-error.js';
+import {
+  ProblemList,
+  releaseIncomplete,
+  releaseOlderThanBuiltIn,
+  releaseYearUnchecked,
+  TerminologyImportError,
+  TooManyProblems,
+} from './import-error.js';
 import { checkRelease } from './release-check.js';
 import { checkCompleteness, NEWEST_KNOWN_FISCAL_YEAR } from './release-completeness.js';
 import { readReleaseFiles } from './release-files.js';
@@ -42,9 +52,15 @@ export interface TerminologyServiceDeps {
   readonly releases: TerminologyRepository;
   readonly audit: AuditLog;
   readonly logger: Logger;
+  /** The built-in code set written by `npm run build` (default: dist/terminology/ beside the compiled code). */
+  readonly builtInPath?: string;
 }
 
 const STARTER = 'starter';
+
+/** The development fallback's notice: said wherever the code set is named (Settings, `scribe terminology info`). */
+const fallbackNotice = (problem: string) =>
+  `${problem} Only ${starterInfo.counts.billable} common outpatient codes can be searched and suggested. Ask IT to install a complete build or to import the official ICD-10-CM release.`;
 
 function releaseInfo(release: ReleaseRecord): TerminologyInfo {
   return {
@@ -59,18 +75,45 @@ function releaseInfo(release: ReleaseRecord): TerminologyInfo {
   };
 }
 
-export function createTerminologyService({ store, releases, audit, logger }: TerminologyServiceDeps): TerminologyService {
+export function createTerminologyService(deps: TerminologyServiceDeps): TerminologyService {
+  const { store, releases, audit, logger } = deps;
   let loaded: { id: string; terminology: Terminology } | undefined;
+  let builtIn: BuiltInLoad | undefined;
+
+  /** Read once per process: the file only changes with the app. */
+  function readBuiltInOnce(): BuiltInLoad {
+    if (builtIn) return builtIn;
+    builtIn = readBuiltIn(deps.builtInPath ?? defaultBuiltInPath());
+    if (builtIn.ok)
+      logger.info('terminology.built_in_read', { fiscalYear: builtIn.codeSet.header.fiscalYear, ms: Math.round(builtIn.codeSet.ms) });
+    else logger.warn('terminology.built_in_missing', { problem: builtIn.problem });
+    return builtIn;
+  }
+
+  /**
+   * The code set in use: an imported release unless the built-in one is of a later fiscal year (an
+   * app update brought a newer year than IT imported); the development fallback only without either.
+   */
+  function choose(): { id: string; info: TerminologyInfo; entries: () => readonly IcdEntry[] } {
+    const active = releases.active();
+    const built = readBuiltInOnce();
+    if (active && (!built.ok || active.fiscalYear >= built.codeSet.header.fiscalYear))
+      return { id: active.id, info: releaseInfo(active), entries: () => releases.entries(active.id) };
+    if (built.ok)
+      return {
+        id: `built-in:${built.codeSet.header.sha256}`,
+        info: builtInInfo(built.codeSet.header),
+        entries: () => built.codeSet.entries,
+      };
+    return { id: STARTER, info: { ...starterInfo, notice: fallbackNotice(built.problem) }, entries: () => starterEntries };
+  }
 
   function current(): Terminology {
-    const active = releases.active();
-    const id = active?.id ?? STARTER;
-    if (loaded?.id === id) return loaded.terminology;
+    const chosen = choose();
+    if (loaded?.id === chosen.id) return loaded.terminology;
     const started = performance.now();
-    const terminology = active
-      ? loadTerminology(releases.entries(active.id), releaseInfo(active))
-      : loadTerminology(starterEntries, starterInfo);
-    loaded = { id, terminology };
+    const terminology = loadTerminology(chosen.entries(), chosen.info);
+    loaded = { id: chosen.id, terminology };
     logger.info('terminology.loaded', {
       source: terminology.codeSet.info.source,
       fiscalYear: terminology.codeSet.info.fiscalYear,
@@ -81,10 +124,7 @@ export function createTerminologyService({ store, releases, audit, logger }: Ter
     return terminology;
   }
 
-  function info(): TerminologyInfo {
-    const active = releases.active();
-    return active ? releaseInfo(active) : starterInfo;
-  }
+  const info = (): TerminologyInfo => choose().info;
 
   const unchangedNote = () => `The code set in use (ICD-10-CM ${info().version}) is unchanged.`;
 
@@ -134,8 +174,15 @@ export function createTerminologyService({ store, releases, audit, logger }: Ter
           ? releaseIncomplete(completeness.gaps, unchangedNote())
           : releaseYearUnchecked(completeness.fiscalYear, NEWEST_KNOWN_FISCAL_YEAR, unchangedNote());
       }
+      const built = readBuiltInOnce();
+      if (built.ok && release.fiscalYear < built.codeSet.header.fiscalYear) {
+        logger.warn('terminology.import_rejected', { olderThanBuiltIn: true, fiscalYear: release.fiscalYear });
+        throw releaseOlderThanBuiltIn(release.fiscalYear, built.codeSet.header.fiscalYear, unchangedNote());
+      }
       const previous = releases.active();
       if (previous?.sha256 === release.sha256) return { info: releaseInfo(previous), unchanged: true, ms: performance.now() - started };
+      if (!previous && built.ok && built.codeSet.header.sha256 === release.sha256)
+        return { info: builtInInfo(built.codeSet.header), unchanged: true, ms: performance.now() - started };
 
       const counts = countEntries(release.entries);
       const record: ReleaseRecord = {

@@ -8,11 +8,16 @@ import { IcdCode } from './note.js';
  */
 export const TerminologyInfo = z.object({
   system: z.literal('ICD-10-CM'),
-  /** 'starter-fy2026' for the built-in starter set, 'FY2026' for an imported release. */
+  /** 'FY2026' for the official release (built in or imported), 'starter-fy2026' for the development fallback. */
   version: z.string(),
   fiscalYear: z.number().int(),
-  /** 'starter': the small set shipped in the app, in use until an official release is imported. */
-  source: z.enum(['starter', 'release']),
+  /**
+   * 'built-in': the official release shipped in the app; 'release': one IT imported (a newer year or
+   * the April update); 'starter': a small development fallback, only in a build made without the release.
+   */
+  source: z.enum(['built-in', 'release', 'starter']),
+  /** Said to the user when the code set in use is not the whole official one (plain words, no paths). */
+  notice: z.string().optional(),
   files: z.array(z.string()),
   counts: z.object({
     total: z.number().int().nonnegative(),

@@ -27,6 +27,7 @@ import {
 import type { Dialogue } from '../helpers/speech-wav.js';
 import { dialogue, espeakMissing, writeWav16 } from '../helpers/speech-wav.js';
 import { skipWhen } from '../helpers/skip.js';
+import { BUILT_IN_VERSION } from '../helpers/icd-release.js';
 
 const PATIENT = 'Philippa Quennevilliers';
 const CLINICIAN = 'sbx-practitioner-1';
@@ -315,11 +316,16 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
     await dialog.getByLabel(/I have reviewed this note/).check();
     await dialog.getByLabel('I checked the 1 unsupported sentence and it is accurate.').check();
     await signButton.click();
-    const sent = page.getByRole('dialog', { name: 'Signed: sending to the EHR' });
+    // Its title follows the delivery: sending, then delivered (or not delivered yet).
+    const sent = page.getByRole('dialog', { name: /^Signed/ });
     await sent.waitFor();
     if (sandboxUp) {
-      // The sandbox EHR takes it: the receipt names what it now holds.
+      // The sandbox EHR takes it: the receipt says in words what it now holds, the resource ids are for IT.
       await sent.getByText(/^Delivered to the EHR \(FHIR\)/).waitFor({ timeout: 30_000 });
+      await page.getByRole('dialog', { name: 'Signed and delivered to the EHR' }).waitFor();
+      await sent.getByText('The EHR holds the note, 2 diagnoses and the record of who signed it.').waitFor();
+      assert.equal(await sent.getByText(/^DocumentReference\//).isVisible(), false, 'resource ids wait behind Details for IT');
+      await sent.getByText('Details for IT', { exact: true }).click();
       await sent.getByText(/^DocumentReference\//).waitFor();
       assert.equal(await sent.getByText(/^Condition\//).count(), 2, 'one Condition per accepted code');
       await sent.getByText(/^Provenance\//).waitFor();
@@ -364,7 +370,7 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
       .first()
       .waitFor();
     await page.getByText(/2 settings are locked by the machine policy/).waitFor();
-    await page.getByText('ICD-10-CM starter-fy2026').waitFor();
+    await page.getByText(`ICD-10-CM ${BUILT_IN_VERSION}`).waitFor();
 
     const recording = page.getByRole('region', { name: 'Recording' });
     await recording.getByLabel('Keep audio for this many days after the EHR confirms the note').fill('14');

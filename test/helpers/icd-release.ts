@@ -14,6 +14,13 @@ export const officialRelease = {
   codes: join(OFFICIAL_RELEASE_DIR, 'icd10cm_codes_2026.txt'),
   present: existsSync(join(OFFICIAL_RELEASE_DIR, 'icd10cm_order_2026.txt')),
 };
+/**
+ * The code set the compiled app (dist/, used by CLI and browser tests) starts with: the official
+ * release when `npm run build` found it, else the development fallback.
+ */
+export const BUILT_IN_VERSION = existsSync(fileURLToPath(new URL('../../dist/terminology/icd10cm-built-in.tsv.gz', import.meta.url)))
+  ? 'FY2026'
+  : 'starter-fy2026';
 export const OFFICIAL_RELEASE_MISSING = `The official ICD-10-CM release is not at ${OFFICIAL_RELEASE_DIR} (../shared beside the repository); tests that need it are skipped.`;
 
 /** One order-file line in the official fixed-width layout. */

@@ -7,11 +7,18 @@ import type { CliContext } from '../session.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
 
+const SOURCES: Record<TerminologyInfo['source'], string> = {
+  'built-in': 'the official release built into the app',
+  release: 'an official release imported by IT',
+  starter: 'development fallback: common outpatient codes only',
+};
+
 export function formatTerminologyInfo(info: TerminologyInfo): string {
   const lines = [
-    `Code set   ICD-10-CM ${info.version}${info.source === 'starter' ? ' (the built-in starter set: common outpatient codes only; import the official release for all codes)' : ''}`,
+    `Code set   ICD-10-CM ${info.version} (${SOURCES[info.source]})`,
     `Codes      ${count(info.counts.total)} (${count(info.counts.billable)} billable, ${count(info.counts.headers)} headers)`,
   ];
+  if (info.notice) lines.push(`Notice     ${info.notice}`);
   if (info.source === 'release') {
     lines.push(`Files      ${info.files.join(', ')}`, `Imported   ${info.importedAt ?? '?'} by ${info.importedBy ?? '?'}`);
   }

@@ -3,7 +3,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { CLI_MISSING, cliBuilt, scribe } from '../../helpers/cli.js';
-import { crlf, SYNTHETIC_FISCAL_YEAR, syntheticEntries, syntheticFileName, syntheticRelease } from '../../helpers/icd-release.js';
+import {
+  BUILT_IN_VERSION,
+  crlf,
+  SYNTHETIC_FISCAL_YEAR,
+  syntheticEntries,
+  syntheticFileName,
+  syntheticRelease,
+} from '../../helpers/icd-release.js';
 import { tempDir } from '../../helpers/temp-store.js';
 import { skipWhen } from '../../helpers/skip.js';
 
@@ -30,7 +37,7 @@ describe('scribe icd and scribe terminology', skipWhen(cliBuilt ? false : CLI_MI
     assert.equal(text.status, 0, text.stderr);
     const lines = text.stdout.trim().split('\n');
     assert.match(lines[0]!, /^I10 +Essential \(primary\) hypertension$/);
-    assert.match(lines.at(-1)!, /^3 of \d+ matches in ICD-10-CM starter-fy2026\.$/);
+    assert.match(lines.at(-1)!, new RegExp(`^3 of \\d+ matches in ICD-10-CM ${BUILT_IN_VERSION}\\.$`));
     const json = JSON.parse(scribe(['icd', 'search', 'e11', '--json', '--limit', '2'], env).stdout) as {
       hits: { code: string; billable: boolean; matchedBy: string }[];
     };
@@ -43,7 +50,10 @@ describe('scribe icd and scribe terminology', skipWhen(cliBuilt ? false : CLI_MI
   test('validate exits 0 only for a billable code, with a clear message otherwise', () => {
     const ok = scribe(['icd', 'validate', 'e11.9'], env);
     assert.equal(ok.status, 0, ok.stderr);
-    assert.match(ok.stdout, /^E11\.9 is billable: Type 2 diabetes mellitus without complications \(ICD-10-CM starter-fy2026\)\./);
+    assert.match(
+      ok.stdout,
+      new RegExp(`^E11\\.9 is billable: Type 2 diabetes mellitus without complications \\(ICD-10-CM ${BUILT_IN_VERSION}\\)\\.`),
+    );
     const header = scribe(['icd', 'validate', 'E11'], env);
     assert.equal(header.status, 1);
     assert.match(
@@ -76,7 +86,9 @@ describe('scribe icd and scribe terminology', skipWhen(cliBuilt ? false : CLI_MI
     assert.equal(info.importedBy, 'it-admin');
     assert.match(
       scribe(['terminology', 'info'], env).stdout,
-      new RegExp(`Code set +ICD-10-CM FY${SYNTHETIC_FISCAL_YEAR}\\nCodes +713 \\(369 billable, 344 headers\\)`),
+      new RegExp(
+        `Code set +ICD-10-CM FY${SYNTHETIC_FISCAL_YEAR} \\(an official release imported by IT\\)\\nCodes +713 \\(369 billable, 344 headers\\)`,
+      ),
     );
     assert.match(scribe(['terminology', 'import', ...files], env).stdout, /already the code set in use; nothing changed/);
     assert.match(scribe(['icd', 'validate', 'I10'], env).stdout, new RegExp(`ICD-10-CM FY${SYNTHETIC_FISCAL_YEAR}`));

@@ -45,9 +45,10 @@ describe('ICD-10-CM terminology in the encrypted store', () => {
     tmp.cleanup();
   });
 
-  test('before any import the starter set answers search, validation and info', async () => {
+  test('from source (no build, so no built-in release) the development fallback answers search, validation and info', async () => {
     const info = await call<TerminologyInfo>(scribe, 'terminology:info', {});
     assert.equal(info.source, 'starter');
+    assert.match(info.notice ?? '', /built without the official ICD-10-CM code set/);
     assert.equal(info.version, 'starter-fy2026');
     assert.ok(info.counts.billable >= 150 && info.counts.billable <= 400, String(info.counts.billable));
     assert.deepEqual(await search(other, 'HTN', 1), ['I10']);
