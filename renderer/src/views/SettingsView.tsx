@@ -8,6 +8,7 @@ import { GlobalShortcutNote } from '../components/GlobalShortcutNote.js';
 import type { FieldSpec } from '../components/SettingsGroup.js';
 import { SettingsGroup } from '../components/SettingsGroup.js';
 import { TerminologyDetails } from '../components/TerminologyDetails.js';
+import { SpeechModelPanel } from '../components/SpeechModelPanel.js';
 import type { AppInfoState } from '../hooks/useAppInfo.js';
 import { useSettings } from '../hooks/useSettings.js';
 import { roleLabel } from '../role-label.js';
@@ -170,6 +171,7 @@ export function SettingsView({ info }: { info: AppInfoState }) {
           )}
           {!canEdit ? <p className="muted">Scribes can see the settings but not change them.</p> : null}
         </section>
+        <SpeechModelPanel />
         {view ? (
           <>
             <SettingsGroup
