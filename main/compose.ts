@@ -46,6 +46,7 @@ import { createAddendumService } from './notes/addendum-service.js';
 import { createSigningService } from './signing/signing-service.js';
 import { createSignerResolver } from './signing/signer-resolution.js';
 import { mappedSigner } from './signing/mapped-signer.js';
+import { createWhoAmI } from './auth/who-am-i.js';
 import { createPractitionerDirectory } from './ehr/practitioner-directory.js';
 import { createSqliteAddendumRepository } from './notes/addendum-repository.js';
 import { createCaptureService } from './capture/capture-service.js';
@@ -308,6 +309,7 @@ export function openScribe(options: ScribeOptions): Scribe {
   events.on('settings:changed', ({ keys }) => auth.settingsChanged(keys));
   const ehrConnections = createEhrConnections({ settings: () => settings.values(), defaultTarget: defaultTargets.fhir, auth });
   events.on('settings:changed', () => ehrConnections.reset());
+  const practitionerDirectory = createPractitionerDirectory(() => ehrConnections.current(), logger);
   const signing = createSigningService({
     store,
     notes: noteRepository,
@@ -324,7 +326,7 @@ export function openScribe(options: ScribeOptions): Scribe {
     maySign: policy.maySign,
     resolveSigner: createSignerResolver({
       mappedPractitioner: (account) => mappedSigner(settings.values(), account, defaultTargets.demoSigner),
-      lookup: createPractitionerDirectory(() => ehrConnections.current(), logger),
+      lookup: practitionerDirectory,
     }),
   });
   const ehr = createEhrService({
@@ -375,6 +377,13 @@ export function openScribe(options: ScribeOptions): Scribe {
     transcription,
     speechModel,
     auth,
+    whoAmI: createWhoAmI({
+      auth,
+      settings: () => settings.values(),
+      maySign: policy.maySign,
+      demoSigner: defaultTargets.demoSigner,
+      lookup: practitionerDirectory,
+    }),
     pipeline,
     ehr,
     desktop: options.desktop,

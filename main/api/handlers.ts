@@ -16,6 +16,8 @@ import type { TranscriptionService } from '../asr/transcription-service.js';
 import type { ModelInstaller } from '../asr/model-install.js';
 import type { HandlerTable } from './dispatch.js';
 import type { AuthService } from '../auth/auth-service.js';
+import type { Identity } from '../../shared/domain/identity.js';
+import type { Actor } from '../kernel/actor.js';
 import type { ConnectionTester } from '../writeback/connection-test/connection-tester.js';
 import { readAudioRange } from '../capture/audio-range.js';
 import { auditPage } from '../audit/audit-page.js';
@@ -43,6 +45,8 @@ export interface HandlerDeps {
   /** Installs the pinned speech model from the configured source. */
   readonly speechModel: ModelInstaller;
   readonly auth: AuthService;
+  /** Who the caller is and whether they may sign (main/auth/who-am-i.ts). */
+  readonly whoAmI: (actor: Actor) => Promise<Identity>;
   readonly connectionTester: ConnectionTester;
   readonly ehr: EhrService;
   readonly pipeline: Pick<VisitPipeline, 'status'>;
@@ -71,6 +75,7 @@ export function createHandlers({
   transcription,
   speechModel,
   auth,
+  whoAmI,
   pipeline,
   ehr,
   connectionTester,
@@ -83,7 +88,9 @@ export function createHandlers({
     'app:globalShortcut': () => desktop.globalShortcutStatus(),
     'app:raiseWindow': () => ({ raised: desktop.raiseWindow() }),
     'auth:status': () => auth.status(),
-    'auth:signIn': (request) => auth.signIn(request),
+    // In the browser mode the page opens the EHR's sign-in page itself: it runs in the system browser.
+    'auth:signIn': (request, ctx) => auth.signIn(request, { openInPage: ctx.transport === 'web' }),
+    'auth:whoami': (_request, ctx) => whoAmI(ctx.actor),
     'auth:cancel': () => auth.cancel(),
     'auth:signOut': () => auth.signOut(),
     'visit:create': (request, ctx) => visits.create(request, ctx.actor),

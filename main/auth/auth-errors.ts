@@ -178,7 +178,7 @@ export const noFhirUser = () =>
   );
 
 export const notAPractitioner = (type: string) =>
-  new SignInError('not_a_practitioner', 'Only clinicians (FHIR Practitioner users) can sign in to Ambient Scribe.', {
+  new SignInError('not_a_practitioner', 'Only clinicians and their staff can sign in to Ambient Scribe, not patients or their relatives.', {
     reason: 'auth.not_a_practitioner',
     details: { type },
   });

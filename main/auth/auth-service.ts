@@ -1,5 +1,5 @@
 import type { JWTVerifyGetKey } from 'jose';
-import type { AuthChanged, AuthStatus, SignInRequest } from '../../shared/domain/auth.js';
+import type { AuthChanged, AuthStatus, SignInRequest, SignInStarted } from '../../shared/domain/auth.js';
 import type { Actor } from '../kernel/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Logger } from '../log/logger.js';
@@ -32,8 +32,12 @@ import { asSignInError } from './sign-in-error.js';
  */
 export interface AuthService {
   status(): AuthStatus;
-  /** Opens the EHR's sign-in page in the system browser; resolves once it is open (state signing_in). */
-  signIn(request: SignInRequest): Promise<AuthStatus>;
+  /**
+   * Opens the EHR's sign-in page in the system browser, or, with `openInPage` (the browser mode,
+   * whose page runs in the system browser), hands its address back for the page to open in a new
+   * tab; resolves once it is out (state signing_in).
+   */
+  signIn(request: SignInRequest, options?: { readonly openInPage?: boolean }): Promise<SignInStarted>;
   /** The running sign-in's outcome (never rejects); the current status when none is running. */
   settled(): Promise<AuthStatus>;
   /** Abandons the running sign-in, if any. */
@@ -107,6 +111,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   /** Starts an attempt up to the authorization URL the browser must open; a running one is superseded. */
   const begin = async (
     ehrLaunch?: string,
+    prompt?: 'login',
   ): Promise<{ readonly started: SignInAttempt<AuthStatus>; readonly request: AuthorizationRequest }> => {
     if (closed) throw appClosing();
     const config = options.config();
@@ -119,6 +124,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     const started = createSignInAttempt<AuthStatus>({
       config,
       ...(ehrLaunch === undefined ? {} : { ehr: { launch: ehrLaunch, listener: () => launches.listener() } }),
+      ...(prompt ? { prompt } : {}),
       fetch: doFetch,
       now,
       requestTimeoutMs,
@@ -151,9 +157,10 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   return {
     status,
     tokens: keeper.tokens,
-    async signIn(request) {
+    async signIn(request, how = {}) {
       if (request.mode !== 'standalone') throw onlyStandaloneFromApp();
-      const { started, request: authorization } = await begin();
+      const { started, request: authorization } = await begin(undefined, request.switchUser ? 'login' : undefined);
+      if (how.openInPage) return { ...status(), openInBrowser: authorization.url };
       try {
         await options.openBrowser(authorization.url, { authorizationEndpoint: authorization.authorizationEndpoint });
       } catch (error) {
@@ -161,7 +168,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         started.abandon(failure);
         throw failure;
       }
-      return status();
+      return { ...status(), openInBrowser: null };
     },
     settled: () => attempt?.done ?? Promise.resolve(status()),
     cancel() {

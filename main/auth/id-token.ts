@@ -2,10 +2,15 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
 import { idTokenUnverified, noFhirUser, noIdToken, notAPractitioner } from './auth-errors.js';
 
+/** The fhirUser types that are staff: a Patient or RelatedPerson (the patient's side) never signs in here. */
+export const STAFF_USER_TYPES = ['Practitioner', 'PractitionerRole', 'Person'] as const;
+export type StaffUserType = (typeof STAFF_USER_TYPES)[number];
+
 /** Who signed in, as the EHR's signed id_token says. */
 export interface VerifiedIdentity {
-  readonly practitionerId: string;
-  /** `Practitioner/ID`. */
+  readonly type: StaffUserType;
+  readonly id: string;
+  /** `Type/ID`, e.g. `Practitioner/123`. */
   readonly fhirUser: string;
   /** The id_token's `name` claim, when the EHR sends one (scope `profile`). */
   readonly name: string | null;
@@ -63,9 +68,10 @@ export async function verifyIdToken(idToken: string | undefined, check: IdTokenC
   }
   const user = parseFhirUser(claims['fhirUser']);
   if (!user) throw noFhirUser();
-  if (user.type !== 'Practitioner') throw notAPractitioner(user.type);
+  const type = STAFF_USER_TYPES.find((t) => t === user.type);
+  if (!type) throw notAPractitioner(user.type);
   const name = typeof claims['name'] === 'string' && claims['name'].trim() !== '' ? claims['name'].trim().slice(0, 200) : null;
-  return { practitionerId: user.id, fhirUser: `Practitioner/${user.id}`, name };
+  return { type, id: user.id, fhirUser: `${type}/${user.id}`, name };
 }
 
 /** The EHR's signing keys, fetched from its jwks_uri when first needed and cached (jose refetches on an unknown kid). */

@@ -17,7 +17,7 @@ import { createUserSession } from './user-session.js';
  * runs out (halfway through a shorter life) or ends a session that cannot be renewed when it does,
  * ends a session whose EHR or client id changed in settings, and at sign-out revokes the tokens at
  * the EHR before forgetting them. Every start and end of a session is audited under the
- * clinician's Practitioner id.
+ * signed-in user's id (their Practitioner id for a clinician).
  */
 export interface SessionKeeper {
   session(): UserSession | undefined;
@@ -56,7 +56,7 @@ export function createSessionKeeper(o: SessionKeeperOptions): SessionKeeper {
 
   const audit = (ended: UserSession, action: 'auth.signed_in' | 'auth.signed_out' | 'auth.session_ended') => {
     try {
-      o.audit?.append({ actor: ended.user.practitionerId, action, objectType: 'auth_session', objectId: ended.id });
+      o.audit?.append({ actor: ended.user.id, action, objectType: 'auth_session', objectId: ended.id });
     } catch {
       o.logger.error('auth.audit_failed', { action });
     }

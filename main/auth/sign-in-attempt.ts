@@ -58,6 +58,8 @@ export interface AuthorizationRequest {
 
 export interface SignInAttemptOptions<Report> {
   readonly config: UsableSignInConfig;
+  /** Switch user: the EHR shows its login page even while its own browser session lasts (OIDC prompt=login). */
+  readonly prompt?: 'login';
   /** An EHR launch: the EHR's launch id, and the launch listener, which the attempt borrows and never closes. */
   readonly ehr?: { readonly launch: string; readonly listener: () => LoopbackListener | undefined };
   readonly fetch: typeof fetch;
@@ -91,6 +93,12 @@ interface Waiting {
   readonly storage: MemoryStorage;
   readonly endpoints: SmartEndpoints;
   readonly origin: string;
+}
+
+function withPrompt(url: string, prompt: 'login'): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('prompt', prompt);
+  return parsed.href;
 }
 
 const isTimeout = (error: unknown) => (error as { name?: unknown } | undefined)?.name === 'TimeoutError';
@@ -149,6 +157,7 @@ export function createSignInAttempt<Report>(o: SignInAttemptOptions<Report>): Si
       now: o.now,
       fetch: o.fetch,
       timeoutMs: o.requestTimeoutMs,
+      userRoles: o.config.userRoles ?? {},
     });
     return {
       client,
@@ -199,7 +208,7 @@ export function createSignInAttempt<Report>(o: SignInAttemptOptions<Report>): Si
       if (!listener) throw launchNotOn();
       const stateKey = randomBytes(32).toString('base64url');
       const storage = createMemoryStorage();
-      const url = await race(
+      const built = await race(
         fhirclientFor(listener.origin, storage).authorize({
           iss: o.config.fhirBaseUrl,
           ...(o.ehr ? { launch: o.ehr.launch } : {}),
@@ -212,6 +221,7 @@ export function createSignInAttempt<Report>(o: SignInAttemptOptions<Report>): Si
         }),
         AbortSignal.timeout(o.requestTimeoutMs),
       );
+      const url = o.prompt && typeof built === 'string' ? withPrompt(built, o.prompt) : built;
       // fhirclient read the SMART configuration itself and keeps it for the process's life: it must agree with ours.
       const state = (await storage.get(stateKey)) as FhirclientState | undefined;
       if (

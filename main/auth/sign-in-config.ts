@@ -1,3 +1,4 @@
+import type { UserRole } from '../../shared/domain/auth.js';
 import type { Settings } from '../../shared/domain/policy.js';
 import { settingDefaults } from '../../shared/domain/policy.js';
 
@@ -7,6 +8,8 @@ export interface SignInConfig {
   readonly clientId: string | null;
   readonly scope: string;
   readonly launchPort: number | null;
+  /** IT's roles for fhirUser references (`ehrUserRoles`); none: the fhirUser's type decides. */
+  readonly userRoles?: Readonly<Record<string, UserRole>>;
 }
 
 /** A configuration sign-in can use: the EHR and our registration with it are both known. */
@@ -18,13 +21,14 @@ export interface UsableSignInConfig extends SignInConfig {
 export const normalizeBaseUrl = (url: string) => url.replace(/\/+$/, '');
 
 export function signInConfigFrom(
-  settings: Pick<Settings, 'fhirBaseUrl' | 'fhirSignInClientId' | 'fhirSignInScope' | 'fhirLaunchPort'>,
+  settings: Pick<Settings, 'fhirBaseUrl' | 'fhirSignInClientId' | 'fhirSignInScope' | 'fhirLaunchPort' | 'ehrUserRoles'>,
 ): SignInConfig {
   return {
     fhirBaseUrl: settings.fhirBaseUrl === null ? null : normalizeBaseUrl(settings.fhirBaseUrl),
     clientId: settings.fhirSignInClientId,
     scope: settings.fhirSignInScope || settingDefaults.fhirSignInScope,
     launchPort: settings.fhirLaunchPort,
+    userRoles: settings.ehrUserRoles,
   };
 }
 

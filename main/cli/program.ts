@@ -17,6 +17,7 @@ import { registerEhrCommands } from './commands/ehr.js';
 import { registerWritebackCommands } from './commands/outbox.js';
 import { registerAddendumCommands } from './commands/addendum.js';
 import { registerWebCommand } from './commands/web.js';
+import { registerWhoamiCommand } from './commands/whoami.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './output.js';
 import { createCliContext } from './session.js';
@@ -59,6 +60,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerWebCommand(program, cli);
   registerSandboxCommand(program, cli);
   registerAuthCommands(program, cli);
+  registerWhoamiCommand(program, cli);
   registerPolicyCommands(program, cli);
   registerDiagnosticsCommands(program, cli);
   registerStoreCommands(program, cli);

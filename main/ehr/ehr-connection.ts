@@ -83,7 +83,8 @@ export function createEhrConnections(deps: EhrConnectionDeps): EhrConnections {
             ...(deps.fetch ? { fetch: deps.fetch } : {}),
           }),
           source,
-          practitionerId: signedIn.id,
+          // A signed-in scribe (no Practitioner) sees everyone's schedule.
+          ...(signedIn.practitioner ? { practitionerId: signedIn.practitioner.id } : {}),
         };
       }
       const attempt = (backend ??= buildBackend());

@@ -31,7 +31,12 @@ export interface SettingsServiceDeps {
 }
 
 /** Changing who may sign, as which practitioner, or who may erase visits, is itself that decision: administrators only. */
-const ADMIN_ONLY: ReadonlySet<SettingKey> = new Set<SettingKey>(['signingRoles', 'signerPractitioners', 'visitErasureRoles']);
+const ADMIN_ONLY: ReadonlySet<SettingKey> = new Set<SettingKey>([
+  'signingRoles',
+  'signerPractitioners',
+  'ehrUserRoles',
+  'visitErasureRoles',
+]);
 
 export function createSettingsService(deps: SettingsServiceDeps): SettingsService {
   const defaults = deps.defaults ?? settingDefaults;

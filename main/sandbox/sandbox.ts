@@ -17,7 +17,7 @@ import { sandboxProfile } from './profiles/profile-registry.js';
 import { sendJson } from './http-util.js';
 import { SandboxRepository } from './sandbox-repository.js';
 import { SANDBOX_DEFAULTS } from './sandbox-defaults.js';
-import { SANDBOX_PATIENTS, SANDBOX_PRACTITIONERS, sandboxEncounterId, sandboxSeed } from './seed.js';
+import { SANDBOX_PATIENTS, SANDBOX_PRACTITIONERS, SANDBOX_SCRIBES, sandboxEncounterId, sandboxSeed } from './seed.js';
 import type { BackendClientRegistration, ClinicianClientRegistration, LaunchContext, SmartAuthUrls } from './smart-auth.js';
 import { createSmartAuth } from './smart-auth.js';
 import { sandboxNotLoopback, sandboxPortInUse } from './sandbox-errors.js';
@@ -167,6 +167,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? SANDBOX_DEFAULTS.accessTokenTtlSeconds,
       practitioners: SANDBOX_PRACTITIONERS.map((p) => ({ id: p.id, display: `Dr. ${display(p)}` })),
+      scribes: SANDBOX_SCRIBES.map((p) => ({ id: p.id, display: `${display(p)} (scribe)` })),
       patients: SANDBOX_PATIENTS.map((p) => ({ id: p.id, display: `${display(p)} (${p.mrn})` })),
       logger,
     });

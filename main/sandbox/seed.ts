@@ -22,6 +22,9 @@ export const SANDBOX_PRACTITIONERS: readonly (SeedPerson & { readonly staffId: s
   { id: 'sbx-practitioner-3', given: 'Noor', family: 'Nurse-Practitioner-Sandbox', staffId: 'SBX-STAFF-03' },
 ];
 
+/** A scribe who signs in to the sandbox EHR: their fhirUser is a Person, not a Practitioner, so they never sign notes. */
+export const SANDBOX_SCRIBES: readonly SeedPerson[] = [{ id: 'sbx-scribe-1', given: 'Sam', family: 'Scribe-Sandbox' }];
+
 export const SANDBOX_PATIENTS: readonly (SeedPerson & {
   readonly mrn: string;
   readonly gender: Patient['gender'];

@@ -37,6 +37,8 @@ export interface SmartAuthOptions {
   readonly clinicianClient: ClinicianClientRegistration;
   readonly accessTokenTtlSeconds: number;
   readonly practitioners: readonly { readonly id: string; readonly display: string }[];
+  /** Staff who are not practitioners (scribes): their fhirUser is a Person, so the app makes them scribes. */
+  readonly scribes?: readonly { readonly id: string; readonly display: string }[];
   readonly patients: readonly { readonly id: string; readonly display: string }[];
   readonly logger: Logger;
 }
@@ -151,8 +153,11 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
     claims: { openid: ['sub'], fhirUser: ['fhirUser'], profile: ['name'] },
     findAccount: (_ctx: unknown, sub: string) => {
       const practitioner = options.practitioners.find((p) => p.id === sub);
-      if (!practitioner) return undefined;
-      return { accountId: sub, claims: () => ({ sub, fhirUser: `${fhirBaseUrl}/Practitioner/${sub}`, name: practitioner.display }) };
+      const scribe = options.scribes?.find((p) => p.id === sub);
+      const user = practitioner ?? scribe;
+      if (!user) return undefined;
+      const fhirUser = `${fhirBaseUrl}/${practitioner ? 'Practitioner' : 'Person'}/${sub}`;
+      return { accountId: sub, claims: () => ({ sub, fhirUser, name: user.display }) };
     },
     features: {
       devInteractions: { enabled: false },
@@ -256,13 +261,14 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
 
   const loginPage = (details: InteractionDetails, problem?: string) => {
     const wantsPatient = asksForPatient(details);
-    const radio = (name: string, list: SmartAuthOptions['practitioners']) =>
+    const radio = (name: string, list: SmartAuthOptions['practitioners'], checkFirst = true) =>
       list
         .map(
           (p, i) =>
-            `<label><input type="radio" name="${name}" value="${escapeHtml(p.id)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(p.display)}</label><br>`,
+            `<label><input type="radio" name="${name}" value="${escapeHtml(p.id)}"${i === 0 && checkFirst ? ' checked' : ''}> ${escapeHtml(p.display)}</label><br>`,
         )
         .join('\n');
+    const scribes = options.scribes ?? [];
     return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sandbox EHR sign-in</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto}fieldset{margin:1rem 0}</style></head>
@@ -271,6 +277,7 @@ export async function createSmartAuth(options: SmartAuthOptions): Promise<SmartA
 ${problem ? `<p role="alert">${escapeHtml(problem)}</p>` : ''}
 <form method="post" action="${escapeHtml(`${issuerPath}/interaction/${details.uid}`)}">
 <fieldset><legend>Practitioner</legend>${radio('practitioner', options.practitioners)}</fieldset>
+${scribes.length > 0 ? `<fieldset><legend>Scribe (not a practitioner)</legend>${radio('practitioner', scribes, false)}</fieldset>` : ''}
 ${wantsPatient ? `<fieldset><legend>Patient</legend>${radio('patient', options.patients)}</fieldset>` : ''}
 <button type="submit" name="decision" value="allow">Sign in</button>
 <button type="submit" name="decision" value="deny">Cancel</button></form></body></html>`;
@@ -309,7 +316,7 @@ ${wantsPatient ? `<fieldset><legend>Patient</legend>${radio('patient', options.p
         { mergeWithLastSubmission: false },
       );
     }
-    const practitioner = options.practitioners.find((p) => p.id === form.get('practitioner'));
+    const practitioner = [...options.practitioners, ...(options.scribes ?? [])].find((p) => p.id === form.get('practitioner'));
     const wantsPatient = asksForPatient(details);
     const patient = options.patients.find((p) => p.id === form.get('patient'));
     if (!practitioner || (wantsPatient && !patient))
@@ -354,7 +361,10 @@ ${wantsPatient ? `<fieldset><legend>Patient</legend>${radio('patient', options.p
         if (aud !== null && !url.searchParams.has('resource')) url.searchParams.set('resource', fhirBaseUrl);
         // oidc-provider keeps offline_access only with prompt=consent (OIDC Core); SMART apps do not send it.
         const scope = (url.searchParams.get('scope') ?? '').split(' ');
-        if (scope.includes('offline_access') && !url.searchParams.has('prompt')) url.searchParams.set('prompt', 'consent');
+        const prompt = (url.searchParams.get('prompt') ?? '').split(' ').filter(Boolean);
+        // prompt=login (switch user) shows the login page again; consent is kept alongside it.
+        if (scope.includes('offline_access') && !prompt.includes('consent'))
+          url.searchParams.set('prompt', [...prompt, 'consent'].join(' '));
         forwarded = `${url.pathname}${url.search}`;
       }
       // Mounted like Express does it: oidc-provider derives its mount path from originalUrl.

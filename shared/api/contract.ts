@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AuditEntry, AuditVerifyReport } from '../domain/audit.js';
-import { AuthChanged, AuthStatus, SignInRequest } from '../domain/auth.js';
+import { AuthChanged, AuthStatus, SignInRequest, SignInStarted } from '../domain/auth.js';
+import { Identity } from '../domain/identity.js';
 import { AppendResult, AudioFrame, CaptureStatus, Consent, RecordConsentRequest, RecoverAction, SpeechSegment } from '../domain/capture.js';
 import { Attestation, Note } from '../domain/note.js';
 import { NoteAddendum, SaveAddendumRequest, SignAddendumRequest, SignAddendumResult } from '../domain/addendum.js';
@@ -128,8 +129,10 @@ export const channels = {
   'app:raiseWindow': call(z.object({}), z.object({ raised: z.boolean() })),
   /** Clinician sign-in (SMART on FHIR): who is signed in, never a token. */
   'auth:status': call(z.object({}), AuthStatus),
-  /** Opens the EHR's sign-in page in the system browser; the outcome arrives as auth:changed. */
-  'auth:signIn': call(SignInRequest, AuthStatus),
+  /** Opens the EHR's sign-in page in the system browser (the browser mode: answers its address for a new tab); the outcome arrives as auth:changed. */
+  'auth:signIn': call(SignInRequest, SignInStarted),
+  /** Who acts now (signed in with the EHR, or the workstation account), their role, the practitioner they sign as, whether they may sign. */
+  'auth:whoami': call(z.object({}), Identity),
   'auth:cancel': call(z.object({}), AuthStatus),
   'auth:signOut': call(z.object({}), AuthStatus),
   'visit:create': call(NewVisit, Visit),

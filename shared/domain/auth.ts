@@ -33,13 +33,29 @@ export const AuthProblem = z.enum([
 ]);
 export type AuthProblem = z.infer<typeof AuthProblem>;
 
+/** The app's roles (the same values as the contract's Role, which this file cannot import). */
+export const UserRole = z.enum(['clinician', 'scribe', 'admin']);
+export type UserRole = z.infer<typeof UserRole>;
+
+/**
+ * How a signed-in user's role was decided (docs/clinician-sign-in.md): IT's mapping of their fhirUser
+ * (`ehrUserRoles`), else the fhirUser's resource type (Practitioner: clinician; Person or
+ * PractitionerRole: scribe).
+ */
+export const RoleSource = z.enum(['policy_mapping', 'fhir_user_type']);
+export type RoleSource = z.infer<typeof RoleSource>;
+
 export const SignedInUser = z.object({
-  /** The FHIR Practitioner id from the id_token's fhirUser claim; it is the app's actor id. */
-  practitionerId: z.string(),
-  /** `Practitioner/ID` as the EHR named it. */
+  /** The app's actor id: the Practitioner id for a practitioner, `Type/ID` for anyone else. */
+  id: z.string(),
+  /** The FHIR Practitioner id from the id_token's fhirUser claim; null when the user is not a Practitioner (a scribe). */
+  practitionerId: z.string().nullable(),
+  /** `Type/ID` as the EHR named it (Practitioner, Person, PractitionerRole). */
   fhirUser: z.string(),
   /** The id_token's name claim, or the Practitioner's name read from the EHR; null when neither is available. */
   displayName: z.string().nullable(),
+  role: UserRole,
+  roleFrom: RoleSource,
 });
 export type SignedInUser = z.infer<typeof SignedInUser>;
 
@@ -65,9 +81,21 @@ export const AuthStatus = z.object({
 });
 export type AuthStatus = z.infer<typeof AuthStatus>;
 
-export const SignInRequest = z.object({ mode: z.literal('standalone') });
+export const SignInRequest = z.object({
+  mode: z.literal('standalone'),
+  /** Switch user: the EHR is asked to show its login page again (OIDC prompt=login) even while its own session lasts. */
+  switchUser: z.boolean().optional(),
+});
 export type SignInRequest = z.infer<typeof SignInRequest>;
 
 /** Pushed on every change of state (signing in, signed in, refreshed context, signed out); fetch details with auth:status. */
 export const AuthChanged = z.object({ state: AuthState, problem: AuthProblem.nullable() });
 export type AuthChanged = z.infer<typeof AuthChanged>;
+
+/**
+ * What auth:signIn answers: the status (signing in), and, in the browser mode only, the EHR's
+ * sign-in address for the page to open in a new tab (the browser the page runs in is the system
+ * browser there). Null in the desktop app, which opens the system browser itself.
+ */
+export const SignInStarted = AuthStatus.extend({ openInBrowser: z.string().nullable() });
+export type SignInStarted = z.infer<typeof SignInStarted>;

@@ -243,6 +243,16 @@ export const Settings = z.object({
       description:
         'Workstation account → the EHR Practitioner id it signs as, for clinicians who sign without signing in to the EHR (e.g. `{"jdoe": "12345"}`). A clinician signed in to the EHR always signs as the practitioner the EHR vouched for; an account with no link cannot sign until it signs in. Each id is checked with the EHR when it can be asked. Only an administrator or the machine policy can change it.',
     }),
+  ehrUserRoles: z
+    .record(
+      z.string().regex(/^(Practitioner|PractitionerRole|Person)\/[A-Za-z0-9.-]{1,64}$/, 'must be a fhirUser such as Person/123'),
+      PolicyRole,
+    )
+    .refine((roles) => Object.keys(roles).length <= 5000, 'must name at most 5000 users')
+    .meta({
+      description:
+        'The role of someone who signs in with the EHR, by the fhirUser the EHR names them with (e.g. `{"Person/987": "scribe", "Practitioner/55": "scribe"}`). Without an entry, a Practitioner is a clinician and a Person or PractitionerRole is a scribe (docs/clinician-sign-in.md). Only an administrator or the machine policy can change it.',
+    }),
   visitErasureRoles: z
     .array(z.enum(['clinician', 'admin']))
     .max(2)
@@ -315,6 +325,7 @@ export const settingDefaults: Settings = {
   updateInstallOnQuit: false,
   signingRoles: ['clinician'],
   signerPractitioners: {},
+  ehrUserRoles: {},
   visitErasureRoles: [],
   demoEhrAllowed: true,
   webBridgeAllowed: true,

@@ -34,7 +34,25 @@ export function fetchBrowser() {
       current = new URL(location, current).href;
       response = await fetch(current, { redirect: 'manual', headers: { cookie: [...jar].map(([n, v]) => `${n}=${v}`).join('; ') } });
     }
-    return { url: current, status: response.status, html: await response.text() };
+    const page = { url: current, status: response.status, html: await response.text() };
+    return autoSubmitted(page) ?? page;
+  };
+  /**
+   * oidc-provider's self-submitting form (a browser runs its script): signing in as someone else
+   * while the EHR's session holds another user ends that session first, then carries on.
+   */
+  const autoSubmitted = (page: FetchPage): Promise<FetchPage> | undefined => {
+    if (!page.html.includes('<title>Submitting Callback</title>')) return undefined;
+    const action = /<form method="post" action="([^"]+)"/.exec(page.html)?.[1];
+    if (!action) return undefined;
+    const fields = new URLSearchParams();
+    for (const [, name = '', value = ''] of page.html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/?>/g))
+      fields.set(name, value);
+    return request(new URL(action, page.url).href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: fields.toString(),
+    });
   };
   return {
     open: (url: string) => request(url),

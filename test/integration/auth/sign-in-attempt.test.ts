@@ -77,9 +77,12 @@ describe('a sign-in attempt', () => {
     const [outcome] = outcomes;
     assert.ok(outcome?.kind === 'signed_in');
     assert.deepEqual(outcome.grant.user, {
+      id: 'sbx-practitioner-3',
       practitionerId: 'sbx-practitioner-3',
       fhirUser: 'Practitioner/sbx-practitioner-3',
       displayName: 'Dr. Noor Nurse-Practitioner-Sandbox',
+      role: 'clinician',
+      roleFrom: 'fhir_user_type',
     });
     assert.equal(outcome.grant.launch, 'standalone');
     assert.equal(outcome.grant.revocationEndpoint, `${sandbox.auth.issuer}/token/revocation`);

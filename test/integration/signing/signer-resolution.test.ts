@@ -13,6 +13,7 @@ import { openScribe } from '../../../main/compose.js';
 import type { CallContext } from '../../../main/kernel/actor.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
 import type { Deliverer, DeliveryJob } from '../../../main/writeback/delivery.js';
+import type { Identity } from '../../../shared/domain/identity.js';
 import type { Note } from '../../../shared/domain/note.js';
 import type { Visit } from '../../../shared/domain/visit.js';
 import { CLI_MISSING, cliBuilt, scribe as runCli, scribeAsync } from '../../helpers/cli.js';
@@ -41,6 +42,11 @@ describe('the signer resolves with the EHR before signing', () => {
   let scribe: Scribe;
   const call = async (channel: string, request: unknown, ctx: CallContext = workstation) =>
     (await scribe.dispatch(channel, request, ctx)) as Result;
+  const whoami = async (ctx: CallContext = workstation) => {
+    const answer = await call('auth:whoami', {}, ctx);
+    assert.ok(answer.ok);
+    return answer.value as Identity;
+  };
   const link = (signerPractitioners: Record<string, string>) => scribe.settings.update({ signerPractitioners }, admin);
   const reviewedNote = async () => {
     const created = await call('visit:create', { patientId: SENTINEL.patientId, patient: { displayName: SENTINEL.name } });
@@ -79,6 +85,8 @@ describe('the signer resolves with the EHR before signing', () => {
   test('an account with no EHR sign-in and no link is refused, naming what to do; nothing is locked', async () => {
     link({});
     const { visitId, revision } = await reviewedNote();
+    const me = await whoami();
+    assert.deepEqual([me.maySign, me.signBlocked, me.practitioner], [false, 'no_practitioner', null], 'Sign is not offered');
     const refused = await call('visit:sign', { visitId, revision });
     assert.deepEqual(!refused.ok && [refused.error.code, refused.error.reason], ['forbidden', 'signing.signer_unresolved']);
     await nothingSigned(visitId);
@@ -87,14 +95,31 @@ describe('the signer resolves with the EHR before signing', () => {
   test('an account linked to a practitioner the EHR does not know is refused before signing', async () => {
     link({ jdoe: 'no-such-practitioner' });
     const { visitId, revision } = await reviewedNote();
+    const me = await whoami();
+    assert.deepEqual([me.maySign, me.signBlocked], [false, 'unknown_to_ehr'], 'Sign is not offered');
     const refused = await call('visit:sign', { visitId, revision });
     assert.equal(!refused.ok && refused.error.reason, 'signing.signer_unknown');
+    await nothingSigned(visitId);
+  });
+
+  test('someone signed in with the EHR who is no Practitioner (made a clinician by mapping) is refused before signing', async () => {
+    link({});
+    const { visitId, revision } = await reviewedNote();
+    const person: CallContext = { transport: 'web', actor: { id: 'Person/sbx-scribe-1', role: 'clinician' } };
+    const me = await whoami(person);
+    assert.deepEqual([me.maySign, me.signBlocked], [false, 'no_practitioner']);
+    const refused = await call('visit:sign', { visitId, revision }, person);
+    assert.equal(!refused.ok && refused.error.reason, 'signing.signer_unresolved');
     await nothingSigned(visitId);
   });
 
   test("an account linked to a practitioner the EHR knows signs as that practitioner, under the EHR's name for them", async () => {
     link({ jdoe: 'sbx-practitioner-2' });
     const { visitId, revision } = await reviewedNote();
+    const me = await whoami();
+    assert.equal(me.maySign, true);
+    assert.deepEqual(me.practitioner, { id: 'sbx-practitioner-2', name: 'Dr. Kai Physician-Sandbox', from: 'workstation_mapping' });
+    assert.equal(me.displayName, 'Dr. Kai Physician-Sandbox', 'the header names the linked clinician');
     const signed = await call('visit:sign', { visitId, revision });
     assert.ok(signed.ok, JSON.stringify(signed));
     assert.equal((signed.value as { attestation: { signedBy: string } }).attestation.signedBy, 'sbx-practitioner-2');

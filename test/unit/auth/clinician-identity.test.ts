@@ -40,15 +40,19 @@ const check = (idToken: string, keys: ReturnType<typeof createLocalJWKSet>, doFe
   now: Date.now,
   fetch: doFetch,
   timeoutMs: 2_000,
+  userRoles: {},
 });
 
 test("the id_token's name is used as it is: the EHR is not asked", async () => {
   const { idToken, keys } = await signed({ fhirUser: 'Practitioner/p-1', name: 'Dr. Robin Example' });
   const { asked, doFetch } = ehr({});
   assert.deepEqual(await identifyClinician(check(idToken, keys, doFetch)), {
+    id: 'p-1',
     practitionerId: 'p-1',
     fhirUser: 'Practitioner/p-1',
     displayName: 'Dr. Robin Example',
+    role: 'clinician',
+    roleFrom: 'fhir_user_type',
   });
   assert.deepEqual(asked, []);
 });
@@ -65,9 +69,12 @@ test("without a name claim, the Practitioner's name is read from the EHR with th
 
   const refused = ehr({ resourceType: 'OperationOutcome' }, 403);
   assert.deepEqual(await identifyClinician(check(idToken, keys, refused.doFetch)), {
+    id: 'p-2',
     practitionerId: 'p-2',
     fhirUser: 'Practitioner/p-2',
     displayName: null,
+    role: 'clinician',
+    roleFrom: 'fhir_user_type',
   });
 });
 
@@ -80,13 +87,51 @@ test('a user the EHR names as something other than a Practitioner is refused wit
   );
 });
 
+test('a Person is a scribe with no practitioner to sign as; IT mapping decides over the fhirUser type', async () => {
+  const person = await signed({ fhirUser: 'Person/s-1', name: 'Sam Scribe' });
+  const { asked, doFetch } = ehr({});
+  assert.deepEqual(await identifyClinician(check(person.idToken, person.keys, doFetch)), {
+    id: 'Person/s-1',
+    practitionerId: null,
+    fhirUser: 'Person/s-1',
+    displayName: 'Sam Scribe',
+    role: 'scribe',
+    roleFrom: 'fhir_user_type',
+  });
+  assert.deepEqual(asked, [], 'no Practitioner read for a Person');
+
+  const practitioner = await signed({ fhirUser: 'Practitioner/p-9', name: 'Pat Practitioner' });
+  const mapped = await identifyClinician({
+    ...check(practitioner.idToken, practitioner.keys, doFetch),
+    userRoles: { 'Practitioner/p-9': 'scribe' },
+  });
+  assert.equal(mapped.role, 'scribe');
+  assert.equal(mapped.roleFrom, 'policy_mapping');
+  assert.deepEqual(actorOf(mapped), {
+    id: 'p-9',
+    role: 'scribe',
+    practitioner: { id: 'p-9', name: 'Pat Practitioner', vouchedBy: 'ehr-sign-in' },
+  });
+  const promoted = await identifyClinician({ ...check(person.idToken, person.keys, doFetch), userRoles: { 'Person/s-1': 'clinician' } });
+  assert.deepEqual(actorOf(promoted), { id: 'Person/s-1', role: 'clinician' }, 'a clinician by mapping still has no vouched practitioner');
+});
+
+const practitionerUser = (displayName: string | null) => ({
+  id: 'p-3',
+  practitionerId: 'p-3',
+  fhirUser: 'Practitioner/p-3',
+  displayName,
+  role: 'clinician' as const,
+  roleFrom: 'fhir_user_type' as const,
+});
+
 test('the signed-in practitioner acts as a clinician under their Practitioner id, vouched for by the EHR as the signer', () => {
-  assert.deepEqual(actorOf({ practitionerId: 'p-3', fhirUser: 'Practitioner/p-3', displayName: null }), {
+  assert.deepEqual(actorOf(practitionerUser(null)), {
     id: 'p-3',
     role: 'clinician',
     practitioner: { id: 'p-3', vouchedBy: 'ehr-sign-in' },
   });
-  assert.deepEqual(actorOf({ practitionerId: 'p-3', fhirUser: 'Practitioner/p-3', displayName: 'Dr. Noor' }).practitioner, {
+  assert.deepEqual(actorOf(practitionerUser('Dr. Noor')).practitioner, {
     id: 'p-3',
     name: 'Dr. Noor',
     vouchedBy: 'ehr-sign-in',

@@ -47,7 +47,7 @@ test('a signed id_token from the EHR names the practitioner', async () => {
   const { jwks, sign } = await keys();
   const token = await sign({ fhirUser: 'https://ehr.example.org/fhir/Practitioner/p-7', name: 'Dr. Robin Example' });
   const identity = await verifyIdToken(token, { issuer: ISSUER, audience: CLIENT, keys: jwks, now: Date.now });
-  assert.deepEqual(identity, { practitionerId: 'p-7', fhirUser: 'Practitioner/p-7', name: 'Dr. Robin Example' });
+  assert.deepEqual(identity, { type: 'Practitioner', id: 'p-7', fhirUser: 'Practitioner/p-7', name: 'Dr. Robin Example' });
 });
 
 test('an id_token that is forged, for another app, from another issuer, expired, or not a practitioner is refused', async () => {
@@ -63,6 +63,7 @@ test('an id_token that is forged, for another app, from another issuer, expired,
     [sign({ fhirUser: 'Practitioner/p' }, { exp: Math.floor(Date.now() / 1000) - 3600 }), 'identity_invalid'],
     [sign({}), 'identity_invalid'],
     [sign({ fhirUser: 'Patient/p' }), 'not_a_practitioner'],
+    [sign({ fhirUser: 'RelatedPerson/p' }), 'not_a_practitioner'],
   ];
   for (const [token, problem] of cases) {
     await assert.rejects(verifyIdToken(await token, check), (e: unknown) => e instanceof SignInError && e.problem === problem, problem);
