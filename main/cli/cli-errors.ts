@@ -84,3 +84,18 @@ export const confirmAnswerNeeded = () =>
   new ScribeError('bad_request', 'Say what you found in the EHR: --delivered or --not-delivered (one of them).', {
     reason: 'cli.confirm_answer_needed',
   });
+
+export const codeChangeTwice = (code: string) =>
+  new ScribeError('bad_request', `${code} is named twice: accept, reject or add each code once.`, {
+    reason: 'cli.code_change_twice',
+    details: { code },
+  });
+
+export const codeNotOnNote = (code: string) =>
+  new ScribeError('bad_request', `${code} is not on this note; add it with --add.`, { reason: 'cli.code_not_on_note', details: { code } });
+
+export const codeNotBillable = (input: string, message: string, alternatives: readonly string[]) =>
+  new ScribeError('bad_request', `${message}${alternatives.length ? ` Try ${alternatives.join(', ')}.` : ''}`, {
+    reason: 'cli.code_not_billable',
+    details: { code: input },
+  });

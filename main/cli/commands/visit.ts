@@ -4,6 +4,7 @@ import { formatVisit, formatVisitList, json } from '../output.js';
 import type { CliContext } from '../session.js';
 import { formatTranscriptionFailure } from '../transcription-failure-text.js';
 import { registerVisitEraseCommand } from './visit-erase.js';
+import { registerVisitReviewCommands } from './visit-review.js';
 
 interface CreateOptions {
   patient: string;
@@ -61,6 +62,7 @@ export function registerVisitCommands(program: Command, cli: CliContext): Comman
       if (o.json) cli.io.out(json(failure ? { ...shown, transcriptionFailure: failure } : shown));
       else cli.io.out(failure ? `${formatVisit(shown)}\n${formatTranscriptionFailure(id, failure)}` : formatVisit(shown));
     });
+  registerVisitReviewCommands(visit, cli);
   registerVisitEraseCommand(visit, cli);
   return visit;
 }
