@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import MiniSearch from 'minisearch';
 import { abbreviations } from '../main/coding/abbreviations.js';
+import { BUILT_IN_FILE_NAME, builtInInfo, readBuiltIn } from '../main/coding/builtin-release.js';
 import { countEntries } from '../main/coding/code-set.js';
 import type { IcdEntry } from '../main/coding/code-set.js';
 import { withDot } from '../main/coding/icd-code.js';
@@ -81,11 +82,13 @@ function random(seed: number): () => number {
   };
 }
 
-function generateQueries(entries: readonly IcdEntry[], count: number): string[] {
+type QueryKind = 'words' | 'prefixes' | 'codes' | 'abbreviations';
+
+function generateQueries(entries: readonly IcdEntry[], count: number): { query: string; kind: QueryKind }[] {
   const next = random(20_26);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   const billable = entries.filter((e) => e.billable);
-  const queries: string[] = [];
+  const queries: { query: string; kind: QueryKind }[] = [];
   while (queries.length < count) {
     const entry = pick(billable);
     const content = analyseTitle(entry.title).required.filter((w) => w.length > 2);
@@ -94,19 +97,20 @@ function generateQueries(entries: readonly IcdEntry[], count: number): string[] 
       // Two words of the title, in either order.
       const a = pick(content);
       const b = pick(content.filter((w) => w !== a));
-      queries.push(next() < 0.5 ? `${a} ${b}` : `${b} ${a}`);
+      queries.push({ query: next() < 0.5 ? `${a} ${b}` : `${b} ${a}`, kind: 'words' });
     } else if (kind < 7 && content.length >= 2) {
       // Prefixes of words, as people type before they finish.
-      queries.push(
-        content
+      queries.push({
+        query: content
           .slice(0, 2)
           .map((w) => w.slice(0, Math.max(3, Math.ceil(w.length * 0.6))))
           .join(' '),
-      );
+        kind: 'prefixes',
+      });
     } else if (kind < 9) {
       const code = entry.code.slice(0, 3 + Math.floor(next() * (entry.code.length - 2)));
-      queries.push(next() < 0.5 ? withDot(code) : code.toLowerCase());
-    } else queries.push(pick(abbreviations).abbr);
+      queries.push({ query: next() < 0.5 ? withDot(code) : code.toLowerCase(), kind: 'codes' });
+    } else queries.push({ query: pick(abbreviations).abbr, kind: 'abbreviations' });
   }
   return queries;
 }
@@ -125,6 +129,33 @@ function time(queries: readonly string[], run: (q: string) => unknown) {
   ms.sort((a, b) => a - b);
   const round = (n: number) => Number(n.toFixed(3));
   return { p50Ms: round(percentile(ms, 50)), p99Ms: round(percentile(ms, 99)), maxMs: round(ms.at(-1)!) };
+}
+
+interface Phrasing {
+  readonly query: string;
+  readonly expected: readonly string[];
+  readonly within?: number;
+}
+
+function readPhrasings(): Phrasing[] {
+  const path = join(repoRoot(), 'test', 'fixtures', 'coding-phrasings.json');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { phrasings: Phrasing[] }).phrasings : [];
+}
+
+/** What a fresh install does on first use: read dist/terminology/ (written by `npm run build`) and index it. */
+function benchBuiltInLoad() {
+  const path = join(repoRoot(), 'dist', 'terminology', BUILT_IN_FILE_NAME);
+  const started = performance.now();
+  const read = readBuiltIn(path);
+  if (!read.ok) return { skipped: `${read.problem} (run npm run build with the CMS zip)` };
+  const readMs = performance.now() - started;
+  const loaded = loadTerminology(read.codeSet.entries, builtInInfo(read.codeSet.header));
+  return {
+    fileBytes: statSync(path).size,
+    readMs: Math.round(readMs),
+    indexMs: Math.round(loaded.index.buildMs),
+    totalMs: Math.round(performance.now() - started),
+  };
 }
 
 export function benchIcdSearch(queryCount = 1200) {
@@ -155,9 +186,29 @@ export function benchIcdSearch(queryCount = 1200) {
   mini.addAll(release.entries.map((e, id) => ({ id, code: withDot(e.code), title: e.title })));
   const miniBuildMs = performance.now() - started;
 
-  const queries = generateQueries(release.entries, queryCount);
+  const generated = generateQueries(release.entries, queryCount);
+  // The clinician phrasings of the search test, repeated: status codes, history, laterality, abbreviations, codes.
+  const phrasings = readPhrasings();
+  const clinical = Array.from({ length: Math.ceil(queryCount / 4 / Math.max(1, phrasings.length)) }, () =>
+    phrasings.map((p) => p.query),
+  ).flat();
+  const queries = [...generated.map((g) => g.query), ...clinical];
   const oursLatency = time(queries, (q) => ours.index.search(q, { limit: 20 }));
   const miniLatency = time(queries, (q) => mini.search(q).slice(0, 20));
+  const byKind = (run: (q: string) => unknown) => {
+    const kinds: Record<string, ReturnType<typeof time>> = {};
+    for (const kind of ['words', 'prefixes', 'codes', 'abbreviations'] as const)
+      kinds[kind] = time(
+        generated.filter((g) => g.kind === kind).map((g) => g.query),
+        run,
+      );
+    kinds['clinicalPhrasings'] = time(clinical, run);
+    return kinds;
+  };
+  const latencyByKind = {
+    ours: byKind((q) => ours.index.search(q, { limit: 20 })),
+    miniSearch: byKind((q) => mini.search(q).slice(0, 20)),
+  };
 
   const oursTop = (q: string) => ours.index.search(q, { limit: 5 }).hits.map((h) => withDot(h.entry.code));
   const miniTop = (q: string) =>
@@ -193,11 +244,28 @@ export function benchIcdSearch(queryCount = 1200) {
     overlap += a.filter((c) => b.includes(c)).length / 5;
   }
 
+  const phrasingAccuracy = (top: (q: string) => string[]) => {
+    const misses = phrasings.filter((p) => {
+      const list = top(p.query).slice(0, p.within ?? 3);
+      return !list.some((c) => p.expected.some((e) => (e.endsWith('*') ? c.startsWith(e.slice(0, -1)) : c === e)));
+    });
+    return { withinRank: Number(((phrasings.length - misses.length) / phrasings.length).toFixed(3)), misses: misses.map((p) => p.query) };
+  };
+
   return {
     codeSet: { version: `FY${release.fiscalYear}`, ...counts, parseAndValidateMs: Math.round(parseMs) },
+    builtIn: benchBuiltInLoad(),
     queries: queries.length,
+    queryMix: `${generated.length} generated (4/10 title words, 3/10 word prefixes, 2/10 codes, 1/10 abbreviations) + ${clinical.length} clinician phrasings`,
     indexBuildMs: { ours: Math.round(oursBuildMs), miniSearch: Math.round(miniBuildMs) },
     latency: { ours: oursLatency, miniSearch: miniLatency },
+    latencyByKind,
+    clinicalPhrasings: {
+      queries: phrasings.length,
+      note: 'test/fixtures/coding-phrasings.json: the expected code within its rank (default top 3).',
+      ours: phrasingAccuracy((q) => oursTop(q)),
+      miniSearch: phrasingAccuracy((q) => miniTop(q)),
+    },
     abbreviations: {
       queries: ABBREVIATION_EXPECTATIONS.length,
       note: 'Ours reads main/coding/abbreviations.ts and concepts.ts, written with these conditions in mind; MiniSearch gets the same text with default settings.',
