@@ -28,11 +28,8 @@ export const badSource = (what: string) =>
 export const fileMismatch = (file: string, expected: string, actual: string) =>
   new ScribeError(
     'integrity',
-    `A speech model file did not match the one this app trusts (${file}); it was deleted and nothing was installed.`,
-    {
-      reason: 'speech_model.file_mismatch',
-      details: { file, expectedSha256: expected, actualSha256: actual },
-    },
+    'A downloaded file did not match the speech model this app trusts, so it was deleted and nothing was installed. Try again, or tell IT if it happens again.',
+    { reason: 'speech_model.file_mismatch', details: { file, expectedSha256: expected, actualSha256: actual } },
   );
 
 export const downloadInterrupted = (file: string, bytesDone: number) =>

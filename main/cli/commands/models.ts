@@ -130,6 +130,9 @@ export function registerModelsCommands(program: Command, cli: CliContext): void 
       try {
         outcome = await installer.install(o.from ? { from: o.from } : {});
       } catch (error) {
+        // The file, source and hashes, for IT; runCli prints the plain message after them.
+        if (!o.json && error instanceof ScribeError)
+          for (const [key, value] of Object.entries(error.details ?? {})) cli.io.err(`  ${key}: ${value}`);
         if (o.json && error instanceof ScribeError) {
           cli.io.out(
             json({

@@ -77,7 +77,11 @@ describe('scribe models install and list', skipWhen(skip), () => {
     assert.equal(failed.state, 'failed');
     assert.equal(failed.reason, 'speech_model.file_mismatch');
     assert.equal(failed.details.file, 'tokenizer.json');
-    assert.match(result.stderr, /did not match the one this app trusts \(tokenizer\.json\)/);
+    assert.match(result.stderr, /scribe: A downloaded file did not match the speech model this app trusts/);
+
+    const text = await ws.run(['install', '--from', mirror.url]);
+    assert.equal(text.status, 1);
+    assert.match(text.stderr, /file: tokenizer\.json\n\s+expectedSha256: [0-9a-f]{64}\n\s+actualSha256: [0-9a-f]{64}/);
     assert.equal(existsSync(join(ws.models, 'test-org', 'whisper-tiny-test')), false);
   });
 
