@@ -51,8 +51,7 @@ function LockNote({ view, field }: { view: SettingsView; field: FieldSpec }) {
   if (setting.locked) {
     return (
       <p className="lock-note">
-        <span className="lock-tag">Locked</span> by your organisation’s policy{view.policy.file ? ` (${view.policy.file})` : ''}. Ask IT to
-        change it.
+        <span className="lock-tag">Locked</span> by your organisation’s policy. Ask IT to change it.
       </p>
     );
   }
@@ -217,7 +216,7 @@ export function SettingsGroup({
   const headingId = `${id}-heading`;
   return (
     <section className="panel" aria-labelledby={headingId}>
-      <h2 id={headingId}>{title}</h2>
+      <h3 id={headingId}>{title}</h3>
       {intro ? <p className="muted">{intro}</p> : null}
       <form className="settings-form" onSubmit={(event) => void save(event)} noValidate>
         {fields.map((field) => {

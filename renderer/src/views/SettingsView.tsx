@@ -4,7 +4,9 @@ import { useApp } from '../app-context.js';
 import { AuditCheck } from '../components/AuditCheck.js';
 import { AuditExport } from '../components/AuditExport.js';
 import { ConnectionTest } from '../components/ConnectionTest.js';
+import { DetailsForIt } from '../components/DetailsForIt.js';
 import { GlobalShortcutNote } from '../components/GlobalShortcutNote.js';
+import { ManagedByIt, PolicyLocks } from '../components/ManagedByIt.js';
 import type { FieldSpec } from '../components/SettingsGroup.js';
 import { SettingsGroup } from '../components/SettingsGroup.js';
 import { TerminologyDetails } from '../components/TerminologyDetails.js';
@@ -113,14 +115,12 @@ function AboutDetails({ info }: { info: AppInfo }) {
       <dd>{info.name}</dd>
       <dt>Version</dt>
       <dd>{info.version}</dd>
-      <dt>Transport</dt>
-      <dd>{transportLabels[info.transport] ?? info.transport}</dd>
-      <dt>Store schema</dt>
-      <dd>{info.schemaVersion}</dd>
       <dt>Signed in as</dt>
       <dd>
         {info.user.id} ({roleLabel(info.user.role)})
       </dd>
+      <dt>Running as</dt>
+      <dd>{transportLabels[info.transport] ?? info.transport}</dd>
     </dl>
   );
 }
@@ -132,9 +132,13 @@ export function SettingsView({ info }: { info: AppInfoState }) {
   const auditHeading = useId();
   const termHeading = useId();
   const policyHeading = useId();
+  const prefsHeading = useId();
+  const itHeading = useId();
+  const recordsHeading = useId();
   const view = settings.view;
   const canEdit = user !== undefined && user.role !== 'scribe';
-  const locked = view?.policy.locked ?? [];
+  // The EHR connection, message identity and signing roles are IT's: only an administrator sees their fields.
+  const admin = user?.role === 'admin';
 
   return (
     <div className="view">
@@ -144,85 +148,102 @@ export function SettingsView({ info }: { info: AppInfoState }) {
           {settings.error}
         </p>
       ) : null}
-      <div className="settings-layout">
-        <section className="panel" aria-labelledby={aboutHeading}>
-          <h2 id={aboutHeading}>About this app</h2>
-          {info.status === 'ready' ? <AboutDetails info={info.info} /> : null}
-          {info.status === 'loading' ? <p className="muted">Loading…</p> : null}
-          {info.status === 'error' ? (
-            <p className="alert" role="alert">
-              {info.message}
-            </p>
-          ) : null}
-        </section>
-        <section className="panel" aria-labelledby={policyHeading}>
-          <h2 id={policyHeading}>Organisation policy</h2>
+      <section className="settings-part" aria-labelledby={prefsHeading}>
+        <h2 id={prefsHeading}>My preferences</h2>
+        {!canEdit ? <p className="muted">Scribes can see the settings but not change them.</p> : null}
+        <div className="settings-layout">
           {view ? (
-            view.policy.file ? (
-              <p>
-                {locked.length} setting{locked.length === 1 ? ' is' : 's are'} locked by the machine policy in{' '}
-                <code>{view.policy.file}</code>. Locked settings are shown with a lock and cannot be changed here.
-              </p>
-            ) : (
-              <p>No machine policy is installed: every setting can be changed here by a clinician or administrator.</p>
-            )
+            <>
+              <SettingsGroup
+                title="Transcription and drafting"
+                fields={engineFields}
+                view={view}
+                canEdit={canEdit}
+                onSaved={settings.replace}
+              />
+              <SettingsGroup title="Recording" fields={recordingFields} view={view} canEdit={canEdit} onSaved={settings.replace}>
+                <GlobalShortcutNote />
+              </SettingsGroup>
+              <SpeechModelPanel />
+            </>
           ) : (
             <p className="muted">Loading…</p>
           )}
-          {!canEdit ? <p className="muted">Scribes can see the settings but not change them.</p> : null}
-        </section>
-        <SpeechModelPanel />
-        {view ? (
-          <>
-            <SettingsGroup
-              title="Transcription and drafting"
-              fields={engineFields}
-              view={view}
-              canEdit={canEdit}
-              onSaved={settings.replace}
-            />
-            <SettingsGroup title="Recording" fields={recordingFields} view={view} canEdit={canEdit} onSaved={settings.replace}>
-              <GlobalShortcutNote />
-            </SettingsGroup>
-            <SettingsGroup
-              title="EHR connection"
-              intro="Where signed notes are sent. Changes apply to notes signed from now on."
-              fields={ehrFields}
-              view={view}
-              canEdit={canEdit}
-              onSaved={settings.replace}
-            >
-              <ConnectionTest />
-            </SettingsGroup>
-            <SettingsGroup
-              title="HL7 v2 message identity"
-              intro="How each HL7 v2 message names this app, the receiver and the patient's id, as the interface engine expects them."
-              fields={hl7IdentityFields}
-              view={view}
-              canEdit={canEdit}
-              onSaved={settings.replace}
-            />
-            <SettingsGroup
-              title="Signing"
-              intro="Only an administrator can change who may sign."
-              fields={signingFields}
-              view={view}
-              canEdit={user?.role === 'admin'}
-              onSaved={settings.replace}
-            />
-          </>
-        ) : null}
-        <section className="panel" aria-labelledby={termHeading}>
-          <h2 id={termHeading}>Diagnosis code set</h2>
-          <TerminologyDetails />
-        </section>
-        <section className="panel" aria-labelledby={auditHeading}>
-          <h2 id={auditHeading}>Audit log</h2>
-          <p>Checks that no entry of the audit log has been changed, removed or reordered since it was written.</p>
-          <AuditCheck api={api} />
-          <AuditExport />
-        </section>
-      </div>
+        </div>
+      </section>
+      <section className="settings-part" aria-labelledby={itHeading}>
+        <h2 id={itHeading}>IT and administration</h2>
+        {admin ? (
+          <div className="settings-layout">
+            <section className="panel" aria-labelledby={policyHeading}>
+              <h3 id={policyHeading}>Organisation policy</h3>
+              {view ? <PolicyLocks view={view} /> : <p className="muted">Loading…</p>}
+            </section>
+            {view ? (
+              <>
+                <SettingsGroup
+                  title="EHR connection"
+                  intro="Where signed notes are sent. Changes apply to notes signed from now on."
+                  fields={ehrFields}
+                  view={view}
+                  canEdit={canEdit}
+                  onSaved={settings.replace}
+                >
+                  <ConnectionTest />
+                </SettingsGroup>
+                <SettingsGroup
+                  title="HL7 v2 message identity"
+                  intro="How each HL7 v2 message names this app, the receiver and the patient's id, as the interface engine expects them."
+                  fields={hl7IdentityFields}
+                  view={view}
+                  canEdit={canEdit}
+                  onSaved={settings.replace}
+                />
+                <SettingsGroup
+                  title="Signing"
+                  intro="Only an administrator can change who may sign."
+                  fields={signingFields}
+                  view={view}
+                  canEdit={admin}
+                  onSaved={settings.replace}
+                />
+              </>
+            ) : null}
+          </div>
+        ) : (
+          <ManagedByIt view={view} />
+        )}
+      </section>
+      <section className="settings-part" aria-labelledby={recordsHeading}>
+        <h2 id={recordsHeading}>About and records</h2>
+        <div className="settings-layout">
+          <section className="panel" aria-labelledby={aboutHeading}>
+            <h3 id={aboutHeading}>About this app</h3>
+            {info.status === 'ready' ? <AboutDetails info={info.info} /> : null}
+            {info.status === 'ready' ? (
+              <DetailsForIt>
+                <p>Store schema {info.info.schemaVersion}</p>
+              </DetailsForIt>
+            ) : null}
+            {info.status === 'loading' ? <p className="muted">Loading…</p> : null}
+            {info.status === 'error' ? (
+              <p className="alert" role="alert">
+                {info.message}
+              </p>
+            ) : null}
+          </section>
+          <section className="panel" aria-labelledby={termHeading}>
+            <h3 id={termHeading}>Diagnosis code set</h3>
+            <TerminologyDetails />
+          </section>
+          <section className="panel" aria-labelledby={auditHeading}>
+            <h3 id={auditHeading}>Audit log</h3>
+            <p>Checks that no entry of the audit log has been changed, removed or reordered since it was written.</p>
+            <AuditCheck api={api} />
+            <AuditExport />
+          </section>
+        </div>
+      </section>
     </div>
   );
 }
