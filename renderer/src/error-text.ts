@@ -37,7 +37,12 @@ function sentencesOf(text: string): string[] {
  */
 export function errorText(error: unknown): string {
   if (!(error instanceof ApiCallError)) return FALLBACK;
-  const plain = sentencesOf(error.message).filter((sentence) => !isTechnical(sentence));
+  return plainMessage(error.message);
+}
+
+/** A safe message's sentences without the ones only IT can act on (those belong under "Details for IT"). */
+export function plainMessage(message: string): string {
+  const plain = sentencesOf(message).filter((sentence) => !isTechnical(sentence));
   return plain.length > 0 ? plain.join(' ') : ONLY_TECHNICAL;
 }
 

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { SettingsView, TranscriptionEngine } from '../../../shared/domain/policy.js';
+import { isTechnical, plainMessage } from '../error-text.js';
 import type { TranscriptionState } from '../hooks/useTranscription.js';
+import { DetailsForIt } from './DetailsForIt.js';
 
 const engineLabels: Record<TranscriptionEngine, string> = { local: 'on this computer', openai: 'by the OpenAI-compatible service' };
 
@@ -53,10 +55,17 @@ export function TranscriptionProgress({ transcription, settings, recordingDone, 
         ) : null}
       </div>
       {(state === 'failed' || state === 'cancelled') && !transcriptFinal ? (
-        <p className="alert" role="alert">
-          Transcription {state === 'failed' ? 'stopped' : 'was cancelled'}
-          {status?.error ? `: ${status.error.message}` : '.'} The audio is kept; it can be transcribed again.
-        </p>
+        <div className="alert" role="alert">
+          <p>
+            Transcription {state === 'failed' ? 'stopped' : 'was cancelled'}
+            {status?.error ? `: ${plainMessage(status.error.message)}` : '.'} The audio is kept; it can be transcribed again.
+          </p>
+          {status?.error && isTechnical(status.error.message) ? (
+            <DetailsForIt>
+              <p>{status.error.message}</p>
+            </DetailsForIt>
+          ) : null}
+        </div>
       ) : null}
       {transcription.error ? (
         <p className="alert" role="alert">

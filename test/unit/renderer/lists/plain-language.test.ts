@@ -16,7 +16,7 @@ import { DeliveryProgress } from '../../../../renderer/src/components/DeliveryPr
 import { ErrorNotice } from '../../../../renderer/src/components/ErrorNotice.js';
 import { JobDetail } from '../../../../renderer/src/components/OutboxJobDetail.js';
 import { VisitTable } from '../../../../renderer/src/components/VisitTable.js';
-import { errorText } from '../../../../renderer/src/error-text.js';
+import { errorText, plainMessage } from '../../../../renderer/src/error-text.js';
 import { agree, plural, timeAgo } from '../../../../renderer/src/format.js';
 import { signedTitle } from '../../../../renderer/src/outbox-advice.js';
 
@@ -115,6 +115,7 @@ describe('plain language in front of clinicians', () => {
         'No speech model is installed on this computer. Run `npm run models:fetch` or set SCRIBE_MODELS_DIR to /opt/scribe/models. Import a transcript meanwhile.',
     });
     assert.equal(errorText(error), 'No speech model is installed on this computer. Import a transcript meanwhile.');
+    assert.equal(plainMessage(error.message), errorText(error), 'a transcription failure’s message reads the same way');
     const html = renderToStaticMarkup(createElement(ErrorNotice, { error }));
     assert.ok(!text(outsideDetails(html)).includes('SCRIBE_MODELS_DIR'));
     assert.ok(text(insideDetails(html)).includes('SCRIBE_MODELS_DIR'));
