@@ -170,7 +170,13 @@ export function createTranscriptionService(deps: TranscriptionServiceDeps): Tran
       startLive(visitId);
     }
     // The recording stopped and its live run had failed (or never started): one more try, now on the whole recording.
-    if (state === 'transcribing' && startedLive.has(visitId) && (!run || run.state === 'failed')) startLive(visitId);
+    // Not from inside this event: a visit:changed it causes must reach listeners after this one does.
+    if (state === 'transcribing' && startedLive.has(visitId) && (!run || run.state === 'failed')) {
+      setImmediate(() => {
+        const latest = runs.get(visitId);
+        if (!closed && (!latest || latest.state === 'failed')) startLive(visitId);
+      });
+    }
   });
 
   /** Live transcription at the start of a recording; a failure to start is shown, never thrown at capture. */

@@ -5,8 +5,9 @@ import type { Visit } from '../../../shared/domain/visit.js';
 import { useApp } from '../app-context.js';
 import { errorText } from '../error-text.js';
 import type { TranscriptionState } from '../hooks/useTranscription.js';
-import { navigate, routeHref } from '../routes.js';
+import { navigate } from '../routes.js';
 import { DetailsForIt } from './DetailsForIt.js';
+import { SpeechModelPanel } from './SpeechModelPanel.js';
 import { TranscriptImport } from './TranscriptImport.js';
 import { BLANK_SOAP_SECTIONS } from './TranscriptionFailedNote.js';
 
@@ -34,7 +35,7 @@ interface Props {
 /**
  * A recorded visit whose transcription failed: why, in plain words (the technical detail for IT
  * behind a disclosure), and every way on from here: try again, another engine, import a
- * transcript, write the note by hand, or install the speech model. The recording is kept.
+ * transcript, write the note by hand, or install the speech model (then it is tried again). The recording is kept.
  */
 export function TranscriptionFailedPanel({ visit, transcription, settings }: Props) {
   const { api, user, announce } = useApp();
@@ -91,11 +92,7 @@ export function TranscriptionFailedPanel({ visit, transcription, settings }: Pro
               Write the note by hand
             </button>
           </div>
-          {failure && MODEL_REASONS.has(failure.reason) ? (
-            <p>
-              <a href={routeHref('settings')}>Install the speech model in Settings</a>, then try again.
-            </p>
-          ) : null}
+          {failure && MODEL_REASONS.has(failure.reason) ? <SpeechModelPanel onInstalled={() => transcription.start('local')} /> : null}
           <h3>Import a transcript</h3>
           <TranscriptImport visitId={visit.id} replace />
         </>
