@@ -17,6 +17,7 @@ import type { WebServer, Workstation } from '../helpers/e2e-web.js';
 import { createWorkstation, e2eSkipReason, openAppPage, screenshot, seriousAccessibilityIssues } from '../helpers/e2e-web.js';
 import { skipWhen } from '../helpers/skip.js';
 
+const CLINICIAN = 'sbx-practitioner-1';
 const PATIENT = 'Ottoline Vanderstraeten';
 const NEXT_PATIENT = 'Cornelius Abernethy-Quayle';
 const WINDOW = { width: 1280, height: 800 };
@@ -82,17 +83,25 @@ describe('the visit and review pages fit a 1280×800 window', skipWhen(e2eSkipRe
       const active = document.activeElement;
       return { label: active?.getAttribute('aria-label') ?? active?.textContent?.trim() ?? '', code: active?.closest('[data-code]')?.dataset.code };
     })()`);
-  const codeStatuses = async () =>
+  /** The stored note's codes, in rank order, as "code status". */
+  const storedCodes = async () =>
     (
-      (await web.call('note:get', { visitId: reviewed })) as { value: { note: { codes: { code: string; status: string }[] } } }
+      (await web.call('note:get', { visitId: reviewed })) as {
+        value: { note: { codes: { code: string; status: string; rank: number }[] } };
+      }
     ).value.note.codes
-      .map((c) => `${c.code} ${c.status}`)
-      .sort();
+      .sort((a, b) => a.rank - b.rank)
+      .map((c) => `${c.code} ${c.status}`);
+  /** The drafted codes in rank order (which ones depends on the code set dist was built with). */
+  let drafted: string[] = [];
+  const chipFor = (code: string) =>
+    page.getByRole('region', { name: /^Codes/ }).getByRole('button', { name: new RegExp(`^${code.replace('.', '\\.')} `) });
 
   beforeAll(async () => {
-    ws = await createWorkstation({ user: 'sbx-practitioner-1', role: 'clinician' });
+    ws = await createWorkstation({ user: CLINICIAN, role: 'clinician' });
     const policy = join(ws.dataDir, 'policy.json');
-    await writeFile(policy, JSON.stringify({ consentRequired: true }));
+    // IT links the clinician's workstation account to their EHR practitioner, so signing is offered.
+    await writeFile(policy, JSON.stringify({ consentRequired: true, signerPractitioners: { [CLINICIAN]: CLINICIAN } }));
     const transcript = join(ws.dataDir, 'transcript.txt');
     await writeFile(transcript, TRANSCRIPT);
     const create = async (name: string, mrn: string) =>
@@ -154,13 +163,19 @@ describe('the visit and review pages fit a 1280×800 window', skipWhen(e2eSkipRe
     const evidence = page.locator('.transcript-row.is-evidence');
     await evidence.first().waitFor();
     assert.match((await evidence.allTextContents()).join(' '), /headaches for about two weeks/);
+    drafted = (await storedCodes()).map((entry) => entry.split(' ')[0]!);
+    assert.ok(drafted.length >= 3, `a note with a few codes: ${drafted.join(', ')}`);
+    assert.ok(
+      ['I10', 'E11.9'].every((code) => drafted.includes(code)),
+      `hypertension and diabetes are coded: ${drafted.join(', ')}`,
+    );
   });
 
   it('shows the first note section, the codes and Sign in the window without scrolling, transcript and note side by side', async () => {
     await page.reload();
     await sentence('Chief complaint').waitFor();
     const codes = page.getByRole('region', { name: /^Codes/ });
-    await codes.getByRole('button', { name: /^G44\.209/ }).waitFor();
+    await chipFor(drafted.at(-1)!).waitFor();
     await assertPageNotScrolled();
     assert.equal(
       await page.evaluate('document.documentElement.scrollHeight <= window.innerHeight'),
@@ -170,7 +185,7 @@ describe('the visit and review pages fit a 1280×800 window', skipWhen(e2eSkipRe
 
     await assertInWindow(page.getByRole('region', { name: 'Chief complaint' }), 'the first note section');
     await assertInWindow(codes, 'the codes');
-    for (const code of ['I10', 'E11.9', 'G44.209']) await assertInWindow(codes.getByRole('button', { name: new RegExp(`^${code}`) }), code);
+    for (const code of drafted) await assertInWindow(chipFor(code), code);
     await assertInWindow(page.getByRole('button', { name: 'Sign and send…' }), 'Sign');
     await assertInWindow(page.getByRole('button', { name: 'Mark ready for signature' }), 'Mark ready');
 
@@ -235,36 +250,33 @@ describe('the visit and review pages fit a 1280×800 window', skipWhen(e2eSkipRe
   });
 
   it('Alt+A goes to the next suggested code, then accepts the code in focus; a code in the bar opens its row', async () => {
-    await sentence('Chief complaint').focus();
-    await page.keyboard.press('Alt+KeyA');
-    assert.deepEqual(await focused(), { label: 'Accept I10', code: 'I10' });
-    await page.keyboard.press('Alt+KeyA');
+    const [first, second, third] = drafted as [string, string, string];
     const row = (code: string) =>
       page.locator('.code-row').filter({ has: page.locator('.code-value', { hasText: new RegExp(`^${code.replace('.', '\\.')}$`) }) });
-    await row('I10').getByText('Accepted', { exact: true }).waitFor();
+    await sentence('Chief complaint').focus();
+    await page.keyboard.press('Alt+KeyA');
+    assert.deepEqual(await focused(), { label: `Accept ${first}`, code: first });
+    await page.keyboard.press('Alt+KeyA');
+    await row(first).getByText('Accepted', { exact: true }).waitFor();
     await page
       .getByRole('region', { name: /^Codes/ })
-      .getByRole('button', { name: /^I10 .*Accepted$/ })
+      .getByRole('button', { name: new RegExp(`^${first.replace('.', '\\.')} .*Accepted$`) })
       .waitFor();
 
     // From the bar: Alt+A on a code there accepts it; clicking one moves to its row under the note.
-    const chip = page.getByRole('region', { name: /^Codes/ }).getByRole('button', { name: /^E11\.9/ });
-    await chip.focus();
+    await chipFor(second).focus();
     await page.keyboard.press('Alt+KeyA');
-    await row('E11.9').getByText('Accepted', { exact: true }).waitFor();
-    await page
-      .getByRole('region', { name: /^Codes/ })
-      .getByRole('button', { name: /^G44\.209/ })
-      .click();
-    assert.deepEqual(await focused(), { label: 'Accept G44.209', code: 'G44.209' });
-    await assertInWindow(row('G44.209'), 'the code row, scrolled to in the note pane');
+    await row(second).getByText('Accepted', { exact: true }).waitFor();
+    await chipFor(third).click();
+    assert.deepEqual(await focused(), { label: `Accept ${third}`, code: third });
+    await assertInWindow(row(third), 'the code row, scrolled to in the note pane');
     await assertPageNotScrolled();
 
-    // Saved as they were made: the store holds both decisions.
-    const wanted = ['E11.9 accepted', 'G44.209 suggested', 'I10 accepted'];
-    for (let tries = 0; tries < 50 && JSON.stringify(await codeStatuses()) !== JSON.stringify(wanted); tries++)
+    // Saved as they were made: the store holds both decisions and nothing else changed.
+    const wanted = drafted.map((code, i) => `${code} ${i < 2 ? 'accepted' : 'suggested'}`);
+    for (let tries = 0; tries < 50 && JSON.stringify(await storedCodes()) !== JSON.stringify(wanted); tries++)
       await page.waitForTimeout(100);
-    assert.deepEqual(await codeStatuses(), wanted);
+    assert.deepEqual(await storedCodes(), wanted);
   });
 
   it('Alt+S opens the sign dialog; its sign button is in the window while the note above it scrolls', async () => {
