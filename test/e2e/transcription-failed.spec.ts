@@ -127,7 +127,7 @@ describe(
       await panel.getByText('asr.model_not_installed').waitFor();
       await page.getByRole('button', { name: 'Try again' }).waitFor();
       await page.getByRole('button', { name: 'Write the note by hand' }).waitFor();
-      await panel.getByRole('button', { name: /^Install speech model/ }).waitFor();
+      await panel.getByRole('heading', { name: 'Speech model' }).waitFor();
       assert.equal(await visitState(), 'transcription_failed');
       const audio = (await web.call('capture:status', { visitId })) as { value: { durationMs: number } };
       assert.ok(audio.value.durationMs >= speech.durationMs - 150, 'the recording is kept');
@@ -138,9 +138,12 @@ describe(
     it('a transcript pasted on the visit page moves it on; the note is drafted in Review', async () => {
       await page.getByLabel(/Or paste it here/).fill(TRANSCRIPT);
       await page.getByRole('button', { name: 'Import pasted transcript' }).click();
-      await page.getByText('The transcript is final.').waitFor({ timeout: 30_000 });
+      await page.locator('.draft-status-panel').getByText('The transcript is final.').waitFor({ timeout: 30_000 });
       assert.equal(await visitState(), 'transcribing');
-      await page.getByRole('link', { name: /Open the visit in Review/ }).click();
+      await page
+        .locator('.draft-status-panel')
+        .getByRole('link', { name: /Open the visit in Review/ })
+        .click();
       await page.getByRole('heading', { level: 1, name: `Review: ${PATIENT}` }).waitFor();
       await page.locator('.transcript-row').filter({ hasText: 'sore throat' }).first().waitFor();
       await page.getByRole('button', { name: 'Draft the note' }).click();
