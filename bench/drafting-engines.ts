@@ -35,12 +35,19 @@ export interface DraftOutcome {
   /** Drafted sentences by section, with the transcript segments each cites; absent for the baseline. */
   readonly sections?: NoteDraft['sections'];
   readonly codes: readonly string[];
+  /** The problem headings of a problem-oriented assessment and plan, in order; absent when the drafter gives none. */
+  readonly problems?: readonly string[];
   readonly ms: number;
+}
+
+/** What the app knows of the patient from the schedule or EHR before drafting (drafting-service.ts passes the same). */
+export interface PatientContext {
+  readonly sex?: 'female' | 'male' | undefined;
 }
 
 export interface Engine {
   readonly name: string;
-  draft(segments: readonly TranscriptSegment[]): Promise<DraftOutcome>;
+  draft(segments: readonly TranscriptSegment[], patient?: PatientContext): Promise<DraftOutcome>;
 }
 
 const VISIT = '00000000-0000-4000-8000-000000000000' as VisitId;
@@ -85,15 +92,22 @@ export function billableCodes(dir: string): ReadonlySet<string> | undefined {
 function finished(drafted: DraftedNote, segments: readonly TranscriptSegment[], terminology: Terminology | undefined, ms: number) {
   const { draft } = assembleNote(VISIT, TEMPLATES.soap, drafted, segments);
   const coded = withSuggestedCodes(draft, segments, terminology ? (input) => suggestCodes(input, terminology) : undefined);
-  return { text: renderNoteText(draft), sections: draft.sections, codes: coded.codes.map((c) => c.code), ms };
+  const problems = drafted.problems?.map((p) => p.heading.text);
+  return {
+    text: renderNoteText(draft),
+    sections: draft.sections,
+    codes: coded.codes.map((c) => c.code),
+    ...(problems ? { problems } : {}),
+    ms,
+  };
 }
 
 export function offlineEngine(terminology: Terminology | undefined): Engine {
   return {
     name: 'offlineDrafter',
-    draft(segments) {
+    draft(segments, patient) {
       const started = performance.now();
-      const drafted = draftOffline(segments);
+      const drafted = draftOffline(segments, { sex: patient?.sex });
       const ms = performance.now() - started;
       return Promise.resolve(finished(drafted, segments, terminology, ms));
     },

@@ -4,11 +4,12 @@ import type { FactKind, SectionId } from '../shared/domain/note.js';
 import type { TranscriptSegment } from '../shared/domain/transcript.js';
 import type { CodeTally, GoldProblem } from '../main/drafting/evaluation/code-scores.js';
 import { codeFigures, emptyTally, tallyCodes } from '../main/drafting/evaluation/code-scores.js';
+import { emptyHeadingTally, tallyHeadings } from '../main/drafting/evaluation/problem-headings.js';
 import { rouge, rougeLsum } from '../main/drafting/evaluation/rouge.js';
 import { countSpeechLike } from '../main/drafting/evaluation/speech-like.js';
 import { checkFacts } from '../main/evidence/fact-check.js';
 import { extractFacts } from '../main/evidence/fact-check/extract-facts.js';
-import type { DraftOutcome, Engine } from './drafting-engines.js';
+import type { DraftOutcome, Engine, PatientContext } from './drafting-engines.js';
 import { repoRoot } from './drafting-engines.js';
 
 /**
@@ -25,6 +26,8 @@ export interface Visit {
   readonly segments: readonly TranscriptSegment[];
   /** The reference note, when the split has one to compare with. */
   readonly reference?: string;
+  /** The patient's sex as the corpus records it, as the app has it from the patient record. */
+  readonly patient?: PatientContext;
 }
 
 export interface PlacementLabel {
@@ -87,6 +90,9 @@ export async function measureEngine(
   let speechLike = 0;
   const signs = { person: 0, filler: 0, meta: 0, question: 0 };
   const tally: CodeTally = emptyTally();
+  const headings = emptyHeadingTally();
+  let withProblems = 0;
+  let problemCount = 0;
   let invalid = 0;
   let codesSuggested = 0;
   const invalidExamples = new Set<string>();
@@ -98,7 +104,7 @@ export async function measureEngine(
   let valueAltered = 0;
   const ms: number[] = [];
   for (const visit of visits) {
-    const outcome = await engine.draft(visit.segments);
+    const outcome = await engine.draft(visit.segments, visit.patient);
     ms.push(outcome.ms);
     if (visit.reference !== undefined) {
       const r = rouge(outcome.text, visit.reference);
@@ -120,15 +126,26 @@ export async function measureEngine(
     }
     const goldCodes = gold.codes?.[visit.id];
     if (goldCodes) tallyCodes(tally, goldCodes, outcome.codes);
+    if (goldCodes && outcome.problems) {
+      withProblems += 1;
+      problemCount += outcome.problems.length;
+      tallyHeadings(
+        headings,
+        goldCodes.filter((p) => p.kind === 'assessment').map((p) => p.problem),
+        outcome.problems,
+      );
+    }
     if (outcome.sections) {
       for (const label of gold.placement?.[visit.id] ?? []) {
         const ids = new Set(visit.segments.filter((s) => s.text.includes(label.quote)).map((s) => s.id));
         labels += 1;
         // Right only when every sentence drawn from the line sits in the expected section.
-        const placed = placedSections(outcome, ids);
+        // A problem-oriented note writes each problem's assessment and plan together: there they are one section.
+        const placed = placedSections(outcome, ids).map((p) => (outcome.problems && p === 'plan' ? 'assessment' : p));
+        const expected = outcome.problems && label.section === 'plan' ? 'assessment' : label.section;
         if (placed.length === 0) notPlaced += 1;
-        else if (placed.every((p) => p === label.section)) placedRight += 1;
-        for (const p of placed.filter((p) => p !== label.section))
+        else if (placed.every((p) => p === expected)) placedRight += 1;
+        for (const p of placed.filter((p) => p !== expected))
           confusions.set(`${label.section}→${p}`, (confusions.get(`${label.section}→${p}`) ?? 0) + 1);
       }
       const values = valueSentences(outcome, new Map(visit.segments.map((s) => [s.id, s.text])));
@@ -158,6 +175,16 @@ export async function measureEngine(
           codesSuggestedPerVisit: fixed(codesSuggested / Math.max(1, visits.length), 1),
         }
       : 'not measured: no gold codes for this split',
+    problemHeadings: !gold.codes
+      ? 'not measured: no gold problems for this split'
+      : withProblems === 0
+        ? 'not measured: the drafter gives no problem headings'
+        : {
+            referenceProblems: headings.problems,
+            headedPct: pct(headings.headed, headings.problems),
+            encountersAllHeadedPct: pct(headings.allHeaded, headings.encounters),
+            headingsPerVisit: fixed(problemCount / Math.max(1, withProblems), 1),
+          },
     sectionPlacement:
       labels === 0
         ? placementNotMeasured(engine)

@@ -40,6 +40,21 @@ export function loadAciBench(split: 'train' | 'valid', dir = aciBenchDir()): Enc
   return parsed.data.map((d) => ({ file: d.file, dialogue: d.src, note: d.tgt }));
 }
 
+/** Each encounter's patient sex from the split's metadata file (encounter_id → patient_gender). */
+export function patientSexes(split: 'train' | 'valid', dir = aciBenchDir()): ReadonlyMap<string, 'female' | 'male'> {
+  const file = join(dir, 'data', 'challenge_data', `${split}_metadata.csv`);
+  if (!existsSync(file)) return new Map();
+  const [header, ...rows] = parseCsv(readFileSync(file, 'utf8'));
+  const id = header!.indexOf('encounter_id');
+  const sex = header!.indexOf('patient_gender');
+  const out = new Map<string, 'female' | 'male'>();
+  for (const row of rows) {
+    const value = row[sex]?.trim();
+    if (row[id] && (value === 'female' || value === 'male')) out.set(row[id], value);
+  }
+  return out;
+}
+
 export function transcriptOf(dialogue: string): TranscriptSegment[] {
   return parsePlainText(dialogue).map((turn, i) => ({ ...turn, id: `seg-${i + 1}` }));
 }
@@ -99,8 +114,15 @@ export async function benchDraftingRouge(): Promise<Record<string, unknown>> {
   const billable = billableCodes(icdDir);
   const model = languageModelEngine(terminology, process.env);
   const engines: Engine[] = [offlineEngine(terminology), transcriptEngine(terminology), ...('notMeasured' in model ? [] : [model])];
+  // The app drafts with the patient's sex from the patient record (drafting-service.ts); the corpus metadata holds it.
+  const sexes = new Map([...patientSexes('train', dir), ...patientSexes('valid', dir)]);
   const asVisits = (encounters: readonly Encounter[]): Visit[] =>
-    encounters.map((e) => ({ id: e.file, segments: transcriptOf(e.dialogue), reference: e.note }));
+    encounters.map((e) => ({
+      id: e.file,
+      segments: transcriptOf(e.dialogue),
+      reference: e.note,
+      patient: { sex: sexes.get(e.file.split('-')[0]!) },
+    }));
   const measure = async (visits: readonly Visit[], gold: Gold, withModel: boolean) => {
     const out: Record<string, unknown> = { referenceNotes: { speechLike: referenceSpeechLike(visits) } };
     for (const engine of engines) {

@@ -3,13 +3,34 @@ import type { VisitId } from '../../shared/ids.js';
 import type { TranscriptSegment } from '../../shared/domain/transcript.js';
 import { checkSentence, evidenceSource, supportFrom } from '../evidence/sentence-check.js';
 import type { NoteDraft } from '../notes/note-service.js';
-import type { DraftedNote } from './drafted-content.js';
+import type { DraftedNote, DraftedSentence } from './drafted-content.js';
 import type { NoteTemplate } from './templates.js';
 import { targetSection } from './templates.js';
 
 export interface AssembledNote {
   readonly draft: NoteDraft;
   readonly unsupportedSentences: number;
+}
+
+/**
+ * The drafter's sections with its problems placed as the template asks: under 'by-problem' each
+ * problem's heading, assessment and plan follow the assessment said for the whole visit; under
+ * 'separate' headings and assessments go to the assessment, plan items to the plan, problem by problem.
+ */
+function laidOut(template: NoteTemplate, drafted: DraftedNote): [SectionId, readonly DraftedSentence[] | undefined][] {
+  const sections = { ...drafted.sections };
+  const problems = drafted.problems ?? [];
+  if (problems.length > 0) {
+    const assessment = [...(sections.assessment ?? [])];
+    const plan: DraftedSentence[] = [];
+    for (const problem of problems) {
+      assessment.push(problem.heading, ...problem.assessment);
+      (template.assessmentPlan === 'by-problem' ? assessment : plan).push(...problem.plan);
+    }
+    sections.assessment = assessment;
+    sections.plan = [...plan, ...(sections.plan ?? [])];
+  }
+  return Object.entries(sections) as [SectionId, DraftedSentence[] | undefined][];
 }
 
 /**
@@ -29,7 +50,7 @@ export function assembleNote(
   const bySection = new Map<SectionId, NoteSentence[]>(template.sections.map((s) => [s.id, []]));
   let next = 1;
   let unsupported = 0;
-  for (const [section, sentences] of Object.entries(drafted.sections) as [SectionId, DraftedNote['sections'][SectionId]][]) {
+  for (const [section, sentences] of laidOut(template, drafted)) {
     const target = targetSection(template, section);
     if (!target || !sentences) continue;
     for (const sentence of sentences) {

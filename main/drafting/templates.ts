@@ -10,6 +10,13 @@ export interface NoteTemplate {
    * separate review of systems: its negatives belong in the interval history). Nothing is dropped.
    */
   readonly foldInto: Partial<Record<SectionId, SectionId>>;
+  /**
+   * How a drafter's problems are laid out. 'by-problem': the assessment section holds each problem's
+   * heading followed by its assessment and its plan items, and the plan section what concerns the
+   * whole visit (follow-up). 'separate' (plain SOAP): the assessment holds each problem's heading and
+   * assessment, the plan every problem's plan items in the same order, then the rest.
+   */
+  readonly assessmentPlan: 'by-problem' | 'separate';
 }
 
 /** Primary-care SOAP: subjective (complaint, history, systems, medications, allergies), objective, assessment, plan. */
@@ -29,6 +36,7 @@ const soap: NoteTemplate = {
     { id: 'patient_instructions', title: 'Patient instructions' },
   ],
   foldInto: {},
+  assessmentPlan: 'by-problem',
 };
 
 /** History and physical: the full history before the examination, as for a new patient or an admission. */
@@ -48,6 +56,7 @@ const historyPhysical: NoteTemplate = {
     { id: 'patient_instructions', title: 'Patient instructions' },
   ],
   foldInto: {},
+  assessmentPlan: 'by-problem',
 };
 
 /** Follow-up visit: why they came back, what changed since, and what happens next; systems and allergies fold into the history. */
@@ -65,6 +74,7 @@ const followUp: NoteTemplate = {
     { id: 'patient_instructions', title: 'Patient instructions' },
   ],
   foldInto: { ros: 'hpi', allergies: 'medications' },
+  assessmentPlan: 'by-problem',
 };
 
 export const TEMPLATES: Readonly<Record<NoteTemplateId, NoteTemplate>> = {

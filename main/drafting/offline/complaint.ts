@@ -14,7 +14,10 @@ const SIDE = new Set(['left', 'right', 'lower', 'upper', 'bilateral', 'both', 'm
 export function statedComplaint(sentence: string): string | undefined {
   const m = STATED.exec(sentence);
   if (!m) return undefined;
-  const phrase = m[1]!.replace(/\b(?:his|her|your|their|my)\s+/g, '').trim();
+  const phrase = m[1]!
+    .replace(/\b(?:his|her|your|their|my)\s+/g, '')
+    .replace(/^(?:complaints?|concerns?) (?:of|about)\s+/, '')
+    .trim();
   if (wordCount(phrase) > 10 || wordCount(phrase) < 1) return undefined;
   if (/^(?:a (?:visit|while|minute|second|bit)|now|today|this|that|it|you|me|us)$/.test(phrase)) return undefined;
   return phrase;

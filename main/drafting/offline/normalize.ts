@@ -19,7 +19,7 @@ const REPLACEMENTS: readonly (readonly [RegExp, string])[] = [
   [/\bsorta\b/g, 'sort of'],
   [/\blemme\b/g, 'let me'],
   [/\bgimme\b/g, 'give me'],
-  [/\b'?cause\b/g, 'because'],
+  [/(?<![a-z])'?cause\b/g, 'because'],
   [/\bwhats\b/g, "what's"],
   [/\bdont\b/g, "don't"],
   [/\bim\b/g, "i'm"],
@@ -45,6 +45,11 @@ export function normalizeSpeech(raw: string): string {
   // "IM" in capitals is the route, not speech-to-text's "im" for "I'm": kept as "i.m" once lower-cased.
   let text = ` ${raw.replace(/\bIM\b/g, 'i.m').toLowerCase()} `;
   for (const [pattern, replacement] of REPLACEMENTS) text = text.replace(pattern, replacement);
+  // "acute lumbar , um , strain": a filler between commas inside a phrase leaves neither comma.
+  text = text.replace(
+    /,\s*(?:u+m+|u+h+)\s*,(?!\s*(?:your|my|his|her|their|the|this|that|i|we|you|he|she|they|it|so|and|but|okay)\b)\s*/g,
+    ' ',
+  );
   text = text.replace(FALSE_START, ' ').replace(FILLERS, ' ').replace(HEDGES, ' ');
   text = text.replace(STUTTER, '$1').replace(REPEATED_PAIR, '$1');
   // "i , i've" after the stutter pass: a pronoun restarted as its contraction.

@@ -1,7 +1,5 @@
-import type { SectionId } from '../../../shared/domain/note.js';
 import type { TranscriptSegment } from '../../../shared/domain/transcript.js';
-import type { DraftedNote, DraftedSentence } from '../drafted-content.js';
-import { extractFacts } from '../../evidence/fact-check/extract-facts.js';
+import type { DraftedNote, DraftedSections } from '../drafted-content.js';
 import { extractAllergy } from './allergies.js';
 import { statedComplaint, symptomComplaint } from './complaint.js';
 import type { Phase } from './cues.js';
@@ -40,6 +38,8 @@ import {
   splitClauses,
   splitProblem,
 } from './rewrite.js';
+import { ProblemList, historyProblems, impressionIn, problemAskedAbout } from './problems.js';
+import { SectionCollector } from './section-collector.js';
 import type { Sentence } from './sentences.js';
 import { splitSentences } from './sentences.js';
 import { finish, stripLeading, wordCount } from './style.js';
@@ -61,54 +61,6 @@ interface Utterance {
   /** A relative or other third voice: heard as the patient's side, but not in the patient's own terms. */
   readonly otherVoice: boolean;
   readonly sentences: Sentence[];
-}
-
-/** Sections where one word is a whole entry ("Cough.", "Finasteride."). */
-const ONE_WORD_OK: ReadonlySet<SectionId> = new Set(['chief_complaint', 'medications', 'allergies', 'assessment']);
-
-/** The facts the fact checker reads in a sentence (regimen, numbers, sides, what is denied), as one comparable string. */
-function factSignature(text: string): string {
-  const f = extractFacts(text);
-  return JSON.stringify([
-    f.medications.map((m) => m.key),
-    f.regimen.map((r) => `${r.kind} ${r.key} ${r.drug ?? ''}`),
-    f.numbers.map((n) => n.key),
-    f.sides.map((s) => s.key),
-    f.mentions.filter((m) => m.negated).map((m) => m.stem),
-  ]);
-}
-
-/** Collects sentences per section, each with its evidence, dropping near-repeats that state the same facts. */
-class SectionCollector {
-  private readonly sections = new Map<SectionId, { text: string; evidence: string[]; key: Set<string>; facts: string }[]>();
-
-  add(section: SectionId, text: string, evidence: readonly string[]): void {
-    const finished = finish(text);
-    if (finished === '' || (wordCount(finished) < 2 && !ONE_WORD_OK.has(section))) return;
-    const key = new Set(finished.toLowerCase().match(/[a-z0-9]+/g) ?? []);
-    const facts = factSignature(finished);
-    const list = this.sections.get(section) ?? [];
-    for (const existing of list) {
-      const shared = [...key].filter((t) => existing.key.has(t)).length;
-      // "500 mg daily" and "500 mg twice daily" share most words but not their facts: both stay.
-      if (shared / Math.min(key.size, existing.key.size) >= 0.85 && facts === existing.facts) {
-        for (const id of evidence) if (!existing.evidence.includes(id)) existing.evidence.push(id);
-        return;
-      }
-    }
-    list.push({ text: finished, evidence: [...new Set(evidence)], key, facts });
-    this.sections.set(section, list);
-  }
-
-  has(section: SectionId): boolean {
-    return (this.sections.get(section)?.length ?? 0) > 0;
-  }
-
-  result(): Partial<Record<SectionId, DraftedSentence[]>> {
-    const out: Partial<Record<SectionId, DraftedSentence[]>> = {};
-    for (const [section, list] of this.sections) out[section] = list.map(({ text, evidence }) => ({ text, evidence }));
-    return out;
-  }
 }
 
 function roleOf(segment: TranscriptSegment): Role {
@@ -188,6 +140,9 @@ function withoutVoiceCommands(text: string): string {
     .trim();
 }
 
+/** "for your next problem": whatever problem was under discussion is done. */
+const NEXT_PROBLEM = /\b(?:first|second|third|fourth|next|last|other|final)(?: [a-z]+)? (?:problem|issue|concern)\b/;
+
 /** Narration that moves the visit along without saying anything clinical: "let's look at your results". */
 const TRANSITION =
   /^(?:let's|let me|i(?:'m| am) going to|i want to|we(?:'re| are) going to|now,? )\s*(?:go ahead and |just )?(?:look at|take a look at|review|go over|talk about|pull up)\b/;
@@ -221,6 +176,7 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
   );
   const p = inferPronouns(utterances, options.sex);
   const out = new SectionCollector();
+  const problems = new ProblemList(utterances.map((u) => u.sentences.map((s) => s.text).join(' ')).join(' '));
   const seenMeds = new Set<string>();
   const seenVitals = new Set<string>();
   /** The plan's last word on each medicine it starts, stops or re-doses. */
@@ -278,6 +234,14 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
         const s = sentence.text;
         if (VOICE_COMMAND.test(s)) continue;
         phase = phaseAt(index, position++);
+        if (phase !== 'plan') {
+          const asked = problemAskedAbout(s);
+          if (asked) problems.name(asked, evidence, false);
+          for (const listed of historyProblems(s)) problems.listed(listed, evidence);
+          // Results read out before the plan can carry the impression: "what I see is a proximal humerus fracture".
+          const seen = RESULT.test(s) || phase === 'exam' ? impressionIn(s) : undefined;
+          if (seen) problems.name(seen, evidence, false);
+        }
         if (sentence.question) {
           lastQuestion = { text: s, segmentId: u.segmentId };
           if (index < firstThird && OPENING_QUESTION.test(s)) openingAsked = true;
@@ -348,9 +312,9 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
     }
     // Assessment and plan: split "X, and I want to Y" so each clause lands where it belongs.
     for (const clause of splitClauses(s)) {
+      if (NEXT_PROBLEM.test(clause)) problems.close();
       const problem = splitProblem(clause);
-      if (problem) {
-        out.add('assessment', problem.problem, evidence);
+      if (problem && problems.name(problem.problem, evidence, true)) {
         if (problem.rest) planClause(problem.rest, evidence);
       } else {
         planClause(clause, evidence);
@@ -360,24 +324,73 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
 
   function planClause(s: string, evidence: string[]): void {
     if (wordCount(s) < 3) return;
+    // "this is consistent with a meniscus tear" with no problem under discussion opens one.
+    const impression = problems.discussing ? undefined : impressionIn(s);
+    if (impression) problems.name(impression, evidence, true);
     const section = announced(s);
-    if (section) return out.add(section, rewritePlan(s, p), evidence);
+    if (section) return assessOrPlan(section, rewritePlan(s, p), evidence);
     if (INSTRUCTION_CUE.test(s)) return out.add('patient_instructions', rewriteInstruction(s, p), evidence);
-    if (FOLLOW_UP.test(s)) return out.add('plan', rewritePlan(s, p), evidence);
+    if (FOLLOW_UP.test(s)) {
+      problems.close();
+      return out.add('plan', rewritePlan(s, p), evidence);
+    }
     if (RESULT.test(s) && RESULT_VERB.test(s) && !PLAN_CUE.test(s)) return out.add('exam', rewriteResult(s, p), evidence);
     if (ASSESSMENT_CUE.test(s) && !/\b(?:going to|want to|will|let's|'ll)\b/.test(s))
-      return out.add('assessment', rewritePlan(s, p), evidence);
-    if (PLAN_CUE.test(s)) return out.add('plan', rewritePlan(s, p), evidence);
-    if (clinicalWeight(s) >= 2) out.add('assessment', rewritePlan(s, p), evidence);
+      return assessOrPlan('assessment', rewritePlan(s, p), evidence);
+    if (PLAN_CUE.test(s)) return assessOrPlan('plan', rewritePlan(s, p), evidence);
+    if (clinicalWeight(s) >= 2) assessOrPlan('assessment', rewritePlan(s, p), evidence);
+  }
+
+  /** An assessment or plan sentence goes with the problem under discussion, else with the whole visit. */
+  function assessOrPlan(section: 'assessment' | 'plan', text: string, evidence: string[]): void {
+    if (!problems.add(section, text, evidence)) out.add(section, text, evidence);
   }
 
   if (complaint) out.add('chief_complaint', complaint.text, complaint.evidence);
   const sections = groupReviewOfSystems(out.result());
+  const drafted = problemOriented(sections, problems, complaint);
   const medications = withMedicationChanges(sections.medications, [...planChanges.values()]);
   if (medications) sections.medications = medications;
   const opening = sections.hpi?.[0];
   if (opening) sections.hpi![0] = { ...opening, text: openedOnPatient(opening.text) };
-  return { sections, codes: [], drafter: { engine: 'offline' }, droppedCodes: 0 };
+  return { sections, ...drafted, codes: [], drafter: { engine: 'offline' }, droppedCodes: 0 };
+}
+
+/**
+ * The problems for the assessment and plan. When the plan named none, the visit's one problem is its
+ * chief complaint, and the assessment and plan sentences said for the whole visit are about it
+ * (except follow-up, which stays the visit's). The clinician's one-line summary ("58-year-old male
+ * with … who presents for …") opens the assessment, as it opens a written one.
+ */
+function problemOriented(
+  sections: DraftedSections,
+  problems: ProblemList,
+  complaint: { text: string; evidence: string[] } | undefined,
+): Pick<DraftedNote, 'problems'> {
+  const summary = sections.hpi?.find(
+    (s) => /\b\d+-(?:year|month|week)-old\b/i.test(s.text) && /\b(?:presents?|here|for|with|who)\b/i.test(s.text),
+  );
+  let found = problems.result();
+  const general = { assessment: sections.assessment ?? [], plan: sections.plan ?? [] };
+  if (
+    problems.planProblems === 0 &&
+    complaint &&
+    (general.assessment.length > 0 || general.plan.some((s) => !FOLLOW_UP.test(s.text.toLowerCase())))
+  ) {
+    const own = {
+      heading: { text: finish(complaint.text), evidence: complaint.evidence },
+      assessment: general.assessment,
+      plan: general.plan.filter((s) => !FOLLOW_UP.test(s.text.toLowerCase())),
+    };
+    found = [own, ...found.filter((p) => p.heading.text.toLowerCase() !== own.heading.text.toLowerCase())];
+    general.assessment = [];
+    general.plan = general.plan.filter((s) => FOLLOW_UP.test(s.text.toLowerCase()));
+  }
+  sections.assessment = [...(summary ? [summary] : []), ...general.assessment];
+  sections.plan = general.plan;
+  if (sections.assessment.length === 0) delete sections.assessment;
+  if (sections.plan.length === 0) delete sections.plan;
+  return { problems: found };
 }
 
 /** The schedule's reason for visit, cited to the first sentence in the visit's first third that says it. */

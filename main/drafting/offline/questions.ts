@@ -32,6 +32,8 @@ function cleanTopic(topic: string, p: Pronouns): string {
   return secondToThird(stripLeading(topic), p)
     .replace(/^(?:other\s+)?(?:symptoms?|problems?|issues?|things?)(?:\s+(?:like|such as|of|with))?[,:]?\s+/, '')
     .replace(/\b(?:any|some)\s+/g, '')
+    .replace(/^no\s+/, '')
+    .replace(/,\s+no\s+/g, ' or ')
     .replace(/,\s*(?=,|$)/g, '')
     .replace(/,\s+(?:or|and)\s+/g, ' or ')
     .replace(/[?.,]+$/, '')

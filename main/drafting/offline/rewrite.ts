@@ -124,7 +124,7 @@ export function rewriteInstruction(sentence: string, p: Pronouns): string {
 }
 
 const PROBLEM_LEAD =
-  /^(?:(?:and|so|now|lastly|finally|next|then|also|alright|okay)[, ]+)*(?:for|regarding|as far as|in terms of|with regards? to|as for|moving on to|now for|in regards to)\s+(?:your|the|his|her)\s+(?:(?:first|second|third|fourth|next|last|other|final)\s+(?:problem|issue|concern)\s*,?\s*(?:(?:of |which is |is )?(?:your|the)\s+)?)?([a-z0-9' -]{3,60}?)(?:,\s*|\s+(?=i\b|we\b|it\b|you\b|that\b))(.*)$/;
+  /^(?:(?:and|so|now|lastly|finally|next|then|also|alright|okay)[, ]+)*(?:for|regarding|as far as|in terms of|with regards? to|as for|moving on to|now for|in regards to)\s+(?:your|you|the|his|her)\s+(?:(?:first|second|third|fourth|next|last|other|final)\s+(?:problem|issue|concern)\s*,?\s*(?:(?:of |which is |is )?(?:your|the|this)\s+)?)?([a-z0-9' -]{3,60}?)(?:,\s*|\s+(?=i\b|we\b|it\b|you\b|that\b)|$)(.*)$/;
 
 /** "from a diabetes standpoint, let's increase…" */
 const STANDPOINT =
@@ -153,7 +153,7 @@ export function splitProblem(sentence: string): { problem: string; rest: string 
 export function splitClauses(sentence: string): string[] {
   return sentence
     .split(
-      /,?\s+(?:and|but|so)\s+(?=(?:i|we)(?:'m|'ll|'d| am| will| want| would| think| do| also| need| recommend| can| are going)\b)|;\s+/,
+      /,?\s+(?:and|but|so)\s+(?=(?:i|we)(?:'m|'ll|'d| am| will| want| would| think| do| also| need| recommend| can| are going)\b)|;\s+|,?\s+(?=(?:(?:so|and|now|then),? )*(?:for|regarding|in terms of|as far as|as for|moving on to) (?:your|you|the|his|her|their) (?:first|second|third|fourth|next|last|other|final) (?:problem|issue|concern)\b)/,
     )
     .map((s) => s.trim())
     .filter(Boolean);

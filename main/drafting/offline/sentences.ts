@@ -36,6 +36,9 @@ const CLAUSE_NEXT: Record<string, RegExp> = {
   now: /^(?:i|let's|for|you|your)$/,
 };
 
+/** "…one plus pitting edema, okay?": a statement with a check that the patient follows, not a question. */
+const TAG_QUESTION = /[,\s]+(?:okay|alright|right|all right|sound good|does that sound good|does that make sense|you know)$/;
+
 export interface Sentence {
   readonly text: string;
   readonly question: boolean;
@@ -107,10 +110,15 @@ export function splitSentences(text: string): Sentence[] {
     if (chunkWords.length === 0) continue;
     const pieces = splitRun(chunkWords, punctuated);
     pieces.forEach((piece, i) => {
-      const body = piece.join(' ').replace(/[,;:]$/, '');
+      let body = piece.join(' ').replace(/[,;:]$/, '');
       const isLast = i === pieces.length - 1;
-      const question = isLast && chunk.end.includes('?') ? true : (!punctuated || !isLast || !chunk.end) && QUESTION_START.test(body);
-      out.push({ text: body, question });
+      let question = isLast && chunk.end.includes('?') ? true : (!punctuated || !isLast || !chunk.end) && QUESTION_START.test(body);
+      const tagged = TAG_QUESTION.exec(body);
+      if (question && tagged && !QUESTION_START.test(body)) {
+        body = body.slice(0, tagged.index);
+        question = false;
+      }
+      if (body !== '') out.push({ text: body, question });
     });
   }
   return out;
