@@ -5,6 +5,8 @@ import { AppServicesProvider, RECORD_SHORTCUT, useRecorderState } from './app-co
 import { AppHeader } from './components/AppHeader.js';
 import { AppNav } from './components/AppNav.js';
 import { useAppInfo } from './hooks/useAppInfo.js';
+import { useIdentity } from './hooks/useIdentity.js';
+import { useEhrLaunchLanding } from './hooks/useEhrLaunchLanding.js';
 import type { AppInfoState } from './hooks/useAppInfo.js';
 import { Recorder } from './recording/recorder.js';
 import { createRecordShortcut } from './recording/record-shortcut.js';
@@ -46,6 +48,8 @@ function useWindowTitle(phase: string): void {
 export function App({ api }: { api: ScribeApi }) {
   const route = useHashRoute();
   const info = useAppInfo(api);
+  const identity = useIdentity(api);
+  useEhrLaunchLanding(api, identity.auth);
   const demoEhr = useDemoEhrInUse(api);
   const recorder = useMemo(() => new Recorder(api), [api]);
   const recording = useRecorderState(recorder);
@@ -65,11 +69,17 @@ export function App({ api }: { api: ScribeApi }) {
     () => ({
       api,
       recorder,
-      user: info.status === 'ready' ? info.info.user : undefined,
+      // Whoever signed in with the EHR acts from the next call on; until then the workstation account.
+      user: identity.identity
+        ? { id: identity.identity.actorId, role: identity.identity.role }
+        : info.status === 'ready'
+          ? info.info.user
+          : undefined,
+      identity: identity.identity,
       announce,
       setShortcutStart: (start) => (shortcutStart.current = start),
     }),
-    [api, recorder, info, announce],
+    [api, recorder, info, identity.identity, announce],
   );
 
   useWindowTitle(recording.phase);
@@ -108,7 +118,7 @@ export function App({ api }: { api: ScribeApi }) {
   return (
     <AppServicesProvider value={services}>
       <div className="app">
-        <AppHeader info={info} />
+        <AppHeader api={api} info={info} identity={identity} />
         <DemoEhrBadge inUse={demoEhr} />
         <div className="app-body">
           <AppNav current={route.id} demoEhr={demoEhr} />

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { ScribeApi } from '../../shared/api/client.js';
 import type { Role } from '../../shared/api/contract.js';
+import type { Identity } from '../../shared/domain/identity.js';
 import type { Recorder, RecorderSnapshot } from './recording/recorder.js';
 import type { ShortcutStart } from './recording/record-shortcut.js';
 
@@ -10,6 +11,8 @@ export interface AppServices {
   readonly api: ScribeApi;
   readonly recorder: Recorder;
   readonly user: { readonly id: string; readonly role: Role } | undefined;
+  /** Who acts and whether Sign is offered to them (auth:whoami); undefined until loaded. */
+  readonly identity: Identity | undefined;
   /** Says something politely through the app's live region (and shows it in the header). */
   readonly announce: (message: string) => void;
   /** The open visit view registers what the start/stop shortcut should do when nothing is recording. */

@@ -1,31 +1,20 @@
+import type { ScribeApi } from '../../../shared/api/client.js';
 import type { AppInfoState } from '../hooks/useAppInfo.js';
-import { roleLabel } from '../role-label.js';
+import type { IdentityState } from '../hooks/useIdentity.js';
 import { RecordingIndicator } from './RecordingIndicator.js';
+import { SignInControls } from './SignInControls.js';
 
-function SignedInUser({ info }: { info: AppInfoState }) {
-  switch (info.status) {
-    case 'loading':
-      return <span className="muted">Connecting…</span>;
-    case 'error':
-      return <span className="header-warning">Not connected</span>;
-    case 'ready':
-      return (
-        <span>
-          <span className="visually-hidden">Signed in as </span>
-          <span className="user-id">{info.info.user.id}</span>
-          <span className="role-tag">{roleLabel(info.info.user.role)}</span>
-        </span>
-      );
-  }
-}
-
-export function AppHeader({ info }: { info: AppInfoState }) {
+export function AppHeader({ api, info, identity }: { api: ScribeApi; info: AppInfoState; identity: IdentityState }) {
   return (
     <header className="app-header">
       <p className="product-name">Ambient Scribe</p>
       <RecordingIndicator />
       <div className="signed-in">
-        <SignedInUser info={info} />
+        {info.status === 'error' ? (
+          <span className="header-warning">Not connected</span>
+        ) : (
+          <SignInControls api={api} state={identity} inBrowser={info.status === 'ready' && info.info.transport === 'web'} />
+        )}
       </div>
     </header>
   );

@@ -37,6 +37,7 @@ import { withCodeStatus } from '../note/code-status.js';
 import type { NoteSnapshot } from '../note/note-document.js';
 import { wholeNoteText } from '../note/note-copy.js';
 import { routeHref } from '../routes.js';
+import { SignInToSign, signBlockedText } from '../components/SignInToSign.js';
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
@@ -74,7 +75,7 @@ function SaveStatus({ note }: { note: NoteSnapshot }) {
  * the transcript with its audio and the note with its codes side by side, each scrolling on its own.
  */
 export function ReviewView({ visitId }: { visitId: string }) {
-  const { api, user, announce } = useApp();
+  const { api, user, identity, announce } = useApp();
   const visit = useVisit(api, visitId);
   const transcript = useTranscript(api, visitId);
   const transcription = useTranscription(api, visitId);
@@ -103,7 +104,8 @@ export function ReviewView({ visitId }: { visitId: string }) {
   const role = user?.role;
   const editor = role === 'clinician' || role === 'scribe';
   const signingRoles = settings.view?.settings.signingRoles.value ?? ['clinician'];
-  const maySign = role !== undefined && signingRoles.includes(role);
+  // Offered only to a user with a role that signs and a practitioner to sign as (auth:whoami); the server checks again.
+  const maySign = identity?.maySign === true;
   const readOnly = !editor || note.signed;
   // The original note's job; addenda have their own (shown with each addendum).
   const job = useMemo(() => outbox.jobs?.find((candidate) => candidate.visitId === visitId && !candidate.addendum), [outbox.jobs, visitId]);
@@ -197,7 +199,7 @@ export function ReviewView({ visitId }: { visitId: string }) {
         ? 'This note is signed already.'
         : !note.content
           ? 'There is no note to sign yet.'
-          : `Only ${signingRoles.join(' or ')}s can sign notes on this workstation.`,
+          : signBlockedText(identity, signingRoles),
     );
   };
 
@@ -337,7 +339,7 @@ export function ReviewView({ visitId }: { visitId: string }) {
                     </button>
                   ) : null}
                 </div>
-                {!maySign ? <p className="muted">Only {signingRoles.join(' or ')}s can sign notes on this workstation.</p> : null}
+                {!maySign ? <SignInToSign identity={identity} signingRoles={signingRoles} /> : null}
               </>
             )}
           </section>
