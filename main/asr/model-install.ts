@@ -29,7 +29,7 @@ import { modelDisplayName, resolveWhisperModel } from './models-dir.js';
  */
 export interface ModelInstaller {
   status(): SpeechModelStatus;
-  /** Starts installing (or joins the install under way) and returns at once; progress arrives as speechModel:progress. */
+  /** Starts installing (or joins the install under way) and returns at once; progress arrives as models:progress. */
   start(request: SpeechModelInstallRequest): SpeechModelStatus;
   /** Installs and resolves when done; rejects with the typed error that stopped it. */
   install(request: SpeechModelInstallRequest): Promise<SpeechModelProgress>;
@@ -110,7 +110,7 @@ export function createModelInstaller(deps: ModelInstallerDeps): ModelInstaller {
     const now = Date.now();
     if (!force && now - lastEmit < interval) return;
     lastEmit = now;
-    deps.events.emit('speechModel:progress', structuredClone(progress));
+    deps.events.emit('models:progress', structuredClone(progress));
   };
 
   function inUse(): SpeechModelStatus['inUse'] {

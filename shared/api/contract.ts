@@ -157,10 +157,10 @@ export const channels = {
   'settings:get': call(z.object({}), SettingsView),
   'settings:update': call(SettingsUpdate, SettingsView),
   /** The pinned speech model: installed or missing, the model transcription uses, where an install comes from. */
-  'speechModel:status': call(z.object({}), SpeechModelStatus),
-  /** Starts installing the speech model (or joins the install under way); progress arrives as speechModel:progress. */
-  'speechModel:install': call(SpeechModelInstallRequest, SpeechModelStatus),
-  'speechModel:cancel': call(z.object({}), SpeechModelStatus),
+  'models:status': call(z.object({}), SpeechModelStatus),
+  /** Starts installing the speech model (or joins the install under way); progress arrives as models:progress. */
+  'models:install': call(SpeechModelInstallRequest, SpeechModelStatus),
+  'models:cancel': call(z.object({}), SpeechModelStatus),
   /** Probes the configured EHR route (FHIR, HL7 v2, file drop) without sending patient data. */
   'ehr:testConnection': call(z.object({}), ConnectionTestResult),
   'note:get': call(z.object({ visitId: VisitId }), NoteView),
@@ -237,7 +237,7 @@ export const events = {
   /** Transcription progress and state (counts, engine and model names, a safe error): never text. */
   'transcription:progress': TranscriptionStatus,
   /** Speech model install: bytes done per file and overall, then installed, failed (with a reason id) or cancelled. */
-  'speechModel:progress': SpeechModelProgress,
+  'models:progress': SpeechModelProgress,
 } as const;
 
 export type Channel = keyof typeof channels;

@@ -64,7 +64,9 @@ export interface ModelMirror {
   cutOnce(path: string, afterBytes: number): void;
   /** Answer 404 for this file. */
   remove(path: string): void;
-  /** Serve every file as released again, and start counting requests afresh. */
+  /** Send every file in pieces of this many bytes, one piece per `everyMs` (so a person can watch the progress). */
+  throttle(bytes: number, everyMs: number): void;
+  /** Serve every file as released again, at full speed, and start counting requests afresh. */
   heal(): void;
   /** Requests for this file, since the last heal(). */
   requestsFor(path: string): MirrorRequest[];
@@ -75,6 +77,7 @@ export async function startModelMirror(release: TinyModelRelease): Promise<Model
   const corrupted = new Set<string>();
   const removed = new Set<string>();
   const cuts = new Map<string, number>();
+  let pace: { bytes: number; everyMs: number } | undefined;
   const requests: MirrorRequest[] = [];
   let healedAt = 0;
   const prefix = `/${release.id}/resolve/${release.revision}/`;
@@ -110,7 +113,20 @@ export async function startModelMirror(release: TinyModelRelease): Promise<Model
       res.write(part.subarray(0, cut), () => setTimeout(() => res.socket?.destroy(), 50));
       return;
     }
-    res.end(part);
+    if (!pace) {
+      res.end(part);
+      return;
+    }
+    const { bytes, everyMs } = pace;
+    let at = 0;
+    const timer = setInterval(() => {
+      if (res.destroyed) return clearInterval(timer);
+      res.write(part.subarray(at, (at += bytes)));
+      if (at >= part.length) {
+        clearInterval(timer);
+        res.end();
+      }
+    }, everyMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -120,10 +136,12 @@ export async function startModelMirror(release: TinyModelRelease): Promise<Model
     corrupt: (path) => void corrupted.add(path),
     cutOnce: (path, afterBytes) => void cuts.set(path, afterBytes),
     remove: (path) => void removed.add(path),
+    throttle: (bytes, everyMs) => void (pace = { bytes, everyMs }),
     heal() {
       corrupted.clear();
       removed.clear();
       cuts.clear();
+      pace = undefined;
       healedAt = requests.length;
     },
     requestsFor: (path) => requests.slice(healedAt).filter((r) => r.path === path),

@@ -58,7 +58,7 @@ function installerFor(cli: CliContext, events: EventBus): ModelInstaller {
 function reportProgress(cli: CliContext, events: EventBus): () => void {
   let last = 0;
   const announced = new Set<string>();
-  return events.on('speechModel:progress', (p) => {
+  return events.on('models:progress', (p) => {
     for (const file of p.files) {
       const key = `${file.path}:${file.state}`;
       if (file.state === 'waiting' || announced.has(key)) continue;

@@ -139,12 +139,12 @@ export function SpeechModelPanel({ onInstalled }: SpeechModelPanelProps = {}) {
   installedCallback.current = onInstalled;
 
   const refresh = useCallback(() => {
-    api.speechModel.status().then(setStatus, (failure: unknown) => setError(errorText(failure)));
+    api.models.status().then(setStatus, (failure: unknown) => setError(errorText(failure)));
   }, [api]);
 
   useEffect(() => {
     refresh();
-    return api.on('speechModel:progress', (progress) => {
+    return api.on('models:progress', (progress) => {
       setStatus((current) => (current ? { ...current, install: progress } : current));
       if (progress.state === 'installed') {
         refresh();
@@ -155,10 +155,10 @@ export function SpeechModelPanel({ onInstalled }: SpeechModelPanelProps = {}) {
 
   const install = () => {
     setError(undefined);
-    api.speechModel.install().then(setStatus, (failure: unknown) => setError(errorText(failure)));
+    api.models.install().then(setStatus, (failure: unknown) => setError(errorText(failure)));
   };
   const stop = () => {
-    api.speechModel.cancel().then(setStatus, (failure: unknown) => setError(errorText(failure)));
+    api.models.cancel().then(setStatus, (failure: unknown) => setError(errorText(failure)));
   };
 
   const progress = status?.install ?? null;

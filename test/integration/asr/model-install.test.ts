@@ -69,7 +69,7 @@ describe('installing the speech model from the app', skipWhen(tinyWhisperAvailab
       speechModel: { model, retryDelaysMs: [], ...overrides },
     });
     const progress: SpeechModelProgress[] = [];
-    scribe.events.on('speechModel:progress', (p) => progress.push(p));
+    scribe.events.on('models:progress', (p) => progress.push(p));
     const s: Station = {
       scribe,
       modelsDir,
@@ -118,7 +118,7 @@ describe('installing the speech model from the app', skipWhen(tinyWhisperAvailab
     { timeout: 120_000 },
     async () => {
       const s = station();
-      const before = await s.call<SpeechModelStatus>('speechModel:status', {});
+      const before = await s.call<SpeechModelStatus>('models:status', {});
       assert.equal(before.pinnedInstalled, false);
       assert.equal(before.inUse, null);
       assert.deepEqual(before.source, { kind: 'mirror', url: mirror.url });
@@ -127,7 +127,7 @@ describe('installing the speech model from the app', skipWhen(tinyWhisperAvailab
       const refused = await s.fail('visit:transcribe', { visitId: visit.id, engine: 'local' });
       assert.equal(refused.reason, 'asr.model_not_installed');
 
-      const started = await s.call<SpeechModelStatus>('speechModel:install', {});
+      const started = await s.call<SpeechModelStatus>('models:install', {});
       assert.equal(started.install?.state, 'downloading');
       const done = await s.scribe.speechModel.install({});
       assert.equal(done.state, 'installed');
@@ -148,7 +148,7 @@ describe('installing the speech model from the app', skipWhen(tinyWhisperAvailab
       for (const file of release.files) assert.equal(statSync(join(installed(s), file.path)).size, file.size);
       assert.deepEqual(stagedFiles(s), [], 'the staging folder is gone');
 
-      const after = await s.call<SpeechModelStatus>('speechModel:status', {});
+      const after = await s.call<SpeechModelStatus>('models:status', {});
       assert.equal(after.pinnedInstalled, true);
       assert.equal(after.inUse?.name, 'whisper-tiny-test');
       const status = await s.call<TranscriptionStatus>('visit:transcribe', { visitId: visit.id, engine: 'local' });
@@ -167,7 +167,7 @@ describe('installing the speech model from the app', skipWhen(tinyWhisperAvailab
     });
     assert.equal(existsSync(installed(s)), false);
     assert.ok(!stagedFiles(s).some((f) => f.includes('encoder_model')), 'the bad file is not kept, whole or partial');
-    const status = await s.call<SpeechModelStatus>('speechModel:status', {});
+    const status = await s.call<SpeechModelStatus>('models:status', {});
     assert.equal(status.pinnedInstalled, false);
     assert.equal(status.inUse, null);
     assert.equal(status.install?.state, 'failed');
@@ -222,7 +222,7 @@ describe('installing the speech model from the app', skipWhen(tinyWhisperAvailab
     });
     await assert.rejects(s.scribe.speechModel.install({}), (e: { reason: string }) => e.reason === 'speech_model.disk_full');
     assert.equal(existsSync(installed(s)), false);
-    const status = await s.call<SpeechModelStatus>('speechModel:status', {});
+    const status = await s.call<SpeechModelStatus>('models:status', {});
     assert.equal(status.install?.error?.reason, 'speech_model.disk_full');
   });
 
@@ -240,10 +240,10 @@ describe('installing the speech model from the app', skipWhen(tinyWhisperAvailab
   test('a policy that forbids downloads is obeyed; a shared folder it names is copied from, checked the same way', async () => {
     const forbidden = station({ speechModelDownloadsAllowed: false, speechModelMirrorUrl: mirror.url });
     const requests = mirror.requests.length;
-    const status = await forbidden.call<SpeechModelStatus>('speechModel:status', {});
+    const status = await forbidden.call<SpeechModelStatus>('models:status', {});
     assert.deepEqual(status.source, { kind: 'forbidden' });
     assert.equal(status.sourceLocked, true);
-    const refused = await forbidden.fail('speechModel:install', {});
+    const refused = await forbidden.fail('models:install', {});
     assert.equal(refused.reason, 'speech_model.downloads_forbidden');
     assert.equal(refused.code, 'locked_by_policy');
     await assert.rejects(
@@ -255,6 +255,6 @@ describe('installing the speech model from the app', skipWhen(tinyWhisperAvailab
     const shared = station({ speechModelDownloadsAllowed: false, speechModelSharedFolder: release.sourceRoot });
     assert.equal((await shared.scribe.speechModel.install({})).state, 'installed');
     assert.equal(mirror.requests.length, requests, 'copied, not downloaded');
-    assert.equal((await shared.call<SpeechModelStatus>('speechModel:status', {})).inUse?.name, 'whisper-tiny-test');
+    assert.equal((await shared.call<SpeechModelStatus>('models:status', {})).inUse?.name, 'whisper-tiny-test');
   });
 });
