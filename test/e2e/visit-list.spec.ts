@@ -48,10 +48,15 @@ describe('visit list in the browser through the web bridge', skipWhen(e2eSkipRea
     SCRIBE_LOG: 'json',
   });
 
-  const scribe = async (...args: string[]): Promise<string> => {
-    const { stdout } = await execFileAsync(process.execPath, [CLI_JS, ...args], { env: env(), cwd: ROOT, timeout: 60_000 });
+  const scribeAs = async (user: string, ...args: string[]): Promise<string> => {
+    const { stdout } = await execFileAsync(process.execPath, [CLI_JS, ...args], {
+      env: { ...env(), SCRIBE_USER: user },
+      cwd: ROOT,
+      timeout: 60_000,
+    });
     return stdout;
   };
+  const scribe = (...args: string[]): Promise<string> => scribeAs('dr.e2e', ...args);
 
   const shot = async (name: string, target: Page = page) => {
     await target.mouse.move(0, 0); // no hover highlight in the picture
@@ -70,7 +75,8 @@ describe('visit list in the browser through the web bridge', skipWhen(e2eSkipRea
     return browser;
   };
 
-  const bodyRows = (target: Page = page) => target.getByRole('table').locator('tbody tr');
+  // Today's visits only: the schedule from an EHR (the demo EHR, or a sandbox) is a table on the same page.
+  const bodyRows = (target: Page = page) => target.getByRole('table', { name: 'Today’s visits' }).locator('tbody tr');
 
   const goTo = async (label: 'Visits' | 'Review' | 'Outbox' | 'Settings') => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
@@ -83,11 +89,11 @@ describe('visit list in the browser through the web bridge', skipWhen(e2eSkipRea
     await mkdir(RESULTS, { recursive: true });
     dataDir = await mkdtemp(join(tmpdir(), 'scribe-e2e-'));
     await scribe('init');
-    for (const args of [
-      ['--patient', 'pat-e2e-1', '--name', NAME_1],
-      ['--patient', 'pat-e2e-2', '--encounter', 'enc-e2e-2'],
-    ]) {
-      const created = JSON.parse(await scribe('visit', 'create', ...args, '--json')) as { patientId: string; state: string };
+    for (const [user, args] of [
+      ['dr.e2e', ['--patient', 'pat-e2e-1', '--name', NAME_1, '--reason', 'Knee pain after a fall']],
+      ['dr.other', ['--patient', 'pat-e2e-2', '--encounter', 'enc-e2e-2']],
+    ] as const) {
+      const created = JSON.parse(await scribeAs(user, 'visit', 'create', ...args, '--json')) as { patientId: string; state: string };
       assert.equal(created.patientId, args[1]);
       assert.equal(created.state, 'not_started');
     }
@@ -122,7 +128,17 @@ describe('visit list in the browser through the web bridge', skipWhen(e2eSkipRea
     await page.getByRole('rowheader', { name: 'Unnamed patient' }).waitFor();
     await page.getByRole('cell', { name: 'enc-e2e-2', exact: true }).waitFor();
     assert.equal(await bodyRows().count(), 2);
-    assert.equal(await page.getByText('Not started', { exact: true }).count(), 2);
+    // In the table (the state filter offers “Not started” too).
+    assert.equal(await page.getByRole('table', { name: 'Today’s visits' }).getByText('Not started', { exact: true }).count(), 2);
+    // What tells visits apart: the reason, who the visit is with (here whoever started it), and how long ago.
+    const first = bodyRows().filter({ has: page.getByRole('rowheader', { name: NAME_1 }) });
+    await first.getByRole('cell', { name: 'Knee pain after a fall', exact: true }).waitFor();
+    await first.getByRole('cell', { name: 'dr.e2e', exact: true }).waitFor();
+    await first.getByText(/\((just now|\d+ min ago)\)/).waitFor();
+    await bodyRows()
+      .filter({ has: page.getByRole('cell', { name: 'enc-e2e-2', exact: true }) })
+      .getByRole('cell', { name: 'dr.other', exact: true })
+      .waitFor();
 
     assert.doesNotMatch(page.url(), /token/);
     assert.match(page.url(), /#\/visits$/);
@@ -178,6 +194,22 @@ describe('visit list in the browser through the web bridge', skipWhen(e2eSkipRea
     assert.equal(await bodyRows(second).count(), 3);
     await second.close();
     await shot('visits-created');
+  });
+
+  it('filters the list by clinician and by state, and shows all again', async () => {
+    await page.getByLabel('Clinician', { exact: true }).selectOption('dr.other');
+    await page.getByText('Showing 1 of 3.').waitFor();
+    assert.equal(await bodyRows().count(), 1);
+    await page.getByRole('cell', { name: 'enc-e2e-2', exact: true }).waitFor();
+    await page.getByLabel('Clinician', { exact: true }).selectOption('');
+    // The state filter offers the states in the list, in words: here every visit is not started yet.
+    const states = page.getByLabel('State', { exact: true });
+    assert.deepEqual(await states.locator('option').allTextContents(), ['Any state', 'Not started']);
+    await states.selectOption('not_started');
+    await page.getByText('Showing 3 of 3.').waitFor();
+    await page.getByRole('button', { name: 'Show all' }).click();
+    assert.equal(await page.getByText(/^Showing \d+ of \d+\.$/).count(), 0);
+    assert.equal(await bodyRows().count(), 3);
   });
 
   it('keeps working after a reload (the token stays in this tab)', async () => {
