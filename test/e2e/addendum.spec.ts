@@ -181,7 +181,7 @@ describe('a later change to a signed, delivered note becomes an addendum', skipW
       [[1, ADDENDUM, 'draft']],
     );
 
-    assert.equal(await page.getByRole('button', { name: /^Sign/ }).count(), 0, 'a scribe has no sign control');
+    assert.equal(await page.getByRole('main').getByRole('button', { name: /^Sign/ }).count(), 0, 'a scribe has no sign control');
     await addenda().getByText('A clinician signs the addendum; it is not sent until then.').waitFor();
     await noSeriousIssues('the review page with the addendum being written');
     await screenshot(page, 'addendum-draft');

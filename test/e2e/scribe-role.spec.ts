@@ -68,12 +68,12 @@ describe('a scribe edits and hands over, but cannot sign', skipWhen(e2eSkipReaso
     await hpi.fill(EDITED);
     await page.getByText(/^All changes saved \(revision \d+\)$/).waitFor();
 
-    assert.equal(await page.getByRole('button', { name: /^Sign/ }).count(), 0, 'no sign control for a scribe');
+    assert.equal(await page.getByRole('main').getByRole('button', { name: /^Sign/ }).count(), 0, 'no sign control for a scribe');
     await page.getByText('Only clinicians can sign notes on this workstation.').waitFor();
     await page.getByRole('button', { name: 'Mark ready for signature' }).click();
     await page.locator('.visit-facts').getByText('Ready for signature').waitFor();
     await page.getByText('Ready for signature: a reviewer handed this note to the clinician.').waitFor();
-    assert.equal(await page.getByRole('button', { name: /^Sign/ }).count(), 0);
+    assert.equal(await page.getByRole('main').getByRole('button', { name: /^Sign/ }).count(), 0);
     assert.deepEqual(await seriousAccessibilityIssues(page), []);
     await screenshot(page, 'review-scribe');
   });
@@ -111,7 +111,7 @@ describe('a scribe edits and hands over, but cannot sign', skipWhen(e2eSkipReaso
     await page.getByRole('button', { name: 'Draft the note' }).click();
     await page.getByRole('textbox', { name: 'Allergies, sentence 1' }).waitFor();
     assert.equal(await page.getByRole('textbox', { name: 'Allergies, sentence 1' }).inputValue(), 'No known drug allergies.');
-    assert.equal(await page.getByRole('button', { name: /^Sign/ }).count(), 0);
+    assert.equal(await page.getByRole('main').getByRole('button', { name: /^Sign/ }).count(), 0);
   });
 
   it('copies the note where the Clipboard API is refused (as in the desktop shell)', async () => {
