@@ -25,6 +25,7 @@ const DIALOGUE = [
 describe('EHR connection settings and deliberate sign-off in the browser', skipWhen(e2eSkipReason ?? false), () => {
   let ws: Workstation;
   let web: WebServer;
+  let policy = '';
   let browser: Browser | undefined;
   let page: Page;
   const seen = { console: [] as string[], errors: [] as string[] };
@@ -43,7 +44,7 @@ describe('EHR connection settings and deliberate sign-off in the browser', skipW
     const mllpPort = Number(
       new URL(sandbox.listeners.find((l) => l.address.startsWith('mllp://'))!.address.replace('mllp://', 'http://')).port,
     );
-    const policy = join(ws.dataDir, 'policy.json');
+    policy = join(ws.dataDir, 'policy.json');
     // IT links the clinician's workstation account to their EHR practitioner.
     await writeFile(policy, JSON.stringify({ hl7ProcessingId: 'T', signerPractitioners: { 'sbx-practitioner-1': 'sbx-practitioner-1' } }));
     web = await ws.web({ SCRIBE_POLICY_FILE: policy });
@@ -69,7 +70,19 @@ describe('EHR connection settings and deliberate sign-off in the browser', skipW
     await ws?.dispose();
   });
 
-  it('shows the HL7 identity (a locked one with its reason) and tests the connection, results read out', async () => {
+  it('shows the clinician that IT manages the EHR connection, and the administrator its HL7 identity and connection test', async () => {
+    await page.goto(web.address.url);
+    await page.getByRole('heading', { level: 1, name: 'Visits' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings', exact: true }).click();
+    await page
+      .getByRole('region', { name: 'IT and administration' })
+      .getByText(/are set up by your IT administrators/)
+      .waitFor();
+    assert.equal(await page.getByRole('region', { name: 'HL7 v2 message identity' }).count(), 0, 'a clinician sees no IT fields');
+    // The same workstation with IT's administrator at it.
+    await page.goto('about:blank');
+    await web.stop();
+    web = await ws.web({ SCRIBE_POLICY_FILE: policy, SCRIBE_USER: 'it-admin', SCRIBE_ROLE: 'admin' });
     await page.goto(web.address.url);
     await page.getByRole('heading', { level: 1, name: 'Visits' }).waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings', exact: true }).click();
@@ -96,6 +109,11 @@ describe('EHR connection settings and deliberate sign-off in the browser', skipW
     assert.match(texts.join('\n'), /No message was sent/);
     assert.deepEqual(await seriousAccessibilityIssues(page), [], 'accessibility issues on the settings page');
     await screenshot(page, 'settings-connection-test');
+    await page.goto('about:blank');
+    await web.stop();
+    web = await ws.web({ SCRIBE_POLICY_FILE: policy });
+    await page.goto(web.address.url);
+    await page.getByRole('heading', { level: 1, name: 'Visits' }).waitFor();
   });
 
   it('signs a note with unsupported sentences only after the clinician ticks that they checked them', async () => {
@@ -131,7 +149,7 @@ describe('EHR connection settings and deliberate sign-off in the browser', skipW
     assert.equal(await sign.getAttribute('aria-disabled'), null);
     await screenshot(page, 'sign-off-unsupported', { window: true });
     await sign.click();
-    await page.getByRole('dialog', { name: 'Signed: sending to the EHR' }).waitFor();
+    await page.getByRole('dialog', { name: /^Signed/ }).waitFor();
     const state = ((await web.call('visit:get', { id: visitId })) as { value: { state: string } }).value.state;
     assert.ok(['signed', 'delivering', 'delivered', 'delivery_failed'].includes(state), state);
     assert.deepEqual(seen.errors, []);
