@@ -86,6 +86,10 @@ function correctSwappedRoles(utterances: Utterance[]): Utterance[] {
   return utterances.map((u) => ({ ...u, role: u.role === 'patient' ? 'clinician' : 'patient' }));
 }
 
+/** "I want you to push your leg against my hand": the exam, not the plan. */
+const EXAM_MOVE =
+  /\b(?:i want you to|can you|go ahead and) (?:just )?(?:move|push|pull|lie|lay|sit|stand|bend|squeeze|take a|look|follow|walk|raise|lift|relax|turn|open|breathe|cough|touch|point|straighten|flex|extend|kick|resist|hold|make a fist|stick out)\b/;
+
 /**
  * Where the examination and the assessment begin, found before drafting so that one early remark
  * ("I want you to keep checking your sugars") does not end the history. The exam starts at the
@@ -103,7 +107,8 @@ function visitPhases(utterances: readonly Utterance[]): (utterance: number, sent
   const exam = clinician.find((c) => EXAM_START.test(c.text))?.at;
   const after = exam ?? ([Math.floor(utterances.length / 2), 0] as const);
   const afterExam = clinician.filter((c) => !before(c.at, after));
-  const plan = (afterExam.find((c) => PLAN_START.test(c.text)) ?? afterExam.find((c) => PLAN_HINT.test(c.text)))?.at;
+  const plan = (afterExam.find((c) => PLAN_START.test(c.text)) ?? afterExam.find((c) => PLAN_HINT.test(c.text) && !EXAM_MOVE.test(c.text)))
+    ?.at;
   return (utterance, sentence) => {
     const at: At = [utterance, sentence];
     if (plan && !before(at, plan)) return 'plan';
@@ -240,7 +245,7 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
           for (const listed of historyProblems(s)) problems.listed(listed, evidence);
           // Results read out before the plan can carry the impression: "what I see is a proximal humerus fracture".
           const seen = RESULT.test(s) || phase === 'exam' ? impressionIn(s) : undefined;
-          if (seen) problems.name(seen, evidence, false);
+          if (seen) problems.impression(seen, evidence);
         }
         if (sentence.question) {
           lastQuestion = { text: s, segmentId: u.segmentId };
@@ -357,9 +362,9 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
 }
 
 /**
- * The problems for the assessment and plan. When the plan named none, the visit's one problem is its
- * chief complaint, and the assessment and plan sentences said for the whole visit are about it
- * (except follow-up, which stays the visit's). The clinician's one-line summary ("58-year-old male
+ * The problems for the assessment and plan. When the plan named none, the visit's one problem is the
+ * first impression stated (from results read out), else its chief complaint, and the assessment and
+ * plan sentences said for the whole visit are about it (except follow-up, which stays the visit's). The clinician's one-line summary ("58-year-old male
  * with … who presents for …") opens the assessment, as it opens a written one.
  */
 function problemOriented(
@@ -372,15 +377,15 @@ function problemOriented(
   );
   let found = problems.result();
   const general = { assessment: sections.assessment ?? [], plan: sections.plan ?? [] };
-  if (
-    problems.planProblems === 0 &&
-    complaint &&
-    (general.assessment.length > 0 || general.plan.some((s) => !FOLLOW_UP.test(s.text.toLowerCase())))
-  ) {
+  const visitProblem = problems.firstImpression
+    ? found.find((p) => p.heading.text === problems.firstImpression)
+    : complaint && { heading: { text: finish(complaint.text), evidence: complaint.evidence }, assessment: [], plan: [] };
+  const forTheVisit = general.assessment.length > 0 || general.plan.some((s) => !FOLLOW_UP.test(s.text.toLowerCase()));
+  if (problems.planProblems === 0 && visitProblem && forTheVisit) {
     const own = {
-      heading: { text: finish(complaint.text), evidence: complaint.evidence },
-      assessment: general.assessment,
-      plan: general.plan.filter((s) => !FOLLOW_UP.test(s.text.toLowerCase())),
+      heading: visitProblem.heading,
+      assessment: [...visitProblem.assessment, ...general.assessment],
+      plan: [...visitProblem.plan, ...general.plan.filter((s) => !FOLLOW_UP.test(s.text.toLowerCase()))],
     };
     found = [own, ...found.filter((p) => p.heading.text.toLowerCase() !== own.heading.text.toLowerCase())];
     general.assessment = [];

@@ -165,6 +165,20 @@ export class ProblemList {
     return this.planned;
   }
 
+  private impressed: Problem | undefined;
+
+  /** A problem stated as the clinician's impression outside the plan (results read out in the exam). */
+  impression(phrase: string, evidence: readonly string[]): void {
+    if (!this.name(phrase, evidence, false)) return;
+    const key = keyOf(problemName(phrase)!);
+    this.impressed ??= this.problems.find((p) => [...key].some((w) => p.key.has(w)));
+  }
+
+  /** The heading of the first problem stated as an impression outside the plan. */
+  get firstImpression(): string | undefined {
+    return this.impressed && finish(this.impressed.name);
+  }
+
   result(): DraftedProblem[] {
     return this.problems
       .filter((p) => !p.listedOnly || [...p.key].some((w) => this.visitText.split(w).length > 2))

@@ -32,6 +32,17 @@ const WANT_PATIENT = /^i (?:want|need|would like|'d like) (her|him|them) to /;
 
 const FILLERS = /(?:^|,?\s+)(?:okay|alright|all right|yeah|yep|you know|i mean|mm-hmm|uh-huh)(?=[,.]|\s|$),?/g;
 
+/** Hedges of speech that a note leaves out; none of them is a fact ("not really" stays). */
+const SPOKEN_HEDGES: readonly (readonly [RegExp, string])[] = [
+  [/(?<!\bnot) \b(?:just|really|actually|basically|definitely|certainly|literally|pretty much)\b(?= )/g, ''],
+  [/(?<!\b(?:what|this|that|any|some|the|a|which|one|same|different|other)) \b(?:kind|sort) of\b(?= )/g, ''],
+  [
+    /\b(?<=(?:it's|is|was|are|were|and|or|but|about)) like\b,?(?= (?:a|an|the|some|\d|this|that|very|more|less|right|left|in|on|at|after|before|when|every))/g,
+    '',
+  ],
+  [/\ba little bit\b/g, 'a little'],
+];
+
 /** Words a sentence cannot end on: what follows them was not said. */
 const DANGLING =
   /\s+(?:and|or|but|so|because|with|to|of|for|the|a|an|that|which|who|if|as|is|are|was|were|be|we|i|we'll|i'll|we're|i'm|you|your|my|our|their|his|her|some|any|this|these|those|than|then|at|in|on|by|from|into|just|like|really|very|about|kind|sort|since|when|where|how|what|until|while|also|not|can|could|would|should|will|do|does|did|have|has|had|going|get|it's|there's)[.,]?$/;
@@ -90,12 +101,26 @@ const PERCEPTION: readonly (readonly [RegExp, string])[] = [
     'follow up ',
   ],
   [/\bi (?:want|need|would like|'d like) (her|him|them) to (?:go ahead and )?/g, '$1 should '],
+  // What the clinician did or said in the visit, written as notes do, without the subject: "Discussed …".
+  [
+    /(?<=^|, |\band )(?:i|we) (?:also )?(?:have )?(explained|discussed|reviewed|advised|counseled|encouraged|informed|instructed|ordered|prescribed|recommended|gave|sent|referred|provided|talked about)\b/g,
+    '$1',
+  ],
+  [
+    /(?<=^|, |\band )(?:i|we)(?:'m| am| are|'re) not (?:too |that |very |overly )?(?:worried|concerned) (?:about|for)\b/g,
+    'not concerned about',
+  ],
+  [
+    /(?<=^|, |\band )(?:we|i) (?:were able to |did |also )*(?:get|got|obtain|obtained|do|did|had|ran|run)(?: done)? (?=(?:a |an |the |some )?(?:x-?rays?|labs?|blood work|bloodwork|mri|ct|ultrasound|ekg|echo\w*|urinalysis|a1c|culture|biopsy|scan|tests?|panel)\b)/g,
+    '',
+  ],
 ];
 
 /** After the rewrites above: "him on" at the start of a statement is "he is on". */
 const OBJECT_AS_SUBJECT: Readonly<Record<string, string>> = { him: 'he', her: 'she', them: 'they' };
 function subjectOf(text: string): string {
   return text
+    .replace(/^talked about\b/, 'discussed')
     .replace(/^(him|her|them) on\b/, (_m, o: string) => `${OBJECT_AS_SUBJECT[o]} ${o === 'them' ? 'are' : 'is'} on`)
     .replace(/^(him|her|them) started on\b/, (_m, o: string) => `${OBJECT_AS_SUBJECT[o]} ${o === 'them' ? 'were' : 'was'} started on`)
     .replace(/^(him|her|them) should\b/, (_m, o: string) => `${OBJECT_AS_SUBJECT[o]} should`)
@@ -137,12 +162,19 @@ function clauseInRegister(sentence: string): string | undefined {
   }
   const expectation = EXPECTATION.exec(s) ?? WANT_PATIENT.exec(s);
   if (expectation) s = `${expectation[1]} should ${s.slice(expectation[0].length)}`;
-  for (const [pattern, replacement] of PERCEPTION) s = s.replace(pattern, replacement);
+  for (const [pattern, replacement] of [...PERCEPTION, ...SPOKEN_HEDGES]) s = s.replace(pattern, replacement);
   s = subjectOf(s.replace(INTENT, '').replace(/\s+/g, ' ').trim());
   for (let previous = ''; previous !== s;) {
     previous = s;
     s = s.replace(/[,;:\s]+$/, '').replace(DANGLING, '');
   }
-  if (s === '' || SPOKEN.test(s) || NARRATION.test(s) || /^(?:if|because|'|unless|when|which|that)\b/.test(s)) return undefined;
+  if (
+    s === '' ||
+    SPOKEN.test(s) ||
+    NARRATION.test(s) ||
+    /^(?:because|'|which|that)\b/.test(s) ||
+    (/^(?:if|unless|when)\b/.test(s) && !/, [a-z]+ [a-z]+/.test(s))
+  )
+    return undefined;
   return s;
 }
