@@ -54,10 +54,28 @@ async function hashExisting(partial: string, hash: Hash): Promise<number> {
 
 /**
  * Fills `partial` with the whole file, keeping (and re-hashing) what an earlier attempt left, and
- * checks it against the pinned size and SHA-256. A file that does not match is deleted. An
- * interruption leaves the partial for the next attempt.
+ * checks it against the pinned size and SHA-256. A file that does not match is deleted; when bytes
+ * kept from an earlier attempt were part of it (the server's file may have changed since), it is
+ * fetched once more from the start before the mismatch counts. An interruption leaves the partial
+ * for the next attempt.
  */
 async function fillPartial(
+  partial: string,
+  file: PinnedFile,
+  openSource: OpenSource,
+  deps: TransferDeps,
+  onBytes: (bytesDone: number) => void,
+): Promise<void> {
+  const kept = (await stat(partial).catch(() => undefined))?.size ?? 0;
+  try {
+    await fillOnce(partial, file, openSource, deps, onBytes);
+  } catch (error) {
+    if (kept === 0 || !(error instanceof ScribeError) || error.reason !== 'speech_model.file_mismatch') throw error;
+    await fillOnce(partial, file, openSource, deps, onBytes);
+  }
+}
+
+async function fillOnce(
   partial: string,
   file: PinnedFile,
   openSource: OpenSource,

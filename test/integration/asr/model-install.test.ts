@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, test } from 'vitest';
 import type { ApiError } from '../../../shared/api/errors.js';
 import type { SpeechModelProgress, SpeechModelStatus } from '../../../shared/domain/speech-model.js';
@@ -23,6 +23,7 @@ import { tinyWhisperAvailable, TINY_WHISPER_MISSING } from '../../helpers/tiny-w
 import { wavHeaderFor } from '../../helpers/wav-fixtures.js';
 
 const ENCODER = 'onnx/encoder_model.onnx';
+const DECODER = 'onnx/decoder_model_merged.onnx';
 
 interface Station {
   readonly scribe: Scribe;
@@ -209,6 +210,40 @@ describe('installing the speech model from the app', skipWhen(tinyWhisperAvailab
     const ranges = mirror.requestsFor(ENCODER).map((r) => r.range);
     assert.equal(ranges.length, 2);
     assert.match(ranges[1] ?? '', /^bytes=\d+-$/);
+  });
+
+  test('Stop keeps what arrived; installing again resumes from there', async () => {
+    const s = station();
+    mirror.throttle(16 * 1024, 10);
+    const off = s.scribe.events.on('models:progress', (p) => {
+      if (p.state !== 'downloading' || !p.files.some((f) => f.path === DECODER && f.bytesDone > 0)) return;
+      off();
+      s.scribe.speechModel.cancel();
+    });
+    await assert.rejects(s.scribe.speechModel.install({}), (e: { reason: string }) => e.reason === 'speech_model.cancelled');
+    assert.equal((await s.call<SpeechModelStatus>('models:status', {})).install?.state, 'cancelled');
+    const partial = stagedFiles(s).find((f) => f.endsWith('decoder_model_merged.onnx.partial'))!;
+    const kept = statSync(partial).size;
+    assert.ok(kept > 0);
+
+    mirror.heal();
+    assert.equal((await s.scribe.speechModel.install({})).state, 'installed');
+    assert.deepEqual(
+      mirror.requestsFor(DECODER).map((r) => r.range),
+      [`bytes=${kept}-`],
+    );
+  });
+
+  test('bytes left by an earlier attempt that no longer fit are fetched again from the start, once', async () => {
+    const s = station();
+    const staged = join(s.modelsDir, 'test-org', '.whisper-tiny-test.download', 'tokenizer.json.partial');
+    mkdirSync(dirname(staged), { recursive: true });
+    writeFileSync(staged, Buffer.alloc(1000, 7));
+    assert.equal((await s.scribe.speechModel.install({})).state, 'installed');
+    assert.deepEqual(
+      mirror.requestsFor('tokenizer.json').map((r) => r.range),
+      ['bytes=1000-', undefined],
+    );
   });
 
   test('a full disk gives its own error and installs nothing', async () => {
