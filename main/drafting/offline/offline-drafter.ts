@@ -364,8 +364,9 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
 /**
  * The problems for the assessment and plan. When the plan named none, the visit's one problem is the
  * first impression stated (from results read out), else its chief complaint, and the assessment and
- * plan sentences said for the whole visit are about it (except follow-up, which stays the visit's). The clinician's one-line summary ("58-year-old male
- * with … who presents for …") opens the assessment, as it opens a written one.
+ * plan sentences said for the whole visit are about it (except follow-up, which stays the visit's).
+ * The clinician's one-line summary ("58-year-old male with … who presents for …") opens the
+ * assessment, as it opens a written one.
  */
 function problemOriented(
   sections: DraftedSections,
