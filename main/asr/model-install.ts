@@ -13,7 +13,7 @@ import { ScribeError } from '../kernel/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { WriteChunk } from './model-download.js';
 import { copyFile, downloadFile, writeChunk } from './model-download.js';
-import { cannotWrite, diskFull, downloadsForbidden, installCancelled } from './model-install-errors.js';
+import { cannotWrite, diskFull, downloadInterrupted, downloadsForbidden, installCancelled } from './model-install-errors.js';
 import type { PinnedFile, PinnedModel } from './model-manifest.js';
 import { pinnedModelBytes, pinnedModelName } from './model-manifest.js';
 import type { SourceSettings } from './model-source.js';
@@ -130,7 +130,36 @@ export function createModelInstaller(deps: ModelInstallerDeps): ModelInstaller {
       modelsFolder: deps.modelsDir,
       source: configuredSource(deps.settings()),
       sourceLocked: deps.sourceLocked(),
-      install: progress ? structuredClone(progress) : null,
+      install: progress ? structuredClone(progress) : leftover(),
+    };
+  }
+
+  /** What an install an earlier run of the app did not finish left in the staging folder: offered as Resume. */
+  function leftover(): SpeechModelProgress | null {
+    if (!existsSync(staging)) return null;
+    const files = model.files.map((f) => {
+      const at = join(staging, ...f.path.split('/'));
+      const verified = existsSync(at);
+      const bytes = verified ? f.size : existsSync(`${at}.partial`) ? Math.min(f.size, statSync(`${at}.partial`).size) : 0;
+      return {
+        path: f.path,
+        bytesDone: bytes,
+        bytesTotal: f.size,
+        sha256: f.sha256,
+        state: verified ? ('verified' as const) : ('waiting' as const),
+      };
+    });
+    const bytesDone = files.reduce((n, f) => n + f.bytesDone, 0);
+    if (bytesDone === 0) return null;
+    const error = downloadInterrupted(files.find((f) => f.state === 'waiting')?.path ?? '', bytesDone);
+    return {
+      modelId: model.id,
+      state: 'failed',
+      bytesDone,
+      bytesTotal: pinnedModelBytes(model),
+      files,
+      source: configuredSource(deps.settings()),
+      error: { reason: error.reason, message: error.message },
     };
   }
 
@@ -156,7 +185,12 @@ export function createModelInstaller(deps: ModelInstallerDeps): ModelInstaller {
     await writeFile(join(staging, MARKER), `${JSON.stringify(marker, null, 2)}\n`);
     const old = existsSync(folder) ? join(dirname(folder), `.${name}.old-${randomBytes(4).toString('hex')}`) : undefined;
     if (old) await rename(folder, old);
-    await rename(staging, folder);
+    try {
+      await rename(staging, folder);
+    } catch (error) {
+      if (old) await rename(old, folder);
+      throw error;
+    }
     if (old) await rm(old, { recursive: true, force: true });
   }
 

@@ -56,13 +56,16 @@ describe('installing the speech model from the app', skipWhen(tinyWhisperAvailab
   });
 
   let count = 0;
-  function station(policy: PolicyValues = { speechModelMirrorUrl: mirror.url }, overrides: ModelInstallOverrides = {}): Station {
-    const dir = join(tmp.dir, `station-${(count += 1)}`);
+  function station(
+    policy: PolicyValues = { speechModelMirrorUrl: mirror.url },
+    overrides: ModelInstallOverrides = {},
+    dir = join(tmp.dir, `station-${(count += 1)}`),
+  ): Station {
     const modelsDir = join(dir, 'models');
     const scribe = openScribe({
       dataDir: join(dir, 'store'),
       keyProvider: createPassphraseKeyProvider('model install passphrase', FAST_SCRYPT),
-      mode: 'create',
+      mode: existsSync(join(dir, 'store')) ? 'open' : 'create',
       logger: memoryLogger(),
       vad: noVad,
       policy: { file: '/etc/test-policy.json', values: policy, sha256: null },
@@ -201,6 +204,25 @@ describe('installing the speech model from the app', skipWhen(tinyWhisperAvailab
       mirror.requestsFor(ENCODER).map((r) => r.range),
       [undefined, `bytes=${kept}-`],
     );
+  });
+
+  test('after a restart, a download an earlier run left unfinished is offered as interrupted, and resumes', async () => {
+    const dir = join(tmp.dir, 'restarted');
+    const first = station(undefined, {}, dir);
+    mirror.cutOnce(ENCODER, 100_000);
+    await assert.rejects(first.scribe.speechModel.install({}));
+    first.close();
+    open.splice(open.indexOf(first), 1);
+
+    const again = station(undefined, {}, dir);
+    const status = await again.call<SpeechModelStatus>('models:status', {});
+    assert.equal(status.install?.state, 'failed');
+    assert.equal(status.install?.error?.reason, 'speech_model.interrupted');
+    assert.ok((status.install?.bytesDone ?? 0) > 0);
+    assert.equal(status.install?.files.find((f) => f.path === 'config.json')?.state, 'verified');
+    assert.equal((await again.scribe.speechModel.install({})).state, 'installed');
+    assert.match(mirror.requestsFor(ENCODER).at(-1)?.range ?? '', /^bytes=\d+-$/);
+    assert.equal((await again.call<SpeechModelStatus>('models:status', {})).pinnedInstalled, true);
   });
 
   test('a cut connection is resumed by itself when retries are allowed', async () => {
