@@ -112,7 +112,8 @@ function Downloading({ progress, onStop }: { progress: SpeechModelProgress; onSt
   const percent = progress.bytesTotal === 0 ? 0 : Math.floor((100 * progress.bytesDone) / progress.bytesTotal);
   return (
     <div className="speech-model-progress">
-      <p role="status">
+      {/* Not a live region: read out every quarter second it would drown everything else; the bar carries the value. */}
+      <p>
         Installing the speech model: {percent} % ({megabytes(progress.bytesDone)} of {megabytes(progress.bytesTotal)}).
       </p>
       <progress max={Math.max(1, progress.bytesTotal)} value={progress.bytesDone} aria-label="Speech model download" />
