@@ -161,7 +161,7 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
 
   it('highlights the transcript lines a selected sentence came from', async () => {
     await sentence('Vital signs').focus();
-    await page.getByText('1 transcript line behind the selected Vital signs sentence are highlighted.').waitFor();
+    await page.getByText('1 transcript line behind the selected Vital signs sentence is highlighted.').waitFor();
     const highlighted = page.locator('.transcript-row.is-evidence');
     assert.equal(await highlighted.count(), 1);
     assert.match((await highlighted.textContent()) ?? '', /150 over 95/);
@@ -323,7 +323,7 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
       // The sandbox EHR takes it: the receipt says in words what it now holds, the resource ids are for IT.
       await sent.getByText(/^Delivered to the EHR \(FHIR\)/).waitFor({ timeout: 30_000 });
       await page.getByRole('dialog', { name: 'Signed and delivered to the EHR' }).waitFor();
-      await sent.getByText('The EHR holds the note, 2 diagnoses and the record of who signed it.').waitFor();
+      await sent.getByText(/^The EHR holds the note, \d+ diagnos[ie]s? and the record of who signed it\.$/).waitFor();
       assert.equal(await sent.getByText(/^DocumentReference\//).isVisible(), false, 'resource ids wait behind Details for IT');
       await sent.getByText('Details for IT', { exact: true }).click();
       await sent.getByText(/^DocumentReference\//).waitFor();
@@ -344,8 +344,18 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
     const row = page.getByRole('row').filter({ hasText: PATIENT });
     await row.waitFor();
     const state = (await row.locator('.badge').textContent()) ?? '';
+    if (state === 'Delivered') {
+      // What the EHR holds in words; its resource ids only behind Details for IT.
+      await row.getByText(/^The EHR holds the note/).waitFor();
+      assert.equal(await row.getByText(/^DocumentReference\//).isVisible(), false);
+      await row.getByText('Details for IT', { exact: true }).click();
+      await row.getByText(/^DocumentReference\//).waitFor();
+    }
     if (state === 'Failed') {
       await row.getByText('What to do:').waitFor();
+      // The reason in plain words; the EHR's own words wait behind Details for IT.
+      await row.getByText(/^Reason: The /).waitFor();
+      await row.getByText('Details for IT', { exact: true }).waitFor();
       const attempts = Number(await row.locator('td').nth(2).textContent());
       await row.getByRole('button', { name: 'Retry' }).click();
       await page
@@ -366,10 +376,13 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
     await leave.waitFor();
     assert.equal(await leave.isDisabled(), true, 'a setting the policy locks cannot be changed');
     await page
-      .getByText(/Locked by your organisation’s policy \(.*policy\.json\)/)
+      .getByText(/Locked by your organisation’s policy\. Ask IT to change it\./)
       .first()
       .waitFor();
     await page.getByText(/2 settings are locked by the machine policy/).waitFor();
+    // Paths and IT's fields stay out of a clinician's way: the policy file only under Details for IT, no EHR connection fields.
+    assert.equal(await page.getByText(/policy\.json/).isVisible(), false);
+    assert.equal(await page.getByLabel('FHIR base URL').count(), 0);
     await page.getByText(`ICD-10-CM ${BUILT_IN_VERSION}`).waitFor();
 
     const recording = page.getByRole('region', { name: 'Recording' });
