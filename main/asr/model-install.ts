@@ -248,6 +248,14 @@ export function createModelInstaller(deps: ModelInstallerDeps): ModelInstaller {
       const failure = asInstallError(error, deps.modelsDir);
       current.state = failure.reason === 'speech_model.cancelled' ? 'cancelled' : 'failed';
       const file = failure.details?.['file'];
+      for (const entry of current.files.filter((f) => f.state === 'downloading')) {
+        entry.state = 'waiting';
+        // A refused file was deleted: none of it is kept.
+        if (failure.reason === 'speech_model.file_mismatch' && entry.path === file) {
+          current.bytesDone -= entry.bytesDone;
+          entry.bytesDone = 0;
+        }
+      }
       current.error = { reason: failure.reason, message: failure.message, ...(typeof file === 'string' ? { file } : {}) };
       logger.warn('speech_model.install_failed', { model: name, reason: failure.reason, ...(typeof file === 'string' ? { file } : {}) });
       emit(true);

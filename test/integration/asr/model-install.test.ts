@@ -176,6 +176,16 @@ describe('installing the speech model from the app', skipWhen(tinyWhisperAvailab
     assert.equal(status.inUse, null);
     assert.equal(status.install?.state, 'failed');
     assert.equal(status.install?.error?.file, ENCODER);
+    assert.deepEqual(
+      status.install?.files.find((f) => f.path === ENCODER),
+      {
+        path: ENCODER,
+        state: 'waiting',
+        bytesDone: 0,
+        bytesTotal: release.files.find((f) => f.path === ENCODER)!.size,
+        sha256: release.files.find((f) => f.path === ENCODER)!.sha256,
+      },
+    );
 
     // Once the mirror serves the right bytes, Install finishes; files already verified are not fetched again.
     mirror.heal();
