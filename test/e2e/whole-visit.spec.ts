@@ -231,9 +231,12 @@ describe(
       await screenshot(page, 'whole-visit-sign-off', { window: true });
       await signButton.click();
 
-      const sent = page.getByRole('dialog', { name: 'Signed: sending to the EHR' });
+      const sent = page.getByRole('dialog', { name: /^Signed/ });
       await sent.waitFor();
       await sent.getByText(/^Delivered to the EHR \(FHIR\)/).waitFor({ timeout: 60_000 });
+      await page.getByRole('dialog', { name: 'Signed and delivered to the EHR' }).waitFor();
+      await sent.getByText(/^The EHR holds the note, 1 diagnosis/).waitFor();
+      await sent.getByText('Details for IT', { exact: true }).click();
       await sent.getByText(/^DocumentReference\//).waitFor();
       assert.equal(await sent.getByText(/^Condition\//).count(), 1, 'one Condition: the one accepted code');
       await screenshot(page, 'whole-visit-receipt', { window: true });
@@ -249,7 +252,16 @@ describe(
       await noSeriousIssues('the outbox');
       await screenshot(page, 'whole-visit-outbox');
       await goTo('Settings');
-      // The EHR connection the machine policy set (and locked) is what the workstation shows.
+      // The clinician sees that IT looks after the EHR connection, not its fields.
+      await page.getByText(/are set up by your IT administrators/).waitFor();
+      assert.equal(await page.getByLabel('FHIR base URL').count(), 0, 'the EHR connection’s fields are for IT');
+      // The EHR connection the machine policy set (and locked) is what the workstation shows its administrator.
+      outputs.push(web.output());
+      await page.goto('about:blank');
+      await web.stop();
+      web = await ws.web({ ...webEnv, SCRIBE_USER: 'it-admin', SCRIBE_ROLE: 'admin' });
+      await page.goto(web.address.url);
+      await goTo('Settings');
       const baseUrl = page.getByLabel('FHIR base URL');
       await baseUrl.waitFor();
       assert.equal(await baseUrl.inputValue(), ehr!.sandbox.fhirBaseUrl);
