@@ -12,11 +12,11 @@ export const EXAM_START =
 
 /** The clinician announcing the assessment and plan. */
 export const PLAN_START =
-  /^plan\s*:|\b(?:assessment|my impression|impression is|diagnosis is|(?:for|regarding|with regards? to|in terms of|as far as|as for) (?:your |the )?(?:first|second|third|next|last|other)? ?(?:problem|issue)|let's talk about (?:the |a |my )?(?:plan|what|treatment)|talk about (?:my |the |your )?(?:assessment|plan|treatment)|(?:my|the|our) plan (?:is|would be|for you)|from an? [a-z ]{3,40} (?:standpoint|perspective))\b/;
+  /^plan\s*:|\bunder (?:the )?(?:assessment|plan)\b|\b(?:assessment|my impression|impression is|diagnosis is|(?:for|regarding|with regards? to|in terms of|as far as|as for) (?:your |the )?(?:first|second|third|next|last|other)? ?(?:problem|issue)|let's talk about (?:the |a |my )?(?:plan|what|treatment)|talk about (?:my |the |your )?(?:assessment|plan|treatment)|(?:my|the|our) plan (?:is|would be|for you)|from an? [a-z ]{3,40} (?:standpoint|perspective))\b/;
 
 /** Weaker signs of the assessment and plan, used when the clinician never announces it. */
 export const PLAN_HINT =
-  /\b(?:so (?:what )?i (?:think|want to do|would like to do|recommend)|what i(?:'d| would)? (?:like to|want to|recommend|think)|i(?:'m| am) (?:concerned|worried) (?:about|that)|it (?:sounds|looks|seems) like you (?:have|may have|might have|probably have|'ve got)|i think you (?:have|may have|might have|probably have|'ve got)|i think (?:this|it|that)(?:'s| is)|i want you to|we(?:'ll| will) (?:follow up|start|get|order|see you)|follow up in)\b/;
+  /\b(?:so (?:what )?i (?:think|want to do|would like to do|recommend)|what i(?:'d| would)? (?:like to|want to|recommend|think)|i(?:'m| am) (?:concerned|worried) (?:about|that)|it (?:sounds|looks|seems) like you (?:have|may have|might have|probably have|'ve got)|i think you (?:have|may have|might have|probably have|'ve got)|i think (?:this|it|that)(?:'s| is)|i want you to|we(?:'ll| will) (?:follow up|start|get|order|see you)|follow up in|i(?:'m| am) going to (?:order|prescribe|start|refer|put|print|give|send)|i(?:'ll| will) (?:order|prescribe|start|refer|send)|i gave you|i(?:'ve| have) prescribed)\b/;
 
 export const VOICE_COMMAND = /^(?:hey,? )?(?:dragon|dax|computer|siri|alexa)\b|\b(?:hey,? )(?:dragon|dax)\b/;
 

@@ -50,6 +50,8 @@ export function normalizeSpeech(raw: string): string {
     /,\s*(?:u+m+|u+h+)\s*,(?!\s*(?:your|my|his|her|their|the|this|that|i|we|you|he|she|they|it|so|and|but|okay)\b)\s*/g,
     ' ',
   );
+  // "i-i'd like to": a stammered first letter.
+  text = text.replace(/\b([a-z])-(?=\1)/g, '');
   text = text.replace(FALSE_START, ' ').replace(FILLERS, ' ').replace(HEDGES, ' ');
   text = text.replace(STUTTER, '$1').replace(REPEATED_PAIR, '$1');
   // "i , i've" after the stutter pass: a pronoun restarted as its contraction.

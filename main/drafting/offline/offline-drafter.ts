@@ -107,8 +107,7 @@ function visitPhases(utterances: readonly Utterance[]): (utterance: number, sent
   const exam = clinician.find((c) => EXAM_START.test(c.text))?.at;
   const after = exam ?? ([Math.floor(utterances.length / 2), 0] as const);
   const afterExam = clinician.filter((c) => !before(c.at, after));
-  const plan = (afterExam.find((c) => PLAN_START.test(c.text)) ?? afterExam.find((c) => PLAN_HINT.test(c.text) && !EXAM_MOVE.test(c.text)))
-    ?.at;
+  const plan = afterExam.find((c) => PLAN_START.test(c.text) || (PLAN_HINT.test(c.text) && !EXAM_MOVE.test(c.text)))?.at;
   return (utterance, sentence) => {
     const at: At = [utterance, sentence];
     if (plan && !before(at, plan)) return 'plan';

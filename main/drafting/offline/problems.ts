@@ -1,5 +1,6 @@
 import type { DraftedProblem } from '../drafted-content.js';
 import { CONDITIONS, SYMPTOMS, isClinicalWord } from './lexicon.js';
+import { inClinicalRegister } from './register.js';
 import { SectionCollector } from './section-collector.js';
 import { finish } from './style.js';
 
@@ -34,6 +35,10 @@ export function problemName(phrase: string): string | undefined {
     .replace(/[^a-z0-9' -]/g, ' ')
     .replace(/^(?:(?:for|regarding|about|with|in terms of|as far as|as for|and|so|your|the|his|her|their|my|a|an|some|that|this)\s+)+/, '')
     .replace(/\s+(?:and|or|as well as|with)\s+(?:your|the|his|her|their)\s.*$/, '')
+    .replace(
+      /^(?:(?:a|the)\s+)?(?:condition|something|disease|disorder)\s+(?:(?:that\s+)?(?:we|they|i|doctors)\s+call|called|known as)\s+/,
+      '',
+    )
     .replace(/\s+(?:problem|issue|concern|standpoint|perspective)s?$/, '')
     .trim()
     .split(/\s+/)
@@ -180,16 +185,20 @@ export class ProblemList {
   }
 
   result(): DraftedProblem[] {
-    return this.problems
-      .filter((p) => !p.listedOnly || [...p.key].some((w) => this.visitText.split(w).length > 2))
-      .sort((a, b) => a.planOrder - b.planOrder || a.firstNamed - b.firstNamed)
-      .map((p) => {
-        const sections = p.sentences.result();
-        return {
-          heading: { text: finish(p.name), evidence: [...p.evidence] },
-          assessment: sections.assessment ?? [],
-          plan: sections.plan ?? [],
-        };
-      });
+    return (
+      this.problems
+        .filter((p) => !p.listedOnly || [...p.key].some((w) => this.visitText.split(w).length > 2))
+        .sort((a, b) => a.planOrder - b.planOrder || a.firstNamed - b.firstNamed)
+        // A heading is a name; one that reads as speech ("condition we call …") is not written.
+        .filter((p) => inClinicalRegister(p.name) !== undefined)
+        .map((p) => {
+          const sections = p.sentences.result();
+          return {
+            heading: { text: finish(p.name), evidence: [...p.evidence] },
+            assessment: sections.assessment ?? [],
+            plan: sections.plan ?? [],
+          };
+        })
+    );
   }
 }

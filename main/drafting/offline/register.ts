@@ -10,11 +10,11 @@
 
 /** Openings that carry no content of their own: "I know that", "it sounds like", "I'm glad to see that". */
 const EMPTY_OPENING =
-  /^(?:(?:so|and|but|now|also|well|again|then|yes|no|okay|alright|right|um|uh)[, ]+)*(?:go ahead and,?|see,|i (?:also |do |can )?(?:know|see|saw|understand|noticed|notice|remember|heard|hear|agree)(?: (?:here|that|in (?:the|her|his|their) (?:chart|notes?|records?)))*|i(?:'m| am) (?:(?:really|so|very) )?(?:glad|happy|pleased|excited|encouraged)(?: (?:to (?:see|hear)|about))?(?: that)?|it (?:sounds|looks|seems|appears) like(?: that)?|(?:it )?(?:sounds|looks|seems) like(?: that)?|i(?:'m| am) (?:looking|reviewing) (?:at|through) (?:[a-z]+ ){0,3}(?:and )?(?:it (?:looks|seems) like )?|i (?:just )?want to (?:mention|say|point out|let (?:her|him|them) know)(?: that)?|as i (?:said|mentioned)|like i said)[, ]+/;
+  /^(?:(?:so|and|but|now|also|well|again|then|yes|no|okay|alright|right|um|uh)[, ]+)*(?:go ahead(?: and)?,?|see,|i (?:also |do |can )?(?:know|see|saw|understand|noticed|notice|remember|heard|hear|agree)(?: (?:here|that|in (?:the|her|his|their) (?:chart|notes?|records?)))*|i(?:'m| am) (?:(?:really|so|very) )?(?:glad|happy|pleased|excited|encouraged)(?: (?:to (?:see|hear)|about))?(?: that)?|it (?:sounds|looks|seems|appears) like(?: that)?|(?:it )?(?:sounds|looks|seems) like(?: that)?|i(?:'m| am) (?:looking|reviewing) (?:at|through) (?:[a-z]+ ){0,3}(?:and )?(?:it (?:looks|seems) like )?|i (?:just )?want to (?:mention|say|point out|let (?:her|him|them) know)(?: that)?|as i (?:said|mentioned)|like i said)[, ]+/;
 
 /** The clinician's intent in the plan, said as the note says it: "I'm going to order" → "order". */
 const INTENT =
-  /(?<=^|, |\band |\bthen |\balso |\bso )(?:i|we)(?:'m| am|'re| are)? (?:also |just |really |definitely |probably |still |do |did )*(?:(?:going to|gonna|want to|would like to|'d like to|need to|have to|can|should|will|'ll|plan to|like to)),? (?:also |just |then |first )*(?:go ahead and |go on and |try and |try to )?|(?<=^|, |\band |\bthen |\bso )(?:let's|let us) (?:also |just )?(?:go ahead and )?|^what i(?:'d| would)? (?:like|want) to do is(?: to)?[, ]*|(?<=^|, |\band |\bthen |\balso |\bso )(?:i|we)(?:'ll| will) (?:also |just )*(?:go ahead and )?/g;
+  /(?<=^|, |\band |\bthen |\balso |\bso )(?:i|we)(?:'m| am|'re| are)? (?:also |just |really |definitely |probably |still |do |did )*(?:(?:going to|gonna|want to|would like to|'d like to|need to|have to|can|should|will|'ll|plan to|like to)),? (?:also |just |then |first )*(?:go ahead(?: and)?,? |go on and |try and |try to )?|(?<=^|, |\band |\bthen |\bso )(?:let's|let us) (?:also |just )?(?:go ahead(?: and)?,? )?|^what i(?:'d| would)? (?:like|want) to do is(?: to)?[, ]*|(?<=^|, |\band |\bthen |\balso |\bso )(?:i|we)(?:'ll| will) (?:also |just )*(?:go ahead(?: and)?,? )?/g;
 
 /** Narration of what the clinician is about to do in the room: "look at some of the results". */
 const NARRATION =
@@ -146,7 +146,14 @@ export function inClinicalRegister(sentence: string): string | undefined {
 
 function clauseInRegister(sentence: string): string | undefined {
   let s = sentence.trim();
-  s = (s.charAt(0).toLowerCase() + s.slice(1)).replace(FILLERS, '').replace(/^[,\s]+/, '');
+  s = (s.charAt(0).toLowerCase() + s.slice(1))
+    .replace(/\b(i|we)'d\b/g, '$1 would')
+    .replace(/\b(i|we)'ll\b/g, '$1 will')
+    .replace(/\bi'm\b/g, 'i am')
+    .replace(/\bwe're\b/g, 'we are')
+    .replace(/-+$/, '')
+    .replace(FILLERS, '')
+    .replace(/^[,\s]+/, '');
   for (let previous = ''; previous !== s;) {
     previous = s;
     s = s.replace(EMPTY_OPENING, '');

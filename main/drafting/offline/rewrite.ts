@@ -126,6 +126,9 @@ export function rewriteInstruction(sentence: string, p: Pronouns): string {
 const PROBLEM_LEAD =
   /^(?:(?:and|so|now|lastly|finally|next|then|also|alright|okay)[, ]+)*(?:for|regarding|as far as|in terms of|with regards? to|as for|moving on to|now for|in regards to)\s+(?:your|you|the|his|her)\s+(?:(?:first|second|third|fourth|next|last|other|final)\s+(?:problem|issue|concern)\s*,?\s*(?:(?:of |which is |is )?(?:your|the|this)\s+)?)?([a-z0-9' -]{3,60}?)(?:,\s*|\s+(?=i\b|we\b|it\b|you\b|that\b)|$)(.*)$/;
 
+/** A dictated plan: "under abnormal liver enzymes, they have improved…". */
+const DICTATED = /^(?:(?:so|and|then|also)[, ]+)*(?:under (?:the )?(?:plan|assessment)[, ]+)?under ([a-z0-9' -]{3,50}?),\s*(.*)$/;
+
 /** "from a diabetes standpoint, let's increase…" */
 const STANDPOINT =
   /^(?:(?:and|so|now|then|also|my impression[a-z ]*?(?:at this time)?)[, ]+)*from an? ([a-z0-9' -]{3,50}?) (?:standpoint|perspective|point of view)[, ]+(.*)$/;
@@ -133,7 +136,7 @@ const STANDPOINT =
 /** "for your first problem, your congestive heart failure, I think…" → problem + the rest. */
 export function splitProblem(sentence: string): { problem: string; rest: string } | undefined {
   const stripped = stripLeading(sentence);
-  const standpoint = STANDPOINT.exec(stripped);
+  const standpoint = STANDPOINT.exec(stripped) ?? DICTATED.exec(stripped);
   if (standpoint) return { problem: standpoint[1]!, rest: standpoint[2]! };
   const m = PROBLEM_LEAD.exec(stripped);
   if (!m) return undefined;
