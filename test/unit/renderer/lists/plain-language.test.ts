@@ -6,19 +6,39 @@
  */
 import assert from 'node:assert/strict';
 import { createElement } from 'react';
+import type { FunctionComponent } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import type { VisitSummary } from '../../../../shared/api/contract.js';
 import { ApiCallError } from '../../../../shared/api/errors.js';
 import type { OutboxJobSummary } from '../../../../shared/domain/outbox.js';
 import type { VisitId } from '../../../../shared/ids.js';
-import { DeliveryProgress } from '../../../../renderer/src/components/DeliveryProgress.js';
-import { ErrorNotice } from '../../../../renderer/src/components/ErrorNotice.js';
-import { JobDetail } from '../../../../renderer/src/components/OutboxJobDetail.js';
-import { VisitTable } from '../../../../renderer/src/components/VisitTable.js';
 import { errorText, plainMessage } from '../../../../renderer/src/error-text.js';
 import { agree, plural, timeAgo } from '../../../../renderer/src/format.js';
 import { signedTitle } from '../../../../renderer/src/outbox-advice.js';
+
+// The components are .tsx, which the Node typecheck (tsconfig.node.json, no JSX) does not read: they are
+// loaded at run time by Vitest and typed here by the props these tests give them.
+const COMPONENTS = '../../../../renderer/src/components';
+type JobDetailProps = {
+  job: OutboxJobSummary;
+  onRetry: () => void;
+  onConfirm: (delivered: boolean) => void;
+  busy: boolean;
+  mayConfirm: boolean;
+};
+let JobDetail: FunctionComponent<JobDetailProps>;
+let DeliveryProgress: FunctionComponent<{ job: OutboxJobSummary | undefined }>;
+let ErrorNotice: FunctionComponent<{ error: unknown }>;
+let VisitTable: FunctionComponent<{ visits: readonly VisitSummary[]; labelledBy: string }>;
+
+beforeAll(async () => {
+  const load = (name: string) => import(/* @vite-ignore */ `${COMPONENTS}/${name}.tsx`) as Promise<Record<string, unknown>>;
+  JobDetail = (await load('OutboxJobDetail'))['JobDetail'] as typeof JobDetail;
+  DeliveryProgress = (await load('DeliveryProgress'))['DeliveryProgress'] as typeof DeliveryProgress;
+  ErrorNotice = (await load('ErrorNotice'))['ErrorNotice'] as typeof ErrorNotice;
+  VisitTable = (await load('VisitTable'))['VisitTable'] as typeof VisitTable;
+});
 
 const RAW_FHIR =
   'The EHR refused the transaction Bundle (HTTP 422): Bundle.entry[1].resource.subject: Patient/sbx-patient-9 not found (OperationOutcome)';
