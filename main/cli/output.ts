@@ -23,7 +23,16 @@ export function formatVisitList(visits: readonly VisitSummary[]): string {
       [
         v.createdAt.slice(0, 16).replace('T', ' '),
         v.state.padEnd(21),
-        ...(v.damaged ? [DAMAGED_VISIT] : [v.patientName ?? '(unnamed)', `patient ${v.patientId}`]),
+        ...(v.damaged
+          ? [DAMAGED_VISIT]
+          : [
+              v.patientName ?? '(unnamed)',
+              `patient ${v.patientId}`,
+              // What tells one patient's visits apart.
+              ...(v.reasonForVisit ? [`“${v.reasonForVisit}”`] : []),
+              ...(v.clinician ? [`with ${v.clinician}`] : []),
+              ...(v.scheduledAt ? [`scheduled ${v.scheduledAt.slice(0, 16).replace('T', ' ')}`] : []),
+            ]),
         v.id,
       ].join('  '),
     )

@@ -85,6 +85,23 @@ describe('scribe visit codes / visit ready', skipWhen(cliBuilt ? false : CLI_MIS
     assert.equal(codesOf([]).revision, 4, 'showing the codes saves nothing');
   });
 
+  test('visit list names each visit’s reason, so one patient’s visits read apart', () => {
+    const second = scribe(
+      ['visit', 'create', '--patient', SENTINEL.patientId, '--name', SENTINEL.name, '--reason', 'Knee pain'],
+      scribeUser,
+    );
+    assert.equal(second.status, 0, second.stderr);
+    const listed = scribe(['visit', 'list'], scribeUser);
+    assert.equal(listed.status, 0, listed.stderr);
+    const lines = listed.stdout.trim().split('\n');
+    assert.equal(lines.length, 2);
+    assert.match(
+      lines.find((l) => !l.includes(visitId))!,
+      /patient \S+ {2}“Knee pain”/,
+    );
+    assert.ok(!lines.find((l) => l.includes(visitId))!.includes('“'), 'a visit without a reason shows none');
+  });
+
   test('refuses a code that is not on the note, a header code, one named twice; and changes nothing', () => {
     const missing = scribe(['visit', 'codes', visitId, '--accept', 'E11.9'], scribeUser);
     assert.notEqual(missing.status, 0);
