@@ -188,7 +188,7 @@ describe(
       await savedStatus().waitFor();
       await page.getByRole('button', { name: 'Mark ready for signature' }).click();
       await page.getByText('Ready for signature: a reviewer handed this note to the clinician.').waitFor();
-      assert.equal(await page.getByRole('button', { name: /^Sign/ }).count(), 0, 'a scribe cannot sign');
+      assert.equal(await page.getByRole('main').getByRole('button', { name: /^Sign/ }).count(), 0, 'a scribe cannot sign');
 
       const stored = (await web.call('note:get', { visitId })) as {
         value: { note: { codes: { code: string; status: string }[] }; revisions: { author: string; kind: string }[] };

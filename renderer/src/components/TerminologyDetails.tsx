@@ -1,8 +1,15 @@
 import { useEffect, useState } from 'react';
 import type { TerminologyInfo } from '../../../shared/domain/terminology.js';
 import { useApp } from '../app-context.js';
+import { DetailsForIt } from './DetailsForIt.js';
 import { errorText } from '../error-text.js';
 import { dateTime } from '../format.js';
+
+const SOURCES: Record<TerminologyInfo['source'], string> = {
+  'built-in': 'Official CMS/CDC release, included with the app',
+  release: 'Official CMS/CDC release, imported by IT',
+  starter: 'Development fallback: common outpatient codes only',
+};
 
 /** The ICD-10-CM code set in use: which release, how many codes, when and by whom it was imported. */
 export function TerminologyDetails() {
@@ -37,7 +44,7 @@ export function TerminologyDetails() {
         <dt>Fiscal year</dt>
         <dd>{info.fiscalYear}</dd>
         <dt>Source</dt>
-        <dd>{info.source === 'starter' ? 'Built-in starter set of common outpatient codes' : 'Official CMS/CDC release'}</dd>
+        <dd>{SOURCES[info.source]}</dd>
         <dt>Codes</dt>
         <dd>
           {info.counts.total.toLocaleString()} ({info.counts.billable.toLocaleString()} billable)
@@ -53,9 +60,14 @@ export function TerminologyDetails() {
         ) : null}
       </dl>
       {info.source === 'starter' ? (
-        <p className="notice">
-          Only the starter set is loaded. IT can import the full release with <code>scribe terminology import</code>.
-        </p>
+        <div className="notice">
+          <p>{info.notice}</p>
+          <DetailsForIt>
+            <p>
+              Import the release with <code>scribe terminology import</code>.
+            </p>
+          </DetailsForIt>
+        </div>
       ) : null}
     </>
   );

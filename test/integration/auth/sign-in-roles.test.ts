@@ -155,7 +155,7 @@ describe('signing in with the EHR: role, identity and who may sign', () => {
     assert.equal(started.state, 'signing_in');
     assert.ok(started.openInBrowser?.startsWith(`${sandbox.auth.issuer}/auth?`), started.openInBrowser ?? 'no address');
     assert.equal(opened.length, before, 'no system browser was opened');
-    const page = await browser.open(started.openInBrowser);
+    const page = await browser.open(started.openInBrowser ?? '');
     await browser.submitLogin(page, 'sbx-practitioner-3');
     const status = await scribe.auth.settled();
     assert.equal(status.user?.practitionerId, 'sbx-practitioner-3');
