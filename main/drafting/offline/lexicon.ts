@@ -51,6 +51,7 @@ export const CONDITIONS = words(`
   pregnancy pregnant menopause
   tear torn strain sprain fracture dislocation tendinitis tendonitis bursitis
   condition disease disorder syndrome history diagnosis chronic acute
+  depression anxiety insomnia migraines
   enzymes deficiency exacerbation nodule nodules polyp polyps cyst cysts adenoma lesion lesions gain loss
   hyperglycemia hypoglycemia hirsutism vulgaris hemianopia pneumonitis nephrolithiasis epicondylitis tendinopathy contusion
 `);

@@ -140,7 +140,7 @@ export function firstToThird(text: string, p: Pronouns): string {
 
 /** Words after which "you" is an object ("call you", "for you"), not a subject. */
 const BEFORE_OBJECT = new Set(
-  'to for with at on about from by of into give gave tell told see saw call let send get ask help refer put want make keep bring show thank meet examine check start prescribe advise bother remind follow'.split(
+  'to for with at on about from by of into give gave tell told see saw call let send get ask help refer put want make keep bring show thank meet examine check start prescribe advise bother remind follow diagnose'.split(
     ' ',
   ),
 );

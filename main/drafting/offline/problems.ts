@@ -33,7 +33,11 @@ export function problemName(phrase: string): string | undefined {
   const words = phrase
     .toLowerCase()
     .replace(/[^a-z0-9' -]/g, ' ')
-    .replace(/^(?:(?:for|regarding|about|with|in terms of|as far as|as for|and|so|your|the|his|her|their|my|a|an|some|that|this)\s+)+/, '')
+    .replace(/^(?:that\s+)?(?:(?:you|he|she|they)(?:'ve|'s| have| has)?\s+(?:had|have|has|got|developed)\s+)/, '')
+    .replace(
+      /^(?:(?:for|regarding|about|with|in terms of|as far as|as for|and|so|your|the|his|her|their|my|a|an|some|that|this|episode of|an episode of)\s+)+/,
+      '',
+    )
     .replace(/\s+(?:and|or|as well as|with)\s+(?:your|the|his|her|their)\s.*$/, '')
     .replace(
       /^(?:(?:a|the)\s+)?(?:condition|something|disease|disorder)\s+(?:(?:that\s+)?(?:we|they|i|doctors)\s+call|called|known as)\s+/,
@@ -54,17 +58,21 @@ const keyOf = (name: string) => new Set(name.split(' ').filter((w) => !GENERIC.h
 
 /** The history's way of naming a problem: "how are you doing with the congestive heart failure?", "in terms of your depression". */
 const ASKED_ABOUT =
-  /\b(?:how (?:are|have) you (?:been )?(?:doing|feeling|managing) with|how(?:'s| is) (?:the|your)|in terms of|regarding|with regards? to|as far as|as for|moving on to|talk about)\s+(?:your|the|his|her|their)\s+([a-z0-9' -]{3,50})/;
+  /\b(?:how (?:are|have) you (?:been )?(?:doing|feeling|managing) with|how(?:'s| is)|in terms of|regarding|with regards? to|as far as|as for|moving on to|talk about)\s+(?:your|the|his|her|their)\s+([a-z0-9' -]{3,50})/;
 
 /** "this is consistent with a medial meniscus tear", "my impression is a lumbar strain", "you have pneumonia". */
 const IMPRESSION =
   /\b(?:consistent with|suggestive of|diagnos(?:is|ed) (?:is|of|with)|diagnose (?:you|him|her|them) with|impression is|indicative of|what i see (?:here )?is|(?:i think|likely|probably) (?:you have|this is|it's|it is|that's|you've got|he has|she has|they have)|(?:you|he|she|they) (?:likely |probably )?(?:have|has|'ve got) (?:developed )?)\s+(?:a |an |some |the |what we call (?:a |an )?)?([a-z0-9' -]{3,60})/;
 
+/** "you've had this chronic back pain that we've been dealing with": a condition the clinician says the patient has. */
+const HAS_HAD = /\byou(?:'ve| have) (?:had|got|been diagnosed with) (?:this |a |an |some |the )?((?:chronic )?[a-z0-9' -]{3,50})/;
+
 /** A problem the sentence names in passing in the history, when it is a condition. */
 export function problemAskedAbout(sentence: string): string | undefined {
-  const m = ASKED_ABOUT.exec(sentence);
-  const name = m ? problemName(m[1]!.split(/,|\band\b|\bi\b|\byou\b|\bhow\b/)[0]!) : undefined;
-  return name && name.split(' ').some((w) => CONDITIONS.has(w) && !GENERIC.has(w)) ? name : undefined;
+  const m = ASKED_ABOUT.exec(sentence) ?? HAS_HAD.exec(sentence);
+  const name = m ? problemName(m[1]!.split(/,|\b(?:and|that|which|at|for|since|in|i|you|how|so)\b/)[0]!) : undefined;
+  const chronic = name !== undefined && /^chronic \w+ pain$/.test(name);
+  return name && (chronic || name.split(' ').some((w) => CONDITIONS.has(w) && !GENERIC.has(w))) ? name : undefined;
 }
 
 /** The diagnosis a sentence states as the clinician's impression, when it names a condition or symptom. */
@@ -98,6 +106,8 @@ interface Problem {
   readonly sentences: SectionCollector;
   /** Named only in a history list: a problem of the visit only when the visit comes back to it. */
   listedOnly: boolean;
+  /** The condition the assessment of a symptom names ("lumbar strain" for back pain). */
+  diagnosis?: string;
 }
 
 export class ProblemList {
@@ -157,6 +167,13 @@ export class ProblemList {
   /** An assessment or plan sentence about the problem under discussion; false when there is none. */
   add(section: 'assessment' | 'plan', text: string, evidence: readonly string[]): boolean {
     if (!this.current) return false;
+    // "Back pain" assessed as "he likely has a lumbar strain": the heading says both, as notes do.
+    const diagnosis = section === 'assessment' ? impressionIn(text.toLowerCase()) : undefined;
+    const symptomOnly = !this.current.name.split(' ').some((w) => CONDITIONS.has(w) && !GENERIC.has(w));
+    if (diagnosis && symptomOnly && !this.current.diagnosis && ![...keyOf(diagnosis)].every((w) => this.current!.key.has(w))) {
+      this.current.diagnosis = diagnosis;
+      for (const id of evidence) if (!this.current.evidence.includes(id)) this.current.evidence.push(id);
+    }
     this.current.sentences.add(section, text, evidence);
     return true;
   }
@@ -194,7 +211,7 @@ export class ProblemList {
         .map((p) => {
           const sections = p.sentences.result();
           return {
-            heading: { text: finish(p.name), evidence: [...p.evidence] },
+            heading: { text: finish(p.diagnosis ? `${p.name}, likely ${p.diagnosis}` : p.name), evidence: [...p.evidence] },
             assessment: sections.assessment ?? [],
             plan: sections.plan ?? [],
           };

@@ -130,8 +130,7 @@ const PROBLEM_LEAD =
 const DICTATED = /^(?:(?:so|and|then|also)[, ]+)*(?:under (?:the )?(?:plan|assessment)[, ]+)?under ([a-z0-9' -]{3,50}?),\s*(.*)$/;
 
 /** "from a diabetes standpoint, let's increase…" */
-const STANDPOINT =
-  /^(?:(?:and|so|now|then|also|my impression[a-z ]*?(?:at this time)?)[, ]+)*from an? ([a-z0-9' -]{3,50}?) (?:standpoint|perspective|point of view)[, ]+(.*)$/;
+const STANDPOINT = /(?:^|[, ]+)from an? ([a-z0-9' -]{3,50}?) (?:standpoint|perspective|point of view)[, ]+(.*)$/;
 
 /** "for your first problem, your congestive heart failure, I think…" → problem + the rest. */
 export function splitProblem(sentence: string): { problem: string; rest: string } | undefined {

@@ -116,7 +116,7 @@ describe('offline drafter', () => {
     // The problem with its assessment (the clinician's judgement kept as "likely", not as "I think") and its plan.
     assert.deepEqual(
       note.problems?.map((p) => [p.heading.text, p.assessment.map((s) => s.text), p.plan.map((s) => s.text)]),
-      [['Back pain.', ['This is likely a muscle strain.'], ['Start ibuprofen 600 mg 3 times a day.']]],
+      [['Back pain, likely muscle strain.', ['This is likely a muscle strain.'], ['Start ibuprofen 600 mg 3 times a day.']]],
     );
     assert.deepEqual(texts(note, 'assessment'), []);
     assert.deepEqual(texts(note, 'plan'), ['Follow up in 2 weeks.']);

@@ -39,7 +39,7 @@ test('the offline drafter heads each problem discussed, in the plan’s order, w
   assert.deepEqual(
     note.problems?.map((p) => [p.heading.text, p.assessment.map((s) => s.text), p.plan.map((s) => s.text)]),
     [
-      ['Knee pain.', ['This is likely osteoarthritis.'], ['Start meloxicam 15 mg once a day.']],
+      ['Knee pain, likely osteoarthritis.', ['This is likely osteoarthritis.'], ['Start meloxicam 15 mg once a day.']],
       ['Hypertension.', [], ['Increase her lisinopril to 20 mg daily.']],
     ],
   );
@@ -56,7 +56,7 @@ test('problem-oriented templates write each problem with its plan under the asse
   const byProblem = assembleNote(visitId, TEMPLATES.soap, note, segments).draft;
   assert.equal(TEMPLATES.soap.assessmentPlan, 'by-problem');
   assert.deepEqual(texts(byProblem, 'assessment'), [
-    'Knee pain.',
+    'Knee pain, likely osteoarthritis.',
     'This is likely osteoarthritis.',
     'Start meloxicam 15 mg once a day.',
     'Hypertension.',
@@ -66,7 +66,7 @@ test('problem-oriented templates write each problem with its plan under the asse
 
   const plainSoap: NoteTemplate = { ...TEMPLATES.soap, assessmentPlan: 'separate' };
   const separate = assembleNote(visitId, plainSoap, note, segments).draft;
-  assert.deepEqual(texts(separate, 'assessment'), ['Knee pain.', 'This is likely osteoarthritis.', 'Hypertension.']);
+  assert.deepEqual(texts(separate, 'assessment'), ['Knee pain, likely osteoarthritis.', 'This is likely osteoarthritis.', 'Hypertension.']);
   assert.deepEqual(texts(separate, 'plan'), [
     'Start meloxicam 15 mg once a day.',
     'Increase her lisinopril to 20 mg daily.',
