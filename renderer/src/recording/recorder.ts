@@ -4,6 +4,7 @@ import type { CaptureStatus as SessionStatus } from '../capture/capture-session.
 import { CaptureSession } from '../capture/capture-session.js';
 import pcmWorkletUrl from '../capture/pcm-worklet.ts?worker&url';
 import { errorText } from '../error-text.js';
+import { plural } from '../format.js';
 
 export type RecorderPhase = 'idle' | 'starting' | 'recording' | 'paused' | 'stopping';
 
@@ -37,6 +38,10 @@ const initial: RecorderSnapshot = {
   error: undefined,
   stoppedVisitId: undefined,
 };
+
+/** Frames are 100 ms (pcm-worklet.ts): what a count of them is in time, in words. */
+const lostAudio = (frames: number): string =>
+  frames < 10 ? plural(frames, 'tenth of a second', 'tenths of a second') : plural(Math.round(frames / 10), 'second', 'seconds');
 
 /** How long a stop waits for frames the store keeps refusing before it gives up on them. */
 const STOP_DRAIN_LIMIT_MS = 15_000;
@@ -270,7 +275,7 @@ export class Recorder {
         if (!drained) {
           const lost = session.framesQueued;
           this.discard = true;
-          this.update({ saveProblem: `${lost} frame(s) at the end could not be saved.` });
+          this.update({ saveProblem: `The last ${lostAudio(lost)} of the recording could not be saved.` });
         }
         this.session = undefined;
         window.removeEventListener('beforeunload', this.warnBeforeUnload);
