@@ -382,6 +382,7 @@ export function openScribe(options: ScribeOptions): Scribe {
       settings: () => settings.values(),
       maySign: policy.maySign,
       demoSigner: defaultTargets.demoSigner,
+      demoEhrInUse: demoInUse,
       lookup: practitionerDirectory,
     }),
     pipeline,

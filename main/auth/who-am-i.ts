@@ -12,6 +12,8 @@ export interface WhoAmIDeps {
   readonly maySign: (role: Actor['role']) => boolean;
   /** The demo EHR's clinician, for a workstation with no EHR configured. */
   readonly demoSigner: string | undefined;
+  /** The app uses the demo EHR it started (no EHR configured): sign-in names it ("Sign in with Demo EHR"). */
+  readonly demoEhrInUse?: () => boolean;
   /** Asks the EHR about a practitioner id (the signer resolution's check). */
   readonly lookup: (practitionerId: string) => Promise<PractitionerLookup>;
 }
@@ -33,7 +35,7 @@ export function createWhoAmI(deps: WhoAmIDeps): (actor: Actor) => Promise<Identi
     const settings = deps.settings();
     const status = deps.auth.status();
     const signedIn = status.user !== null && deps.auth.actor()?.id === actor.id ? status.user : null;
-    const signIn = { available: status.configured, ehrName: EHR_NAMES[settings.ehrVendor] };
+    const signIn = { available: status.configured, ehrName: deps.demoEhrInUse?.() ? 'Demo EHR' : EHR_NAMES[settings.ehrVendor] };
     const base = {
       actorId: actor.id,
       role: actor.role,

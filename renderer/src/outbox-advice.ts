@@ -1,5 +1,6 @@
 import type { OutboxJobSummary, OutboxRoute } from '../../shared/domain/outbox.js';
 import type { SettingsView } from '../../shared/domain/policy.js';
+import { DEMO_EHR_LABEL } from '../../shared/domain/demo-ehr.js';
 
 const targetLabels: Record<NonNullable<OutboxJobSummary['target']>, string> = { fhir: 'FHIR', hl7v2: 'HL7 v2', 'file-drop': 'File drop' };
 const routeLabels: Record<OutboxRoute, string> = {
@@ -86,36 +87,47 @@ export function adviceFor(job: Pick<OutboxJobSummary, 'state' | 'lastErrorCode'>
 export interface Destination {
   readonly title: string;
   readonly detail: string;
+  /** The addresses behind the title (server URL, host and port, folder), for IT. */
+  readonly forIt: readonly string[];
 }
 
-/** Where this workstation's settings send a signed note, in words. */
-export function destinationOf(view: SettingsView): Destination {
+/**
+ * Where this workstation's settings send a signed note, in words; `demoEhr` when the app uses the demo
+ * EHR it started (no EHR is set up), which is then named as such.
+ */
+export function destinationOf(view: SettingsView, demoEhr = false): Destination {
   const s = view.settings;
-  // With no FHIR server set up, the app writes to the sandbox EHR on this computer (a demo, not a real EHR).
-  const fhir = s.fhirBaseUrl.value
-    ? `the FHIR server at ${s.fhirBaseUrl.value}`
-    : 'the sandbox EHR on this computer (no FHIR server is set up)';
-  const hl7 = s.mllpHost.value
-    ? `the HL7 v2 interface at ${s.mllpHost.value}:${s.mllpPort.value}${s.mllpTls.value ? ' (TLS)' : ''}`
-    : 'the HL7 v2 interface (not set up)';
+  const demo = `the ${DEMO_EHR_LABEL}`;
+  // With no FHIR server set up and no demo EHR in this app, notes go to a sandbox EHR started on this computer (`scribe sandbox`).
+  const fhir = demoEhr ? demo : s.fhirBaseUrl.value ? 'the EHR' : 'the sandbox EHR on this computer (no FHIR server is set up)';
+  const hl7 = demoEhr ? demo : s.mllpHost.value ? 'the EHR’s HL7 v2 interface' : 'the HL7 v2 interface (not set up)';
+  const fhirForIt = s.fhirBaseUrl.value ? [`FHIR server: ${s.fhirBaseUrl.value}`] : [];
+  const hl7ForIt = s.mllpHost.value ? [`HL7 v2 interface: ${s.mllpHost.value}:${s.mllpPort.value}${s.mllpTls.value ? ' (TLS)' : ''}`] : [];
   switch (s.ehrRouting.value) {
     case 'fhir':
       return {
         title: `To ${fhir}`,
         detail:
           'As a progress note (DocumentReference), a diagnosis (Condition) for each accepted code, and a record that you signed it with AI assistance (Provenance).',
+        forIt: fhirForIt,
       };
     case 'hl7v2':
-      return { title: `To ${hl7}`, detail: 'As an HL7 v2 document message (MDM^T02) with the note and the accepted codes.' };
+      return {
+        title: `To ${hl7}`,
+        detail: 'As an HL7 v2 document message (MDM^T02) with the note and the accepted codes.',
+        forIt: hl7ForIt,
+      };
     case 'file-drop':
       return {
-        title: `To the folder ${s.fileDropFolder.value ?? '(not set up)'}`,
+        title: s.fileDropFolder.value ? 'To the folder the EMR imports from' : 'To a folder the EMR imports from (not set up)',
         detail: 'As PDF, text and JSON files that the EMR imports.',
+        forIt: s.fileDropFolder.value ? [`Folder: ${s.fileDropFolder.value}`] : [],
       };
     case 'fhir-then-hl7v2':
       return {
-        title: `To ${fhir}; if it cannot be reached, to ${hl7}`,
+        title: demoEhr ? `To ${demo}` : `To ${fhir}; if it cannot be reached, to ${hl7}`,
         detail: 'As a progress note with a diagnosis for each accepted code.',
+        forIt: [...fhirForIt, ...hl7ForIt],
       };
   }
 }

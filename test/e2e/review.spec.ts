@@ -297,7 +297,7 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
     await page.getByRole('button', { name: 'Sign and send…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Sign and send to the EHR' });
     await dialog.waitFor();
-    await dialog.getByText(/^To the sandbox EHR on this computer/).waitFor();
+    await dialog.getByText(/^To the Demo EHR — synthetic patients$/).waitFor();
     const preview = await dialog.getByLabel('Note text to be sent').textContent();
     assert.ok(preview?.includes(EDIT_HPI) && preview.includes(EDIT_PLAN), 'the preview is the edited note');
     assert.ok(preview?.includes('DIAGNOSES (ICD-10-CM)\nI10 Essential (primary) hypertension'), 'the signed text ends with the diagnoses');
@@ -346,7 +346,7 @@ describe('reviewing, coding, copying and signing a visit in the browser', skipWh
     const state = (await row.locator('.badge').textContent()) ?? '';
     if (state === 'Delivered') {
       // What the EHR holds in words; its resource ids only behind Details for IT.
-      await row.getByText(/^The EHR holds the note/).waitFor();
+      await row.getByText(/^The Demo EHR — synthetic patients holds the note/).waitFor();
       assert.equal(await row.getByText(/^DocumentReference\//).isVisible(), false);
       await row.getByText('Details for IT', { exact: true }).click();
       await row.getByText(/^DocumentReference\//).waitFor();

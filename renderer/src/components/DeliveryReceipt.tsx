@@ -5,7 +5,7 @@ import { DetailsForIt } from './DetailsForIt.js';
 type Receipt = NonNullable<OutboxJobSummary['receipt']>;
 
 /** What the EHR now holds, in words: "the note, 2 diagnoses and the record of who signed it". */
-function heldInWords(resources: Extract<Receipt, { target: 'fhir' }>['resources']): string {
+function heldInWords(resources: Extract<Receipt, { target: 'fhir' }>['resources'], ehr: string): string {
   const count = (type: string) => resources.filter((resource) => resource.type === type).length;
   const known = count('DocumentReference') + count('Condition') + count('Provenance');
   const parts = [
@@ -14,18 +14,21 @@ function heldInWords(resources: Extract<Receipt, { target: 'fhir' }>['resources'
     count('Provenance') ? 'the record of who signed it' : '',
     resources.length > known ? plural(resources.length - known, 'other record', 'other records') : '',
   ].filter(Boolean);
-  if (parts.length === 0) return 'The EHR confirmed the delivery.';
+  if (parts.length === 0) return `${ehr} confirmed the delivery.`;
   const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
-  return `The EHR holds ${list}.`;
+  return `${ehr} holds ${list}.`;
 }
 
-/** What the EHR confirmed it holds, in plain words; its ids, acknowledgement codes and file names under "Details for IT". */
-export function DeliveryReceipt({ receipt }: { receipt: Receipt }) {
+/**
+ * What the EHR confirmed it holds, in plain words; its ids, acknowledgement codes and file names under "Details for IT".
+ * `ehr` names it at the start of a sentence ("The Demo EHR — synthetic patients" while the app uses its demo EHR).
+ */
+export function DeliveryReceipt({ receipt, ehr = 'The EHR' }: { receipt: Receipt; ehr?: string }) {
   switch (receipt.target) {
     case 'fhir':
       return (
         <>
-          <p>{heldInWords(receipt.resources)}</p>
+          <p>{heldInWords(receipt.resources, ehr)}</p>
           {receipt.skipped?.length ? (
             <p className="muted">This EHR does not take everything this app sends; what it left out is listed for IT.</p>
           ) : null}
@@ -52,7 +55,7 @@ export function DeliveryReceipt({ receipt }: { receipt: Receipt }) {
     case 'hl7v2':
       return (
         <>
-          <p>The EHR’s interface acknowledged the note.</p>
+          <p>{ehr}’s interface acknowledged the note.</p>
           <DetailsForIt>
             <p>
               Acknowledged <code>{receipt.ackCode}</code> for message <code>{receipt.messageControlId}</code>

@@ -1,5 +1,6 @@
 import type { SettingsView } from '../../../shared/domain/policy.js';
 import '../lists.css';
+import { DemoEhrConnection } from './DemoEhrBadge.js';
 import { DetailsForIt } from './DetailsForIt.js';
 
 /** How many settings the machine policy locks, in words; the policy file's path is for IT only. */
@@ -22,9 +23,10 @@ export function PolicyLocks({ view }: { view: SettingsView }) {
 }
 
 /** What a clinician or scribe sees of the IT section: that it exists and who looks after it, not its fields. */
-export function ManagedByIt({ view }: { view: SettingsView | undefined }) {
+export function ManagedByIt({ view, demoEhr }: { view: SettingsView | undefined; demoEhr: boolean }) {
   return (
     <div className="panel">
+      <DemoEhrConnection inUse={demoEhr} />
       <p>
         How this workstation connects to the EHR, how its messages name it, and who may sign notes are set up by your IT administrators. Ask
         IT if something about sending notes to the EHR needs to change.

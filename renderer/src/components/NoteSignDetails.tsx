@@ -1,7 +1,8 @@
 import type { Note } from '../../../shared/domain/note.js';
 import type { Visit } from '../../../shared/domain/visit.js';
-import { dateTime } from '../format.js';
+import { dateTime, plural } from '../format.js';
 import type { Destination } from '../outbox-advice.js';
+import { DetailsForIt } from './DetailsForIt.js';
 
 /** In the sign dialog, above a note's text: the patient, the encounter, the version signed and where it goes. */
 export function NoteSignDetails({ visit, note, destination }: { visit: Visit; note: Note; destination: Destination | undefined }) {
@@ -28,6 +29,15 @@ export function NoteSignDetails({ visit, note, destination }: { visit: Visit; no
             <strong>{destination.title}</strong>
             <br />
             {destination.detail}
+            {destination.forIt.length > 0 ? (
+              <DetailsForIt>
+                {destination.forIt.map((line) => (
+                  <p key={line}>
+                    <code>{line}</code>
+                  </p>
+                ))}
+              </DetailsForIt>
+            ) : null}
           </>
         ) : (
           'Loading the EHR connection…'
@@ -55,7 +65,9 @@ export function CodesSent({ note }: { note: Note }) {
       ) : (
         <p className="muted">No codes were accepted; the note goes without diagnosis codes.</p>
       )}
-      {leftOut > 0 ? <p className="muted">{leftOut} suggested or rejected code(s) are not sent.</p> : null}
+      {leftOut > 0 ? (
+        <p className="muted">{plural(leftOut, 'suggested or rejected code is', 'suggested or rejected codes are')} not sent.</p>
+      ) : null}
     </>
   );
 }

@@ -1,5 +1,6 @@
 import type { VisitSummary } from '../../../shared/api/contract.js';
 import type { OutboxJobSummary } from '../../../shared/domain/outbox.js';
+import { DEMO_EHR_LABEL } from '../../../shared/domain/demo-ehr.js';
 import { clockTime, dateTime } from '../format.js';
 import { adviceFor, plainReason } from '../outbox-advice.js';
 import { DeliveryReceipt } from './DeliveryReceipt.js';
@@ -20,6 +21,8 @@ export interface JobActions {
   readonly busy: boolean;
   /** Clinicians and administrators answer for an unknown outcome. */
   readonly mayConfirm: boolean;
+  /** The app uses the demo EHR it started: the receipt names it. */
+  readonly demoEhr: boolean;
 }
 
 /** The EHR's own words and the error code, for IT: they may quote FHIR paths and server messages. */
@@ -50,8 +53,13 @@ export function VisitIdentity({ visit }: { visit: VisitSummary | undefined }) {
 }
 
 /** A job's outcome in plain words, what to do, and the server's own words under "Details for IT". */
-export function JobDetail({ job, onRetry, onConfirm, busy, mayConfirm }: { job: OutboxJobSummary } & JobActions) {
-  if (job.state === 'delivered') return job.receipt ? <DeliveryReceipt receipt={job.receipt} /> : <span className="muted">Delivered</span>;
+export function JobDetail({ job, onRetry, onConfirm, busy, mayConfirm, demoEhr }: { job: OutboxJobSummary } & JobActions) {
+  if (job.state === 'delivered')
+    return job.receipt ? (
+      <DeliveryReceipt receipt={job.receipt} {...(demoEhr ? { ehr: `The ${DEMO_EHR_LABEL}` } : {})} />
+    ) : (
+      <span className="muted">Delivered</span>
+    );
   if (job.state === 'unknown_outcome') {
     return (
       <div className="job-failure">

@@ -1,7 +1,9 @@
 import { useEffect, useId, useState } from 'react';
 import type { VisitSummary } from '../../../shared/api/contract.js';
 import type { OutboxJobSummary } from '../../../shared/domain/outbox.js';
+import { DEMO_EHR_LABEL } from '../../../shared/domain/demo-ehr.js';
 import { useApp } from '../app-context.js';
+import { useDemoEhrInUse } from '../components/DemoEhrBadge.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { ANY, clinicianOf, ListFilters, matches, optionsOf } from '../components/ListFilters.js';
 import type { ListFilter } from '../components/ListFilters.js';
@@ -17,6 +19,7 @@ export function OutboxView() {
   const mayConfirm = user?.role === 'clinician' || user?.role === 'admin';
   const heading = useId();
   const { jobs, error, reload } = useOutbox(api);
+  const demoEhr = useDemoEhrInUse(api);
   const [visits, setVisits] = useState<ReadonlyMap<string, VisitSummary>>(new Map());
   const [filter, setFilter] = useState<ListFilter>(ANY);
   const [busy, setBusy] = useState<string | undefined>(undefined);
@@ -103,6 +106,11 @@ export function OutboxView() {
             {busy === 'run' ? 'Sending…' : 'Send now'}
           </button>
         </div>
+        {demoEhr ? (
+          <p className="demo-ehr-note">
+            Notes go to the {DEMO_EHR_LABEL}, which runs inside this app. <a href={routeHref('received')}>See what the EHR received</a>.
+          </p>
+        ) : null}
         {failed > 0 ? (
           <p className="alert" role="alert">
             {plural(failed, 'note was not delivered and needs', 'notes were not delivered and need')} someone to act: see “What to do”
@@ -151,7 +159,7 @@ export function OutboxView() {
                       <a href={routeHref('review', job.visitId)}>{nameOf(job.visitId)}</a>
                       <VisitIdentity visit={visits.get(job.visitId)} />
                     </th>
-                    <td>{whereLabel(job)}</td>
+                    <td>{demoEhr ? `${DEMO_EHR_LABEL} (${whereLabel(job)})` : whereLabel(job)}</td>
                     <td>
                       <span className={`badge badge-${stateLabels[job.state].tone}`}>{stateLabels[job.state].label}</span>
                     </td>
@@ -167,6 +175,7 @@ export function OutboxView() {
                         onConfirm={(delivered) => void confirm(job, delivered)}
                         busy={busy === job.id}
                         mayConfirm={mayConfirm}
+                        demoEhr={demoEhr}
                       />
                     </td>
                   </tr>

@@ -20,6 +20,7 @@ import { TranscriptPane } from '../components/TranscriptPane.js';
 import { VisitHeading } from '../components/VisitHeading.js';
 import { errorText } from '../error-text.js';
 import { destinationOf, signedTitle } from '../outbox-advice.js';
+import { useDemoEhrInUse } from '../components/DemoEhrBadge.js';
 import { useAutoDraft } from '../hooks/useAutoDraft.js';
 import { useCaptureStatus } from '../hooks/useCaptureStatus.js';
 import { useNoteDocument } from '../hooks/useNoteDocument.js';
@@ -110,7 +111,8 @@ export function ReviewView({ visitId }: { visitId: string }) {
   // The original note's job; addenda have their own (shown with each addendum).
   const job = useMemo(() => outbox.jobs?.find((candidate) => candidate.visitId === visitId && !candidate.addendum), [outbox.jobs, visitId]);
   const emptyIds = useMemo(() => new Set<string>(), []);
-  const destination = settings.view ? destinationOf(settings.view) : undefined;
+  const demoEhr = useDemoEhrInUse(api);
+  const destination = settings.view ? destinationOf(settings.view, demoEhr) : undefined;
 
   const selectSentence = (selection: SentenceSelection | undefined) => {
     if (!selection) return setEvidence(undefined);

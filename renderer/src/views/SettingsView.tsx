@@ -4,6 +4,7 @@ import { useApp } from '../app-context.js';
 import { AuditCheck } from '../components/AuditCheck.js';
 import { AuditExport } from '../components/AuditExport.js';
 import { ConnectionTest } from '../components/ConnectionTest.js';
+import { DemoEhrConnection, useDemoEhrInUse } from '../components/DemoEhrBadge.js';
 import { DetailsForIt } from '../components/DetailsForIt.js';
 import { GlobalShortcutNote } from '../components/GlobalShortcutNote.js';
 import { ManagedByIt, PolicyLocks } from '../components/ManagedByIt.js';
@@ -78,7 +79,7 @@ const ehrFields: readonly FieldSpec[] = [
     kind: 'text',
     label: 'FHIR base URL',
     placeholder: 'https://ehr.example.org/fhir/R4',
-    hint: 'Empty: notes go to the sandbox EHR on this computer (for demonstrations and tests only).',
+    hint: 'Empty (and no HL7 v2 host or file drop folder): notes go to the Demo EHR — synthetic patients, on this computer (for demonstrations and tests only).',
   },
   { key: 'fhirTokenUrl', kind: 'text', label: 'FHIR token URL', placeholder: 'https://ehr.example.org/oauth2/token' },
   {
@@ -136,6 +137,7 @@ export function SettingsView({ info }: { info: AppInfoState }) {
   const itHeading = useId();
   const recordsHeading = useId();
   const view = settings.view;
+  const demoEhr = useDemoEhrInUse(api);
   const canEdit = user !== undefined && user.role !== 'scribe';
   // The EHR connection, message identity and signing roles are IT's: only an administrator sees their fields.
   const admin = user?.role === 'admin';
@@ -189,6 +191,7 @@ export function SettingsView({ info }: { info: AppInfoState }) {
                   canEdit={canEdit}
                   onSaved={settings.replace}
                 >
+                  <DemoEhrConnection inUse={demoEhr} />
                   <ConnectionTest />
                 </SettingsGroup>
                 <SettingsGroup
@@ -211,7 +214,7 @@ export function SettingsView({ info }: { info: AppInfoState }) {
             ) : null}
           </div>
         ) : (
-          <ManagedByIt view={view} />
+          <ManagedByIt view={view} demoEhr={demoEhr} />
         )}
       </section>
       <section className="settings-part" aria-labelledby={recordsHeading}>
