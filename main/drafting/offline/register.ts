@@ -40,12 +40,12 @@ const SPOKEN_HEDGES: readonly (readonly [RegExp, string])[] = [
     /\b(?<=(?:it's|is|was|are|were|and|or|but|about)) like\b,?(?= (?:a|an|the|some|\d|this|that|very|more|less|right|left|in|on|at|after|before|when|every))/g,
     '',
   ],
-  [/\ba little bit\b/g, 'a little'],
+  [/\ba little bit(?: of)?\b/g, 'a little'],
 ];
 
 /** Words a sentence cannot end on: what follows them was not said. */
 const DANGLING =
-  /\s+(?:and|or|but|so|because|with|to|of|for|the|a|an|that|which|who|if|as|is|are|was|were|be|we|i|we'll|i'll|we're|i'm|you|your|my|our|their|his|her|some|any|this|these|those|than|then|at|in|on|by|from|into|just|like|really|very|about|kind|sort|since|when|where|how|what|until|while|also|not|can|could|would|should|will|do|does|did|have|has|had|going|get|it's|there's)[.,]?$/;
+  /\s+(?:and|or|but|so|because|with|to|of|for|the|a|an|that|which|who|if|as|is|are|was|were|be|we|i|we'll|i'll|we're|i'm|you|your|my|our|their|his|her|he|she|they|some|any|this|these|those|than|then|at|in|on|by|from|into|just|like|really|very|about|kind|sort|since|when|where|how|what|until|while|also|not|can|could|would|should|will|do|does|did|have|has|had|going|get|it's|there's)[.,]?$/;
 
 /** Still the voice of someone in the room: first or second person, or talk about the visit itself. */
 const SPOKEN =
@@ -137,7 +137,7 @@ export function inClinicalRegister(sentence: string): string | undefined {
   const clauses = sentence
     // At clause boundaries only, never inside a list: "no fever, chills or cough" stays whole.
     .split(
-      /(?:,|;|\s+(?:and|but|so|because|though|although))\s+(?=(?:and |but |so )?(?:i|i'm|i'll|i've|we|we'll|we're|you|you're|let's|let|it|it's|that|that's|this|there|he|she|they|then|which|because)\b)|\s+(?=what i(?:'d| would)? (?:like|want) to do\b)/,
+      /(?:,|;|\s+(?:and|but|so|because|though|although))\s+(?=(?:and |but |so )?(?:i|i'm|i'll|i've|we|we'll|we're|you|you're|let's|let|it|it's|that|that's|this|there|he|she|they|then|which|because)\b)|\s+(?=what i(?:'d| would)? (?:like|want) to do\b)|\s+(?=(?:and |so )?(?:on|for|in) (?:the |his |her |their |your )?(?:[a-z]+ ){0,2}exam(?:ination)?\b)|\s+(?=otherwise\b)|\s+(?=(?:i|i'm|i'll|i've|we|we're|we'll|let's|let me)\s)/,
     )
     .map((c) => clauseInRegister(c))
     .filter((c): c is string => c !== undefined && c.split(' ').length >= 3);
@@ -173,7 +173,11 @@ function clauseInRegister(sentence: string): string | undefined {
   s = subjectOf(s.replace(INTENT, '').replace(/\s+/g, ' ').trim());
   for (let previous = ''; previous !== s;) {
     previous = s;
-    s = s.replace(/[,;:\s]+$/, '').replace(DANGLING, '');
+    // "…paraspinal area right where I'm pressing" cut at "I'm": that "right" is not a side.
+    s = s
+      .replace(/[,;:\s]+$/, '')
+      .replace(DANGLING, '')
+      .replace(/(?<!\b(?:the|on|to|her|his|their|your|of|in))\s+right$/, '');
   }
   if (
     s === '' ||
