@@ -3,6 +3,8 @@ import type { AbbreviationTable } from './abbreviations.js';
 import type { CodeSet, IcdEntry } from './code-set.js';
 import type { Concept } from './concepts.js';
 import { toCodePrefix, toReleaseCode } from './icd-code.js';
+import type { Postings } from './search-postings.js';
+import { postingOps, seek } from './search-postings.js';
 import type { Group, QueryTerm } from './search-query.js';
 import { parseQuery, phraseKey, readings } from './search-query.js';
 import { synonymTable } from './search-synonyms.js';
@@ -90,18 +92,11 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
   const conceptByPhrase = new Map<string, Concept>();
   for (const concept of concepts) for (const phrase of concept.phrases) conceptByPhrase.set(phraseKey(phrase), concept);
 
-  // Scratch space reused by every query (search is synchronous).
-  const groupScore = new Float32Array(n);
-  const groupTerms = new Uint8Array(n);
-  const groupExpansion = new Uint8Array(n);
-  const groups = new Uint8Array(n);
-  const scoreSum = new Float32Array(n);
-  const termSum = new Uint16Array(n);
-  const viaExpansion = new Uint8Array(n);
-  /** How much of the query a doc covers, each part weighted by how rare its matches are (IDF). */
-  const coverage = new Float32Array(n);
-  let queryWeight = 0;
+  const ops = postingOps(n);
+  // By doc id, written for each candidate before it is read (search is synchronous).
   const quality = new Float32Array(n);
+  const viaExpansion = new Uint8Array(n);
+  const candidateIds = new Int32Array(n);
 
   const lowerBound = (prefix: string): number => {
     let lo = 0;
@@ -114,106 +109,94 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
     return lo;
   };
 
-  /** Score by doc id (0 where the term does not match), and the ids where it is not 0. */
-  interface TermMatch {
-    readonly ids: readonly number[] | Int32Array;
-    readonly score: Float32Array;
-  }
-
-  // Score arrays are as long as the code set: reused across queries rather than left to the collector.
-  const pool: Float32Array[] = [];
-  const release = (cache: Map<string, TermMatch>) => {
-    for (const match of cache.values()) {
-      for (const id of match.ids) match.score[id] = 0;
-      pool.push(match.score);
-    }
-  };
-
-  const termMatch = (term: QueryTerm, cache: Map<string, TermMatch>): TermMatch => {
+  const termPostings = (term: QueryTerm, cache: Map<string, Postings>): Postings => {
     const key = `${term.prefix ? '*' : '='}${term.stem}`;
     const cached = cache.get(key);
     if (cached) return cached;
-    const score = pool.pop() ?? new Float32Array(n);
-    let ids: number[] | Int32Array = [];
+    let found = ops.empty;
     if (!term.prefix) {
-      ids = postings.get(term.stem) ?? [];
-      for (const id of ids) score[id] = 1;
+      const ids = postings.get(term.stem);
+      if (ids) found = ops.list(ids, 1);
     } else {
-      const found: number[] = [];
-      for (let i = lowerBound(term.stem); i < vocabulary.length && vocabulary[i]!.startsWith(term.stem); i += 1) {
-        const s = vocabulary[i] === term.stem ? 1 : PREFIX_SCORE;
-        for (const id of postings.get(vocabulary[i]!)!) {
-          if (score[id] === 0) found.push(id);
-          if (score[id]! < s) score[id] = s;
+      const lists: Postings[] = [];
+      for (let i = lowerBound(term.stem); i < vocabulary.length && vocabulary[i]!.startsWith(term.stem); i += 1)
+        lists.push(ops.list(postings.get(vocabulary[i]!)!, vocabulary[i] === term.stem ? 1 : PREFIX_SCORE));
+      found = ops.union(lists);
+    }
+    cache.set(key, found);
+    return found;
+  };
+
+  /** Each query part's docs, through the best of its alternatives (all of an alternative's words). */
+  const partPostings = (query: readonly Group[]): Postings[] => {
+    const cache = new Map<string, Postings>();
+    return query.map((group) =>
+      ops.union(
+        group
+          .filter((alternative) => alternative.terms.length > 0)
+          .map((alternative) =>
+            ops.intersection(
+              alternative.terms.map((term) => termPostings(term, cache)),
+              alternative.expansion,
+            ),
+          ),
+      ),
+    );
+  };
+
+  /**
+   * Scores the docs matching the most query parts into `quality` and lists them in `candidateIds`
+   * (leaving out `skip`); returns how many. A doc matching `most` of the parts is in at least one of the
+   * parts.length - most + 1 rarest parts, so each `most` from all parts down reads only those parts' docs.
+   */
+  const selectCandidates = (parts: readonly Postings[], skip: (id: number) => boolean, saysFamily: boolean): number => {
+    // How much of the query a doc covers, each part weighted by how rare its matches are (IDF).
+    const weights = parts.map((part) => Math.log(1 + n / Math.max(1, part.ids.length)));
+    let queryWeight = 0;
+    for (const weight of weights) queryWeight += weight;
+    const rarestFirst = parts.map((_, k) => k).sort((a, b) => parts[a]!.ids.length - parts[b]!.ids.length);
+    const at = new Int32Array(parts.length);
+    for (let most = parts.length; most >= 1; most -= 1) {
+      const from = ops.union(rarestFirst.slice(0, parts.length - most + 1).map((k) => parts[k]!)).ids;
+      at.fill(0);
+      let found = false;
+      let count = 0;
+      for (let i = 0; i < from.length; i += 1) {
+        const id = from[i]!;
+        let matched = 0;
+        let scoreSum = 0;
+        let termSum = 0;
+        let coverage = 0;
+        let expansion = 0;
+        for (let k = 0; k < parts.length && matched + parts.length - k >= most; k += 1) {
+          const part = parts[k]!;
+          const position = seek(part.ids, at[k]!, id);
+          at[k] = position;
+          if (part.ids[position] !== id) continue;
+          matched += 1;
+          // Float32 sums, as the scores are stored.
+          scoreSum = Math.fround(scoreSum + part.scores[position]!);
+          termSum += part.terms[position]!;
+          coverage = Math.fround(coverage + weights[k]!);
+          expansion |= part.expansion[position]!;
         }
+        if (matched < most) continue;
+        found = true;
+        if (skip(id)) continue;
+        const precision = Math.min(1, termSum / Math.max(1, contentWords[id]!));
+        // Coverage only separates docs that each miss some part: the rarer part matched ranks first.
+        quality[id] =
+          scoreSum / parts.length +
+          0.5 * precision +
+          COVERAGE_WEIGHT * (coverage / queryWeight) +
+          prior[id]! -
+          (!saysFamily && familyHistory[id] ? FAMILY_HISTORY_PENALTY : 0);
+        viaExpansion[id] = expansion;
+        candidateIds[count++] = id;
       }
-      ids = found;
+      if (found) return count;
     }
-    const match = { ids, score };
-    cache.set(key, match);
-    return match;
-  };
-
-  /** Marks, for every doc, how many query parts it matches and how well; returns the docs touched. */
-  const matchWords = (query: readonly Group[]): number[] => {
-    const cache = new Map<string, TermMatch>();
-    try {
-      return matchGroups(query, cache);
-    } finally {
-      release(cache);
-    }
-  };
-
-  const matchGroups = (query: readonly Group[], cache: Map<string, TermMatch>): number[] => {
-    const touched: number[] = [];
-    queryWeight = 0;
-    for (const group of query) {
-      const inGroup: number[] = [];
-      for (const alternative of group) {
-        if (alternative.terms.length === 0) continue;
-        const matches = alternative.terms.map((t) => termMatch(t, cache)).sort((a, b) => a.ids.length - b.ids.length);
-        for (const id of matches[0]!.ids) {
-          let sum = 0;
-          let all = true;
-          for (let k = 0; k < matches.length && all; k += 1) {
-            const s = matches[k]!.score[id]!;
-            if (s === 0) all = false;
-            sum += s;
-          }
-          if (!all) continue;
-          const score = sum / matches.length;
-          if (groupScore[id] === 0) inGroup.push(id);
-          if (groupScore[id]! < score) {
-            groupScore[id] = score;
-            groupTerms[id] = matches.length;
-            groupExpansion[id] = alternative.expansion ? 1 : 0;
-          }
-        }
-      }
-      const weight = Math.log(1 + n / Math.max(1, inGroup.length));
-      queryWeight += weight;
-      for (const id of inGroup) {
-        coverage[id]! += weight;
-        if (groups[id] === 0) touched.push(id);
-        groups[id]! += 1;
-        scoreSum[id]! += groupScore[id]!;
-        termSum[id]! += groupTerms[id]!;
-        viaExpansion[id]! |= groupExpansion[id]!;
-        groupScore[id] = 0;
-      }
-    }
-    return touched;
-  };
-
-  const resetScratch = (touched: readonly number[]) => {
-    for (const id of touched) {
-      groups[id] = 0;
-      scoreSum[id] = 0;
-      termSum[id] = 0;
-      viaExpansion[id] = 0;
-      coverage[id] = 0;
-      quality[id] = 0;
-    }
+    return 0;
   };
 
   /** Negative when doc a ranks before doc b. */
@@ -253,31 +236,16 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
     if (parsed.length === 0 || (prefix && ordered.length > 0)) return { total: ordered.length, hits: ordered.slice(0, options.limit) };
     const saysFamily = parsed.some((group) => group.some((alternative) => alternative.terms.some((t) => t.stem === 'family')));
 
-    const touched = matchWords(parsed);
-    try {
-      let most = 0;
-      for (const id of touched) most = Math.max(most, groups[id]!);
-      const candidates: number[] = [];
-      for (const id of touched) {
-        if (groups[id]! < most || (options.billableOnly && billable[id] === 0) || seen.has(entries[id]!.code)) continue;
-        candidates.push(id);
-        const precision = Math.min(1, termSum[id]! / Math.max(1, contentWords[id]!));
-        // Coverage only separates docs that each miss some part: the rarer part matched ranks first.
-        quality[id] =
-          scoreSum[id]! / parsed.length +
-          0.5 * precision +
-          COVERAGE_WEIGHT * (coverage[id]! / queryWeight) +
-          prior[id]! -
-          (!saysFamily && familyHistory[id] ? FAMILY_HISTORY_PENALTY : 0);
-      }
-      const before = ordered.length;
-      // Only the best few need ordering; the rest only count.
-      for (const id of topK(candidates, Math.max(0, options.limit - before), compare))
-        add(entries[id], viaExpansion[id] ? 'abbreviation' : 'words');
-      return { total: before + candidates.length, hits: ordered.slice(0, options.limit) };
-    } finally {
-      resetScratch(touched);
-    }
+    const count = selectCandidates(
+      partPostings(parsed),
+      (id) => (options.billableOnly === true && billable[id] === 0) || seen.has(entries[id]!.code),
+      saysFamily,
+    );
+    const before = ordered.length;
+    // Only the best few need ordering; the rest only count.
+    for (const id of topK(candidateIds.subarray(0, count), Math.max(0, options.limit - before), compare))
+      add(entries[id], viaExpansion[id] ? 'abbreviation' : 'words');
+    return { total: before + count, hits: ordered.slice(0, options.limit) };
   }
 
   return {
@@ -291,9 +259,9 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
 }
 
 /** The k smallest items by `compare`, in order, without sorting all of them. */
-export function topK(items: readonly number[], k: number, compare: (a: number, b: number) => number): number[] {
+export function topK(items: ArrayLike<number>, k: number, compare: (a: number, b: number) => number): number[] {
   if (k <= 0) return [];
-  if (items.length <= k * 4) return [...items].sort(compare).slice(0, k);
+  if (items.length <= k * 4) return Array.from(items).sort(compare).slice(0, k);
   // A max-heap of the best k so far: its root is the worst of them.
   const heap: number[] = [];
   const swap = (i: number, j: number) => {
@@ -321,7 +289,8 @@ export function topK(items: readonly number[], k: number, compare: (a: number, b
       i = worst;
     }
   };
-  for (const item of items) {
+  for (let i = 0; i < items.length; i += 1) {
+    const item = items[i]!;
     if (heap.length < k) {
       heap.push(item);
       up(heap.length - 1);
