@@ -100,6 +100,7 @@ export function createHandlers({
     'ehr:patientSearch': (request, ctx) => ehr.searchPatients(request, ctx.actor),
     'ehr:startVisit': (request, ctx) => ehr.startVisit(request.encounterId, ctx.actor),
     'ehr:createVisitForPatient': (request, ctx) => ehr.createVisitForPatient(request, ctx.actor),
+    'ehr:openPatientVisit': (request, ctx) => ehr.openPatientVisit(request.patientId, ctx.actor),
     'ehr:demoStatus': () => demoEhr.status(),
     'ehr:demoReceived': () => demoEhr.received(),
     'audit:verify': () => audit.verify(),

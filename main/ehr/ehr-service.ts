@@ -7,7 +7,7 @@ import type {
   StartPatientVisitRequest,
   StartVisitResult,
 } from '../../shared/domain/ehr.js';
-import type { PatientContext } from '../../shared/domain/visit.js';
+import type { PatientContext, VisitState } from '../../shared/domain/visit.js';
 import type { Actor } from '../kernel/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Logger } from '../log/logger.js';
@@ -54,12 +54,17 @@ export interface EhrService {
    * lists as startVisit reads them, never as the caller says; only the reason for the visit is the user's.
    */
   createVisitForPatient(request: StartPatientVisitRequest, actor: Actor): Promise<StartVisitResult>;
+  /**
+   * Launched from a patient's chart with no encounter: that patient's visit started today and not yet
+   * signed (the newest, when there are several), else a new one as `createVisitForPatient` makes it.
+   */
+  openPatientVisit(patientId: string, actor: Actor): Promise<StartVisitResult>;
 }
 
 export interface EhrServiceDeps {
   readonly connection: () => Promise<EhrConnection>;
   readonly visits: VisitService;
-  readonly visitRepository: Pick<VisitRecords, 'get'>;
+  readonly visitRepository: Pick<VisitRecords, 'get' | 'list'>;
   readonly encounters: VisitEncounterIndex;
   readonly audit: Pick<AuditLog, 'append'>;
   readonly clock: Clock;
@@ -75,6 +80,19 @@ const SEARCH_LIMIT = 20;
 /** `_id=a,b,c` lookups per request. */
 const ID_CHUNK = 50;
 const NOT_ON_SCHEDULE = new Set(['cancelled', 'entered-in-error']);
+/** A visit whose note is not signed yet: an EHR launch for its patient opens it rather than starting another. */
+const UNSIGNED: readonly VisitState[] = [
+  'not_started',
+  'recording',
+  'recording_interrupted',
+  'transcribing',
+  'transcription_failed',
+  'draft_ready',
+  'in_review',
+  'ready_for_signature',
+];
+/** Visits of the day looked through for the patient's; a clinic day has far fewer. */
+const TODAY_LIMIT = 1000;
 
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
@@ -171,6 +189,17 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
       ...(lists.problems.length > 0 ? { problems: [...lists.problems] } : {}),
     };
     return { context, clinicalLists: lists.status };
+  };
+
+  const createVisitForPatient = async (request: StartPatientVisitRequest, actor: Actor): Promise<StartVisitResult> => {
+    const { reader } = await deps.connection();
+    const patient = await readPatient(reader, request.patientId, 'The patient');
+    const { context, clinicalLists } = await patientContext(reader, patient, {
+      reasonForVisit: request.reasonForVisit?.trim(),
+      clinician: clinicianOf(actor),
+    });
+    const opened = visits.createOrOpen({ patientId: patient.patientId, patient: context }, actor);
+    return { ...opened, clinicalLists };
   };
 
   return {
@@ -304,15 +333,16 @@ export function createEhrService(deps: EhrServiceDeps): EhrService {
       return opened.created ? { ...opened, clinicalLists } : opened;
     },
 
-    async createVisitForPatient(request, actor) {
-      const { reader } = await deps.connection();
-      const patient = await readPatient(reader, request.patientId, 'The patient');
-      const { context, clinicalLists } = await patientContext(reader, patient, {
-        reasonForVisit: request.reasonForVisit?.trim(),
-        clinician: clinicianOf(actor),
-      });
-      const opened = visits.createOrOpen({ patientId: patient.patientId, patient: context }, actor);
-      return { ...opened, clinicalLists };
+    createVisitForPatient,
+
+    async openPatientVisit(patientId, actor) {
+      const today = visitRepository
+        .list({ since: localDay(clock.now()).start, states: UNSIGNED, limit: TODAY_LIMIT })
+        .find((listed) => !('damaged' in listed) && listed.patientId === patientId);
+      // Already started today: open it, even when the EHR is unreachable now.
+      const visit = today && visitRepository.get(today.id);
+      if (visit) return { visit, created: false };
+      return createVisitForPatient({ patientId }, actor);
     },
   };
 }

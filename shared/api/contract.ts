@@ -16,6 +16,7 @@ import {
   Schedule,
   ScheduleRequest,
   StartEncounterRequest,
+  OpenPatientVisitRequest,
   StartPatientVisitRequest,
   StartVisitResult,
 } from '../domain/ehr.js';
@@ -146,6 +147,8 @@ export const channels = {
   'ehr:startVisit': call(StartEncounterRequest, StartVisitResult),
   /** Creates a visit for a patient found by search, from the EHR's details and lists (not tied to an encounter). */
   'ehr:createVisitForPatient': call(StartPatientVisitRequest, StartVisitResult),
+  /** Launched from a patient's chart without an encounter: today's unsigned visit for the patient, else a new one as above. */
+  'ehr:openPatientVisit': call(OpenPatientVisitRequest, StartVisitResult),
   /** Whether the app uses the demo EHR it started itself (no EHR configured): the UI labels the EHR so. */
   'ehr:demoStatus': call(z.object({}), DemoEhrStatus),
   /** What the demo EHR has filed (DocumentReferences, HL7 v2 messages), so a signed note can be seen arriving. */

@@ -84,6 +84,9 @@ export type PatientSearchResult = z.infer<typeof PatientSearchResult>;
 
 export const StartEncounterRequest = z.object({ encounterId: EhrId });
 
+/** Launched from a patient's chart (SMART EHR launch with a patient and no encounter). */
+export const OpenPatientVisitRequest = z.object({ patientId: EhrId });
+
 /** A visit for a patient picked from a search: their details come from the EHR, only the reason from the user. */
 export const StartPatientVisitRequest = z.object({ patientId: EhrId, reasonForVisit: PatientContext.shape.reasonForVisit });
 export type StartPatientVisitRequest = z.infer<typeof StartPatientVisitRequest>;

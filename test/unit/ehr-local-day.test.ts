@@ -91,7 +91,7 @@ describe('the local day the schedule asks for', () => {
       const service = createEhrService({
         connection: () => Promise.resolve({ reader, source: 'sandbox' }),
         visits: {} as never,
-        visitRepository: { get: () => undefined },
+        visitRepository: { get: () => undefined, list: () => [] },
         encounters: { find: () => undefined, set: () => undefined },
         audit: { append: () => ({}) as never },
         clock: { now: () => new Date(instant) },

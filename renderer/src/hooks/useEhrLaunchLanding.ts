@@ -5,21 +5,25 @@ import { navigate } from '../routes.js';
 
 /**
  * Launched from a chart in the EHR (SMART EHR launch): once signed in, the app opens that
- * encounter's visit (made from the EHR's details if there is none yet), once per launch.
+ * encounter's visit (made from the EHR's details if there is none yet), or with a patient and no
+ * encounter, that patient's unsigned visit of today (else a new one for them), once per launch.
  */
 export function useEhrLaunchLanding(api: ScribeApi, auth: AuthStatus | undefined): void {
   const landed = useRef<string | undefined>(undefined);
-  const encounterId = auth?.state === 'signed_in' && auth.launch === 'ehr' ? auth.context.encounterId : null;
-  const key = encounterId ? `${auth?.user?.id ?? ''}/${encounterId}` : undefined;
+  const context = auth?.state === 'signed_in' && auth.launch === 'ehr' ? auth.context : undefined;
+  const encounterId = context?.encounterId ?? null;
+  const patientId = encounterId ? null : (context?.patientId ?? null);
+  const key = encounterId || patientId ? `${auth?.user?.id ?? ''}/${encounterId ?? `patient:${patientId}`}` : undefined;
   const signedOut = auth !== undefined && auth.state !== 'signed_in';
   useEffect(() => {
     // A new session (after sign-out, or a new launch) lands again.
     if (signedOut) landed.current = undefined;
-    if (!encounterId || !key || landed.current === key) return;
+    if (!key || landed.current === key) return;
     landed.current = key;
-    api.ehr.startVisit({ encounterId }).then(
+    const opened = encounterId ? api.ehr.startVisit({ encounterId }) : patientId ? api.ehr.openPatientVisit({ patientId }) : undefined;
+    opened?.then(
       (started) => navigate('visits', started.visit.id),
       () => undefined,
     );
-  }, [api, encounterId, key, signedOut]);
+  }, [api, encounterId, patientId, key, signedOut]);
 }
