@@ -14,7 +14,6 @@ import { SANDBOX_PATIENTS } from '../../../main/sandbox/seed.js';
 import { createPassphraseKeyProvider } from '../../../main/store/passphrase-key-provider.js';
 import { createVisitLifecycle } from '../../../main/visits/lifecycle.js';
 import type { StartVisitResult } from '../../../shared/domain/ehr.js';
-import type { VisitId } from '../../../shared/ids.js';
 import { recordingLogger, startFhirSandbox, TEST_CLIENT_ID } from '../../helpers/fhir-sandbox.js';
 import type { FhirSandboxFixture } from '../../helpers/fhir-sandbox.js';
 import { FAST_SCRYPT, tempDir } from '../../helpers/temp-store.js';
