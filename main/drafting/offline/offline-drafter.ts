@@ -332,6 +332,11 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
     const impression = problems.discussing ? undefined : impressionIn(s);
     if (impression) problems.name(impression, evidence, true);
     const section = announced(s);
+    // A plan that also says when to come back is the visit's plan, not one problem's.
+    if (section === 'plan' && FOLLOW_UP.test(s)) {
+      problems.close();
+      return out.add('plan', rewritePlan(s, p), evidence);
+    }
     if (section) return assessOrPlan(section, rewritePlan(s, p), evidence);
     if (INSTRUCTION_CUE.test(s)) return out.add('patient_instructions', rewriteInstruction(s, p), evidence);
     if (FOLLOW_UP.test(s)) {
