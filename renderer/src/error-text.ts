@@ -18,6 +18,8 @@ const TECHNICAL: readonly RegExp[] = [
   /\b[A-Z][A-Za-z]+\/[A-Za-z0-9-]{8,}\b/,
   /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i,
   /\bHTTP \d{3}\b/,
+  // A setting named by its key: "(setting fhirBaseUrl)", "(settings fhirClientId, fhirPrivateKeyFile)".
+  /\(settings? [a-z][A-Za-z0-9]*(, [a-z][A-Za-z0-9]*)*\)/,
   /\b(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EACCES|ENOENT)\b/,
 ];
 

@@ -143,6 +143,16 @@ describe('plain language in front of clinicians', () => {
     assert.equal(errorText(onlyTechnical), 'This did not work. Tell IT, and show them the details below.');
     const plain = new ApiCallError({ code: 'bad_request', message: 'An encounter ID has up to 128 characters.' });
     assert.equal(errorText(plain), 'An encounter ID has up to 128 characters.');
+    // No EHR set up: the clinician reads that in plain words; which setting is missing is IT's.
+    const notSetUp = new ApiCallError({
+      code: 'unavailable',
+      message:
+        "The EHR connection is not set up, so today's schedule cannot be read. No FHIR server is set up (setting fhirBaseUrl). You can still create a visit by hand.",
+    });
+    assert.equal(
+      errorText(notSetUp),
+      "The EHR connection is not set up, so today's schedule cannot be read. You can still create a visit by hand.",
+    );
   });
 
   it('counts agree with their words', () => {
