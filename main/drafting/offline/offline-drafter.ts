@@ -37,6 +37,7 @@ import {
   rewriteResult,
   splitClauses,
   splitProblem,
+  withoutFraming,
 } from './rewrite.js';
 import { ProblemList, historyProblems, impressionIn, problemAskedAbout } from './problems.js';
 import { SectionCollector } from './section-collector.js';
@@ -332,6 +333,8 @@ export function draftOffline(segments: readonly TranscriptSegment[], options: Of
     const impression = problems.discussing ? undefined : impressionIn(s);
     if (impression) problems.name(impression, evidence, true);
     const section = announced(s);
+    // "My assessment is essential hypertension, not well controlled": the problem is what it names.
+    if (section === 'assessment' && !problems.discussing) problems.name(withoutFraming(stripLeading(s)).split(',')[0]!, evidence, true);
     // A plan that also says when to come back is the visit's plan, not one problem's.
     if (section === 'plan' && FOLLOW_UP.test(s)) {
       problems.close();

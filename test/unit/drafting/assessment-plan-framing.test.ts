@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
-import type { SectionId } from '../../../shared/domain/note.js';
 import type { TranscriptSegment } from '../../../shared/domain/transcript.js';
 import type { DraftedNote } from '../../../main/drafting/drafted-content.js';
 import { draftOffline } from '../../../main/drafting/offline/offline-drafter.js';
@@ -21,7 +20,12 @@ function visit(...closing: string[]): TranscriptSegment[] {
     text,
   }));
 }
-const texts = (note: DraftedNote, section: SectionId) => (note.sections[section] ?? []).map((s) => s.text);
+/** The note's assessment or plan sentences, whether said for the whole visit or under a problem (headings aside). */
+const sentences = (note: DraftedNote, section: 'assessment' | 'plan') => [
+  ...(note.sections[section] ?? []),
+  ...(note.problems ?? []).flatMap((p) => p[section]),
+];
+const texts = (note: DraftedNote, section: 'assessment' | 'plan') => sentences(note, section).map((s) => s.text);
 
 describe('spoken framing in the assessment and plan', () => {
   test('"my assessment is" and "Plan:" are dropped; the content, doses and its evidence stay', () => {
@@ -31,8 +35,13 @@ describe('spoken framing in the assessment and plan', () => {
         'Plan: start lisinopril 10 milligrams daily and recheck in four weeks.',
       ),
     );
-    assert.deepEqual(note.sections.assessment, [{ text: 'Essential hypertension, not well controlled.', evidence: ['d4'] }]);
-    assert.deepEqual(note.sections.plan, [{ text: 'Start lisinopril 10 mg daily and recheck in 4 weeks.', evidence: ['d5'] }]);
+    assert.deepEqual(sentences(note, 'assessment'), [{ text: 'Essential hypertension, not well controlled.', evidence: ['d4'] }]);
+    assert.deepEqual(sentences(note, 'plan'), [{ text: 'Start lisinopril 10 mg daily and recheck in 4 weeks.', evidence: ['d5'] }]);
+    // The assessment names the problem it heads.
+    assert.deepEqual(
+      note.problems?.map((p) => p.heading),
+      [{ text: 'Essential hypertension.', evidence: ['d4'] }],
+    );
   });
 
   test('"the plan is to", "my impression is that": the content reads as the note would write it', () => {
