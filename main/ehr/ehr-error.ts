@@ -36,12 +36,13 @@ export class EhrError extends ScribeError {
   }
 
   static unreachable(detail: string | undefined, cause?: unknown): EhrError {
-    return new EhrError('unreachable', `EHR unreachable: the EHR did not answer${detail ? ` (${detail})` : ''}. ${MANUAL}`, { cause });
+    // The connection detail is IT's: a sentence of its own, so the renderer can keep it under "Details for IT".
+    return new EhrError('unreachable', `EHR unreachable: the EHR did not answer. ${MANUAL}${detail ? ` (${detail}.)` : ''}`, { cause });
   }
 
   static server(status: number, outcome: boolean): EhrError {
     const what = status >= 500 ? 'is having trouble' : 'turned the request down';
-    return new EhrError('server_error', `The EHR ${what} (HTTP ${status}${outcome ? ', with an OperationOutcome' : ''}). ${MANUAL}`, {
+    return new EhrError('server_error', `The EHR ${what}. ${MANUAL} (HTTP ${status}${outcome ? ', with an OperationOutcome' : ''}.)`, {
       status,
     });
   }

@@ -193,9 +193,12 @@ describe(
         assert.equal(status.state, 'signed_in');
         assert.equal(status.launch, 'standalone');
         assert.deepEqual(status.user, {
+          id: 'sbx-practitioner-2',
           practitionerId: 'sbx-practitioner-2',
           fhirUser: 'Practitioner/sbx-practitioner-2',
           displayName: 'Dr. Kai Physician-Sandbox',
+          role: 'clinician',
+          roleFrom: 'fhir_user_type',
         });
         for (const scope of ['openid', 'fhirUser', 'offline_access', 'user/*.read', 'user/*.write'])
           assert.ok(status.scopes.includes(scope), `granted ${scope}`);

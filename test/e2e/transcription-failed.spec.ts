@@ -123,7 +123,7 @@ describe(
       await panel.getByText(/The recording is kept on this computer/).waitFor();
       const shown = (await panel.innerText()).replace(/Details for IT[\s\S]*$/, '');
       assert.doesNotMatch(shown, /npm|SCRIBE_|models-dir|\//, 'no commands, settings names or paths in front of the clinician');
-      await panel.getByText('Details for IT', { exact: true }).click();
+      await panel.locator('details').filter({ hasText: 'asr.model_not_installed' }).getByText('Details for IT', { exact: true }).click();
       await panel.getByText('asr.model_not_installed').waitFor();
       await page.getByRole('button', { name: 'Try again' }).waitFor();
       await page.getByRole('button', { name: 'Write the note by hand' }).waitFor();
