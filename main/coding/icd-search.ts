@@ -3,7 +3,7 @@ import type { AbbreviationTable } from './abbreviations.js';
 import type { CodeSet, IcdEntry } from './code-set.js';
 import type { Concept } from './concepts.js';
 import { toCodePrefix, toReleaseCode } from './icd-code.js';
-import type { Postings } from './search-postings.js';
+import type { Part, Postings } from './search-postings.js';
 import { postingOps, seek } from './search-postings.js';
 import type { Group, QueryTerm } from './search-query.js';
 import { parseQuery, phraseKey, readings } from './search-query.js';
@@ -67,6 +67,7 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
   const contentWords = new Uint8Array(n);
   const prior = new Float32Array(n);
   const familyHistory = new Uint8Array(n);
+  const tieOrder = new Float64Array(n);
   const lists = new Map<string, number[]>();
   for (let id = 0; id < n; id += 1) {
     const entry = entries[id]!;
@@ -77,6 +78,8 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
     contentWords[id] = Math.min(255, analysis.required.length + analysis.excluded.length);
     prior[id] = (analysis.general ? 0.15 : 0) + (common.has(entry.code) ? 0.3 : 0) - (analysis.residual ? 0.1 : 0);
     familyHistory[id] = FAMILY_HISTORY.test(entry.title) ? 1 : 0;
+    // Shorter codes, then shorter titles, then tabular order, as one number (exact: below 2^53).
+    tieOrder[id] = (entry.code.length * 10_000 + Math.min(9_999, entry.title.length)) * 1e9 + entry.order;
     for (const term of analysis.terms) {
       const list = lists.get(term);
       if (list) list.push(id);
@@ -109,110 +112,158 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
     return lo;
   };
 
-  const termPostings = (term: QueryTerm, cache: Map<string, Postings>): Postings => {
+  const termPart = (term: QueryTerm, cache: Map<string, Part>): Part => {
     const key = `${term.prefix ? '*' : '='}${term.stem}`;
     const cached = cache.get(key);
     if (cached) return cached;
-    let found = ops.empty;
+    const lists: Postings[] = [];
     if (!term.prefix) {
       const ids = postings.get(term.stem);
-      if (ids) found = ops.list(ids, 1);
+      if (ids) lists.push(ops.list(ids, 1));
     } else {
-      const lists: Postings[] = [];
       for (let i = lowerBound(term.stem); i < vocabulary.length && vocabulary[i]!.startsWith(term.stem); i += 1)
         lists.push(ops.list(postings.get(vocabulary[i]!)!, vocabulary[i] === term.stem ? 1 : PREFIX_SCORE));
-      found = ops.union(lists);
     }
-    cache.set(key, found);
-    return found;
+    const part = ops.anyWord(lists);
+    cache.set(key, part);
+    return part;
   };
 
   /** Each query part's docs, through the best of its alternatives (all of an alternative's words). */
-  const partPostings = (query: readonly Group[]): Postings[] => {
-    const cache = new Map<string, Postings>();
-    return query.map((group) =>
-      ops.union(
-        group
-          .filter((alternative) => alternative.terms.length > 0)
-          .map((alternative) =>
+  const queryParts = (query: readonly Group[]): Part[] => {
+    const cache = new Map<string, Part>();
+    return query.map((group) => {
+      const alternatives = group.filter((alternative) => alternative.terms.length > 0);
+      const only = alternatives.length === 1 ? alternatives[0]! : undefined;
+      if (only && only.terms.length === 1 && !only.expansion) return termPart(only.terms[0]!, cache);
+      return ops.whole(
+        ops.union(
+          alternatives.map((alternative) =>
             ops.intersection(
-              alternative.terms.map((term) => termPostings(term, cache)),
+              alternative.terms.map((term) => ops.merged(termPart(term, cache))),
               alternative.expansion,
             ),
           ),
-      ),
-    );
+        ),
+      );
+    });
+  };
+
+  /** One query's parts with a read position in each of their lists (ids are asked in ascending order). */
+  interface Matching {
+    readonly parts: readonly Part[];
+    readonly lists: readonly Postings[];
+    /** Part k's lists are lists[firstList[k]] up to lists[firstList[k + 1]]. */
+    readonly firstList: Int32Array;
+    readonly at: Int32Array;
+    /** How much of the query a doc covers, each part weighted by how rare its matches are (IDF). */
+    readonly weights: readonly number[];
+    readonly queryWeight: number;
+    readonly saysFamily: boolean;
+  }
+
+  const matching = (parts: readonly Part[], saysFamily: boolean): Matching => {
+    const weights = parts.map((part) => Math.log(1 + n / Math.max(1, part.size)));
+    let queryWeight = 0;
+    for (const weight of weights) queryWeight += weight;
+    const lists = parts.flatMap((part) => part.lists);
+    const firstList = new Int32Array(parts.length + 1);
+    for (let k = 0; k < parts.length; k += 1) firstList[k + 1] = firstList[k]! + parts[k]!.lists.length;
+    return { parts, lists, firstList, at: new Int32Array(lists.length), weights, queryWeight, saysFamily };
+  };
+
+  /** Whether doc `id` matches at least `most` parts; when it does, its quality and how it matched are written. */
+  const matchDoc = (m: Matching, id: number, most: number): boolean => {
+    const { parts, lists, firstList, at } = m;
+    let matched = 0;
+    let scoreSum = 0;
+    let termSum = 0;
+    let coverage = 0;
+    let expansion = 0;
+    for (let k = 0; k < parts.length && matched + parts.length - k >= most; k += 1) {
+      let best: Postings | undefined;
+      let bestAt = 0;
+      for (let j = firstList[k]!; j < firstList[k + 1]!; j += 1) {
+        const list = lists[j]!;
+        const position = seek(list.ids, at[j]!, id);
+        at[j] = position;
+        if (list.ids[position] === id && (!best || list.scores[position]! > best.scores[bestAt]!)) {
+          best = list;
+          bestAt = position;
+        }
+      }
+      if (!best) continue;
+      matched += 1;
+      // Float32 sums, as the scores are stored.
+      scoreSum = Math.fround(scoreSum + best.scores[bestAt]!);
+      termSum += best.terms[bestAt]!;
+      coverage = Math.fround(coverage + m.weights[k]!);
+      expansion |= best.expansion[bestAt]!;
+    }
+    if (matched < most) return false;
+    const precision = Math.min(1, termSum / Math.max(1, contentWords[id]!));
+    // Coverage only separates docs that each miss some part: the rarer part matched ranks first.
+    quality[id] =
+      scoreSum / parts.length +
+      0.5 * precision +
+      COVERAGE_WEIGHT * (coverage / m.queryWeight) +
+      prior[id]! -
+      (!m.saysFamily && familyHistory[id] ? FAMILY_HISTORY_PENALTY : 0);
+    viaExpansion[id] = expansion;
+    return true;
   };
 
   /**
-   * Scores the docs matching the most query parts into `quality` and lists them in `candidateIds`
-   * (leaving out `skip`); returns how many. A doc matching `most` of the parts is in at least one of the
-   * parts.length - most + 1 rarest parts, so each `most` from all parts down reads only those parts' docs.
+   * Lists the docs matching the most query parts in `candidateIds` (leaving out `skip`), scored; returns
+   * how many. A doc matching `most` of the parts is in one of the parts.length - most + 1 rarest parts, so
+   * each `most`, from all parts down, reads only those parts' docs: each once, list by list, leaving out
+   * the docs an earlier list held.
    */
-  const selectCandidates = (parts: readonly Postings[], skip: (id: number) => boolean, saysFamily: boolean): number => {
-    // How much of the query a doc covers, each part weighted by how rare its matches are (IDF).
-    const weights = parts.map((part) => Math.log(1 + n / Math.max(1, part.ids.length)));
-    let queryWeight = 0;
-    for (const weight of weights) queryWeight += weight;
-    const rarestFirst = parts.map((_, k) => k).sort((a, b) => parts[a]!.ids.length - parts[b]!.ids.length);
-    const at = new Int32Array(parts.length);
+  const selectCandidates = (m: Matching, skip: (id: number) => boolean): number => {
+    const { parts } = m;
+    const rarestFirst = parts.map((_, k) => k).sort((a, b) => parts[a]!.size - parts[b]!.size);
     for (let most = parts.length; most >= 1; most -= 1) {
-      const from = ops.union(rarestFirst.slice(0, parts.length - most + 1).map((k) => parts[k]!)).ids;
-      at.fill(0);
+      const sources = rarestFirst.slice(0, parts.length - most + 1).flatMap((k) => parts[k]!.lists);
+      const sourceAt = new Int32Array(sources.length);
       let found = false;
       let count = 0;
-      for (let i = 0; i < from.length; i += 1) {
-        const id = from[i]!;
-        let matched = 0;
-        let scoreSum = 0;
-        let termSum = 0;
-        let coverage = 0;
-        let expansion = 0;
-        for (let k = 0; k < parts.length && matched + parts.length - k >= most; k += 1) {
-          const part = parts[k]!;
-          const position = seek(part.ids, at[k]!, id);
-          at[k] = position;
-          if (part.ids[position] !== id) continue;
-          matched += 1;
-          // Float32 sums, as the scores are stored.
-          scoreSum = Math.fround(scoreSum + part.scores[position]!);
-          termSum += part.terms[position]!;
-          coverage = Math.fround(coverage + weights[k]!);
-          expansion |= part.expansion[position]!;
+      for (let s = 0; s < sources.length; s += 1) {
+        const from = sources[s]!.ids;
+        m.at.fill(0);
+        sourceAt.fill(0);
+        next: for (let i = 0; i < from.length; i += 1) {
+          const id = from[i]!;
+          for (let e = 0; e < s; e += 1) {
+            const earlier = sources[e]!.ids;
+            sourceAt[e] = seek(earlier, sourceAt[e]!, id);
+            if (earlier[sourceAt[e]!] === id) continue next;
+          }
+          if (!matchDoc(m, id, most)) continue;
+          found = true;
+          if (!skip(id)) candidateIds[count++] = id;
         }
-        if (matched < most) continue;
-        found = true;
-        if (skip(id)) continue;
-        const precision = Math.min(1, termSum / Math.max(1, contentWords[id]!));
-        // Coverage only separates docs that each miss some part: the rarer part matched ranks first.
-        quality[id] =
-          scoreSum / parts.length +
-          0.5 * precision +
-          COVERAGE_WEIGHT * (coverage / queryWeight) +
-          prior[id]! -
-          (!saysFamily && familyHistory[id] ? FAMILY_HISTORY_PENALTY : 0);
-        viaExpansion[id] = expansion;
-        candidateIds[count++] = id;
       }
       if (found) return count;
     }
     return 0;
   };
 
+  /** For a typed code prefix: billable codes first, then shorter codes, then tabular order. */
+  const byCode = (a: IcdEntry, b: IcdEntry): number =>
+    Number(b.billable) - Number(a.billable) || a.code.length - b.code.length || a.order - b.order;
+
   /** Negative when doc a ranks before doc b. */
-  const compare = (a: number, b: number): number =>
-    billable[b]! - billable[a]! ||
-    quality[b]! - quality[a]! ||
-    entries[a]!.code.length - entries[b]!.code.length ||
-    entries[a]!.title.length - entries[b]!.title.length ||
-    entries[a]!.order - entries[b]!.order;
+  const compare = (a: number, b: number): number => billable[b]! - billable[a]! || quality[b]! - quality[a]! || tieOrder[a]! - tieOrder[b]!;
 
   function search(query: string, options: SearchOptions): SearchResults {
     const seen = new Set<string>();
+    const seenIds: number[] = [];
     const ordered: SearchHit[] = [];
     const add = (entry: IcdEntry | undefined, matchedBy: IcdMatch) => {
       if (!entry || seen.has(entry.code) || (options.billableOnly && !entry.billable)) return;
       seen.add(entry.code);
+      const id = idOf.get(entry.code);
+      if (id !== undefined) seenIds.push(id);
       ordered.push({ entry, matchedBy });
     };
 
@@ -228,18 +279,19 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
 
     const prefix = toCodePrefix(query);
     if (prefix) {
-      const byPrefix = [...codeSet.withPrefix(prefix)].sort(
-        (a, b) => Number(b.billable) - Number(a.billable) || a.code.length - b.code.length || a.order - b.order,
-      );
-      for (const entry of byPrefix) add(entry, 'code');
+      const below = codeSet.withPrefix(prefix).filter((e) => !seen.has(e.code) && (!options.billableOnly || e.billable));
+      if (ordered.length + below.length > 0) {
+        const total = ordered.length + below.length;
+        for (const entry of topK(below, options.limit - ordered.length, byCode)) add(entry, 'code');
+        return { total, hits: ordered.slice(0, options.limit) };
+      }
     }
-    if (parsed.length === 0 || (prefix && ordered.length > 0)) return { total: ordered.length, hits: ordered.slice(0, options.limit) };
+    if (parsed.length === 0) return { total: ordered.length, hits: ordered.slice(0, options.limit) };
     const saysFamily = parsed.some((group) => group.some((alternative) => alternative.terms.some((t) => t.stem === 'family')));
 
     const count = selectCandidates(
-      partPostings(parsed),
-      (id) => (options.billableOnly === true && billable[id] === 0) || seen.has(entries[id]!.code),
-      saysFamily,
+      matching(queryParts(parsed), saysFamily),
+      (id) => (options.billableOnly === true && billable[id] === 0) || (seenIds.length > 0 && seenIds.includes(id)),
     );
     const before = ordered.length;
     // Only the best few need ordering; the rest only count.
@@ -259,11 +311,11 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
 }
 
 /** The k smallest items by `compare`, in order, without sorting all of them. */
-export function topK(items: ArrayLike<number>, k: number, compare: (a: number, b: number) => number): number[] {
+export function topK<T>(items: ArrayLike<T>, k: number, compare: (a: T, b: T) => number): T[] {
   if (k <= 0) return [];
   if (items.length <= k * 4) return Array.from(items).sort(compare).slice(0, k);
   // A max-heap of the best k so far: its root is the worst of them.
-  const heap: number[] = [];
+  const heap: T[] = [];
   const swap = (i: number, j: number) => {
     const t = heap[i]!;
     heap[i] = heap[j]!;

@@ -12,6 +12,16 @@ export interface Postings {
   readonly expansion: Uint8Array;
 }
 
+/**
+ * A query part: the docs in any of its lists, each with its best match (the earliest list's on a tie).
+ * `size` counts those docs. A prefix ("fract") keeps its most common word's list (fracture) apart from the
+ * merged rest, so the common word is only ever searched, never copied.
+ */
+export interface Part {
+  readonly lists: readonly Postings[];
+  readonly size: number;
+}
+
 /** The first position at or after `from` whose id is at least `id`: galloping, for ids asked in ascending order. */
 export function seek(ids: Int32Array, from: number, id: number): number {
   let lo = from;
@@ -137,5 +147,25 @@ export function postingOps(n: number) {
     };
   };
 
-  return { empty, list, union, intersection };
+  const whole = (postings: Postings): Part => ({ lists: [postings], size: postings.ids.length });
+
+  /** Words' lists as one part: the longest kept apart, the rest merged (words' lists differ only in score). */
+  const anyWord = (lists: readonly Postings[]): Part => {
+    if (lists.length <= 1) return whole(lists[0] ?? empty);
+    let longest = 0;
+    for (let i = 1; i < lists.length; i += 1) if (lists[i]!.ids.length > lists[longest]!.ids.length) longest = i;
+    const common = lists[longest]!;
+    const rest = union(lists.filter((_, i) => i !== longest));
+    let shared = 0;
+    for (let i = 0, at = 0; i < rest.ids.length; i += 1) {
+      at = seek(common.ids, at, rest.ids[i]!);
+      if (common.ids[at] === rest.ids[i]) shared += 1;
+    }
+    return { lists: [common, rest], size: common.ids.length + rest.ids.length - shared };
+  };
+
+  /** A part as one list. */
+  const merged = (part: Part): Postings => (part.lists.length === 1 ? part.lists[0]! : union(part.lists));
+
+  return { empty, list, union, intersection, whole, anyWord, merged };
 }
