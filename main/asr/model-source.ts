@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import type { Settings } from '../../shared/domain/policy.js';
-import { isLoopbackUrl } from '../../shared/domain/policy.js';
+import { isSecureServiceUrl } from '../../shared/domain/policy.js';
 import type { SpeechModelSource } from '../../shared/domain/speech-model.js';
 import type { PinnedFile, PinnedModel } from './model-manifest.js';
 import { badSource, downloadsForbidden } from './model-install-errors.js';
@@ -17,20 +17,10 @@ export function configuredSource(settings: SourceSettings): SpeechModelSource {
   return { kind: 'hub', url: PUBLIC_HUB };
 }
 
-function isDownloadUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    if (url.username !== '' || url.password !== '') return false;
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackUrl(value));
-  } catch {
-    return false;
-  }
-}
-
 /** `scribe models install --from`: a mirror URL (downloads must be allowed) or a folder holding a models folder. */
 export function sourceFrom(from: string, settings: SourceSettings): SpeechModelSource {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(from)) {
-    if (!isDownloadUrl(from)) throw badSource(from);
+    if (!isSecureServiceUrl(from)) throw badSource(from);
     if (!settings.speechModelDownloadsAllowed) throw downloadsForbidden();
     return { kind: 'mirror', url: from };
   }

@@ -7,7 +7,8 @@ import type {
   StartPatientVisitRequest,
   StartVisitResult,
 } from '../../shared/domain/ehr.js';
-import type { PatientContext, VisitState } from '../../shared/domain/visit.js';
+import type { PatientContext } from '../../shared/domain/visit.js';
+import { UNSIGNED_VISIT_STATES } from '../../shared/domain/visit.js';
 import type { Actor } from '../kernel/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Logger } from '../log/logger.js';
@@ -81,16 +82,7 @@ const SEARCH_LIMIT = 20;
 const ID_CHUNK = 50;
 const NOT_ON_SCHEDULE = new Set(['cancelled', 'entered-in-error']);
 /** A visit whose note is not signed yet: an EHR launch for its patient opens it rather than starting another. */
-const UNSIGNED: readonly VisitState[] = [
-  'not_started',
-  'recording',
-  'recording_interrupted',
-  'transcribing',
-  'transcription_failed',
-  'draft_ready',
-  'in_review',
-  'ready_for_signature',
-];
+const UNSIGNED = UNSIGNED_VISIT_STATES;
 /** Visits of the day looked through for the patient's; a clinic day has far fewer. */
 const TODAY_LIMIT = 1000;
 

@@ -37,7 +37,8 @@ export function isLoopbackUrl(value: string): boolean {
   }
 }
 
-function isSecureServiceUrl(value: string): boolean {
+/** https://, or http:// to this computer only; never with a user name or password in it. */
+export function isSecureServiceUrl(value: string): boolean {
   try {
     const url = new URL(value);
     if (url.username !== '' || url.password !== '') return false;

@@ -18,6 +18,9 @@ export const VisitState = z.enum([
 ]);
 export type VisitState = z.infer<typeof VisitState>;
 
+/** The states before signing: the note can still change. */
+export const UNSIGNED_VISIT_STATES: readonly VisitState[] = VisitState.options.slice(0, VisitState.options.indexOf('signed'));
+
 /** An identifier the EHR gave (FHIR logical id or HL7 PID-3 value): PHI, stored encrypted. */
 const EhrId = z.string().trim().min(1).max(128);
 
