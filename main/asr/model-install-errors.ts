@@ -25,6 +25,15 @@ export const badSource = (what: string) =>
     details: { source: String(what).slice(0, 200) },
   });
 
+export const sourceLocked = () =>
+  new ScribeError(
+    'locked_by_policy',
+    'Your organisation sets where the speech model comes from. Install it without naming another source.',
+    {
+      reason: 'speech_model.source_locked',
+    },
+  );
+
 export const fileMismatch = (file: string, expected: string, actual: string) =>
   new ScribeError(
     'integrity',

@@ -13,7 +13,7 @@ import { ScribeError } from '../kernel/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { WriteChunk } from './model-download.js';
 import { copyFile, downloadFile, writeChunk } from './model-download.js';
-import { cannotWrite, diskFull, downloadInterrupted, downloadsForbidden, installCancelled } from './model-install-errors.js';
+import { cannotWrite, diskFull, downloadInterrupted, downloadsForbidden, installCancelled, sourceLocked } from './model-install-errors.js';
 import type { PinnedFile, PinnedModel } from './model-manifest.js';
 import { pinnedModelBytes, pinnedModelName } from './model-manifest.js';
 import type { SourceSettings } from './model-source.js';
@@ -222,7 +222,10 @@ export function createModelInstaller(deps: ModelInstallerDeps): ModelInstaller {
 
   function begin(request: SpeechModelInstallRequest): { promise: Promise<SpeechModelProgress>; abort: AbortController } {
     const settings = deps.settings();
-    const source = request.from ? sourceFrom(request.from, settings) : configuredSource(settings);
+    const configured = configuredSource(settings);
+    const source = request.from ? sourceFrom(request.from, settings) : configured;
+    // IT's locked mirror or folder is also a rule about where this computer fetches from, not only what it trusts.
+    if (request.from && deps.sourceLocked() && JSON.stringify(source) !== JSON.stringify(configured)) throw sourceLocked();
     if (source.kind === 'forbidden') throw downloadsForbidden();
     const already = pinnedIsInstalled(folder, model);
     const current: SpeechModelProgress = {

@@ -319,9 +319,19 @@ describe('installing the speech model from the app', skipWhen(tinyWhisperAvailab
     );
     assert.equal(mirror.requests.length, requests, 'nothing was downloaded');
 
+    // IT's locked mirror is also where this computer fetches from: another address is refused, the mirror's own is not.
+    const locked = station();
+    await assert.rejects(
+      locked.scribe.speechModel.install({ from: 'https://elsewhere.example.org' }),
+      (e: { reason: string }) => e.reason === 'speech_model.source_locked',
+    );
+    assert.equal(mirror.requests.length, requests, 'nothing was fetched from anywhere');
+    assert.equal((await locked.scribe.speechModel.install({ from: mirror.url })).state, 'installed');
+
+    const fetched = mirror.requests.length;
     const shared = station({ speechModelDownloadsAllowed: false, speechModelSharedFolder: release.sourceRoot });
     assert.equal((await shared.scribe.speechModel.install({})).state, 'installed');
-    assert.equal(mirror.requests.length, requests, 'copied, not downloaded');
+    assert.equal(mirror.requests.length, fetched, 'copied, not downloaded');
     assert.equal((await shared.call<SpeechModelStatus>('models:status', {})).inUse?.name, 'whisper-tiny-test');
   });
 });
