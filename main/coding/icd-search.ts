@@ -4,7 +4,7 @@ import type { CodeSet, IcdEntry } from './code-set.js';
 import type { Concept } from './concepts.js';
 import { toCodePrefix, toReleaseCode } from './icd-code.js';
 import type { Part, Postings } from './search-postings.js';
-import { postingOps, seek } from './search-postings.js';
+import { postingOps, seek, toBits } from './search-postings.js';
 import type { Group, QueryTerm } from './search-query.js';
 import { parseQuery, phraseKey, readings } from './search-query.js';
 import { synonymTable } from './search-synonyms.js';
@@ -49,6 +49,8 @@ const PREFIX_SCORE = 0.85;
 const FAMILY_HISTORY_PENALTY = 0.5;
 const FAMILY_HISTORY = /^family history\b/i;
 const COVERAGE_WEIGHT = 0.6;
+/** Words in this many titles or more also get a bitset (12 kB each for FY2026; about 80 words). */
+const BITSET_MIN = 1500;
 
 /**
  * Ranking, in order: exact code; the concept's default for a query that names a condition
@@ -88,7 +90,12 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
   }
   const vocabulary = [...lists.keys()].sort();
   const postings = new Map<string, Int32Array>();
-  for (const [term, list] of lists) postings.set(term, Int32Array.from(list));
+  const bitsets = new Map<string, Uint32Array>();
+  for (const [term, list] of lists) {
+    const ids = Int32Array.from(list);
+    postings.set(term, ids);
+    if (ids.length >= BITSET_MIN) bitsets.set(term, toBits(ids, n));
+  }
   lists.clear();
 
   const synonyms = synonymTable();
@@ -119,10 +126,10 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
     const lists: Postings[] = [];
     if (!term.prefix) {
       const ids = postings.get(term.stem);
-      if (ids) lists.push(ops.list(ids, 1));
+      if (ids) lists.push(ops.list(ids, 1, bitsets.get(term.stem)));
     } else {
       for (let i = lowerBound(term.stem); i < vocabulary.length && vocabulary[i]!.startsWith(term.stem); i += 1)
-        lists.push(ops.list(postings.get(vocabulary[i]!)!, vocabulary[i] === term.stem ? 1 : PREFIX_SCORE));
+        lists.push(ops.list(postings.get(vocabulary[i]!)!, vocabulary[i] === term.stem ? 1 : PREFIX_SCORE, bitsets.get(vocabulary[i]!)));
     }
     const part = ops.anyWord(lists);
     cache.set(key, part);
@@ -185,9 +192,15 @@ export function buildSearchIndex({ codeSet, abbreviations, concepts, common }: S
       let bestAt = 0;
       for (let j = firstList[k]!; j < firstList[k + 1]!; j += 1) {
         const list = lists[j]!;
-        const position = seek(list.ids, at[j]!, id);
-        at[j] = position;
-        if (list.ids[position] === id && (!best || list.scores[position]! > best.scores[bestAt]!)) {
+        let position = 0;
+        if (list.bits) {
+          if (((list.bits[id >>> 5]! >>> (id & 31)) & 1) === 0) continue;
+        } else {
+          position = seek(list.ids, at[j]!, id);
+          at[j] = position;
+          if (list.ids[position] !== id) continue;
+        }
+        if (!best || list.scores[position]! > best.scores[bestAt]!) {
           best = list;
           bestAt = position;
         }

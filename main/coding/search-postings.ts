@@ -10,6 +10,27 @@ export interface Postings {
   readonly scores: Float32Array;
   readonly terms: Uint8Array;
   readonly expansion: Uint8Array;
+  /**
+   * A common word's docs as one bit per doc, so a doc is looked up without searching. Only on a word's
+   * own list, whose every position reads the same score, terms and expansion.
+   */
+  readonly bits: Uint32Array | undefined;
+}
+
+/** Every list is made here, so all have one shape (property reads in the matching loop stay fast). */
+const postings = (ids: Int32Array, scores: Float32Array, terms: Uint8Array, expansion: Uint8Array, bits?: Uint32Array): Postings => ({
+  ids,
+  scores,
+  terms,
+  expansion,
+  bits,
+});
+
+/** Whether a doc is in a list by its bitset: `(bits[id >>> 5] >>> (id & 31)) & 1`. */
+export function toBits(ids: Int32Array, n: number): Uint32Array {
+  const bits = new Uint32Array((n + 31) >>> 5);
+  for (let i = 0; i < ids.length; i += 1) bits[ids[i]! >>> 5]! |= 1 << (ids[i]! & 31);
+  return bits;
 }
 
 /**
@@ -62,12 +83,13 @@ export function postingOps(n: number) {
   };
   const ones = termsOf(1);
   const zeros = termsOf(0);
-  const empty: Postings = { ids: new Int32Array(0), scores: new Float32Array(0), terms: zeros, expansion: zeros };
+  const empty = postings(new Int32Array(0), new Float32Array(0), zeros, zeros);
 
   /** One word's docs, all scoring `score`. */
-  const list = (ids: Int32Array, score: number): Postings => ({ ids, scores: scoresOf(score), terms: ones, expansion: zeros });
+  const list = (ids: Int32Array, score: number, bits?: Uint32Array): Postings => postings(ids, scoresOf(score), ones, zeros, bits);
 
-  const withExpansion = (postings: Postings, expansion: boolean): Postings => (expansion ? { ...postings, expansion: ones } : postings);
+  const withExpansion = (list: Postings, expansion: boolean): Postings =>
+    expansion ? postings(list.ids, list.scores, list.terms, ones, list.bits) : list;
 
   const bestScore = new Float32Array(n);
   const bestTerms = new Uint8Array(n);
@@ -104,7 +126,7 @@ export function postingOps(n: number) {
       for (let id = 0; id < n; id += 1) if (bestScore[id] !== 0) ids[count++] = id;
       ids = ids.subarray(0, count);
     }
-    const out = { ids, scores: new Float32Array(count), terms: new Uint8Array(count), expansion: new Uint8Array(count) };
+    const out = postings(ids, new Float32Array(count), new Uint8Array(count), new Uint8Array(count));
     for (let i = 0; i < count; i += 1) {
       const id = ids[i]!;
       out.scores[i] = bestScore[id]!;
@@ -139,15 +161,10 @@ export function postingOps(n: number) {
       scores[count] = sum / sorted.length;
       count += 1;
     }
-    return {
-      ids: ids.subarray(0, count),
-      scores: scores.subarray(0, count),
-      terms: termsOf(sorted.length),
-      expansion: expansion ? ones : zeros,
-    };
+    return postings(ids.subarray(0, count), scores.subarray(0, count), termsOf(sorted.length), expansion ? ones : zeros);
   };
 
-  const whole = (postings: Postings): Part => ({ lists: [postings], size: postings.ids.length });
+  const whole = (list: Postings): Part => ({ lists: [list], size: list.ids.length });
 
   /** Words' lists as one part: the longest kept apart, the rest merged (words' lists differ only in score). */
   const anyWord = (lists: readonly Postings[]): Part => {
