@@ -130,9 +130,15 @@ export const channels = {
   'app:raiseWindow': call(z.object({}), z.object({ raised: z.boolean() })),
   /** Clinician sign-in (SMART on FHIR): who is signed in, never a token. */
   'auth:status': call(z.object({}), AuthStatus),
-  /** Opens the EHR's sign-in page in the system browser (the browser mode: answers its address for a new tab); the outcome arrives as auth:changed. */
+  /**
+   * Opens the EHR's sign-in page in the system browser (the browser mode: answers its address for a
+   * new tab); the outcome arrives as auth:changed.
+   */
   'auth:signIn': call(SignInRequest, SignInStarted),
-  /** Who acts now (signed in with the EHR, or the workstation account), their role, the practitioner they sign as, whether they may sign. */
+  /**
+   * Who acts now (signed in with the EHR, or the workstation account), their role, the practitioner
+   * they sign as, whether they may sign.
+   */
   'auth:whoami': call(z.object({}), Identity),
   'auth:cancel': call(z.object({}), AuthStatus),
   'auth:signOut': call(z.object({}), AuthStatus),

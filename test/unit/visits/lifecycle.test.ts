@@ -137,7 +137,8 @@ describe('visit lifecycle', () => {
 
   test('a failed transcription is a state of its own that a visit can always leave: retry, import, a note written by hand, signing', () => {
     assert.ok(isLegalMove('transcribing', 'transcription_failed'));
-    for (const to of ['transcribing', 'draft_ready', 'in_review', 'signed'] as const) assert.ok(isLegalMove('transcription_failed', to), to);
+    for (const to of ['transcribing', 'draft_ready', 'in_review', 'signed'] as const)
+      assert.ok(isLegalMove('transcription_failed', to), to);
     for (const from of ['not_started', 'recording', 'draft_ready', 'signed'] as const)
       assert.ok(!isLegalMove(from, 'transcription_failed'), `${from} > transcription_failed`);
   });
