@@ -295,7 +295,15 @@ describe("a signed-in clinician's schedule", () => {
       const connections = createEhrConnections({
         settings: () => ({ ...scribe.settings.values(), fhirBaseUrl: fx.sandbox.fhirBaseUrl }),
         defaultTarget: undefined,
-        auth: { actor: () => ({ id: 'sbx-practitioner-1', role: 'clinician' }), tokens },
+        // Signed in with the EHR as a Practitioner: the EHR vouches for who they are (a scribe would have no practitioner).
+        auth: {
+          actor: () => ({
+            id: 'sbx-practitioner-1',
+            role: 'clinician',
+            practitioner: { id: 'sbx-practitioner-1', vouchedBy: 'ehr-sign-in' },
+          }),
+          tokens,
+        },
       });
       const ehr = createEhrService({
         connection: () => connections.current(),
