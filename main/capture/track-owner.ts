@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { isProcessAlive } from '../kernel/process-alive.js';
 import type { AudioTrack, TrackOwner } from '../store/audio-repository.js';
 
 /**
@@ -9,16 +10,6 @@ import type { AudioTrack, TrackOwner } from '../store/audio-repository.js';
  */
 export function thisProcessOwner(): TrackOwner {
   return { instance: randomUUID(), pid: process.pid, host: hostname() };
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function ownerIsGone(

@@ -1,5 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from '../kernel/process-alive.js';
 import type { Logger } from '../log/logger.js';
 import type { OutboxWorker } from './outbox-worker.js';
 
@@ -18,16 +19,6 @@ export interface LockProbe {
   readonly isAlive: (pid: number) => boolean;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 const ownerOf = (file: string): number | undefined => {
   try {
     const pid = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
@@ -38,7 +29,7 @@ const ownerOf = (file: string): number | undefined => {
 };
 
 /** Takes the lock if it is free or its owner is gone; true while this process holds it. */
-export function tryOutboxLock(dataDir: string, probe: LockProbe = { pid: process.pid, isAlive: processAlive }): boolean {
+export function tryOutboxLock(dataDir: string, probe: LockProbe = { pid: process.pid, isAlive: isProcessAlive }): boolean {
   const file = join(dataDir, OUTBOX_LOCK_FILE);
   for (let tries = 0; tries < 2; tries += 1) {
     try {
