@@ -2,16 +2,13 @@ import { useState } from 'react';
 import type { ScribeApi } from '../../../shared/api/client.js';
 import type { AuditVerifyReport } from '../../../shared/domain/audit.js';
 import { errorText } from '../error-text.js';
+import { plural } from '../format.js';
 
 type CheckState =
   | { readonly status: 'idle' }
   | { readonly status: 'running' }
   | { readonly status: 'done'; readonly report: AuditVerifyReport }
   | { readonly status: 'error'; readonly message: string };
-
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 function AuditReport({ report }: { report: AuditVerifyReport }) {
   if (report.ok && report.problems.length === 0) {

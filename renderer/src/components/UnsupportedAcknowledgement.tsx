@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import type { UnsupportedSummary } from '../../../shared/domain/unsupported-sentences.js';
+import { agree, plural } from '../format.js';
 
 /**
  * In the sign dialog: how many drafted sentences have no support in the transcript, and where, with
@@ -16,25 +17,22 @@ export function UnsupportedAcknowledgement({
 }) {
   const id = useId();
   if (summary.count === 0) return null;
-  const plural = summary.count === 1 ? '' : 's';
   return (
     <div className="unsupported-warning alert" role="group" aria-labelledby={`${id}-title`}>
       <p id={`${id}-title`}>
-        <strong>
-          {summary.count} sentence{plural} {summary.count === 1 ? 'has' : 'have'} no support in the transcript.
-        </strong>{' '}
-        As written, nothing said in the visit backs {summary.count === 1 ? 'it' : 'them'}: the review marks what did not match.
+        <strong>{plural(summary.count, 'sentence has', 'sentences have')} no support in the transcript.</strong> As written, nothing said in
+        the visit backs {agree(summary.count, 'it', 'them')}: the review marks what did not match.
       </p>
       <ul className="unsupported-sections">
         {summary.sections.map((section) => (
           <li key={section.id}>
-            {section.title}: {section.count} sentence{section.count === 1 ? '' : 's'}
+            {section.title}: {plural(section.count, 'sentence', 'sentences')}
           </li>
         ))}
       </ul>
       <label className="attest" htmlFor={id}>
         <input id={id} type="checkbox" checked={checked} onChange={(event) => onChange(event.currentTarget.checked)} />I checked the{' '}
-        {summary.count} unsupported sentence{plural} and {summary.count === 1 ? 'it is' : 'they are'} accurate.
+        {plural(summary.count, 'unsupported sentence', 'unsupported sentences')} and {agree(summary.count, 'it is', 'they are')} accurate.
       </label>
     </div>
   );
