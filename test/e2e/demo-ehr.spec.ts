@@ -30,7 +30,7 @@ const TRANSCRIPT = [
   'Doctor: My assessment is acute pharyngitis. Plan: salt water gargles and rest.',
 ].join('\n');
 
-/** The first JSON line of `scribe web --json` also says whether it started the demo EHR. */
+/** Whether this `scribe web` started the demo EHR and uses it (ehr:demoStatus). */
 async function startedDemo(web: WebServer): Promise<boolean> {
   const status = (await web.call('ehr:demoStatus', {})) as { value: { inUse: boolean } };
   return status.value.inUse;
